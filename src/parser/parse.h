@@ -1,0 +1,13 @@
+/* The front end's entry point: lex and parse a program's source into its AST. */
+#ifndef BPFL_PARSE_H
+#define BPFL_PARSE_H
+
+#include <stdbool.h>
+
+#include "program.h"
+
+/* Parse p->src into p->ast (an N_PROGRAM). Syntax errors are appended to
+ * p->diags (several where recovery is cheap); returns false if there were any. */
+bool parse_program(struct program *p);
+
+#endif

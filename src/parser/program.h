@@ -1,0 +1,53 @@
+/* A compilation: the source, the arena everything lives in, the AST, and what sema
+ * derived from it (maps, output actions, expanded probes). Codegen and the runtime
+ * read it; nothing in it is freed before program_fini. */
+#ifndef BPFL_PROGRAM_H
+#define BPFL_PROGRAM_H
+
+#include "../util/arena.h"
+#include "../util/vec.h"
+#include "ast.h"
+#include "diag.h"
+
+/* Probe families. The table of their hooks lives in src/runtime/attach. */
+enum probe_kind {
+	PK_BEGIN, PK_END,
+	PK_TRACEPOINT, PK_RAWTRACEPOINT,
+	PK_KPROBE, PK_KRETPROBE, PK_FENTRY, PK_FEXIT,
+	PK_UPROBE, PK_URETPROBE, PK_USDT,
+	PK_PROFILE, PK_INTERVAL, PK_SOFTWARE, PK_HARDWARE,
+	PK_KIND_COUNT
+};
+
+/* One concrete attach point after wildcard expansion. */
+struct probe_def {
+	enum probe_kind kind;
+	const char *name;	/* canonical full name: "tracepoint:syscalls:sys_enter_openat" */
+	const char *target;	/* tracepoint category / binary path / unit ("s", "hz") */
+	const char *func;	/* tracepoint name / function / event name */
+	uint64_t value;		/* interval/profile period or frequency; offset for probes */
+	const struct node *probe;	/* the N_PROBE block it runs */
+	const struct node *attach;	/* the N_ATTACH it came from (for errors) */
+	const char *prog_name;	/* ELF program (function) name, set by codegen */
+	int index;		/* in program.probes */
+};
+
+struct program {
+	struct arena arena;
+	const char *file;	/* "stdin" or the script path */
+	const char *src;	/* program text, NUL-terminated (in the arena) */
+	struct diags diags;
+	struct node *ast;	/* N_PROGRAM, after parse */
+	struct vec maps;	/* struct map_def *, by id */
+	struct vec actions;	/* struct action *, by id */
+	struct vec probes;	/* struct probe_def *, by index */
+	const char **params;	/* positional parameters $1..$n */
+	int nparams;
+	bool unsafe;		/* --unsafe given */
+};
+
+/* Start a compilation of `src` (copied) named `file`; 0 or -ENOMEM. */
+int program_init(struct program *p, const char *file, const char *src);
+void program_fini(struct program *p);
+
+#endif

@@ -1,0 +1,123 @@
+/* Types of the language and the layouts they have in maps and output records.
+ *
+ * Storage rules, shared by codegen (which writes) and the runtime (which reads):
+ * - TY_INT is stored as 8 bytes (little-endian, sign- or zero-extended) in map keys,
+ *   map values and output records; `bits` is its logical width.
+ * - TY_STR is `size` bytes, NUL-padded. TY_TUPLE packs its fields at 8-byte aligned
+ *   offsets (field.offset), size rounded up to 8.
+ * - Aggregation values (per CPU, summed by the runtime):
+ *     TY_COUNT, TY_SUM: one int64;  TY_MIN, TY_MAX: { int64 value; uint64 seen; }
+ *     TY_AVG, TY_STATS: { int64 total; uint64 count; }
+ *     TY_HIST, TY_LHIST: uint64 count; the bucket index is the last 8 bytes of the key.
+ * - TY_KSTACK / TY_USTACK: stored as a stack id (8 bytes) into the stack map.
+ * - TY_KSYM / TY_USYM / TY_INET / TY_USERNAME / TY_PROBE / TY_TIMESTAMP carry
+ *   an 8-byte (or, for TY_INET, 24-byte) raw value that the printer converts. */
+#ifndef BPFL_TYPES_H
+#define BPFL_TYPES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+enum type_kind {
+	TY_NONE,	/* statements, untyped */
+	TY_VOID,	/* calls with no value */
+	TY_INT,
+	TY_STR,
+	TY_BUF,		/* { uint32 len; uint8 data[size-8] } printed escaped */
+	TY_TUPLE,
+	TY_PTR,		/* pointer into kernel or user memory; elem = pointee */
+	TY_RECORD,	/* a struct: tracepoint args, BTF struct; fields */
+	TY_ARRAY,	/* elem[count] inside a record */
+	TY_CTX,		/* the probe's context pointer */
+	TY_KSTACK, TY_USTACK,
+	TY_KSYM, TY_USYM,
+	TY_INET,
+	TY_USERNAME,
+	TY_PROBE,	/* probe name, stored as an index into the probe table */
+	TY_TIMESTAMP,
+	/* aggregations: only as map values */
+	TY_COUNT, TY_SUM, TY_MIN, TY_MAX, TY_AVG, TY_STATS, TY_HIST, TY_LHIST,
+	TY_KIND_COUNT
+};
+
+struct field {
+	const char *name;
+	struct type *type;
+	uint32_t offset;	/* byte offset in the record / tuple */
+};
+
+struct type {
+	enum type_kind kind;
+	uint32_t size;		/* storage size in bytes (see the rules above) */
+	uint8_t bits;		/* TY_INT: logical width 8/16/32/64 */
+	bool is_signed;		/* TY_INT; TY_SUM/TY_MIN/TY_MAX/TY_AVG/TY_STATS of signed */
+	bool is_user;		/* TY_PTR: points into user memory */
+	struct type *elem;	/* TY_PTR pointee, TY_ARRAY element */
+	uint32_t count;		/* TY_ARRAY element count; TY_KSTACK/TY_USTACK depth */
+	struct field *fields;	/* TY_TUPLE, TY_RECORD */
+	int nfields;
+	const char *name;	/* TY_RECORD: struct name */
+	int64_t min, max, step;	/* TY_LHIST parameters; TY_HIST: step = bits (0..5) */
+	uint32_t btf_id;	/* TY_RECORD/TY_PTR from kernel BTF, else 0 */
+};
+
+struct arena;
+
+/* Constructors; all allocate from the arena (NULL on exhaustion). */
+struct type *type_new(struct arena *a, enum type_kind kind);
+struct type *type_int(struct arena *a, int bits, bool is_signed);
+struct type *type_str(struct arena *a, uint32_t size);
+/* A tuple of n element types, laid out by the storage rules. */
+struct type *type_tuple(struct arena *a, struct type **elems, int n);
+
+/* Same type for map unification: kinds, sizes, signs, fields and hist parameters. */
+bool type_equal(const struct type *a, const struct type *b);
+bool type_is_aggregation(const struct type *t);
+bool type_is_integer(const struct type *t);	/* TY_INT (and ints from pointers) */
+
+/* Name as bpftrace prints it in errors: "int64", "uint32", "string[4]",
+ * "(int64,string[16])", "count_t", "hist_t", "struct path *". Writes into buf. */
+const char *type_name(const struct type *t, char *buf, int size);
+
+/* A map as sema knows it after unifying all its uses. */
+struct map_def {
+	const char *name;	/* "@" or "@name" */
+	struct type *key;	/* NULL for a map without keys; a tuple for several keys;
+				 * hist/lhist: the user key, without the bucket */
+	struct type *value;
+	uint32_t key_size;	/* bytes of the BPF map key (incl. hist bucket; 8 if no key) */
+	uint32_t value_size;	/* bytes of one CPU's value */
+	bool percpu;		/* aggregations live in per-CPU maps */
+	int id;			/* index in program.maps */
+	uint32_t max_entries;
+	const struct node *first_use;	/* for "other use here" diagnostics */
+};
+
+enum action_kind {
+	ACT_PRINTF,	/* fmt, args */
+	ACT_EXIT,	/* args[0]: exit code (int) */
+	ACT_TIME,	/* fmt: strftime format */
+	ACT_SYSTEM,	/* fmt, args; run through the shell */
+	ACT_CAT,	/* fmt, args: file name */
+	ACT_PRINT_MAP,	/* map; top, div in record */
+	ACT_PRINT_VALUE,/* args[0] */
+	ACT_CLEAR,	/* map */
+	ACT_ZERO,	/* map */
+	ACT_KIND_COUNT
+};
+
+/* One output action of the program: the record that the BPF side writes to the
+ * ring buffer is { uint64 id; args at offsets }, `size` bytes in all. */
+struct action {
+	enum action_kind kind;
+	int id;				/* index in program.actions, written first */
+	const char *fmt;		/* printf/system/cat/time format, decoded */
+	struct type **args;		/* nargs argument types */
+	uint32_t *offsets;		/* byte offset of each argument in the record */
+	int nargs;
+	uint32_t size;			/* record size in bytes, multiple of 8 */
+	struct map_def *map;		/* ACT_PRINT_MAP/CLEAR/ZERO */
+	const struct node *site;	/* the call, for runtime diagnostics */
+};
+
+#endif
