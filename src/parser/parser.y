@@ -1,4 +1,528 @@
+/* The grammar of the bpftrace language: probes, statements, C-like expressions.
+ *
+ * Pure parser with locations; YYLTYPE is `struct loc`, and every rule's node gets
+ * the range of the whole rule (@$). The scanner (src/lexer/lexer.l) delivers an
+ * attach point as one token at top level and the expression language inside
+ * predicates and blocks. Syntax errors are reported through diag with bison's
+ * expected-token list, filtered so it names the tokens that could end or
+ * continue the construct rather than every operator. Recovery resumes at the
+ * next `;` or `}` so several errors can be reported in one run. */
+
+%code requires {
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "parser/ast.h"
+#include "parser/program.h"
+
+#ifndef YY_TYPEDEF_YY_SCANNER_T
+#define YY_TYPEDEF_YY_SCANNER_T
+typedef void *yyscan_t;
+#endif
+
+/* What the scanner knows between tokens; shared by the scanner and the parser. */
+struct lex_state {
+	struct program *p;	/* diagnostics, arena, file name */
+	const char *src;	/* the text being scanned */
+	size_t off;		/* byte offset of the next character in src */
+	int line, col;		/* position of the next character */
+	int depth;		/* brace depth inside a probe's block */
+	int sdepth;		/* brace depth inside a skipped struct definition */
+	struct loc last;	/* the last token returned, to place end-of-file errors */
+	bool any_token;		/* whether `last` is valid */
+};
+
+#define YYLTYPE struct loc
+#define YYLTYPE_IS_DECLARED 1
+/* A rule spans its first to its last symbol; an empty rule is an empty range at
+ * the end of the previous symbol. */
+#define YYLLOC_DEFAULT(Cur, Rhs, N)					\
+	do {								\
+		if (N) {						\
+			(Cur) = loc_span(YYRHSLOC(Rhs, 1), YYRHSLOC(Rhs, N)); \
+		} else {						\
+			(Cur) = YYRHSLOC(Rhs, 0);			\
+			(Cur).line = (Cur).end_line;			\
+			(Cur).col = (Cur).end_col;			\
+		}							\
+	} while (0)
+}
+
+%code provides {
+/* The flex scanner (lexer.l): next token, or 0 at end of input. */
+int lex_scan(YYSTYPE *lval, YYLTYPE *lloc, yyscan_t scanner);
+/* Create a scanner over st->src; 0 or -ENOMEM. */
+int lex_open(yyscan_t *scanner, struct lex_state *st);
+/* Destroy a scanner made by lex_open. */
+void lex_close(yyscan_t scanner);
+}
+
+%code {
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "parser/diag.h"
+#include "parser/parse.h"
+#include "util/arena.h"
+#include "util/sb.h"
+
+static int yylex(YYSTYPE *lval, YYLTYPE *lloc, yyscan_t scanner, struct lex_state *st);
+static void yyerror(YYLTYPE *lloc, yyscan_t scanner, struct lex_state *st, const char *msg);
+
+#define ARENA (&st->p->arena)
+
+static struct node *parse_incdec(struct lex_state *st, struct node *operand, bool is_inc,
+				 bool is_post, struct loc where);
+
+/* Allocate node `var` or abort the parse with "memory exhausted". */
+#define NEW(var, kind, where)						\
+	do {								\
+		(var) = ast_new(ARENA, (kind), (where));		\
+		if (!(var))						\
+			YYNOMEM;					\
+	} while (0)
+
+/* A binary operator node over two operands. */
+#define BINARY(res, o, l, r, where)					\
+	do {								\
+		NEW(res, N_BINARY, where);				\
+		(res)->binary.op = (o);					\
+		(res)->binary.lhs = (l);				\
+		(res)->binary.rhs = (r);				\
+	} while (0)
+
+#define UNARY(res, o, x, where)						\
+	do {								\
+		NEW(res, N_UNARY, where);				\
+		(res)->unary.op = (o);					\
+		(res)->unary.operand = (x);				\
+	} while (0)
+}
+
 %define api.pure full
+%define parse.error custom
+%define parse.lac full
+%locations
+%expect 0
+%param {yyscan_t scanner} {struct lex_state *st}
+
+%initial-action {
+	@$ = (struct loc){ .file = st->p->file, .line = 1, .col = 1,
+			   .end_line = 1, .end_col = 1 };
+}
+
+%union {
+	struct node *node;
+	const char *str;
+	enum binop op;
+	int num;
+}
+
+%token <str> ATTACH "attach point"
+%token <str> IDENT "identifier"
+%token <str> CALL "call"
+%token <str> TYPE "type name"
+%token <node> INT "integer"
+%token <node> STRING "string"
+%token <node> VAR "variable"
+%token <node> MAP "map"
+%token <node> POSPARAM "positional parameter"
+%token PRED_END "end of predicate"
+%token IF "if" ELSE "else" WHILE "while" UNROLL "unroll"
+%token BREAK "break" CONTINUE "continue" RETURN "return"
+%token STRUCT "struct" UNION "union" ENUM "enum"
+%token EQ "==" NE "!=" LE "<=" GE ">=" SHL "<<" SHR ">>" LAND "&&" LOR "||"
+%token INC "++" DEC "--" ARROW "->"
+%token <op> COMPOUND_ASSIGN "compound assignment"
+
+%type <node> program probes probe attachs attach pred block stmts simple compound if_stmt
+%type <node> expr exprs lvalue map call
+%type <str> field_name type_name
+%type <num> stars
+
+/* Listed first so "expecting" lists read `; or }`. */
+%token ';' ',' ')' ']' '}'
+
+/* Lowest to highest. MAP_ALONE makes `@m[k]` the keyed map, not an index. */
+%precedence MAP_ALONE
+%right '?' ':'
+%left LOR
+%left LAND
+%left '|'
+%left '^'
+%left '&'
+%left EQ NE
+%left '<' '>' LE GE
+%left SHL SHR
+%left '+' '-'
+%left '*' '/' '%'
+%precedence UNARY
+%precedence INC DEC '.' ARROW '['
+
 %%
-program: %empty ;
+
+/* program: probe+ */
+program
+	: probes
+		{
+			NEW($$, N_PROGRAM, @$);
+			$$->program.probes = $1;
+			int i = 0;
+			for (struct node *n = $1; n; n = n->next)
+				n->probe.index = i++;
+			st->p->ast = $$;
+		}
+	;
+
+probes
+	: probe			{ $$ = $1; }
+	| probes probe		{ $$ = ast_append(&$1, $2); }
+	;
+
+/* probe: attach (',' attach)* ['/' expr '/'] block */
+probe
+	: attachs pred block
+		{
+			NEW($$, N_PROBE, @$);
+			$$->probe.attach = $1;
+			$$->probe.pred = $2;
+			$$->probe.body = $3;
+		}
+	;
+
+attachs
+	: attach		{ $$ = $1; }
+	| attachs ',' attach	{ $$ = ast_append(&$1, $3); }
+	;
+
+attach
+	: ATTACH		{ NEW($$, N_ATTACH, @$); $$->attach.text = $1; }
+	;
+
+pred
+	: %empty		{ $$ = NULL; }
+	| '/' expr PRED_END	{ $$ = $2; }
+	| '/' error PRED_END	{ $$ = NULL; }
+	;
+
+/* block: '{' (stmt (';' | after a compound statement))* [simple] '}' */
+block
+	: '{' stmts '}'			{ $$ = $2; }
+	| '{' stmts simple '}'		{ $$ = ast_append(&$2, $3); }
+	| '{' stmts error '}'		{ $$ = $2; }
+	;
+
+stmts
+	: %empty			{ $$ = NULL; }
+	| stmts ';'			{ $$ = $1; }
+	| stmts simple ';'		{ $$ = ast_append(&$1, $2); }
+	| stmts compound		{ $$ = ast_append(&$1, $2); }
+	| stmts error ';'		{ $$ = $1; yyerrok; }
+	;
+
+/* Statements that need no ';' after them. A nested block is flattened. */
+compound
+	: if_stmt			{ $$ = $1; }
+	| WHILE '(' expr ')' block
+		{
+			NEW($$, N_WHILE, @$);
+			$$->cond.cond = $3;
+			$$->cond.then = $5;
+		}
+	| UNROLL '(' expr ')' block
+		{
+			NEW($$, N_UNROLL, @$);
+			$$->unroll.count = $3;
+			$$->unroll.body = $5;
+		}
+	| block				{ $$ = $1; }
+	;
+
+/* if_stmt: 'if' '(' expr ')' block ['else' (block | if_stmt)] */
+if_stmt
+	: IF '(' expr ')' block
+		{
+			NEW($$, N_IF, @$);
+			$$->cond.cond = $3;
+			$$->cond.then = $5;
+		}
+	| IF '(' expr ')' block ELSE block
+		{
+			NEW($$, N_IF, @$);
+			$$->cond.cond = $3;
+			$$->cond.then = $5;
+			$$->cond.els = $7;
+		}
+	| IF '(' expr ')' block ELSE if_stmt
+		{
+			NEW($$, N_IF, @$);
+			$$->cond.cond = $3;
+			$$->cond.then = $5;
+			$$->cond.els = $7;
+		}
+	;
+
+simple
+	: expr
+		{ NEW($$, N_EXPR_STMT, @$); $$->stmt.expr = $1; }
+	| lvalue '=' expr
+		{
+			NEW($$, N_ASSIGN, @$);
+			$$->assign.target = $1;
+			$$->assign.op = OP_NONE;
+			$$->assign.value = $3;
+		}
+	| lvalue COMPOUND_ASSIGN expr
+		{
+			NEW($$, N_ASSIGN, @$);
+			$$->assign.target = $1;
+			$$->assign.op = $2;
+			$$->assign.value = $3;
+		}
+	| BREAK				{ NEW($$, N_BREAK, @$); }
+	| CONTINUE			{ NEW($$, N_CONTINUE, @$); }
+	| RETURN			{ NEW($$, N_RETURN, @$); }
+	| RETURN expr			{ NEW($$, N_RETURN, @$); $$->stmt.expr = $2; }
+	;
+
+lvalue
+	: map				{ $$ = $1; }
+	| VAR				{ $$ = $1; }
+	;
+
+map
+	: MAP %prec MAP_ALONE		{ $$ = $1; }
+	| MAP '[' exprs ']'		{ $$ = $1; $$->map.keys = $3; $$->loc = @$; }
+	;
+
+call
+	: CALL '(' ')'
+		{ NEW($$, N_CALL, @$); $$->call.name = $1; }
+	| CALL '(' exprs ')'
+		{ NEW($$, N_CALL, @$); $$->call.name = $1; $$->call.args = $3; }
+	;
+
+exprs
+	: expr				{ $$ = $1; }
+	| exprs ',' expr		{ $$ = ast_append(&$1, $3); }
+	;
+
+expr
+	: INT				{ $$ = $1; }
+	| STRING			{ $$ = $1; }
+	| POSPARAM			{ $$ = $1; }
+	| IDENT				{ NEW($$, N_IDENT, @$); $$->ident.name = $1; }
+	| lvalue			{ $$ = $1; }
+	| call				{ $$ = $1; }
+	| '(' expr ')'			{ $$ = $2; }
+	| '(' expr ',' exprs ')'
+		{
+			NEW($$, N_TUPLE, @$);
+			$$->tuple.elems = ast_append(&$2, $4);
+		}
+	| '(' type_name stars ')' expr %prec UNARY
+		{
+			NEW($$, N_CAST, @$);
+			$$->cast.tname = $2;
+			$$->cast.ptr_depth = $3;
+			$$->cast.operand = $5;
+		}
+	| expr '?' expr ':' expr
+		{
+			NEW($$, N_TERNARY, @$);
+			$$->cond.cond = $1;
+			$$->cond.then = $3;
+			$$->cond.els = $5;
+		}
+	| expr LOR expr			{ BINARY($$, OP_LOR, $1, $3, @$); }
+	| expr LAND expr		{ BINARY($$, OP_LAND, $1, $3, @$); }
+	| expr '|' expr			{ BINARY($$, OP_BOR, $1, $3, @$); }
+	| expr '^' expr			{ BINARY($$, OP_BXOR, $1, $3, @$); }
+	| expr '&' expr			{ BINARY($$, OP_BAND, $1, $3, @$); }
+	| expr EQ expr			{ BINARY($$, OP_EQ, $1, $3, @$); }
+	| expr NE expr			{ BINARY($$, OP_NE, $1, $3, @$); }
+	| expr '<' expr			{ BINARY($$, OP_LT, $1, $3, @$); }
+	| expr '>' expr			{ BINARY($$, OP_GT, $1, $3, @$); }
+	| expr LE expr			{ BINARY($$, OP_LE, $1, $3, @$); }
+	| expr GE expr			{ BINARY($$, OP_GE, $1, $3, @$); }
+	| expr SHL expr			{ BINARY($$, OP_SHL, $1, $3, @$); }
+	| expr SHR expr			{ BINARY($$, OP_SHR, $1, $3, @$); }
+	| expr '+' expr			{ BINARY($$, OP_ADD, $1, $3, @$); }
+	| expr '-' expr			{ BINARY($$, OP_SUB, $1, $3, @$); }
+	| expr '*' expr			{ BINARY($$, OP_MUL, $1, $3, @$); }
+	| expr '/' expr			{ BINARY($$, OP_DIV, $1, $3, @$); }
+	| expr '%' expr			{ BINARY($$, OP_MOD, $1, $3, @$); }
+	| '-' expr %prec UNARY		{ UNARY($$, OP_NEG, $2, @$); }
+	| '+' expr %prec UNARY		{ UNARY($$, OP_PLUS, $2, @$); }
+	| '!' expr %prec UNARY		{ UNARY($$, OP_LNOT, $2, @$); }
+	| '~' expr %prec UNARY		{ UNARY($$, OP_BNOT, $2, @$); }
+	| '*' expr %prec UNARY		{ UNARY($$, OP_DEREF, $2, @$); }
+	| '&' expr %prec UNARY		{ UNARY($$, OP_ADDR, $2, @$); }
+	| INC expr %prec UNARY		{ $$ = parse_incdec(st, $2, true, false, @$); if (!$$) YYNOMEM; }
+	| DEC expr %prec UNARY		{ $$ = parse_incdec(st, $2, false, false, @$); if (!$$) YYNOMEM; }
+	| expr INC			{ $$ = parse_incdec(st, $1, true, true, @$); if (!$$) YYNOMEM; }
+	| expr DEC			{ $$ = parse_incdec(st, $1, false, true, @$); if (!$$) YYNOMEM; }
+	| expr '.' field_name
+		{
+			NEW($$, N_FIELD, @$);
+			$$->field.base = $1;
+			$$->field.name = $3;
+		}
+	| expr ARROW field_name
+		{
+			NEW($$, N_FIELD, @$);
+			$$->field.base = $1;
+			$$->field.name = $3;
+			$$->field.is_arrow = true;
+		}
+	| expr '[' expr ']'
+		{
+			NEW($$, N_INDEX, @$);
+			$$->index.base = $1;
+			$$->index.index = $3;
+		}
+	;
+
+/* A field name; `$t.0` selects a tuple element. */
+field_name
+	: IDENT				{ $$ = $1; }
+	| TYPE				{ $$ = $1; }
+	| INT				{ $$ = arena_printf(ARENA, "%" PRIu64, $1->num.value); }
+	;
+
+/* type_name: int-type+ | ('struct' | 'union' | 'enum') identifier */
+type_name
+	: TYPE				{ $$ = $1; }
+	| type_name TYPE		{ $$ = arena_printf(ARENA, "%s %s", $1, $2); }
+	| STRUCT IDENT			{ $$ = arena_printf(ARENA, "struct %s", $2); }
+	| UNION IDENT			{ $$ = arena_printf(ARENA, "union %s", $2); }
+	| ENUM IDENT			{ $$ = arena_printf(ARENA, "enum %s", $2); }
+	;
+
+stars
+	: %empty			{ $$ = 0; }
+	| stars '*'			{ $$ = $1 + 1; }
+	;
+
 %%
+
+/* Wrap the scanner to remember the last token, so "unexpected end of file"
+ * points just past it (or at 1:1 for an empty program). */
+static int yylex(YYSTYPE *lval, YYLTYPE *lloc, yyscan_t scanner, struct lex_state *st)
+{
+	int tok = lex_scan(lval, lloc, scanner);
+	if (tok != 0) {
+		st->last = *lloc;
+		st->any_token = true;
+		return tok;
+	}
+	struct loc l = { .file = st->p->file, .line = 1, .col = 1 };
+	if (st->any_token) {
+		l.line = st->last.end_line;
+		l.col = st->last.end_col;
+	}
+	l.end_line = l.line;
+	l.end_col = l.col + 1;
+	*lloc = l;
+	return 0;
+}
+
+/* `++x`, `x--`: the grammar takes any operand so the error can say what is wrong
+ * with it, as bpftrace does, instead of a bare syntax error. NULL when out of memory. */
+static struct node *parse_incdec(struct lex_state *st, struct node *operand, bool is_inc,
+				 bool is_post, struct loc where)
+{
+	if (operand->kind != N_VAR && operand->kind != N_MAP)
+		diag_error(&st->p->diags, operand->loc,
+			   "The %s operator must be applied to a map or variable",
+			   is_inc ? "++" : "--");
+	struct node *n = ast_new(ARENA, N_INCDEC, where);
+	if (n) {
+		n->incdec.operand = operand;
+		n->incdec.is_inc = is_inc;
+		n->incdec.is_post = is_post;
+	}
+	return n;
+}
+
+/* Only bison's own failures (memory exhausted) come here; syntax errors go
+ * through yyreport_syntax_error. */
+static void yyerror(YYLTYPE *lloc, yyscan_t scanner, struct lex_state *st, const char *msg)
+{
+	(void)scanner;
+	diag_error(&st->p->diags, *lloc, "%s", msg);
+}
+
+/* A token's printable name: "identifier", ";", "end of file". */
+static const char *parse_token_name(yysymbol_kind_t sym, char *buf, size_t size)
+{
+	const char *name = yysymbol_name(sym);
+	size_t len = strlen(name);
+	if (len >= 2 && (name[0] == '\'' || name[0] == '"') && name[len - 1] == name[0]) {
+		snprintf(buf, size, "%.*s", (int)(len - 2), name + 1);
+		return buf;
+	}
+	return name;
+}
+
+/* Tokens that only continue an expression. They are left out of "expecting"
+ * lists: after `f(x)` the useful answer is `; or }`, not every operator. */
+static bool parse_is_operator(yysymbol_kind_t sym)
+{
+	static const char ops[] = "?|^&<>+-*/%.[";
+	const char *name = yysymbol_name(sym);
+	if (name[0] == '\'' && name[1] && strchr(ops, name[1]) && name[2] == '\'')
+		return true;
+	switch (sym) {
+	case YYSYMBOL_LOR: case YYSYMBOL_LAND: case YYSYMBOL_EQ: case YYSYMBOL_NE:
+	case YYSYMBOL_LE: case YYSYMBOL_GE: case YYSYMBOL_SHL: case YYSYMBOL_SHR:
+	case YYSYMBOL_INC: case YYSYMBOL_DEC: case YYSYMBOL_ARROW:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* "syntax error, unexpected X[, expecting A or B ...]" at the offending token. */
+static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner,
+				 struct lex_state *st)
+{
+	(void)scanner;
+	enum { MAX_EXPECTED = 64, MAX_LISTED = 4 };
+	yysymbol_kind_t expected[MAX_EXPECTED];
+	int n = yypcontext_expected_tokens(ctx, expected, MAX_EXPECTED);
+	int kept = 0;
+	for (int i = 0; i < n; i++)
+		if (!parse_is_operator(expected[i]))
+			expected[kept++] = expected[i];
+
+	struct sb msg;
+	char buf[64];
+	sb_init(&msg);
+	sb_puts(&msg, "syntax error");
+	yysymbol_kind_t tok = yypcontext_token(ctx);
+	if (tok != YYSYMBOL_YYEMPTY)
+		sb_printf(&msg, ", unexpected %s", parse_token_name(tok, buf, sizeof(buf)));
+	for (int i = 0; n > 0 && kept <= MAX_LISTED && i < kept; i++)
+		sb_printf(&msg, "%s%s", i ? " or " : ", expecting ",
+			  parse_token_name(expected[i], buf, sizeof(buf)));
+	diag_error(&st->p->diags, *yypcontext_location(ctx), "%s",
+		   msg.err ? "syntax error" : sb_str(&msg));
+	sb_fini(&msg);
+	return 0;
+}
+
+bool parse_program(struct program *p)
+{
+	struct lex_state st = { .p = p, .src = p->src, .line = 1, .col = 1 };
+	int before = p->diags.nerrors;
+	yyscan_t scanner;
+	if (lex_open(&scanner, &st) < 0) {
+		diag_error(&p->diags, (struct loc){ 0 }, "out of memory");
+		return false;
+	}
+	int rc = yyparse(scanner, &st);
+	lex_close(scanner);
+	return rc == 0 && p->diags.nerrors == before;
+}

@@ -28,6 +28,7 @@ struct probe_def {
 	uint64_t value;		/* interval/profile period or frequency; offset for probes */
 	const struct node *probe;	/* the N_PROBE block it runs */
 	const struct node *attach;	/* the N_ATTACH it came from (for errors) */
+	struct type *args;	/* tracepoint: the record type of `args` (sema) */
 	const char *prog_name;	/* ELF program (function) name, set by codegen */
 	int index;		/* in program.probes */
 };

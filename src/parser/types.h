@@ -91,6 +91,10 @@ struct map_def {
 	int id;			/* index in program.maps */
 	uint32_t max_entries;
 	const struct node *first_use;	/* for "other use here" diagnostics */
+	bool assigned;		/* sema: target of an assignment, even a failed one */
+	int8_t keyed;		/* sema: -1 not yet seen, 0 scalar, 1 with keys */
+	const char *sym;	/* BPF map name in the object (set by codegen) */
+	uint32_t bpf_type;	/* enum bpf_map_type (set by codegen) */
 };
 
 enum action_kind {
