@@ -1,0 +1,25 @@
+/* The registry of builtin families. Adding a family: one line here. */
+#include "builtins.h"
+
+#include <string.h>
+
+static const struct builtin *const families[] = {
+	builtins_proc,
+	builtins_output,
+	builtins_aggregations,
+	builtins_str,
+	builtins_maps,
+};
+
+const struct builtin *builtin_find(const char *name, bool is_call)
+{
+	for (size_t f = 0; f < sizeof(families) / sizeof(families[0]); f++) {
+		for (const struct builtin *b = families[f]; b->name; b++) {
+			if ((b->kind == BI_VAR) == is_call)
+				continue;
+			if (!strcmp(b->name, name))
+				return b;
+		}
+	}
+	return NULL;
+}

@@ -1,0 +1,54 @@
+/* The builtins table: every builtin variable and function of the language is one
+ * entry with its hooks for sema (check), codegen (emit) and, where it needs one,
+ * the runtime. The front end and the code generator look entries up by name and
+ * call the hooks; they never switch on builtin names.
+ *
+ * One file per family (printf.c, aggregations.c, proc.c, ...) defines an array
+ * of entries; builtins.c lists the arrays. */
+#ifndef BPFL_BUILTINS_H
+#define BPFL_BUILTINS_H
+
+#include <stdbool.h>
+#include <llvm-c/Core.h>
+
+#include "parser/ast.h"
+
+struct sema;
+struct cg;
+struct map_def;
+
+enum builtin_kind {
+	BI_VAR,		/* an identifier: pid, comm, args, ... */
+	BI_CALL,	/* a function call: printf(...), str(...) */
+	BI_AGG,		/* an aggregation: only as `@map[...] = count()` */
+};
+
+struct builtin {
+	const char *name;
+	enum builtin_kind kind;
+	int min_args, max_args;	/* BI_CALL/BI_AGG: accepted argument counts */
+	const char *usage;	/* for the hint on a wrong argument count */
+	/* sema: validate arguments, set n->type (and register an action). */
+	bool (*check)(struct sema *s, struct node *n);
+	/* codegen: the value as an i64 (integers) — or NULL for void calls. */
+	LLVMValueRef (*emit)(struct cg *c, struct node *n);
+	/* codegen: write a non-integer value (string, tuple, ...) into dst. */
+	void (*emit_into)(struct cg *c, struct node *n, LLVMValueRef dst);
+	/* codegen, BI_AGG: update the per-CPU value at `val` (already initialised). */
+	void (*emit_update)(struct cg *c, struct node *n, LLVMValueRef val);
+	/* codegen, BI_AGG: extra key bytes after the user key (hist bucket). */
+	LLVMValueRef (*emit_bucket)(struct cg *c, struct node *n);
+};
+
+/* The entry named `name` of the given kind class: calls find BI_CALL and BI_AGG
+ * entries, identifiers find BI_VAR entries. NULL when there is none. */
+const struct builtin *builtin_find(const char *name, bool is_call);
+
+/* Tables of the families, each ended by an entry with a NULL name. */
+extern const struct builtin builtins_proc[];
+extern const struct builtin builtins_output[];
+extern const struct builtin builtins_aggregations[];
+extern const struct builtin builtins_str[];
+extern const struct builtin builtins_maps[];
+
+#endif

@@ -1,0 +1,106 @@
+/* Map builtins: delete, clear, zero, print. delete runs in the kernel; clear,
+ * zero and print of a map are output actions the runtime carries out. */
+#include "builtins.h"
+#include "codegen/cg.h"
+#include "parser/sema.h"
+
+static bool check_delete(struct sema *s, struct node *n)
+{
+	struct node *m = n->call.args;
+	if (!m || m->kind != N_MAP) {
+		diag_error(s->d, m ? m->loc : n->loc, "delete() expects a map element, e.g. delete(@start[tid])");
+		return false;
+	}
+	if (m->next) {		/* delete(@m, key): the key as a separate argument */
+		if (m->map.keys || m->next->next) {
+			diag_error(s->d, n->loc, "delete() takes a map and one key: delete(@m, key)");
+			return false;
+		}
+		m->map.keys = m->next;
+		m->next = NULL;
+		n->call.args = m;
+	}
+	return sema_map_keys(s, m) != NULL;
+}
+
+static LLVMValueRef emit_delete(struct cg *c, struct node *n)
+{
+	struct node *m = n->call.args;
+	cg_map_delete(c, m->map.def, cg_map_key(c, m->map.def, m, NULL));
+	return cg_const(c, 0);
+}
+
+/* clear(@m) / zero(@m): an action naming the map. */
+static bool check_map_action(struct sema *s, struct node *n, enum action_kind kind)
+{
+	struct map_def *def = sema_want_map(s, n, n->call.args);
+	if (!def)
+		return false;
+	n->call.action_id = sema_add_action(s, kind, n, NULL, NULL, kind == ACT_PRINT_MAP ? 16 : 0);
+	if (n->call.action_id >= 0)
+		((struct action *)s->p->actions.items[n->call.action_id])->map = def;
+	return true;
+}
+
+static bool check_clear(struct sema *s, struct node *n)
+{
+	return check_map_action(s, n, ACT_CLEAR);
+}
+
+static bool check_zero(struct sema *s, struct node *n)
+{
+	return check_map_action(s, n, ACT_ZERO);
+}
+
+/* print(@m), print(@m, top), print(@m, top, div), or print(value). */
+static bool check_print(struct sema *s, struct node *n)
+{
+	struct node *a = n->call.args;
+	int64_t v;
+	if (a->kind == N_MAP && !a->map.keys) {
+		for (struct node *x = a->next; x; x = x->next)
+			if (!sema_want_const(s, n, x, &v) || v < 0)
+				return false;
+		return check_map_action(s, n, ACT_PRINT_MAP);
+	}
+	if (a->next) {
+		diag_error(s->d, a->next->loc, "print() of a value takes no other arguments");
+		return false;
+	}
+	if (sema_expr(s, a)->kind == TY_NONE)
+		return false;
+	n->call.action_id = sema_add_action(s, ACT_PRINT_VALUE, n, NULL, a, 0);
+	return true;
+}
+
+static LLVMValueRef emit_map_action(struct cg *c, struct node *n)
+{
+	struct node *a = n->call.args;
+	if (n->call.action_id < 0)
+		return cg_const(c, 0);
+	struct action *act = c->p->actions.items[n->call.action_id];
+	if (act->kind == ACT_PRINT_VALUE) {
+		cg_emit_action(c, n->call.action_id, a, NULL, 0);
+		return cg_const(c, 0);
+	}
+	LLVMValueRef extra[2] = {cg_const(c, 0), cg_const(c, 0)};
+	if (a->next) {
+		extra[0] = cg_expr(c, a->next);
+		if (a->next->next)
+			extra[1] = cg_expr(c, a->next->next);
+	}
+	cg_emit_action(c, n->call.action_id, NULL, extra, act->kind == ACT_PRINT_MAP ? 2 : 0);
+	return cg_const(c, 0);
+}
+
+const struct builtin builtins_maps[] = {
+	{.name = "delete", .kind = BI_CALL, .min_args = 1, .max_args = 2,
+	 .usage = "delete(@map[key]) or delete(@map, key)", .check = check_delete, .emit = emit_delete},
+	{.name = "clear", .kind = BI_CALL, .min_args = 1, .max_args = 1,
+	 .usage = "clear(@map)", .check = check_clear, .emit = emit_map_action},
+	{.name = "zero", .kind = BI_CALL, .min_args = 1, .max_args = 1,
+	 .usage = "zero(@map)", .check = check_zero, .emit = emit_map_action},
+	{.name = "print", .kind = BI_CALL, .min_args = 1, .max_args = 3,
+	 .usage = "print(@map[, top[, div]]) or print(value)", .check = check_print, .emit = emit_map_action},
+	{0},
+};
