@@ -1,0 +1,91 @@
+/* BTF-defined maps. Each map is a global in section ".maps" whose debug type is
+ * the struct libbpf expects (`__uint(type, ..)` fields are pointers to arrays
+ * whose length carries the number), so LLVM's BPF backend emits BTF for it and
+ * libbpf creates the map from that description. */
+#include <linux/bpf.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cg.h"
+
+#define DW_ATE_signed 0x05
+
+/* `int (*name)[value]`: how libbpf's __uint() encodes a number in BTF. */
+static LLVMMetadataRef uint_member(struct cg *c, LLVMMetadataRef int_ty, const char *name,
+				   uint64_t value, uint64_t offset_bits)
+{
+	LLVMMetadataRef sub = LLVMDIBuilderGetOrCreateSubrange(c->di, 0, (int64_t)value);
+	LLVMMetadataRef arr = LLVMDIBuilderCreateArrayType(c->di, value * 32, 32, int_ty, &sub, 1);
+	LLVMMetadataRef ptr = LLVMDIBuilderCreatePointerType(c->di, arr, 64, 0, 0, NULL, 0);
+	return LLVMDIBuilderCreateMemberType(c->di, c->di_file, name, strlen(name), c->di_file, 0,
+					     64, 64, offset_bits, LLVMDIFlagZero, ptr);
+}
+
+struct map_desc {
+	const char *sym;
+	uint32_t type, key_size, value_size, max_entries;	/* 0: field absent */
+};
+
+/* Define one map global described by d; returns it. */
+static LLVMValueRef define_map(struct cg *c, const struct map_desc *d)
+{
+	const struct { const char *name; uint32_t value; } fields[] = {
+		{"type", d->type}, {"max_entries", d->max_entries},
+		{"key_size", d->key_size}, {"value_size", d->value_size},
+	};
+	LLVMMetadataRef int_ty = LLVMDIBuilderCreateBasicType(c->di, "int", 3, 32, DW_ATE_signed,
+							       LLVMDIFlagZero);
+	LLVMMetadataRef members[4];
+	LLVMTypeRef ptrs[4];
+	unsigned n = 0;
+	for (size_t i = 0; i < 4; i++) {
+		if (!fields[i].value)
+			continue;
+		members[n] = uint_member(c, int_ty, fields[i].name, fields[i].value, n * 64);
+		ptrs[n++] = c->ptr;
+	}
+	LLVMMetadataRef st = LLVMDIBuilderCreateStructType(c->di, c->di_file, "", 0, c->di_file, 0,
+		n * 64, 64, LLVMDIFlagZero, NULL, members, n, 0, NULL, "", 0);
+	LLVMTypeRef ty = LLVMStructTypeInContext(c->ctx, ptrs, n, 0);
+	LLVMValueRef g = LLVMAddGlobal(c->mod, ty, d->sym);
+	LLVMSetInitializer(g, LLVMConstNull(ty));
+	LLVMSetSection(g, ".maps");
+	LLVMSetAlignment(g, 8);
+	LLVMMetadataRef expr = LLVMDIBuilderCreateExpression(c->di, NULL, 0);
+	LLVMMetadataRef gve = LLVMDIBuilderCreateGlobalVariableExpression(c->di, c->di_cu,
+		d->sym, strlen(d->sym), d->sym, strlen(d->sym), c->di_file, 0, st, 0, expr, NULL, 64);
+	LLVMGlobalSetMetadata(g, LLVMGetMDKindIDInContext(c->ctx, "dbg", 3), gve);
+	return g;
+}
+
+/* A BPF object name: letters, digits and '_' only, at most 15 characters. */
+static const char *map_sym(struct cg *c, const struct map_def *m)
+{
+	char buf[16];
+	int n = snprintf(buf, sizeof buf, "m%d_", m->id);
+	for (const char *s = m->name + 1; *s && n < 15; s++)
+		buf[n++] = (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+			   (*s >= '0' && *s <= '9') ? *s : '_';
+	buf[n] = '\0';
+	return arena_strdup(&c->p->arena, buf);
+}
+
+int cg_maps_define(struct cg *c)
+{
+	struct vec *maps = &c->p->maps;
+	c->maps = arena_alloc(&c->p->arena, sizeof(*c->maps) * (maps->len + 1));
+	if (!c->maps)
+		return -1;
+	for (size_t i = 0; i < maps->len; i++) {
+		struct map_def *m = maps->items[i];
+		m->sym = map_sym(c, m);
+		m->bpf_type = m->percpu ? BPF_MAP_TYPE_PERCPU_HASH : BPF_MAP_TYPE_HASH;
+		struct map_desc d = {m->sym, m->bpf_type, m->key_size, m->value_size, m->max_entries};
+		c->maps[i] = define_map(c, &d);
+	}
+	struct map_desc rb = {"ringbuf", BPF_MAP_TYPE_RINGBUF, 0, 0, 8u << 20};
+	c->ringbuf = define_map(c, &rb);
+	struct map_desc lost = {"lost", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1};
+	c->lost = define_map(c, &lost);
+	return 0;
+}

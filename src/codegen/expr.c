@@ -1,0 +1,393 @@
+/* Expressions. Integers and pointers are computed as i64 values (cg_expr);
+ * strings, tuples and other values are written into memory (cg_expr_into). */
+#include <linux/bpf.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "builtins/builtins.h"
+#include "cg.h"
+#include "parser/types.h"
+
+LLVMValueRef cg_var_ptr(struct cg *c, struct node *var);
+LLVMValueRef cg_arith(struct cg *c, enum binop op, LLVMValueRef l, LLVMValueRef r, bool is_signed);
+
+/* Truncate v to `bits` and extend back to 64 with the given sign. */
+static LLVMValueRef fit(struct cg *c, LLVMValueRef v, int bits, bool is_signed)
+{
+	if (bits >= 64 || bits <= 0)
+		return v;
+	LLVMValueRef t = LLVMBuildTrunc(c->b, v, LLVMIntTypeInContext(c->ctx, (unsigned)bits), "");
+	return is_signed ? LLVMBuildSExt(c->b, t, c->i64, "") : LLVMBuildZExt(c->b, t, c->i64, "");
+}
+
+static LLVMValueRef bool64(struct cg *c, LLVMValueRef i1)
+{
+	return LLVMBuildZExt(c->b, i1, c->i64, "");
+}
+
+/* String equality, unrolled: equal up to and including the first NUL. */
+static LLVMValueRef str_equal(struct cg *c, struct node *l, struct node *r)
+{
+	uint32_t n = l->type->size < r->type->size ? l->type->size : r->type->size;
+	LLVMValueRef a = cg_alloca(c, l->type->size), b = cg_alloca(c, r->type->size);
+	cg_zero(c, a, l->type->size);
+	cg_zero(c, b, r->type->size);
+	cg_expr_into(c, l, a);
+	cg_expr_into(c, r, b);
+	LLVMBasicBlockRef done = cg_block(c, "streq_done");
+	LLVMBasicBlockRef start = LLVMGetInsertBlock(c->b);
+	LLVMPositionBuilderAtEnd(c->b, done);
+	LLVMValueRef phi = LLVMBuildPhi(c->b, c->i64, "");
+	LLVMPositionBuilderAtEnd(c->b, start);
+	for (uint32_t i = 0; i < n; i++) {
+		LLVMValueRef ca = LLVMBuildLoad2(c->b, c->i8, cg_gep(c, a, i), "");
+		LLVMValueRef cb = LLVMBuildLoad2(c->b, c->i8, cg_gep(c, b, i), "");
+		LLVMValueRef ne = LLVMBuildICmp(c->b, LLVMIntNE, ca, cb, "");
+		LLVMBasicBlockRef same = cg_block(c, "streq_same");
+		LLVMValueRef zero = cg_const(c, 0);
+		LLVMBasicBlockRef here = LLVMGetInsertBlock(c->b);
+		LLVMAddIncoming(phi, &zero, &here, 1);
+		LLVMBuildCondBr(c->b, ne, done, same);
+		LLVMPositionBuilderAtEnd(c->b, same);
+		LLVMValueRef end = LLVMBuildICmp(c->b, LLVMIntEQ, ca, LLVMConstInt(c->i8, 0, 0), "");
+		LLVMBasicBlockRef next = cg_block(c, "streq_next");
+		LLVMValueRef one = cg_const(c, 1);
+		LLVMAddIncoming(phi, &one, &same, 1);
+		LLVMBuildCondBr(c->b, end, done, next);
+		LLVMPositionBuilderAtEnd(c->b, next);
+	}
+	LLVMValueRef one = cg_const(c, 1);	/* equal over the common length */
+	LLVMBasicBlockRef last = LLVMGetInsertBlock(c->b);
+	LLVMAddIncoming(phi, &one, &last, 1);
+	LLVMBuildBr(c->b, done);
+	LLVMPositionBuilderAtEnd(c->b, done);
+	return phi;
+}
+
+static LLVMValueRef compare(struct cg *c, enum binop op, LLVMValueRef l, LLVMValueRef r,
+			    bool is_signed)
+{
+	LLVMIntPredicate pred;
+	switch (op) {
+	case OP_EQ: pred = LLVMIntEQ; break;
+	case OP_NE: pred = LLVMIntNE; break;
+	case OP_LT: pred = is_signed ? LLVMIntSLT : LLVMIntULT; break;
+	case OP_LE: pred = is_signed ? LLVMIntSLE : LLVMIntULE; break;
+	case OP_GT: pred = is_signed ? LLVMIntSGT : LLVMIntUGT; break;
+	default: pred = is_signed ? LLVMIntSGE : LLVMIntUGE; break;
+	}
+	return bool64(c, LLVMBuildICmp(c->b, pred, l, r, ""));
+}
+
+/* && and ||: the right side runs only when it decides the result. */
+static LLVMValueRef logical(struct cg *c, struct node *n)
+{
+	bool is_and = n->binary.op == OP_LAND;
+	LLVMValueRef l = LLVMBuildICmp(c->b, LLVMIntNE, cg_expr(c, n->binary.lhs), cg_const(c, 0), "");
+	LLVMBasicBlockRef from = LLVMGetInsertBlock(c->b);
+	LLVMBasicBlockRef rhs = cg_block(c, "logic_rhs"), done = cg_block(c, "logic_done");
+	LLVMBuildCondBr(c->b, l, is_and ? rhs : done, is_and ? done : rhs);
+	LLVMPositionBuilderAtEnd(c->b, rhs);
+	LLVMValueRef r = bool64(c, LLVMBuildICmp(c->b, LLVMIntNE, cg_expr(c, n->binary.rhs),
+						 cg_const(c, 0), ""));
+	LLVMBasicBlockRef rhs_end = LLVMGetInsertBlock(c->b);
+	LLVMBuildBr(c->b, done);
+	LLVMPositionBuilderAtEnd(c->b, done);
+	LLVMValueRef phi = LLVMBuildPhi(c->b, c->i64, "");
+	LLVMValueRef vals[] = {cg_const(c, is_and ? 0 : 1), r};
+	LLVMBasicBlockRef blocks[] = {from, rhs_end};
+	LLVMAddIncoming(phi, vals, blocks, 2);
+	return phi;
+}
+
+static LLVMValueRef binary(struct cg *c, struct node *n)
+{
+	enum binop op = n->binary.op;
+	struct node *l = n->binary.lhs, *r = n->binary.rhs;
+	if (op == OP_LAND || op == OP_LOR)
+		return logical(c, n);
+	if (l->type->kind == TY_STR) {
+		LLVMValueRef eq = str_equal(c, l, r);
+		return op == OP_EQ ? eq : LLVMBuildXor(c->b, eq, cg_const(c, 1), "");
+	}
+	LLVMValueRef lv = cg_expr(c, l), rv = cg_expr(c, r);
+	bool is_signed = l->type->is_signed && r->type->is_signed;
+	if (op >= OP_EQ)
+		return compare(c, op, lv, rv, is_signed);
+	return cg_arith(c, op, lv, rv, n->type->is_signed);
+}
+
+static LLVMValueRef unary(struct cg *c, struct node *n)
+{
+	LLVMValueRef v = cg_expr(c, n->unary.operand);
+	switch (n->unary.op) {
+	case OP_NEG:
+		return LLVMBuildNeg(c->b, v, "");
+	case OP_LNOT:
+		return bool64(c, LLVMBuildICmp(c->b, LLVMIntEQ, v, cg_const(c, 0), ""));
+	case OP_BNOT:
+		return LLVMBuildNot(c->b, v, "");
+	case OP_DEREF: {
+		const struct type *t = n->type;
+		LLVMValueRef buf = cg_alloca(c, 8);
+		cg_store64(c, cg_const(c, 0), buf);
+		LLVMValueRef args[] = {buf, cg_const(c, t->bits / 8),
+				       v};
+		cg_helper(c, n->unary.operand->type->is_user ? BPF_FUNC_probe_read_user
+							     : BPF_FUNC_probe_read_kernel, args, 3);
+		return fit(c, cg_load64(c, buf), t->bits, t->is_signed);
+	}
+	default:
+		return v;
+	}
+}
+
+static LLVMValueRef ternary(struct cg *c, struct node *n)
+{
+	LLVMValueRef cond = LLVMBuildICmp(c->b, LLVMIntNE, cg_expr(c, n->cond.cond), cg_const(c, 0), "");
+	LLVMBasicBlockRef a = cg_block(c, "tern_a"), b = cg_block(c, "tern_b");
+	LLVMBasicBlockRef done = cg_block(c, "tern_done");
+	LLVMBuildCondBr(c->b, cond, a, b);
+	LLVMPositionBuilderAtEnd(c->b, a);
+	LLVMValueRef va = cg_expr(c, n->cond.then);
+	LLVMBasicBlockRef a_end = LLVMGetInsertBlock(c->b);
+	LLVMBuildBr(c->b, done);
+	LLVMPositionBuilderAtEnd(c->b, b);
+	LLVMValueRef vb = cg_expr(c, n->cond.els);
+	LLVMBasicBlockRef b_end = LLVMGetInsertBlock(c->b);
+	LLVMBuildBr(c->b, done);
+	LLVMPositionBuilderAtEnd(c->b, done);
+	LLVMValueRef phi = LLVMBuildPhi(c->b, c->i64, "");
+	LLVMValueRef vals[] = {va, vb};
+	LLVMBasicBlockRef blocks[] = {a_end, b_end};
+	LLVMAddIncoming(phi, vals, blocks, 2);
+	return phi;
+}
+
+/* A tracepoint field of the current probe's record, by name. */
+static const struct field *ctx_field(struct cg *c, struct node *n)
+{
+	const struct type *rec = c->pdef->args ? c->pdef->args : n->field.base->type;
+	if (rec->kind == TY_PTR)
+		rec = rec->elem;
+	for (int i = 0; i < rec->nfields; i++)
+		if (!strcmp(rec->fields[i].name, n->field.name))
+			return &rec->fields[i];
+	return NULL;
+}
+
+/* Whether n's base is the probe's `args` record (read from ctx directly). */
+static bool on_ctx(const struct node *n)
+{
+	const struct node *b = n->field.base;
+	return b->kind == N_IDENT && b->type->kind == TY_RECORD;
+}
+
+/* Load an integer field of the probe context. */
+static LLVMValueRef field(struct cg *c, struct node *n)
+{
+	const struct field *f = ctx_field(c, n);
+	if (!f || !on_ctx(n))
+		return cg_const(c, 0);
+	LLVMValueRef p = cg_gep(c, c->ctxarg, f->offset);
+	uint32_t bytes = f->type->kind == TY_PTR ? 8 : f->type->bits / 8;
+	LLVMTypeRef ty = LLVMIntTypeInContext(c->ctx, bytes * 8);
+	LLVMValueRef v = LLVMBuildLoad2(c->b, ty, p, "");
+	if (bytes == 8)
+		return v;
+	return f->type->is_signed ? LLVMBuildSExt(c->b, v, c->i64, "")
+				  : LLVMBuildZExt(c->b, v, c->i64, "");
+}
+
+static LLVMValueRef map_read(struct cg *c, struct node *n)
+{
+	struct map_def *m = n->map.def;
+	LLVMValueRef key = cg_map_key(c, m, n, NULL);
+	LLVMValueRef p = cg_map_lookup(c, m, key);
+	LLVMBasicBlockRef from = LLVMGetInsertBlock(c->b);
+	LLVMBasicBlockRef done = cg_if_nonnull(c, p);
+	LLVMValueRef v = cg_load64(c, p);
+	if (m->value->kind == TY_AVG) {
+		LLVMValueRef cnt = cg_load64(c, cg_gep(c, p, 8));
+		v = LLVMBuildUDiv(c->b, v, cnt, "");
+	}
+	LLVMBasicBlockRef yes = LLVMGetInsertBlock(c->b);
+	LLVMBuildBr(c->b, done);
+	LLVMPositionBuilderAtEnd(c->b, done);
+	LLVMValueRef phi = LLVMBuildPhi(c->b, c->i64, "");
+	LLVMValueRef vals[] = {cg_const(c, 0), v};
+	LLVMBasicBlockRef blocks[] = {from, yes};
+	LLVMAddIncoming(phi, vals, blocks, 2);
+	return phi;
+}
+
+static LLVMValueRef incdec(struct cg *c, struct node *n)
+{
+	struct node *o = n->incdec.operand;
+	LLVMValueRef old = cg_expr(c, o);
+	LLVMValueRef nv = n->incdec.is_inc ? LLVMBuildAdd(c->b, old, cg_const(c, 1), "")
+					   : LLVMBuildSub(c->b, old, cg_const(c, 1), "");
+	if (o->kind == N_VAR) {
+		cg_store64(c, nv, cg_var_ptr(c, o));
+	} else {
+		struct map_def *m = o->map.def;
+		LLVMValueRef key = cg_map_key(c, m, o, NULL);
+		LLVMValueRef buf = cg_alloca(c, 8);
+		cg_store64(c, nv, buf);
+		cg_map_update(c, m, key, buf);
+	}
+	return n->incdec.is_post ? old : nv;
+}
+
+static LLVMValueRef posparam(struct cg *c, struct node *n)
+{
+	if (n->param.index == 0)
+		return cg_const(c, (uint64_t)c->p->nparams);
+	if (n->param.index > c->p->nparams)
+		return cg_const(c, 0);
+	return cg_const(c, (uint64_t)strtoll(c->p->params[n->param.index - 1], NULL, 0));
+}
+
+LLVMValueRef cg_expr(struct cg *c, struct node *n)
+{
+	switch (n->kind) {
+	case N_INT:
+		return cg_const(c, n->num.value);
+	case N_IDENT: {
+		if (n->type->kind == TY_RECORD)
+			return LLVMBuildPtrToInt(c->b, c->ctxarg, c->i64, "");
+		const struct builtin *b = builtin_find(n->ident.name, false);
+		return b && b->emit ? b->emit(c, n) : cg_const(c, 0);
+	}
+	case N_CALL: {
+		const struct builtin *b = n->call.builtin;
+		if (b->emit)
+			return b->emit(c, n);
+		return cg_const(c, 0);
+	}
+	case N_VAR:
+		return cg_load64(c, cg_var_ptr(c, n));
+	case N_POSPARAM:
+		return posparam(c, n);
+	case N_MAP:
+		return map_read(c, n);
+	case N_BINARY:
+		return binary(c, n);
+	case N_UNARY:
+		return unary(c, n);
+	case N_TERNARY:
+		return ternary(c, n);
+	case N_INCDEC:
+		return incdec(c, n);
+	case N_FIELD:
+		return field(c, n);
+	case N_CAST:
+		if (n->type->kind == TY_INT)
+			return fit(c, cg_expr(c, n->cast.operand), n->type->bits, n->type->is_signed);
+		return cg_expr(c, n->cast.operand);
+	default:
+		return cg_const(c, 0);
+	}
+}
+
+/* Store constant bytes (a string literal) at dst, 8 at a time. */
+static void store_bytes(struct cg *c, const char *s, size_t len, LLVMValueRef dst)
+{
+	for (size_t off = 0; off < len + 1; off += 8) {
+		uint64_t w = 0;
+		for (size_t i = 0; i < 8 && off + i < len; i++)
+			w |= (uint64_t)(unsigned char)s[off + i] << (8 * i);
+		size_t left = len + 1 - off;
+		if (left >= 8) {
+			cg_store64(c, cg_const(c, w), cg_gep(c, dst, (uint32_t)off));
+		} else {
+			for (size_t i = 0; i < left; i++)
+				LLVMBuildStore(c->b, LLVMConstInt(c->i8, (w >> (8 * i)) & 0xff, 0),
+					       cg_gep(c, dst, (uint32_t)(off + i)));
+		}
+	}
+}
+
+static void map_read_into(struct cg *c, struct node *n, LLVMValueRef dst)
+{
+	struct map_def *m = n->map.def;
+	LLVMValueRef key = cg_map_key(c, m, n, NULL);
+	LLVMValueRef p = cg_map_lookup(c, m, key);
+	LLVMBasicBlockRef done = cg_if_nonnull(c, p);
+	cg_copy(c, dst, p, m->value->size);
+	LLVMBuildBr(c->b, done);
+	LLVMPositionBuilderAtEnd(c->b, done);
+}
+
+static void field_into(struct cg *c, struct node *n, LLVMValueRef dst)
+{
+	const struct field *f = ctx_field(c, n);
+	if (!f || !on_ctx(n))
+		return;
+	LLVMValueRef args[] = {dst, cg_const(c, f->type->size), cg_gep(c, c->ctxarg, f->offset)};
+	cg_helper(c, BPF_FUNC_probe_read_kernel, args, 3);
+}
+
+static void ternary_into(struct cg *c, struct node *n, LLVMValueRef dst)
+{
+	LLVMValueRef cond = LLVMBuildICmp(c->b, LLVMIntNE, cg_expr(c, n->cond.cond), cg_const(c, 0), "");
+	LLVMBasicBlockRef a = cg_block(c, "tern_a"), b = cg_block(c, "tern_b");
+	LLVMBasicBlockRef done = cg_block(c, "tern_done");
+	LLVMBuildCondBr(c->b, cond, a, b);
+	LLVMPositionBuilderAtEnd(c->b, a);
+	cg_expr_into(c, n->cond.then, dst);
+	LLVMBuildBr(c->b, done);
+	LLVMPositionBuilderAtEnd(c->b, b);
+	cg_expr_into(c, n->cond.els, dst);
+	LLVMBuildBr(c->b, done);
+	LLVMPositionBuilderAtEnd(c->b, done);
+}
+
+void cg_expr_into(struct cg *c, struct node *n, LLVMValueRef dst)
+{
+	const struct type *t = n->type;
+	if (t->kind == TY_INT || t->kind == TY_PTR) {
+		cg_store64(c, cg_expr(c, n), dst);
+		return;
+	}
+	switch (n->kind) {
+	case N_STR:
+		store_bytes(c, n->str.value, n->str.len, dst);
+		break;
+	case N_POSPARAM: {
+		const char *v = c->p->params[n->param.index - 1];
+		store_bytes(c, v, strlen(v), dst);
+		break;
+	}
+	case N_IDENT:
+	case N_CALL: {
+		const struct builtin *b = n->kind == N_CALL ? n->call.builtin
+							    : builtin_find(n->ident.name, false);
+		if (b && b->emit_into)
+			b->emit_into(c, n, dst);
+		else if (b && b->emit)
+			cg_store64(c, b->emit(c, n), dst);
+		break;
+	}
+	case N_VAR:
+		cg_copy(c, dst, cg_var_ptr(c, n), t->size);
+		break;
+	case N_MAP:
+		map_read_into(c, n, dst);
+		break;
+	case N_FIELD:
+		field_into(c, n, dst);
+		break;
+	case N_TERNARY:
+		ternary_into(c, n, dst);
+		break;
+	case N_TUPLE: {
+		int i = 0;
+		for (struct node *e = n->tuple.elems; e; e = e->next, i++)
+			cg_expr_into(c, e, cg_gep(c, dst, t->fields[i].offset));
+		break;
+	}
+	default:
+		break;
+	}
+}

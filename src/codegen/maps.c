@@ -1,0 +1,153 @@
+/* Map access and output records: keys built on the stack, lookup-or-init for
+ * aggregations, and ring buffer records written in place. */
+#include <linux/bpf.h>
+
+#include "cg.h"
+#include "parser/types.h"
+
+#define RB_WAKEUP_BYTES (1u << 20)	/* force a wake-up once this much is pending */
+
+static bool is_scalar_value(const struct type *t)
+{
+	return t->kind == TY_INT || t->kind == TY_PTR;
+}
+
+/* Write a key element of node `k` at dst (ints as 8 bytes). */
+static void key_elem(struct cg *c, struct node *k, LLVMValueRef dst)
+{
+	if (is_scalar_value(k->type))
+		cg_store64(c, cg_expr(c, k), dst);
+	else
+		cg_expr_into(c, k, dst);
+}
+
+LLVMValueRef cg_map_key(struct cg *c, struct map_def *m, struct node *use, LLVMValueRef bucket)
+{
+	LLVMValueRef key = cg_alloca(c, m->key_size);
+	cg_zero(c, key, m->key_size);
+	struct node *keys = use ? use->map.keys : NULL;
+	if (keys && !keys->next) {
+		key_elem(c, keys, key);
+	} else if (keys) {
+		int i = 0;
+		for (struct node *k = keys; k; k = k->next, i++)
+			key_elem(c, k, cg_gep(c, key, m->key->fields[i].offset));
+	}
+	if (bucket)
+		cg_store64(c, bucket, cg_gep(c, key, m->key_size - 8));
+	return key;
+}
+
+LLVMValueRef cg_map_lookup(struct cg *c, struct map_def *m, LLVMValueRef key)
+{
+	LLVMValueRef args[] = {c->maps[m->id], key};
+	LLVMValueRef r = cg_helper(c, BPF_FUNC_map_lookup_elem, args, 2);
+	return LLVMBuildIntToPtr(c->b, r, c->ptr, "");
+}
+
+void cg_map_update(struct cg *c, struct map_def *m, LLVMValueRef key, LLVMValueRef val)
+{
+	LLVMValueRef args[] = {c->maps[m->id], key, val, cg_const(c, BPF_ANY)};
+	cg_helper(c, BPF_FUNC_map_update_elem, args, 4);
+}
+
+void cg_map_delete(struct cg *c, struct map_def *m, LLVMValueRef key)
+{
+	LLVMValueRef args[] = {c->maps[m->id], key};
+	cg_helper(c, BPF_FUNC_map_delete_elem, args, 2);
+}
+
+LLVMBasicBlockRef cg_if_nonnull(struct cg *c, LLVMValueRef ptr)
+{
+	LLVMBasicBlockRef yes = cg_block(c, "nonnull"), done = cg_block(c, "join");
+	LLVMValueRef isnull = LLVMBuildIsNull(c->b, ptr, "");
+	LLVMBuildCondBr(c->b, isnull, done, yes);
+	LLVMPositionBuilderAtEnd(c->b, yes);
+	return done;
+}
+
+LLVMValueRef cg_map_lookup_or_init(struct cg *c, struct map_def *m, LLVMValueRef key)
+{
+	LLVMValueRef first = cg_map_lookup(c, m, key);
+	LLVMBasicBlockRef from = LLVMGetInsertBlock(c->b);
+	LLVMBasicBlockRef init = cg_block(c, "init"), done = cg_block(c, "found");
+	LLVMBuildCondBr(c->b, LLVMBuildIsNull(c->b, first, ""), init, done);
+
+	LLVMPositionBuilderAtEnd(c->b, init);
+	LLVMValueRef zero = cg_alloca(c, m->value_size);
+	cg_zero(c, zero, m->value_size);
+	LLVMValueRef args[] = {c->maps[m->id], key, zero, cg_const(c, BPF_NOEXIST)};
+	cg_helper(c, BPF_FUNC_map_update_elem, args, 4);
+	LLVMValueRef second = cg_map_lookup(c, m, key);
+	LLVMBasicBlockRef init_end = LLVMGetInsertBlock(c->b);
+	LLVMBuildBr(c->b, done);
+
+	LLVMPositionBuilderAtEnd(c->b, done);
+	LLVMValueRef phi = LLVMBuildPhi(c->b, c->ptr, "");
+	LLVMValueRef vals[] = {first, second};
+	LLVMBasicBlockRef blocks[] = {from, init_end};
+	LLVMAddIncoming(phi, vals, blocks, 2);
+	return phi;
+}
+
+/* Count one record that did not fit in the ring buffer. */
+static void count_lost(struct cg *c)
+{
+	LLVMValueRef key = cg_alloca(c, 8);
+	LLVMBuildStore(c->b, LLVMConstInt(c->i32, 0, 0), key);
+	LLVMValueRef args[] = {c->lost, key};
+	LLVMValueRef p = LLVMBuildIntToPtr(c->b, cg_helper(c, BPF_FUNC_map_lookup_elem, args, 2),
+					   c->ptr, "");
+	LLVMBasicBlockRef done = cg_if_nonnull(c, p);
+	cg_store64(c, LLVMBuildAdd(c->b, cg_load64(c, p), cg_const(c, 1), ""), p);
+	LLVMBuildBr(c->b, done);
+	LLVMPositionBuilderAtEnd(c->b, done);
+}
+
+/* Submit flags: wake user space only once enough is pending (it polls with a
+ * short timeout anyway) or when the record must act at once (exit). */
+static LLVMValueRef submit_flags(struct cg *c, bool urgent)
+{
+	if (urgent)
+		return cg_const(c, BPF_RB_FORCE_WAKEUP);
+	LLVMValueRef args[] = {c->ringbuf, cg_const(c, BPF_RB_AVAIL_DATA)};
+	LLVMValueRef avail = cg_helper(c, BPF_FUNC_ringbuf_query, args, 2);
+	LLVMValueRef big = LLVMBuildICmp(c->b, LLVMIntUGE, avail, cg_const(c, RB_WAKEUP_BYTES), "");
+	return LLVMBuildSelect(c->b, big, cg_const(c, BPF_RB_FORCE_WAKEUP),
+			       cg_const(c, BPF_RB_NO_WAKEUP), "");
+}
+
+void cg_emit_action(struct cg *c, int id, struct node *args, LLVMValueRef *extra, int nextra)
+{
+	struct action *act = c->p->actions.items[id];
+	LLVMValueRef rargs[] = {c->ringbuf, cg_const(c, act->size), cg_const(c, 0)};
+	LLVMValueRef rec = LLVMBuildIntToPtr(c->b, cg_helper(c, BPF_FUNC_ringbuf_reserve, rargs, 3),
+					     c->ptr, "");
+	LLVMBasicBlockRef ok = cg_block(c, "reserved"), fail = cg_block(c, "lost");
+	LLVMBasicBlockRef done = cg_block(c, "emitted");
+	LLVMBuildCondBr(c->b, LLVMBuildIsNull(c->b, rec, ""), fail, ok);
+
+	LLVMPositionBuilderAtEnd(c->b, fail);
+	count_lost(c);
+	LLVMBuildBr(c->b, done);
+
+	LLVMPositionBuilderAtEnd(c->b, ok);
+	cg_store64(c, cg_const(c, (uint64_t)id), rec);
+	for (int i = 0; i < nextra; i++)
+		cg_store64(c, extra[i], cg_gep(c, rec, 8 + 8 * (uint32_t)i));
+	int i = 0;
+	for (struct node *a = args; a; a = a->next, i++) {
+		LLVMValueRef dst = cg_gep(c, rec, act->offsets[i]);
+		if (is_scalar_value(a->type))
+			cg_store64(c, cg_expr(c, a), dst);
+		else
+			cg_expr_into(c, a, dst);
+	}
+	LLVMValueRef sargs[] = {rec, submit_flags(c, act->kind == ACT_EXIT)};
+	LLVMTypeRef params[] = {c->ptr, c->i64};
+	LLVMTypeRef fty = LLVMFunctionType(c->voidt, params, 2, 0);
+	LLVMBuildCall2(c->b, fty, LLVMConstIntToPtr(cg_const(c, BPF_FUNC_ringbuf_submit), c->ptr),
+		       sargs, 2, "");
+	LLVMBuildBr(c->b, done);
+	LLVMPositionBuilderAtEnd(c->b, done);
+}
