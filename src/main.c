@@ -1,0 +1,370 @@
+/* bpfline: the command line. Reads options (a table, the same one that prints
+ * the usage), reads the program, and runs the pipeline:
+ *   parse → sema → codegen → rt_run
+ * Diagnostics of the front end are printed once it has finished; any error in
+ * the program exits with status 1. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "codegen/codegen.h"
+#include "parser/parse.h"
+#include "parser/program.h"
+#include "parser/sema.h"
+#include "runtime/loader.h"
+#include "runtime/log.h"
+#include "runtime/runtime.h"
+#include "util/alloc.h"
+#include "util/sb.h"
+
+/* What the command line asked for. */
+struct cmdline {
+	const char *expr;	/* -e program text */
+	const char *file;	/* program file, "-" for stdin */
+	char **params;		/* positional parameters $1..$n */
+	int nparams;
+	int verbose;		/* -v */
+	bool quiet;		/* -q */
+	enum out_format format;	/* -f */
+	const char *out_path;	/* -o */
+	int bufmode;		/* -B: _IOFBF/_IOLBF/_IONBF, -1 unset */
+	bool unsafe;		/* --unsafe */
+	int helper_checks;	/* -k, -kk */
+	bool dump_ast, dump_sema, dump_ir, dump_obj;	/* -d: dry run with dumps */
+	const char *unsupported;	/* an option accepted but not implemented yet */
+	bool help, version;
+};
+
+typedef int (*opt_fn)(struct cmdline *cl, const char *arg);
+
+/* One command-line option: adding a flag adds a row here and its setter. */
+struct opt {
+	const char *lng;	/* long name or NULL */
+	int shrt;		/* short letter, or a value > 255 when long only */
+	bool has_arg;
+	const char *usage;	/* "-e 'program'"; NULL: not listed */
+	const char *help;
+	opt_fn set;
+};
+
+static int set_expr(struct cmdline *cl, const char *a) { cl->expr = a; return 0; }
+static int set_help(struct cmdline *cl, const char *a) { (void)a; cl->help = true; return 0; }
+static int set_version(struct cmdline *cl, const char *a) { (void)a; cl->version = true; return 0; }
+static int set_verbose(struct cmdline *cl, const char *a) { (void)a; cl->verbose++; return 0; }
+static int set_quiet(struct cmdline *cl, const char *a) { (void)a; cl->quiet = true; return 0; }
+static int set_out(struct cmdline *cl, const char *a) { cl->out_path = a; return 0; }
+static int set_unsafe(struct cmdline *cl, const char *a) { (void)a; cl->unsafe = true; return 0; }
+static int set_k(struct cmdline *cl, const char *a) { (void)a; cl->helper_checks++; return 0; }
+
+static int set_format(struct cmdline *cl, const char *a)
+{
+	if (!strcmp(a, "text"))
+		cl->format = OUT_TEXT;
+	else if (!strcmp(a, "json"))
+		cl->format = OUT_JSON;
+	else
+		return fprintf(stderr, "ERROR: Invalid output format \"%s\"\n"
+			       "Valid formats: 'text', 'json'\n", a), -EINVAL;
+	return 0;
+}
+
+static int set_buffering(struct cmdline *cl, const char *a)
+{
+	if (!strcmp(a, "line"))
+		cl->bufmode = _IOLBF;
+	else if (!strcmp(a, "full"))
+		cl->bufmode = _IOFBF;
+	else if (!strcmp(a, "none"))
+		cl->bufmode = _IONBF;
+	else
+		return fprintf(stderr, "ERROR: Invalid buffering mode \"%s\"\n"
+			       "Valid modes: 'line', 'full', 'none'\n", a), -EINVAL;
+	return 0;
+}
+
+/* -d STAGE[,STAGE...]: ast, sema, ir, obj or all. */
+static int set_dump(struct cmdline *cl, const char *a)
+{
+	const char *s = a;
+	size_t n;
+
+	for (; *s; s += n + (s[n] == ',')) {
+		n = strcspn(s, ",");
+		if (n == 3 && !strncmp(s, "all", 3))
+			cl->dump_ast = cl->dump_sema = cl->dump_ir = cl->dump_obj = true;
+		else if (n == 3 && !strncmp(s, "ast", 3))
+			cl->dump_ast = true;
+		else if (n == 4 && !strncmp(s, "sema", 4))
+			cl->dump_sema = true;
+		else if (n == 2 && !strncmp(s, "ir", 2))
+			cl->dump_ir = true;
+		else if (n == 3 && !strncmp(s, "obj", 3))
+			cl->dump_obj = true;
+		else
+			return fprintf(stderr, "ERROR: unknown -d stage '%.*s' "
+				       "(ast, sema, ir, obj, all)\n", (int)n, s), -EINVAL;
+	}
+	return 0;
+}
+
+static int set_list(struct cmdline *cl, const char *a) { (void)a; cl->unsupported = "-l"; return 0; }
+static int set_pid(struct cmdline *cl, const char *a) { (void)a; cl->unsupported = "-p"; return 0; }
+static int set_cmd(struct cmdline *cl, const char *a) { (void)a; cl->unsupported = "-c"; return 0; }
+
+enum { OPT_UNSAFE = 256, OPT_USDT_FILE };
+
+static const struct opt opts[] = {
+	{ NULL, 'B', true, "-B MODE", "output buffering mode ('line', 'full', 'none')", set_buffering },
+	{ NULL, 'f', true, "-f FORMAT", "output format ('text', 'json')", set_format },
+	{ NULL, 'o', true, "-o file", "redirect program output to file", set_out },
+	{ NULL, 'e', true, "-e 'program'", "execute this program", set_expr },
+	{ "help", 'h', false, "-h, --help", "show this help message", set_help },
+	{ NULL, 'l', false, "-l [search]", "list probes", set_list },
+	{ NULL, 'p', true, "-p PID", "enable USDT probes on PID", set_pid },
+	{ NULL, 'c', true, "-c 'CMD'", "run CMD and enable USDT probes on resulting process", set_cmd },
+	{ "usdt-file-activation", OPT_USDT_FILE, false, "--usdt-file-activation",
+	  "activate usdt semaphores based on file path", NULL },
+	{ "unsafe", OPT_UNSAFE, false, "--unsafe", "allow unsafe builtin functions", set_unsafe },
+	{ NULL, 'q', false, "-q", "keep messages quiet", set_quiet },
+	{ NULL, 'k', false, "-k", "warn when a bpf helper returns an error (-kk: every helper)",
+	  set_k },
+	{ "version", 'V', false, "-V, --version", "bpfline version", set_version },
+	{ NULL, 'v', false, "-v", "verbose messages (-vv: libbpf debug messages)", set_verbose },
+	{ NULL, 'd', true, "-d STAGE", "dry run: dump ast, sema, ir, obj or all (may repeat)", set_dump },
+};
+#define NOPTS (sizeof(opts) / sizeof(opts[0]))
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fputs("USAGE:\n"
+	      "    bpfline [options] filename [params...]\n"
+	      "    bpfline [options] - <stdin input>\n"
+	      "    bpfline [options] -e 'program' [params...]\n\n"
+	      "OPTIONS:\n", f);
+	for (i = 0; i < NOPTS; i++) {
+		if (strlen(opts[i].usage) > 14)
+			fprintf(f, "    %s\n    %-14s %s\n", opts[i].usage, "", opts[i].help);
+		else
+			fprintf(f, "    %-14s %s\n", opts[i].usage, opts[i].help);
+	}
+	fputs("\nENVIRONMENT:\n"
+	      "    BPFTRACE_STRLEN             [default: 64] bytes of a string\n"
+	      "\nEXAMPLES:\n"
+	      "bpfline -e 'tracepoint:syscalls:sys_enter_openat { printf(\"%s %s\\n\", comm, str(args->filename)); }'\n"
+	      "    trace files opened, with the process name\n"
+	      "bpfline -e 'tracepoint:raw_syscalls:sys_enter { @[comm] = count(); }'\n"
+	      "    count syscalls by process name\n", f);
+}
+
+/* Build getopt_long's tables from opts[]. */
+static void build_getopt(char *shorts, struct option *longs)
+{
+	size_t i, k = 0;
+
+	*shorts++ = ':';	/* report a missing argument as ':' */
+	for (i = 0; i < NOPTS; i++) {
+		if (opts[i].shrt < 256) {
+			*shorts++ = (char)opts[i].shrt;
+			if (opts[i].has_arg)
+				*shorts++ = ':';
+		}
+		if (opts[i].lng)
+			longs[k++] = (struct option){ opts[i].lng,
+				opts[i].has_arg ? required_argument : no_argument, NULL, opts[i].shrt };
+	}
+	*shorts = '\0';
+	longs[k] = (struct option){ 0 };
+}
+
+static const struct opt *find_opt(int c)
+{
+	size_t i;
+
+	for (i = 0; i < NOPTS; i++)
+		if (opts[i].shrt == c)
+			return &opts[i];
+	return NULL;
+}
+
+/* Parse argv into *cl; 0, or -EINVAL after a message. */
+static int cmdline_parse(int argc, char **argv, struct cmdline *cl)
+{
+	char shorts[2 * NOPTS + 2];
+	struct option longs[NOPTS + 1];
+	const struct opt *o;
+	int c;
+
+	memset(cl, 0, sizeof(*cl));
+	cl->bufmode = -1;
+	build_getopt(shorts, longs);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+		if (c == ':' || (c == '?' && optopt)) {
+			fprintf(stderr, c == '?' ? "bpfline: invalid option -- '%c'\n"
+				: "bpfline: option requires an argument -- '%c'\n", optopt);
+			return -EINVAL;
+		}
+		if (c == '?') {
+			fprintf(stderr, "bpfline: unrecognized option '%s'\n", argv[optind - 1]);
+			return -EINVAL;
+		}
+		o = find_opt(c);
+		if (o && o->set && o->set(cl, optarg))
+			return -EINVAL;
+	}
+	if (!cl->expr && optind < argc)
+		cl->file = argv[optind++];
+	cl->params = argv + optind;
+	cl->nparams = argc - optind;
+	return 0;
+}
+
+/* Read all of f into sb; 0 or -errno. */
+static int read_all(FILE *f, struct sb *sb)
+{
+	char buf[8192];
+	size_t n;
+
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sb_put(sb, buf, n);
+	return ferror(f) ? -EIO : sb->err;
+}
+
+/* The program text into sb and its name ("stdin" or the path); 0 or -errno. */
+static int read_program(const struct cmdline *cl, struct sb *sb, const char **name)
+{
+	FILE *f;
+	int err;
+
+	*name = "stdin";
+	if (cl->expr) {
+		sb_puts(sb, cl->expr);
+		return sb->err;
+	}
+	if (!strcmp(cl->file, "-"))
+		return read_all(stdin, sb);
+	*name = cl->file;
+	f = fopen(cl->file, "r");
+	if (!f) {
+		err = -errno;
+		fprintf(stderr, "ERROR: failed to open file '%s': %s\n", cl->file, strerror(-err));
+		return err;
+	}
+	err = read_all(f, sb);
+	fclose(f);
+	return err;
+}
+
+static int dump_stage(bool on, const struct program *p)
+{
+	if (on) {
+		ast_dump(stdout, p->ast);
+		fflush(stdout);
+	}
+	return 0;
+}
+
+/* parse → sema → codegen, with the requested dumps. 0, or non-zero when the
+ * program has errors (already in p->diags). */
+static int compile(struct program *p, const struct cmdline *cl, void **obj, size_t *size)
+{
+	struct cg_opts cgo = { .sz = sizeof(cgo), .dump_ir = cl->dump_ir,
+			       .dump_obj = cl->dump_obj, .dump_out = stdout };
+	int err = 0;
+
+	err = err ?: !parse_program(p);
+	err = err ?: dump_stage(cl->dump_ast, p);
+	err = err ?: !sema_check(p);
+	err = err ?: dump_stage(cl->dump_sema, p);
+	err = err ?: cg_compile(p, obj, size, &cgo);
+	return err;
+}
+
+/* The output stream: -o FILE or stdout, buffered as -B says. NULL on error. */
+static FILE *open_output(const struct cmdline *cl)
+{
+	FILE *out = stdout;
+
+	if (cl->out_path) {
+		out = fopen(cl->out_path, "w");
+		if (!out) {
+			fprintf(stderr, "ERROR: failed to open output file '%s': %s\n",
+				cl->out_path, strerror(errno));
+			return NULL;
+		}
+	}
+	if (cl->bufmode >= 0)
+		setvbuf(out, NULL, cl->bufmode, 0);
+	return out;
+}
+
+/* Compile and run the program of cl; returns the exit status. */
+static int run(const struct cmdline *cl, const char *name, const char *src)
+{
+	struct rt_opts ro = { .sz = sizeof(ro), .format = cl->format, .quiet = cl->quiet,
+			      .verbose = cl->verbose };
+	bool dry = cl->dump_ast || cl->dump_sema || cl->dump_ir || cl->dump_obj;
+	struct program p;
+	void *obj = NULL;
+	size_t size = 0;
+	int err, status = 1;
+
+	if (program_init(&p, name, src)) {
+		fprintf(stderr, "ERROR: out of memory\n");
+		return 1;
+	}
+	p.params = (const char **)cl->params;
+	p.nparams = cl->nparams;
+	p.unsafe = cl->unsafe;
+	err = compile(&p, cl, &obj, &size);
+	diag_print(&p.diags, stderr, isatty(STDERR_FILENO));
+	if (!err && dry)
+		status = 0;
+	else if (!err && (ro.out = open_output(cl)))
+		status = rt_run(&p, obj, size, &ro);
+	if (ro.out && ro.out != stdout)
+		fclose(ro.out);
+	free(obj);
+	program_fini(&p);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct cmdline cl;
+	const char *name;
+	struct sb src;
+	int status;
+
+	if (cmdline_parse(argc, argv, &cl)) {
+		usage(stderr);
+		return 1;
+	}
+	if (cl.help || cl.version) {
+		if (cl.help)
+			usage(stdout);
+		else
+			printf("bpfline v%s\n", BPFL_VERSION);
+		return 0;
+	}
+	if (cl.unsupported) {
+		fprintf(stderr, "ERROR: %s is not supported yet\n", cl.unsupported);
+		return 1;
+	}
+	if (!cl.expr && !cl.file) {
+		usage(stderr);
+		return 1;
+	}
+	rt_verbose = cl.verbose;
+	rt_loader_log_init();
+	sb_init(&src);
+	status = read_program(&cl, &src, &name) ? 1 : run(&cl, name, sb_str(&src));
+	sb_fini(&src);
+	return status;
+}

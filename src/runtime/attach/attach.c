@@ -1,0 +1,11 @@
+/* The table of probe families, indexed by enum probe_kind. */
+#include "runtime/attach/attach.h"
+
+const struct attach_ops *const attach_table[PK_KIND_COUNT] = {
+	[PK_BEGIN] = &attach_begin_ops,
+	[PK_END] = &attach_end_ops,
+	[PK_TRACEPOINT] = &attach_tracepoint_ops,
+	[PK_INTERVAL] = &attach_interval_ops,
+};
+_Static_assert(sizeof(attach_table) / sizeof(attach_table[0]) == PK_KIND_COUNT,
+	       "attach_table must cover every probe kind");

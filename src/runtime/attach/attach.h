@@ -1,0 +1,30 @@
+/* Probe families: how each kind of probe_def is attached (or, for BEGIN/END,
+ * run once). One file per family fills its entries of attach_table; adding a
+ * probe type touches its file and the table in attach.c only. */
+#ifndef BPFL_ATTACH_H
+#define BPFL_ATTACH_H
+
+#include "parser/program.h"
+
+struct bpf_program;
+struct bpf_link;
+
+struct attach_ops {
+	enum probe_kind kind;
+	/* Attach prog at pd; on success *link owns the attachment (destroying
+	 * it detaches). 0 or -errno; *hint may be set to a static explanation.
+	 * NULL for kinds that are run, not attached (BEGIN/END). */
+	int (*attach)(const struct probe_def *pd, struct bpf_program *prog,
+		      struct bpf_link **link, const char **hint);
+	/* Run prog once now, in this thread (BEGIN/END); 0 or -errno. */
+	int (*run)(const struct probe_def *pd, struct bpf_program *prog);
+};
+
+/* The hooks of every probe kind; NULL where the kind is not supported yet. */
+extern const struct attach_ops *const attach_table[PK_KIND_COUNT];
+
+extern const struct attach_ops attach_begin_ops, attach_end_ops;
+extern const struct attach_ops attach_tracepoint_ops;
+extern const struct attach_ops attach_interval_ops;
+
+#endif

@@ -1,0 +1,136 @@
+/* Loading the compiled object: libbpf opens the ELF image from memory, creates
+ * the maps it declares and loads every program. Programs load with verifier log
+ * level 0; on a rejection libbpf retries the failing program at level 1 into
+ * our buffer, so the log costs nothing unless something fails. libbpf's own
+ * messages go to rt_log (shown under -v); we watch them for the name of the
+ * program that failed, since libbpf closes every fd before returning. */
+#include "runtime/loader.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <bpf/libbpf.h>
+
+#include "runtime/log.h"
+#include "util/alloc.h"
+
+#define LOG_BUF_SIZE (1u << 20)
+#define LOG_TAIL_LINES 40
+
+static char failed_prog[128];	/* program named by libbpf's load failure message */
+
+/* Remember the program a "prog 'x': BPF program load failed" message names. */
+static void note_failed_prog(const char *fmt, va_list ap)
+{
+	static const char prefix[] = "libbpf: prog '%s': BPF program load failed";
+	va_list aq;
+
+	if (strncmp(fmt, prefix, sizeof(prefix) - 1))
+		return;
+	va_copy(aq, ap);
+	snprintf(failed_prog, sizeof(failed_prog), "%s", va_arg(aq, const char *));
+	va_end(aq);
+}
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	note_failed_prog(fmt, ap);
+	if (rt_verbose < (level == LIBBPF_DEBUG ? 2 : 1))
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+void rt_loader_log_init(void)
+{
+	libbpf_set_print(libbpf_print);
+}
+
+/* The probe a program runs for, for messages; NULL when none. */
+static const struct probe_def *probe_of_prog(const struct program *p, const char *prog)
+{
+	size_t i;
+
+	for (i = 0; i < p->probes.len; i++) {
+		const struct probe_def *pd = p->probes.items[i];
+		if (pd->prog_name && !strcmp(pd->prog_name, prog))
+			return pd;
+	}
+	return NULL;
+}
+
+/* Print the verifier log: all of it under -v, else its last lines, where the
+ * reason for a rejection is. */
+static void print_verifier_log(const char *log)
+{
+	const char *start = log + strlen(log);
+	int lines = 0;
+
+	if (start > log && start[-1] == '\n')
+		start--;
+	while (start > log && (rt_verbose || lines < LOG_TAIL_LINES))
+		lines += *--start == '\n';
+	if (start > log) {	/* start is at the newline before the tail */
+		int skipped = 1;
+		const char *s;
+
+		for (s = log; s < start; s++)
+			skipped += *s == '\n';
+		fprintf(stderr, "(%d earlier lines of the verifier log omitted; -v shows them)\n",
+			skipped);
+		start++;
+	}
+	fputs(start, stderr);
+	if (*start && start[strlen(start) - 1] != '\n')
+		fputc('\n', stderr);
+}
+
+/* Report a failed bpf_object__load: which program and probe, why, and the log. */
+static void report_load_failure(const struct program *p, int err, const char *log)
+{
+	const struct probe_def *pd = failed_prog[0] ? probe_of_prog(p, failed_prog) : NULL;
+
+	if (!failed_prog[0])
+		fprintf(stderr, "ERROR: failed to load BPF object: %s\n", strerror(-err));
+	else if (pd)
+		fprintf(stderr, "ERROR: failed to load program '%s' (probe %s): %s\n",
+			failed_prog, pd->name, strerror(-err));
+	else
+		fprintf(stderr, "ERROR: failed to load program '%s': %s\n",
+			failed_prog, strerror(-err));
+	if (log && log[0])
+		print_verifier_log(log);
+}
+
+int rt_load(const struct program *p, const void *obj, size_t obj_size,
+	    struct bpf_object **objp)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .object_name = "bpfline");
+	struct bpf_object *o = NULL;
+	char *log = xcalloc(1, LOG_BUF_SIZE);
+	int err;
+
+	if (!log)
+		return -ENOMEM;
+	opts.kernel_log_buf = log;
+	opts.kernel_log_size = LOG_BUF_SIZE;
+	opts.kernel_log_level = 0;	/* libbpf raises it on a failure */
+	o = bpf_object__open_mem(obj, obj_size, &opts);
+	if (!o) {
+		err = -errno;
+		fprintf(stderr, "ERROR: failed to open BPF object: %s\n", strerror(-err));
+		goto out;
+	}
+	failed_prog[0] = '\0';
+	err = bpf_object__load(o);
+	if (err) {
+		report_load_failure(p, err, log);
+		bpf_object__close(o);
+		goto out;
+	}
+	*objp = o;
+out:
+	xfree(log);
+	return err;
+}

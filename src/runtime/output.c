@@ -1,0 +1,397 @@
+/* The event loop and the output actions. Probes reserve records in one ring
+ * buffer, mostly without waking us (BPF_RB_NO_WAKEUP), so the loop waits on
+ * epoll with a short timeout and consumes after every wake-up or timeout. Each
+ * record starts with an action id; its handler (a table indexed by action kind)
+ * formats the record into rt->sb, which is written to the buffered output
+ * stream, flushed once per batch. SIGINT/SIGTERM arrive through a signalfd. */
+#include "runtime/output.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "runtime/fmt.h"
+#include "runtime/print.h"
+#include "runtime/runtime_internal.h"
+#include "util/alloc.h"
+
+#define POLL_TIMEOUT_MS 100
+#define STOP_CONSUMING (-ECANCELED)	/* handler result: exit() seen, stop */
+
+extern char **environ;
+
+void out_emit(struct rt *rt)
+{
+	if (rt->sb.len)
+		fwrite(rt->sb.buf, 1, rt->sb.len, rt->out);
+	sb_reset(&rt->sb);
+}
+
+/* Emit text produced by an action: as is, or as {"type": T, "data": "..."}. */
+static void emit_text(struct rt *rt, const char *type, const char *text, size_t n)
+{
+	if (rt->format == OUT_JSON) {
+		sb_printf(&rt->sb, "{\"type\": \"%s\", \"data\": ", type);
+		sb_putc(&rt->sb, '"');
+		print_json_escape(&rt->sb, text, n);
+		sb_puts(&rt->sb, "\"}\n");
+	} else {
+		sb_put(&rt->sb, text, n);
+	}
+}
+
+/* Format the record's arguments with the action's format into rt->tmp. */
+static const char *format_args(struct rt *rt, const struct action *a, const void *rec)
+{
+	sb_reset(&rt->tmp);
+	fmt_print(&rt->tmp, a->fmt, a->args, a->offsets, a->nargs, rec);
+	return sb_str(&rt->tmp);
+}
+
+static int act_printf(struct rt *rt, const struct action *a, const void *rec)
+{
+	const char *text = format_args(rt, a, rec);
+
+	if (rt->format == OUT_JSON)
+		print_json_printf(&rt->sb, text);
+	else
+		sb_puts(&rt->sb, text);
+	return 0;
+}
+
+static int act_exit(struct rt *rt, const struct action *a, const void *rec)
+{
+	int64_t code;
+
+	(void)a;
+	if (rt->ending || rt->exit_seen)
+		return 0;
+	memcpy(&code, (const char *)rec + 8, sizeof(code));
+	rt->exit_seen = true;
+	rt->exit_code = code & 0xff;
+	rt->stop = true;
+	return STOP_CONSUMING;
+}
+
+static int act_time(struct rt *rt, const struct action *a, const void *rec)
+{
+	char buf[512];
+	time_t now = time(NULL);
+	struct tm tm;
+	size_t n;
+
+	(void)rec;
+	localtime_r(&now, &tm);
+	/* The format is the program's, checked by sema. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	n = strftime(buf, sizeof(buf), a->fmt ? a->fmt : "%H:%M:%S\n", &tm);
+#pragma GCC diagnostic pop
+	emit_text(rt, "time", buf, n);
+	return 0;
+}
+
+/* Run cmd with sh -c, its stdout captured into out. Signals we block (SIGINT,
+ * SIGTERM) are unblocked in the child. 0 or -errno. */
+static int run_command(const char *cmd, struct sb *out)
+{
+	char *argv[] = { (char *)"sh", (char *)"-c", (char *)cmd, NULL };
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t attr;
+	sigset_t none, dflt;
+	int fds[2], err, status;
+	char buf[4096];
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(fds, O_CLOEXEC))
+		return -errno;
+	sigemptyset(&none);
+	sigemptyset(&dflt);
+	sigaddset(&dflt, SIGINT);
+	sigaddset(&dflt, SIGTERM);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
+	posix_spawnattr_init(&attr);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	posix_spawnattr_setsigmask(&attr, &none);
+	posix_spawnattr_setsigdefault(&attr, &dflt);
+	err = -posix_spawn(&pid, "/bin/sh", &fa, &attr, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	posix_spawnattr_destroy(&attr);
+	close(fds[1]);
+	while (!err && ((n = read(fds[0], buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR)))
+		if (n > 0)
+			sb_put(out, buf, n);
+	close(fds[0]);
+	if (!err)
+		waitpid(pid, &status, 0);
+	return err;
+}
+
+static int act_system(struct rt *rt, const struct action *a, const void *rec)
+{
+	struct sb res;
+	int err;
+
+	if (!rt->p->unsafe)	/* sema refuses system() without --unsafe */
+		return 0;
+	format_args(rt, a, rec);
+	sb_init(&res);
+	err = run_command(sb_str(&rt->tmp), &res);
+	if (err)
+		fprintf(stderr, "ERROR: system(\"%s\"): %s\n", sb_str(&rt->tmp), strerror(-err));
+	else
+		emit_text(rt, "syscall", sb_str(&res), res.len);
+	sb_fini(&res);
+	return 0;
+}
+
+static int act_cat(struct rt *rt, const struct action *a, const void *rec)
+{
+	const char *path = format_args(rt, a, rec);
+	FILE *f = fopen(path, "r");
+	struct sb text;
+	char buf[4096];
+	size_t n;
+
+	if (!f) {
+		fflush(rt->out);	/* keep stdout and stderr in order on a terminal */
+		fprintf(stderr, "ERROR: failed to open file '%s': %s\n", path, strerror(errno));
+		return 0;
+	}
+	sb_init(&text);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		sb_put(&text, buf, n);
+	fclose(f);
+	emit_text(rt, "cat", sb_str(&text), text.len);
+	sb_fini(&text);
+	return 0;
+}
+
+static int act_print_map(struct rt *rt, const struct action *a, const void *rec)
+{
+	uint64_t top, div;
+	int fd = rt->map_fds[a->map->id];
+
+	memcpy(&top, (const char *)rec + 8, sizeof(top));
+	memcpy(&div, (const char *)rec + 16, sizeof(div));
+	if (fd >= 0)
+		print_map(&rt->sb, a->map, fd, rt->format, top, div);
+	return 0;
+}
+
+static int act_print_value(struct rt *rt, const struct action *a, const void *rec)
+{
+	print_value_message(&rt->sb, a->args[0], (const char *)rec + a->offsets[0],
+			    rt->format);
+	return 0;
+}
+
+/* Bytes of one BPF map value as user space sees it (all CPUs for per-CPU maps). */
+static size_t map_value_bytes(const struct map_def *m)
+{
+	size_t one = (m->value_size + 7) & ~(size_t)7;
+	int ncpus = libbpf_num_possible_cpus();
+
+	return m->percpu && ncpus > 0 ? one * ncpus : m->value_size;
+}
+
+static bool map_is_array(const struct map_def *m)
+{
+	return m->bpf_type == BPF_MAP_TYPE_ARRAY || m->bpf_type == BPF_MAP_TYPE_PERCPU_ARRAY;
+}
+
+/* Set every value of the map to zero; 0 or -errno. */
+static int map_zero(const struct map_def *m, int fd)
+{
+	void *key = xcalloc(1, m->key_size), *next = xcalloc(1, m->key_size);
+	void *zero = xcalloc(1, map_value_bytes(m));
+	int err = key && next && zero ? 0 : -ENOMEM;
+	void *prev = NULL;
+
+	while (!err && !bpf_map_get_next_key(fd, prev, next)) {
+		if (bpf_map_update_elem(fd, next, zero, BPF_EXIST) && errno != ENOENT)
+			err = -errno;
+		memcpy(key, next, m->key_size);
+		prev = key;
+	}
+	xfree(key);
+	xfree(next);
+	xfree(zero);
+	return err;
+}
+
+/* Delete every key of the map (arrays cannot lose keys: zero them); 0 or -errno. */
+static int map_clear(const struct map_def *m, int fd)
+{
+	void *key = xcalloc(1, m->key_size);
+	int err = key ? 0 : -ENOMEM;
+
+	if (map_is_array(m)) {
+		xfree(key);
+		return map_zero(m, fd);
+	}
+	/* Deleting the key returned first each time: no iterator to invalidate. */
+	while (!err && !bpf_map_get_next_key(fd, NULL, key))
+		if (bpf_map_delete_elem(fd, key) && errno != ENOENT)
+			err = -errno;
+	xfree(key);
+	return err;
+}
+
+static int act_map_op(struct rt *rt, const struct action *a, const void *rec)
+{
+	int fd = rt->map_fds[a->map->id], err;
+
+	(void)rec;
+	if (fd < 0)
+		return 0;
+	err = a->kind == ACT_CLEAR ? map_clear(a->map, fd) : map_zero(a->map, fd);
+	if (err)
+		fprintf(stderr, "ERROR: map '%s': %s failed: %s\n", a->map->name,
+			a->kind == ACT_CLEAR ? "clear" : "zero", strerror(-err));
+	return 0;
+}
+
+typedef int (*act_fn)(struct rt *rt, const struct action *a, const void *rec);
+
+static const act_fn act_table[ACT_KIND_COUNT] = {
+	[ACT_PRINTF] = act_printf,
+	[ACT_EXIT] = act_exit,
+	[ACT_TIME] = act_time,
+	[ACT_SYSTEM] = act_system,
+	[ACT_CAT] = act_cat,
+	[ACT_PRINT_MAP] = act_print_map,
+	[ACT_PRINT_VALUE] = act_print_value,
+	[ACT_CLEAR] = act_map_op,
+	[ACT_ZERO] = act_map_op,
+};
+_Static_assert(sizeof(act_table) / sizeof(act_table[0]) == ACT_KIND_COUNT,
+	       "act_table must cover every action kind");
+
+/* ring_buffer callback: dispatch one record on its action id. */
+static int handle_record(void *ctx, void *data, size_t size)
+{
+	struct rt *rt = ctx;
+	const struct action *a;
+	uint64_t id;
+	int ret;
+
+	if (size < sizeof(id))
+		goto corrupt;
+	memcpy(&id, data, sizeof(id));
+	if (id >= rt->p->actions.len)
+		goto corrupt;
+	a = rt->p->actions.items[id];
+	if (size < a->size || !act_table[a->kind])
+		goto corrupt;
+	ret = act_table[a->kind](rt, a, data);
+	out_emit(rt);
+	return ret;
+corrupt:
+	rt->corrupt++;
+	return 0;
+}
+
+/* Consume what is in the ring buffer now; 0 or -errno (exit() is not an error). */
+static int consume(struct rt *rt)
+{
+	int n = ring_buffer__consume(rt->rb);
+
+	fflush(rt->out);
+	if (n < 0 && n != STOP_CONSUMING) {
+		fprintf(stderr, "ERROR: reading the ring buffer: %s\n", strerror(-n));
+		return n;
+	}
+	return 0;
+}
+
+int out_drain(struct rt *rt)
+{
+	return consume(rt);
+}
+
+/* Read the pending signal: SIGINT or SIGTERM ends the run. */
+static void handle_signal(struct rt *rt)
+{
+	struct signalfd_siginfo si;
+
+	if (read(rt->sigfd, &si, sizeof(si)) == sizeof(si))
+		rt->stop = true;
+}
+
+int out_loop(struct rt *rt)
+{
+	struct epoll_event ev[4];
+	int n, i, err = 0;
+
+	while (!rt->stop && !err) {
+		n = epoll_wait(rt->epfd, ev, 4, POLL_TIMEOUT_MS);
+		if (n < 0 && errno != EINTR)
+			return -errno;
+		for (i = 0; i < n; i++)
+			if (ev[i].data.fd == rt->sigfd)
+				handle_signal(rt);
+		err = consume(rt);
+	}
+	return err;
+}
+
+int out_open(struct rt *rt)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(rt->obj, RT_RINGBUF_NAME);
+	struct epoll_event ev = { .events = EPOLLIN };
+	sigset_t set;
+	int err;
+
+	rt->epfd = rt->sigfd = -1;
+	if (!m) {
+		fprintf(stderr, "ERROR: map '%s': not in the object\n", RT_RINGBUF_NAME);
+		return -ENOENT;
+	}
+	rt->rb = ring_buffer__new(bpf_map__fd(m), handle_record, rt, NULL);
+	if (!rt->rb)
+		goto fail;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	rt->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
+	rt->epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (rt->sigfd < 0 || rt->epfd < 0)
+		goto fail;
+	ev.data.fd = rt->sigfd;
+	if (epoll_ctl(rt->epfd, EPOLL_CTL_ADD, rt->sigfd, &ev))
+		goto fail;
+	ev.data.fd = ring_buffer__epoll_fd(rt->rb);
+	if (epoll_ctl(rt->epfd, EPOLL_CTL_ADD, ev.data.fd, &ev))
+		goto fail;
+	return 0;
+fail:
+	err = -errno;
+	fprintf(stderr, "ERROR: map '%s': cannot poll: %s\n", RT_RINGBUF_NAME, strerror(-err));
+	return err;
+}
+
+void out_close(struct rt *rt)
+{
+	ring_buffer__free(rt->rb);
+	rt->rb = NULL;
+	if (rt->epfd >= 0)
+		close(rt->epfd);
+	if (rt->sigfd >= 0)
+		close(rt->sigfd);
+	rt->epfd = rt->sigfd = -1;
+}

@@ -1,0 +1,994 @@
+/* The printers of values and maps: the exact text bpftrace 0.17 prints (spacing,
+ * sort orders, histogram bars) and its JSON lines. Values arrive in the storage
+ * layouts of types.h; per-CPU values are combined here before anything is printed.
+ *
+ * Map layouts in text, as bpftrace prints them:
+ *   plain maps   "@m[k1, k2]: v" lines, then "\n"
+ *   avg/stats    "@m[k]: v" lines, then "\n\n"
+ *   hist/lhist   "@m[k]: \n" + bucket lines per key, keys separated by "\n", then "\n" */
+#include "print.h"
+
+#include <arpa/inet.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "../util/alloc.h"
+
+const char *const *print_probe_names;
+int print_nprobe_names;
+
+#define PRINT_BAR_WIDTH 52
+
+static uint64_t print_u64(const void *p)
+{
+	uint64_t v;
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static int64_t print_i64(const void *p)
+{
+	return (int64_t)print_u64(p);
+}
+
+static uint32_t print_div(uint32_t div)
+{
+	return div ? div : 1;
+}
+
+void print_json_escape(struct sb *out, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		switch (c) {
+		case '"': sb_puts(out, "\\\""); break;
+		case '\\': sb_puts(out, "\\\\"); break;
+		case '\n': sb_puts(out, "\\n"); break;
+		case '\r': sb_puts(out, "\\r"); break;
+		case '\t': sb_puts(out, "\\t"); break;
+		default:
+			if (c < 0x20)
+				sb_printf(out, "\\u%04x", c);
+			else
+				sb_putc(out, (char)c);
+		}
+	}
+}
+
+/* ---- single values ---- */
+
+/* An integer of type t at data. Map and record storage is 8 bytes; inside a BTF
+ * record (`native`) it has its own width. Extended per the type's sign. */
+static int64_t print_load_int(const struct type *t, const void *data, bool native)
+{
+	int bits = t->bits && t->bits < 64 ? t->bits : 64;
+	uint64_t v = 0;
+	memcpy(&v, data, native ? (size_t)bits / 8 : 8);
+	if (bits == 64)
+		return (int64_t)v;
+	uint64_t mask = (UINT64_C(1) << bits) - 1;
+	v &= mask;
+	if (t->is_signed && (v >> (bits - 1)))
+		v |= ~mask;
+	return (int64_t)v;
+}
+
+static void print_int(struct sb *out, const struct type *t, const void *data, bool native,
+		      uint32_t div)
+{
+	int64_t v = print_load_int(t, data, native);
+	if (t->is_signed)
+		sb_printf(out, "%lld", (long long)(v / (int64_t)div));
+	else
+		sb_printf(out, "%llu", (unsigned long long)((uint64_t)v / div));
+}
+
+/* A buffer: printable ASCII as is, other bytes as \xNN (bpftrace's hex_format_buffer).
+ * Layout: uint32 length, padded to 8 bytes, then the data. */
+static void print_buf(struct sb *out, const struct type *t, const uint8_t *data)
+{
+	uint32_t len;
+	memcpy(&len, data, sizeof(len));
+	uint32_t cap = t->size > 8 ? t->size - 8 : 0;
+	if (len > cap)
+		len = cap;
+	for (uint32_t i = 0; i < len; i++) {
+		uint8_t c = data[8 + i];
+		if (c >= 32 && c <= 126)
+			sb_putc(out, (char)c);
+		else
+			sb_printf(out, "\\x%02x", c);
+	}
+}
+
+/* ntop(): { uint64 af; uint8 addr[16] }. */
+static void print_inet(struct sb *out, const uint8_t *data)
+{
+	char s[INET6_ADDRSTRLEN] = "";
+	uint64_t af = print_u64(data);
+	if (af == AF_INET || af == AF_INET6)
+		inet_ntop((int)af, data + 8, s, sizeof(s));
+	sb_puts(out, s);
+}
+
+/* username: the name of the uid, or nothing when it has none (as bpftrace). */
+static void print_username(struct sb *out, uint64_t uid)
+{
+	struct passwd pw, *res = NULL;
+	char buf[1024];
+	if (!getpwuid_r((uid_t)uid, &pw, buf, sizeof(buf), &res) && res)
+		sb_puts(out, res->pw_name);
+}
+
+static void print_value_div(struct sb *out, const struct type *t, const void *data,
+			    enum out_format f, uint32_t div, bool is_key, bool native);
+
+/* Tuple "(1, b)" in text, [1,"b"] in JSON. */
+static void print_tuple(struct sb *out, const struct type *t, const uint8_t *data,
+			enum out_format f)
+{
+	sb_putc(out, f == OUT_JSON ? '[' : '(');
+	for (int i = 0; i < t->nfields; i++) {
+		if (i)
+			sb_puts(out, f == OUT_JSON ? "," : ", ");
+		print_value_div(out, t->fields[i].type, data + t->fields[i].offset, f, 1, false, false);
+	}
+	sb_putc(out, f == OUT_JSON ? ']' : ')');
+}
+
+/* A BTF record: "{ .a = 1, .b = 2 }" in text, { "a": 1, "b": 2 } in JSON. */
+static void print_record(struct sb *out, const struct type *t, const uint8_t *data,
+			 enum out_format f)
+{
+	sb_puts(out, "{ ");
+	for (int i = 0; i < t->nfields; i++) {
+		if (i)
+			sb_puts(out, ", ");
+		sb_printf(out, f == OUT_JSON ? "\"%s\": " : ".%s = ", t->fields[i].name);
+		print_value_div(out, t->fields[i].type, data + t->fields[i].offset, f, 1, false, true);
+	}
+	sb_puts(out, " }");
+}
+
+static void print_array(struct sb *out, const struct type *t, const uint8_t *data,
+			enum out_format f)
+{
+	const struct type *e = t->elem;
+	uint32_t stride = e->kind == TY_INT && e->bits ? e->bits / 8u : e->size;
+	sb_putc(out, '[');
+	for (uint32_t i = 0; i < t->count; i++) {
+		if (i)
+			sb_putc(out, ',');
+		print_value_div(out, e, data + (size_t)i * stride, f, 1, false, true);
+	}
+	sb_putc(out, ']');
+}
+
+/* avg: total / count with C (truncating) division, in the type's sign. */
+static int64_t print_avg(const struct type *t, const void *data)
+{
+	int64_t total = print_i64(data);
+	uint64_t count = print_u64((const uint8_t *)data + 8);
+	if (!count)
+		return 0;
+	if (t->is_signed)
+		return total / (int64_t)count;
+	return (int64_t)((uint64_t)total / count);
+}
+
+static void print_signed_div(struct sb *out, bool is_signed, int64_t v, uint32_t div)
+{
+	if (is_signed)
+		sb_printf(out, "%lld", (long long)(v / (int64_t)div));
+	else
+		sb_printf(out, "%llu", (unsigned long long)((uint64_t)v / div));
+}
+
+static void print_stats(struct sb *out, const struct type *t, const void *data,
+			enum out_format f, uint32_t div)
+{
+	int64_t total = print_i64(data);
+	uint64_t count = print_u64((const uint8_t *)data + 8);
+	int64_t avg = print_avg(t, data);
+	sb_puts(out, f == OUT_JSON ? "{\"count\": " : "count ");
+	sb_printf(out, "%llu", (unsigned long long)count);
+	sb_puts(out, f == OUT_JSON ? ", \"average\": " : ", average ");
+	print_signed_div(out, t->is_signed, avg, div);
+	sb_puts(out, f == OUT_JSON ? ", \"total\": " : ", total ");
+	print_signed_div(out, t->is_signed, total, 1);
+	if (f == OUT_JSON)
+		sb_putc(out, '}');
+}
+
+/* The types bpftrace quotes in JSON. */
+static bool print_is_quoted(enum type_kind k)
+{
+	switch (k) {
+	case TY_STR: case TY_BUF: case TY_KSTACK: case TY_USTACK: case TY_KSYM:
+	case TY_USYM: case TY_INET: case TY_USERNAME: case TY_PROBE: case TY_TIMESTAMP:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The unquoted text of a string-like value. */
+static void print_text_value(struct sb *out, const struct type *t, const uint8_t *data)
+{
+	uint64_t v = print_u64(data);
+	switch (t->kind) {
+	case TY_STR:
+		sb_put(out, (const char *)data, strnlen((const char *)data, t->size));
+		break;
+	case TY_BUF:
+		print_buf(out, t, data);
+		break;
+	case TY_KSTACK: case TY_USTACK:
+		/* TODO(issue 5): symbolize the stack; for now its id, laid out as a stack */
+		sb_printf(out, "\n        0x%llx\n", (unsigned long long)v);
+		break;
+	case TY_KSYM: case TY_USYM:
+		/* TODO(issue 5): resolve the symbol; bpftrace prints the address when it can't */
+		sb_printf(out, v ? "0x%llx" : "%llu", (unsigned long long)v);
+		break;
+	case TY_INET:
+		print_inet(out, data);
+		break;
+	case TY_USERNAME:
+		print_username(out, v);
+		break;
+	case TY_PROBE:
+		if (print_probe_names && v < (uint64_t)print_nprobe_names)
+			sb_puts(out, print_probe_names[v]);
+		break;
+	case TY_TIMESTAMP:
+		/* TODO(issue 5): strftime() with its format and the boot time */
+		sb_printf(out, "%llu", (unsigned long long)v);
+		break;
+	default:
+		break;
+	}
+}
+
+/* One value. `is_key`: printed as a map key element (pointers in hex); `native`:
+ * inside a BTF record, where integers have their own width. */
+static void print_value_div(struct sb *out, const struct type *t, const void *data,
+			    enum out_format f, uint32_t div, bool is_key, bool native)
+{
+	if (!t)
+		return;
+	if (print_is_quoted(t->kind)) {
+		if (f != OUT_JSON) {
+			print_text_value(out, t, data);
+			return;
+		}
+		struct sb tmp;
+		sb_init(&tmp);
+		print_text_value(&tmp, t, data);
+		sb_putc(out, '"');
+		print_json_escape(out, sb_str(&tmp), tmp.len);
+		sb_putc(out, '"');
+		sb_fini(&tmp);
+		return;
+	}
+	switch (t->kind) {
+	case TY_INT:
+		print_int(out, t, data, native, div);
+		break;
+	case TY_PTR: case TY_CTX:
+		if (is_key)
+			sb_printf(out, "0x%llx", (unsigned long long)print_u64(data));
+		else
+			sb_printf(out, "%lld", (long long)(print_i64(data) / (int64_t)div));
+		break;
+	case TY_TUPLE:
+		print_tuple(out, t, data, f);
+		break;
+	case TY_RECORD:
+		print_record(out, t, data, f);
+		break;
+	case TY_ARRAY:
+		print_array(out, t, data, f);
+		break;
+	case TY_COUNT:
+		sb_printf(out, "%llu", (unsigned long long)(print_u64(data) / div));
+		break;
+	case TY_SUM: case TY_MIN: case TY_MAX:
+		print_signed_div(out, t->is_signed, print_i64(data), div);
+		break;
+	case TY_AVG:
+		print_signed_div(out, t->is_signed, print_avg(t, data), div);
+		break;
+	case TY_STATS:
+		print_stats(out, t, data, f, div);
+		break;
+	default:	/* none, void, hist, lhist: nothing to show as one value */
+		break;
+	}
+}
+
+void print_value(struct sb *out, const struct type *t, const void *data, enum out_format f)
+{
+	print_value_div(out, t, data, f, 1, false, false);
+}
+
+void print_value_message(struct sb *out, const struct type *t, const void *data,
+			 enum out_format f)
+{
+	if (f == OUT_JSON)
+		sb_puts(out, "{\"type\": \"value\", \"data\": ");
+	print_value(out, t, data, f);
+	sb_puts(out, f == OUT_JSON ? "}\n" : "\n");
+}
+
+/* ---- map keys ---- */
+
+/* The key elements as text, joined with `sep`: "1, a" (text) or "1,a" (JSON). */
+static void print_key_elems(struct sb *out, const struct type *key, const uint8_t *data,
+			    const char *sep)
+{
+	if (key->kind != TY_TUPLE) {
+		print_value_div(out, key, data, OUT_TEXT, 1, true, false);
+		return;
+	}
+	for (int i = 0; i < key->nfields; i++) {
+		if (i)
+			sb_puts(out, sep);
+		print_value_div(out, key->fields[i].type, data + key->fields[i].offset,
+				OUT_TEXT, 1, true, false);
+	}
+}
+
+/* "@name[k1, k2]: " in text; "\"k1,k2\": " in JSON (nothing for a map without keys). */
+static void print_key(struct sb *out, const struct map_def *m, const uint8_t *key,
+		      enum out_format f)
+{
+	if (f == OUT_TEXT) {
+		sb_puts(out, m->name);
+		if (m->key) {
+			sb_putc(out, '[');
+			print_key_elems(out, m->key, key, ", ");
+			sb_putc(out, ']');
+		}
+		sb_puts(out, ": ");
+		return;
+	}
+	if (!m->key)
+		return;
+	struct sb tmp;
+	sb_init(&tmp);
+	print_key_elems(&tmp, m->key, key, ",");
+	sb_putc(out, '"');
+	print_json_escape(out, sb_str(&tmp), tmp.len);
+	sb_puts(out, "\": ");
+	sb_fini(&tmp);
+}
+
+/* Start of a JSON map line: {"type": "<type>", "data": {"@name": [{] */
+static void print_json_open(struct sb *out, const struct map_def *m, const char *type)
+{
+	sb_printf(out, "{\"type\": \"%s\", \"data\": {\"", type);
+	print_json_escape(out, m->name, strlen(m->name));
+	sb_puts(out, m->key ? "\": {" : "\": ");
+}
+
+static void print_json_close(struct sb *out, const struct map_def *m)
+{
+	sb_puts(out, m->key ? "}}}\n" : "}}\n");
+}
+
+/* ---- sorting ---- */
+
+/* Key order of bpftrace's sort_by_key: element by element, integers as unsigned
+ * 64-bit, strings with strncmp; other kinds compare equal. */
+static int print_key_elem_cmp(const struct type *t, const uint8_t *a, const uint8_t *b)
+{
+	if (t->kind == TY_INT) {
+		uint64_t x = print_u64(a), y = print_u64(b);
+		return x < y ? -1 : x > y;
+	}
+	if (t->kind == TY_STR)
+		return strncmp((const char *)a, (const char *)b, t->size);
+	return 0;
+}
+
+static int print_key_cmp(const struct map_def *m, const uint8_t *a, const uint8_t *b)
+{
+	const struct type *k = m->key;
+	int c = 0;
+	if (!k)
+		return 0;
+	if (k->kind != TY_TUPLE)
+		c = print_key_elem_cmp(k, a, b);
+	for (int i = 0; k->kind == TY_TUPLE && i < k->nfields && !c; i++)
+		c = print_key_elem_cmp(k->fields[i].type, a + k->fields[i].offset,
+				       b + k->fields[i].offset);
+	return c ? c : memcmp(a, b, m->key_size);
+}
+
+static int print_cmp_i64(int64_t a, int64_t b)
+{
+	return a < b ? -1 : a > b;
+}
+
+static int print_cmp_u64(uint64_t a, uint64_t b)
+{
+	return a < b ? -1 : a > b;
+}
+
+/* Order of two entries: by value for counters and integers, by average for avg and
+ * stats, by key for everything else; ties by key. */
+static int print_entry_cmp(const void *pa, const void *pb, void *ctx)
+{
+	const struct map_def *m = ctx;
+	const struct map_entry *a = pa, *b = pb;
+	const struct type *t = m->value;
+	int c = 0;
+	switch (t->kind) {
+	case TY_COUNT:
+		c = print_cmp_u64(print_u64(a->value), print_u64(b->value));
+		break;
+	case TY_INT: case TY_SUM: case TY_MIN: case TY_MAX:
+		if (t->is_signed)
+			c = print_cmp_i64(print_i64(a->value), print_i64(b->value));
+		else
+			c = print_cmp_u64(print_u64(a->value), print_u64(b->value));
+		break;
+	case TY_AVG: case TY_STATS:
+		c = print_cmp_i64(print_avg(t, a->value), print_avg(t, b->value));
+		if (!c)	/* bpftrace breaks ties by the raw key bytes */
+			return memcmp(a->key, b->key, m->key_size);
+		break;
+	default:
+		break;
+	}
+	return c ? c : print_key_cmp(m, a->key, b->key);
+}
+
+/* ---- plain and stats maps ---- */
+
+static void print_plain_map(struct sb *out, const struct map_def *m, struct map_entry *e,
+			    size_t n, enum out_format f, uint32_t top, uint32_t div)
+{
+	bool stats = m->value->kind == TY_AVG || m->value->kind == TY_STATS;
+	bool stack = m->value->kind == TY_KSTACK || m->value->kind == TY_USTACK;
+	size_t first = 0;
+	if (top && n > top && m->value->kind != TY_STATS)
+		first = n - top;
+	if (f == OUT_JSON) {
+		if (!n)
+			return;
+		print_json_open(out, m, stats ? "stats" : "map");
+	}
+	for (size_t i = first; i < n; i++) {
+		if (i > first)	/* stacks end in a newline already */
+			sb_puts(out, f == OUT_JSON ? ", " : stack ? "" : "\n");
+		print_key(out, m, e[i].key, f);
+		print_value_div(out, m->value, e[i].value, f, div, false, false);
+	}
+	if (f == OUT_JSON)
+		print_json_close(out, m);
+	else
+		sb_puts(out, stats ? "\n\n" : "\n");
+}
+
+/* ---- histograms ---- */
+
+uint64_t print_hist_index(int64_t v, int k)
+{
+	int64_t n2 = INT64_C(2) << k;
+	if (v < 0)
+		return 0;
+	if (v < n2)
+		return (uint64_t)v + 1;
+	int p = 63 - __builtin_clzll((uint64_t)v);
+	return ((uint64_t)(p - k) << k) + ((uint64_t)v >> (p - k)) + 1;
+}
+
+uint64_t print_lhist_index(int64_t v, int64_t min, int64_t max, int64_t step)
+{
+	uint64_t nb = (uint64_t)((max - min) / step);
+	if (v < min)
+		return 0;
+	if (v >= max)
+		return nb + 1;
+	uint64_t i = (uint64_t)((v - min) / step) + 1;
+	return i < nb + 1 ? i : nb + 1;
+}
+
+/* First value of hist bucket `index` (> 2N): bpftrace's hist_index_label(index - 1).
+ * *power and *mult give it as mult << power, for the K/M/G... label. */
+static uint64_t print_hist_lo(uint64_t index, int k, int *power, uint64_t *mult)
+{
+	uint64_t n = UINT64_C(1) << k, idx = index - 1;
+	*power = (int)(idx >> k) - 1;
+	*mult = n + (idx & (n - 1));
+	return *power >= 64 ? UINT64_MAX : *mult << *power;
+}
+
+struct print_bounds print_hist_bounds(uint64_t index, int k)
+{
+	struct print_bounds b = { .has_lo = true, .has_hi = true };
+	int power;
+	uint64_t mult;
+	if (index == 0) {
+		b.has_lo = false;
+		b.hi = -1;
+	} else if (index <= (UINT64_C(2) << k)) {
+		b.lo = b.hi = (int64_t)index - 1;
+	} else {
+		uint64_t lo = print_hist_lo(index, k, &power, &mult);
+		uint64_t hi = print_hist_lo(index + 1, k, &power, &mult) - 1;
+		b.lo = lo > INT64_MAX ? INT64_MAX : (int64_t)lo;
+		b.hi = hi > INT64_MAX ? INT64_MAX : (int64_t)hi;
+	}
+	return b;
+}
+
+struct print_bounds print_lhist_bounds(uint64_t index, int64_t min, int64_t max, int64_t step)
+{
+	struct print_bounds b = { .has_lo = true, .has_hi = true };
+	uint64_t nb = step > 0 ? (uint64_t)((max - min) / step) : 0;
+	if (index == 0) {
+		b.has_lo = false;
+		b.hi = min - 1;
+	} else if (index >= nb + 1) {
+		b.has_hi = false;
+		b.lo = max;
+	} else {
+		b.lo = min + (int64_t)(index - 1) * step;
+		b.hi = min + (int64_t)index * step - 1;
+	}
+	return b;
+}
+
+/* bpftrace's power-of-two label: 512, 1K, 2M, 16E. */
+static void print_hist_label(struct sb *out, uint64_t index, int k)
+{
+	int power;
+	uint64_t mult;
+	print_hist_lo(index, k, &power, &mult);
+	int decade = power / 10;
+	power -= 10 * decade;
+	sb_printf(out, "%llu", (unsigned long long)(mult << power));
+	if (decade > 0 && decade <= 6)
+		sb_putc(out, "KMGTPE"[decade - 1]);
+}
+
+/* bpftrace 0.17's lhist label: multiples of 1M and 1K get a suffix. */
+static void print_lhist_label(struct sb *out, int64_t v)
+{
+	if (v != 0 && v % (1024 * 1024) == 0)
+		sb_printf(out, "%lldM", (long long)(v / (1024 * 1024)));
+	else if (v != 0 && v % 1024 == 0)
+		sb_printf(out, "%lldK", (long long)(v / 1024));
+	else
+		sb_printf(out, "%lld", (long long)v);
+}
+
+/* One histogram of one key: its buckets and where the non-empty ones are. */
+struct print_hist {
+	const uint8_t *key;	/* the user key (prefix of the BPF key) */
+	uint64_t *counts;	/* nb buckets */
+	uint64_t total, max;
+	size_t first, last;	/* lowest and highest non-empty bucket; first > last: none */
+};
+
+/* "[4, 8)                 1 |@@@@@      |" */
+static void print_bucket_line(struct sb *out, const char *label, uint64_t shown,
+			      uint64_t count, uint64_t max)
+{
+	int bar = (int)((float)count / (float)max * PRINT_BAR_WIDTH);
+	char bars[PRINT_BAR_WIDTH + 1];
+	memset(bars, '@', (size_t)bar);
+	bars[bar] = '\0';
+	sb_printf(out, "%-16s%8llu |%-*s|\n", label, (unsigned long long)shown,
+		  PRINT_BAR_WIDTH, bars);
+}
+
+static void print_hist_text(struct sb *out, const struct type *t, const struct print_hist *h,
+			    uint32_t div)
+{
+	struct sb label;
+	sb_init(&label);
+	for (size_t i = h->first; i <= h->last && h->first <= h->last; i++) {
+		sb_reset(&label);
+		if (i == 0)
+			sb_puts(&label, "(..., 0)");
+		else if (i <= (UINT64_C(2) << t->step))
+			sb_printf(&label, "[%zu]", i - 1);
+		else {
+			sb_putc(&label, '[');
+			print_hist_label(&label, i, (int)t->step);
+			sb_puts(&label, ", ");
+			print_hist_label(&label, i + 1, (int)t->step);
+			sb_putc(&label, ')');
+		}
+		print_bucket_line(out, sb_str(&label), h->counts[i] / div, h->counts[i], h->max);
+	}
+	sb_fini(&label);
+}
+
+static void print_lhist_text(struct sb *out, const struct type *t, const struct print_hist *h)
+{
+	if (t->step <= 0)	/* sema rejects it; never divide by it */
+		return;
+	uint64_t nb = (uint64_t)((t->max - t->min) / t->step);
+	struct sb label;
+	sb_init(&label);
+	for (size_t i = h->first; i <= h->last && h->first <= h->last; i++) {
+		sb_reset(&label);
+		sb_puts(&label, i == 0 ? "(..., " : "[");
+		print_lhist_label(&label, i == 0 ? t->min : i == nb + 1 ? t->max
+				  : t->min + (int64_t)(i - 1) * t->step);
+		if (i == 0 || i == nb + 1) {
+			sb_puts(&label, i == 0 ? ")" : ", ...)");
+		} else {
+			sb_puts(&label, ", ");
+			print_lhist_label(&label, t->min + (int64_t)i * t->step);
+			sb_putc(&label, ')');
+		}
+		print_bucket_line(out, sb_str(&label), h->counts[i], h->counts[i], h->max);
+	}
+	sb_fini(&label);
+}
+
+/* [{"min": 4, "max": 7, "count": 1}, ...]; lhist counts are not divided (bpftrace). */
+static void print_hist_json(struct sb *out, const struct type *t, const struct print_hist *h,
+			    uint32_t div)
+{
+	if (h->first > h->last)
+		return;
+	sb_putc(out, '[');
+	for (size_t i = h->first; i <= h->last; i++) {
+		struct print_bounds b = t->kind == TY_HIST
+			? print_hist_bounds(i, (int)t->step)
+			: print_lhist_bounds(i, t->min, t->max, t->step);
+		sb_puts(out, i > h->first ? ", {" : "{");
+		if (b.has_lo)
+			sb_printf(out, "\"min\": %lld, ", (long long)b.lo);
+		if (b.has_hi)
+			sb_printf(out, "\"max\": %lld, ", (long long)b.hi);
+		sb_printf(out, "\"count\": %llu}", (unsigned long long)
+			  (t->kind == TY_HIST ? h->counts[i] / div : h->counts[i]));
+	}
+	sb_putc(out, ']');
+}
+
+static size_t print_nbuckets(const struct type *t)
+{
+	if (t->kind == TY_HIST)
+		return PRINT_HIST_NBUCKETS(t->step);
+	return t->step > 0 && t->max > t->min ? (size_t)((t->max - t->min) / t->step) + 2 : 2;
+}
+
+/* Entries ordered by their user key bytes (the prefix before the bucket). */
+static int print_prefix_cmp(const void *pa, const void *pb, void *ctx)
+{
+	const struct map_entry *a = pa, *b = pb;
+	size_t len = *(const size_t *)ctx;
+	return memcmp(a->key, b->key, len);
+}
+
+/* Totals ascending; ties by key bytes, as bpftrace's ordered map leaves them. */
+static int print_hist_cmp(const void *pa, const void *pb, void *ctx)
+{
+	const struct print_hist *a = pa, *b = pb;
+	size_t len = *(const size_t *)ctx;
+	int c = print_cmp_u64(a->total, b->total);
+	return c ? c : memcmp(a->key, b->key, len);
+}
+
+static void print_hist_finish(struct print_hist *h, size_t nb)
+{
+	h->first = 1;
+	h->last = 0;
+	for (size_t i = 0; i < nb; i++) {
+		h->total += h->counts[i];
+		if (h->counts[i] > h->max)
+			h->max = h->counts[i];
+		if (h->counts[i]) {
+			if (h->first > h->last)
+				h->first = i;
+			h->last = i;
+		}
+	}
+}
+
+/* Group the entries (sorted by prefix) into one histogram per user key. Returns the
+ * number of histograms, or -ENOMEM; *out owns counts in one block (*block). */
+static long print_hist_group(const struct map_def *m, const struct map_entry *e, size_t n,
+			     struct print_hist **out, uint64_t **block)
+{
+	size_t plen = m->key_size >= 8 ? m->key_size - 8 : 0, nb = print_nbuckets(m->value);
+	size_t ng = 0;
+	for (size_t i = 0; i < n; i++)
+		ng += !i || memcmp(e[i].key, e[i - 1].key, plen);
+	struct print_hist *h = xcalloc(ng ? ng : 1, sizeof(*h));
+	uint64_t *counts = xcalloc(ng ? ng * nb : 1, sizeof(*counts));
+	if (!h || !counts) {
+		xfree(h);
+		xfree(counts);
+		return -ENOMEM;
+	}
+	long g = -1;
+	for (size_t i = 0; i < n; i++) {
+		if (!i || memcmp(e[i].key, e[i - 1].key, plen)) {
+			g++;
+			h[g].key = e[i].key;
+			h[g].counts = counts + (size_t)g * nb;
+		}
+		uint64_t bucket = print_u64((const uint8_t *)e[i].key + plen);
+		if (bucket < nb)
+			h[g].counts[bucket] += print_u64(e[i].value);
+	}
+	for (size_t i = 0; i < ng; i++)
+		print_hist_finish(&h[i], nb);
+	*out = h;
+	*block = counts;
+	return (long)ng;
+}
+
+static void print_hist_map(struct sb *out, const struct map_def *m, struct map_entry *e,
+			   size_t n, enum out_format f, uint32_t top, uint32_t div)
+{
+	size_t plen = m->key_size >= 8 ? m->key_size - 8 : 0;
+	struct print_hist *h;
+	uint64_t *block;
+	if (n > 1)
+		qsort_r(e, n, sizeof(*e), print_prefix_cmp, &plen);
+	long ng = print_hist_group(m, e, n, &h, &block);
+	if (ng < 0) {
+		out->err = out->err ? out->err : (int)ng;
+		return;
+	}
+	qsort_r(h, (size_t)ng, sizeof(*h), print_hist_cmp, &plen);
+	size_t first = top && (size_t)ng > top ? (size_t)ng - top : 0;
+	if (f == OUT_JSON && ng)
+		print_json_open(out, m, "hist");
+	for (size_t i = first; i < (size_t)ng; i++) {
+		if (i > first)
+			sb_puts(out, f == OUT_JSON ? ", " : "\n");
+		print_key(out, m, h[i].key, f);
+		if (f == OUT_TEXT)	/* "@h: " and the buckets below */
+			sb_putc(out, '\n');
+		if (f == OUT_JSON)
+			print_hist_json(out, m->value, &h[i], div);
+		else if (m->value->kind == TY_HIST)
+			print_hist_text(out, m->value, &h[i], div);
+		else
+			print_lhist_text(out, m->value, &h[i]);
+	}
+	if (f == OUT_JSON && ng)
+		print_json_close(out, m);
+	else if (f == OUT_TEXT)
+		sb_putc(out, '\n');
+	xfree(h);
+	xfree(block);
+}
+
+void print_map_entries(struct sb *out, const struct map_def *m, struct map_entry *entries,
+		       size_t n, enum out_format f, uint32_t top, uint32_t div)
+{
+	div = print_div(div);
+	if (m->value->kind == TY_HIST || m->value->kind == TY_LHIST) {
+		print_hist_map(out, m, entries, n, f, top, div);
+		return;
+	}
+	if (n > 1)	/* entries may be NULL when n == 0 */
+		qsort_r(entries, n, sizeof(*entries), print_entry_cmp, (void *)m);
+	print_plain_map(out, m, entries, n, f, top, div);
+}
+
+/* ---- reading BPF maps ---- */
+
+/* Entries read from a map: keys and combined values, packed. */
+struct print_dump {
+	uint8_t *keys, *vals;
+	size_t n, cap;
+	uint32_t ksize, vsize;
+};
+
+static int print_dump_grow(struct print_dump *d, size_t want)
+{
+	if (want <= d->cap)
+		return 0;
+	size_t cap = d->cap ? d->cap : 64;
+	while (cap < want)
+		cap *= 2;
+	uint8_t *k = xrealloc(d->keys, cap * d->ksize);
+	if (!k)
+		return -ENOMEM;
+	d->keys = k;
+	uint8_t *v = xrealloc(d->vals, cap * d->vsize);
+	if (!v)
+		return -ENOMEM;
+	d->vals = v;
+	d->cap = cap;
+	return 0;
+}
+
+/* Combine one entry's per-CPU values (each rounded up to 8 bytes) into out. */
+static void print_combine(const struct type *t, const uint8_t *raw, int ncpus,
+			  uint32_t vsize, uint8_t *out)
+{
+	size_t stride = (vsize + 7) & ~(size_t)7;
+	memcpy(out, raw, vsize);
+	for (int c = 1; c < ncpus; c++) {
+		const uint8_t *v = raw + (size_t)c * stride;
+		uint64_t a = print_u64(out), b = print_u64(v);
+		uint64_t seen = vsize >= 16 ? print_u64(out + 8) : 0, vseen = vsize >= 16 ? print_u64(v + 8) : 0;
+		switch (t->kind) {
+		case TY_MIN: case TY_MAX: {
+			int c2 = t->is_signed ? print_cmp_i64((int64_t)b, (int64_t)a) : print_cmp_u64(b, a);
+			if (vseen && (!seen || (t->kind == TY_MIN ? c2 < 0 : c2 > 0)))
+				memcpy(out, v, 16);
+			break;
+		}
+		case TY_AVG: case TY_STATS:
+			a += b;
+			seen += vseen;
+			memcpy(out, &a, 8);
+			memcpy(out + 8, &seen, 8);
+			break;
+		case TY_COUNT: case TY_SUM: case TY_INT: case TY_HIST: case TY_LHIST:
+			a += b;
+			memcpy(out, &a, 8);
+			break;
+		default:	/* not an aggregation: CPU 0's value stands */
+			break;
+		}
+	}
+}
+
+/* Add the entry key/raw value to the dump, combining CPUs. */
+static int print_dump_add(struct print_dump *d, const struct map_def *m, const void *key,
+			  const uint8_t *raw, int ncpus)
+{
+	int err = print_dump_grow(d, d->n + 1);
+	if (err)
+		return err;
+	memcpy(d->keys + d->n * d->ksize, key, d->ksize);
+	print_combine(m->value, raw, ncpus, d->vsize, d->vals + d->n * d->vsize);
+	d->n++;
+	return 0;
+}
+
+/* Read with bpf_map_lookup_batch, chunk by chunk; 0 at the end of the map. */
+static int print_read_batch(struct print_dump *d, const struct map_def *m, int fd, int ncpus)
+{
+	enum { CHUNK = 256 };
+	size_t stride = ((d->vsize + 7) & ~(size_t)7) * (size_t)ncpus;
+	uint8_t *keys = xcalloc(CHUNK, d->ksize), *vals = xcalloc(CHUNK, stride);
+	uint64_t in = 0, outb = 0;	/* batch cursors: hash maps use a 4-byte bucket id */
+	void *inp = NULL;
+	int err = keys && vals ? 0 : -ENOMEM;
+	while (!err) {
+		__u32 count = CHUNK;
+		LIBBPF_OPTS(bpf_map_batch_opts, opts);
+		err = bpf_map_lookup_batch(fd, inp, &outb, keys, vals, &count, &opts);
+		if (err)
+			err = -errno;
+		for (__u32 i = 0; i < count && (!err || err == -ENOENT); i++) {
+			int e2 = print_dump_add(d, m, keys + (size_t)i * d->ksize,
+						vals + (size_t)i * stride, ncpus);
+			if (e2)
+				err = e2;
+		}
+		in = outb;
+		inp = &in;
+	}
+	xfree(keys);
+	xfree(vals);
+	return err == -ENOENT ? 0 : err;
+}
+
+/* Read with bpf_map_get_next_key + lookup; an entry deleted meanwhile is skipped. */
+static int print_read_iter(struct print_dump *d, const struct map_def *m, int fd, int ncpus)
+{
+	size_t stride = ((d->vsize + 7) & ~(size_t)7) * (size_t)ncpus;
+	uint8_t *prev = xcalloc(2, d->ksize), *raw = xcalloc(1, stride);
+	uint8_t *key = prev ? prev + d->ksize : NULL;
+	int err = prev && raw ? 0 : -ENOMEM;
+	bool first = true;
+	while (!err) {
+		if (bpf_map_get_next_key(fd, first ? NULL : prev, key)) {
+			err = errno == ENOENT ? 1 : -errno;
+			break;
+		}
+		first = false;
+		memcpy(prev, key, d->ksize);
+		if (bpf_map_lookup_elem(fd, key, raw))
+			err = errno == ENOENT ? 0 : -errno;
+		else
+			err = print_dump_add(d, m, key, raw, ncpus);
+	}
+	xfree(prev);
+	xfree(raw);
+	return err == 1 ? 0 : err;
+}
+
+/* Read every entry of the map into d. */
+static int print_read(struct print_dump *d, const struct map_def *m, int fd)
+{
+	int ncpus = m->percpu ? libbpf_num_possible_cpus() : 1;
+	if (ncpus < 0)
+		return ncpus;
+	d->ksize = m->key_size ? m->key_size : 8;
+	d->vsize = m->value_size;
+	/* Without batch support (old kernel, map type), or when a hash bucket holds more
+	 * than a chunk (-ENOSPC), start over one key at a time. */
+	if (!print_read_batch(d, m, fd, ncpus))
+		return 0;
+	d->n = 0;
+	return print_read_iter(d, m, fd, ncpus);
+}
+
+int print_map(struct sb *out, const struct map_def *m, int map_fd, enum out_format f,
+	      uint32_t top, uint32_t div)
+{
+	struct print_dump d = { 0 };
+	struct map_entry *e = NULL;
+	int err = print_read(&d, m, map_fd);
+	if (!err && d.n) {
+		e = xcalloc(d.n, sizeof(*e));
+		err = e ? 0 : -ENOMEM;
+	}
+	for (size_t i = 0; !err && i < d.n; i++) {
+		e[i].key = d.keys + i * d.ksize;
+		e[i].value = d.vals + i * d.vsize;
+	}
+	if (!err)
+		print_map_entries(out, m, e, d.n, f, top, div);
+	xfree(e);
+	xfree(d.keys);
+	xfree(d.vals);
+	return err;
+}
+
+static int print_name_cmp(const void *pa, const void *pb, void *ctx)
+{
+	struct map_def *const *maps = ctx;
+	return strcmp(maps[*(const int *)pa]->name, maps[*(const int *)pb]->name);
+}
+
+int print_maps_at_exit(struct sb *out, struct map_def *const *maps, const int *fds, int n,
+		       enum out_format f)
+{
+	int *order = xcalloc(n > 0 ? (size_t)n : 1, sizeof(*order));
+	int err = 0;
+	if (!order)
+		return -ENOMEM;
+	for (int i = 0; i < n; i++)
+		order[i] = i;
+	if (n > 1)
+		qsort_r(order, (size_t)n, sizeof(*order), print_name_cmp, (void *)maps);
+	sb_puts(out, "\n\n");
+	for (int i = 0; i < n; i++) {
+		int e = print_map(out, maps[order[i]], fds[order[i]], f, 0, 0);
+		if (e && !err)
+			err = e;
+	}
+	xfree(order);
+	return err;
+}
+
+void print_json_printf(struct sb *out, const char *text)
+{
+	sb_puts(out, "{\"type\": \"printf\", \"data\": \"");
+	print_json_escape(out, text, strlen(text));
+	sb_puts(out, "\"}\n");
+}
+
+void print_attached(struct sb *out, int nprobes, enum out_format f)
+{
+	if (f == OUT_JSON)
+		sb_printf(out, "{\"type\": \"attached_probes\", \"data\": {\"probes\": %d}}\n", nprobes);
+	else
+		sb_printf(out, "Attaching %d probe%s...\n", nprobes, nprobes == 1 ? "" : "s");
+}

@@ -1,0 +1,310 @@
+/* rt_run: the life of a compiled program in the kernel. Load the object, run
+ * BEGIN, attach every other probe, loop over the ring buffer until exit(), a
+ * signal or an error, detach, run END, print the maps. Every attachment is a
+ * bpf_link owning its fd, destroyed on every path out, so nothing stays in the
+ * kernel after we return (or die). SIGINT and SIGTERM are blocked for the
+ * whole run and read from a signalfd, so a Ctrl-C ends the loop cleanly. */
+#include "runtime/runtime.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "runtime/attach/attach.h"
+#include "runtime/loader.h"
+#include "runtime/log.h"
+#include "runtime/output.h"
+#include "runtime/runtime_internal.h"
+#include "util/alloc.h"
+
+/* Older kernels charge BPF memory to RLIMIT_MEMLOCK; lift it, quietly. */
+static void raise_memlock(void)
+{
+	struct rlimit r = { RLIM_INFINITY, RLIM_INFINITY };
+
+	setrlimit(RLIMIT_MEMLOCK, &r);
+}
+
+static struct probe_def *probe_at(const struct rt *rt, size_t i)
+{
+	return rt->p->probes.items[i];
+}
+
+/* Give the printers the probe names (for the `probe` builtin). */
+static int set_probe_names(struct program *p)
+{
+	const char **names = arena_alloc(&p->arena, (p->probes.len + 1) * sizeof(*names));
+	size_t i;
+
+	if (!names)
+		return -ENOMEM;
+	for (i = 0; i < p->probes.len; i++)
+		names[i] = ((struct probe_def *)p->probes.items[i])->name;
+	print_probe_names = names;
+	print_nprobe_names = (int)p->probes.len;
+	return 0;
+}
+
+/* The fd of each program map, by map id (-1 when codegen made no BPF map). */
+static int find_map_fds(struct rt *rt)
+{
+	size_t i, n = rt->p->maps.len;
+	struct bpf_map *m;
+
+	rt->map_fds = xcalloc(n ? n : 1, sizeof(int));
+	if (!rt->map_fds)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		const struct map_def *def = rt->p->maps.items[i];
+		m = def->sym ? bpf_object__find_map_by_name(rt->obj, def->sym) : NULL;
+		rt->map_fds[i] = m ? bpf_map__fd(m) : -1;
+	}
+	return 0;
+}
+
+/* The program that runs pd, or NULL after reporting why not. */
+static struct bpf_program *prog_of(const struct rt *rt, const struct probe_def *pd)
+{
+	struct bpf_program *prog = NULL;
+
+	if (pd->prog_name)
+		prog = bpf_object__find_program_by_name(rt->obj, pd->prog_name);
+	if (!prog)
+		fprintf(stderr, "ERROR: probe '%s': program '%s' is not in the object\n",
+			pd->name, pd->prog_name ? pd->prog_name : "(none)");
+	return prog;
+}
+
+/* Run every BEGIN (or END) program once, in probe order; 0 or -errno. */
+static int run_special(struct rt *rt, enum probe_kind kind)
+{
+	const struct attach_ops *ops = attach_table[kind];
+	struct bpf_program *prog;
+	size_t i;
+	int err;
+
+	for (i = 0; i < rt->p->probes.len; i++) {
+		const struct probe_def *pd = probe_at(rt, i);
+		if (pd->kind != kind)
+			continue;
+		prog = prog_of(rt, pd);
+		if (!prog)
+			return -ENOENT;
+		err = ops->run(pd, prog);
+		if (err) {
+			fprintf(stderr, "ERROR: probe '%s': run failed: %s\n", pd->name,
+				strerror(-err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+/* Attach one probe into rt->links[i]; 0 or -errno, reported with a hint. */
+static int attach_one(struct rt *rt, size_t i)
+{
+	const struct probe_def *pd = probe_at(rt, i);
+	const struct attach_ops *ops = attach_table[pd->kind];
+	struct bpf_program *prog;
+	const char *hint = NULL;
+	int err;
+
+	if (!ops || !ops->attach) {
+		fprintf(stderr, "ERROR: probe '%s': this probe type is not supported yet\n",
+			pd->name);
+		return -EOPNOTSUPP;
+	}
+	prog = prog_of(rt, pd);
+	if (!prog)
+		return -ENOENT;
+	err = ops->attach(pd, prog, &rt->links[i], &hint);
+	if (err) {
+		rt->links[i] = NULL;
+		fprintf(stderr, "ERROR: probe '%s': attach failed: %s\n", pd->name, strerror(-err));
+		if (hint)
+			fprintf(stderr, "HINT: %s\n", hint);
+		return err;
+	}
+	rt_log(1, "probe '%s': attached\n", pd->name);
+	return 0;
+}
+
+/* Attach every probe but BEGIN/END; on a failure nothing stays attached. */
+static int attach_all(struct rt *rt)
+{
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < rt->p->probes.len && !err; i++) {
+		enum probe_kind k = probe_at(rt, i)->kind;
+		if (k != PK_BEGIN && k != PK_END)
+			err = attach_one(rt, i);
+	}
+	return err;
+}
+
+static void detach_all(struct rt *rt)
+{
+	size_t i;
+
+	for (i = 0; rt->links && i < rt->p->probes.len; i++) {
+		bpf_link__destroy(rt->links[i]);
+		rt->links[i] = NULL;
+	}
+}
+
+/* "Attaching N probes..." before anything is attached, as bpftrace does. */
+static void announce(struct rt *rt)
+{
+	if (rt->opts->quiet)
+		return;
+	print_attached(&rt->sb, (int)rt->p->probes.len, rt->format);
+	out_emit(rt);
+	fflush(rt->out);
+}
+
+/* Records the BPF side could not reserve, summed over CPUs. */
+static uint64_t lost_records(struct rt *rt)
+{
+	struct bpf_map *m = bpf_object__find_map_by_name(rt->obj, RT_LOST_NAME);
+	int ncpus = libbpf_num_possible_cpus(), i;
+	uint64_t *vals, sum = 0;
+	uint32_t key = 0;
+
+	if (!m || ncpus <= 0)
+		return 0;
+	vals = xcalloc(ncpus, sizeof(*vals));
+	if (vals && !bpf_map_lookup_elem(bpf_map__fd(m), &key, vals))
+		for (i = 0; i < ncpus; i++)
+			sum += vals[i];
+	xfree(vals);
+	return sum;
+}
+
+/* Report lost and corrupt records, as bpftrace does ("Lost N events"). */
+static void report_losses(struct rt *rt)
+{
+	uint64_t lost = lost_records(rt);
+
+	if (lost && rt->format == OUT_JSON)
+		sb_printf(&rt->sb, "{\"type\": \"lost_events\", \"data\": {\"events\": %llu}}\n",
+			  (unsigned long long)lost);
+	else if (lost)
+		sb_printf(&rt->sb, "Lost %llu events\n", (unsigned long long)lost);
+	out_emit(rt);
+	if (rt->corrupt)
+		fprintf(stderr, "WARNING: %llu corrupt output records ignored\n",
+			(unsigned long long)rt->corrupt);
+}
+
+/* Print every map the object has, as bpftrace does at exit. */
+static int print_all_maps(struct rt *rt)
+{
+	size_t i, n = rt->p->maps.len;
+	struct map_def **defs = xcalloc(n ? n : 1, sizeof(*defs));
+	int *fds = xcalloc(n ? n : 1, sizeof(*fds));
+	int k = 0, err = defs && fds ? 0 : -ENOMEM;
+
+	for (i = 0; !err && i < n; i++) {
+		if (rt->map_fds[i] < 0)
+			continue;
+		defs[k] = rt->p->maps.items[i];
+		fds[k++] = rt->map_fds[i];
+	}
+	if (!err)	/* even with no maps: it prints bpftrace's blank lines */
+		print_maps_at_exit(&rt->sb, defs, fds, k, rt->format);
+	out_emit(rt);
+	xfree(defs);
+	xfree(fds);
+	return err;
+}
+
+/* After the probes are detached: END, its output, lost records, the maps. */
+static int finish(struct rt *rt)
+{
+	int err;
+
+	rt->ending = true;
+	err = run_special(rt, PK_END);
+	err = err ?: out_drain(rt);
+	if (!err)
+		report_losses(rt);
+	err = err ?: print_all_maps(rt);
+	fflush(rt->out);
+	return err;
+}
+
+/* Discard SIGINT/SIGTERM that came after the loop ended, so unblocking them
+ * does not kill us after a clean finish. */
+static void drain_signals(const sigset_t *set)
+{
+	struct timespec zero = { 0, 0 };
+
+	while (sigtimedwait(set, NULL, &zero) > 0)
+		;
+}
+
+/* Everything between loading and detaching: BEGIN, attach, the event loop. */
+static int run_probes(struct rt *rt)
+{
+	int err;
+
+	rt->links = xcalloc(rt->p->probes.len + 1, sizeof(*rt->links));
+	if (!rt->links)
+		return -ENOMEM;
+	announce(rt);
+	err = run_special(rt, PK_BEGIN);
+	err = err ?: out_drain(rt);
+	if (!err && !rt->stop)
+		err = attach_all(rt);
+	if (!err && !rt->stop)
+		err = out_loop(rt);
+	detach_all(rt);
+	return err;
+}
+
+int rt_run(struct program *p, const void *obj, size_t obj_size, const struct rt_opts *opts)
+{
+	struct rt rt = { .p = p, .opts = opts, .epfd = -1, .sigfd = -1 };
+	sigset_t block, old;
+	int err;
+
+	rt.out = opts->out ? opts->out : stdout;
+	rt.format = opts->format;
+	rt_verbose = opts->verbose;
+	sb_init(&rt.sb);
+	sb_init(&rt.tmp);
+	rt_loader_log_init();
+	raise_memlock();
+	sigemptyset(&block);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGTERM);
+	sigprocmask(SIG_BLOCK, &block, &old);
+
+	err = set_probe_names(p);
+	err = err ?: rt_load(p, obj, obj_size, &rt.obj);
+	err = err ?: find_map_fds(&rt);
+	err = err ?: out_open(&rt);
+	err = err ?: run_probes(&rt);
+	err = err ?: finish(&rt);
+
+	fflush(rt.out);
+	out_close(&rt);
+	detach_all(&rt);
+	xfree(rt.links);
+	xfree(rt.map_fds);
+	bpf_object__close(rt.obj);
+	sb_fini(&rt.sb);
+	sb_fini(&rt.tmp);
+	drain_signals(&block);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (err == -ENOMEM)
+		fprintf(stderr, "ERROR: out of memory\n");
+	return err ? 1 : rt.exit_code;
+}

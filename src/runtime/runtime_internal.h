@@ -1,0 +1,37 @@
+/* State of one rt_run, shared by runtime.c (load, attach, end) and output.c
+ * (event loop, actions). Private to src/runtime. */
+#ifndef BPFL_RUNTIME_INTERNAL_H
+#define BPFL_RUNTIME_INTERNAL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "runtime/runtime.h"
+#include "util/sb.h"
+
+struct bpf_object;
+struct bpf_link;
+struct ring_buffer;
+
+struct rt {
+	struct program *p;
+	const struct rt_opts *opts;
+	FILE *out;			/* opts->out or stdout */
+	enum out_format format;
+	struct bpf_object *obj;
+	struct bpf_link **links;	/* one per probe_def (NULL: not attached) */
+	struct ring_buffer *rb;		/* over RT_RINGBUF_NAME */
+	int epfd;			/* epoll over the ring buffer and sigfd */
+	int sigfd;			/* signalfd for SIGINT/SIGTERM */
+	int *map_fds;			/* by map id; -1 when the object has no such map */
+	struct sb sb;			/* the output of one record, then written */
+	struct sb tmp;			/* formatted text before JSON wrapping */
+	bool ending;			/* END has run: handle every record, exit() too */
+	bool stop;			/* exit(), a signal or END: leave the loop */
+	bool exit_seen;			/* an exit() record was handled */
+	int exit_code;			/* from the first exit() */
+	uint64_t corrupt;		/* records with an unknown action id or bad size */
+};
+
+#endif
