@@ -530,7 +530,10 @@ static struct type *check_call(struct sema *s, struct node *n)
 	const struct builtin *b = builtin_find(n->call.name, true);
 	n->call.action_id = -1;
 	if (!b) {
-		diag_error(s->d, n->loc, "Unknown function: %s", n->call.name);
+		struct loc name = n->loc;	/* mark the name, as bpftrace does */
+		name.end_line = name.line;
+		name.end_col = name.col + (int)strlen(n->call.name);
+		diag_error(s->d, name, "Unknown function: %s", n->call.name);
 		return ty_none(s);
 	}
 	n->call.builtin = b;

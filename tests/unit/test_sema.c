@@ -33,9 +33,9 @@ struct sema_case {
 
 static const struct sema_case cases[] = {
 	{"BEGIN { nosuchfn(); }",
-	 "stdin:1:9-19: ERROR: Unknown function: nosuchfn\n"
+	 "stdin:1:9-17: ERROR: Unknown function: nosuchfn\n"
 	 "BEGIN { nosuchfn(); }\n"
-	 "        ~~~~~~~~~~\n"},
+	 "        ~~~~~~~~\n"},
 	{"BEGIN { @x = 1; @x = \"str\"; }",
 	 "stdin:1:17-19: ERROR: Type mismatch for @x: trying to assign value of type 'string[4]' when map already contains a value of type 'int64'\n"
 	 "BEGIN { @x = 1; @x = \"str\"; }\n"

@@ -1,0 +1,40 @@
+# Thin wrapper over CMake. The build lives in build/ (and build-asan/ for `make test`).
+#   make        install missing dependencies (Debian 12, root), configure, build build/bpfline
+#   make test   -Werror build + unit tests, ASan/UBSan build + unit tests, runtime tests
+#   make demo   build, then count system calls by process for 5 seconds (root)
+#   make clean  remove the build trees
+
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+JOBS       ?= $(shell nproc)
+DEMO_PROG  ?= tracepoint:raw_syscalls:sys_enter { @[comm] = count(); } interval:s:5 { exit(); }
+
+MAKEFLAGS += --no-print-directory
+
+.PHONY: all deps build test runtime demo tracefs clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD) >/dev/null
+	@cmake --build $(BUILD) -j $(JOBS)
+
+test:
+	@BUILD=$(BUILD) ASAN_BUILD=$(ASAN_BUILD) JOBS=$(JOBS) scripts/test.sh
+
+# Runtime tests only, against the current build (e.g. make runtime FILTER=hello).
+runtime: build tracefs
+	@tests/runtime/run.sh -b $(BUILD)/bpfline $(if $(FILTER),-f '$(FILTER)') tests/runtime/cases/*.cases
+
+tracefs:
+	@if [ "$$(id -u)" = 0 ]; then scripts/mount-tracefs.sh; fi
+
+demo: build tracefs
+	@echo '$$ $(BUILD)/bpfline -e '"'"'$(DEMO_PROG)'"'"
+	@$(BUILD)/bpfline -e '$(DEMO_PROG)'
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

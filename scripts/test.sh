@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# `make test`: every lane in order, each under a section header, then one summary line.
+#   1. build/      with -DBPFL_WERROR=ON, unit tests (ctest -L unit)
+#   2. build-asan/ with -DBPFL_SANITIZE=ON -DBPFL_WERROR=ON, unit tests again
+#   3. runtime tests on the live kernel with build/bpfline (needs root; mounts tracefs)
+# A failing lane does not stop the later ones unless they depend on it; the exit status
+# is non-zero if anything failed.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+BUILD=${BUILD:-build}
+ASAN_BUILD=${ASAN_BUILD:-build-asan}
+JOBS=${JOBS:-$(nproc)}
+results=()
+failed=0
+
+section() { printf '\n==== %s ====\n' "$*"; }
+record() {	# record LANE STATUS
+	results+=("$1 $2")
+	[ "$2" = ok ] || [ "$2" = skipped ] || failed=1
+}
+build_tree() {	# build_tree DIR CMAKE-ARGS...
+	local dir=$1
+	shift
+	cmake -S . -B "$dir" "$@" >/dev/null && cmake --build "$dir" -j "$JOBS"
+}
+unit_tests() {	# unit_tests DIR
+	ctest --test-dir "$1" -L unit -j "$JOBS" --output-on-failure
+}
+
+section "dependencies"
+scripts/install-deps.sh
+echo "all present"
+
+section "build: $BUILD (-Werror)"
+if build_tree "$BUILD" -DBPFL_WERROR=ON -DBPFL_SANITIZE=OFF; then
+	record build ok
+	section "unit tests: $BUILD"
+	if unit_tests "$BUILD"; then record unit ok; else record unit FAILED; fi
+else
+	record build FAILED
+	record unit "not run"
+fi
+
+section "build: $ASAN_BUILD (ASan+UBSan, -Werror)"
+if build_tree "$ASAN_BUILD" -DBPFL_WERROR=ON -DBPFL_SANITIZE=ON; then
+	record asan-build ok
+	section "unit tests: $ASAN_BUILD"
+	if unit_tests "$ASAN_BUILD"; then record asan-unit ok; else record asan-unit FAILED; fi
+else
+	record asan-build FAILED
+	record asan-unit "not run"
+fi
+
+section "runtime tests: $BUILD/bpfline"
+if [ ! -x "$BUILD/bpfline" ]; then
+	echo "no $BUILD/bpfline: build failed"
+	record runtime "not run"
+else
+	if [ "$(id -u)" = 0 ]; then scripts/mount-tracefs.sh; fi
+	if tests/runtime/run.sh -b "$BUILD/bpfline" tests/runtime/cases/*.cases; then
+		if [ "$(id -u)" = 0 ]; then record runtime ok; else record runtime skipped; fi
+	else
+		record runtime FAILED
+	fi
+fi
+
+summary=$(printf '%s, ' "${results[@]}")
+summary=${summary%, }
+echo
+if [ "$failed" = 0 ]; then
+	echo "make test: PASSED ($summary)"
+else
+	echo "make test: FAILED ($summary)"
+	exit 1
+fi
