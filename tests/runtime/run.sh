@@ -52,6 +52,14 @@ to_ms() {
 scale_pm=$(to_ms "${BPFL_TIMEOUT_SCALE:-1}")	# scale in per-mille
 scaled() { echo $(($1 * scale_pm / 1000)); }
 
+# nap SECS: wait without starting a process. A `sleep` command would itself
+# be traced: cases that count nanosleep calls of comm "sleep" must see only
+# their trigger's. read -t on a pipe that never has data is bash's own timer.
+exec {NAP_FD}<> <(:)
+nap() {
+	read -r -t "$1" -u "$NAP_FD" _ || true
+}
+
 # secs MS: milliseconds as a decimal number of seconds for sleep(1).
 secs() { printf '%d.%03d' $(($1 / 1000)) $(($1 % 1000)); }
 
@@ -156,13 +164,13 @@ check_output() {
 wait_attached() {
 	local start=$1
 	if [ "$quiet" = 1 ]; then
-		sleep "$(secs "$quiet_wait_ms")"
+		nap "$(secs "$quiet_wait_ms")"
 		return
 	fi
 	while kill -0 "$child" 2>/dev/null &&
 		! grep -q -E '^Attaching [0-9]+ probes?' "$out" &&
 		[ $(($(now_ms) - start)) -lt "$attach_wait_ms" ]; do
-		sleep 0.02
+		nap 0.02
 	done
 }
 
@@ -171,7 +179,7 @@ wait_attached() {
 wait_exit() {
 	while kill -0 "$child" 2>/dev/null; do
 		[ "$(now_ms)" -lt "$1" ] || return 1
-		sleep 0.02
+		nap 0.02
 	done
 }
 
@@ -241,7 +249,7 @@ run_case() {
 
 	if [ -n "$c_trigger" ]; then
 		wait_attached "$start"
-		sleep "$(secs "$settle_ms")"
+		nap "$(secs "$settle_ms")"
 		timeout -k 2 "$(secs "$timeout_ms")" \
 			bash -c "$c_trigger" </dev/null >"$trig_out" 2>&1 ||
 			echo "(trigger exited with status $?)" >>"$trig_out"
