@@ -90,6 +90,7 @@ selected=0
 is_root=1
 [ "$(id -u)" = 0 ] || is_root=0
 binname=$(basename "$bin")
+binpath=$(readlink -f "$bin")
 binname=${binname:0:15}	# pgrep -x matches the kernel's 15-character comm
 
 # Processes named like our binary that were running before we started are not ours.
@@ -183,12 +184,14 @@ wait_exit() {
 	done
 }
 
-# find_strays: live (not zombie) processes named like our binary that were not there
-# when the runner started; one pid a line.
+# find_strays: live (not zombie) processes of our binary (same executable, so
+# another checkout's test run on the same machine is not counted) that were not
+# there when the runner started; one pid a line.
 find_strays() {
 	local p st
 	for p in $(pgrep -x "$binname" || true); do
 		[[ $baseline == *" $p "* ]] && continue
+		[ "$(readlink -f "/proc/$p/exe" 2>/dev/null)" = "$binpath" ] || continue
 		st=$(cat "/proc/$p/stat" 2>/dev/null) || continue
 		st=${st##*) }
 		[ "${st:0:1}" = Z ] || echo "$p"
