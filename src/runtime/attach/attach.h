@@ -4,6 +4,9 @@
 #ifndef BPFL_ATTACH_H
 #define BPFL_ATTACH_H
 
+#include <stdbool.h>
+#include <stdio.h>
+
 #include "parser/program.h"
 
 struct bpf_program;
@@ -18,6 +21,12 @@ struct attach_ops {
 		      struct bpf_link **link, const char **hint);
 	/* Run prog once now, in this thread (BEGIN/END); 0 or -errno. */
 	int (*run)(const struct probe_def *pd, struct bpf_program *prog);
+	/* -l / -lv: print every probe of this family matching `pattern` (the
+	 * attach point text after "family:", a glob; "" or "*" for all), one
+	 * canonical name a line; with verbose, each followed by its arguments
+	 * indented as bpftrace -lv prints them. Returns the number printed or
+	 * -errno. NULL for families that list nothing. */
+	int (*list)(const char *pattern, bool verbose, FILE *out);
 };
 
 /* The hooks of every probe kind; NULL where the kind is not supported yet. */
