@@ -40,6 +40,8 @@ struct cg {
 LLVMValueRef cg_expr(struct cg *c, struct node *n);
 /* Write the value of n (any type) into dst in its storage layout. */
 void cg_expr_into(struct cg *c, struct node *n, LLVMValueRef dst);
+/* 1 when strings l and r are equal over at most limit bytes, else 0 (i64). */
+LLVMValueRef cg_str_equal(struct cg *c, struct node *l, struct node *r, uint32_t limit);
 
 /* ---- helpers (codegen.c) ---- */
 LLVMValueRef cg_const(struct cg *c, uint64_t v);
@@ -73,6 +75,8 @@ void cg_map_delete(struct cg *c, struct map_def *m, LLVMValueRef key);
 /* Emit output action `id`: reserve its record in the ring buffer, write the id,
  * `extra` i64 values after it, then each argument of `args`; submit. */
 void cg_emit_action(struct cg *c, int id, struct node *args, LLVMValueRef *extra, int nextra);
+/* Slot `slot` of this CPU's counters (RT_LOST_NAME, runtime.h), as an i64. */
+LLVMValueRef cg_counter_load(struct cg *c, uint32_t slot);
 /* Create the map globals and the ring buffer with BTF descriptions (btf.c). */
 int cg_maps_define(struct cg *c);
 

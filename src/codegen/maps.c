@@ -38,6 +38,26 @@ static void counter_store(struct cg *c, uint32_t slot, LLVMValueRef v, bool add)
 	LLVMPositionBuilderAtEnd(c->b, done);
 }
 
+LLVMValueRef cg_counter_load(struct cg *c, uint32_t slot)
+{
+	LLVMValueRef key = cg_alloca(c, 8);
+	LLVMBuildStore(c->b, LLVMConstInt(c->i32, slot, 0), key);
+	LLVMValueRef args[] = {c->lost, key};
+	LLVMValueRef p = LLVMBuildIntToPtr(c->b, cg_helper(c, BPF_FUNC_map_lookup_elem, args, 2),
+					   c->ptr, "");
+	LLVMBasicBlockRef from = LLVMGetInsertBlock(c->b);
+	LLVMBasicBlockRef done = cg_if_nonnull(c, p);
+	LLVMValueRef v = cg_load64(c, p);
+	LLVMBasicBlockRef yes = LLVMGetInsertBlock(c->b);
+	LLVMBuildBr(c->b, done);
+	LLVMPositionBuilderAtEnd(c->b, done);
+	LLVMValueRef phi = LLVMBuildPhi(c->b, c->i64, "");
+	LLVMValueRef vals[] = {cg_const(c, 0), v};
+	LLVMBasicBlockRef blocks[] = {from, yes};
+	LLVMAddIncoming(phi, vals, blocks, 2);
+	return phi;
+}
+
 /* Count one record that did not fit in the ring buffer. */
 static void count_lost(struct cg *c)
 {

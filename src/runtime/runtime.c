@@ -233,6 +233,31 @@ uint64_t rt_counter(struct rt *rt, uint32_t slot, uint64_t *any)
 	return sum;
 }
 
+/* The start time for `elapsed`, in every CPU's slot; 0 or -errno. */
+static int set_start_time(struct rt *rt)
+{
+	int ncpus = libbpf_num_possible_cpus(), i, err = 0;
+	uint32_t slot = RT_CTR_START;
+	struct timespec ts;
+	uint64_t *vals;
+
+	if (rt->ctr_fd < 0 || ncpus <= 0)
+		return 0;
+	vals = xcalloc(ncpus, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	for (i = 0; i < ncpus; i++)
+		vals[i] = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	if (bpf_map_update_elem(rt->ctr_fd, &slot, vals, BPF_ANY)) {
+		err = -errno;
+		fprintf(stderr, "ERROR: map '%s': cannot set the start time: %s\n",
+			RT_LOST_NAME, strerror(-err));
+	}
+	xfree(vals);
+	return err;
+}
+
 /* Warn about maps that refused new keys (full), once each, at exit. bpftrace
  * warns per failed update at run time; we count and say it once. */
 static void report_full_maps(struct rt *rt)
@@ -354,6 +379,7 @@ int rt_run(struct program *p, const void *obj, size_t obj_size, const struct rt_
 	err = set_probe_names(p);
 	err = err ?: rt_load(p, obj, obj_size, &rt.obj);
 	err = err ?: find_map_fds(&rt);
+	err = err ?: set_start_time(&rt);
 	err = err ?: out_open(&rt);
 	err = err ?: run_probes(&rt);
 	err = err ?: finish(&rt);
