@@ -27,8 +27,9 @@ static bool want_string(struct sema *s, const struct node *call, struct node *ar
 		return true;
 	if (t->kind != TY_NONE) {
 		char b[128];
-		diag_error(s->d, arg->loc, "%s() expects a string for argument %d (%s supplied)",
-			   call->call.name, index + 1, type_name(t, b, sizeof b));
+		struct diag *dg = diag_error(s->d, arg->loc, "%s() expects a string for argument %d (%s supplied)",
+					     call->call.name, index + 1, type_name(t, b, sizeof b));
+		diag_hint(s->d, dg, "usage: strncmp(str1, str2, length)");
 	}
 	return false;
 }
@@ -86,11 +87,8 @@ static bool check_has_key(struct sema *s, struct node *n)
 	struct map_def *def = sema_map_keys(s, m);
 	if (!def)
 		return false;
-	if (def->keyed == 0) {
-		struct diag *dg = diag_error(s->d, n->loc, "%s is a scalar map: it has no keys", m->map.name);
-		diag_hint(s->d, dg, "has_key() applies to maps with keys, e.g. @m[pid]");
+	if (def->keyed == 0)	/* a scalar map: sema_map_keys said so */
 		return false;
-	}
 	if (def->value && (def->value->kind == TY_HIST || def->value->kind == TY_LHIST)) {
 		diag_error(s->d, n->loc, "has_key() does not apply to %s, a histogram map",
 			   m->map.name);

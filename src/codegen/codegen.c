@@ -274,10 +274,13 @@ static void emit_stmt(struct cg *c, struct node *n)
 	}
 }
 
+/* A block; its $variables get slots of their own (sema scopes them). */
 static void emit_stmts(struct cg *c, struct node *list)
 {
+	struct cg_var *outer = c->vars;
 	for (struct node *n = list; n; n = n->next)
 		emit_stmt(c, n);
+	c->vars = outer;
 }
 
 /* ---- arithmetic, shared with expr.c ------------------------------------ */
