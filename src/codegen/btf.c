@@ -86,8 +86,19 @@ int cg_maps_define(struct cg *c)
 	}
 	struct map_desc rb = {"ringbuf", BPF_MAP_TYPE_RINGBUF, 0, 0, 8u << 20};
 	c->ringbuf = define_map(c, &rb);
+	c->scratch = LLVMAddGlobal(c->mod, c->i8, "scratch_placeholder");
 	struct map_desc lost = {RT_LOST_NAME, BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8,
 				RT_CTR_MAP_FULL + (uint32_t)maps->len};
 	c->lost = define_map(c, &lost);
 	return 0;
+}
+
+void cg_scratch_define(struct cg *c)
+{
+	if (c->scratch_max) {
+		struct map_desc d = {"scratch", BPF_MAP_TYPE_PERCPU_ARRAY, 4, c->scratch_max, 1};
+		LLVMReplaceAllUsesWith(c->scratch, define_map(c, &d));
+	}
+	LLVMDeleteGlobal(c->scratch);
+	c->scratch = NULL;
 }
