@@ -42,7 +42,8 @@ static bool check_hist(struct sema *s, struct node *n)
 	if (v->next && !sema_want_const(s, n, v->next, &bits))
 		return false;
 	if (bits < 0 || bits > 5) {
-		diag_error(s->d, v->next->loc, "hist(): the bits argument must be from 0 to 5");
+		diag_hint(s->d, diag_error(s->d, v->next->loc, "hist(): the bits argument must be from 0 to 5"),
+			  "usage: hist(value[, bits]); bits splits each power of 2 into 2^bits buckets");
 		return false;
 	}
 	set_agg(s, n, TY_HIST, true);

@@ -9,6 +9,8 @@ static const struct builtin *const families[] = {
 	builtins_aggregations,
 	builtins_str,
 	builtins_maps,
+	builtins_time,
+	builtins_lang,
 };
 
 const struct builtin *builtin_find(const char *name, bool is_call)

@@ -50,5 +50,7 @@ extern const struct builtin builtins_output[];
 extern const struct builtin builtins_aggregations[];
 extern const struct builtin builtins_str[];
 extern const struct builtin builtins_maps[];
+extern const struct builtin builtins_time[];
+extern const struct builtin builtins_lang[];
 
 #endif

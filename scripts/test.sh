@@ -3,6 +3,7 @@
 #   1. build/      with -DBPFL_WERROR=ON, unit tests (ctest -L unit)
 #   2. build-asan/ with -DBPFL_SANITIZE=ON -DBPFL_WERROR=ON, unit tests again
 #   3. runtime tests on the live kernel with build/bpfline (needs root; mounts tracefs)
+#   4. the stream test: 1,000,000 printf records delivered or reported lost (root)
 # A failing lane does not stop the later ones unless they depend on it; the exit status
 # is non-zero if anything failed.
 set -euo pipefail
@@ -63,6 +64,15 @@ else
 	else
 		record runtime FAILED
 	fi
+fi
+
+section "stream test: $BUILD/bpfline (1,000,000 printf records)"
+if [ ! -x "$BUILD/bpfline" ]; then
+	record stream "not run"
+elif tests/stream/run.sh -b "$BUILD/bpfline"; then
+	if [ "$(id -u)" = 0 ]; then record stream ok; else record stream skipped; fi
+else
+	record stream FAILED
 fi
 
 summary=$(printf '%s, ' "${results[@]}")

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cg.h"
+#include "runtime/runtime.h"
 
 #define DW_ATE_signed 0x05
 
@@ -85,7 +86,19 @@ int cg_maps_define(struct cg *c)
 	}
 	struct map_desc rb = {"ringbuf", BPF_MAP_TYPE_RINGBUF, 0, 0, 8u << 20};
 	c->ringbuf = define_map(c, &rb);
-	struct map_desc lost = {"lost", BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8, 1};
+	c->scratch = LLVMAddGlobal(c->mod, c->i8, "scratch_placeholder");
+	struct map_desc lost = {RT_LOST_NAME, BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8,
+				RT_CTR_MAP_FULL + (uint32_t)maps->len};
 	c->lost = define_map(c, &lost);
 	return 0;
+}
+
+void cg_scratch_define(struct cg *c)
+{
+	if (c->scratch_max) {
+		struct map_desc d = {"scratch", BPF_MAP_TYPE_PERCPU_ARRAY, 4, c->scratch_max, 1};
+		LLVMReplaceAllUsesWith(c->scratch, define_map(c, &d));
+	}
+	LLVMDeleteGlobal(c->scratch);
+	c->scratch = NULL;
 }

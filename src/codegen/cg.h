@@ -26,13 +26,19 @@ struct cg {
 	LLVMTypeRef i8, i16, i32, i64, ptr, voidt;
 	LLVMValueRef *maps;		/* map globals by map_def.id */
 	LLVMValueRef ringbuf, lost;	/* output ring buffer, lost-record counter */
+	LLVMValueRef scratch;		/* the per-CPU scratch map (a placeholder until
+					 * cg_scratch_define knows its size) */
+	uint32_t scratch_max;		/* largest scratch area of any function */
 	/* per function */
 	LLVMValueRef fn;
 	LLVMValueRef ctxarg;		/* the program's context pointer */
-	LLVMBasicBlockRef entry;	/* allocas go here */
+	LLVMBasicBlockRef entry;	/* allocas (and the scratch lookup) go here */
+	LLVMBasicBlockRef init;		/* after entry: zeroing of $variable slots */
 	const struct probe_def *pdef;
 	struct cg_var *vars;
 	LLVMBasicBlockRef brk, cont;	/* innermost while loop's exits */
+	LLVMValueRef scratch_base;	/* this CPU's scratch area, looked up in entry */
+	uint32_t scratch_used;		/* bytes of it this function uses */
 };
 
 /* ---- expressions (expr.c) ---- */
@@ -40,12 +46,17 @@ struct cg {
 LLVMValueRef cg_expr(struct cg *c, struct node *n);
 /* Write the value of n (any type) into dst in its storage layout. */
 void cg_expr_into(struct cg *c, struct node *n, LLVMValueRef dst);
+/* 1 when strings l and r are equal over at most limit bytes, else 0 (i64). */
+LLVMValueRef cg_str_equal(struct cg *c, struct node *l, struct node *r, uint32_t limit);
 
 /* ---- helpers (codegen.c) ---- */
 LLVMValueRef cg_const(struct cg *c, uint64_t v);
 /* Call BPF helper `id` with i64/pointer arguments; returns its i64 result. */
 LLVMValueRef cg_helper(struct cg *c, int id, LLVMValueRef *args, int n);
-/* A stack slot of size bytes in the function's entry block (not initialised). */
+/* A slot of size bytes (not initialised): on the stack, or, when larger than
+ * CG_STACK_SLOT_MAX, in the per-CPU scratch map, so big strings, keys and
+ * tuples never overflow the 512-byte BPF stack. */
+#define CG_STACK_SLOT_MAX 16
 LLVMValueRef cg_alloca(struct cg *c, uint32_t size);
 void cg_zero(struct cg *c, LLVMValueRef dst, uint32_t size);
 void cg_copy(struct cg *c, LLVMValueRef dst, LLVMValueRef src, uint32_t size);
@@ -73,6 +84,11 @@ void cg_map_delete(struct cg *c, struct map_def *m, LLVMValueRef key);
 /* Emit output action `id`: reserve its record in the ring buffer, write the id,
  * `extra` i64 values after it, then each argument of `args`; submit. */
 void cg_emit_action(struct cg *c, int id, struct node *args, LLVMValueRef *extra, int nextra);
+/* Slot `slot` of this CPU's counters (RT_LOST_NAME, runtime.h), as an i64. */
+LLVMValueRef cg_counter_load(struct cg *c, uint32_t slot);
+/* Define the scratch map, sized for the largest function, in place of the
+ * placeholder (btf.c); after every function is emitted. */
+void cg_scratch_define(struct cg *c);
 /* Create the map globals and the ring buffer with BTF descriptions (btf.c). */
 int cg_maps_define(struct cg *c);
 

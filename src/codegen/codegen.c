@@ -35,8 +35,36 @@ LLVMValueRef cg_helper(struct cg *c, int id, LLVMValueRef *args, int n)
 	return LLVMBuildCall2(c->b, fty, fn, args, (unsigned)n, "");
 }
 
+/* Bytes of the per-CPU scratch area: the kernel caps per-CPU values at 32 KiB. */
+#define SCRATCH_MAX (32u * 1024)
+
+/* A slot in this CPU's scratch area; the area is looked up once, at the end
+ * of the entry block, whose exit checks it for NULL (see emit_probe); the
+ * slot's address is computed in the init block, after that check. */
+static LLVMValueRef scratch_alloc(struct cg *c, uint32_t size)
+{
+	LLVMBasicBlockRef cur = LLVMGetInsertBlock(c->b);
+	LLVMPositionBuilderAtEnd(c->b, c->entry);
+	if (!c->scratch_base) {
+		LLVMValueRef key = cg_alloca(c, 8);
+		cg_store64(c, cg_const(c, 0), key);
+		LLVMValueRef args[] = {c->scratch, key};
+		c->scratch_base = LLVMBuildIntToPtr(c->b,
+			cg_helper(c, BPF_FUNC_map_lookup_elem, args, 2), c->ptr, "scratch");
+	}
+	LLVMPositionBuilderAtEnd(c->b, c->init);	/* after the NULL check */
+	LLVMValueRef slot = cg_gep(c, c->scratch_base, c->scratch_used);
+	c->scratch_used += (size + 7) & ~7u;
+	if (c->scratch_used > c->scratch_max)
+		c->scratch_max = c->scratch_used;
+	LLVMPositionBuilderAtEnd(c->b, cur);
+	return slot;
+}
+
 LLVMValueRef cg_alloca(struct cg *c, uint32_t size)
 {
+	if (size > CG_STACK_SLOT_MAX && c->scratch_used + size <= SCRATCH_MAX)
+		return scratch_alloc(c, size);
 	LLVMBasicBlockRef cur = LLVMGetInsertBlock(c->b);
 	LLVMValueRef first = LLVMGetFirstInstruction(c->entry);
 	if (first)
@@ -115,13 +143,9 @@ static struct cg_var *var_slot(struct cg *c, struct node *target)
 	v->ptr = cg_alloca(c, (target->type->size + 7) & ~7u);
 	v->next = c->vars;
 	c->vars = v;
-	/* zero at function entry so every path sees an initialised slot */
+	/* zero at function start (init block) so every path sees an initialised slot */
 	LLVMBasicBlockRef cur = LLVMGetInsertBlock(c->b);
-	LLVMValueRef term = LLVMGetBasicBlockTerminator(c->entry);
-	if (term)
-		LLVMPositionBuilderBefore(c->b, term);
-	else
-		LLVMPositionBuilderAtEnd(c->b, c->entry);
+	LLVMPositionBuilderAtEnd(c->b, c->init);
 	cg_zero(c, v->ptr, (v->type->size + 7) & ~7u);
 	LLVMPositionBuilderAtEnd(c->b, cur);
 	return v;
@@ -274,10 +298,13 @@ static void emit_stmt(struct cg *c, struct node *n)
 	}
 }
 
+/* A block; its $variables get slots of their own (sema scopes them). */
 static void emit_stmts(struct cg *c, struct node *list)
 {
+	struct cg_var *outer = c->vars;
 	for (struct node *n = list; n; n = n->next)
 		emit_stmt(c, n);
+	c->vars = outer;
 }
 
 /* ---- arithmetic, shared with expr.c ------------------------------------ */
@@ -338,8 +365,11 @@ static void emit_probe(struct cg *c, struct probe_def *d)
 		LLVMCreateEnumAttribute(c->ctx, LLVMGetEnumAttributeKindForName("nounwind", 8), 0));
 	c->ctxarg = LLVMGetParam(c->fn, 0);
 	c->entry = cg_block(c, "entry");
+	c->init = cg_block(c, "init");
 	c->pdef = d;
 	c->vars = NULL;
+	c->scratch_base = NULL;
+	c->scratch_used = 0;
 	LLVMBasicBlockRef body = cg_block(c, "body");
 	LLVMPositionBuilderAtEnd(c->b, body);
 	if (probe->probe.pred) {
@@ -352,8 +382,17 @@ static void emit_probe(struct cg *c, struct probe_def *d)
 	emit_stmts(c, probe->probe.body);
 	if (!LLVMGetBasicBlockTerminator(LLVMGetInsertBlock(c->b)))
 		emit_return(c);
-	LLVMPositionBuilderAtEnd(c->b, c->entry);
+	LLVMPositionBuilderAtEnd(c->b, c->init);
 	LLVMBuildBr(c->b, body);
+	LLVMPositionBuilderAtEnd(c->b, c->entry);
+	if (c->scratch_base) {	/* never NULL for key 0, but the verifier asks */
+		LLVMBasicBlockRef none = cg_block(c, "no_scratch");
+		LLVMBuildCondBr(c->b, LLVMBuildIsNull(c->b, c->scratch_base, ""), none, c->init);
+		LLVMPositionBuilderAtEnd(c->b, none);
+		emit_return(c);
+	} else {
+		LLVMBuildBr(c->b, c->init);
+	}
 }
 
 static void emit_license(struct cg *c)
@@ -421,6 +460,8 @@ int cg_compile(struct program *p, void **obj, size_t *obj_size, const struct cg_
 	ret = cg_maps_define(&c);
 	for (size_t i = 0; !ret && i < p->probes.len; i++)
 		emit_probe(&c, p->probes.items[i]);
+	if (!ret)
+		cg_scratch_define(&c);
 	emit_license(&c);
 	LLVMDIBuilderFinalize(c.di);
 	if (!ret) {

@@ -25,10 +25,13 @@ static LLVMValueRef bool64(struct cg *c, LLVMValueRef i1)
 	return LLVMBuildZExt(c->b, i1, c->i64, "");
 }
 
-/* String equality, unrolled: equal up to and including the first NUL. */
-static LLVMValueRef str_equal(struct cg *c, struct node *l, struct node *r)
+/* String equality, unrolled: equal up to and including the first NUL, over at
+ * most `limit` bytes (strncmp); 1 or 0. */
+LLVMValueRef cg_str_equal(struct cg *c, struct node *l, struct node *r, uint32_t limit)
 {
 	uint32_t n = l->type->size < r->type->size ? l->type->size : r->type->size;
+	if (limit < n)
+		n = limit;
 	LLVMValueRef a = cg_alloca(c, l->type->size), b = cg_alloca(c, r->type->size);
 	cg_zero(c, a, l->type->size);
 	cg_zero(c, b, r->type->size);
@@ -107,7 +110,7 @@ static LLVMValueRef binary(struct cg *c, struct node *n)
 	if (op == OP_LAND || op == OP_LOR)
 		return logical(c, n);
 	if (l->type->kind == TY_STR) {
-		LLVMValueRef eq = str_equal(c, l, r);
+		LLVMValueRef eq = cg_str_equal(c, l, r, UINT32_MAX);
 		return op == OP_EQ ? eq : LLVMBuildXor(c->b, eq, cg_const(c, 1), "");
 	}
 	LLVMValueRef lv = cg_expr(c, l), rv = cg_expr(c, r);

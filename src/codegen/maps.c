@@ -1,9 +1,11 @@
 /* Map access and output records: keys built on the stack, lookup-or-init for
  * aggregations, and ring buffer records written in place. */
+#include <errno.h>
 #include <linux/bpf.h>
 
 #include "cg.h"
 #include "parser/types.h"
+#include "runtime/runtime.h"
 
 #define RB_WAKEUP_BYTES (1u << 20)	/* force a wake-up once this much is pending */
 
@@ -19,6 +21,59 @@ static void key_elem(struct cg *c, struct node *k, LLVMValueRef dst)
 		cg_store64(c, cg_expr(c, k), dst);
 	else
 		cg_expr_into(c, k, dst);
+}
+
+/* Add v to slot `key` of the per-CPU counters map (RT_LOST_NAME, see
+ * runtime.h): lost records, an exit() whose record was lost, failed updates. */
+static void counter_store(struct cg *c, uint32_t slot, LLVMValueRef v, bool add)
+{
+	LLVMValueRef key = cg_alloca(c, 8);
+	LLVMBuildStore(c->b, LLVMConstInt(c->i32, slot, 0), key);
+	LLVMValueRef args[] = {c->lost, key};
+	LLVMValueRef p = LLVMBuildIntToPtr(c->b, cg_helper(c, BPF_FUNC_map_lookup_elem, args, 2),
+					   c->ptr, "");
+	LLVMBasicBlockRef done = cg_if_nonnull(c, p);
+	cg_store64(c, add ? LLVMBuildAdd(c->b, cg_load64(c, p), v, "") : v, p);
+	LLVMBuildBr(c->b, done);
+	LLVMPositionBuilderAtEnd(c->b, done);
+}
+
+LLVMValueRef cg_counter_load(struct cg *c, uint32_t slot)
+{
+	LLVMValueRef key = cg_alloca(c, 8);
+	LLVMBuildStore(c->b, LLVMConstInt(c->i32, slot, 0), key);
+	LLVMValueRef args[] = {c->lost, key};
+	LLVMValueRef p = LLVMBuildIntToPtr(c->b, cg_helper(c, BPF_FUNC_map_lookup_elem, args, 2),
+					   c->ptr, "");
+	LLVMBasicBlockRef from = LLVMGetInsertBlock(c->b);
+	LLVMBasicBlockRef done = cg_if_nonnull(c, p);
+	LLVMValueRef v = cg_load64(c, p);
+	LLVMBasicBlockRef yes = LLVMGetInsertBlock(c->b);
+	LLVMBuildBr(c->b, done);
+	LLVMPositionBuilderAtEnd(c->b, done);
+	LLVMValueRef phi = LLVMBuildPhi(c->b, c->i64, "");
+	LLVMValueRef vals[] = {cg_const(c, 0), v};
+	LLVMBasicBlockRef blocks[] = {from, yes};
+	LLVMAddIncoming(phi, vals, blocks, 2);
+	return phi;
+}
+
+/* Count one record that did not fit in the ring buffer. */
+static void count_lost(struct cg *c)
+{
+	counter_store(c, RT_CTR_LOST, cg_const(c, 1), true);
+}
+
+/* Count a failed update of map m when the helper's result r is negative (the
+ * map is full); the runtime reports the count at exit. */
+static void count_failed_update(struct cg *c, struct map_def *m, LLVMValueRef r)
+{
+	LLVMBasicBlockRef fail = cg_block(c, "update_failed"), done = cg_block(c, "updated");
+	LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntSLT, r, cg_const(c, 0), ""), fail, done);
+	LLVMPositionBuilderAtEnd(c->b, fail);
+	counter_store(c, RT_CTR_MAP_FULL + (uint32_t)m->id, cg_const(c, 1), true);
+	LLVMBuildBr(c->b, done);
+	LLVMPositionBuilderAtEnd(c->b, done);
 }
 
 LLVMValueRef cg_map_key(struct cg *c, struct map_def *m, struct node *use, LLVMValueRef bucket)
@@ -48,7 +103,7 @@ LLVMValueRef cg_map_lookup(struct cg *c, struct map_def *m, LLVMValueRef key)
 void cg_map_update(struct cg *c, struct map_def *m, LLVMValueRef key, LLVMValueRef val)
 {
 	LLVMValueRef args[] = {c->maps[m->id], key, val, cg_const(c, BPF_ANY)};
-	cg_helper(c, BPF_FUNC_map_update_elem, args, 4);
+	count_failed_update(c, m, cg_helper(c, BPF_FUNC_map_update_elem, args, 4));
 }
 
 void cg_map_delete(struct cg *c, struct map_def *m, LLVMValueRef key)
@@ -77,7 +132,12 @@ LLVMValueRef cg_map_lookup_or_init(struct cg *c, struct map_def *m, LLVMValueRef
 	LLVMValueRef zero = cg_alloca(c, m->value_size);
 	cg_zero(c, zero, m->value_size);
 	LLVMValueRef args[] = {c->maps[m->id], key, zero, cg_const(c, BPF_NOEXIST)};
-	cg_helper(c, BPF_FUNC_map_update_elem, args, 4);
+	LLVMValueRef r = cg_helper(c, BPF_FUNC_map_update_elem, args, 4);
+	/* -EEXIST: another CPU created it meanwhile; anything else: full */
+	LLVMValueRef full = LLVMBuildAnd(c->b,
+		LLVMBuildICmp(c->b, LLVMIntSLT, r, cg_const(c, 0), ""),
+		LLVMBuildICmp(c->b, LLVMIntNE, r, cg_const(c, (uint64_t)-EEXIST), ""), "");
+	count_failed_update(c, m, LLVMBuildSelect(c->b, full, r, cg_const(c, 0), ""));
 	LLVMValueRef second = cg_map_lookup(c, m, key);
 	LLVMBasicBlockRef init_end = LLVMGetInsertBlock(c->b);
 	LLVMBuildBr(c->b, done);
@@ -88,20 +148,6 @@ LLVMValueRef cg_map_lookup_or_init(struct cg *c, struct map_def *m, LLVMValueRef
 	LLVMBasicBlockRef blocks[] = {from, init_end};
 	LLVMAddIncoming(phi, vals, blocks, 2);
 	return phi;
-}
-
-/* Count one record that did not fit in the ring buffer. */
-static void count_lost(struct cg *c)
-{
-	LLVMValueRef key = cg_alloca(c, 8);
-	LLVMBuildStore(c->b, LLVMConstInt(c->i32, 0, 0), key);
-	LLVMValueRef args[] = {c->lost, key};
-	LLVMValueRef p = LLVMBuildIntToPtr(c->b, cg_helper(c, BPF_FUNC_map_lookup_elem, args, 2),
-					   c->ptr, "");
-	LLVMBasicBlockRef done = cg_if_nonnull(c, p);
-	cg_store64(c, LLVMBuildAdd(c->b, cg_load64(c, p), cg_const(c, 1), ""), p);
-	LLVMBuildBr(c->b, done);
-	LLVMPositionBuilderAtEnd(c->b, done);
 }
 
 /* Submit flags: wake user space only once enough is pending (it polls with a
@@ -128,7 +174,11 @@ void cg_emit_action(struct cg *c, int id, struct node *args, LLVMValueRef *extra
 	LLVMBuildCondBr(c->b, LLVMBuildIsNull(c->b, rec, ""), fail, ok);
 
 	LLVMPositionBuilderAtEnd(c->b, fail);
-	count_lost(c);
+	if (act->kind == ACT_EXIT)	/* the loop polls this slot: exit() is never lost */
+		counter_store(c, RT_CTR_EXIT, LLVMBuildAdd(c->b, extra[0], cg_const(c, 1ull << 32), ""),
+			      false);
+	else
+		count_lost(c);
 	LLVMBuildBr(c->b, done);
 
 	LLVMPositionBuilderAtEnd(c->b, ok);

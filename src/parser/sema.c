@@ -18,6 +18,7 @@
 
 static struct type *check_expr(struct sema *s, struct node *n);
 static void check_stmts(struct sema *s, struct node *list);
+static void usage_hint(struct sema *s, struct diag *dg, const struct node *call);
 
 static struct type *ty_none(struct sema *s)
 {
@@ -134,6 +135,8 @@ static struct map_def *map_use_keys(struct sema *s, struct node *m)
 			"%s used as a map with keys, but it was used as a scalar before" :
 			"%s used as a scalar, but it was used as a map with keys before", m->map.name);
 		diag_note(s->d, dg, def->first_use->loc, "%s first used here", m->map.name);
+		diag_hint(s->d, dg, "a map is either a scalar (%s) or keyed (%s[key]) in the whole program; use another name for the other",
+			  m->map.name, m->map.name);
 		return def;
 	}
 	if (kt && !type_equal(def->key, kt)) {
@@ -142,6 +145,7 @@ static struct map_def *map_use_keys(struct sema *s, struct node *m)
 			"Argument mismatch for %s: trying to access with arguments: '%s' when map expects arguments: '%s'",
 			m->map.name, tname(kt, b1, sizeof b1), tname(def->key, b2, sizeof b2));
 		diag_note(s->d, dg, def->first_use->loc, "%s first used here", m->map.name);
+		diag_hint(s->d, dg, "every use of a map needs keys of the same types; cast or use another map");
 	} else if (kt) {
 		type_widen(def->key, kt);
 	}
@@ -172,6 +176,9 @@ static void map_assign(struct sema *s, struct node *m, struct type *t, const str
 			m->map.name, tname(t, b1, sizeof b1), tname(def->value, b2, sizeof b2));
 		if (def->first_use != m)
 			diag_note(s->d, dg, def->first_use->loc, "%s was first assigned here", m->map.name);
+		diag_hint(s->d, dg, type_is_aggregation(def->value) || type_is_aggregation(t) ?
+			  "an aggregation map takes only that aggregation; use another map for other values" :
+			  "a map holds values of one type; use another map for this value");
 		return;
 	}
 	type_widen(def->value, t);
@@ -185,8 +192,8 @@ struct map_def *sema_map_keys(struct sema *s, struct node *m)
 struct map_def *sema_want_map(struct sema *s, const struct node *call, struct node *arg)
 {
 	if (!arg || arg->kind != N_MAP) {
-		diag_error(s->d, arg ? arg->loc : call->loc, "%s() expects a map argument",
-			   call->call.name);
+		usage_hint(s, diag_error(s->d, arg ? arg->loc : call->loc, "%s() expects a map argument",
+					 call->call.name), call);
 		return NULL;
 	}
 	if (arg->map.keys) {
@@ -218,8 +225,9 @@ static struct type *map_value_type(struct sema *s, struct node *m, struct map_de
 	case TY_STATS:
 	case TY_HIST:
 	case TY_LHIST:
-		diag_error(s->d, m->loc, "%s: a %s map cannot be used as a value",
-			   m->map.name, def->value->kind == TY_STATS ? "stats()" : "histogram");
+		diag_hint(s->d, diag_error(s->d, m->loc, "%s: a %s map cannot be used as a value",
+					   m->map.name, def->value->kind == TY_STATS ? "stats()" : "histogram"),
+			  "print it with print(%s), or let it print at exit", m->map.name);
 		return ty_none(s);
 	default:
 		return def->value;
@@ -263,6 +271,7 @@ static void var_assign(struct sema *s, struct node *target, struct type *t)
 			"Type mismatch for %s: trying to assign value of type '%s' when variable already contains a value of type '%s'",
 			target->ident.name, tname(t, b1, sizeof b1), tname(v->type, b2, sizeof b2));
 		diag_note(s->d, dg, v->decl->loc, "%s was first assigned here", target->ident.name);
+		diag_hint(s->d, dg, "a $variable keeps one type; use another name for this value");
 		return;
 	} else {
 		type_widen(v->type, t);
@@ -276,13 +285,30 @@ static struct type *check_var(struct sema *s, struct node *n)
 	if (!v) {
 		struct diag *dg = diag_error(s->d, n->loc, "Undefined or undeclared variable: %s",
 					     n->ident.name);
-		diag_hint(s->d, dg, "assign it first, e.g. %s = 0;", n->ident.name);
+		for (v = s->ended; v && strcmp(v->name, n->ident.name); v = v->next)
+			;
+		if (v) {
+			diag_note(s->d, dg, v->decl->loc, "%s is assigned here, in a block that ends before this use",
+				  n->ident.name);
+			diag_hint(s->d, dg, "a $variable lives until the end of its block; assign it before the block, e.g. %s = 0;",
+				  n->ident.name);
+		} else {
+			diag_hint(s->d, dg, "assign it first, e.g. %s = 0;", n->ident.name);
+		}
 		return ty_none(s);
 	}
 	return v->type;
 }
 
 /* ---- expressions ------------------------------------------------------- */
+
+/* "HINT: usage: ..." from the builtins table, for an argument error of call. */
+static void usage_hint(struct sema *s, struct diag *dg, const struct node *call)
+{
+	const struct builtin *b = call->kind == N_CALL ? builtin_find(call->call.name, true) : NULL;
+	if (dg && b && b->usage)
+		diag_hint(s->d, dg, "usage: %s", b->usage);
+}
 
 bool sema_want_int(struct sema *s, const struct node *call, struct node *arg, int index)
 {
@@ -291,8 +317,9 @@ bool sema_want_int(struct sema *s, const struct node *call, struct node *arg, in
 		return false;
 	if (t->kind != TY_INT) {
 		char b[128];
-		diag_error(s->d, arg->loc, "%s() expects an integer for argument %d (%s supplied)",
-			   call->call.name, index + 1, tname(t, b, sizeof b));
+		usage_hint(s, diag_error(s->d, arg->loc,
+					 "%s() expects an integer for argument %d (%s supplied)",
+					 call->call.name, index + 1, tname(t, b, sizeof b)), call);
 		return false;
 	}
 	return true;
@@ -337,8 +364,8 @@ static bool const_eval(const struct node *n, int64_t *val)
 bool sema_want_const(struct sema *s, const struct node *call, struct node *arg, int64_t *val)
 {
 	if (!const_eval(arg, val)) {
-		diag_error(s->d, arg->loc, "%s(): this argument must be an integer literal",
-			   call->call.name);
+		usage_hint(s, diag_error(s->d, arg->loc, "%s(): this argument must be an integer literal",
+					 call->call.name), call);
 		return false;
 	}
 	return true;
@@ -347,8 +374,9 @@ bool sema_want_const(struct sema *s, const struct node *call, struct node *arg, 
 bool sema_want_literal(struct sema *s, const struct node *call, struct node *arg)
 {
 	if (!arg || arg->kind != N_STR) {
-		diag_error(s->d, arg ? arg->loc : call->loc,
-			   "%s() expects a string literal as its first argument", call->call.name);
+		usage_hint(s, diag_error(s->d, arg ? arg->loc : call->loc,
+					 "%s() expects a string literal as its first argument",
+					 call->call.name), call);
 		return false;
 	}
 	return true;
@@ -375,7 +403,9 @@ static struct type *check_binary(struct sema *s, struct node *n)
 	struct diag *dg = diag_error(s->d, n->loc, "Type mismatch for '%s': comparing '%s' with '%s'",
 				     binop_str(op), tname(l, b1, sizeof b1), tname(r, b2, sizeof b2));
 	if (l->kind == TY_STR || r->kind == TY_STR)
-		diag_hint(s->d, dg, "strings only support == and != with other strings");
+		diag_hint(s->d, dg, "strings only support == and != with other strings; strncmp() compares a prefix");
+	else
+		diag_hint(s->d, dg, "operators apply to integers (and == != to strings)");
 	return ty_none(s);
 }
 
@@ -794,10 +824,19 @@ static void check_stmt(struct sema *s, struct node *n)
 	}
 }
 
+/* A block: $variables first assigned in it end with it (current bpftrace's
+ * rule; 0.17 scoped them to the probe). */
 static void check_stmts(struct sema *s, struct node *list)
 {
+	struct sema_var *outer = s->vars;
 	for (struct node *n = list; n; n = n->next)
 		check_stmt(s, n);
+	while (s->vars != outer) {
+		struct sema_var *v = s->vars;
+		s->vars = v->next;
+		v->next = s->ended;
+		s->ended = v;
+	}
 }
 
 static struct probe_def *first_def(struct sema *s, const struct node *probe)
@@ -816,6 +855,7 @@ static void check_program(struct sema *s)
 		s->probe = pr;
 		s->pdef = first_def(s, pr);
 		s->vars = NULL;
+		s->ended = NULL;
 		s->loop_depth = 0;
 		if (pr->probe.pred)
 			check_cond(s, pr->probe.pred, "predicate");

@@ -22,7 +22,8 @@ struct sema {
 	struct diags *d;	/* where errors go (a scratch list in the first pass) */
 	struct node *probe;	/* the N_PROBE being checked */
 	struct probe_def *pdef;	/* its first expanded attach point */
-	struct sema_var *vars;	/* $variables of the current probe */
+	struct sema_var *vars;	/* $variables in scope, innermost block first */
+	struct sema_var *ended;	/* $variables of blocks that have ended (for hints) */
 	int loop_depth;		/* while/unroll nesting, for break/continue */
 	bool final;		/* second pass: types are complete, actions are made */
 	uint32_t strlen;	/* default string size (64, BPFTRACE_STRLEN) */

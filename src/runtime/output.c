@@ -2,8 +2,8 @@
  * buffer, mostly without waking us (BPF_RB_NO_WAKEUP), so the loop waits on
  * epoll with a short timeout and consumes after every wake-up or timeout. Each
  * record starts with an action id; its handler (a table indexed by action kind)
- * formats the record into rt->sb, which is written to the buffered output
- * stream, flushed once per batch. SIGINT/SIGTERM arrive through a signalfd. */
+ * formats the record into rt->sb, which collects the text of a whole batch
+ * (up to OUT_CHUNK) and is written with one fwrite and flushed per batch. SIGINT/SIGTERM arrive through a signalfd. */
 #include "runtime/output.h"
 
 #include <errno.h>
@@ -28,6 +28,7 @@
 #include "util/alloc.h"
 
 #define POLL_TIMEOUT_MS 100
+#define OUT_CHUNK (64 * 1024)	/* write the batch's text once it is this large */
 #define STOP_CONSUMING (-ECANCELED)	/* handler result: exit() seen, stop */
 
 extern char **environ;
@@ -151,6 +152,10 @@ static int act_system(struct rt *rt, const struct action *a, const void *rec)
 	format_args(rt, a, rec);
 	sb_init(&res);
 	err = run_command(sb_str(&rt->tmp), &res);
+	if (err) {
+		out_emit(rt);
+		fflush(rt->out);
+	}
 	if (err)
 		fprintf(stderr, "ERROR: system(\"%s\"): %s\n", sb_str(&rt->tmp), strerror(-err));
 	else
@@ -168,6 +173,7 @@ static int act_cat(struct rt *rt, const struct action *a, const void *rec)
 	size_t n;
 
 	if (!f) {
+		out_emit(rt);
 		fflush(rt->out);	/* keep stdout and stderr in order on a terminal */
 		fprintf(stderr, "ERROR: failed to open file '%s': %s\n", path, strerror(errno));
 		return 0;
@@ -299,7 +305,8 @@ static int handle_record(void *ctx, void *data, size_t size)
 	if (size < a->size || !act_table[a->kind])
 		goto corrupt;
 	ret = act_table[a->kind](rt, a, data);
-	out_emit(rt);
+	if (rt->sb.len >= OUT_CHUNK)	/* else it goes out with the batch */
+		out_emit(rt);
 	return ret;
 corrupt:
 	rt->corrupt++;
@@ -311,6 +318,7 @@ static int consume(struct rt *rt)
 {
 	int n = ring_buffer__consume(rt->rb);
 
+	out_emit(rt);	/* one write per batch */
 	fflush(rt->out);
 	if (n < 0 && n != STOP_CONSUMING) {
 		fprintf(stderr, "ERROR: reading the ring buffer: %s\n", strerror(-n));
@@ -333,6 +341,20 @@ static void handle_signal(struct rt *rt)
 		rt->stop = true;
 }
 
+/* An exit() whose record found the ring buffer full left its code in the
+ * counters map instead: act on it as on the record. */
+static void check_lost_exit(struct rt *rt)
+{
+	uint64_t v;
+
+	rt_counter(rt, RT_CTR_EXIT, &v);
+	if (!v || rt->exit_seen)
+		return;
+	rt->exit_seen = true;
+	rt->exit_code = (int)(v & 0xff);
+	rt->stop = true;
+}
+
 int out_loop(struct rt *rt)
 {
 	struct epoll_event ev[4];
@@ -346,6 +368,8 @@ int out_loop(struct rt *rt)
 			if (ev[i].data.fd == rt->sigfd)
 				handle_signal(rt);
 		err = consume(rt);
+		if (!rt->stop)
+			check_lost_exit(rt);
 	}
 	return err;
 }

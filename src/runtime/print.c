@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "../util/alloc.h"
 
@@ -127,6 +128,42 @@ static void print_username(struct sb *out, uint64_t uid)
 
 static void print_value_div(struct sb *out, const struct type *t, const void *data,
 			    enum out_format f, uint32_t div, bool is_key, bool native);
+
+/* strftime(fmt, ns): ns counts from boot (CLOCK_BOOTTIME, as the BPF side's
+ * clocks do, up to suspend time) and is shown as local wall-clock time; "%f"
+ * is the microseconds, as current bpftrace has it. */
+static void print_timestamp(struct sb *out, const char *fmt, uint64_t ns)
+{
+	struct timespec real, boot;
+	char conv[256], text[512];
+	size_t n = 0;
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &real);
+	clock_gettime(CLOCK_BOOTTIME, &boot);
+	int64_t wall = ((int64_t)real.tv_sec - boot.tv_sec) * 1000000000LL +
+		       (real.tv_nsec - boot.tv_nsec) + (int64_t)ns;
+	time_t secs = (time_t)(wall / 1000000000LL);
+	for (const char *p = fmt ? fmt : "%H:%M:%S"; *p && n + 8 < sizeof(conv); p++) {
+		if (p[0] == '%' && p[1] == 'f') {
+			n += (size_t)snprintf(conv + n, sizeof(conv) - n, "%06lld",
+					      (long long)(wall % 1000000000LL / 1000));
+			p++;
+		} else if (p[0] == '%' && p[1]) {
+			conv[n++] = *p++;
+			conv[n++] = *p;
+		} else {
+			conv[n++] = *p;
+		}
+	}
+	conv[n] = '\0';
+	localtime_r(&secs, &tm);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	n = strftime(text, sizeof(text), conv, &tm);	/* the program's format */
+#pragma GCC diagnostic pop
+	sb_put(out, text, n);
+}
 
 /* Tuple "(1, b)" in text, [1,"b"] in JSON. */
 static void print_tuple(struct sb *out, const struct type *t, const uint8_t *data,
@@ -247,8 +284,7 @@ static void print_text_value(struct sb *out, const struct type *t, const uint8_t
 			sb_puts(out, print_probe_names[v]);
 		break;
 	case TY_TIMESTAMP:
-		/* TODO(issue 5): strftime() with its format and the boot time */
-		sb_printf(out, "%llu", (unsigned long long)v);
+		print_timestamp(out, t->name, v);
 		break;
 	default:
 		break;

@@ -66,6 +66,8 @@ static int find_map_fds(struct rt *rt)
 		m = def->sym ? bpf_object__find_map_by_name(rt->obj, def->sym) : NULL;
 		rt->map_fds[i] = m ? bpf_map__fd(m) : -1;
 	}
+	m = bpf_object__find_map_by_name(rt->obj, RT_LOST_NAME);
+	rt->ctr_fd = m ? bpf_map__fd(m) : -1;
 	return 0;
 }
 
@@ -208,28 +210,74 @@ static void announce(struct rt *rt)
 	fflush(rt->out);
 }
 
-/* Records the BPF side could not reserve, summed over CPUs. */
-static uint64_t lost_records(struct rt *rt)
+/* Slot `slot` of the per-CPU counters map, summed over CPUs; *any gets one
+ * non-zero per-CPU value (for RT_CTR_EXIT). 0 when there is no such slot. */
+uint64_t rt_counter(struct rt *rt, uint32_t slot, uint64_t *any)
 {
-	struct bpf_map *m = bpf_object__find_map_by_name(rt->obj, RT_LOST_NAME);
 	int ncpus = libbpf_num_possible_cpus(), i;
 	uint64_t *vals, sum = 0;
-	uint32_t key = 0;
 
-	if (!m || ncpus <= 0)
+	if (any)
+		*any = 0;
+	if (rt->ctr_fd < 0 || ncpus <= 0)
 		return 0;
 	vals = xcalloc(ncpus, sizeof(*vals));
-	if (vals && !bpf_map_lookup_elem(bpf_map__fd(m), &key, vals))
-		for (i = 0; i < ncpus; i++)
+	if (vals && !bpf_map_lookup_elem(rt->ctr_fd, &slot, vals)) {
+		for (i = 0; i < ncpus; i++) {
 			sum += vals[i];
+			if (any && vals[i])
+				*any = vals[i];
+		}
+	}
 	xfree(vals);
 	return sum;
+}
+
+/* The start time for `elapsed`, in every CPU's slot; 0 or -errno. */
+static int set_start_time(struct rt *rt)
+{
+	int ncpus = libbpf_num_possible_cpus(), i, err = 0;
+	uint32_t slot = RT_CTR_START;
+	struct timespec ts;
+	uint64_t *vals;
+
+	if (rt->ctr_fd < 0 || ncpus <= 0)
+		return 0;
+	vals = xcalloc(ncpus, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	for (i = 0; i < ncpus; i++)
+		vals[i] = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	if (bpf_map_update_elem(rt->ctr_fd, &slot, vals, BPF_ANY)) {
+		err = -errno;
+		fprintf(stderr, "ERROR: map '%s': cannot set the start time: %s\n",
+			RT_LOST_NAME, strerror(-err));
+	}
+	xfree(vals);
+	return err;
+}
+
+/* Warn about maps that refused new keys (full), once each, at exit. bpftrace
+ * warns per failed update at run time; we count and say it once. */
+static void report_full_maps(struct rt *rt)
+{
+	for (size_t i = 0; i < rt->p->maps.len; i++) {
+		const struct map_def *m = rt->p->maps.items[i];
+		uint64_t n = rt_counter(rt, RT_CTR_MAP_FULL + (uint32_t)i, NULL);
+		if (!n)
+			continue;
+		fflush(rt->out);
+		fprintf(stderr, "WARNING: map '%s': %llu update%s failed: the map is full "
+			"(%u keys)\nHINT: raise the limit with BPFTRACE_MAP_KEYS_MAX=N\n",
+			m->name, (unsigned long long)n, n == 1 ? "" : "s", m->max_entries);
+	}
 }
 
 /* Report lost and corrupt records, as bpftrace does ("Lost N events"). */
 static void report_losses(struct rt *rt)
 {
-	uint64_t lost = lost_records(rt);
+	uint64_t lost = rt_counter(rt, RT_CTR_LOST, NULL);
 
 	if (lost && rt->format == OUT_JSON)
 		sb_printf(&rt->sb, "{\"type\": \"lost_events\", \"data\": {\"events\": %llu}}\n",
@@ -276,6 +324,8 @@ static int finish(struct rt *rt)
 		report_losses(rt);
 	err = err ?: print_all_maps(rt);
 	fflush(rt->out);
+	if (!err)	/* last, where it is seen */
+		report_full_maps(rt);
 	return err;
 }
 
@@ -310,7 +360,7 @@ static int run_probes(struct rt *rt)
 
 int rt_run(struct program *p, const void *obj, size_t obj_size, const struct rt_opts *opts)
 {
-	struct rt rt = { .p = p, .opts = opts, .epfd = -1, .sigfd = -1 };
+	struct rt rt = { .p = p, .opts = opts, .epfd = -1, .sigfd = -1, .ctr_fd = -1 };
 	sigset_t block, old;
 	int err;
 
@@ -329,6 +379,7 @@ int rt_run(struct program *p, const void *obj, size_t obj_size, const struct rt_
 	err = set_probe_names(p);
 	err = err ?: rt_load(p, obj, obj_size, &rt.obj);
 	err = err ?: find_map_fds(&rt);
+	err = err ?: set_start_time(&rt);
 	err = err ?: out_open(&rt);
 	err = err ?: run_probes(&rt);
 	err = err ?: finish(&rt);

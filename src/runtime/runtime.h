@@ -12,8 +12,11 @@
  *   a uint64 action id indexing program.actions; the rest is laid out by
  *   struct action (args at offsets). ACT_EXIT carries the exit code as an int64
  *   at offset 8. ACT_PRINT_MAP carries uint64 top and div at offsets 8 and 16.
- * - Records that could not be reserved are counted in the per-CPU array map
- *   RT_LOST_NAME (one uint64 per CPU at key 0).
+ * - RT_LOST_NAME is a per-CPU array of uint64 counters: RT_CTR_LOST counts
+ *   records that could not be reserved; RT_CTR_EXIT holds (1 << 32 | code) when
+ *   an exit() record could not be reserved (the loop polls it); RT_CTR_START
+ *   the CLOCK_MONOTONIC ns at start, set before BEGIN (`elapsed`); RT_CTR_MAP_FULL
+ *   + map id counts failed inserts into that map (full: map keys max).
  * - map_def.sym is the BPF map name of each program map. */
 #ifndef BPFL_RUNTIME_H
 #define BPFL_RUNTIME_H
@@ -27,6 +30,8 @@
 
 #define RT_RINGBUF_NAME "ringbuf"
 #define RT_LOST_NAME "lost"
+/* slots of RT_LOST_NAME */
+enum { RT_CTR_LOST, RT_CTR_EXIT, RT_CTR_START, RT_CTR_MAP_FULL };
 
 struct rt_opts {
 	size_t sz;		/* sizeof(struct rt_opts), libbpf-style */

@@ -24,6 +24,7 @@ struct rt {
 	struct ring_buffer *rb;		/* over RT_RINGBUF_NAME */
 	int epfd;			/* epoll over the ring buffer and sigfd */
 	int sigfd;			/* signalfd for SIGINT/SIGTERM */
+	int ctr_fd;			/* the RT_LOST_NAME counters map, or -1 */
 	int *map_fds;			/* by map id; -1 when the object has no such map */
 	struct sb sb;			/* the output of one record, then written */
 	struct sb tmp;			/* formatted text before JSON wrapping */
@@ -33,5 +34,9 @@ struct rt {
 	int exit_code;			/* from the first exit() */
 	uint64_t corrupt;		/* records with an unknown action id or bad size */
 };
+
+/* Slot of the counters map summed over CPUs; *any (may be NULL) gets one
+ * non-zero per-CPU value. */
+uint64_t rt_counter(struct rt *rt, uint32_t slot, uint64_t *any);
 
 #endif

@@ -40,6 +40,7 @@ static const struct sema_case cases[] = {
 	 "stdin:1:17-19: ERROR: Type mismatch for @x: trying to assign value of type 'string[4]' when map already contains a value of type 'int64'\n"
 	 "BEGIN { @x = 1; @x = \"str\"; }\n"
 	 "                ~~\n"
+	 "HINT: a map holds values of one type; use another map for this value\n"
 	 "stdin:1:9-11: NOTE: @x was first assigned here\n"
 	 "BEGIN { @x = 1; @x = \"str\"; }\n"
 	 "        ~~\n"},
@@ -52,6 +53,7 @@ static const struct sema_case cases[] = {
 	 "stdin:1:17-22: ERROR: @x used as a map with keys, but it was used as a scalar before\n"
 	 "BEGIN { @x = 1; @x[1] = 2; }\n"
 	 "                ~~~~~\n"
+	 "HINT: a map is either a scalar (@x) or keyed (@x[key]) in the whole program; use another name for the other\n"
 	 "stdin:1:9-11: NOTE: @x first used here\n"
 	 "BEGIN { @x = 1; @x[1] = 2; }\n"
 	 "        ~~\n"},
@@ -59,6 +61,7 @@ static const struct sema_case cases[] = {
 	 "stdin:1:20-27: ERROR: Argument mismatch for @m: trying to access with arguments: 'string[2]' when map expects arguments: 'int64'\n"
 	 "BEGIN { @m[1] = 1; @m[\"a\"] = 2; }\n"
 	 "                   ~~~~~~~\n"
+	 "HINT: every use of a map needs keys of the same types; cast or use another map\n"
 	 "stdin:1:9-14: NOTE: @m first used here\n"
 	 "BEGIN { @m[1] = 1; @m[\"a\"] = 2; }\n"
 	 "        ~~~~~\n"},
@@ -75,11 +78,13 @@ static const struct sema_case cases[] = {
 	{"BEGIN { @x = sum(\"a\"); }",
 	 "stdin:1:18-21: ERROR: sum() expects an integer for argument 1 (string[2] supplied)\n"
 	 "BEGIN { @x = sum(\"a\"); }\n"
-	 "                 ~~~\n"},
+	 "                 ~~~\n"
+	 "HINT: usage: sum(value)\n"},
 	{"BEGIN { $x = 1; $x = \"s\"; }",
 	 "stdin:1:17-19: ERROR: Type mismatch for $x: trying to assign value of type 'string[2]' when variable already contains a value of type 'int64'\n"
 	 "BEGIN { $x = 1; $x = \"s\"; }\n"
 	 "                ~~\n"
+	 "HINT: a $variable keeps one type; use another name for this value\n"
 	 "stdin:1:9-11: NOTE: $x was first assigned here\n"
 	 "BEGIN { $x = 1; $x = \"s\"; }\n"
 	 "        ~~\n"},
@@ -100,7 +105,7 @@ static const struct sema_case cases[] = {
 	 "stdin:1:14-21: ERROR: Type mismatch for '+': comparing 'string[2]' with 'int64'\n"
 	 "BEGIN { $s = \"a\" + 1; }\n"
 	 "             ~~~~~~~\n"
-	 "HINT: strings only support == and != with other strings\n"},
+	 "HINT: strings only support == and != with other strings; strncmp() compares a prefix\n"},
 	{"BEGIN { break; }",
 	 "stdin:1:9-14: ERROR: break used outside of a while loop\n"
 	 "BEGIN { break; }\n"
@@ -108,7 +113,8 @@ static const struct sema_case cases[] = {
 	{"BEGIN { @h = hist(1); @v = @h + 1; }",
 	 "stdin:1:28-30: ERROR: @h: a histogram map cannot be used as a value\n"
 	 "BEGIN { @h = hist(1); @v = @h + 1; }\n"
-	 "                           ~~\n"},
+	 "                           ~~\n"
+	 "HINT: print it with print(@h), or let it print at exit\n"},
 	{"BEGIN { @x = lhist(1, 10, 0, 1); }",
 	 "stdin:1:14-32: ERROR: lhist(): invalid range\n"
 	 "BEGIN { @x = lhist(1, 10, 0, 1); }\n"
@@ -135,6 +141,60 @@ static const struct sema_case cases[] = {
 	{"END { @x++; $i = 0; while ($i < 3) { $i++; if ($i == 2) { continue; } } }", ""},
 	{"BEGIN { $t = (1, \"a\"); @t = $t; print(@t); clear(@t); }", ""},
 	{"interval:ms:100 { @n = count(); if (@n > 2) { exit(); } }", ""},
+	{"BEGIN { if (1) { $x = 1; } printf(\"%d\\n\", $x); }",
+	 "stdin:1:43-45: ERROR: Undefined or undeclared variable: $x\n"
+	 "BEGIN { if (1) { $x = 1; } printf(\"%d\\n\", $x); }\n"
+	 "                                          ~~\n"
+	 "HINT: a $variable lives until the end of its block; assign it before the block, e.g. $x = 0;\n"
+	 "stdin:1:18-20: NOTE: $x is assigned here, in a block that ends before this use\n"
+	 "BEGIN { if (1) { $x = 1; } printf(\"%d\\n\", $x); }\n"
+	 "                 ~~\n"},
+	{"BEGIN { @x = strncmp(\"a\", 1, 1); }",
+	 "stdin:1:27-28: ERROR: strncmp() expects a string for argument 2 (int64 supplied)\n"
+	 "BEGIN { @x = strncmp(\"a\", 1, 1); }\n"
+	 "                          ~\n"
+	 "HINT: usage: strncmp(str1, str2, length)\n"},
+	{"BEGIN { @s = stats(1); @y = @s; }",
+	 "stdin:1:29-31: ERROR: @s: a stats() map cannot be used as a value\n"
+	 "BEGIN { @s = stats(1); @y = @s; }\n"
+	 "                            ~~\n"
+	 "HINT: print it with print(@s), or let it print at exit\n"},
+	{"BEGIN { @x = 1; @y = has_key(@x, 1); }",
+	 "stdin:1:30-32: ERROR: @x used as a map with keys, but it was used as a scalar before\n"
+	 "BEGIN { @x = 1; @y = has_key(@x, 1); }\n"
+	 "                             ~~\n"
+	 "HINT: a map is either a scalar (@x) or keyed (@x[key]) in the whole program; use another name for the other\n"
+	 "stdin:1:9-11: NOTE: @x first used here\n"
+	 "BEGIN { @x = 1; @y = has_key(@x, 1); }\n"
+	 "        ~~\n"},
+	{"BEGIN { @x[1] = 1; @y = has_key(@x); }",
+	 "stdin:1:25-36: ERROR: has_key() requires 2 arguments (1 provided)\n"
+	 "BEGIN { @x[1] = 1; @y = has_key(@x); }\n"
+	 "                        ~~~~~~~~~~~\n"
+	 "HINT: usage: has_key(@map, key)\n"},
+	{"BEGIN { printf(\"%s\", strftime(1, 2)); }",
+	 "stdin:1:31-32: ERROR: strftime() expects a string literal as its first argument\n"
+	 "BEGIN { printf(\"%s\", strftime(1, 2)); }\n"
+	 "                              ~\n"
+	 "HINT: usage: strftime(\"%H:%M:%S\", nsecs)\n"},
+	{"BEGIN { exit(\"a\"); }",
+	 "stdin:1:14-17: ERROR: exit() expects an integer for argument 1 (string[2] supplied)\n"
+	 "BEGIN { exit(\"a\"); }\n"
+	 "             ~~~\n"
+	 "HINT: usage: exit() or exit(code)\n"},
+	{"BEGIN { @x = count(); @x = 1; }",
+	 "stdin:1:23-25: ERROR: Type mismatch for @x: trying to assign value of type 'int64' when map already contains a value of type 'count_t'\n"
+	 "BEGIN { @x = count(); @x = 1; }\n"
+	 "                      ~~\n"
+	 "HINT: an aggregation map takes only that aggregation; use another map for other values\n"
+	 "stdin:1:9-11: NOTE: @x was first assigned here\n"
+	 "BEGIN { @x = count(); @x = 1; }\n"
+	 "        ~~\n"},
+	{"BEGIN { @x = hist(1, 9); }",
+	 "stdin:1:22-23: ERROR: hist(): the bits argument must be from 0 to 5\n"
+	 "BEGIN { @x = hist(1, 9); }\n"
+	 "                     ~\n"
+	 "HINT: usage: hist(value[, bits]); bits splits each power of 2 into 2^bits buckets\n"},
 };
 
 static void test_cases(void **state)
