@@ -317,6 +317,13 @@ static const char *section_of(struct cg *c, const struct probe_def *d)
 		return "raw_tp";
 	case PK_TRACEPOINT:
 		return arena_printf(&c->p->arena, "tracepoint/%s/%s", d->target, d->func);
+	case PK_RAWTRACEPOINT:
+		return arena_printf(&c->p->arena, "raw_tp/%s", d->func);
+	case PK_UPROBE:
+	case PK_USDT:
+		return "uprobe";
+	case PK_URETPROBE:
+		return "uretprobe";
 	case PK_INTERVAL:
 	case PK_PROFILE:
 	case PK_SOFTWARE:

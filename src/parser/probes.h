@@ -4,6 +4,7 @@
 #define BPFL_PROBES_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "program.h"
 
@@ -11,6 +12,10 @@
  * unknown families, malformed attach points and tracepoints that do not exist.
  * Returns false when there were errors. */
 bool probes_expand(struct program *p);
+
+/* The kind of the family named name[0..len) (canonical or alias); -1 when
+ * there is none. */
+int probe_kind_find(const char *name, size_t len);
 
 /* The family's canonical name ("tracepoint", "BEGIN", ...). */
 const char *probe_kind_name(enum probe_kind k);
