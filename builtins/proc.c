@@ -99,10 +99,15 @@ static bool check_probe(struct sema *s, struct node *n)
 	return true;
 }
 
+/* The probe's index: a constant, or, when its program is shared by several
+ * attach points, the BPF cookie each attachment carries (its index). */
 static LLVMValueRef emit_probe(struct cg *c, struct node *n)
 {
 	(void)n;
-	return cg_const(c, (uint64_t)c->pdef->index);
+	if (!c->pdef->shared)
+		return cg_const(c, (uint64_t)c->pdef->index);
+	LLVMValueRef ctx[] = {c->ctxarg};
+	return cg_helper(c, BPF_FUNC_get_attach_cookie, ctx, 1);
 }
 
 /* The type of one tracepoint field, from its format-file description. */

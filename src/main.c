@@ -351,7 +351,9 @@ static int run(const struct cmdline *cl, const char *name, const char *src)
 		p.child = target.child;
 		p.target_path = target.path;
 	} else if (cl->cmd) {	/* dry run: resolve the path only, for usdt/uprobes */
-		p.target_path = target.path = proc_which(cl->cmd);
+		char *word = strndup(cl->cmd, strcspn(cl->cmd, " \t"));
+		p.target_path = target.path = word ? proc_which(word) : NULL;
+		free(word);
 	}
 	err = compile(&p, cl, &obj, &size);
 	diag_print(&p.diags, stderr, isatty(STDERR_FILENO));

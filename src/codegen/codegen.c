@@ -426,8 +426,13 @@ int cg_compile(struct program *p, void **obj, size_t *obj_size, const struct cg_
 	int ret;
 	cg_init(&c, p);
 	ret = cg_maps_define(&c);
-	for (size_t i = 0; !ret && i < p->probes.len; i++)
-		emit_probe(&c, p->probes.items[i]);
+	for (size_t i = 0; !ret && i < p->probes.len; i++) {
+		struct probe_def *d = p->probes.items[i];
+		if (d->owner != d->index)	/* shared: runs its owner's program */
+			d->prog_name = ((struct probe_def *)p->probes.items[d->owner])->prog_name;
+		else
+			emit_probe(&c, d);
+	}
 	emit_license(&c);
 	LLVMDIBuilderFinalize(c.di);
 	if (!ret) {

@@ -332,3 +332,29 @@ bool probes_expand(struct program *p)
 	}
 	return ok;
 }
+
+/* Whether a family's attach hook passes the probe index as BPF cookie. */
+static bool can_share(enum probe_kind k)
+{
+	return k == PK_TRACEPOINT || k == PK_UPROBE || k == PK_URETPROBE;
+}
+
+void probes_share(struct program *p)
+{
+	if (getenv("BPFL_NO_SHARE"))	/* for benchmarks: one program per attach point */
+		return;
+	for (size_t i = 0; i < p->probes.len; i++) {
+		struct probe_def *d = p->probes.items[i];
+		if (!can_share(d->kind) || d->own_layout)
+			continue;
+		for (size_t j = 0; j < i; j++) {
+			struct probe_def *o = p->probes.items[j];
+			if (o->probe == d->probe && o->kind == d->kind && !o->own_layout &&
+			    o->owner == o->index) {
+				d->owner = o->index;
+				d->shared = o->shared = true;
+				break;
+			}
+		}
+	}
+}

@@ -297,20 +297,35 @@ static void drain_signals(const sigset_t *set)
 }
 
 /* Everything between loading and detaching: BEGIN, attach, the event loop. */
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 static int run_probes(struct rt *rt)
 {
+	double t0, t1;
 	int err;
 
 	announce(rt);
 	err = run_special(rt, PK_BEGIN);
 	err = err ?: out_drain(rt);
+	t0 = now_ms();
 	if (!err && !rt->stop)
 		err = attach_all(rt);
+	t1 = now_ms();
+	rt_log(1, "attached %zu links in %.1f ms\n", rt->links.len, t1 - t0);
 	if (!err && rt->opts->target)
 		err = proc_release(rt->opts->target);
 	if (!err && !rt->stop)
 		err = out_loop(rt);
+	t0 = now_ms();
+	size_t n = rt->links.len;
 	detach_all(rt);
+	rt_log(1, "detached %zu links in %.1f ms\n", n, now_ms() - t0);
 	return err;
 }
 
