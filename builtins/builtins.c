@@ -11,6 +11,7 @@ static const struct builtin *const families[] = {
 	builtins_maps,
 	builtins_time,
 	builtins_lang,
+	builtins_args,
 };
 
 const struct builtin *builtin_find(const char *name, bool is_call)

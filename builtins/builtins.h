@@ -52,5 +52,6 @@ extern const struct builtin builtins_str[];
 extern const struct builtin builtins_maps[];
 extern const struct builtin builtins_time[];
 extern const struct builtin builtins_lang[];
+extern const struct builtin builtins_args[];
 
 #endif

@@ -6,6 +6,7 @@
 #include "builtins.h"
 #include "codegen/cg.h"
 #include "parser/sema.h"
+#include "runtime/rawtp.h"
 #include "runtime/tracefs.h"
 
 static LLVMValueRef helper0(struct cg *c, int id)
@@ -98,10 +99,15 @@ static bool check_probe(struct sema *s, struct node *n)
 	return true;
 }
 
+/* The probe's index: a constant, or, when its program is shared by several
+ * attach points, the BPF cookie each attachment carries (its index). */
 static LLVMValueRef emit_probe(struct cg *c, struct node *n)
 {
 	(void)n;
-	return cg_const(c, (uint64_t)c->pdef->index);
+	if (!c->pdef->shared)
+		return cg_const(c, (uint64_t)c->pdef->index);
+	LLVMValueRef ctx[] = {c->ctxarg};
+	return cg_helper(c, BPF_FUNC_get_attach_cookie, ctx, 1);
 }
 
 /* The type of one tracepoint field, from its format-file description. */
@@ -133,6 +139,8 @@ static struct type *tp_args_type(struct sema *s, struct probe_def *d)
 	int n;
 	if (d->args)
 		return d->args;
+	if (d->kind == PK_RAWTRACEPOINT)
+		return d->args = rawtp_args_type(s->a, d->func);
 	if (tracefs_format(s->a, d->target, d->func, &f, &n) < 0)
 		return NULL;
 	struct type *t = type_new(s->a, TY_RECORD);
@@ -145,6 +153,8 @@ static struct type *tp_args_type(struct sema *s, struct probe_def *d)
 		fl->name = f[i].name;
 		fl->offset = f[i].offset;
 		fl->type = tp_field_type(s, &f[i]);
+		if (fl->offset + fl->type->size > t->size)
+			t->size = fl->offset + (fl->type->kind == TY_INT ? f[i].size : fl->type->size);
 	}
 	d->args = t;
 	return t;
@@ -152,8 +162,8 @@ static struct type *tp_args_type(struct sema *s, struct probe_def *d)
 
 static bool check_args(struct sema *s, struct node *n)
 {
-	if (!s->pdef || s->pdef->kind != PK_TRACEPOINT) {
-		struct diag *dg = diag_error(s->d, n->loc, "The args builtin can only be used with tracepoint probes here");
+	if (!s->pdef || (s->pdef->kind != PK_TRACEPOINT && s->pdef->kind != PK_RAWTRACEPOINT)) {
+		struct diag *dg = diag_error(s->d, n->loc, "The args builtin can only be used with tracepoint and rawtracepoint probes here");
 		diag_hint(s->d, dg, "use arg0..argN for kprobes and uprobes");
 		return false;
 	}
@@ -161,7 +171,10 @@ static bool check_args(struct sema *s, struct node *n)
 	 * fields by name from its own probe's record */
 	for (size_t i = 0; i < s->p->probes.len; i++) {
 		struct probe_def *d = s->p->probes.items[i];
-		if (d->probe == s->probe && d != s->pdef && !tp_args_type(s, d))
+		if (d->probe != s->probe)
+			continue;
+		d->own_layout = true;
+		if (d != s->pdef && !tp_args_type(s, d))
 			diag_error(s->d, n->loc, "cannot read the format of %s", d->name);
 	}
 	n->type = tp_args_type(s, s->pdef);
@@ -170,6 +183,14 @@ static bool check_args(struct sema *s, struct node *n)
 		return false;
 	}
 	return true;
+}
+
+/* `args` as a value (print(args), $a = args): a copy of this probe's record,
+ * which starts at the context. */
+static void emit_args(struct cg *c, struct node *n, LLVMValueRef dst)
+{
+	LLVMValueRef args[] = {dst, cg_const(c, n->type->size), c->ctxarg};
+	cg_helper(c, BPF_FUNC_probe_read_kernel, args, 3);
 }
 
 const struct builtin builtins_proc[] = {
@@ -184,6 +205,6 @@ const struct builtin builtins_proc[] = {
 	{.name = "cgroup", .kind = BI_VAR, .check = check_u64, .emit = emit_cgroup},
 	{.name = "comm", .kind = BI_VAR, .check = check_comm, .emit_into = emit_comm},
 	{.name = "probe", .kind = BI_VAR, .check = check_probe, .emit = emit_probe},
-	{.name = "args", .kind = BI_VAR, .check = check_args},
+	{.name = "args", .kind = BI_VAR, .check = check_args, .emit_into = emit_args},
 	{0},
 };

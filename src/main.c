@@ -13,10 +13,13 @@
 
 #include "codegen/codegen.h"
 #include "parser/parse.h"
+#include "parser/probes.h"
 #include "parser/program.h"
 #include "parser/sema.h"
+#include "runtime/attach/attach.h"
 #include "runtime/loader.h"
 #include "runtime/log.h"
+#include "runtime/proc.h"
 #include "runtime/runtime.h"
 #include "util/alloc.h"
 #include "util/sb.h"
@@ -36,6 +39,9 @@ struct cmdline {
 	int helper_checks;	/* -k, -kk */
 	bool dump_ast, dump_sema, dump_ir, dump_obj;	/* -d: dry run with dumps */
 	const char *unsupported;	/* an option accepted but not implemented yet */
+	bool list;		/* -l [search] */
+	int pid;		/* -p PID */
+	const char *cmd;	/* -c 'CMD' */
 	bool help, version;
 };
 
@@ -111,9 +117,19 @@ static int set_dump(struct cmdline *cl, const char *a)
 	return 0;
 }
 
-static int set_list(struct cmdline *cl, const char *a) { (void)a; cl->unsupported = "-l"; return 0; }
-static int set_pid(struct cmdline *cl, const char *a) { (void)a; cl->unsupported = "-p"; return 0; }
-static int set_cmd(struct cmdline *cl, const char *a) { (void)a; cl->unsupported = "-c"; return 0; }
+static int set_list(struct cmdline *cl, const char *a) { (void)a; cl->list = true; return 0; }
+static int set_cmd(struct cmdline *cl, const char *a) { cl->cmd = a; return 0; }
+
+static int set_pid(struct cmdline *cl, const char *a)
+{
+	char *end;
+	long v = strtol(a, &end, 10);
+
+	if (*end || v <= 0 || v > 0x7fffffff)
+		return fprintf(stderr, "ERROR: pid '%s' is not a valid process id\n", a), -EINVAL;
+	cl->pid = (int)v;
+	return 0;
+}
 
 enum { OPT_UNSAFE = 256, OPT_USDT_FILE };
 
@@ -310,6 +326,7 @@ static int run(const struct cmdline *cl, const char *name, const char *src)
 	struct rt_opts ro = { .sz = sizeof(ro), .format = cl->format, .quiet = cl->quiet,
 			      .verbose = cl->verbose };
 	bool dry = cl->dump_ast || cl->dump_sema || cl->dump_ir || cl->dump_obj;
+	struct proc_target target = { .pidfd = -1, .go_fd = -1 };
 	struct program p;
 	void *obj = NULL;
 	size_t size = 0;
@@ -322,6 +339,22 @@ static int run(const struct cmdline *cl, const char *name, const char *src)
 	p.params = (const char **)cl->params;
 	p.nparams = cl->nparams;
 	p.unsafe = cl->unsafe;
+	if ((cl->cmd && !dry && proc_spawn(cl->cmd, &target)) ||
+	    (cl->pid && proc_open(cl->pid, &target))) {
+		program_fini(&p);
+		proc_close(&target);
+		return 1;
+	}
+	if (target.pid) {
+		ro.target = &target;
+		p.target_pid = target.pid;
+		p.child = target.child;
+		p.target_path = target.path;
+	} else if (cl->cmd) {	/* dry run: resolve the path only, for usdt/uprobes */
+		char *word = strndup(cl->cmd, strcspn(cl->cmd, " \t"));
+		p.target_path = target.path = word ? proc_which(word) : NULL;
+		free(word);
+	}
 	err = compile(&p, cl, &obj, &size);
 	diag_print(&p.diags, stderr, isatty(STDERR_FILENO));
 	if (!err && dry)
@@ -332,7 +365,41 @@ static int run(const struct cmdline *cl, const char *name, const char *src)
 		fclose(ro.out);
 	free(obj);
 	program_fini(&p);
+	proc_close(&target);
 	return status;
+}
+
+/* -l [search]: every probe of every family that can list, or those matching
+ * search ("family:pattern", or a glob matched in every family). */
+static int list_probes(const char *search, bool verbose)
+{
+	const char *colon = strchr(search, ':');
+	int kind = colon ? probe_kind_find(search, (size_t)(colon - search)) : -1;
+	int total = 0;
+
+	for (int k = 0; k < PK_KIND_COUNT; k++) {
+		const struct attach_ops *ops = attach_table[k];
+		const char *pattern = search;
+		char buf[512];
+		if (!ops || !ops->list || (kind >= 0 && k != kind))
+			continue;
+		if (kind >= 0)
+			pattern = colon + 1;
+		else if (k == PK_TRACEPOINT && *search && !colon)
+			pattern = (snprintf(buf, sizeof(buf), "*:%s", search), buf);
+		else if ((k == PK_UPROBE || k == PK_URETPROBE || k == PK_USDT) && !attach_list_pid)
+			continue;	/* no binary named: nothing to list */
+		int n = ops->list(pattern, verbose, stdout);
+		if (n < 0 && kind >= 0) {
+			fprintf(stderr, "ERROR: cannot list %s probes: %s\n", probe_kind_name(k),
+				strerror(-n));
+			return 1;
+		}
+		total += n > 0 ? n : 0;
+	}
+	fflush(stdout);
+	(void)total;
+	return 0;
 }
 
 int main(int argc, char **argv)
@@ -356,6 +423,16 @@ int main(int argc, char **argv)
 	if (cl.unsupported) {
 		fprintf(stderr, "ERROR: %s is not supported yet\n", cl.unsupported);
 		return 1;
+	}
+	if (cl.pid && cl.cmd) {
+		fprintf(stderr, "ERROR: -p and -c cannot be used together\n");
+		return 1;
+	}
+	if (cl.list) {
+		rt_verbose = 0;
+		rt_loader_log_init();
+		attach_list_pid = cl.pid;
+		return list_probes(cl.file ? cl.file : (cl.expr ? cl.expr : ""), cl.verbose > 0);
 	}
 	if (!cl.expr && !cl.file) {
 		usage(stderr);

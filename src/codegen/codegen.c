@@ -344,6 +344,13 @@ static const char *section_of(struct cg *c, const struct probe_def *d)
 		return "raw_tp";
 	case PK_TRACEPOINT:
 		return arena_printf(&c->p->arena, "tracepoint/%s/%s", d->target, d->func);
+	case PK_RAWTRACEPOINT:
+		return arena_printf(&c->p->arena, "raw_tp/%s", d->func);
+	case PK_UPROBE:
+	case PK_USDT:
+		return "uprobe";
+	case PK_URETPROBE:
+		return "uretprobe";
 	case PK_INTERVAL:
 	case PK_PROFILE:
 	case PK_SOFTWARE:
@@ -458,8 +465,13 @@ int cg_compile(struct program *p, void **obj, size_t *obj_size, const struct cg_
 	int ret;
 	cg_init(&c, p);
 	ret = cg_maps_define(&c);
-	for (size_t i = 0; !ret && i < p->probes.len; i++)
-		emit_probe(&c, p->probes.items[i]);
+	for (size_t i = 0; !ret && i < p->probes.len; i++) {
+		struct probe_def *d = p->probes.items[i];
+		if (d->owner != d->index)	/* shared: runs its owner's program */
+			d->prog_name = ((struct probe_def *)p->probes.items[d->owner])->prog_name;
+		else
+			emit_probe(&c, d);
+	}
 	if (!ret)
 		cg_scratch_define(&c);
 	emit_license(&c);

@@ -6,10 +6,14 @@
 #include "probes.h"
 
 #include <errno.h>
+#include <linux/perf_event.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "runtime/perfev.h"
+#include "runtime/rawtp.h"
 #include "runtime/tracefs.h"
+#include "probes_internal.h"
 
 struct family {
 	const char *name;	/* canonical */
@@ -24,19 +28,19 @@ static const struct family families[] = {
 	{"END", NULL, PK_END, true, NULL},
 	{"tracepoint", "t", PK_TRACEPOINT, true, NULL},
 	{"interval", "i", PK_INTERVAL, true, NULL},
-	{"rawtracepoint", "rt", PK_RAWTRACEPOINT, false, "raw tracepoints are not supported yet"},
+	{"rawtracepoint", "rt", PK_RAWTRACEPOINT, true, NULL},
 	{"kprobe", "k", PK_KPROBE, false, "kprobe probes are not supported yet"},
 	{"kretprobe", "kr", PK_KRETPROBE, false, "kretprobe probes are not supported yet"},
 	{"fentry", "f", PK_FENTRY, false, "fentry probes are not supported yet"},
 	{"kfunc", NULL, PK_FENTRY, false, "fentry (kfunc) probes are not supported yet"},
 	{"fexit", "fr", PK_FEXIT, false, "fexit probes are not supported yet"},
 	{"kretfunc", NULL, PK_FEXIT, false, "fexit (kretfunc) probes are not supported yet"},
-	{"uprobe", "u", PK_UPROBE, false, "uprobe probes are not supported yet"},
-	{"uretprobe", "ur", PK_URETPROBE, false, "uretprobe probes are not supported yet"},
-	{"usdt", "U", PK_USDT, false, "usdt probes are not supported yet"},
-	{"profile", "p", PK_PROFILE, false, "profile probes are not supported yet"},
-	{"software", "s", PK_SOFTWARE, false, "software probes are not supported yet"},
-	{"hardware", "h", PK_HARDWARE, false, "hardware probes are not supported yet"},
+	{"uprobe", "u", PK_UPROBE, true, NULL},
+	{"uretprobe", "ur", PK_URETPROBE, true, NULL},
+	{"usdt", "U", PK_USDT, true, NULL},
+	{"profile", "p", PK_PROFILE, true, NULL},
+	{"software", "s", PK_SOFTWARE, true, NULL},
+	{"hardware", "h", PK_HARDWARE, true, NULL},
 };
 
 const char *probe_kind_name(enum probe_kind k)
@@ -58,6 +62,12 @@ static const struct family *family_find(const char *name, size_t len)
 	return NULL;
 }
 
+int probe_kind_find(const char *name, size_t len)
+{
+	const struct family *f = family_find(name, len);
+	return f ? (int)f->kind : -1;
+}
+
 /* Split text at ':' into at most max parts (the last keeps any further ':'). */
 static int split(struct arena *a, const char *text, char **parts, int max)
 {
@@ -74,8 +84,8 @@ static int split(struct arena *a, const char *text, char **parts, int max)
 	return n;
 }
 
-static struct probe_def *add_def(struct program *p, const struct node *probe,
-				 const struct node *attach, enum probe_kind kind)
+struct probe_def *probes_add_def(struct program *p, const struct node *probe,
+				  const struct node *attach, enum probe_kind kind)
 {
 	struct probe_def *d = arena_alloc(&p->arena, sizeof(*d));
 	if (!d || vec_push(&p->probes, d))
@@ -84,6 +94,8 @@ static struct probe_def *add_def(struct program *p, const struct node *probe,
 	d->probe = probe;
 	d->attach = attach;
 	d->index = (int)p->probes.len - 1;
+	d->owner = d->index;
+	d->pid = p->target_pid;
 	return d;
 }
 
@@ -95,7 +107,7 @@ struct tp_ctx {
 static int add_tracepoint(const char *cat, const char *name, void *arg)
 {
 	struct tp_ctx *c = arg;
-	struct probe_def *d = add_def(c->p, c->probe, c->attach, PK_TRACEPOINT);
+	struct probe_def *d = probes_add_def(c->p, c->probe, c->attach, PK_TRACEPOINT);
 	if (!d)
 		return -ENOMEM;
 	d->target = arena_strdup(&c->p->arena, cat);
@@ -148,7 +160,7 @@ static bool expand_interval(struct program *p, const struct node *probe,
 	for (size_t i = 0; *num && !*end && v > 0 && i < sizeof(units) / sizeof(units[0]); i++) {
 		if (strcmp(units[i].unit, unit))
 			continue;
-		struct probe_def *d = add_def(p, probe, at, PK_INTERVAL);
+		struct probe_def *d = probes_add_def(p, probe, at, PK_INTERVAL);
 		if (!d)
 			return false;
 		d->target = units[i].unit;
@@ -158,6 +170,106 @@ static bool expand_interval(struct program *p, const struct node *probe,
 	}
 	struct diag *dg = diag_error(&p->diags, at->loc, "Invalid interval: %s", at->attach.text);
 	diag_hint(&p->diags, dg, "use interval:s:N, interval:ms:N, interval:us:N or interval:hz:N with N > 0");
+	return false;
+}
+
+/* A count, duration or frequency: a positive decimal integer (1e6 allowed). */
+static bool parse_count(const char *s, uint64_t *v)
+{
+	char *end;
+	if (!*s || *s == '-')
+		return false;
+	unsigned long long m = strtoull(s, &end, 10);
+	if (*end == 'e' && end[1]) {
+		unsigned long long e = strtoull(end + 1, &end, 10);
+		while (e--)
+			m *= 10;
+	}
+	*v = m;
+	return !*end && m > 0;
+}
+
+/* profile:hz:N, profile:s:N, profile:ms:N, profile:us:N (profile:N = hz). */
+static bool expand_profile(struct program *p, const struct node *probe,
+			   const struct node *at, char **parts, int n)
+{
+	static const struct { const char *unit; uint64_t ns; } units[] = {
+		{"hz", 0}, {"s", 1000000000ull}, {"ms", 1000000ull}, {"us", 1000ull},
+	};
+	const char *unit = n == 3 ? parts[1] : "hz";
+	uint64_t v;
+	for (size_t i = 0; n >= 2 && n <= 3 && parse_count(parts[n - 1], &v) &&
+			   i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(units[i].unit, unit))
+			continue;
+		struct probe_def *d = probes_add_def(p, probe, at, PK_PROFILE);
+		if (!d)
+			return false;
+		d->target = units[i].unit;
+		d->value = units[i].ns ? v * units[i].ns : v;
+		d->name = arena_printf(&p->arena, "profile:%s:%llu", unit, (unsigned long long)v);
+		return true;
+	}
+	struct diag *dg = diag_error(&p->diags, at->loc, "Invalid profile probe: %s", at->attach.text);
+	diag_hint(&p->diags, dg, "use profile:hz:N, profile:s:N, profile:ms:N or profile:us:N with N > 0");
+	return false;
+}
+
+/* software:<event>[:count], hardware:<event>[:count]. */
+static bool expand_perfev(struct program *p, const struct node *probe, const struct node *at,
+			  char **parts, int n, const struct family *f)
+{
+	uint32_t type = f->kind == PK_HARDWARE ? PERF_TYPE_HARDWARE : PERF_TYPE_SOFTWARE;
+	const struct perfev *ev = n >= 2 ? perfev_find(type, parts[1]) : NULL;
+	uint64_t count = ev ? ev->period : 0;
+	bool has_count = n == 3 && *parts[2];
+	if (!ev || n > 3 || (has_count && !parse_count(parts[2], &count))) {
+		struct diag *dg = diag_error(&p->diags, at->loc, ev ? "Invalid count in %s"
+					     : "Invalid %s event: %s", ev ? at->attach.text : f->name,
+					     at->attach.text);
+		diag_hint(&p->diags, dg, "the form is %s:<event>[:count]; bpfline -l '%s:*' lists the events",
+			  f->name, f->name);
+		return false;
+	}
+	struct probe_def *d = probes_add_def(p, probe, at, f->kind);
+	if (!d)
+		return false;
+	d->target = ev->name;
+	d->value = count;
+	d->name = has_count ? arena_printf(&p->arena, "%s:%s:%s", f->name, parts[1], parts[2])
+			    : arena_printf(&p->arena, "%s:%s:", f->name, parts[1]);
+	return true;
+}
+
+static int add_rawtp(const char *name, void *arg)
+{
+	struct tp_ctx *c = arg;
+	struct probe_def *d = probes_add_def(c->p, c->probe, c->attach, PK_RAWTRACEPOINT);
+	if (!d)
+		return -ENOMEM;
+	d->func = arena_strdup(&c->p->arena, name);
+	d->name = arena_printf(&c->p->arena, "rawtracepoint:%s", name);
+	return 0;
+}
+
+/* rawtracepoint:<name> or rawtracepoint:<module>:<name>; wildcards over BTF. */
+static bool expand_rawtracepoint(struct program *p, const struct node *probe,
+				 const struct node *at, char **parts, int n)
+{
+	const char *glob = parts[n - 1];
+	if (n < 2 || n > 3 || !*glob) {
+		struct diag *dg = diag_error(&p->diags, at->loc, "Invalid rawtracepoint: %s", at->attach.text);
+		diag_hint(&p->diags, dg, "the form is rawtracepoint:name, e.g. rawtracepoint:sched_switch");
+		return false;
+	}
+	struct tp_ctx c = {p, probe, at};
+	int r = rawtp_expand(glob, add_rawtp, &c);
+	if (r > 0)
+		return true;
+	struct diag *dg = diag_error(&p->diags, at->loc, r == 0 ? "raw tracepoint not found: %s"
+				     : "%s: cannot read kernel BTF", glob);
+	diag_hint(&p->diags, dg, r == 0 ? "bpfline -l 'rawtracepoint:*' lists them"
+		  : "raw tracepoint arguments come from /sys/kernel/btf/vmlinux (CONFIG_DEBUG_INFO_BTF)");
 	return false;
 }
 
@@ -184,14 +296,29 @@ static bool expand_one(struct program *p, const struct node *probe, const struct
 			diag_error(&p->diags, at->loc, "%s takes no arguments", f->name);
 			return false;
 		}
-		struct probe_def *d = add_def(p, probe, at, f->kind);
+		struct probe_def *d = probes_add_def(p, probe, at, f->kind);
 		if (d)
 			d->name = f->name;
 		return d != NULL;
 	}
-	if (f->kind == PK_TRACEPOINT)
+	switch (f->kind) {
+	case PK_TRACEPOINT:
 		return expand_tracepoint(p, probe, at, parts, n);
-	return expand_interval(p, probe, at, parts, n);
+	case PK_RAWTRACEPOINT:
+		return expand_rawtracepoint(p, probe, at, parts, n);
+	case PK_PROFILE:
+		return expand_profile(p, probe, at, parts, n);
+	case PK_SOFTWARE:
+	case PK_HARDWARE:
+		return expand_perfev(p, probe, at, parts, n, f);
+	case PK_UPROBE:
+	case PK_URETPROBE:
+		return probes_expand_uprobe(p, probe, at, f->kind, f->name);
+	case PK_USDT:
+		return probes_expand_usdt(p, probe, at);
+	default:
+		return expand_interval(p, probe, at, parts, n);
+	}
 }
 
 bool probes_expand(struct program *p)
@@ -204,4 +331,30 @@ bool probes_expand(struct program *p)
 			ok &= expand_one(p, pr, at);
 	}
 	return ok;
+}
+
+/* Whether a family's attach hook passes the probe index as BPF cookie. */
+static bool can_share(enum probe_kind k)
+{
+	return k == PK_TRACEPOINT || k == PK_UPROBE || k == PK_URETPROBE;
+}
+
+void probes_share(struct program *p)
+{
+	if (getenv("BPFL_NO_SHARE"))	/* for benchmarks: one program per attach point */
+		return;
+	for (size_t i = 0; i < p->probes.len; i++) {
+		struct probe_def *d = p->probes.items[i];
+		if (!can_share(d->kind) || d->own_layout)
+			continue;
+		for (size_t j = 0; j < i; j++) {
+			struct probe_def *o = p->probes.items[j];
+			if (o->probe == d->probe && o->kind == d->kind && !o->own_layout &&
+			    o->owner == o->index) {
+				d->owner = o->index;
+				d->shared = o->shared = true;
+				break;
+			}
+		}
+	}
 }

@@ -31,6 +31,15 @@ struct probe_def {
 	struct type *args;	/* tracepoint: the record type of `args` (sema) */
 	const char *prog_name;	/* ELF program (function) name, set by codegen */
 	int index;		/* in program.probes */
+	/* issue 4 (probes): */
+	int pid;		/* uprobe/usdt/perf events: only this process (-p/-c), 0 all */
+	void *usdt;		/* usdt: struct usdt_probe * (runtime/usdt.h), its sites */
+	bool own_layout;	/* the body reads this attach point's own context layout
+				 * (tracepoint args, usdt args, func): no program sharing */
+	int owner;		/* index of the probe_def whose program runs this one
+				 * (itself unless shared, see probes_share) */
+	bool shared;		/* its program runs several probe_defs: `probe` comes
+				 * from the BPF cookie, which holds probe_def.index */
 };
 
 struct program {
@@ -45,6 +54,9 @@ struct program {
 	const char **params;	/* positional parameters $1..$n */
 	int nparams;
 	bool unsafe;		/* --unsafe given */
+	int target_pid;		/* -p PID or the -c child's pid; 0 when neither */
+	bool child;		/* target_pid is the -c child (the `cpid` builtin) */
+	const char *target_path;	/* its executable (usdt/uprobe without a path) */
 };
 
 /* Start a compilation of `src` (copied) named `file`; 0 or -ENOMEM. */

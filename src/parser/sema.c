@@ -916,6 +916,8 @@ bool sema_check(struct program *p)
 	s.final = true;
 	check_program(&s);
 	finish_maps(&s);
+	if (p->diags.nerrors == 0)
+		probes_share(p);
 	return p->diags.nerrors == 0;
 }
 

@@ -24,6 +24,7 @@
 
 #include "runtime/fmt.h"
 #include "runtime/print.h"
+#include "runtime/proc.h"
 #include "runtime/runtime_internal.h"
 #include "util/alloc.h"
 
@@ -364,9 +365,12 @@ int out_loop(struct rt *rt)
 		n = epoll_wait(rt->epfd, ev, 4, POLL_TIMEOUT_MS);
 		if (n < 0 && errno != EINTR)
 			return -errno;
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
 			if (ev[i].data.fd == rt->sigfd)
 				handle_signal(rt);
+			else if (rt->opts->target && ev[i].data.fd == rt->opts->target->pidfd)
+				rt->stop = true;	/* the -c/-p process exited */
+		}
 		err = consume(rt);
 		if (!rt->stop)
 			check_lost_exit(rt);
@@ -398,6 +402,9 @@ int out_open(struct rt *rt)
 		goto fail;
 	ev.data.fd = rt->sigfd;
 	if (epoll_ctl(rt->epfd, EPOLL_CTL_ADD, rt->sigfd, &ev))
+		goto fail;
+	ev.data.fd = rt->opts->target ? rt->opts->target->pidfd : -1;
+	if (ev.data.fd >= 0 && epoll_ctl(rt->epfd, EPOLL_CTL_ADD, ev.data.fd, &ev))
 		goto fail;
 	ev.data.fd = ring_buffer__epoll_fd(rt->rb);
 	if (epoll_ctl(rt->epfd, EPOLL_CTL_ADD, ev.data.fd, &ev))

@@ -317,7 +317,7 @@ static void print_value_div(struct sb *out, const struct type *t, const void *da
 		print_int(out, t, data, native, div);
 		break;
 	case TY_PTR: case TY_CTX:
-		if (is_key)
+		if (is_key || native)	/* map keys and record fields: in hex */
 			sb_printf(out, "0x%llx", (unsigned long long)print_u64(data));
 		else
 			sb_printf(out, "%lld", (long long)(print_i64(data) / (int64_t)div));

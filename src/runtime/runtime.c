@@ -21,6 +21,7 @@
 #include "runtime/loader.h"
 #include "runtime/log.h"
 #include "runtime/output.h"
+#include "runtime/proc.h"
 #include "runtime/runtime_internal.h"
 #include "util/alloc.h"
 
@@ -109,16 +110,18 @@ static int run_special(struct rt *rt, enum probe_kind kind)
 	return 0;
 }
 
-/* Attach one probe into rt->links[i]; 0 or -errno, reported with a hint. */
+/* Attach one probe, adding its links to rt->links; 0 or -errno, reported with
+ * a hint. */
 static int attach_one(struct rt *rt, size_t i)
 {
 	const struct probe_def *pd = probe_at(rt, i);
 	const struct attach_ops *ops = attach_table[pd->kind];
 	struct bpf_program *prog;
+	struct bpf_link *link = NULL;
 	const char *hint = NULL;
 	int err;
 
-	if (!ops || !ops->attach) {
+	if (!ops || (!ops->attach && !ops->attach_many)) {
 		fprintf(stderr, "ERROR: probe '%s': this probe type is not supported yet\n",
 			pd->name);
 		return -EOPNOTSUPP;
@@ -126,9 +129,13 @@ static int attach_one(struct rt *rt, size_t i)
 	prog = prog_of(rt, pd);
 	if (!prog)
 		return -ENOENT;
-	err = ops->attach(pd, prog, &rt->links[i], &hint);
+	if (ops->attach_many) {
+		err = ops->attach_many(pd, prog, &rt->links, &hint);
+	} else {
+		err = ops->attach(pd, prog, &link, &hint);
+		err = err ?: attach_set_add(&rt->links, link);
+	}
 	if (err) {
-		rt->links[i] = NULL;
 		fprintf(stderr, "ERROR: probe '%s': attach failed: %s\n", pd->name, strerror(-err));
 		if (hint)
 			fprintf(stderr, "HINT: %s\n", hint);
@@ -175,18 +182,17 @@ static void *detach_slice_run(void *arg)
  * instead of two seconds. Falls back to this thread if threads can't start. */
 static void detach_all(struct rt *rt)
 {
-	size_t n = rt->links ? rt->p->probes.len : 0, nthreads = 0, live = 0;
+	size_t n = rt->links.len, nthreads = 0;
+	struct bpf_link **links = rt->links.links;
 	pthread_t threads[DETACH_THREADS_MAX];
 	struct detach_slice slices[DETACH_THREADS_MAX];
 	pthread_attr_t attr;
 
-	for (size_t i = 0; i < n; i++)
-		live += rt->links[i] != NULL;
-	size_t want = live < DETACH_THREADS_MAX ? live : DETACH_THREADS_MAX;
+	size_t want = n < DETACH_THREADS_MAX ? n : DETACH_THREADS_MAX;
 	if (want > 1 && !pthread_attr_init(&attr)) {
 		pthread_attr_setstacksize(&attr, 64 * 1024);
 		for (; nthreads < want; nthreads++) {
-			slices[nthreads] = (struct detach_slice){rt->links, n, nthreads, want};
+			slices[nthreads] = (struct detach_slice){links, n, nthreads, want};
 			if (pthread_create(&threads[nthreads], &attr, detach_slice_run, &slices[nthreads]))
 				break;
 		}
@@ -195,9 +201,10 @@ static void detach_all(struct rt *rt)
 	for (size_t t = 0; t < nthreads; t++)
 		pthread_join(threads[t], NULL);
 	for (size_t i = 0; i < n; i++) {	/* slices whose thread did not start */
-		bpf_link__destroy(rt->links[i]);
-		rt->links[i] = NULL;
+		bpf_link__destroy(links[i]);
+		links[i] = NULL;
 	}
+	rt->links.len = 0;
 }
 
 /* "Attaching N probes..." before anything is attached, as bpftrace does. */
@@ -340,21 +347,35 @@ static void drain_signals(const sigset_t *set)
 }
 
 /* Everything between loading and detaching: BEGIN, attach, the event loop. */
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
 static int run_probes(struct rt *rt)
 {
+	double t0, t1;
 	int err;
 
-	rt->links = xcalloc(rt->p->probes.len + 1, sizeof(*rt->links));
-	if (!rt->links)
-		return -ENOMEM;
 	announce(rt);
 	err = run_special(rt, PK_BEGIN);
 	err = err ?: out_drain(rt);
+	t0 = now_ms();
 	if (!err && !rt->stop)
 		err = attach_all(rt);
+	t1 = now_ms();
+	rt_log(1, "attached %zu links in %.1f ms\n", rt->links.len, t1 - t0);
+	if (!err && rt->opts->target)
+		err = proc_release(rt->opts->target);
 	if (!err && !rt->stop)
 		err = out_loop(rt);
+	t0 = now_ms();
+	size_t n = rt->links.len;
 	detach_all(rt);
+	rt_log(1, "detached %zu links in %.1f ms\n", n, now_ms() - t0);
 	return err;
 }
 
@@ -387,7 +408,7 @@ int rt_run(struct program *p, const void *obj, size_t obj_size, const struct rt_
 	fflush(rt.out);
 	out_close(&rt);
 	detach_all(&rt);
-	xfree(rt.links);
+	xfree(rt.links.links);
 	xfree(rt.map_fds);
 	bpf_object__close(rt.obj);
 	sb_fini(&rt.sb);

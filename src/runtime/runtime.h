@@ -33,12 +33,16 @@
 /* slots of RT_LOST_NAME */
 enum { RT_CTR_LOST, RT_CTR_EXIT, RT_CTR_START, RT_CTR_MAP_FULL };
 
+struct proc_target;
+
 struct rt_opts {
 	size_t sz;		/* sizeof(struct rt_opts), libbpf-style */
 	enum out_format format;	/* -f text|json */
 	bool quiet;		/* -q: no "Attaching N probes..." */
 	int verbose;		/* -v: libbpf's messages and attach details */
 	FILE *out;		/* -o FILE, else stdout */
+	struct proc_target *target;	/* -c/-p: released after attaching, its exit
+					 * ends the run; NULL when none */
 };
 
 /* Load obj (an ELF image of obj_size bytes made by codegen for p), attach every

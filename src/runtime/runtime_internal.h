@@ -7,6 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "runtime/attach/attach.h"
 #include "runtime/runtime.h"
 #include "util/sb.h"
 
@@ -20,7 +21,7 @@ struct rt {
 	FILE *out;			/* opts->out or stdout */
 	enum out_format format;
 	struct bpf_object *obj;
-	struct bpf_link **links;	/* one per probe_def (NULL: not attached) */
+	struct attach_set links;	/* every attachment of every probe */
 	struct ring_buffer *rb;		/* over RT_RINGBUF_NAME */
 	int epfd;			/* epoll over the ring buffer and sigfd */
 	int sigfd;			/* signalfd for SIGINT/SIGTERM */

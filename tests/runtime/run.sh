@@ -85,6 +85,21 @@ cleanup() {
 trap cleanup EXIT
 trap 'echo "interrupted" >&2; exit 130' INT TERM
 
+# Test targets (tests/runtime/progs/*.c) for uprobe/usdt cases, built once into
+# a fixed directory that cases name: /tmp/bpfline-progs/<name>.
+progs_src=$(dirname "$0")/progs
+progs_dir=/tmp/bpfline-progs
+if [ -d "$progs_src" ]; then
+	mkdir -p "$progs_dir"
+	for src in "$progs_src"/*.c; do
+		exe=$progs_dir/$(basename "$src" .c)
+		if [ ! -x "$exe" ] || [ "$src" -nt "$exe" ]; then
+			cc -O1 -g -fPIE -pie -o "$exe.tmp.$$" "$src" && mv -f "$exe.tmp.$$" "$exe" ||
+				echo "warning: cannot build $src" >&2
+		fi
+	done
+fi
+
 npass=0 nfail=0 nskip=0
 selected=0
 is_root=1

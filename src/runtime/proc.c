@@ -1,0 +1,151 @@
+/* -c and -p (see proc.h). The -c child is forked before compiling, so its pid
+ * is known to codegen (`cpid` is a constant, uprobes filter on it), and held on
+ * a pipe until every probe is attached: nothing it does is missed. If bpfline
+ * dies first, the pipe closes and the child exits without running CMD. */
+#include "runtime/proc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <wordexp.h>
+
+#include "util/alloc.h"
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+
+char *proc_which(const char *name)
+{
+	const char *path = getenv("PATH");
+	char buf[PATH_MAX];
+	struct stat st;
+
+	if (strchr(name, '/'))
+		return realpath(name, NULL);
+	for (const char *p = path ? path : "/usr/bin:/bin"; p && *p;) {
+		size_t n = strcspn(p, ":");
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, n ? p : ".", name);
+		if (!stat(buf, &st) && S_ISREG(st.st_mode) && !access(buf, X_OK))
+			return realpath(buf, NULL);
+		p = p[n] ? p + n + 1 : NULL;
+	}
+	return NULL;
+}
+
+static int open_pidfd(struct proc_target *t)
+{
+	t->pidfd = (int)syscall(SYS_pidfd_open, t->pid, 0);
+	return t->pidfd < 0 ? -errno : 0;
+}
+
+/* In the child: wait for the go byte, then exec. Never returns. */
+static void child_run(int rfd, char **argv)
+{
+	char c;
+
+	if (read(rfd, &c, 1) != 1)
+		_exit(127);	/* bpfline ended before the probes were attached */
+	close(rfd);
+	execvp(argv[0], argv);
+	fprintf(stderr, "ERROR: cannot run '%s': %s\n", argv[0], strerror(errno));
+	_exit(127);
+}
+
+int proc_spawn(const char *cmd, struct proc_target *t)
+{
+	wordexp_t we;
+	int fds[2], err;
+
+	memset(t, 0, sizeof(*t));
+	t->pidfd = t->go_fd = -1;
+	if (wordexp(cmd, &we, WRDE_NOCMD) || !we.we_wordc) {
+		fprintf(stderr, "ERROR: -c '%s': cannot split the command into words\n", cmd);
+		return -EINVAL;
+	}
+	t->path = proc_which(we.we_wordv[0]);
+	if (!t->path) {
+		fprintf(stderr, "ERROR: -c '%s': command not found: %s\n", cmd, we.we_wordv[0]);
+		wordfree(&we);
+		return -ENOENT;
+	}
+	if (pipe2(fds, O_CLOEXEC)) {
+		err = -errno;
+		wordfree(&we);
+		return err;
+	}
+	fflush(NULL);
+	t->pid = fork();
+	if (t->pid == 0) {
+		close(fds[1]);
+		child_run(fds[0], we.we_wordv);
+	}
+	err = t->pid < 0 ? -errno : 0;
+	close(fds[0]);
+	wordfree(&we);
+	if (err) {
+		close(fds[1]);
+		t->pid = 0;
+		fprintf(stderr, "ERROR: -c: fork failed: %s\n", strerror(-err));
+		return err;
+	}
+	t->child = true;
+	t->go_fd = fds[1];
+	return open_pidfd(t);
+}
+
+int proc_open(int pid, struct proc_target *t)
+{
+	char exe[64];
+
+	memset(t, 0, sizeof(*t));
+	t->pidfd = t->go_fd = -1;
+	t->pid = pid;
+	if (pid <= 0 || open_pidfd(t)) {
+		int err = pid <= 0 ? -EINVAL : -errno;
+		fprintf(stderr, "ERROR: -p %d: no such process (%s)\n", pid, strerror(-err));
+		t->pid = 0;
+		return err;
+	}
+	snprintf(exe, sizeof(exe), "/proc/%d/exe", pid);
+	t->path = realpath(exe, NULL);
+	return 0;
+}
+
+int proc_release(struct proc_target *t)
+{
+	int err = 0;
+
+	if (t->go_fd < 0)
+		return 0;
+	if (write(t->go_fd, "g", 1) != 1)
+		err = -errno;
+	close(t->go_fd);
+	t->go_fd = -1;
+	return err;
+}
+
+void proc_close(struct proc_target *t)
+{
+	if (t->go_fd >= 0)
+		close(t->go_fd);	/* the held child exits on EOF */
+	if (t->child && t->pid > 0) {
+		if (waitpid(t->pid, NULL, WNOHANG) == 0) {
+			kill(t->pid, SIGTERM);
+			waitpid(t->pid, NULL, 0);
+		}
+	}
+	if (t->pidfd >= 0)
+		close(t->pidfd);
+	free(t->path);
+	memset(t, 0, sizeof(*t));
+	t->pidfd = t->go_fd = -1;
+}
