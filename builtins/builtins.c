@@ -9,6 +9,9 @@ static const struct builtin *const families[] = {
 	builtins_aggregations,
 	builtins_str,
 	builtins_maps,
+	builtins_stack,
+	builtins_sym,
+	builtins_net,
 };
 
 const struct builtin *builtin_find(const char *name, bool is_call)

@@ -73,6 +73,11 @@ void cg_map_delete(struct cg *c, struct map_def *m, LLVMValueRef key);
 /* Emit output action `id`: reserve its record in the ring buffer, write the id,
  * `extra` i64 values after it, then each argument of `args`; submit. */
 void cg_emit_action(struct cg *c, int id, struct node *args, LLVMValueRef *extra, int nextra);
+/* The map global `sym` described by these numbers (0: field absent), defined
+ * on first call, the same global afterwards (btf.c). For maps that builtins
+ * need besides the program's own, such as stack trace maps. */
+LLVMValueRef cg_map_define_raw(struct cg *c, const char *sym, uint32_t type, uint32_t key_size,
+			       uint32_t value_size, uint32_t max_entries, uint32_t map_flags);
 /* Create the map globals and the ring buffer with BTF descriptions (btf.c). */
 int cg_maps_define(struct cg *c);
 

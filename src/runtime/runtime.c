@@ -22,6 +22,7 @@
 #include "runtime/log.h"
 #include "runtime/output.h"
 #include "runtime/runtime_internal.h"
+#include "runtime/stacks.h"
 #include "util/alloc.h"
 
 /* Older kernels charge BPF memory to RLIMIT_MEMLOCK; lift it, quietly. */
@@ -289,6 +290,19 @@ static void drain_signals(const sigset_t *set)
 		;
 }
 
+/* Give the stack and symbol printers the object, and index the binaries that
+ * user probes name, whose build ids their stacks will carry. */
+static void stacks_begin(struct rt *rt)
+{
+	stack_set_object(rt->obj);
+	for (size_t i = 0; i < rt->p->probes.len; i++) {
+		const struct probe_def *pd = probe_at(rt, i);
+		if ((pd->kind == PK_UPROBE || pd->kind == PK_URETPROBE || pd->kind == PK_USDT) &&
+		    pd->target)
+			stack_add_binary(pd->target);
+	}
+}
+
 /* Everything between loading and detaching: BEGIN, attach, the event loop. */
 static int run_probes(struct rt *rt)
 {
@@ -329,7 +343,10 @@ int rt_run(struct program *p, const void *obj, size_t obj_size, const struct rt_
 	err = set_probe_names(p);
 	err = err ?: rt_load(p, obj, obj_size, &rt.obj);
 	err = err ?: find_map_fds(&rt);
+	if (!err)
+		stacks_begin(&rt);
 	err = err ?: out_open(&rt);
+	err = err ?: stack_watch_pids(rt.rb);
 	err = err ?: run_probes(&rt);
 	err = err ?: finish(&rt);
 
@@ -338,6 +355,7 @@ int rt_run(struct program *p, const void *obj, size_t obj_size, const struct rt_
 	detach_all(&rt);
 	xfree(rt.links);
 	xfree(rt.map_fds);
+	stack_fini();
 	bpf_object__close(rt.obj);
 	sb_fini(&rt.sb);
 	sb_fini(&rt.tmp);

@@ -33,6 +33,9 @@ struct ufile {
 	uint8_t idlen;
 	struct { uint64_t off, filesz, vaddr; } load[UFILE_LOADS_MAX];
 	int nload;
+	int fd;				/* kept open for files of processes (-1: none),
+					 * so a binary deleted after its process ran
+					 * still resolves */
 	Dwfl *dwfl;			/* opened on first lookup */
 	Dwfl_Module *mod;
 	bool tried;			/* Dwfl open attempted */
@@ -54,6 +57,7 @@ struct usyms {
 	struct vec pids;		/* struct upid * */
 	struct ufile *last;		/* last file a lookup hit */
 	bool scanned;			/* system directories indexed */
+	unsigned kept;			/* ufile.fd held open */
 	struct usyms_stats st;
 };
 
@@ -136,8 +140,18 @@ static struct ufile *file_find(struct usyms *u, const char *path, const struct s
 	return NULL;
 }
 
-/* The cached file for path, read on first sight; NULL + errno. */
+#define KEEP_FDS_MAX 256	/* files of processes kept open, at most */
+
+/* The cached file for path, read on first sight; NULL + errno. keep: hold an fd
+ * on it (files mapped by processes, which may be deleted before we print). */
+static struct ufile *file_get_keep(struct usyms *u, const char *path, bool keep);
+
 static struct ufile *file_get(struct usyms *u, const char *path)
+{
+	return file_get_keep(u, path, false);
+}
+
+static struct ufile *file_get_keep(struct usyms *u, const char *path, bool keep)
 {
 	struct stat st;
 	struct ufile *f = file_find(u, path, NULL);
@@ -152,17 +166,31 @@ static struct ufile *file_get(struct usyms *u, const char *path)
 		return NULL;
 	}
 	if ((f = file_find(u, path, &st))) {
-		close(fd);
+		if (keep && f->fd < 0 && u->kept < KEEP_FDS_MAX) {
+			f->fd = fd;
+			u->kept++;
+		} else {
+			close(fd);
+		}
 		return f;
 	}
 	f = xcalloc(1, sizeof(*f));
 	int err = f ? read_headers(f, fd) : -ENOMEM;
-	close(fd);
+	if (!err && keep && u->kept < KEEP_FDS_MAX) {
+		f->fd = fd;
+		u->kept++;
+	} else {
+		if (f)
+			f->fd = -1;
+		close(fd);
+	}
 	if (!err && !(f->path = xstrdup(path)))
 		err = -ENOMEM;
 	if (!err && vec_push(&u->files, f))
 		err = -ENOMEM;
 	if (err) {
+		if (f && f->fd >= 0)
+			close(f->fd);
 		if (f)
 			xfree(f->path);
 		xfree(f);
@@ -193,7 +221,9 @@ static bool file_open_dwfl(struct usyms *u, struct ufile *f)
 	if (!f->dwfl)
 		return false;
 	dwfl_report_begin(f->dwfl);
-	f->mod = dwfl_report_elf(f->dwfl, f->path, f->path, -1, 0, false);
+	/* Dwfl takes the fd it is given; give it a copy of ours */
+	int fd = f->fd >= 0 ? dup(f->fd) : -1;
+	f->mod = dwfl_report_elf(f->dwfl, f->path, f->path, fd, 0, false);
 	dwfl_report_end(f->dwfl, NULL, NULL);
 	if (!f->mod) {
 		dwfl_end(f->dwfl);
@@ -355,6 +385,11 @@ bool usyms_by_build_id(struct usyms *u, const uint8_t *id, size_t idlen, uint64_
 	return file_resolve(u, f, vaddr, out);
 }
 
+bool usyms_has_build_id(struct usyms *u, const uint8_t *id, size_t idlen)
+{
+	return idlen && file_by_id(u, id, idlen) != NULL;
+}
+
 int usyms_add_file(struct usyms *u, const char *path)
 {
 	return file_get(u, path) ? 0 : -errno;
@@ -386,9 +421,9 @@ static bool parse_map_line(struct usyms *u, int pid, char *line, struct umap *m)
 		*nl = '\0';
 	char root[4200];	/* through the process's root: right inside containers too */
 	snprintf(root, sizeof(root), "/proc/%d/root%s", pid, path);
-	m->f = file_get(u, path);
-	if (!m->f)
-		m->f = file_get(u, root);
+	m->f = file_get_keep(u, path, true);
+	if (!m->f)	/* another mount namespace's path */
+		m->f = file_get_keep(u, root, true);
 	m->start = start;
 	m->end = end;
 	m->off = off;
@@ -422,6 +457,8 @@ int usyms_add_pid(struct usyms *u, int pid)
 		p->maps[p->n++] = m;
 	}
 	fclose(fp);
+	if (!err && !p->n)
+		err = -ESRCH;	/* a zombie: its mappings are gone already */
 	if (!err) {
 		p->pid = pid;
 		err = vec_push(&u->pids, p) ? -ENOMEM : 0;
@@ -497,6 +534,8 @@ void usyms_free(struct usyms *u)
 		struct ufile *f = u->files.items[i];
 		if (f->dwfl)
 			dwfl_end(f->dwfl);
+		if (f->fd >= 0)
+			close(f->fd);
 		xfree(f->path);
 		xfree(f);
 	}

@@ -43,6 +43,8 @@ bool usyms_by_vaddr(struct usyms *u, const char *path, uint64_t vaddr, struct us
 bool usyms_by_file_offset(struct usyms *u, const char *path, uint64_t off, struct usym *out);
 bool usyms_by_build_id(struct usyms *u, const uint8_t *id, size_t idlen, uint64_t off,
 		       struct usym *out);
+/* Whether a file with this build id is already known (no search). */
+bool usyms_has_build_id(struct usyms *u, const uint8_t *id, size_t idlen);
 bool usyms_by_pid(struct usyms *u, int pid, uint64_t addr, struct usym *out);
 
 /* The ELF virtual address of the function or object `name` in `path`; 0 or
