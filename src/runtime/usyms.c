@@ -25,6 +25,12 @@
 #define UFILE_LOADS_MAX 16
 #define BUILD_ID_MAX 20
 
+struct usymbol {
+	uint64_t addr, size;
+	const char *name;	/* owned by the file's Dwfl */
+	int bind;		/* STB_GLOBAL before STB_WEAK before STB_LOCAL at one address */
+};
+
 struct ufile {
 	char *path;
 	dev_t dev;			/* identity, so two paths of one file share it */
@@ -39,6 +45,8 @@ struct ufile {
 	Dwfl *dwfl;			/* opened on first lookup */
 	Dwfl_Module *mod;
 	bool tried;			/* Dwfl open attempted */
+	struct usymbol *syms;		/* sorted by addr: libdwfl's own lookup is linear */
+	size_t nsyms;
 };
 
 struct umap {
@@ -203,6 +211,8 @@ static struct ufile *file_get_keep(struct usyms *u, const char *path, bool keep)
 	return f;
 }
 
+static void file_index_symbols(struct ufile *f);
+
 static char *debuginfo_path;
 static const Dwfl_Callbacks dwfl_callbacks = {
 	.find_elf = dwfl_build_id_find_elf,
@@ -231,7 +241,67 @@ static bool file_open_dwfl(struct usyms *u, struct ufile *f)
 		return false;
 	}
 	u->st.files_opened++;
+	file_index_symbols(f);
 	return true;
+}
+
+static int bind_rank(int bind)
+{
+	return bind == STB_GLOBAL ? 0 : bind == STB_WEAK ? 1 : 2;
+}
+
+static int usymbol_cmp(const void *a, const void *b)
+{
+	const struct usymbol *x = a, *y = b;
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return bind_rank(x->bind) - bind_rank(y->bind);
+}
+
+/* Copy the module's symbol table (whichever Dwfl found: .symtab, .dynsym,
+ * MiniDebugInfo or a debug file) into a sorted array, once. */
+static void file_index_symbols(struct ufile *f)
+{
+	int n = dwfl_module_getsymtab(f->mod);
+	if (n <= 0 || !(f->syms = xcalloc((size_t)n, sizeof(*f->syms))))
+		return;
+	for (int i = 1; i < n; i++) {
+		GElf_Sym sym;
+		GElf_Addr addr;
+		const char *name = dwfl_module_getsym_info(f->mod, i, &sym, &addr, NULL, NULL, NULL);
+		int type = GELF_ST_TYPE(sym.st_info);
+		if (!name || !*name || sym.st_shndx == SHN_UNDEF || !addr ||
+		    (type != STT_FUNC && type != STT_GNU_IFUNC && type != STT_OBJECT && type != STT_NOTYPE))
+			continue;
+		f->syms[f->nsyms++] = (struct usymbol){addr, sym.st_size, name, GELF_ST_BIND(sym.st_info)};
+	}
+	qsort(f->syms, f->nsyms, sizeof(*f->syms), usymbol_cmp);
+}
+
+/* The symbol containing vaddr: the nearest start at or below it whose size
+ * covers it (or that has no size), looking back past a few nested ones. */
+static const struct usymbol *file_symbol(const struct ufile *f, uint64_t vaddr)
+{
+	if (!f->nsyms || vaddr < f->syms[0].addr)
+		return NULL;
+	size_t lo = 0, hi = f->nsyms;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (f->syms[mid].addr <= vaddr)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	while (lo > 0 && f->syms[lo - 1].addr == f->syms[lo].addr)
+		lo--;	/* the preferred binding among aliases */
+	for (size_t i = lo + 1, k = 0; i-- > 0 && k < 16; k++) {
+		const struct usymbol *s = &f->syms[i];
+		if (vaddr < s->addr + s->size)
+			return s;
+		if (!s->size && i == lo)
+			return s;
+	}
+	return NULL;
 }
 
 /* The name of the DWARF subprogram containing vaddr (for symbols missing from
@@ -264,10 +334,12 @@ static bool file_resolve(struct usyms *u, struct ufile *f, uint64_t vaddr, struc
 	out->offset = 0;
 	if (!file_open_dwfl(u, f))
 		return false;
-	GElf_Off off = 0;
-	GElf_Sym sym;
-	const char *name = dwfl_module_addrinfo(f->mod, vaddr, &off, &sym, NULL, NULL, NULL);
-	if (!name)
+	uint64_t off = 0;
+	const struct usymbol *sym = file_symbol(f, vaddr);
+	const char *name = sym ? sym->name : NULL;
+	if (sym)
+		off = vaddr - sym->addr;
+	else
 		name = dwarf_function(f, vaddr, &off);
 	out->name = name;
 	out->offset = name ? off : 0;
@@ -534,6 +606,7 @@ void usyms_free(struct usyms *u)
 		struct ufile *f = u->files.items[i];
 		if (f->dwfl)
 			dwfl_end(f->dwfl);
+		xfree(f->syms);
 		if (f->fd >= 0)
 			close(f->fd);
 		xfree(f->path);
