@@ -12,6 +12,9 @@ static const struct builtin *const families[] = {
 	builtins_time,
 	builtins_lang,
 	builtins_args,
+	builtins_stack,
+	builtins_sym,
+	builtins_net,
 };
 
 const struct builtin *builtin_find(const char *name, bool is_call)

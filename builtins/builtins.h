@@ -44,6 +44,11 @@ struct builtin {
  * entries, identifiers find BI_VAR entries. NULL when there is none. */
 const struct builtin *builtin_find(const char *name, bool is_call);
 
+/* stack.c: tell user space, once per pid (an LRU set), that this process has
+ * user stacks or symbols to name, so it snapshots /proc/PID/maps while the
+ * process still runs (runtime/stacks.h). Used by ustack and usym. */
+void stack_emit_pid_seen(struct cg *c, LLVMValueRef pid);
+
 /* Tables of the families, each ended by an entry with a NULL name. */
 extern const struct builtin builtins_proc[];
 extern const struct builtin builtins_output[];
@@ -53,5 +58,8 @@ extern const struct builtin builtins_maps[];
 extern const struct builtin builtins_time[];
 extern const struct builtin builtins_lang[];
 extern const struct builtin builtins_args[];
+extern const struct builtin builtins_stack[];
+extern const struct builtin builtins_sym[];
+extern const struct builtin builtins_net[];
 
 #endif

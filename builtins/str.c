@@ -1,4 +1,6 @@
-/* String builtins: str(ptr[, len]). */
+/* String builtins: str(ptr[, len]), buf(ptr, len), buf(array[, len]).
+ * buf values are { uint32 len; pad to 8; uint8 data[cap] } (TY_BUF), printed
+ * with non-printable bytes as \\xNN as bpftrace does. */
 #include <linux/bpf.h>
 
 #include "builtins.h"
@@ -53,7 +55,88 @@ static void emit_str(struct cg *c, struct node *n, LLVMValueRef dst)
 	cg_helper(c, helper, args, 3);
 }
 
+/* The read helper for a pointer of type t (see emit_str). */
+static int read_helper(const struct type *t)
+{
+	if (t->kind != TY_PTR)
+		return BPF_FUNC_probe_read;
+	return t->is_user ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel;
+}
+
+static bool check_buf(struct sema *s, struct node *n)
+{
+	struct node *p = n->call.args, *len = p->next;
+	struct type *t = sema_expr(s, p);
+	int64_t cap = s->strlen;
+	if (t->kind == TY_NONE)
+		return false;
+	bool inline_bytes = t->kind == TY_ARRAY || t->kind == TY_STR;	/* char[N] fields */
+	if (t->kind != TY_INT && t->kind != TY_PTR && !inline_bytes) {
+		char b[128];
+		diag_error(s->d, p->loc, "buf() expects a pointer, an address or an array (%s supplied)",
+			   type_name(t, b, sizeof b));
+		return false;
+	}
+	if (inline_bytes)
+		cap = t->size;
+	if (!len && !inline_bytes) {
+		diag_error(s->d, n->loc, "buf() needs a length when its argument is not an array");
+		return false;
+	}
+	if (len && len->kind == N_INT) {
+		int64_t v;
+		if (!sema_want_const(s, n, len, &v))
+			return false;
+		if (v < 1) {
+			diag_error(s->d, len->loc, "buf(): the length must be at least 1");
+			return false;
+		}
+		if (!inline_bytes && v > (int64_t)s->strlen) {
+			struct diag *dg = diag_error(s->d, len->loc,
+				"buf(): length %lld exceeds the maximum of %u", (long long)v, s->strlen);
+			diag_hint(s->d, dg, "raise it with BPFTRACE_STRLEN (up to 200)");
+			return false;
+		}
+		cap = v < cap ? v : cap;
+	} else if (len && !sema_want_int(s, n, len, 1)) {
+		return false;
+	}
+	n->type = type_new(s->a, TY_BUF);
+	n->type->size = 8 + (((uint32_t)cap + 7) & ~7u);
+	n->type->count = (uint32_t)cap;
+	return true;
+}
+
+/* The number of bytes to copy: the constant, or the runtime length clamped to cap. */
+static LLVMValueRef buf_len(struct cg *c, struct node *len, uint32_t cap)
+{
+	if (!len || len->kind == N_INT)
+		return cg_const(c, cap);
+	LLVMValueRef v = cg_expr(c, len);
+	LLVMValueRef big = LLVMBuildICmp(c->b, LLVMIntUGT, v, cg_const(c, cap), "");
+	return LLVMBuildSelect(c->b, big, cg_const(c, cap), v, "");
+}
+
+static void emit_buf(struct cg *c, struct node *n, LLVMValueRef dst)
+{
+	struct node *p = n->call.args;
+	uint32_t cap = n->type->count;
+	LLVMValueRef len = buf_len(c, p->next, cap);
+	cg_store64(c, len, dst);
+	if (p->type->kind == TY_ARRAY || p->type->kind == TY_STR) {
+		/* the whole array, then as much of it as asked for */
+		LLVMValueRef tmp = cg_alloca(c, p->type->size);
+		cg_expr_into(c, p, tmp);
+		cg_copy(c, cg_gep(c, dst, 8), tmp, cap);
+		return;
+	}
+	LLVMValueRef args[] = {cg_gep(c, dst, 8), len, cg_expr(c, p)};
+	cg_helper(c, read_helper(p->type), args, 3);
+}
+
 const struct builtin builtins_str[] = {
+	{.name = "buf", .kind = BI_CALL, .min_args = 1, .max_args = 2,
+	 .usage = "buf(pointer, length)", .check = check_buf, .emit_into = emit_buf},
 	{.name = "str", .kind = BI_CALL, .min_args = 1, .max_args = 2,
 	 .usage = "str(pointer[, length])", .check = check_str, .emit_into = emit_str},
 	{0},

@@ -25,6 +25,7 @@ static LLVMMetadataRef uint_member(struct cg *c, LLVMMetadataRef int_ty, const c
 struct map_desc {
 	const char *sym;
 	uint32_t type, key_size, value_size, max_entries;	/* 0: field absent */
+	uint32_t map_flags;
 };
 
 /* Define one map global described by d; returns it. */
@@ -33,13 +34,14 @@ static LLVMValueRef define_map(struct cg *c, const struct map_desc *d)
 	const struct { const char *name; uint32_t value; } fields[] = {
 		{"type", d->type}, {"max_entries", d->max_entries},
 		{"key_size", d->key_size}, {"value_size", d->value_size},
+		{"map_flags", d->map_flags},
 	};
 	LLVMMetadataRef int_ty = LLVMDIBuilderCreateBasicType(c->di, "int", 3, 32, DW_ATE_signed,
 							       LLVMDIFlagZero);
-	LLVMMetadataRef members[4];
-	LLVMTypeRef ptrs[4];
+	LLVMMetadataRef members[5];
+	LLVMTypeRef ptrs[5];
 	unsigned n = 0;
-	for (size_t i = 0; i < 4; i++) {
+	for (size_t i = 0; i < 5; i++) {
 		if (!fields[i].value)
 			continue;
 		members[n] = uint_member(c, int_ty, fields[i].name, fields[i].value, n * 64);
@@ -81,14 +83,14 @@ int cg_maps_define(struct cg *c)
 		struct map_def *m = maps->items[i];
 		m->sym = map_sym(c, m);
 		m->bpf_type = m->percpu ? BPF_MAP_TYPE_PERCPU_HASH : BPF_MAP_TYPE_HASH;
-		struct map_desc d = {m->sym, m->bpf_type, m->key_size, m->value_size, m->max_entries};
+		struct map_desc d = {m->sym, m->bpf_type, m->key_size, m->value_size, m->max_entries, 0};
 		c->maps[i] = define_map(c, &d);
 	}
-	struct map_desc rb = {"ringbuf", BPF_MAP_TYPE_RINGBUF, 0, 0, 8u << 20};
+	struct map_desc rb = {"ringbuf", BPF_MAP_TYPE_RINGBUF, 0, 0, 8u << 20, 0};
 	c->ringbuf = define_map(c, &rb);
 	c->scratch = LLVMAddGlobal(c->mod, c->i8, "scratch_placeholder");
 	struct map_desc lost = {RT_LOST_NAME, BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8,
-				RT_CTR_MAP_FULL + (uint32_t)maps->len};
+				RT_CTR_MAP_FULL + (uint32_t)maps->len, 0};
 	c->lost = define_map(c, &lost);
 	return 0;
 }
@@ -96,9 +98,17 @@ int cg_maps_define(struct cg *c)
 void cg_scratch_define(struct cg *c)
 {
 	if (c->scratch_max) {
-		struct map_desc d = {"scratch", BPF_MAP_TYPE_PERCPU_ARRAY, 4, c->scratch_max, 1};
+		struct map_desc d = {"scratch", BPF_MAP_TYPE_PERCPU_ARRAY, 4, c->scratch_max, 1, 0};
 		LLVMReplaceAllUsesWith(c->scratch, define_map(c, &d));
 	}
 	LLVMDeleteGlobal(c->scratch);
 	c->scratch = NULL;
+}
+
+LLVMValueRef cg_map_define_raw(struct cg *c, const char *sym, uint32_t type, uint32_t key_size,
+			       uint32_t value_size, uint32_t max_entries, uint32_t map_flags)
+{
+	LLVMValueRef g = LLVMGetNamedGlobal(c->mod, sym);
+	struct map_desc d = {sym, type, key_size, value_size, max_entries, map_flags};
+	return g ? g : define_map(c, &d);
 }

@@ -89,6 +89,11 @@ LLVMValueRef cg_counter_load(struct cg *c, uint32_t slot);
 /* Define the scratch map, sized for the largest function, in place of the
  * placeholder (btf.c); after every function is emitted. */
 void cg_scratch_define(struct cg *c);
+/* The map global `sym` described by these numbers (0: field absent), defined
+ * on first call, the same global afterwards (btf.c). For maps that builtins
+ * need besides the program's own, such as stack trace maps. */
+LLVMValueRef cg_map_define_raw(struct cg *c, const char *sym, uint32_t type, uint32_t key_size,
+			       uint32_t value_size, uint32_t max_entries, uint32_t map_flags);
 /* Create the map globals and the ring buffer with BTF descriptions (btf.c). */
 int cg_maps_define(struct cg *c);
 

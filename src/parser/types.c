@@ -89,7 +89,7 @@ bool type_equal(const struct type *a, const struct type *b)
 		return a->step == b->step;
 	case TY_KSTACK:
 	case TY_USTACK:
-		return a->count == b->count;
+		return a->count == b->count && a->stack_mode == b->stack_mode;
 	case TY_PTR:
 		return type_equal(a->elem, b->elem);
 	case TY_RECORD:

@@ -9,9 +9,14 @@
  *     TY_COUNT, TY_SUM: one int64;  TY_MIN, TY_MAX: { int64 value; uint64 seen; }
  *     TY_AVG, TY_STATS: { int64 total; uint64 count; }
  *     TY_HIST, TY_LHIST: uint64 count; the bucket index is the last 8 bytes of the key.
- * - TY_KSTACK / TY_USTACK: stored as a stack id (8 bytes) into the stack map.
- * - TY_KSYM / TY_USYM / TY_INET / TY_USERNAME / TY_PROBE / TY_TIMESTAMP carry
- *   an 8-byte (or, for TY_INET, 24-byte) raw value that the printer converts. */
+ * - TY_KSTACK: { int64 stack id } into the map "kstack_<count>";
+ *   TY_USTACK: { int64 stack id; uint64 pid } into the build-id stack map
+ *   "ustack_<count>" (see runtime/stacks.h). A negative id is the helper's error.
+ * - TY_USYM: { uint64 addr; uint64 pid; struct bpf_stack_build_id of addr }
+ *   (48 bytes), so the symbol resolves after the process has exited.
+ * - TY_INET: { uint64 af; uint8 addr[16] } (24 bytes).
+ * - TY_KSYM / TY_USERNAME / TY_PROBE / TY_TIMESTAMP carry an 8-byte raw value
+ *   that the printer converts. */
 #ifndef BPFL_TYPES_H
 #define BPFL_TYPES_H
 
@@ -50,6 +55,7 @@ struct type {
 	enum type_kind kind;
 	uint32_t size;		/* storage size in bytes (see the rules above) */
 	uint8_t bits;		/* TY_INT: logical width 8/16/32/64 */
+	uint8_t stack_mode;	/* TY_KSTACK/TY_USTACK: enum stack_mode (runtime/stacks.h) */
 	bool is_signed;		/* TY_INT; TY_SUM/TY_MIN/TY_MAX/TY_AVG/TY_STATS of signed */
 	bool is_user;		/* TY_PTR: points into user memory */
 	struct type *elem;	/* TY_PTR pointee, TY_ARRAY element */

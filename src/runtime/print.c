@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "../util/alloc.h"
+#include "stacks.h"
 
 const char *const *print_probe_names;
 int print_nprobe_names;
@@ -254,8 +255,9 @@ static bool print_is_quoted(enum type_kind k)
 	}
 }
 
-/* The unquoted text of a string-like value. */
-static void print_text_value(struct sb *out, const struct type *t, const uint8_t *data)
+/* The unquoted text of a string-like value (stacks indent less in map keys). */
+static void print_text_value(struct sb *out, const struct type *t, const uint8_t *data,
+			     bool is_key)
 {
 	uint64_t v = print_u64(data);
 	switch (t->kind) {
@@ -266,12 +268,10 @@ static void print_text_value(struct sb *out, const struct type *t, const uint8_t
 		print_buf(out, t, data);
 		break;
 	case TY_KSTACK: case TY_USTACK:
-		/* TODO(issue 5): symbolize the stack; for now its id, laid out as a stack */
-		sb_printf(out, "\n        0x%llx\n", (unsigned long long)v);
+		stack_print(out, t, data, is_key);
 		break;
 	case TY_KSYM: case TY_USYM:
-		/* TODO(issue 5): resolve the symbol; bpftrace prints the address when it can't */
-		sb_printf(out, v ? "0x%llx" : "%llu", (unsigned long long)v);
+		stack_print_sym(out, t, data);
 		break;
 	case TY_INET:
 		print_inet(out, data);
@@ -300,12 +300,12 @@ static void print_value_div(struct sb *out, const struct type *t, const void *da
 		return;
 	if (print_is_quoted(t->kind)) {
 		if (f != OUT_JSON) {
-			print_text_value(out, t, data);
+			print_text_value(out, t, data, is_key);
 			return;
 		}
 		struct sb tmp;
 		sb_init(&tmp);
-		print_text_value(&tmp, t, data);
+		print_text_value(&tmp, t, data, is_key);
 		sb_putc(out, '"');
 		print_json_escape(out, sb_str(&tmp), tmp.len);
 		sb_putc(out, '"');

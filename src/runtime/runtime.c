@@ -23,6 +23,7 @@
 #include "runtime/output.h"
 #include "runtime/proc.h"
 #include "runtime/runtime_internal.h"
+#include "runtime/stacks.h"
 #include "util/alloc.h"
 
 /* Older kernels charge BPF memory to RLIMIT_MEMLOCK; lift it, quietly. */
@@ -346,7 +347,19 @@ static void drain_signals(const sigset_t *set)
 		;
 }
 
-/* Everything between loading and detaching: BEGIN, attach, the event loop. */
+/* Give the stack and symbol printers the object, and index the binaries that
+ * user probes name, whose build ids their stacks will carry. */
+static void stacks_begin(struct rt *rt)
+{
+	stack_set_object(rt->obj);
+	for (size_t i = 0; i < rt->p->probes.len; i++) {
+		const struct probe_def *pd = probe_at(rt, i);
+		if ((pd->kind == PK_UPROBE || pd->kind == PK_URETPROBE || pd->kind == PK_USDT) &&
+		    pd->target)
+			stack_add_binary(pd->target);
+	}
+}
+
 static double now_ms(void)
 {
 	struct timespec ts;
@@ -355,6 +368,7 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/* Everything between loading and detaching: BEGIN, attach, the event loop. */
 static int run_probes(struct rt *rt)
 {
 	double t0, t1;
@@ -401,7 +415,10 @@ int rt_run(struct program *p, const void *obj, size_t obj_size, const struct rt_
 	err = err ?: rt_load(p, obj, obj_size, &rt.obj);
 	err = err ?: find_map_fds(&rt);
 	err = err ?: set_start_time(&rt);
+	if (!err)
+		stacks_begin(&rt);
 	err = err ?: out_open(&rt);
+	err = err ?: stack_watch_pids(rt.rb);
 	err = err ?: run_probes(&rt);
 	err = err ?: finish(&rt);
 
@@ -410,6 +427,7 @@ int rt_run(struct program *p, const void *obj, size_t obj_size, const struct rt_
 	detach_all(&rt);
 	xfree(rt.links.links);
 	xfree(rt.map_fds);
+	stack_fini();
 	bpf_object__close(rt.obj);
 	sb_fini(&rt.sb);
 	sb_fini(&rt.tmp);

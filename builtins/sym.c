@@ -1,0 +1,211 @@
+/* Symbol and register builtins: ksym(addr), usym(addr), kaddr("name"),
+ * uaddr("name"), reg("name").
+ *
+ * usym() captures, besides the address and pid, the build id and file offset of
+ * the address at event time (runtime/stacks.h): bpf_get_stack gives the build id
+ * + file offset of the current user ip, and the address's offset is that plus
+ * (addr - ip). It is right whenever addr lies in the same file mapping as the
+ * current ip — reg("ip") and func in uprobes, functions of the probed binary —
+ * and the printer checks it against the file's segments before trusting it. */
+#include <errno.h>
+#include <linux/bpf.h>
+#include <string.h>
+
+#include "builtins.h"
+#include "codegen/cg.h"
+#include "parser/probes.h"
+#include "parser/sema.h"
+#include "runtime/ksyms.h"
+#include "runtime/usyms.h"
+
+#define USYM_BUILD_ID_OFF 16	/* struct bpf_stack_build_id inside the usym value */
+
+static bool want_address(struct sema *s, struct node *call)
+{
+	struct type *t = sema_expr(s, call->call.args);
+	if (t->kind == TY_NONE)
+		return false;
+	if (t->kind != TY_INT && t->kind != TY_PTR) {
+		char b[128];
+		diag_error(s->d, call->call.args->loc, "%s() expects an integer or a pointer (%s supplied)",
+			   call->call.name, type_name(t, b, sizeof b));
+		return false;
+	}
+	return true;
+}
+
+static bool check_ksym(struct sema *s, struct node *n)
+{
+	if (!want_address(s, n))
+		return false;
+	n->type = type_new(s->a, TY_KSYM);
+	return true;
+}
+
+static LLVMValueRef emit_ksym(struct cg *c, struct node *n)
+{
+	return cg_expr(c, n->call.args);
+}
+
+static bool check_usym(struct sema *s, struct node *n)
+{
+	if (!want_address(s, n))
+		return false;
+	n->type = type_new(s->a, TY_USYM);
+	n->type->size = 16 + sizeof(struct bpf_stack_build_id);
+	return true;
+}
+
+static void emit_usym(struct cg *c, struct node *n, LLVMValueRef dst)
+{
+	LLVMValueRef addr = cg_expr(c, n->call.args);
+	LLVMValueRef pid = LLVMBuildLShr(c->b, cg_helper(c, BPF_FUNC_get_current_pid_tgid, NULL, 0),
+					 cg_const(c, 32), "");
+	cg_store64(c, addr, dst);
+	cg_store64(c, pid, cg_gep(c, dst, 8));
+	LLVMValueRef bid = cg_gep(c, dst, USYM_BUILD_ID_OFF);
+	LLVMValueRef a1[] = {c->ctxarg, bid, cg_const(c, sizeof(struct bpf_stack_build_id)),
+			     cg_const(c, BPF_F_USER_STACK | BPF_F_USER_BUILD_ID)};
+	cg_helper(c, BPF_FUNC_get_stack, a1, 4);
+	LLVMValueRef ip = cg_alloca(c, 8);
+	cg_store64(c, cg_const(c, 0), ip);
+	LLVMValueRef a2[] = {c->ctxarg, ip, cg_const(c, 8), cg_const(c, BPF_F_USER_STACK)};
+	cg_helper(c, BPF_FUNC_get_stack, a2, 4);
+	/* offset of addr = offset of ip + (addr - ip); meaningless unless the
+	 * status says VALID, which the printer checks */
+	LLVMValueRef offp = cg_gep(c, bid, 24);
+	LLVMValueRef off = LLVMBuildAdd(c->b, cg_load64(c, offp),
+					LLVMBuildSub(c->b, addr, cg_load64(c, ip), ""), "");
+	cg_store64(c, off, offp);
+	stack_emit_pid_seen(c, pid);
+}
+
+static bool check_kaddr(struct sema *s, struct node *n)
+{
+	struct node *a = n->call.args;
+	uint64_t addr;
+	if (!sema_want_literal(s, n, a))
+		return false;
+	const struct ksyms *k = ksym_get();
+	if (!k || ksyms_addr(k, a->str.value, &addr)) {
+		diag_error(s->d, a->loc, "Failed to resolve kernel symbol: %s", a->str.value);
+		return false;
+	}
+	n->type = type_int(s->a, 64, false);
+	return true;
+}
+
+static LLVMValueRef emit_kaddr(struct cg *c, struct node *n)
+{
+	uint64_t addr = 0;
+	ksyms_addr(ksym_get(), n->call.args->str.value, &addr);
+	return cg_const(c, addr);
+}
+
+static bool is_user_probe(enum probe_kind k)
+{
+	return k == PK_UPROBE || k == PK_URETPROBE || k == PK_USDT;
+}
+
+static bool check_uaddr(struct sema *s, struct node *n)
+{
+	struct node *a = n->call.args;
+	uint64_t addr;
+	if (!sema_want_literal(s, n, a))
+		return false;
+	if (!s->pdef || !is_user_probe(s->pdef->kind) || !s->pdef->target) {
+		diag_error(s->d, n->loc, "uaddr() can only be used in uprobe, uretprobe and usdt probes");
+		return false;
+	}
+	int err = usyms_symbol_vaddr(s->pdef->target, a->str.value, &addr);
+	if (err) {
+		diag_error(s->d, a->loc, "Failed to resolve symbol '%s' in %s: %s", a->str.value,
+			   s->pdef->target, err == -ENOENT ? "no such symbol" : strerror(-err));
+		return false;
+	}
+	n->type = type_int(s->a, 64, false);
+	return true;
+}
+
+/* The ELF virtual address of the symbol: absolute for non-PIE executables, the
+ * link-time address for PIE executables and libraries, as bpftrace gives it. */
+static LLVMValueRef emit_uaddr(struct cg *c, struct node *n)
+{
+	uint64_t addr = 0;
+	usyms_symbol_vaddr(c->pdef->target, n->call.args->str.value, &addr);
+	return cg_const(c, addr);
+}
+
+/* x86-64 struct pt_regs, by bpftrace's register names. */
+static const struct { const char *name; uint32_t off; } regs[] = {
+	{"r15", 0}, {"r14", 8}, {"r13", 16}, {"r12", 24}, {"bp", 32}, {"bx", 40},
+	{"r11", 48}, {"r10", 56}, {"r9", 64}, {"r8", 72}, {"ax", 80}, {"cx", 88},
+	{"dx", 96}, {"si", 104}, {"di", 112}, {"orig_ax", 120}, {"ip", 128}, {"cs", 136},
+	{"flags", 144}, {"sp", 152}, {"ss", 160},
+};
+
+static int reg_offset(const char *name)
+{
+	for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
+		if (!strcmp(regs[i].name, name))
+			return (int)regs[i].off;
+	return -1;
+}
+
+/* Families whose context is struct pt_regs, or struct bpf_perf_event_data whose
+ * first member is the interrupted pt_regs. */
+static bool has_regs(enum probe_kind k)
+{
+	switch (k) {
+	case PK_KPROBE: case PK_KRETPROBE: case PK_UPROBE: case PK_URETPROBE: case PK_USDT:
+	case PK_PROFILE: case PK_INTERVAL: case PK_SOFTWARE: case PK_HARDWARE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool check_reg(struct sema *s, struct node *n)
+{
+	struct node *a = n->call.args;
+	if (!sema_want_literal(s, n, a))
+		return false;
+	if (reg_offset(a->str.value) < 0) {
+		struct diag *dg = diag_error(s->d, a->loc, "'%s' is not a valid register", a->str.value);
+		diag_hint(s->d, dg, "registers: ip, sp, bp, ax, bx, cx, dx, si, di, r8..r15, "
+			  "orig_ax, flags, cs, ss");
+		return false;
+	}
+	for (size_t i = 0; i < s->p->probes.len; i++) {
+		struct probe_def *d = s->p->probes.items[i];
+		if (d->probe == s->probe && !has_regs(d->kind)) {
+			struct diag *dg = diag_error(s->d, n->loc, "reg can not be used with \"%s\" probes",
+						     probe_kind_name(d->kind));
+			diag_hint(s->d, dg, "registers exist in kprobe, uprobe, usdt and perf-event "
+				  "(profile, interval, software, hardware) probes");
+			return false;
+		}
+	}
+	n->type = type_int(s->a, 64, false);
+	return true;
+}
+
+static LLVMValueRef emit_reg(struct cg *c, struct node *n)
+{
+	uint32_t off = (uint32_t)reg_offset(n->call.args->str.value);
+	return cg_load64(c, cg_gep(c, c->ctxarg, off));
+}
+
+const struct builtin builtins_sym[] = {
+	{.name = "ksym", .kind = BI_CALL, .min_args = 1, .max_args = 1, .usage = "ksym(address)",
+	 .check = check_ksym, .emit = emit_ksym},
+	{.name = "usym", .kind = BI_CALL, .min_args = 1, .max_args = 1, .usage = "usym(address)",
+	 .check = check_usym, .emit_into = emit_usym},
+	{.name = "kaddr", .kind = BI_CALL, .min_args = 1, .max_args = 1,
+	 .usage = "kaddr(\"symbol\")", .check = check_kaddr, .emit = emit_kaddr},
+	{.name = "uaddr", .kind = BI_CALL, .min_args = 1, .max_args = 1,
+	 .usage = "uaddr(\"symbol\")", .check = check_uaddr, .emit = emit_uaddr},
+	{.name = "reg", .kind = BI_CALL, .min_args = 1, .max_args = 1,
+	 .usage = "reg(\"ip\")", .check = check_reg, .emit = emit_reg},
+	{0},
+};
