@@ -309,6 +309,24 @@ static void emit_stmts(struct cg *c, struct node *list)
 
 /* ---- arithmetic, shared with expr.c ------------------------------------ */
 
+/* |v| and v's sign mask (all ones when negative). */
+static LLVMValueRef magnitude(struct cg *c, LLVMValueRef v, LLVMValueRef *sign)
+{
+	*sign = LLVMBuildAShr(c->b, v, cg_const(c, 63), "");
+	return LLVMBuildSub(c->b, LLVMBuildXor(c->b, v, *sign, ""), *sign, "");
+}
+
+/* Signed / and % with C's truncation, from unsigned division: BPF before
+ * cpu v4 has no signed division, and the kernels we target (6.1) lack v4. */
+static LLVMValueRef signed_divmod(struct cg *c, enum binop op, LLVMValueRef l, LLVMValueRef r)
+{
+	LLVMValueRef sl, sr;
+	LLVMValueRef ul = magnitude(c, l, &sl), ur = magnitude(c, r, &sr);
+	LLVMValueRef sign = op == OP_DIV ? LLVMBuildXor(c->b, sl, sr, "") : sl;
+	LLVMValueRef q = op == OP_DIV ? LLVMBuildUDiv(c->b, ul, ur, "") : LLVMBuildURem(c->b, ul, ur, "");
+	return LLVMBuildSub(c->b, LLVMBuildXor(c->b, q, sign, ""), sign, "");
+}
+
 static LLVMValueRef arith(struct cg *c, enum binop op, LLVMValueRef l, LLVMValueRef r,
 			  bool is_signed)
 {
@@ -316,9 +334,11 @@ static LLVMValueRef arith(struct cg *c, enum binop op, LLVMValueRef l, LLVMValue
 	case OP_ADD: return LLVMBuildAdd(c->b, l, r, "");
 	case OP_SUB: return LLVMBuildSub(c->b, l, r, "");
 	case OP_MUL: return LLVMBuildMul(c->b, l, r, "");
-	/* BPF before cpu v4 has only unsigned division; bpftrace divides unsigned too */
-	case OP_DIV: return LLVMBuildUDiv(c->b, l, r, "");
-	case OP_MOD: return LLVMBuildURem(c->b, l, r, "");
+	case OP_DIV:
+	case OP_MOD:
+		if (is_signed)
+			return signed_divmod(c, op, l, r);
+		return op == OP_DIV ? LLVMBuildUDiv(c->b, l, r, "") : LLVMBuildURem(c->b, l, r, "");
 	case OP_BAND: return LLVMBuildAnd(c->b, l, r, "");
 	case OP_BOR: return LLVMBuildOr(c->b, l, r, "");
 	case OP_BXOR: return LLVMBuildXor(c->b, l, r, "");

@@ -114,7 +114,7 @@ static LLVMValueRef binary(struct cg *c, struct node *n)
 		return op == OP_EQ ? eq : LLVMBuildXor(c->b, eq, cg_const(c, 1), "");
 	}
 	LLVMValueRef lv = cg_expr(c, l), rv = cg_expr(c, r);
-	bool is_signed = l->type->is_signed && r->type->is_signed;
+	bool is_signed = type_promotes_signed(l->type) && type_promotes_signed(r->type);
 	if (op >= OP_EQ)
 		return compare(c, op, lv, rv, is_signed);
 	return cg_arith(c, op, lv, rv, n->type->is_signed);

@@ -397,7 +397,8 @@ static struct type *check_binary(struct sema *s, struct node *n)
 			return type_int(s->a, 64, true);
 		if (lp || rp)
 			return lp ? l : r;	/* pointer arithmetic keeps the pointer */
-		return type_int(s->a, 64, l->is_signed || r->is_signed);
+		/* C's usual arithmetic conversions: unsigned if either side is uint64 */
+		return type_int(s->a, 64, type_promotes_signed(l) && type_promotes_signed(r));
 	}
 	char b1[128], b2[128];
 	struct diag *dg = diag_error(s->d, n->loc, "Type mismatch for '%s': comparing '%s' with '%s'",

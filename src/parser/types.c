@@ -64,6 +64,11 @@ bool type_is_integer(const struct type *t)
 	return t && t->kind == TY_INT;
 }
 
+bool type_promotes_signed(const struct type *t)
+{
+	return t->kind == TY_INT && (t->is_signed || t->bits < 64);
+}
+
 bool type_equal(const struct type *a, const struct type *b)
 {
 	if (a == b)

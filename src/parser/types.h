@@ -80,6 +80,9 @@ struct type *type_tuple(struct arena *a, struct type **elems, int n);
 bool type_equal(const struct type *a, const struct type *b);
 bool type_is_aggregation(const struct type *t);
 bool type_is_integer(const struct type *t);	/* TY_INT (and ints from pointers) */
+/* Whether t is signed after C's promotion to 64 bits: every integer narrower
+ * than 64 bits becomes int64; only uint64 (and pointers) stay unsigned. */
+bool type_promotes_signed(const struct type *t);
 
 /* Name as bpftrace prints it in errors: "int64", "uint32", "string[4]",
  * "(int64,string[16])", "count_t", "hist_t", "struct path *". Writes into buf. */
