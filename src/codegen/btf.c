@@ -73,6 +73,11 @@ static const char *map_sym(struct cg *c, const struct map_def *m)
 	return arena_strdup(&c->p->arena, buf);
 }
 
+uint32_t cg_ringbuf_size(const struct cg *c)
+{
+	return c->p->streams_output ? RB_STREAM_BYTES : RB_SMALL_BYTES;
+}
+
 int cg_maps_define(struct cg *c)
 {
 	struct vec *maps = &c->p->maps;
@@ -86,7 +91,9 @@ int cg_maps_define(struct cg *c)
 		struct map_desc d = {m->sym, m->bpf_type, m->key_size, m->value_size, m->max_entries, 0};
 		c->maps[i] = define_map(c, &d);
 	}
-	struct map_desc rb = {"ringbuf", BPF_MAP_TYPE_RINGBUF, 0, 0, 8u << 20, 0};
+	/* Its pages are resident for the whole run (mapped twice), so only a
+	 * program that streams records from traced probes gets the large one. */
+	struct map_desc rb = {"ringbuf", BPF_MAP_TYPE_RINGBUF, 0, 0, cg_ringbuf_size(c), 0};
 	c->ringbuf = define_map(c, &rb);
 	c->scratch = LLVMAddGlobal(c->mod, c->i8, "scratch_placeholder");
 	struct map_desc lost = {RT_LOST_NAME, BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8,

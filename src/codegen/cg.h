@@ -9,6 +9,13 @@
 
 #include "parser/program.h"
 
+/* Ring buffer sizes: a program that streams records from traced probes gets
+ * the large one; BEGIN/END output and exit records fit in the small one. User
+ * space is woken once an eighth of the buffer is pending (else it polls). */
+#define RB_STREAM_BYTES (8u << 20)	/* absorbs ~100 ms of a 1M records/s stream */
+#define RB_SMALL_BYTES (1u << 20)
+#define RB_WAKEUP_DIVISOR 8
+
 struct cg_var {
 	const char *name;	/* "$x" */
 	LLVMValueRef ptr;	/* its stack slot */
@@ -94,6 +101,8 @@ void cg_scratch_define(struct cg *c);
  * need besides the program's own, such as stack trace maps. */
 LLVMValueRef cg_map_define_raw(struct cg *c, const char *sym, uint32_t type, uint32_t key_size,
 			       uint32_t value_size, uint32_t max_entries, uint32_t map_flags);
+/* The ring buffer's size for this program: RB_STREAM_BYTES or RB_SMALL_BYTES. */
+uint32_t cg_ringbuf_size(const struct cg *c);
 /* Create the map globals and the ring buffer with BTF descriptions (btf.c). */
 int cg_maps_define(struct cg *c);
 

@@ -7,7 +7,6 @@
 #include "parser/types.h"
 #include "runtime/runtime.h"
 
-#define RB_WAKEUP_BYTES (1u << 20)	/* force a wake-up once this much is pending */
 
 static bool is_scalar_value(const struct type *t)
 {
@@ -158,7 +157,8 @@ static LLVMValueRef submit_flags(struct cg *c, bool urgent)
 		return cg_const(c, BPF_RB_FORCE_WAKEUP);
 	LLVMValueRef args[] = {c->ringbuf, cg_const(c, BPF_RB_AVAIL_DATA)};
 	LLVMValueRef avail = cg_helper(c, BPF_FUNC_ringbuf_query, args, 2);
-	LLVMValueRef big = LLVMBuildICmp(c->b, LLVMIntUGE, avail, cg_const(c, RB_WAKEUP_BYTES), "");
+	LLVMValueRef big = LLVMBuildICmp(c->b, LLVMIntUGE, avail,
+					 cg_const(c, cg_ringbuf_size(c) / RB_WAKEUP_DIVISOR), "");
 	return LLVMBuildSelect(c->b, big, cg_const(c, BPF_RB_FORCE_WAKEUP),
 			       cg_const(c, BPF_RB_NO_WAKEUP), "");
 }

@@ -54,6 +54,9 @@ struct program {
 	const char **params;	/* positional parameters $1..$n */
 	int nparams;
 	bool unsafe;		/* --unsafe given */
+	bool streams_output;	/* sema: a traced probe (not BEGIN/END) writes
+				 * output records, so the ring buffer is sized
+				 * for a stream */
 	int target_pid;		/* -p PID or the -c child's pid; 0 when neither */
 	bool child;		/* target_pid is the -c child (the `cpid` builtin) */
 	const char *target_path;	/* its executable (usdt/uprobe without a path) */

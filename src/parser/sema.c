@@ -937,6 +937,8 @@ int sema_add_action(struct sema *s, enum action_kind kind, struct node *site,
 	act->fmt = fmt;
 	act->site = site;
 	act->nargs = n;
+	if (kind != ACT_EXIT && s->pdef && s->pdef->kind != PK_BEGIN && s->pdef->kind != PK_END)
+		s->p->streams_output = true;
 	act->args = arena_alloc(s->a, sizeof(*act->args) * (size_t)(n ? n : 1));
 	act->offsets = arena_alloc(s->a, sizeof(*act->offsets) * (size_t)(n ? n : 1));
 	if (!act->args || !act->offsets)
