@@ -30,6 +30,9 @@ struct cg {
 	LLVMBuilderRef b;
 	LLVMDIBuilderRef di;
 	LLVMMetadataRef di_file, di_cu;
+	LLVMMetadataRef di_func_type;	/* long (void *ctx), shared by every probe */
+	LLVMMetadataRef di_ctx_type;	/* void * */
+	LLVMMetadataRef di_sp;		/* the current function's DISubprogram */
 	LLVMTypeRef i8, i16, i32, i64, ptr, voidt;
 	LLVMValueRef *maps;		/* map globals by map_def.id */
 	LLVMValueRef ringbuf, lost;	/* output ring buffer, lost-record counter */
@@ -47,6 +50,11 @@ struct cg {
 	LLVMValueRef scratch_base;	/* this CPU's scratch area, looked up in entry */
 	uint32_t scratch_used;		/* bytes of it this function uses */
 };
+
+/* ---- source locations (codegen.c) ---- */
+/* Attribute the instructions built from now on to n's line and column, so the
+ * object's BTF line info maps each BPF instruction back to the script. */
+void cg_set_loc(struct cg *c, const struct node *n);
 
 /* ---- expressions (expr.c) ---- */
 /* The value of an integer or pointer expression, as an i64. */

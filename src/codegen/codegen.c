@@ -61,11 +61,21 @@ static LLVMValueRef scratch_alloc(struct cg *c, uint32_t size)
 	return slot;
 }
 
+void cg_set_loc(struct cg *c, const struct node *n)
+{
+	if (!c->di_sp || !n || n->loc.line <= 0)
+		return;
+	LLVMMetadataRef loc = LLVMDIBuilderCreateDebugLocation(c->ctx, (unsigned)n->loc.line,
+							       (unsigned)n->loc.col, c->di_sp, NULL);
+	LLVMSetCurrentDebugLocation2(c->b, loc);
+}
+
 LLVMValueRef cg_alloca(struct cg *c, uint32_t size)
 {
 	if (size > CG_STACK_SLOT_MAX && c->scratch_used + size <= SCRATCH_MAX)
 		return scratch_alloc(c, size);
 	LLVMBasicBlockRef cur = LLVMGetInsertBlock(c->b);
+	LLVMMetadataRef loc = LLVMGetCurrentDebugLocation2(c->b);	/* moving the builder resets it */
 	LLVMValueRef first = LLVMGetFirstInstruction(c->entry);
 	if (first)
 		LLVMPositionBuilderBefore(c->b, first);
@@ -75,6 +85,7 @@ LLVMValueRef cg_alloca(struct cg *c, uint32_t size)
 	LLVMValueRef a = LLVMBuildAlloca(c->b, ty, "");
 	LLVMSetAlignment(a, 8);
 	LLVMPositionBuilderAtEnd(c->b, cur);
+	LLVMSetCurrentDebugLocation2(c->b, loc);
 	return a;
 }
 
@@ -257,6 +268,7 @@ static void emit_while(struct cg *c, struct node *n)
 static void emit_stmt(struct cg *c, struct node *n)
 {
 	ensure_open_block(c);
+	cg_set_loc(c, n);
 	switch (n->kind) {
 	case N_EXPR_STMT:
 		if (n->stmt.expr->type && (n->stmt.expr->type->kind == TY_INT ||
@@ -388,6 +400,15 @@ static void emit_probe(struct cg *c, struct probe_def *d)
 	d->prog_name = arena_printf(&c->p->arena, "probe%d", d->index);
 	c->fn = LLVMAddFunction(c->mod, d->prog_name, fty);
 	LLVMSetSection(c->fn, section_of(c, d));
+	c->di_sp = LLVMDIBuilderCreateFunction(c->di, c->di_file, d->prog_name, strlen(d->prog_name),
+		d->prog_name, strlen(d->prog_name), c->di_file, (unsigned)probe->loc.line,
+		c->di_func_type, 0, 1, (unsigned)probe->loc.line, LLVMDIFlagPrototyped, 1);
+	LLVMSetSubprogram(c->fn, c->di_sp);
+	/* the kernel rejects BTF whose FUNC parameters have no names */
+	LLVMDIBuilderCreateParameterVariable(c->di, c->di_sp, "ctx", 3, 1, c->di_file,
+					     (unsigned)probe->loc.line, c->di_ctx_type, 1,
+					     LLVMDIFlagZero);
+	cg_set_loc(c, probe);
 	LLVMAddAttributeAtIndex(c->fn, LLVMAttributeFunctionIndex,
 		LLVMCreateEnumAttribute(c->ctx, LLVMGetEnumAttributeKindForName("nounwind", 8), 0));
 	c->ctxarg = LLVMGetParam(c->fn, 0);
@@ -400,6 +421,7 @@ static void emit_probe(struct cg *c, struct probe_def *d)
 	LLVMBasicBlockRef body = cg_block(c, "body");
 	LLVMPositionBuilderAtEnd(c->b, body);
 	if (probe->probe.pred) {
+		cg_set_loc(c, probe->probe.pred);
 		LLVMBasicBlockRef go = cg_block(c, "pred_true"), stop = cg_block(c, "pred_false");
 		LLVMBuildCondBr(c->b, truth(c, probe->probe.pred), go, stop);
 		LLVMPositionBuilderAtEnd(c->b, stop);
@@ -451,6 +473,14 @@ static void cg_init(struct cg *c, struct program *p)
 			  LLVMValueAsMetadata(LLVMConstInt(c->i32, LLVMDebugMetadataVersion(), 0)));
 	LLVMAddModuleFlag(c->mod, LLVMModuleFlagBehaviorWarning, "Dwarf Version", 13,
 			  LLVMValueAsMetadata(LLVMConstInt(c->i32, 4, 0)));
+	c->di_ctx_type = LLVMDIBuilderCreatePointerType(c->di, NULL, 64, 64, 0, "", 0);
+	LLVMMetadataRef types[] = {
+		LLVMDIBuilderCreateBasicType(c->di, "long", 4, 64, 0x05 /* DW_ATE_signed */,
+					     LLVMDIFlagZero),
+		c->di_ctx_type,
+	};
+	c->di_func_type = LLVMDIBuilderCreateSubroutineType(c->di, c->di_file, types, 2,
+							    LLVMDIFlagZero);
 }
 
 static void cg_fini(struct cg *c)

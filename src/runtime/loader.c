@@ -10,9 +10,12 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bpf/libbpf.h>
 
+#include "parser/diag.h"
+#include "runtime/linemap.h"
 #include "runtime/log.h"
 #include "util/alloc.h"
 
@@ -86,11 +89,65 @@ static void print_verifier_log(const char *log)
 		fputc('\n', stderr);
 }
 
-/* Report a failed bpf_object__load: which program and probe, why, and the log. */
-static void report_load_failure(const struct program *p, int err, const char *log)
+/* The statement (or predicate) of `list` that starts at line:col, searched
+ * through nested blocks; NULL when none does. */
+static const struct node *stmt_at(const struct node *list, int line, int col)
+{
+	for (const struct node *n = list; n; n = n->next) {
+		const struct node *found = NULL;
+		if (n->loc.line == line && n->loc.col == col)
+			return n;
+		if (n->kind == N_IF || n->kind == N_WHILE)
+			found = stmt_at(n->cond.cond, line, col) ?: stmt_at(n->cond.then, line, col) ?:
+				(n->kind == N_IF ? stmt_at(n->cond.els, line, col) : NULL);
+		else if (n->kind == N_UNROLL)
+			found = stmt_at(n->unroll.body, line, col);
+		if (found)
+			return found;
+	}
+	return NULL;
+}
+
+/* Place a verifier rejection in the script: the statement the failing
+ * instruction came from (BTF line info), with the verifier's reason. false
+ * when the object's line info does not cover that instruction. */
+static bool report_located(const struct program *p, const struct probe_def *pd,
+			   const void *obj, size_t size, const char *log)
+{
+	int insn = linemap_failing_insn(log), line, col;
+	char reason[256];
+	struct arena a;
+	struct diags d;
+
+	if (insn < 0 || linemap_lookup(obj, size, failed_prog, (unsigned)insn, &line, &col))
+		return false;
+	linemap_reason(log, reason, sizeof(reason));
+	const struct node *probe = pd ? pd->probe : NULL;
+	const struct node *n = probe ? (stmt_at(probe->probe.pred, line, col) ?:
+					stmt_at(probe->probe.body, line, col)) : NULL;
+	struct loc loc = n ? n->loc : (struct loc){p->file, line, col, line, col + 1};
+	arena_init(&a);
+	diag_init(&d, &a, p->src);
+	struct diag *dg = diag_error(&d, loc, "the kernel's BPF verifier rejected probe '%s' here: %s",
+				     pd ? pd->name : failed_prog, reason[0] ? reason : "no reason given");
+	diag_hint(&d, dg, "the verifier's full log is shown with -v");
+	diag_print(&d, stderr, isatty(fileno(stderr)));
+	arena_fini(&a);
+	return true;
+}
+
+/* Report a failed bpf_object__load: where in the script and why when the line
+ * info tells, else which program and probe and the log. */
+static void report_load_failure(const struct program *p, int err, const char *log,
+				const void *obj, size_t size)
 {
 	const struct probe_def *pd = failed_prog[0] ? probe_of_prog(p, failed_prog) : NULL;
 
+	if (failed_prog[0] && log && log[0] && report_located(p, pd, obj, size, log)) {
+		if (rt_verbose)
+			print_verifier_log(log);
+		return;
+	}
 	if (!failed_prog[0])
 		fprintf(stderr, "ERROR: failed to load BPF object: %s\n", strerror(-err));
 	else if (pd)
@@ -125,7 +182,7 @@ int rt_load(const struct program *p, const void *obj, size_t obj_size,
 	failed_prog[0] = '\0';
 	err = bpf_object__load(o);
 	if (err) {
-		report_load_failure(p, err, log);
+		report_load_failure(p, err, log, obj, obj_size);
 		bpf_object__close(o);
 		goto out;
 	}
