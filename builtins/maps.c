@@ -1,5 +1,7 @@
 /* Map builtins: delete, clear, zero, print. delete runs in the kernel; clear,
  * zero and print of a map are output actions the runtime carries out. */
+#include <linux/bpf.h>
+
 #include "builtins.h"
 #include "codegen/cg.h"
 #include "parser/sema.h"
@@ -93,7 +95,35 @@ static LLVMValueRef emit_map_action(struct cg *c, struct node *n)
 	return cg_const(c, 0);
 }
 
+/* len(@m): the number of elements, counted in the kernel. */
+static bool check_len(struct sema *s, struct node *n)
+{
+	struct map_def *def = sema_want_map(s, n, n->call.args);
+	if (!def)
+		return false;
+	if (def->keyed == 0) {
+		struct diag *dg = diag_error(s->d, n->call.args->loc,
+					     "len() counts the keys of a map; %s has none", def->name);
+		diag_hint(s->d, dg, "use len() on a map with keys, e.g. @m[pid]");
+		return false;
+	}
+	n->type = type_int(s->a, 64, true);
+	return true;
+}
+
+static LLVMValueRef emit_len(struct cg *c, struct node *n)
+{
+	struct map_def *m = n->call.args->map.def;
+	LLVMValueRef counter = cg_alloca(c, 8);
+	cg_store64(c, cg_const(c, 0), counter);
+	LLVMValueRef args[] = {c->maps[m->id], cg_map_count_fn(c), counter, cg_const(c, 0)};
+	cg_helper(c, BPF_FUNC_for_each_map_elem, args, 4);
+	return cg_load64(c, counter);
+}
+
 const struct builtin builtins_maps[] = {
+	{.name = "len", .kind = BI_CALL, .min_args = 1, .max_args = 1,
+	 .usage = "len(@map)", .check = check_len, .emit = emit_len},
 	{.name = "delete", .kind = BI_CALL, .min_args = 1, .max_args = 2,
 	 .usage = "delete(@map[key]) or delete(@map, key)", .check = check_delete, .emit = emit_delete},
 	{.name = "clear", .kind = BI_CALL, .min_args = 1, .max_args = 1,

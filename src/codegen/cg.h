@@ -32,6 +32,7 @@ struct cg {
 	LLVMMetadataRef di_file, di_cu;
 	LLVMMetadataRef di_func_type;	/* long (void *ctx), shared by every probe */
 	LLVMMetadataRef di_ctx_type;	/* void * */
+	LLVMValueRef count_fn;		/* len()'s callback, once defined */
 	LLVMMetadataRef di_sp;		/* the current function's DISubprogram */
 	LLVMTypeRef i8, i16, i32, i64, ptr, voidt;
 	LLVMValueRef *maps;		/* map globals by map_def.id */
@@ -111,6 +112,9 @@ LLVMValueRef cg_map_define_raw(struct cg *c, const char *sym, uint32_t type, uin
 			       uint32_t value_size, uint32_t max_entries, uint32_t map_flags);
 /* The ring buffer's size for this program: RB_STREAM_BYTES or RB_SMALL_BYTES. */
 uint32_t cg_ringbuf_size(const struct cg *c);
+/* The callback for bpf_for_each_map_elem that adds one to the u64 its context
+ * points at: a static BPF subprogram, defined on first use (codegen.c). */
+LLVMValueRef cg_map_count_fn(struct cg *c);
 /* Create the map globals and the ring buffer with BTF descriptions (btf.c). */
 int cg_maps_define(struct cg *c);
 
