@@ -9,6 +9,7 @@ static const struct builtin *const families[] = {
 	builtins_aggregations,
 	builtins_str,
 	builtins_maps,
+	builtins_kfunc,
 };
 
 const struct builtin *builtin_find(const char *name, bool is_call)

@@ -50,5 +50,6 @@ extern const struct builtin builtins_output[];
 extern const struct builtin builtins_aggregations[];
 extern const struct builtin builtins_str[];
 extern const struct builtin builtins_maps[];
+extern const struct builtin builtins_kfunc[];
 
 #endif

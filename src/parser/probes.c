@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "probes_internal.h"
 #include "runtime/tracefs.h"
 
 struct family {
@@ -25,12 +26,12 @@ static const struct family families[] = {
 	{"tracepoint", "t", PK_TRACEPOINT, true, NULL},
 	{"interval", "i", PK_INTERVAL, true, NULL},
 	{"rawtracepoint", "rt", PK_RAWTRACEPOINT, false, "raw tracepoints are not supported yet"},
-	{"kprobe", "k", PK_KPROBE, false, "kprobe probes are not supported yet"},
-	{"kretprobe", "kr", PK_KRETPROBE, false, "kretprobe probes are not supported yet"},
-	{"fentry", "f", PK_FENTRY, false, "fentry probes are not supported yet"},
-	{"kfunc", NULL, PK_FENTRY, false, "fentry (kfunc) probes are not supported yet"},
-	{"fexit", "fr", PK_FEXIT, false, "fexit probes are not supported yet"},
-	{"kretfunc", NULL, PK_FEXIT, false, "fexit (kretfunc) probes are not supported yet"},
+	{"kprobe", "k", PK_KPROBE, true, NULL},
+	{"kretprobe", "kr", PK_KRETPROBE, true, NULL},
+	{"fentry", "f", PK_FENTRY, true, NULL},
+	{"kfunc", NULL, PK_FENTRY, true, NULL},
+	{"fexit", "fr", PK_FEXIT, true, NULL},
+	{"kretfunc", NULL, PK_FEXIT, true, NULL},
 	{"uprobe", "u", PK_UPROBE, false, "uprobe probes are not supported yet"},
 	{"uretprobe", "ur", PK_URETPROBE, false, "uretprobe probes are not supported yet"},
 	{"usdt", "U", PK_USDT, false, "usdt probes are not supported yet"},
@@ -58,6 +59,14 @@ static const struct family *family_find(const char *name, size_t len)
 	return NULL;
 }
 
+bool probe_family_kind(const char *name, size_t len, enum probe_kind *kind)
+{
+	const struct family *f = family_find(name, len);
+	if (f)
+		*kind = f->kind;
+	return f != NULL;
+}
+
 /* Split text at ':' into at most max parts (the last keeps any further ':'). */
 static int split(struct arena *a, const char *text, char **parts, int max)
 {
@@ -74,8 +83,8 @@ static int split(struct arena *a, const char *text, char **parts, int max)
 	return n;
 }
 
-static struct probe_def *add_def(struct program *p, const struct node *probe,
-				 const struct node *attach, enum probe_kind kind)
+struct probe_def *probe_add_def(struct program *p, const struct node *probe,
+				const struct node *attach, enum probe_kind kind)
 {
 	struct probe_def *d = arena_alloc(&p->arena, sizeof(*d));
 	if (!d || vec_push(&p->probes, d))
@@ -95,7 +104,7 @@ struct tp_ctx {
 static int add_tracepoint(const char *cat, const char *name, void *arg)
 {
 	struct tp_ctx *c = arg;
-	struct probe_def *d = add_def(c->p, c->probe, c->attach, PK_TRACEPOINT);
+	struct probe_def *d = probe_add_def(c->p, c->probe, c->attach, PK_TRACEPOINT);
 	if (!d)
 		return -ENOMEM;
 	d->target = arena_strdup(&c->p->arena, cat);
@@ -148,7 +157,7 @@ static bool expand_interval(struct program *p, const struct node *probe,
 	for (size_t i = 0; *num && !*end && v > 0 && i < sizeof(units) / sizeof(units[0]); i++) {
 		if (strcmp(units[i].unit, unit))
 			continue;
-		struct probe_def *d = add_def(p, probe, at, PK_INTERVAL);
+		struct probe_def *d = probe_add_def(p, probe, at, PK_INTERVAL);
 		if (!d)
 			return false;
 		d->target = units[i].unit;
@@ -184,13 +193,16 @@ static bool expand_one(struct program *p, const struct node *probe, const struct
 			diag_error(&p->diags, at->loc, "%s takes no arguments", f->name);
 			return false;
 		}
-		struct probe_def *d = add_def(p, probe, at, f->kind);
+		struct probe_def *d = probe_add_def(p, probe, at, f->kind);
 		if (d)
 			d->name = f->name;
 		return d != NULL;
 	}
 	if (f->kind == PK_TRACEPOINT)
 		return expand_tracepoint(p, probe, at, parts, n);
+	if (f->kind == PK_KPROBE || f->kind == PK_KRETPROBE || f->kind == PK_FENTRY ||
+	    f->kind == PK_FEXIT)
+		return probes_expand_kfunc(p, probe, at, f->kind, parts, n);
 	return expand_interval(p, probe, at, parts, n);
 }
 

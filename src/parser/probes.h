@@ -4,6 +4,7 @@
 #define BPFL_PROBES_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "program.h"
 
@@ -14,5 +15,8 @@ bool probes_expand(struct program *p);
 
 /* The family's canonical name ("tracepoint", "BEGIN", ...). */
 const char *probe_kind_name(enum probe_kind k);
+
+/* The kind of the family named by name[0..len) ("kprobe", "k", "kfunc", ...). */
+bool probe_family_kind(const char *name, size_t len, enum probe_kind *kind);
 
 #endif

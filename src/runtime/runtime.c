@@ -126,11 +126,15 @@ static int attach_one(struct rt *rt, size_t i)
 		return -ENOENT;
 	err = ops->attach(pd, prog, &rt->links[i], &hint);
 	if (err) {
+		/* one function of a wildcard that can't be traced is skipped, as
+		 * bpftrace does; a probe named exactly must attach */
+		bool skip = pd->attach && strpbrk(pd->attach->attach.text, "*?[");
 		rt->links[i] = NULL;
-		fprintf(stderr, "ERROR: probe '%s': attach failed: %s\n", pd->name, strerror(-err));
+		fprintf(stderr, "%s: probe '%s': attach failed: %s%s\n", skip ? "WARNING" : "ERROR",
+			pd->name, strerror(-err), skip ? ", skipping" : "");
 		if (hint)
 			fprintf(stderr, "HINT: %s\n", hint);
-		return err;
+		return skip ? 0 : err;
 	}
 	rt_log(1, "probe '%s': attached\n", pd->name);
 	return 0;

@@ -6,6 +6,10 @@ const struct attach_ops *const attach_table[PK_KIND_COUNT] = {
 	[PK_END] = &attach_end_ops,
 	[PK_TRACEPOINT] = &attach_tracepoint_ops,
 	[PK_INTERVAL] = &attach_interval_ops,
+	[PK_KPROBE] = &attach_kprobe_ops,
+	[PK_KRETPROBE] = &attach_kretprobe_ops,
+	[PK_FENTRY] = &attach_fentry_ops,
+	[PK_FEXIT] = &attach_fexit_ops,
 };
 _Static_assert(sizeof(attach_table) / sizeof(attach_table[0]) == PK_KIND_COUNT,
 	       "attach_table must cover every probe kind");

@@ -35,5 +35,7 @@ extern const struct attach_ops *const attach_table[PK_KIND_COUNT];
 extern const struct attach_ops attach_begin_ops, attach_end_ops;
 extern const struct attach_ops attach_tracepoint_ops;
 extern const struct attach_ops attach_interval_ops;
+extern const struct attach_ops attach_kprobe_ops, attach_kretprobe_ops;
+extern const struct attach_ops attach_fentry_ops, attach_fexit_ops;
 
 #endif
