@@ -10,6 +10,8 @@ packages=(
 	libbpf-dev libelf-dev libdw-dev zlib1g-dev libzstd-dev libcmocka-dev
 	# tests (triggers use python3; bpftrace for side-by-side benchmarks)
 	coreutils procps python3 bpftrace
+	# the VM lane (tests/vm): a second kernel under qemu, a static busybox initramfs
+	qemu-system-x86 busybox-static
 )
 
 missing=()

@@ -98,10 +98,10 @@ baseline=" $(pgrep -x "$binname" | tr '\n' ' ' || true) "
 
 # Case fields, reset by reset_case.
 c_name='' c_args='' c_trigger='' c_stdin='' c_skip='' c_exit='' c_timeout='' c_file='' c_line=''
-c_prog=() c_expect=() c_reject=()
+c_prog=() c_expect=() c_reject=() c_env=()
 reset_case() {
 	c_name='' c_args='' c_trigger='' c_stdin='' c_skip='' c_exit=0 c_timeout=5 c_line=''
-	c_prog=() c_expect=() c_reject=()
+	c_prog=() c_expect=() c_reject=() c_env=()
 }
 
 # indent FILE: the file's lines, indented, for failure reports.
@@ -238,7 +238,7 @@ run_case() {
 	elif [ -n "$prog" ]; then
 		argv+=(-e "$prog")
 	fi
-	cmd_shown=$(printf '%q ' "$bin" ${argv[@]+"${argv[@]}"})
+	cmd_shown=$(printf '%q ' ${c_env[@]+"${c_env[@]}"} "$bin" ${argv[@]+"${argv[@]}"})
 	[ "$in" = /dev/null ] || cmd_shown+="< $in"
 	: >"$trig_out"
 
@@ -247,7 +247,8 @@ run_case() {
 	start=$(now_ms)
 	# Background jobs of a non-interactive shell ignore SIGINT; env restores the default
 	# dispositions so the SIGINT below acts as a user's Ctrl-C.
-	env --default-signal=INT,TERM,QUIT "$bin" ${argv[@]+"${argv[@]}"} <"$in" >"$out" 2>&1 &
+	env --default-signal=INT,TERM,QUIT ${c_env[@]+"${c_env[@]}"} "$bin" ${argv[@]+"${argv[@]}"} \
+		<"$in" >"$out" 2>&1 &
 	child=$!
 
 	if [ -n "$c_trigger" ]; then
@@ -321,6 +322,12 @@ parse_file() {
 			*) echo "$file:$lineno: stdin: takes yes or no" >&2; exit 2 ;;
 			esac ;;
 		skip) c_skip=${val:-no reason given} ;;
+		env)
+			if ! [[ $val =~ ^[A-Za-z_][A-Za-z0-9_]*= ]]; then
+				echo "$file:$lineno: env: takes NAME=VALUE" >&2
+				exit 2
+			fi
+			c_env+=("$val") ;;
 		*)
 			echo "$file:$lineno: unknown key '$key'" >&2
 			exit 2 ;;
