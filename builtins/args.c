@@ -1,6 +1,7 @@
 /* Probe arguments: arg0..argN (uprobe, kprobe: pt_regs; usdt: each site's
- * argument spec; rawtracepoint: the u64 args[] context), retval (uretprobe,
- * kretprobe), func (uprobe/uretprobe: the function's name) and cpid (-c). */
+ * argument spec; rawtracepoint, fentry, fexit: the u64 array context),
+ * retval (uretprobe, kretprobe: rax; fexit: the slot after the parameters,
+ * typed from BTF), func (the probed function's name) and cpid (-c). */
 #include "builtins/args.h"
 
 #include <linux/bpf.h>
@@ -9,6 +10,7 @@
 
 #include "builtins.h"
 #include "codegen/cg.h"
+#include "parser/kbtf.h"
 #include "parser/sema.h"
 #include "runtime/usdt.h"
 
@@ -134,9 +136,17 @@ static bool check_arg(struct sema *s, struct node *n)
 		n->type = type_int(s->a, 64, true);
 		return true;
 	}
-	if (k != PK_UPROBE && k != PK_KPROBE && k != PK_RAWTRACEPOINT) {
+	if (k == PK_FENTRY || k == PK_FEXIT) {	/* d->value: the function's parameter count */
+		if ((uint64_t)i >= s->pdef->value) {
+			struct diag *dg = diag_error(s->d, n->loc, "%s: %s has %llu argument%s",
+				n->ident.name, s->pdef->func, (unsigned long long)s->pdef->value,
+				s->pdef->value == 1 ? "" : "s");
+			diag_hint(s->d, dg, "bpfline -lv fentry:%s lists them", s->pdef->func);
+			return false;
+		}
+	} else if (k != PK_UPROBE && k != PK_KPROBE && k != PK_RAWTRACEPOINT) {
 		struct diag *dg = diag_error(s->d, n->loc, "The %s builtin can only be used with "
-					     "kprobe, uprobe, usdt and rawtracepoint probes",
+					     "kprobe, uprobe, usdt, rawtracepoint and fentry probes",
 					     n->ident.name);
 		diag_hint(s->d, dg, "tracepoints name their arguments: args.NAME");
 		return false;
@@ -152,18 +162,38 @@ static LLVMValueRef emit_arg(struct cg *c, struct node *n)
 	case PK_USDT:
 		return emit_usdt_arg(c, i);
 	case PK_RAWTRACEPOINT:
+	case PK_FENTRY:
+	case PK_FEXIT:
 		return cg_load64(c, cg_gep(c, c->ctxarg, 8u * (uint32_t)i));
 	default:
 		return cg_regs_arg(c, i);
 	}
 }
 
+/* fexit's retval has the function's return type, from kernel BTF. */
+static bool check_fexit_retval(struct sema *s, struct node *n)
+{
+	const struct probe_def *d = s->pdef;
+	struct type *params, *ret = NULL;
+	if (kbtf_func(s->a, d->func, &params, &ret) < 0)
+		ret = NULL;
+	if (!ret || (ret->kind != TY_INT && ret->kind != TY_PTR)) {
+		diag_error(s->d, n->loc, "retval: %s returns %s", d->func,
+			   ret ? "a value that is not an integer or a pointer" : "void");
+		return false;
+	}
+	n->type = ret;
+	return true;
+}
+
 static bool check_retval(struct sema *s, struct node *n)
 {
 	enum probe_kind k = s->pdef ? s->pdef->kind : PK_BEGIN;
+	if (k == PK_FEXIT)
+		return check_fexit_retval(s, n);
 	if (k != PK_URETPROBE && k != PK_KRETPROBE) {
 		diag_error(s->d, n->loc, "The retval builtin can only be used with "
-			   "kretprobe and uretprobe probes");
+			   "kretprobe, uretprobe and fexit probes");
 		return false;
 	}
 	n->type = type_int(s->a, 64, false);
@@ -172,8 +202,13 @@ static bool check_retval(struct sema *s, struct node *n)
 
 static LLVMValueRef emit_retval(struct cg *c, struct node *n)
 {
-	(void)n;
-	return cg_regs_ret(c);
+	if (c->pdef->kind != PK_FEXIT)
+		return cg_regs_ret(c);
+	LLVMValueRef v = cg_load64(c, cg_gep(c, c->ctxarg, 8u * (uint32_t)c->pdef->value));
+	const struct type *t = n->type;
+	if (t->kind != TY_INT || t->bits >= 64)
+		return v;
+	return fit_size(c, v, t->bits / 8, t->is_signed);
 }
 
 /* func: the probed function's name, a constant per attach point (so the
@@ -182,9 +217,10 @@ static bool check_func(struct sema *s, struct node *n)
 {
 	enum probe_kind k = s->pdef ? s->pdef->kind : PK_BEGIN;
 	uint32_t size = 1;
-	if (k != PK_UPROBE && k != PK_URETPROBE) {
+	if (k != PK_UPROBE && k != PK_URETPROBE && k != PK_KPROBE && k != PK_KRETPROBE &&
+	    k != PK_FENTRY && k != PK_FEXIT) {
 		diag_error(s->d, n->loc, "The func builtin can only be used with uprobe, "
-			   "uretprobe, kprobe and fentry probes");
+			   "uretprobe, kprobe, kretprobe, fentry and fexit probes");
 		return false;
 	}
 	for (size_t i = 0; i < s->p->probes.len; i++) {

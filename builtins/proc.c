@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "builtins.h"
+#include "kfunc.h"
 #include "codegen/cg.h"
 #include "parser/sema.h"
 #include "runtime/rawtp.h"
@@ -162,8 +163,10 @@ static struct type *tp_args_type(struct sema *s, struct probe_def *d)
 
 static bool check_args(struct sema *s, struct node *n)
 {
+	if (s->pdef && (s->pdef->kind == PK_FENTRY || s->pdef->kind == PK_FEXIT))
+		return kfunc_check_args(s, n);
 	if (!s->pdef || (s->pdef->kind != PK_TRACEPOINT && s->pdef->kind != PK_RAWTRACEPOINT)) {
-		struct diag *dg = diag_error(s->d, n->loc, "The args builtin can only be used with tracepoint and rawtracepoint probes here");
+		struct diag *dg = diag_error(s->d, n->loc, "The args builtin can only be used with tracepoint, rawtracepoint, fentry and fexit probes here");
 		diag_hint(s->d, dg, "use arg0..argN for kprobes and uprobes");
 		return false;
 	}

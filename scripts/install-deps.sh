@@ -12,6 +12,8 @@ packages=(
 	coreutils procps python3 bpftrace
 	# usdt tests compile a program with <sys/sdt.h>
 	systemtap-sdt-dev
+	# the VM lane (tests/vm): a second kernel under qemu, a static busybox initramfs
+	qemu-system-x86 busybox-static
 )
 
 missing=()

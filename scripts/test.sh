@@ -4,6 +4,8 @@
 #   2. build-asan/ with -DBPFL_SANITIZE=ON -DBPFL_WERROR=ON, unit tests again
 #   3. runtime tests on the live kernel with build/bpfline (needs root; mounts tracefs)
 #   4. the stream test: 1,000,000 printf records delivered or reported lost (root)
+#   5. the VM lane: the runtime tests of tests/runtime/cases/vm in a VM on Debian's
+#      kernel (tests/vm/run.sh; needs root and qemu; BPFL_VM=0 skips it)
 # A failing lane does not stop the later ones unless they depend on it; the exit status
 # is non-zero if anything failed.
 set -euo pipefail
@@ -73,6 +75,22 @@ elif tests/stream/run.sh -b "$BUILD/bpfline"; then
 	if [ "$(id -u)" = 0 ]; then record stream ok; else record stream skipped; fi
 else
 	record stream FAILED
+fi
+
+section "VM lane: tests/vm/run.sh with $BUILD/bpfline"
+if [ "${BPFL_VM:-1}" = 0 ]; then
+	echo "skipped: BPFL_VM=0"
+	record vm skipped
+elif [ ! -x "$BUILD/bpfline" ]; then
+	echo "no $BUILD/bpfline: build failed"
+	record vm "not run"
+elif [ "$(id -u)" != 0 ] || ! command -v qemu-system-x86_64 >/dev/null; then
+	echo "skipped: needs root and qemu-system-x86_64 (scripts/install-deps.sh installs it)"
+	if [ "${CI:-}" = true ]; then record vm FAILED; else record vm skipped; fi
+elif tests/vm/run.sh -b "$BUILD/bpfline"; then
+	record vm ok
+else
+	record vm FAILED
 fi
 
 summary=$(printf '%s, ' "${results[@]}")

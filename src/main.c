@@ -389,6 +389,8 @@ static int list_probes(const char *search, bool verbose)
 			pattern = (snprintf(buf, sizeof(buf), "*:%s", search), buf);
 		else if ((k == PK_UPROBE || k == PK_URETPROBE || k == PK_USDT) && !attach_list_pid)
 			continue;	/* no binary named: nothing to list */
+		else if (k == PK_KRETPROBE || k == PK_FEXIT)
+			continue;	/* the same functions as kprobe and fentry */
 		int n = ops->list(pattern, verbose, stdout);
 		if (n < 0 && kind >= 0) {
 			fprintf(stderr, "ERROR: cannot list %s probes: %s\n", probe_kind_name(k),

@@ -65,6 +65,15 @@ void cg_expr_into(struct cg *c, struct node *n, LLVMValueRef dst);
 /* 1 when strings l and r are equal over at most limit bytes, else 0 (i64). */
 LLVMValueRef cg_str_equal(struct cg *c, struct node *l, struct node *r, uint32_t limit);
 
+/* ---- memory behind pointers (deref.c) ---- */
+/* The value of a field or index expression whose base is a pointer or a BTF
+ * struct: integers and pointers are read with probe_read; a struct or array
+ * value is its address (so `a->b.c` and `a->arr[i]` chain). */
+LLVMValueRef cg_deref(struct cg *c, struct node *n);
+/* Read a field or index expression of another type (a char array: string)
+ * into dst. */
+void cg_deref_into(struct cg *c, struct node *n, LLVMValueRef dst);
+
 /* ---- helpers (codegen.c) ---- */
 LLVMValueRef cg_const(struct cg *c, uint64_t v);
 /* Call BPF helper `id` with i64/pointer arguments; returns its i64 result. */

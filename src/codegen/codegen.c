@@ -383,6 +383,16 @@ static const char *section_of(struct cg *c, const struct probe_def *d)
 		return "uprobe";
 	case PK_URETPROBE:
 		return "uretprobe";
+	case PK_KPROBE:	/* libbpf parses "kprobe/func+off"; the runtime attaches by name */
+		return d->value ? arena_printf(&c->p->arena, "kprobe/%s+%llu", d->func,
+					       (unsigned long long)d->value)
+				: arena_printf(&c->p->arena, "kprobe/%s", d->func);
+	case PK_KRETPROBE:
+		return arena_printf(&c->p->arena, "kretprobe/%s", d->func);
+	case PK_FENTRY:	/* libbpf finds the function's BTF id from the section */
+		return arena_printf(&c->p->arena, "fentry/%s", d->func);
+	case PK_FEXIT:
+		return arena_printf(&c->p->arena, "fexit/%s", d->func);
 	case PK_INTERVAL:
 	case PK_PROFILE:
 	case PK_SOFTWARE:

@@ -186,13 +186,19 @@ static bool on_ctx(const struct node *n)
 	return b->kind == N_IDENT && b->type->kind == TY_RECORD;
 }
 
-/* Load an integer field of the probe context. */
+/* Load an integer field of the probe context; fields reached through a
+ * pointer (BTF structs) are read from memory by deref.c. */
 static LLVMValueRef field(struct cg *c, struct node *n)
 {
+	if (!on_ctx(n))
+		return cg_deref(c, n);
 	const struct field *f = ctx_field(c, n);
-	if (!f || !on_ctx(n))
+	if (!f)
 		return cg_const(c, 0);
 	LLVMValueRef p = cg_gep(c, c->ctxarg, f->offset);
+	if (c->pdef->kind == PK_FENTRY || c->pdef->kind == PK_FEXIT)	/* u64 slots */
+		return f->type->kind == TY_INT ? fit(c, cg_load64(c, p), f->type->bits, f->type->is_signed)
+					       : cg_load64(c, p);
 	uint32_t bytes = f->type->kind == TY_PTR ? 8 : f->type->bits / 8;
 	LLVMTypeRef ty = LLVMIntTypeInContext(c->ctx, bytes * 8);
 	LLVMValueRef v = LLVMBuildLoad2(c->b, ty, p, "");
@@ -284,6 +290,8 @@ LLVMValueRef cg_expr(struct cg *c, struct node *n)
 		return incdec(c, n);
 	case N_FIELD:
 		return field(c, n);
+	case N_INDEX:
+		return cg_deref(c, n);
 	case N_CAST:
 		if (n->type->kind == TY_INT)
 			return fit(c, cg_expr(c, n->cast.operand), n->type->bits, n->type->is_signed);
@@ -324,8 +332,12 @@ static void map_read_into(struct cg *c, struct node *n, LLVMValueRef dst)
 
 static void field_into(struct cg *c, struct node *n, LLVMValueRef dst)
 {
+	if (!on_ctx(n)) {
+		cg_deref_into(c, n, dst);
+		return;
+	}
 	const struct field *f = ctx_field(c, n);
-	if (!f || !on_ctx(n))
+	if (!f)
 		return;
 	LLVMValueRef args[] = {dst, cg_const(c, f->type->size), cg_gep(c, c->ctxarg, f->offset)};
 	cg_helper(c, BPF_FUNC_probe_read_kernel, args, 3);
@@ -380,6 +392,9 @@ void cg_expr_into(struct cg *c, struct node *n, LLVMValueRef dst)
 		break;
 	case N_FIELD:
 		field_into(c, n, dst);
+		break;
+	case N_INDEX:
+		cg_deref_into(c, n, dst);
 		break;
 	case N_TERNARY:
 		ternary_into(c, n, dst);

@@ -29,12 +29,12 @@ static const struct family families[] = {
 	{"tracepoint", "t", PK_TRACEPOINT, true, NULL},
 	{"interval", "i", PK_INTERVAL, true, NULL},
 	{"rawtracepoint", "rt", PK_RAWTRACEPOINT, true, NULL},
-	{"kprobe", "k", PK_KPROBE, false, "kprobe probes are not supported yet"},
-	{"kretprobe", "kr", PK_KRETPROBE, false, "kretprobe probes are not supported yet"},
-	{"fentry", "f", PK_FENTRY, false, "fentry probes are not supported yet"},
-	{"kfunc", NULL, PK_FENTRY, false, "fentry (kfunc) probes are not supported yet"},
-	{"fexit", "fr", PK_FEXIT, false, "fexit probes are not supported yet"},
-	{"kretfunc", NULL, PK_FEXIT, false, "fexit (kretfunc) probes are not supported yet"},
+	{"kprobe", "k", PK_KPROBE, true, NULL},
+	{"kretprobe", "kr", PK_KRETPROBE, true, NULL},
+	{"fentry", "f", PK_FENTRY, true, NULL},
+	{"kfunc", NULL, PK_FENTRY, true, NULL},
+	{"fexit", "fr", PK_FEXIT, true, NULL},
+	{"kretfunc", NULL, PK_FEXIT, true, NULL},
 	{"uprobe", "u", PK_UPROBE, true, NULL},
 	{"uretprobe", "ur", PK_URETPROBE, true, NULL},
 	{"usdt", "U", PK_USDT, true, NULL},
@@ -314,6 +314,11 @@ static bool expand_one(struct program *p, const struct node *probe, const struct
 	case PK_UPROBE:
 	case PK_URETPROBE:
 		return probes_expand_uprobe(p, probe, at, f->kind, f->name);
+	case PK_KPROBE:
+	case PK_KRETPROBE:
+	case PK_FENTRY:
+	case PK_FEXIT:
+		return probes_expand_kfunc(p, probe, at, f->kind, parts, n);
 	case PK_USDT:
 		return probes_expand_usdt(p, probe, at);
 	default:

@@ -19,4 +19,10 @@ bool probes_expand_uprobe(struct program *p, const struct node *probe,
 /* usdt:[BIN:][PROVIDER:]NAME, globs in each part. */
 bool probes_expand_usdt(struct program *p, const struct node *probe, const struct node *at);
 
+/* kprobe/kretprobe/fentry/fexit: parts[0] is the family, parts[1] the function
+ * (a glob, "+offset" for kprobes); n parts in all. Falls back from kprobes to
+ * fentry/fexit when the kernel has no kprobes; located errors otherwise. */
+bool probes_expand_kfunc(struct program *p, const struct node *probe,
+			 const struct node *at, enum probe_kind kind, char **parts, int n);
+
 #endif

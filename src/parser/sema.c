@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "builtins/builtins.h"
+#include "kbtf.h"
 #include "probes.h"
 
 #define DEFAULT_STRLEN 64
@@ -446,6 +447,8 @@ static struct type *check_field(struct sema *s, struct node *n)
 		return t;
 	if (t->kind == TY_PTR && t->elem && t->elem->kind == TY_RECORD)
 		t = t->elem;
+	if (t->kind == TY_RECORD && t->btf_id)
+		kbtf_complete(s->a, t);
 	if (t->kind != TY_RECORD) {
 		char b[128];
 		diag_error(s->d, n->loc, "Can not access field '%s' on type '%s'", n->field.name,
@@ -469,8 +472,9 @@ static struct type *check_index(struct sema *s, struct node *n)
 	struct type *i = check_expr(s, n->index.index);
 	if (t->kind == TY_NONE || i->kind == TY_NONE)
 		return ty_none(s);
-	if ((t->kind == TY_PTR || t->kind == TY_ARRAY) && t->elem && t->elem->kind == TY_INT &&
-	    i->kind == TY_INT)
+	if ((t->kind == TY_PTR || t->kind == TY_ARRAY) && t->elem && i->kind == TY_INT &&
+	    (t->elem->kind == TY_INT || t->elem->kind == TY_PTR ||
+	     (t->elem->kind == TY_RECORD && t->elem->btf_id)))
 		return t->elem;
 	char b[128];
 	diag_error(s->d, n->loc, "The array index operator [] can not be used on type '%s'",
@@ -497,6 +501,32 @@ static bool int_type_name(const char *name, int *bits, bool *is_signed)
 	return false;
 }
 
+/* (struct name *)expr: a pointer to a kernel struct described by BTF. */
+static struct type *check_struct_cast(struct sema *s, struct node *n, const struct type *from)
+{
+	struct type *rec = kbtf_record(s->a, n->cast.tname);
+	if (!rec) {
+		struct diag *dg = diag_error(s->d, n->loc, "Unknown struct/union: '%s'", n->cast.tname);
+		if (!kbtf_vmlinux())
+			diag_hint(s->d, dg, "struct types come from the kernel's BTF, and this kernel has "
+				  "none (/sys/kernel/btf/vmlinux)");
+		return ty_none(s);
+	}
+	if (n->cast.ptr_depth == 0) {
+		diag_error(s->d, n->loc, "Cannot cast to '%s': only pointers to structs can be cast to",
+			   n->cast.tname);
+		return ty_none(s);
+	}
+	struct type *t = rec;
+	for (int i = 0; i < n->cast.ptr_depth; i++) {
+		struct type *p = type_new(s->a, TY_PTR);
+		p->elem = t;
+		p->is_user = from->kind == TY_PTR && from->is_user;
+		t = p;
+	}
+	return t;
+}
+
 static struct type *check_cast(struct sema *s, struct node *n)
 {
 	struct type *t = check_expr(s, n->cast.operand);
@@ -509,11 +539,11 @@ static struct type *check_cast(struct sema *s, struct node *n)
 		diag_error(s->d, n->loc, "Cannot cast from '%s'", tname(t, b, sizeof b));
 		return ty_none(s);
 	}
+	if (!strncmp(n->cast.tname, "struct ", 7) || !strncmp(n->cast.tname, "union ", 6))
+		return check_struct_cast(s, n, t);
 	if (!int_type_name(n->cast.tname, &bits, &is_signed) &&
 	    strcmp(n->cast.tname, "void") != 0) {
-		struct diag *dg = diag_error(s->d, n->loc, "Unknown type: %s", n->cast.tname);
-		if (!strncmp(n->cast.tname, "struct ", 7) || !strncmp(n->cast.tname, "union ", 6))
-			diag_hint(s->d, dg, "casts to kernel structs through BTF are not supported yet");
+		diag_error(s->d, n->loc, "Unknown type: %s", n->cast.tname);
 		return ty_none(s);
 	}
 	if (n->cast.ptr_depth == 0)

@@ -146,7 +146,9 @@ static int name_into(const struct type *t, char *buf, int size)
 		return snprintf(buf, (size_t)size, "buffer[%u]", t->size);
 	case TY_TUPLE:
 		return tuple_name(t, buf, size);
-	case TY_RECORD:
+	case TY_RECORD:	/* BTF records are named "struct x" / "union x" already */
+		if (t->btf_id && t->name)
+			return snprintf(buf, (size_t)size, "%s", t->name);
 		return snprintf(buf, (size_t)size, "struct %s", t->name ? t->name : "(anon)");
 	case TY_PTR: {
 		int n = name_into(t->elem, buf, size);

@@ -137,10 +137,14 @@ static int attach_one(struct rt *rt, size_t i)
 		err = err ?: attach_set_add(&rt->links, link);
 	}
 	if (err) {
-		fprintf(stderr, "ERROR: probe '%s': attach failed: %s\n", pd->name, strerror(-err));
+		/* one function of a wildcard that can't be traced is skipped, as
+		 * bpftrace does; a probe named exactly must attach */
+		bool skip = pd->attach && strpbrk(pd->attach->attach.text, "*?[");
+		fprintf(stderr, "%s: probe '%s': attach failed: %s%s\n", skip ? "WARNING" : "ERROR",
+			pd->name, strerror(-err), skip ? ", skipping" : "");
 		if (hint)
 			fprintf(stderr, "HINT: %s\n", hint);
-		return err;
+		return skip ? 0 : err;
 	}
 	rt_log(1, "probe '%s': attached\n", pd->name);
 	return 0;

@@ -337,6 +337,12 @@ parse_file() {
 			*) echo "$file:$lineno: stdin: takes yes or no" >&2; exit 2 ;;
 			esac ;;
 		skip) c_skip=${val:-no reason given} ;;
+		env)
+			if ! [[ $val =~ ^[A-Za-z_][A-Za-z0-9_]*= ]]; then
+				echo "$file:$lineno: env: takes NAME=VALUE" >&2
+				exit 2
+			fi
+			c_env+=("$val") ;;
 		*)
 			echo "$file:$lineno: unknown key '$key'" >&2
 			exit 2 ;;

@@ -120,11 +120,6 @@ static const struct sema_case cases[] = {
 	 "BEGIN { @x = lhist(1, 10, 0, 1); }\n"
 	 "             ~~~~~~~~~~~~~~~~~~\n"
 	 "HINT: need 0 <= min < max, step > 0 and at most 1000 buckets\n"},
-	{"kprobe:vfs_read { @ = count(); }",
-	 "stdin:1:1-16: ERROR: kprobe:vfs_read: kprobe probes are not supported yet\n"
-	 "kprobe:vfs_read { @ = count(); }\n"
-	 "~~~~~~~~~~~~~~~\n"
-	 "HINT: tracepoints (tracepoint:category:name) are supported; bpfline -l lists them\n"},
 	{"interval:xs:1 { exit(); }",
 	 "stdin:1:1-14: ERROR: Invalid interval: interval:xs:1\n"
 	 "interval:xs:1 { exit(); }\n"

@@ -13,6 +13,10 @@ const struct attach_ops *const attach_table[PK_KIND_COUNT] = {
 	[PK_UPROBE] = &attach_uprobe_ops,
 	[PK_URETPROBE] = &attach_uretprobe_ops,
 	[PK_USDT] = &attach_usdt_ops,
+	[PK_KPROBE] = &attach_kprobe_ops,
+	[PK_KRETPROBE] = &attach_kretprobe_ops,
+	[PK_FENTRY] = &attach_fentry_ops,
+	[PK_FEXIT] = &attach_fexit_ops,
 };
 _Static_assert(sizeof(attach_table) / sizeof(attach_table[0]) == PK_KIND_COUNT,
 	       "attach_table must cover every probe kind");

@@ -65,5 +65,7 @@ static inline unsigned long long attach_cookie(const struct probe_def *pd)
 {
 	return (unsigned long long)pd->index;
 }
+extern const struct attach_ops attach_kprobe_ops, attach_kretprobe_ops;
+extern const struct attach_ops attach_fentry_ops, attach_fexit_ops;
 
 #endif

@@ -1,0 +1,111 @@
+/* Memory behind pointers: `->` and `.` chains through BTF structs and `[i]` on
+ * arrays and pointers.
+ *
+ * Representation: an expression of struct or array type is never loaded; its
+ * value is its address. So `((struct path *)arg0)->dentry->d_name.name` is
+ *   a0 = arg0 + offsetof(path, dentry);   dentry = probe_read(8 bytes at a0)
+ *   a1 = dentry + offsetof(dentry, d_name) + offsetof(qstr, name)
+ *   name = probe_read(8 bytes at a1)
+ * one probe_read per pointer followed, into an 8-byte stack slot. The helper is
+ * probe_read_user when the chain starts at a user pointer, else
+ * probe_read_kernel. The probe context's own record (tracepoint and fentry
+ * `args`) is read directly by expr.c; a chain that starts there only takes
+ * its address from the context. */
+#include <linux/bpf.h>
+#include <string.h>
+
+#include "cg.h"
+#include "parser/types.h"
+
+/* The field of record type t called name (sema checked it exists). */
+static const struct field *field_of(const struct type *t, const char *name)
+{
+	if (t->kind == TY_PTR)
+		t = t->elem;
+	for (int i = 0; t && i < t->nfields; i++)
+		if (!strcmp(t->fields[i].name, name))
+			return &t->fields[i];
+	return NULL;
+}
+
+/* Whether n (a field) is a member of the probe context's record. */
+static bool on_ctx(const struct node *n)
+{
+	const struct node *b = n->field.base;
+	return b->kind == N_IDENT && b->type->kind == TY_RECORD;
+}
+
+/* Whether the chain under n starts at a user pointer. */
+static bool chain_is_user(const struct node *n)
+{
+	for (;;) {
+		const struct node *b = n->kind == N_FIELD ? n->field.base : n->index.base;
+		if (b->type->kind == TY_PTR)
+			return b->type->is_user;
+		if (b->kind != N_FIELD && b->kind != N_INDEX)
+			return false;
+		n = b;
+	}
+}
+
+static uint32_t elem_size(const struct type *t)
+{
+	if (!t)
+		return 1;
+	if (t->kind == TY_INT)
+		return t->bits / 8u;
+	return t->kind == TY_PTR ? 8 : t->size;
+}
+
+/* The address (i64) of the object a field or index expression names. */
+static LLVMValueRef addr_of(struct cg *c, struct node *n)
+{
+	if (n->kind == N_FIELD) {
+		const struct node *b = n->field.base;
+		const struct field *f = field_of(b->type, n->field.name);
+		uint32_t off = f ? f->offset : 0;
+		LLVMValueRef base = on_ctx(n) ? LLVMBuildPtrToInt(c->b, c->ctxarg, c->i64, "")
+					      : cg_expr(c, n->field.base);
+		return LLVMBuildAdd(c->b, base, cg_const(c, off), "");
+	}
+	const struct type *bt = n->index.base->type;
+	LLVMValueRef base = cg_expr(c, n->index.base);	/* pointer value, or array address */
+	LLVMValueRef i = cg_expr(c, n->index.index);
+	LLVMValueRef scaled = LLVMBuildMul(c->b, i, cg_const(c, elem_size(bt->elem)), "");
+	return LLVMBuildAdd(c->b, base, scaled, "");
+}
+
+static LLVMValueRef read_helper_into(struct cg *c, const struct node *n, LLVMValueRef dst,
+				     uint32_t size, LLVMValueRef addr)
+{
+	LLVMValueRef args[] = {dst, cg_const(c, size), addr};
+	return cg_helper(c, chain_is_user(n) ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel,
+			 args, 3);
+}
+
+LLVMValueRef cg_deref(struct cg *c, struct node *n)
+{
+	const struct type *t = n->type;
+	LLVMValueRef addr = addr_of(c, n);
+	if (t->kind != TY_INT && t->kind != TY_PTR)
+		return addr;	/* a struct or array: its address */
+	uint32_t bytes = t->kind == TY_PTR ? 8 : t->bits / 8u;
+	LLVMValueRef buf = cg_alloca(c, 8);
+	cg_store64(c, cg_const(c, 0), buf);
+	read_helper_into(c, n, buf, bytes, addr);
+	LLVMValueRef v = cg_load64(c, buf);
+	if (t->kind == TY_PTR || t->bits >= 64)
+		return v;
+	LLVMValueRef tr = LLVMBuildTrunc(c->b, v, LLVMIntTypeInContext(c->ctx, t->bits), "");
+	return t->is_signed ? LLVMBuildSExt(c->b, tr, c->i64, "") : LLVMBuildZExt(c->b, tr, c->i64, "");
+}
+
+void cg_deref_into(struct cg *c, struct node *n, LLVMValueRef dst)
+{
+	const struct type *t = n->type;
+	if (t->kind == TY_STR) {	/* a char array member */
+		read_helper_into(c, n, dst, t->size, addr_of(c, n));
+		return;
+	}
+	cg_store64(c, cg_deref(c, n), dst);
+}

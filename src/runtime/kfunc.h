@@ -1,0 +1,33 @@
+/* Kernel functions: what the running kernel can do to trace them (kprobes,
+ * fentry/fexit trampolines) and which functions there are (for wildcards and
+ * -l). Every probe of the kernel is made lazily, once, and only when a program
+ * or a listing needs it.
+ *
+ * BPFL_KFEAT overrides the detection (tests, and reproducing another kernel's
+ * behaviour): a comma-separated list of the features to claim, from "kprobe"
+ * and "fentry"; "none" or "" claims neither. */
+#ifndef BPFL_KFUNC_H
+#define BPFL_KFUNC_H
+
+#include <stdbool.h>
+
+/* Whether the kernel can attach kprobes: the perf "kprobe" PMU
+ * (/sys/bus/event_source/devices/kprobe/type) or tracefs kprobe_events. */
+bool kfunc_has_kprobes(void);
+
+/* Whether the kernel runs fentry/fexit programs: a no-op fentry program on
+ * `func` (a BTF function) is loaded and attached once, then detached. On
+ * failure *why (if not NULL) says what failed ("load: Invalid argument"). */
+bool kfunc_has_fentry(const char *func, const char **why);
+
+/* Call fn for every kernel function kprobes can attach to whose name matches
+ * the glob, each name once: available_filter_functions (tracefs) without the
+ * kprobe blacklist, else the text symbols of /proc/kallsyms. Returns the
+ * number of matches, fn's non-zero value when it stopped, or -errno. */
+int kfunc_each(const char *glob, int (*fn)(const char *name, void *arg), void *arg);
+
+/* Whether name appears in available_filter_functions (true when that file
+ * can't be read: the attach will tell). */
+bool kfunc_traceable(const char *name);
+
+#endif

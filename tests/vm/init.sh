@@ -1,0 +1,54 @@
+#!/bin/busybox sh
+# PID 1 of the VM lane's initramfs (tests/vm/run.sh builds it around this file).
+# Loads the virtio/9p modules listed in /modules.list, mounts the host's root (read
+# only, 9p tag "host") on /host, gives it what a system needs (proc, sys, dev,
+# tracefs, debugfs, bpffs, a tmpfs on /tmp and /run since the root is read-only),
+# chroots into it and runs the guest script named by `bpfl.run=` on the kernel
+# command line. Its exit status is printed as "BPFL-VM-EXIT: N"; then power off.
+/bin/busybox --install -s /bin
+export PATH=/bin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+
+fail() {
+	echo "BPFL-VM-ERROR: $*"
+	echo "BPFL-VM-EXIT: 125"
+	poweroff -f
+}
+
+for m in $(cat /modules.list); do
+	insmod "/lib/modules/$m" || fail "insmod $m"
+done
+mkdir -p /host
+mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose host /host ||
+	fail "mount of the host root over 9p"
+
+run=
+for arg in $(cat /proc/cmdline); do
+	case $arg in bpfl.run=*) run=${arg#bpfl.run=} ;; esac
+done
+[ -n "$run" ] || fail "no bpfl.run= on the kernel command line"
+
+mount -t proc proc /host/proc
+mount -t sysfs sys /host/sys
+mount -t devtmpfs dev /host/dev
+mkdir -p /host/dev/pts /host/dev/shm
+ln -s /proc/self/fd /host/dev/fd
+ln -s /proc/self/fd/0 /host/dev/stdin
+ln -s /proc/self/fd/1 /host/dev/stdout
+ln -s /proc/self/fd/2 /host/dev/stderr
+mount -t devpts devpts /host/dev/pts 2>/dev/null
+mount -t tmpfs shm /host/dev/shm
+mount -t tracefs tracefs /host/sys/kernel/tracing
+mount -t debugfs debugfs /host/sys/kernel/debug
+mount -t bpf bpf /host/sys/fs/bpf
+mount -t tmpfs tmp /host/tmp
+mount -t tmpfs run /host/run
+mount -t tmpfs vartmp /host/var/tmp 2>/dev/null
+
+chroot /host /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+	HOME=/root TMPDIR=/tmp TERM=dumb /bin/bash "$run"
+echo "BPFL-VM-EXIT: $?"
+sync
+poweroff -f
