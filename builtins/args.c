@@ -148,7 +148,10 @@ static bool check_arg(struct sema *s, struct node *n)
 		struct diag *dg = diag_error(s->d, n->loc, "The %s builtin can only be used with "
 					     "kprobe, uprobe, usdt, rawtracepoint and fentry probes",
 					     n->ident.name);
-		diag_hint(s->d, dg, "tracepoints name their arguments: args.NAME");
+		if (k == PK_KRETPROBE || k == PK_URETPROBE)
+			diag_hint(s->d, dg, "a return probe has retval; save arguments at entry in a map keyed by tid");
+		else
+			diag_hint(s->d, dg, "tracepoints name their arguments: args.NAME");
 		return false;
 	}
 	n->type = type_int(s->a, 64, false);

@@ -171,9 +171,10 @@ static const struct sema_case cases[] = {
 	 "kprobe:f { @ = ((struct path *)arg0)->nope; }\n"
 	 "               ~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"},
 	{"kprobe", "kretprobe:f { @ = arg0; }",
-	 "stdin:1:19-23: ERROR: The arg0 builtin can only be used with kprobe, uprobe and fentry probes\n"
+	 "stdin:1:19-23: ERROR: The arg0 builtin can only be used with kprobe, uprobe, usdt, rawtracepoint and fentry probes\n"
 	 "kretprobe:f { @ = arg0; }\n"
-	 "                  ~~~~\n"},
+	 "                  ~~~~\n"
+	 "HINT: a return probe has retval; save arguments at entry in a map keyed by tid\n"},
 	{"kprobe", "kprobe:f { @ = retval; }",
 	 "stdin:1:16-22: ERROR: The retval builtin can only be used with kretprobe, uretprobe and fexit probes\n"
 	 "kprobe:f { @ = retval; }\n"
