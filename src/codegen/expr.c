@@ -195,6 +195,9 @@ static LLVMValueRef field(struct cg *c, struct node *n)
 	const struct field *f = ctx_field(c, n);
 	if (!f)
 		return cg_const(c, 0);
+	if (f->type->kind == TY_ARRAY || f->type->kind == TY_RECORD)	/* its address (deref.c) */
+		return LLVMBuildAdd(c->b, LLVMBuildPtrToInt(c->b, c->ctxarg, c->i64, ""),
+				    cg_const(c, f->offset), "");
 	LLVMValueRef p = cg_gep(c, c->ctxarg, f->offset);
 	if (c->pdef->kind == PK_FENTRY || c->pdef->kind == PK_FEXIT)	/* u64 slots */
 		return f->type->kind == TY_INT ? fit(c, cg_load64(c, p), f->type->bits, f->type->is_signed)
