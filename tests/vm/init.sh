@@ -2,7 +2,8 @@
 # PID 1 of the VM lane's initramfs (tests/vm/run.sh builds it around this file).
 # Loads the virtio/9p modules listed in /modules.list, mounts the host's root (read
 # only, 9p tag "host") on /host, gives it what a system needs (proc, sys, dev,
-# tracefs, debugfs, bpffs, a tmpfs on /tmp and /run since the root is read-only),
+# tracefs, debugfs, bpffs, a tmpfs on /tmp and /run since the root is read-only,
+# with the checkout named by `bpfl.keep=` kept visible even when it is in /tmp),
 # chroots into it and runs the guest script named by `bpfl.run=` on the kernel
 # command line. Its exit status is printed as "BPFL-VM-EXIT: N"; then power off.
 /bin/busybox --install -s /bin
@@ -24,9 +25,12 @@ mkdir -p /host
 mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose host /host ||
 	fail "mount of the host root over 9p"
 
-run=
+run= keep=
 for arg in $(cat /proc/cmdline); do
-	case $arg in bpfl.run=*) run=${arg#bpfl.run=} ;; esac
+	case $arg in
+	bpfl.run=*) run=${arg#bpfl.run=} ;;
+	bpfl.keep=*) keep=${arg#bpfl.keep=} ;;
+	esac
 done
 [ -n "$run" ] || fail "no bpfl.run= on the kernel command line"
 
@@ -43,9 +47,20 @@ mount -t tmpfs shm /host/dev/shm
 mount -t tracefs tracefs /host/sys/kernel/tracing
 mount -t debugfs debugfs /host/sys/kernel/debug
 mount -t bpf bpf /host/sys/fs/bpf
+# The checkout under test (bpfl.keep=) may live in /tmp, which the tmpfs below
+# would hide (CI clones into a fresh folder anywhere): set it aside with a bind
+# mount and move it back on top of the tmpfs.
+if [ -n "$keep" ] && [ -d "/host$keep" ]; then
+	mkdir -p /keep
+	mount -o bind "/host$keep" /keep || fail "bind mount of $keep"
+fi
 mount -t tmpfs tmp /host/tmp
 mount -t tmpfs run /host/run
 mount -t tmpfs vartmp /host/var/tmp 2>/dev/null
+if [ -n "$keep" ] && [ -d /keep ]; then
+	mkdir -p "/host$keep" 2>/dev/null
+	mount -o move /keep "/host$keep" || fail "moving $keep back into place"
+fi
 
 chroot /host /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 	HOME=/root TMPDIR=/tmp TERM=dumb /bin/bash "$run"

@@ -152,7 +152,7 @@ say "booting $ver ($accel) with ${#cases[@]} case file(s)"
 start=$(date +%s%N)
 qemu=(qemu-system-x86_64 "${accel_args[@]}" -m 2G -smp 2 -nographic -no-reboot
 	-kernel "$kernel" -initrd "$initrd"
-	-append "console=ttyS0 quiet loglevel=3 panic=-1 bpfl.run=$rundir/guest.sh"
+	-append "console=ttyS0 quiet loglevel=3 panic=-1 bpfl.run=$rundir/guest.sh bpfl.keep=$repo"
 	-virtfs "local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap"
 	-nic none)
 if [ "${BPFL_VM_SHELL:-0}" = 1 ]; then
