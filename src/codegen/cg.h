@@ -89,6 +89,9 @@ void cg_copy(struct cg *c, LLVMValueRef dst, LLVMValueRef src, uint32_t size);
 LLVMValueRef cg_gep(struct cg *c, LLVMValueRef ptr, uint32_t off);
 LLVMValueRef cg_load64(struct cg *c, LLVMValueRef ptr);
 void cg_store64(struct cg *c, LLVMValueRef v, LLVMValueRef ptr);
+/* A phi at the builder's position: a when coming from block ba, b from bb. */
+LLVMValueRef cg_phi2(struct cg *c, LLVMTypeRef ty, LLVMValueRef a, LLVMBasicBlockRef ba,
+		     LLVMValueRef b, LLVMBasicBlockRef bb);
 /* A new basic block in the current function. */
 LLVMBasicBlockRef cg_block(struct cg *c, const char *name);
 

@@ -120,6 +120,16 @@ void cg_store64(struct cg *c, LLVMValueRef v, LLVMValueRef ptr)
 	LLVMSetAlignment(s, 8);
 }
 
+LLVMValueRef cg_phi2(struct cg *c, LLVMTypeRef ty, LLVMValueRef a, LLVMBasicBlockRef ba,
+		     LLVMValueRef b, LLVMBasicBlockRef bb)
+{
+	LLVMValueRef phi = LLVMBuildPhi(c->b, ty, "");
+	LLVMValueRef vals[] = {a, b};
+	LLVMBasicBlockRef blocks[] = {ba, bb};
+	LLVMAddIncoming(phi, vals, blocks, 2);
+	return phi;
+}
+
 LLVMBasicBlockRef cg_block(struct cg *c, const char *name)
 {
 	return LLVMAppendBasicBlockInContext(c->ctx, c->fn, name);

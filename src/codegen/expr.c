@@ -96,11 +96,7 @@ static LLVMValueRef logical(struct cg *c, struct node *n)
 	LLVMBasicBlockRef rhs_end = LLVMGetInsertBlock(c->b);
 	LLVMBuildBr(c->b, done);
 	LLVMPositionBuilderAtEnd(c->b, done);
-	LLVMValueRef phi = LLVMBuildPhi(c->b, c->i64, "");
-	LLVMValueRef vals[] = {cg_const(c, is_and ? 0 : 1), r};
-	LLVMBasicBlockRef blocks[] = {from, rhs_end};
-	LLVMAddIncoming(phi, vals, blocks, 2);
-	return phi;
+	return cg_phi2(c, c->i64, cg_const(c, is_and ? 0 : 1), from, r, rhs_end);
 }
 
 static LLVMValueRef binary(struct cg *c, struct node *n)
@@ -160,11 +156,7 @@ static LLVMValueRef ternary(struct cg *c, struct node *n)
 	LLVMBasicBlockRef b_end = LLVMGetInsertBlock(c->b);
 	LLVMBuildBr(c->b, done);
 	LLVMPositionBuilderAtEnd(c->b, done);
-	LLVMValueRef phi = LLVMBuildPhi(c->b, c->i64, "");
-	LLVMValueRef vals[] = {va, vb};
-	LLVMBasicBlockRef blocks[] = {a_end, b_end};
-	LLVMAddIncoming(phi, vals, blocks, 2);
-	return phi;
+	return cg_phi2(c, c->i64, va, a_end, vb, b_end);
 }
 
 /* A tracepoint field of the current probe's record, by name. */
@@ -226,11 +218,7 @@ static LLVMValueRef map_read(struct cg *c, struct node *n)
 	LLVMBasicBlockRef yes = LLVMGetInsertBlock(c->b);
 	LLVMBuildBr(c->b, done);
 	LLVMPositionBuilderAtEnd(c->b, done);
-	LLVMValueRef phi = LLVMBuildPhi(c->b, c->i64, "");
-	LLVMValueRef vals[] = {cg_const(c, 0), v};
-	LLVMBasicBlockRef blocks[] = {from, yes};
-	LLVMAddIncoming(phi, vals, blocks, 2);
-	return phi;
+	return cg_phi2(c, c->i64, cg_const(c, 0), from, v, yes);
 }
 
 static LLVMValueRef incdec(struct cg *c, struct node *n)

@@ -50,11 +50,7 @@ LLVMValueRef cg_counter_load(struct cg *c, uint32_t slot)
 	LLVMBasicBlockRef yes = LLVMGetInsertBlock(c->b);
 	LLVMBuildBr(c->b, done);
 	LLVMPositionBuilderAtEnd(c->b, done);
-	LLVMValueRef phi = LLVMBuildPhi(c->b, c->i64, "");
-	LLVMValueRef vals[] = {cg_const(c, 0), v};
-	LLVMBasicBlockRef blocks[] = {from, yes};
-	LLVMAddIncoming(phi, vals, blocks, 2);
-	return phi;
+	return cg_phi2(c, c->i64, cg_const(c, 0), from, v, yes);
 }
 
 /* Count one record that did not fit in the ring buffer. */
@@ -142,11 +138,7 @@ LLVMValueRef cg_map_lookup_or_init(struct cg *c, struct map_def *m, LLVMValueRef
 	LLVMBuildBr(c->b, done);
 
 	LLVMPositionBuilderAtEnd(c->b, done);
-	LLVMValueRef phi = LLVMBuildPhi(c->b, c->ptr, "");
-	LLVMValueRef vals[] = {first, second};
-	LLVMBasicBlockRef blocks[] = {from, init_end};
-	LLVMAddIncoming(phi, vals, blocks, 2);
-	return phi;
+	return cg_phi2(c, c->ptr, first, from, second, init_end);
 }
 
 /* Submit flags: wake user space only once enough is pending (it polls with a
