@@ -1,6 +1,8 @@
 /* Output builtins: printf, exit, time, system, cat. Each registers an output
  * action in sema; codegen writes its record into the ring buffer; the runtime
  * formats it. Nothing is formatted in the kernel. */
+#include <linux/bpf.h>
+
 #include "builtins.h"
 #include "codegen/cg.h"
 #include "parser/sema.h"
@@ -100,7 +102,72 @@ static LLVMValueRef emit_time(struct cg *c, struct node *n)
 	return cg_const(c, 0);
 }
 
+/* join(char **argv[, delimiter]): prints the strings of a NULL-terminated
+ * array of (user) string pointers, such as execve's argv. */
+static bool check_join(struct sema *s, struct node *n)
+{
+	struct node *arr = n->call.args;
+	struct type *t = sema_expr(s, arr);
+	const char *delim = " ";
+	if (t->kind == TY_NONE)
+		return false;
+	if (t->kind != TY_PTR && t->kind != TY_INT) {
+		char b[128];
+		struct diag *dg = diag_error(s->d, arr->loc, "join() expects an array of string pointers (%s supplied)",
+					     type_name(t, b, sizeof b));
+		diag_hint(s->d, dg, "e.g. join(args.argv) in tracepoint:syscalls:sys_enter_execve");
+		return false;
+	}
+	if (arr->next) {
+		if (!sema_want_literal(s, n, arr->next))
+			return false;
+		delim = arr->next->str.value;
+	}
+	n->call.action_id = sema_add_action(s, ACT_JOIN, n, delim, NULL,
+					    JOIN_MAX_ARGS * JOIN_ARG_SIZE);
+	return true;
+}
+
+/* Copy argv[0..JOIN_MAX_ARGS) into the record; a NULL pointer ends the list
+ * (the slot after it starts with NUL: the runtime stops at the first empty one). */
+static void emit_join_args(struct cg *c, struct node *n, LLVMValueRef rec)
+{
+	struct node *arr = n->call.args;
+	bool user = arr->type->kind != TY_PTR || arr->type->is_user;
+	LLVMValueRef base = cg_expr(c, arr);
+	LLVMValueRef slot = cg_alloca(c, 8);
+	LLVMBasicBlockRef done = cg_block(c, "join_done");
+	/* an empty first byte marks the end; read_str fills the slots it reaches
+	 * (a whole-payload memset would be a libcall BPF cannot make) */
+	for (int i = 0; i < JOIN_MAX_ARGS; i++)
+		LLVMBuildStore(c->b, LLVMConstInt(c->i8, 0, 0), cg_gep(c, rec, (uint32_t)(i * JOIN_ARG_SIZE)));
+	for (int i = 0; i < JOIN_MAX_ARGS; i++) {
+		LLVMValueRef addr = LLVMBuildAdd(c->b, base, cg_const(c, 8u * (uint64_t)i), "");
+		LLVMValueRef ra[] = {slot, cg_const(c, 8), addr};
+		cg_store64(c, cg_const(c, 0), slot);
+		cg_helper(c, user ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel, ra, 3);
+		LLVMValueRef p = cg_load64(c, slot);
+		LLVMBasicBlockRef more = cg_block(c, "join_arg");
+		LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, p, cg_const(c, 0), ""), done, more);
+		LLVMPositionBuilderAtEnd(c->b, more);
+		LLVMValueRef sa[] = {cg_gep(c, rec, (uint32_t)(i * JOIN_ARG_SIZE)),
+				     cg_const(c, JOIN_ARG_SIZE), p};
+		cg_helper(c, user ? BPF_FUNC_probe_read_user_str : BPF_FUNC_probe_read_kernel_str, sa, 3);
+	}
+	LLVMBuildBr(c->b, done);
+	LLVMPositionBuilderAtEnd(c->b, done);
+}
+
+static LLVMValueRef emit_join(struct cg *c, struct node *n)
+{
+	if (n->call.action_id >= 0)
+		cg_emit_action_with(c, n->call.action_id, emit_join_args, n);
+	return cg_const(c, 0);
+}
+
 const struct builtin builtins_output[] = {
+	{.name = "join", .kind = BI_CALL, .min_args = 1, .max_args = 2,
+	 .usage = "join(argv[, \"delimiter\"])", .check = check_join, .emit = emit_join},
 	{.name = "printf", .kind = BI_CALL, .min_args = 1, .max_args = 64,
 	 .usage = "printf(\"format\", args...)", .check = check_printf, .emit = emit_formatted},
 	{.name = "system", .kind = BI_CALL, .min_args = 1, .max_args = 64,

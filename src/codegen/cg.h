@@ -112,6 +112,10 @@ void cg_map_delete(struct cg *c, struct map_def *m, LLVMValueRef key);
 /* Emit output action `id`: reserve its record in the ring buffer, write the id,
  * `extra` i64 values after it, then each argument of `args`; submit. */
 void cg_emit_action(struct cg *c, int id, struct node *args, LLVMValueRef *extra, int nextra);
+/* Emit output action `id` whose payload (at offset 8 of the reserved record)
+ * `fill` writes in place, from node n. */
+typedef void (*cg_fill_fn)(struct cg *c, struct node *n, LLVMValueRef payload);
+void cg_emit_action_with(struct cg *c, int id, cg_fill_fn fill, struct node *n);
 /* Slot `slot` of this CPU's counters (RT_LOST_NAME, runtime.h), as an i64. */
 LLVMValueRef cg_counter_load(struct cg *c, uint32_t slot);
 /* Define the scratch map, sized for the largest function, in place of the

@@ -155,7 +155,11 @@ static LLVMValueRef submit_flags(struct cg *c, bool urgent)
 			       cg_const(c, BPF_RB_NO_WAKEUP), "");
 }
 
-void cg_emit_action(struct cg *c, int id, struct node *args, LLVMValueRef *extra, int nextra)
+/* The record of action id: the id, then `extra` values, then `args`, then
+ * what `fill` writes at offset 8 (for actions whose payload is not a list of
+ * values, like join); reserved, written in place, submitted. */
+static void emit_record(struct cg *c, int id, struct node *args, LLVMValueRef *extra, int nextra,
+			cg_fill_fn fill, struct node *fill_node)
 {
 	struct action *act = c->p->actions.items[id];
 	LLVMValueRef rargs[] = {c->ringbuf, cg_const(c, act->size), cg_const(c, 0)};
@@ -185,6 +189,8 @@ void cg_emit_action(struct cg *c, int id, struct node *args, LLVMValueRef *extra
 		else
 			cg_expr_into(c, a, dst);
 	}
+	if (fill)
+		fill(c, fill_node, cg_gep(c, rec, 8));
 	LLVMValueRef sargs[] = {rec, submit_flags(c, act->kind == ACT_EXIT)};
 	LLVMTypeRef params[] = {c->ptr, c->i64};
 	LLVMTypeRef fty = LLVMFunctionType(c->voidt, params, 2, 0);
@@ -192,4 +198,14 @@ void cg_emit_action(struct cg *c, int id, struct node *args, LLVMValueRef *extra
 		       sargs, 2, "");
 	LLVMBuildBr(c->b, done);
 	LLVMPositionBuilderAtEnd(c->b, done);
+}
+
+void cg_emit_action(struct cg *c, int id, struct node *args, LLVMValueRef *extra, int nextra)
+{
+	emit_record(c, id, args, extra, nextra, NULL, NULL);
+}
+
+void cg_emit_action_with(struct cg *c, int id, cg_fill_fn fill, struct node *n)
+{
+	emit_record(c, id, NULL, NULL, 0, fill, n);
 }

@@ -116,8 +116,13 @@ enum action_kind {
 	ACT_PRINT_VALUE,/* args[0] */
 	ACT_CLEAR,	/* map */
 	ACT_ZERO,	/* map */
+	ACT_JOIN,	/* fmt: the delimiter; JOIN_MAX_ARGS strings of JOIN_ARG_SIZE at 8 */
 	ACT_KIND_COUNT
 };
+
+/* join(argv): at most this many strings of this size each, as bpftrace. */
+#define JOIN_MAX_ARGS 16
+#define JOIN_ARG_SIZE 64
 
 /* One output action of the program: the record that the BPF side writes to the
  * ring buffer is { uint64 id; args at offsets }, `size` bytes in all. */

@@ -188,6 +188,27 @@ static int act_cat(struct rt *rt, const struct action *a, const void *rec)
 	return 0;
 }
 
+/* join(): the strings the probe copied, up to the first empty one, with the
+ * delimiter between them. */
+static int act_join(struct rt *rt, const struct action *a, const void *rec)
+{
+	const char *base = (const char *)rec + 8;
+	sb_reset(&rt->tmp);
+	for (int i = 0; i < JOIN_MAX_ARGS; i++) {
+		const char *arg = base + i * JOIN_ARG_SIZE;
+		size_t len = strnlen(arg, JOIN_ARG_SIZE);
+		if (!len)
+			break;
+		if (i)
+			sb_puts(&rt->tmp, a->fmt);
+		sb_put(&rt->tmp, arg, len);
+	}
+	if (rt->format != OUT_JSON)
+		sb_putc(&rt->tmp, '\n');
+	emit_text(rt, "join", sb_str(&rt->tmp), rt->tmp.len);
+	return 0;
+}
+
 static int act_print_map(struct rt *rt, const struct action *a, const void *rec)
 {
 	uint64_t top, div;
@@ -285,6 +306,7 @@ static const act_fn act_table[ACT_KIND_COUNT] = {
 	[ACT_PRINT_VALUE] = act_print_value,
 	[ACT_CLEAR] = act_map_op,
 	[ACT_ZERO] = act_map_op,
+	[ACT_JOIN] = act_join,
 };
 _Static_assert(sizeof(act_table) / sizeof(act_table[0]) == ACT_KIND_COUNT,
 	       "act_table must cover every action kind");

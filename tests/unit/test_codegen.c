@@ -100,6 +100,7 @@ static const char *const verifier_cases[] = {
 	"BEGIN { $s = comm; @eq = $s == \"bpfline\"; @ne = comm != $s; @str[$s] = \"v\"; printf(\"%s\\n\", @str[$s]); }",
 	"BEGIN { $t = (1, \"two\", comm); @t = $t; print(@t); print(5); clear(@t); zero(@eq); @eq = 1; }",
 	"BEGIN { @m[1] = 1; @k[comm] = count(); @n = len(@m) + len(@k); }",
+	"BEGIN { join(0); join(curtask, \",\"); }",
 	"BEGIN { time(\"%H:%M\\n\"); @c = (uint8)300; @d = (int16)-1; @p = probe; @cpu = cpu; @u = uid + gid; }",
 };
 
