@@ -30,24 +30,6 @@ void diag_init(struct diags *d, struct arena *a, const char *src)
 	d->src = src;
 }
 
-/* Format into the arena; NULL when memory runs out. */
-static const char *diag_vfmt(struct diags *d, const char *fmt, va_list ap)
-	__attribute__((format(printf, 2, 0)));
-
-static const char *diag_vfmt(struct diags *d, const char *fmt, va_list ap)
-{
-	va_list ap2;
-	va_copy(ap2, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap2);
-	va_end(ap2);
-	if (n < 0)
-		return NULL;
-	char *s = arena_alloc(d->arena, (size_t)n + 1);
-	if (s)
-		vsnprintf(s, (size_t)n + 1, fmt, ap);
-	return s;
-}
-
 /* A new unlinked entry; the counters are bumped even when allocation fails so a
  * pass still fails on an error it could not record. */
 static struct diag *diag_vnew(struct diags *d, enum diag_level level, struct loc loc,
@@ -62,7 +44,7 @@ static struct diag *diag_vnew(struct diags *d, enum diag_level level, struct loc
 		return NULL;
 	dg->level = level;
 	dg->loc = loc;
-	dg->msg = diag_vfmt(d, fmt, ap);
+	dg->msg = arena_vprintf(d->arena, fmt, ap);
 	if (!dg->msg)
 		dg->msg = "(out of memory formatting message)";
 	return dg;
@@ -115,7 +97,7 @@ void diag_hint(struct diags *d, struct diag *dg, const char *fmt, ...)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	dg->hint = diag_vfmt(d, fmt, ap);
+	dg->hint = arena_vprintf(d->arena, fmt, ap);
 	va_end(ap);
 }
 
