@@ -40,4 +40,31 @@ static inline void fe_expect(const char *what, const char *got, const char *want
 	}
 }
 
+/* A table-driven front-end case: parse src as `file` and compare. */
+struct fe_case {
+	const char *name;
+	const char *file;	/* NULL: "stdin" */
+	const char *src;
+	bool ok;		/* parse_program's expected result */
+	const char *want;	/* dump (when ok) followed by diagnostics */
+};
+
+/* Run every case, print each mismatch in full; returns how many failed. */
+static inline int fe_run_cases(const struct fe_case *cases, size_t n)
+{
+	int failed = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct fe_case *c = &cases[i];
+		bool ok;
+		char *got = fe_run(c->file ? c->file : "stdin", c->src, true, &ok);
+		if (ok != c->ok || strcmp(got, c->want) != 0) {
+			fprintf(stderr, "case %s: ok=%d, want %d\n", c->name, ok, c->ok);
+			fe_expect(c->src, got, c->want);
+			failed++;
+		}
+		free(got);
+	}
+	return failed;
+}
+
 #endif

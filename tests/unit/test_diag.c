@@ -10,15 +10,7 @@
 
 #include "fe_helpers.h"
 
-struct diag_case {
-	const char *name;
-	const char *file;	/* NULL: "stdin" */
-	const char *src;
-	bool ok;
-	const char *want;
-};
-
-static const struct diag_case diag_cases[] = {
+static const struct fe_case diag_cases[] = {
 	{
 		.name = "syntax_error_missing_semicolon",
 		.src =
@@ -272,19 +264,7 @@ static const struct diag_case diag_cases[] = {
 static void test_parse_errors(void **state)
 {
 	(void)state;
-	int failed = 0;
-	for (size_t i = 0; i < sizeof(diag_cases) / sizeof(diag_cases[0]); i++) {
-		const struct diag_case *c = &diag_cases[i];
-		bool ok;
-		char *got = fe_run(c->file ? c->file : "stdin", c->src, true, &ok);
-		if (ok != c->ok || strcmp(got, c->want) != 0) {
-			fprintf(stderr, "case %s: ok=%d, want %d\n", c->name, ok, c->ok);
-			fe_expect(c->src, got, c->want);
-			failed++;
-		}
-		free(got);
-	}
-	assert_int_equal(failed, 0);
+	assert_int_equal(fe_run_cases(diag_cases, sizeof(diag_cases) / sizeof(diag_cases[0])), 0);
 }
 
 /* Print d's diagnostics into a malloc'd string. */

@@ -11,15 +11,7 @@
 
 #include "fe_helpers.h"
 
-struct parse_case {
-	const char *name;
-	const char *file;	/* NULL: "stdin" */
-	const char *src;
-	bool ok;		/* parse_program's expected result */
-	const char *want;	/* dump (when ok) followed by diagnostics */
-};
-
-static const struct parse_case parse_cases[] = {
+static const struct fe_case parse_cases[] = {
 	{
 		.name = "arith_precedence",
 		.src =
@@ -673,19 +665,7 @@ static const struct parse_case parse_cases[] = {
 static void test_parse_table(void **state)
 {
 	(void)state;
-	int failed = 0;
-	for (size_t i = 0; i < sizeof(parse_cases) / sizeof(parse_cases[0]); i++) {
-		const struct parse_case *c = &parse_cases[i];
-		bool ok;
-		char *got = fe_run(c->file ? c->file : "stdin", c->src, true, &ok);
-		if (ok != c->ok || strcmp(got, c->want) != 0) {
-			fprintf(stderr, "case %s: ok=%d, want %d\n", c->name, ok, c->ok);
-			fe_expect(c->src, got, c->want);
-			failed++;
-		}
-		free(got);
-	}
-	assert_int_equal(failed, 0);
+	assert_int_equal(fe_run_cases(parse_cases, sizeof(parse_cases) / sizeof(parse_cases[0])), 0);
 }
 
 /* Read the shared one-liner list; NULL (and a message) when it is not there. */
