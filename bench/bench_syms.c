@@ -8,7 +8,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "runtime/ksyms.h"
+#include "kernel/ksyms.h"
 #include "runtime/usyms.h"
 
 static double now(void)

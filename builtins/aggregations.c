@@ -1,9 +1,9 @@
 /* Aggregations: count, sum, avg, min, max, stats, hist, lhist. Their values
  * live in per-CPU maps (types.h gives the layouts); each update is a plain
  * read-modify-write of this CPU's slot, with no atomics. */
-#include "builtins.h"
+#include "builtins/builtins.h"
 #include "codegen/cg.h"
-#include "parser/sema.h"
+#include "sema/sema.h"
 #include "runtime/print.h"
 
 static bool set_agg(struct sema *s, struct node *n, enum type_kind kind, bool is_signed)

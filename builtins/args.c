@@ -8,11 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "builtins.h"
+#include "builtins/builtins.h"
 #include "codegen/cg.h"
-#include "parser/kbtf.h"
-#include "parser/sema.h"
-#include "runtime/usdt.h"
+#include "kernel/kbtf.h"
+#include "sema/sema.h"
+#include "kernel/usdt.h"
 
 #define PT_REGS_SP 152
 #define PT_REGS_AX 80

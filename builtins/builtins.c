@@ -1,5 +1,5 @@
 /* The registry of builtin families. Adding a family: one line here. */
-#include "builtins.h"
+#include "builtins/builtins.h"
 
 #include <string.h>
 

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <llvm-c/Core.h>
 
-#include "parser/ast.h"
+#include "lang/ast.h"
 
 struct sema;
 struct cg;

@@ -4,16 +4,16 @@
  * is an array of u64, one per parameter, and fexit has the return value after
  * them (ctx[nparams]); a kprobe that runs as fentry (probes_kfunc.c) reads its
  * argN from there too. */
-#include "kfunc.h"
+#include "builtins/kfunc.h"
 
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "builtins.h"
+#include "builtins/builtins.h"
 #include "codegen/cg.h"
-#include "parser/kbtf.h"
-#include "parser/sema.h"
+#include "kernel/kbtf.h"
+#include "sema/sema.h"
 
 bool kfunc_check_args(struct sema *s, struct node *n)
 {

@@ -2,9 +2,9 @@
  * has_key. */
 #include <linux/bpf.h>
 
-#include "builtins.h"
+#include "builtins/builtins.h"
 #include "codegen/cg.h"
-#include "parser/sema.h"
+#include "sema/sema.h"
 
 static bool check_username(struct sema *s, struct node *n)
 {

@@ -2,9 +2,9 @@
  * zero and print of a map are output actions the runtime carries out. */
 #include <linux/bpf.h>
 
-#include "builtins.h"
+#include "builtins/builtins.h"
 #include "codegen/cg.h"
-#include "parser/sema.h"
+#include "sema/sema.h"
 
 static bool check_delete(struct sema *s, struct node *n)
 {

@@ -5,9 +5,9 @@
 #include <linux/bpf.h>
 #include <sys/socket.h>
 
-#include "builtins.h"
+#include "builtins/builtins.h"
 #include "codegen/cg.h"
-#include "parser/sema.h"
+#include "sema/sema.h"
 
 #define INET_SIZE 24
 

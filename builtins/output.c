@@ -3,9 +3,9 @@
  * formats it. Nothing is formatted in the kernel. */
 #include <linux/bpf.h>
 
-#include "builtins.h"
+#include "builtins/builtins.h"
 #include "codegen/cg.h"
-#include "parser/sema.h"
+#include "sema/sema.h"
 #include "runtime/fmt.h"
 
 /* Check every argument after the format; false when one failed. */

@@ -3,12 +3,12 @@
 #include <linux/bpf.h>
 #include <string.h>
 
-#include "builtins.h"
-#include "kfunc.h"
+#include "builtins/builtins.h"
+#include "builtins/kfunc.h"
 #include "codegen/cg.h"
-#include "parser/sema.h"
-#include "runtime/rawtp.h"
-#include "runtime/tracefs.h"
+#include "sema/sema.h"
+#include "kernel/rawtp.h"
+#include "kernel/tracefs.h"
 
 static LLVMValueRef helper0(struct cg *c, int id)
 {

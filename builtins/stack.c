@@ -6,9 +6,9 @@
 #include <linux/bpf.h>
 #include <string.h>
 
-#include "builtins.h"
+#include "builtins/builtins.h"
 #include "codegen/cg.h"
-#include "parser/sema.h"
+#include "sema/sema.h"
 #include "runtime/stacks.h"
 
 static const char *const mode_names[] = {

@@ -3,9 +3,9 @@
  * with non-printable bytes as \\xNN as bpftrace does. */
 #include <linux/bpf.h>
 
-#include "builtins.h"
+#include "builtins/builtins.h"
 #include "codegen/cg.h"
-#include "parser/sema.h"
+#include "sema/sema.h"
 
 static bool check_str(struct sema *s, struct node *n)
 {

@@ -11,11 +11,11 @@
 #include <linux/bpf.h>
 #include <string.h>
 
-#include "builtins.h"
+#include "builtins/builtins.h"
 #include "codegen/cg.h"
-#include "parser/probes.h"
-#include "parser/sema.h"
-#include "runtime/ksyms.h"
+#include "probes/probes.h"
+#include "sema/sema.h"
+#include "kernel/ksyms.h"
 #include "runtime/usyms.h"
 
 #define USYM_BUILD_ID_OFF 16	/* struct bpf_stack_build_id inside the usym value */

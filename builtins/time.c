@@ -2,9 +2,9 @@
  * whose value is a timestamp the runtime formats with the program's format. */
 #include <linux/bpf.h>
 
-#include "builtins.h"
+#include "builtins/builtins.h"
 #include "codegen/cg.h"
-#include "parser/sema.h"
+#include "sema/sema.h"
 #include "runtime/runtime.h"
 
 static bool check_elapsed(struct sema *s, struct node *n)
@@ -18,7 +18,7 @@ static LLVMValueRef emit_elapsed(struct cg *c, struct node *n)
 {
 	(void)n;
 	LLVMValueRef now = cg_helper(c, BPF_FUNC_ktime_get_ns, NULL, 0);
-	return LLVMBuildSub(c->b, now, cg_counter_load(c, RT_CTR_START), "");
+	return LLVMBuildSub(c->b, now, cg_counter_load(c, ABI_CTR_START), "");
 }
 
 /* strftime("fmt", ns): a TY_TIMESTAMP whose name is the format. */

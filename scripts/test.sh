@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # `make test`: every lane in order, each under a section header, then one summary line.
+#   0. scripts/check-layout.sh: no #include breaks the folder rules of DESIGN.md
 #   1. build/      with -DBPFL_WERROR=ON, unit tests (ctest -L unit)
 #   2. build-asan/ with -DBPFL_SANITIZE=ON -DBPFL_WERROR=ON, unit tests again
 #   3. runtime tests on the live kernel with build/bpfline (needs root; mounts tracefs)
@@ -34,6 +35,9 @@ unit_tests() {	# unit_tests DIR
 section "dependencies"
 scripts/install-deps.sh
 echo "all present"
+
+section "layout: folder include rules"
+if scripts/check-layout.sh; then record layout ok; else record layout FAILED; fi
 
 section "build: $BUILD (-Werror)"
 if build_tree "$BUILD" -DBPFL_WERROR=ON -DBPFL_SANITIZE=OFF; then

@@ -13,12 +13,13 @@
 
 #include "codegen/codegen.h"
 #include "parser/parse.h"
-#include "parser/probes.h"
-#include "parser/program.h"
-#include "parser/sema.h"
-#include "runtime/attach/attach.h"
+#include "probes/probes.h"
+#include "lang/program.h"
+#include "sema/sema.h"
+#include "probes/attach.h"
 #include "runtime/loader.h"
-#include "runtime/log.h"
+#include "util/log.h"
+#include "kernel/uelf.h"
 #include "runtime/proc.h"
 #include "runtime/runtime.h"
 #include "util/alloc.h"
@@ -352,7 +353,7 @@ static int run(const struct cmdline *cl, const char *name, const char *src)
 		p.target_path = target.path;
 	} else if (cl->cmd) {	/* dry run: resolve the path only, for usdt/uprobes */
 		char *word = strndup(cl->cmd, strcspn(cl->cmd, " \t"));
-		p.target_path = target.path = word ? proc_which(word) : NULL;
+		p.target_path = target.path = word ? uelf_which(word) : NULL;
 		free(word);
 	}
 	err = compile(&p, cl, &obj, &size);

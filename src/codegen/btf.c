@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "cg.h"
-#include "runtime/runtime.h"
+#include "codegen/cg.h"
+#include "lang/abi.h"
 
 #define DW_ATE_signed 0x05
 
@@ -93,11 +93,11 @@ int cg_maps_define(struct cg *c)
 	}
 	/* Its pages are resident for the whole run (mapped twice), so only a
 	 * program that streams records from traced probes gets the large one. */
-	struct map_desc rb = {"ringbuf", BPF_MAP_TYPE_RINGBUF, 0, 0, cg_ringbuf_size(c), 0};
+	struct map_desc rb = {ABI_RINGBUF_NAME, BPF_MAP_TYPE_RINGBUF, 0, 0, cg_ringbuf_size(c), 0};
 	c->ringbuf = define_map(c, &rb);
 	c->scratch = LLVMAddGlobal(c->mod, c->i8, "scratch_placeholder");
-	struct map_desc lost = {RT_LOST_NAME, BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8,
-				RT_CTR_MAP_FULL + (uint32_t)maps->len, 0};
+	struct map_desc lost = {ABI_COUNTERS_NAME, BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8,
+				ABI_CTR_MAP_FULL + (uint32_t)maps->len, 0};
 	c->lost = define_map(c, &lost);
 	return 0;
 }

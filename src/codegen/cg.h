@@ -7,7 +7,7 @@
 #include <llvm-c/Core.h>
 #include <llvm-c/DebugInfo.h>
 
-#include "parser/program.h"
+#include "lang/program.h"
 
 /* Ring buffer sizes: a program that streams records from traced probes gets
  * the large one; BEGIN/END output and exit records fit in the small one. User
@@ -116,7 +116,7 @@ void cg_emit_action(struct cg *c, int id, struct node *args, LLVMValueRef *extra
  * `fill` writes in place, from node n. */
 typedef void (*cg_fill_fn)(struct cg *c, struct node *n, LLVMValueRef payload);
 void cg_emit_action_with(struct cg *c, int id, cg_fill_fn fill, struct node *n);
-/* Slot `slot` of this CPU's counters (RT_LOST_NAME, runtime.h), as an i64. */
+/* Slot `slot` of this CPU's counters (ABI_COUNTERS_NAME, runtime.h), as an i64. */
 LLVMValueRef cg_counter_load(struct cg *c, uint32_t slot);
 /* Define the scratch map, sized for the largest function, in place of the
  * placeholder (btf.c); after every function is emitted. */

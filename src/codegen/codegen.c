@@ -1,7 +1,7 @@
 /* Code generation driver: the module, one BPF function per concrete probe, and
  * the statements of probe bodies. Expressions are in expr.c, maps and output
  * records in maps.c, map definitions in btf.c, emission in object.c. */
-#include "codegen.h"
+#include "codegen/codegen.h"
 
 #include <errno.h>
 #include <linux/bpf.h>
@@ -11,9 +11,9 @@
 #include <llvm-c/DebugInfo.h>
 
 #include "builtins/builtins.h"
-#include "cg.h"
-#include "object.h"
-#include "parser/types.h"
+#include "codegen/cg.h"
+#include "codegen/object.h"
+#include "lang/types.h"
 
 static void emit_stmts(struct cg *c, struct node *list);
 

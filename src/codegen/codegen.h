@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "parser/program.h"
+#include "lang/program.h"
 
 struct cg_opts {
 	size_t sz;		/* sizeof(struct cg_opts) */

@@ -14,8 +14,8 @@
 #include <linux/bpf.h>
 #include <string.h>
 
-#include "cg.h"
-#include "parser/types.h"
+#include "codegen/cg.h"
+#include "lang/types.h"
 
 /* The field of record type t called name (sema checked it exists). */
 static const struct field *field_of(const struct type *t, const char *name)

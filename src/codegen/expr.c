@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "builtins/builtins.h"
-#include "cg.h"
-#include "parser/types.h"
+#include "codegen/cg.h"
+#include "lang/types.h"
 
 LLVMValueRef cg_var_ptr(struct cg *c, struct node *var);
 LLVMValueRef cg_arith(struct cg *c, enum binop op, LLVMValueRef l, LLVMValueRef r, bool is_signed);

@@ -3,9 +3,9 @@
 #include <errno.h>
 #include <linux/bpf.h>
 
-#include "cg.h"
-#include "parser/types.h"
-#include "runtime/runtime.h"
+#include "codegen/cg.h"
+#include "lang/types.h"
+#include "lang/abi.h"
 
 
 static bool is_scalar_value(const struct type *t)
@@ -22,7 +22,7 @@ static void key_elem(struct cg *c, struct node *k, LLVMValueRef dst)
 		cg_expr_into(c, k, dst);
 }
 
-/* Add v to slot `key` of the per-CPU counters map (RT_LOST_NAME, see
+/* Add v to slot `key` of the per-CPU counters map (ABI_COUNTERS_NAME, see
  * runtime.h): lost records, an exit() whose record was lost, failed updates. */
 static void counter_store(struct cg *c, uint32_t slot, LLVMValueRef v, bool add)
 {
@@ -56,7 +56,7 @@ LLVMValueRef cg_counter_load(struct cg *c, uint32_t slot)
 /* Count one record that did not fit in the ring buffer. */
 static void count_lost(struct cg *c)
 {
-	counter_store(c, RT_CTR_LOST, cg_const(c, 1), true);
+	counter_store(c, ABI_CTR_LOST, cg_const(c, 1), true);
 }
 
 /* Count a failed update of map m when the helper's result r is negative (the
@@ -66,7 +66,7 @@ static void count_failed_update(struct cg *c, struct map_def *m, LLVMValueRef r)
 	LLVMBasicBlockRef fail = cg_block(c, "update_failed"), done = cg_block(c, "updated");
 	LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntSLT, r, cg_const(c, 0), ""), fail, done);
 	LLVMPositionBuilderAtEnd(c->b, fail);
-	counter_store(c, RT_CTR_MAP_FULL + (uint32_t)m->id, cg_const(c, 1), true);
+	counter_store(c, ABI_CTR_MAP_FULL + (uint32_t)m->id, cg_const(c, 1), true);
 	LLVMBuildBr(c->b, done);
 	LLVMPositionBuilderAtEnd(c->b, done);
 }
@@ -171,7 +171,7 @@ static void emit_record(struct cg *c, int id, struct node *args, LLVMValueRef *e
 
 	LLVMPositionBuilderAtEnd(c->b, fail);
 	if (act->kind == ACT_EXIT)	/* the loop polls this slot: exit() is never lost */
-		counter_store(c, RT_CTR_EXIT, LLVMBuildAdd(c->b, extra[0], cg_const(c, 1ull << 32), ""),
+		counter_store(c, ABI_CTR_EXIT, LLVMBuildAdd(c->b, extra[0], cg_const(c, 1ull << 32), ""),
 			      false);
 	else
 		count_lost(c);

@@ -1,6 +1,6 @@
 /* From LLVM module to BPF ELF: target setup, the O2 pipeline, emission to
  * memory. */
-#include "object.h"
+#include "codegen/object.h"
 
 #include <errno.h>
 #include <stdlib.h>

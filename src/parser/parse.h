@@ -4,7 +4,7 @@
 
 #include <stdbool.h>
 
-#include "program.h"
+#include "lang/program.h"
 
 /* Parse p->src into p->ast (an N_PROGRAM). Syntax errors are appended to
  * p->diags (several where recovery is cheap); returns false if there were any. */

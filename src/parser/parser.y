@@ -12,8 +12,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "parser/ast.h"
-#include "parser/program.h"
+#include "lang/ast.h"
+#include "lang/program.h"
 
 #ifndef YY_TYPEDEF_YY_SCANNER_T
 #define YY_TYPEDEF_YY_SCANNER_T
@@ -62,7 +62,7 @@ void lex_close(yyscan_t scanner);
 #include <inttypes.h>
 #include <string.h>
 
-#include "parser/diag.h"
+#include "lang/diag.h"
 #include "parser/parse.h"
 #include "util/arena.h"
 #include "util/sb.h"

@@ -2,13 +2,13 @@
  * the runtime formatter (fmt_print), so the argument count can never disagree.
  * Numbers and strings are formatted by libc's snprintf with a conversion rebuilt
  * from the parsed spec, so flags, width and precision behave exactly as in C. */
-#include "fmt.h"
+#include "runtime/fmt.h"
 
 #include <string.h>
 
-#include "../parser/ast.h"
-#include "../parser/types.h"
-#include "print.h"
+#include "lang/ast.h"
+#include "lang/types.h"
+#include "runtime/print.h"
 
 #define FMT_MAX_WIDTH 4096	/* larger widths/precisions are clamped */
 

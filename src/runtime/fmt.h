@@ -16,8 +16,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "../parser/diag.h"
-#include "../util/sb.h"
+#include "lang/diag.h"
+#include "util/sb.h"
 
 struct node;
 struct type;

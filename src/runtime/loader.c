@@ -14,9 +14,9 @@
 
 #include <bpf/libbpf.h>
 
-#include "parser/diag.h"
+#include "lang/diag.h"
 #include "runtime/linemap.h"
-#include "runtime/log.h"
+#include "util/log.h"
 #include "util/alloc.h"
 
 #define LOG_BUF_SIZE (1u << 20)

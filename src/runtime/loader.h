@@ -5,7 +5,7 @@
 
 #include <stddef.h>
 
-#include "parser/program.h"
+#include "lang/program.h"
 
 struct bpf_object;
 

@@ -370,7 +370,7 @@ static void check_lost_exit(struct rt *rt)
 {
 	uint64_t v;
 
-	rt_counter(rt, RT_CTR_EXIT, &v);
+	rt_counter(rt, ABI_CTR_EXIT, &v);
 	if (!v || rt->exit_seen)
 		return;
 	rt->exit_seen = true;
@@ -402,14 +402,14 @@ int out_loop(struct rt *rt)
 
 int out_open(struct rt *rt)
 {
-	struct bpf_map *m = bpf_object__find_map_by_name(rt->obj, RT_RINGBUF_NAME);
+	struct bpf_map *m = bpf_object__find_map_by_name(rt->obj, ABI_RINGBUF_NAME);
 	struct epoll_event ev = { .events = EPOLLIN };
 	sigset_t set;
 	int err;
 
 	rt->epfd = rt->sigfd = -1;
 	if (!m) {
-		fprintf(stderr, "ERROR: map '%s': not in the object\n", RT_RINGBUF_NAME);
+		fprintf(stderr, "ERROR: map '%s': not in the object\n", ABI_RINGBUF_NAME);
 		return -ENOENT;
 	}
 	rt->rb = ring_buffer__new(bpf_map__fd(m), handle_record, rt, NULL);
@@ -434,7 +434,7 @@ int out_open(struct rt *rt)
 	return 0;
 fail:
 	err = -errno;
-	fprintf(stderr, "ERROR: map '%s': cannot poll: %s\n", RT_RINGBUF_NAME, strerror(-err));
+	fprintf(stderr, "ERROR: map '%s': cannot poll: %s\n", ABI_RINGBUF_NAME, strerror(-err));
 	return err;
 }
 

@@ -6,7 +6,7 @@
  *   plain maps   "@m[k1, k2]: v" lines, then "\n"
  *   avg/stats    "@m[k]: v" lines, then "\n\n"
  *   hist/lhist   "@m[k]: \n" + bucket lines per key, keys separated by "\n", then "\n" */
-#include "print.h"
+#include "runtime/print.h"
 
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
@@ -18,8 +18,8 @@
 #include <sys/socket.h>
 #include <time.h>
 
-#include "../util/alloc.h"
-#include "stacks.h"
+#include "util/alloc.h"
+#include "runtime/stacks.h"
 
 const char *const *print_probe_names;
 int print_nprobe_names;

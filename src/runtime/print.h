@@ -29,8 +29,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../parser/types.h"
-#include "../util/sb.h"
+#include "lang/types.h"
+#include "util/sb.h"
 
 enum out_format { OUT_TEXT, OUT_JSON };
 

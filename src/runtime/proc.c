@@ -3,6 +3,7 @@
  * a pipe until every probe is attached: nothing it does is missed. If bpfline
  * dies first, the pipe closes and the child exits without running CMD. */
 #include "runtime/proc.h"
+#include "kernel/uelf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,24 +23,6 @@
 #ifndef SYS_pidfd_open
 #define SYS_pidfd_open 434
 #endif
-
-char *proc_which(const char *name)
-{
-	const char *path = getenv("PATH");
-	char buf[PATH_MAX];
-	struct stat st;
-
-	if (strchr(name, '/'))
-		return realpath(name, NULL);
-	for (const char *p = path ? path : "/usr/bin:/bin"; p && *p;) {
-		size_t n = strcspn(p, ":");
-		snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, n ? p : ".", name);
-		if (!stat(buf, &st) && S_ISREG(st.st_mode) && !access(buf, X_OK))
-			return realpath(buf, NULL);
-		p = p[n] ? p + n + 1 : NULL;
-	}
-	return NULL;
-}
 
 static int open_pidfd(struct proc_target *t)
 {
@@ -71,7 +54,7 @@ int proc_spawn(const char *cmd, struct proc_target *t)
 		fprintf(stderr, "ERROR: -c '%s': cannot split the command into words\n", cmd);
 		return -EINVAL;
 	}
-	t->path = proc_which(we.we_wordv[0]);
+	t->path = uelf_which(we.we_wordv[0]);
 	if (!t->path) {
 		fprintf(stderr, "ERROR: -c '%s': command not found: %s\n", cmd, we.we_wordv[0]);
 		wordfree(&we);

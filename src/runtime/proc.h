@@ -28,8 +28,5 @@ int proc_release(struct proc_target *t);
  * reaped, as bpftrace does when it ends first. */
 void proc_close(struct proc_target *t);
 
-/* The executable path of name: itself when it has a '/', else the first
- * executable regular file named so in $PATH. Allocated; NULL when none. */
-char *proc_which(const char *name);
 
 #endif

@@ -17,9 +17,9 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "runtime/attach/attach.h"
+#include "probes/attach.h"
 #include "runtime/loader.h"
-#include "runtime/log.h"
+#include "util/log.h"
 #include "runtime/output.h"
 #include "runtime/proc.h"
 #include "runtime/runtime_internal.h"
@@ -68,7 +68,7 @@ static int find_map_fds(struct rt *rt)
 		m = def->sym ? bpf_object__find_map_by_name(rt->obj, def->sym) : NULL;
 		rt->map_fds[i] = m ? bpf_map__fd(m) : -1;
 	}
-	m = bpf_object__find_map_by_name(rt->obj, RT_LOST_NAME);
+	m = bpf_object__find_map_by_name(rt->obj, ABI_COUNTERS_NAME);
 	rt->ctr_fd = m ? bpf_map__fd(m) : -1;
 	return 0;
 }
@@ -223,7 +223,7 @@ static void announce(struct rt *rt)
 }
 
 /* Slot `slot` of the per-CPU counters map, summed over CPUs; *any gets one
- * non-zero per-CPU value (for RT_CTR_EXIT). 0 when there is no such slot. */
+ * non-zero per-CPU value (for ABI_CTR_EXIT). 0 when there is no such slot. */
 uint64_t rt_counter(struct rt *rt, uint32_t slot, uint64_t *any)
 {
 	int ncpus = libbpf_num_possible_cpus(), i;
@@ -249,7 +249,7 @@ uint64_t rt_counter(struct rt *rt, uint32_t slot, uint64_t *any)
 static int set_start_time(struct rt *rt)
 {
 	int ncpus = libbpf_num_possible_cpus(), i, err = 0;
-	uint32_t slot = RT_CTR_START;
+	uint32_t slot = ABI_CTR_START;
 	struct timespec ts;
 	uint64_t *vals;
 
@@ -264,7 +264,7 @@ static int set_start_time(struct rt *rt)
 	if (bpf_map_update_elem(rt->ctr_fd, &slot, vals, BPF_ANY)) {
 		err = -errno;
 		fprintf(stderr, "ERROR: map '%s': cannot set the start time: %s\n",
-			RT_LOST_NAME, strerror(-err));
+			ABI_COUNTERS_NAME, strerror(-err));
 	}
 	xfree(vals);
 	return err;
@@ -276,7 +276,7 @@ static void report_full_maps(struct rt *rt)
 {
 	for (size_t i = 0; i < rt->p->maps.len; i++) {
 		const struct map_def *m = rt->p->maps.items[i];
-		uint64_t n = rt_counter(rt, RT_CTR_MAP_FULL + (uint32_t)i, NULL);
+		uint64_t n = rt_counter(rt, ABI_CTR_MAP_FULL + (uint32_t)i, NULL);
 		if (!n)
 			continue;
 		fflush(rt->out);
@@ -289,7 +289,7 @@ static void report_full_maps(struct rt *rt)
 /* Report lost and corrupt records, as bpftrace does ("Lost N events"). */
 static void report_losses(struct rt *rt)
 {
-	uint64_t lost = rt_counter(rt, RT_CTR_LOST, NULL);
+	uint64_t lost = rt_counter(rt, ABI_CTR_LOST, NULL);
 
 	if (lost && rt->format == OUT_JSON)
 		sb_printf(&rt->sb, "{\"type\": \"lost_events\", \"data\": {\"events\": %llu}}\n",

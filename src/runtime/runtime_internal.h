@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "runtime/attach/attach.h"
+#include "probes/attach.h"
 #include "runtime/runtime.h"
 #include "util/sb.h"
 
@@ -22,10 +22,10 @@ struct rt {
 	enum out_format format;
 	struct bpf_object *obj;
 	struct attach_set links;	/* every attachment of every probe */
-	struct ring_buffer *rb;		/* over RT_RINGBUF_NAME */
+	struct ring_buffer *rb;		/* over ABI_RINGBUF_NAME */
 	int epfd;			/* epoll over the ring buffer and sigfd */
 	int sigfd;			/* signalfd for SIGINT/SIGTERM */
-	int ctr_fd;			/* the RT_LOST_NAME counters map, or -1 */
+	int ctr_fd;			/* the ABI_COUNTERS_NAME counters map, or -1 */
 	int *map_fds;			/* by map id; -1 when the object has no such map */
 	struct sb sb;			/* the output of one record, then written */
 	struct sb tmp;			/* formatted text before JSON wrapping */

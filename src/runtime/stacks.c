@@ -14,8 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "runtime/ksyms.h"
-#include "runtime/log.h"
+#include "kernel/ksyms.h"
+#include "util/log.h"
 #include "runtime/usyms.h"
 #include "util/alloc.h"
 

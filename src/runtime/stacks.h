@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "parser/types.h"
+#include "lang/types.h"
 #include "util/sb.h"
 
 enum stack_mode {

@@ -1,6 +1,6 @@
 /* The single allocation path. Everything else calls these, so failure injection
  * in tests reaches every allocation. */
-#include "alloc.h"
+#include "util/alloc.h"
 
 #include <errno.h>
 #include <stdint.h>

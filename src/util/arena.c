@@ -1,10 +1,10 @@
 /* Arena allocator. Chunks grow geometrically; large requests get their own chunk. */
-#include "arena.h"
+#include "util/arena.h"
 
 #include <stdio.h>
 #include <string.h>
 
-#include "alloc.h"
+#include "util/alloc.h"
 
 struct arena_chunk {
 	struct arena_chunk *next;	/* older chunk */

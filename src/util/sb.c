@@ -1,11 +1,11 @@
 /* Appendable string. Errors are sticky so callers check once at the end. */
-#include "sb.h"
+#include "util/sb.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "alloc.h"
+#include "util/alloc.h"
 
 void sb_init(struct sb *s)
 {

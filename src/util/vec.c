@@ -1,9 +1,9 @@
 /* Growable pointer array. */
-#include "vec.h"
+#include "util/vec.h"
 
 #include <errno.h>
 
-#include "alloc.h"
+#include "util/alloc.h"
 
 int vec_push(struct vec *v, void *p)
 {

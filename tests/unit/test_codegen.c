@@ -12,7 +12,7 @@
 
 #include "codegen/codegen.h"
 #include "fe_helpers.h"
-#include "parser/sema.h"
+#include "sema/sema.h"
 
 struct compiled {
 	struct program p;

@@ -10,9 +10,9 @@
 
 #include <string.h>
 
-#include "parser/ast.h"
-#include "parser/diag.h"
-#include "parser/types.h"
+#include "lang/ast.h"
+#include "lang/diag.h"
+#include "lang/types.h"
 #include "runtime/fmt.h"
 #include "runtime/print.h"
 #include "util/arena.h"

@@ -14,8 +14,8 @@
 
 #include "codegen/codegen.h"
 #include "fe_helpers.h"
-#include "parser/kbtf.h"
-#include "parser/sema.h"
+#include "kernel/kbtf.h"
+#include "sema/sema.h"
 #include "util/arena.h"
 
 static bool have_btf(void)

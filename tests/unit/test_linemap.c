@@ -8,7 +8,7 @@
 
 #include "codegen/codegen.h"
 #include "fe_helpers.h"
-#include "parser/sema.h"
+#include "sema/sema.h"
 #include "runtime/linemap.h"
 
 static const char loop_log[] =

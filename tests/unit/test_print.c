@@ -18,7 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "parser/types.h"
+#include "lang/types.h"
 #include "runtime/print.h"
 #include "util/alloc.h"
 #include "util/arena.h"

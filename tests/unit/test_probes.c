@@ -10,9 +10,9 @@
 #include <string.h>
 
 #include "fe_helpers.h"
-#include "parser/sema.h"
-#include "runtime/uelf.h"
-#include "runtime/usdt.h"
+#include "sema/sema.h"
+#include "kernel/uelf.h"
+#include "kernel/usdt.h"
 #include "util/arena.h"
 
 /* ---- attach points ---- */

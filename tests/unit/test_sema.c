@@ -7,7 +7,7 @@
 #include <cmocka.h>
 
 #include "fe_helpers.h"
-#include "parser/sema.h"
+#include "sema/sema.h"
 
 /* Parse and check src; returns the diagnostics as printed (malloc'd). */
 static char *sema_run(const char *src, bool unsafe, bool *ok)

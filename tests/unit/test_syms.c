@@ -18,7 +18,7 @@
 
 #include <cmocka.h>
 
-#include "runtime/ksyms.h"
+#include "kernel/ksyms.h"
 #include "runtime/usyms.h"
 
 static char dir[] = "/tmp/bpfl_syms_XXXXXX";

@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "runtime/tracefs.h"
+#include "kernel/tracefs.h"
 #include "util/arena.h"
 #include "util/sb.h"
 

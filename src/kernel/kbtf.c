@@ -1,0 +1,349 @@
+/* Kernel BTF → language types.
+ *
+ * Conversion is lazy: a struct becomes a TY_RECORD carrying its btf_id, and its
+ * members are converted only when a field of it is first looked up
+ * (kbtf_complete), so a cast to `struct task_struct *` costs one record, not the
+ * whole kernel type graph. Nothing is cached across compilations: types live in
+ * the program's arena; only the parsed BTF is kept for the process. */
+#include "kernel/kbtf.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/btf.h>
+
+#include "util/arena.h"
+#include "util/sb.h"
+
+static struct btf *vmlinux;
+static int vmlinux_err;
+
+const struct btf *kbtf_vmlinux(void)
+{
+	if (vmlinux || vmlinux_err) {
+		errno = vmlinux_err;
+		return vmlinux;
+	}
+	const char *path = getenv("BPFL_BTF");
+	vmlinux = path ? btf__parse(path, NULL) : btf__load_vmlinux_btf();
+	if (!vmlinux)
+		vmlinux_err = errno ? errno : ENOENT;
+	errno = vmlinux_err;
+	return vmlinux;
+}
+
+/* Skip typedefs and qualifiers. */
+static const struct btf_type *resolve(const struct btf *btf, unsigned int *id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, *id);
+	while (t && (btf_is_typedef(t) || btf_is_mod(t) || btf_is_decl_tag(t))) {
+		*id = t->type;
+		t = btf__type_by_id(btf, *id);
+	}
+	return t;
+}
+
+static struct type *record_stub(struct arena *a, const struct btf *btf, unsigned int id,
+				const struct btf_type *t)
+{
+	struct type *r = type_new(a, TY_RECORD);
+	if (!r)
+		return NULL;
+	const char *name = btf__name_by_offset(btf, t->name_off);
+	bool is_union = btf_is_union(t) || (btf_is_fwd(t) && btf_kflag(t));
+	r->name = name && *name ? arena_printf(a, "%s %s", is_union ? "union" : "struct", name)
+				: (is_union ? "union (anon)" : "struct (anon)");
+	r->size = btf_is_fwd(t) ? 0 : t->size;
+	r->btf_id = id;
+	return r;
+}
+
+static struct type *convert(struct arena *a, const struct btf *btf, unsigned int id, int depth);
+
+static struct type *convert_array(struct arena *a, const struct btf *btf,
+				  const struct btf_type *t, int depth)
+{
+	const struct btf_array *arr = btf_array(t);
+	struct type *elem = convert(a, btf, arr->type, depth + 1);
+	if (!elem)
+		return NULL;
+	if (elem->kind == TY_INT && elem->bits == 8)	/* char[N]: a string, as bpftrace */
+		return type_str(a, arr->nelems ? arr->nelems : 1);
+	struct type *r = type_new(a, TY_ARRAY);
+	if (!r)
+		return NULL;
+	uint32_t esize = elem->kind == TY_INT ? elem->bits / 8u : elem->size;
+	r->elem = elem;
+	r->count = arr->nelems;
+	r->size = esize * arr->nelems;
+	return r;
+}
+
+static struct type *convert_int(struct arena *a, const struct btf_type *t, bool is_signed)
+{
+	uint32_t size = t->size;
+	int bits = size >= 8 ? 64 : size >= 4 ? 32 : size >= 2 ? 16 : 8;
+	return type_int(a, bits, is_signed);
+}
+
+/* depth bounds pointer chains through records that are converted eagerly
+ * (arrays of pointers to pointers...); records themselves stop the recursion. */
+static struct type *convert(struct arena *a, const struct btf *btf, unsigned int id, int depth)
+{
+	const struct btf_type *t = resolve(btf, &id);
+	struct type *r;
+	if (!t || id == 0 || depth > 16)
+		return NULL;
+	switch (btf_kind(t)) {
+	case BTF_KIND_INT:
+		return convert_int(a, t, btf_int_encoding(t) & BTF_INT_SIGNED);
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+		return convert_int(a, t, btf_kflag(t));
+	case BTF_KIND_PTR:
+		r = type_new(a, TY_PTR);
+		if (r)
+			r->elem = convert(a, btf, t->type, depth + 1);
+		return r;
+	case BTF_KIND_ARRAY:
+		return convert_array(a, btf, t, depth);
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+	case BTF_KIND_FWD:
+		return record_stub(a, btf, id, t);
+	default:	/* functions, floats, void: not values we can use */
+		return NULL;
+	}
+}
+
+struct type *kbtf_type(struct arena *a, unsigned int id)
+{
+	const struct btf *btf = kbtf_vmlinux();
+	return btf ? convert(a, btf, id, 0) : NULL;
+}
+
+struct type *kbtf_record(struct arena *a, const char *cname)
+{
+	const struct btf *btf = kbtf_vmlinux();
+	int kind;
+	if (!btf)
+		return NULL;
+	if (!strncmp(cname, "struct ", 7))
+		kind = BTF_KIND_STRUCT, cname += 7;
+	else if (!strncmp(cname, "union ", 6))
+		kind = BTF_KIND_UNION, cname += 6;
+	else
+		return NULL;
+	while (*cname == ' ')
+		cname++;
+	int id = btf__find_by_name_kind(btf, cname, kind);
+	if (id <= 0)
+		return NULL;
+	return record_stub(a, btf, (unsigned int)id, btf__type_by_id(btf, (unsigned int)id));
+}
+
+/* Count the fields members of t contribute (anonymous members flattened). */
+static int count_fields(const struct btf *btf, const struct btf_type *t)
+{
+	const struct btf_member *m = btf_members(t);
+	int n = 0;
+	for (int i = 0; i < btf_vlen(t); i++, m++) {
+		unsigned int id = m->type;
+		const struct btf_type *mt = resolve(btf, &id);
+		const char *name = btf__name_by_offset(btf, m->name_off);
+		if ((!name || !*name) && mt && btf_is_composite(mt))
+			n += count_fields(btf, mt);
+		else if (name && *name)
+			n++;
+	}
+	return n;
+}
+
+/* Append the fields of t at byte offset base into rec->fields. */
+static void add_fields(struct arena *a, const struct btf *btf, const struct btf_type *t,
+		       uint32_t base, struct type *rec)
+{
+	const struct btf_member *m = btf_members(t);
+	for (int i = 0; i < btf_vlen(t); i++, m++) {
+		unsigned int id = m->type;
+		const struct btf_type *mt = resolve(btf, &id);
+		const char *name = btf__name_by_offset(btf, m->name_off);
+		uint32_t bit = btf_member_bit_offset(t, (uint32_t)i);
+		if ((!name || !*name) && mt && btf_is_composite(mt)) {
+			add_fields(a, btf, mt, base + bit / 8, rec);
+			continue;
+		}
+		if (!name || !*name || btf_member_bitfield_size(t, (uint32_t)i) || bit % 8)
+			continue;	/* bitfields are not supported (yet) */
+		struct type *ft = convert(a, btf, m->type, 0);
+		if (!ft)
+			continue;
+		struct field *f = &rec->fields[rec->nfields++];
+		f->name = name;
+		f->type = ft;
+		f->offset = base + bit / 8;
+	}
+}
+
+bool kbtf_complete(struct arena *a, struct type *rec)
+{
+	const struct btf *btf = kbtf_vmlinux();
+	if (!btf || rec->kind != TY_RECORD || !rec->btf_id)
+		return false;
+	if (rec->fields)
+		return true;
+	unsigned int id = rec->btf_id;
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	if (t && btf_is_fwd(t)) {	/* a declaration: find the definition by name */
+		int def = btf__find_by_name_kind(btf, btf__name_by_offset(btf, t->name_off),
+						 btf_kflag(t) ? BTF_KIND_UNION : BTF_KIND_STRUCT);
+		t = def > 0 ? btf__type_by_id(btf, (unsigned int)def) : NULL;
+		if (t)
+			rec->size = t->size;
+	}
+	if (!t || !btf_is_composite(t))
+		return false;
+	int n = count_fields(btf, t);
+	rec->fields = arena_alloc(a, sizeof(*rec->fields) * (size_t)(n ? n : 1));
+	if (!rec->fields)
+		return false;
+	rec->nfields = 0;
+	add_fields(a, btf, t, 0, rec);
+	return true;
+}
+
+/* The FUNC_PROTO of kernel function `func`, or NULL. */
+static const struct btf_type *func_proto(const struct btf *btf, const char *func)
+{
+	int id = btf__find_by_name_kind(btf, func, BTF_KIND_FUNC);
+	if (id <= 0)
+		return NULL;
+	const struct btf_type *f = btf__type_by_id(btf, (unsigned int)id);
+	const struct btf_type *p = f ? btf__type_by_id(btf, f->type) : NULL;
+	return p && btf_is_func_proto(p) ? p : NULL;
+}
+
+bool kbtf_has_func(const char *func)
+{
+	const struct btf *btf = kbtf_vmlinux();
+	return btf && func_proto(btf, func);
+}
+
+int kbtf_func(struct arena *a, const char *func, struct type **args, struct type **ret)
+{
+	const struct btf *btf = kbtf_vmlinux();
+	if (!btf)
+		return -errno;
+	const struct btf_type *p = func_proto(btf, func);
+	if (!p)
+		return -ENOENT;
+	int n = btf_vlen(p);
+	const struct btf_param *prm = btf_params(p);
+	struct type *rec = type_new(a, TY_RECORD);
+	if (!rec || !(rec->fields = arena_alloc(a, sizeof(*rec->fields) * (size_t)(n ? n : 1))))
+		return -ENOMEM;
+	for (int i = 0; i < n; i++, prm++) {
+		const char *name = btf__name_by_offset(btf, prm->name_off);
+		struct type *t = convert(a, btf, prm->type, 0);
+		if (!name || !*name || !t)
+			continue;	/* varargs, or a parameter we can't represent */
+		struct field *f = &rec->fields[rec->nfields++];
+		f->name = name;
+		f->type = t;
+		f->offset = 8u * (uint32_t)i;
+	}
+	rec->size = 8u * (uint32_t)n;
+	*args = rec;
+	*ret = p->type ? convert(a, btf, p->type, 0) : NULL;
+	return n;
+}
+
+int kbtf_each_func(const char *glob, int (*fn)(const char *name, void *arg), void *arg)
+{
+	const struct btf *btf = kbtf_vmlinux();
+	if (!btf)
+		return -errno;
+	unsigned int n = btf__type_cnt(btf);
+	for (unsigned int id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		if (!btf_is_func(t))
+			continue;
+		const char *name = btf__name_by_offset(btf, t->name_off);
+		if (name && !fnmatch(glob, name, 0)) {
+			int r = fn(name, arg);
+			if (r)
+				return r;
+		}
+	}
+	return 0;
+}
+
+/* The C name of type id as bpftrace -lv shows it: typedef names kept,
+ * qualifiers dropped, "struct file *". */
+static void c_name(const struct btf *btf, unsigned int id, struct sb *out)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+	while (t && (btf_is_mod(t) || btf_is_decl_tag(t))) {
+		id = t->type;
+		t = btf__type_by_id(btf, id);
+	}
+	if (!t || id == 0) {
+		sb_puts(out, "void");
+		return;
+	}
+	const char *name = btf__name_by_offset(btf, t->name_off);
+	switch (btf_kind(t)) {
+	case BTF_KIND_PTR:
+		c_name(btf, t->type, out);
+		sb_puts(out, " *");
+		return;
+	case BTF_KIND_STRUCT:
+		sb_printf(out, "struct %s", name);
+		return;
+	case BTF_KIND_UNION:
+		sb_printf(out, "union %s", name);
+		return;
+	case BTF_KIND_ENUM:
+	case BTF_KIND_ENUM64:
+		sb_printf(out, "enum %s", name);
+		return;
+	case BTF_KIND_FWD:
+		sb_printf(out, "%s %s", btf_kflag(t) ? "union" : "struct", name);
+		return;
+	case BTF_KIND_FUNC_PROTO:
+		sb_puts(out, "void");	/* a function pointer prints as "void *" */
+		return;
+	default:
+		sb_puts(out, name && *name ? name : "void");
+	}
+}
+
+int kbtf_print_params(const char *func, bool with_retval, FILE *out)
+{
+	const struct btf *btf = kbtf_vmlinux();
+	if (!btf)
+		return -errno;
+	const struct btf_type *p = func_proto(btf, func);
+	if (!p)
+		return -ENOENT;
+	struct sb line;
+	sb_init(&line);
+	const struct btf_param *prm = btf_params(p);
+	for (int i = 0; i < btf_vlen(p); i++, prm++) {
+		const char *name = btf__name_by_offset(btf, prm->name_off);
+		if (!prm->type)
+			continue;	/* "..." */
+		sb_reset(&line);
+		c_name(btf, prm->type, &line);
+		fprintf(out, "    %s %s\n", sb_str(&line), name ? name : "");
+	}
+	if (with_retval && p->type) {
+		sb_reset(&line);
+		c_name(btf, p->type, &line);
+		fprintf(out, "    %s retval\n", sb_str(&line));
+	}
+	sb_fini(&line);
+	return 0;
+}

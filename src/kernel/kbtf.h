@@ -1,0 +1,50 @@
+/* Kernel BTF (/sys/kernel/btf/vmlinux) as the language's types: struct casts,
+ * field chains and the typed arguments of fentry/fexit. The BTF is loaded the
+ * first time something asks for it, once per process. */
+#ifndef BPFL_KBTF_H
+#define BPFL_KBTF_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "lang/types.h"
+
+struct arena;
+struct btf;
+
+/* The vmlinux BTF, loaded on first use; NULL (errno set) when the kernel has
+ * none. BPFL_BTF=path loads that file instead (tests). */
+const struct btf *kbtf_vmlinux(void);
+
+/* The record for "struct NAME" or "union NAME" (a C type name as written in a
+ * cast); NULL when BTF has no such type. Its fields are filled by kbtf_complete. */
+struct type *kbtf_record(struct arena *a, const char *cname);
+
+/* Fill the fields of a BTF record (rec->btf_id != 0) on first use: members with
+ * byte offsets, anonymous struct/union members flattened into their parent,
+ * bitfields left out. Returns false when rec is not from BTF. */
+bool kbtf_complete(struct arena *a, struct type *rec);
+
+/* The language type of BTF type `id`: integers and enums are TY_INT, pointers
+ * TY_PTR (pointee converted, structs as records completed lazily), char arrays
+ * TY_STR, other arrays TY_ARRAY, structs/unions TY_RECORD. */
+struct type *kbtf_type(struct arena *a, unsigned int id);
+
+/* Kernel function `func` as fentry/fexit see it: *args a record of its
+ * parameters, each an 8-byte slot at offset 8*i (the BPF_PROG context), and *ret
+ * its return type (NULL for void). Returns the number of parameters, or -ENOENT
+ * when BTF has no such function (-errno when there is no BTF). */
+int kbtf_func(struct arena *a, const char *func, struct type **args, struct type **ret);
+
+/* Whether BTF describes function `func`. */
+bool kbtf_has_func(const char *func);
+
+/* Call fn for every BTF function whose name matches the glob, in BTF order;
+ * stops at the first non-zero return and returns it. */
+int kbtf_each_func(const char *glob, int (*fn)(const char *name, void *arg), void *arg);
+
+/* Print the parameters of `func` as bpftrace -lv does ("    struct file * file"),
+ * then "    <type> retval" when with_retval. 0 or -errno. */
+int kbtf_print_params(const char *func, bool with_retval, FILE *out);
+
+#endif

@@ -1,0 +1,259 @@
+/* Kernel functions: feature detection for kprobes and fentry, and the list of
+ * functions that can be traced. See kfunc.h. */
+#include "kernel/kfunc.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <linux/bpf.h>
+
+#include "kernel/kbtf.h"
+#include "util/log.h"
+#include "kernel/tracefs.h"
+#include "util/alloc.h"
+
+/* BPFL_KFEAT: -1 not set, else whether `feature` is in the list. */
+static int override(const char *feature)
+{
+	const char *env = getenv("BPFL_KFEAT");
+	size_t n = strlen(feature);
+	if (!env)
+		return -1;
+	for (const char *s = env; *s; s += strcspn(s, ",") + (s[strcspn(s, ",")] == ',')) {
+		if (strcspn(s, ",") == n && !strncmp(s, feature, n))
+			return 1;
+	}
+	return 0;
+}
+
+bool kfunc_has_kprobes(void)
+{
+	static int cached = -1;
+	int o = override("kprobe");
+	if (o >= 0)
+		return o;
+	if (cached < 0) {
+		const char *tfs;
+		char path[512];
+		cached = access("/sys/bus/event_source/devices/kprobe/type", R_OK) == 0;
+		if (!cached && (tfs = tracefs_path())) {
+			snprintf(path, sizeof(path), "%s/kprobe_events", tfs);
+			cached = access(path, F_OK) == 0;
+		}
+		rt_log(1, "kernel: kprobes %savailable\n", cached ? "" : "not ");
+	}
+	return cached;
+}
+
+/* Load `r0 = 0; exit` as fentry on BTF function id, attach it, detach. */
+static int try_fentry(int btf_id, const char **why)
+{
+	struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = BPF_TRACE_FENTRY,
+		    .attach_btf_id = (__u32)btf_id);
+	int fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "bpfl_probe", "GPL", insns, 2, &opts);
+	if (fd < 0) {
+		*why = "a fentry program does not load";
+		return -errno;
+	}
+	int link = bpf_link_create(fd, 0, BPF_TRACE_FENTRY, NULL);
+	int err = link < 0 ? -errno : 0;
+	if (link < 0)
+		*why = "a fentry program loads but does not attach";
+	else
+		close(link);
+	close(fd);
+	return err;
+}
+
+bool kfunc_has_fentry(const char *func, const char **why)
+{
+	static int cached = -1;
+	static const char *cached_why;
+	int o = override("fentry");
+	if (o >= 0) {
+		if (!o && why)
+			*why = "BPFL_KFEAT says so";
+		return o;
+	}
+	if (cached < 0) {
+		const struct btf *btf = kbtf_vmlinux();
+		int id = btf ? btf__find_by_name_kind(btf, func, BTF_KIND_FUNC) : -1;
+		if (!btf) {
+			cached = 0;
+			cached_why = "the kernel has no BTF (/sys/kernel/btf/vmlinux)";
+		} else if (id <= 0) {
+			return false;	/* not this function's fault: don't cache */
+		} else {
+			int err = try_fentry(id, &cached_why);
+			cached = err == 0;
+			rt_log(1, "kernel: fentry %savailable%s%s\n", cached ? "" : "not ",
+			       cached ? "" : ": ", cached ? "" : strerror(-err));
+		}
+	}
+	if (!cached && why)
+		*why = cached_why;
+	return cached;
+}
+
+/* ---- the function list ------------------------------------------------- */
+
+struct names {
+	char **v;
+	size_t n, cap;
+};
+
+static int names_add(struct names *s, const char *name, size_t len)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? 2 * s->cap : 4096;
+		char **v = xrealloc(s->v, cap * sizeof(*v));
+		if (!v)
+			return -ENOMEM;
+		s->v = v;
+		s->cap = cap;
+	}
+	char *c = xrealloc(NULL, len + 1);
+	if (!c)
+		return -ENOMEM;
+	memcpy(c, name, len);
+	c[len] = '\0';
+	s->v[s->n++] = c;
+	return 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sort and drop duplicates (static functions of the same name in several
+ * files appear once each). */
+static void names_unique(struct names *s)
+{
+	size_t k = 0;
+	if (!s->n)
+		return;
+	qsort(s->v, s->n, sizeof(*s->v), cmp_names);
+	for (size_t i = 0; i < s->n; i++) {
+		if (k && !strcmp(s->v[k - 1], s->v[i]))
+			xfree(s->v[i]);
+		else
+			s->v[k++] = s->v[i];
+	}
+	s->n = k;
+}
+
+static bool names_has(const struct names *s, const char *name)
+{
+	return s->n && bsearch(&name, s->v, s->n, sizeof(*s->v), cmp_names);
+}
+
+/* Names of available_filter_functions ("name" or "name [module]" lines). */
+static int read_filter_functions(struct names *out)
+{
+	const char *tfs = tracefs_path();
+	char path[512], line[512];
+	if (!tfs)
+		return -errno;
+	snprintf(path, sizeof(path), "%s/available_filter_functions", tfs);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	int err = 0;
+	while (!err && fgets(line, sizeof(line), f))
+		err = names_add(out, line, strcspn(line, " \t\n"));
+	fclose(f);
+	return err;
+}
+
+/* The kprobe blacklist (debugfs), "0xstart-0xend\tname" lines; may be absent. */
+static void read_blacklist(struct names *out)
+{
+	char line[512];
+	FILE *f = fopen("/sys/kernel/debug/kprobes/blacklist", "r");
+	if (!f)
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		char *name = strchr(line, '\t');
+		if (name && names_add(out, name + 1, strcspn(name + 1, " \t\n")))
+			break;
+	}
+	fclose(f);
+}
+
+/* Text symbols of /proc/kallsyms, the fallback when tracefs has no list. */
+static int read_kallsyms(struct names *out)
+{
+	char line[512];
+	FILE *f = fopen("/proc/kallsyms", "r");
+	if (!f)
+		return -errno;
+	int err = 0;
+	while (!err && fgets(line, sizeof(line), f)) {
+		char type, name[256];
+		if (sscanf(line, "%*s %c %255s", &type, name) == 2 &&
+		    (type == 't' || type == 'T'))
+			err = names_add(out, name, strlen(name));
+	}
+	fclose(f);
+	return err;
+}
+
+static struct names funcs, filter;
+static int funcs_err = 1;	/* 1: not loaded yet */
+
+static int funcs_load(void)
+{
+	struct names black = {0};
+	if (funcs_err <= 0)
+		return funcs_err;
+	funcs_err = read_filter_functions(&filter);
+	names_unique(&filter);
+	if (funcs_err == 0) {
+		read_blacklist(&black);
+		names_unique(&black);
+		for (size_t i = 0; i < filter.n; i++)
+			if (!names_has(&black, filter.v[i]))
+				names_add(&funcs, filter.v[i], strlen(filter.v[i]));
+	} else {
+		funcs_err = read_kallsyms(&funcs);
+		names_unique(&funcs);
+	}
+	for (size_t i = 0; i < black.n; i++)
+		xfree(black.v[i]);
+	xfree(black.v);
+	return funcs_err;
+}
+
+int kfunc_each(const char *glob, int (*fn)(const char *name, void *arg), void *arg)
+{
+	int err = funcs_load(), n = 0;
+	if (err)
+		return err;
+	for (size_t i = 0; i < funcs.n; i++) {
+		if (fnmatch(glob, funcs.v[i], 0))
+			continue;
+		int r = fn(funcs.v[i], arg);
+		if (r)
+			return r;
+		n++;
+	}
+	return n;
+}
+
+bool kfunc_traceable(const char *name)
+{
+	if (funcs_load() || !filter.n)
+		return true;
+	return names_has(&filter, name);
+}

@@ -1,0 +1,192 @@
+/* Raw tracepoints described by kernel BTF (see rawtp.h). */
+#include "kernel/rawtp.h"
+
+#include <errno.h>
+#include <fnmatch.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/btf.h>
+
+#include "lang/types.h"
+#include "util/alloc.h"
+#include "util/arena.h"
+
+#define PREFIX "btf_trace_"
+
+static struct btf *vmlinux;
+
+static struct btf *rawtp_btf(void)
+{
+	if (!vmlinux) {
+		vmlinux = btf__load_vmlinux_btf();
+		if (!vmlinux) {
+			vmlinux = NULL;
+			if (!errno)
+				errno = ENOENT;
+		}
+	}
+	return vmlinux;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+int rawtp_expand(const char *glob, int (*cb)(const char *name, void *ctx), void *ctx)
+{
+	struct btf *btf = rawtp_btf();
+	const char **names = NULL;
+	size_t n = 0, cap = 0;
+	int r = 0;
+
+	if (!btf)
+		return -errno;
+	for (__u32 id = 1; id < btf__type_cnt(btf); id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const char *nm = btf__name_by_offset(btf, t->name_off);
+		if (!btf_is_typedef(t) || strncmp(nm, PREFIX, strlen(PREFIX)))
+			continue;
+		nm += strlen(PREFIX);
+		if (fnmatch(glob, nm, 0))
+			continue;
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			const char **g = xrealloc(names, cap * sizeof(*g));
+			if (!g) {
+				xfree(names);
+				return -ENOMEM;
+			}
+			names = g;
+		}
+		names[n++] = nm;
+	}
+	if (n)
+		qsort(names, n, sizeof(*names), cmp_str);
+	for (size_t i = 0; i < n && !r; i++)
+		r = cb(names[i], ctx);
+	xfree(names);
+	return r ? r : (int)n;
+}
+
+/* The FUNC_PROTO of raw tracepoint name, or NULL (errno ENOENT). The
+ * prototype of the function __bpf_trace_<name> has parameter names; the
+ * btf_trace_<name> typedef's prototype has none, so it is the fallback. */
+static const struct btf_type *proto_of(struct btf *btf, const char *name)
+{
+	char buf[256];
+	snprintf(buf, sizeof(buf), "__bpf_trace_%s", name);
+	int id = btf__find_by_name_kind(btf, buf, BTF_KIND_FUNC);
+	if (id > 0)
+		return btf__type_by_id(btf, btf__type_by_id(btf, (__u32)id)->type);
+	snprintf(buf, sizeof(buf), PREFIX "%s", name);
+	id = btf__find_by_name_kind(btf, buf, BTF_KIND_TYPEDEF);
+	if (id < 0) {
+		errno = ENOENT;
+		return NULL;
+	}
+	const struct btf_type *t = btf__type_by_id(btf, btf__resolve_type(btf, (__u32)id));
+	if (t && btf_is_ptr(t))
+		t = btf__type_by_id(btf, btf__resolve_type(btf, t->type));
+	if (!t || !btf_is_func_proto(t)) {
+		errno = ENOENT;
+		return NULL;
+	}
+	return t;
+}
+
+/* Our type for the BTF type id: integers, enums and pointers; 64-bit
+ * integers for anything else (a raw tracepoint argument is one u64 slot). */
+static struct type *arg_type(struct arena *a, struct btf *btf, __u32 id)
+{
+	__u32 rid = (__u32)btf__resolve_type(btf, id);
+	const struct btf_type *t = btf__type_by_id(btf, rid);
+
+	if (t && btf_is_int(t)) {
+		int bits = btf_int_bits(t);
+		bool sign = btf_int_encoding(t) & BTF_INT_SIGNED;
+		return type_int(a, bits <= 8 ? 8 : bits <= 16 ? 16 : bits <= 32 ? 32 : 64, sign);
+	}
+	if (t && btf_is_enum(t))
+		return type_int(a, (int)t->size * 8 > 32 ? 64 : 32, false);
+	if (t && btf_is_ptr(t)) {
+		struct type *p = type_new(a, TY_PTR);
+		p->elem = type_int(a, 8, true);
+		p->btf_id = t->type;
+		return p;
+	}
+	return type_int(a, 64, false);
+}
+
+struct type *rawtp_args_type(struct arena *a, const char *name)
+{
+	struct btf *btf = rawtp_btf();
+	const struct btf_type *proto = btf ? proto_of(btf, name) : NULL;
+	if (!proto)
+		return NULL;
+	const struct btf_param *p = btf_params(proto);
+	int n = btf_vlen(proto) - 1;	/* the first parameter is void *__data */
+	struct type *t = type_new(a, TY_RECORD);
+	t->name = arena_printf(a, "struct _rawtracepoint_%s", name);
+	t->fields = arena_alloc(a, sizeof(*t->fields) * (size_t)(n > 0 ? n : 1));
+	for (int i = 0; i < n; i++) {
+		struct field *f = &t->fields[t->nfields++];
+		const char *fname = btf__name_by_offset(btf, p[i + 1].name_off);
+		f->name = fname && *fname ? fname : arena_printf(a, "arg%d", i);
+		f->offset = 8u * (uint32_t)i;
+		f->type = arg_type(a, btf, p[i + 1].type);
+	}
+	t->size = 8u * (uint32_t)(n > 0 ? n : 0);
+	return t;
+}
+
+struct list_ctx {
+	bool verbose;
+	FILE *out;
+	struct btf_dump *dump;
+};
+
+static void dump_printf(void *ctx, const char *fmt, va_list args)
+{
+	vfprintf(ctx, fmt, args);
+}
+
+static int list_one(const char *name, void *arg)
+{
+	struct list_ctx *l = arg;
+	const struct btf_type *proto;
+
+	fprintf(l->out, "rawtracepoint:%s\n", name);
+	if (!l->verbose || !(proto = proto_of(vmlinux, name)))
+		return 0;
+	const struct btf_param *p = btf_params(proto);
+	for (int i = 1; i < btf_vlen(proto); i++) {
+		LIBBPF_OPTS(btf_dump_emit_type_decl_opts, o,
+			    .field_name = btf__name_by_offset(vmlinux, p[i].name_off));
+		fputs("    ", l->out);
+		btf_dump__emit_type_decl(l->dump, p[i].type, &o);
+		fputc('\n', l->out);
+	}
+	return 0;
+}
+
+int rawtp_list(const char *pattern, bool verbose, FILE *out)
+{
+	struct list_ctx l = { verbose, out, NULL };
+	const char *glob = strrchr(pattern, ':');	/* "vmlinux:name" → "name" */
+	int r;
+
+	glob = glob ? glob + 1 : pattern;
+	if (!rawtp_btf())
+		return -errno;
+	if (verbose) {
+		l.dump = btf_dump__new(vmlinux, dump_printf, out, NULL);
+		if (!l.dump)
+			return -errno;
+	}
+	r = rawtp_expand(*glob ? glob : "*", list_one, &l);
+	btf_dump__free(l.dump);
+	return r;
+}

@@ -1,0 +1,45 @@
+/* User-space ELF files for uprobes and usdt: function symbols (.symtab and
+ * .dynsym), virtual address → file offset (what the kernel's uprobe takes),
+ * and the binary or library a name refers to. libelf. */
+#ifndef BPFL_UELF_H
+#define BPFL_UELF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct arena;
+
+struct uelf_sym {
+	const char *name;
+	uint64_t addr;		/* st_value: virtual address in the file's layout */
+	uint64_t size;
+};
+
+/* The defined function symbols of the ELF file at path (STT_FUNC and
+ * STT_GNU_IFUNC, from .symtab and .dynsym), sorted by name, one per name
+ * (the first found). 0 or -errno (-ENOEXEC: not an ELF file). */
+int uelf_functions(const char *path, struct arena *a, struct uelf_sym **syms, int *n);
+
+/* The file offset of virtual address vaddr (through the executable PT_LOAD
+ * segment that contains it). 0 or -errno (-ENOENT: no code segment maps it). */
+int uelf_offset(const char *path, uint64_t vaddr, uint64_t *off);
+
+/* The file a uprobe/usdt target names: a path (has '/') as is; otherwise, in
+ * order, a library mapped by pid (if pid > 0) named <name>.so* or
+ * lib<name>.so*, an executable in $PATH, a library <name>.so* (then
+ * lib<name>.so*) in ld.so.cache, then in the standard library directories
+ * ("libc" finds libc.so.6, as with bpftrace). Arena-allocated; NULL (errno
+ * ENOENT) when none. */
+const char *uelf_resolve(struct arena *a, const char *name, int pid);
+
+/* Search /etc/ld.so.cache (glibc's new format) for the library whose file name
+ * starts with prefix (e.g. "libc.so"); the cache may be given as text for
+ * tests (cache, size), else NULL to read the system's. Arena-allocated path. */
+const char *uelf_ldcache_find(struct arena *a, const char *prefix, const void *cache, size_t size);
+
+/* The executable path of name: itself (made absolute) when it has a '/', else
+ * the first executable regular file named so in $PATH. Allocated; NULL when none. */
+char *uelf_which(const char *name);
+
+#endif

@@ -1,0 +1,29 @@
+/* The contract between the code generator, which writes the BPF object, and the
+ * runtime, which loads it and reads what its programs report. Both include this
+ * header; neither includes the other.
+ *
+ * - Every struct probe_def in program.probes has prog_name, the ELF program
+ *   (function) name that runs it; its section is the probe family's (src/probes/).
+ *   BEGIN and END are SEC("raw_tp") programs that are never attached: the runtime
+ *   runs them once with BPF_PROG_TEST_RUN.
+ * - The ring buffer is the BPF map named ABI_RINGBUF_NAME. Each record starts with
+ *   a uint64 action id indexing program.actions; the rest is laid out by
+ *   struct action (args at offsets). ACT_EXIT carries the exit code as an int64
+ *   at offset 8. ACT_PRINT_MAP carries uint64 top and div at offsets 8 and 16.
+ * - ABI_COUNTERS_NAME is a per-CPU array of uint64 counters: ABI_CTR_LOST counts
+ *   records that could not be reserved; ABI_CTR_EXIT holds (1 << 32 | code) when
+ *   an exit() record could not be reserved (the loop polls it); ABI_CTR_START
+ *   the CLOCK_MONOTONIC ns at start, set before BEGIN (`elapsed`);
+ *   ABI_CTR_MAP_FULL + map id counts failed inserts into that map (full: map
+ *   keys max).
+ * - map_def.sym is the BPF map name of each program map. */
+#ifndef BPFL_ABI_H
+#define BPFL_ABI_H
+
+#define ABI_RINGBUF_NAME "ringbuf"
+#define ABI_COUNTERS_NAME "lost"
+
+/* Slots of ABI_COUNTERS_NAME. */
+enum { ABI_CTR_LOST, ABI_CTR_EXIT, ABI_CTR_START, ABI_CTR_MAP_FULL };
+
+#endif

@@ -1,0 +1,73 @@
+/* A compilation: the source, the arena everything lives in, the AST, and what sema
+ * derived from it (maps, output actions, expanded probes). Codegen and the runtime
+ * read it; nothing in it is freed before program_fini. */
+#ifndef BPFL_PROGRAM_H
+#define BPFL_PROGRAM_H
+
+#include "util/arena.h"
+#include "util/vec.h"
+#include "lang/ast.h"
+#include "lang/diag.h"
+
+/* Probe families. The table of their hooks lives in src/runtime/attach. */
+enum probe_kind {
+	PK_BEGIN, PK_END,
+	PK_TRACEPOINT, PK_RAWTRACEPOINT,
+	PK_KPROBE, PK_KRETPROBE, PK_FENTRY, PK_FEXIT,
+	PK_UPROBE, PK_URETPROBE, PK_USDT,
+	PK_PROFILE, PK_INTERVAL, PK_SOFTWARE, PK_HARDWARE,
+	PK_KIND_COUNT
+};
+
+/* One concrete attach point after wildcard expansion. */
+struct probe_def {
+	enum probe_kind kind;
+	const char *name;	/* canonical full name: "tracepoint:syscalls:sys_enter_openat" */
+	const char *target;	/* tracepoint category / binary path / unit ("s", "hz") */
+	const char *func;	/* tracepoint name / function / event name */
+	uint64_t value;		/* interval/profile period or frequency; offset for probes;
+				 * fentry/fexit: the function's number of parameters */
+	const char *fallback;	/* set when the kernel made this probe run as another
+				 * family (kprobe as fentry): why, for -v */
+	const struct node *probe;	/* the N_PROBE block it runs */
+	const struct node *attach;	/* the N_ATTACH it came from (for errors) */
+	struct type *args;	/* tracepoint: the record type of `args` (sema);
+				 * fentry/fexit: the parameters, 8-byte slots (probes_kfunc.c) */
+	const char *prog_name;	/* ELF program (function) name, set by codegen */
+	int index;		/* in program.probes */
+	/* issue 4 (probes): */
+	int pid;		/* uprobe/usdt/perf events: only this process (-p/-c), 0 all */
+	void *usdt;		/* usdt: struct usdt_probe * (runtime/usdt.h), its sites */
+	bool own_layout;	/* the body reads this attach point's own context layout
+				 * (tracepoint args, usdt args, func): no program sharing */
+	int owner;		/* index of the probe_def whose program runs this one
+				 * (itself unless shared, see probes_share) */
+	bool shared;		/* its program runs several probe_defs: `probe` comes
+				 * from the BPF cookie, which holds probe_def.index */
+};
+
+struct program {
+	struct arena arena;
+	const char *file;	/* "stdin" or the script path */
+	const char *src;	/* program text, NUL-terminated (in the arena) */
+	struct diags diags;
+	struct node *ast;	/* N_PROGRAM, after parse */
+	struct vec maps;	/* struct map_def *, by id */
+	struct vec actions;	/* struct action *, by id */
+	struct vec probes;	/* struct probe_def *, by index */
+	const char **params;	/* positional parameters $1..$n */
+	int nparams;
+	bool unsafe;		/* --unsafe given */
+	bool streams_output;	/* sema: a traced probe (not BEGIN/END) writes
+				 * output records, so the ring buffer is sized
+				 * for a stream */
+	int target_pid;		/* -p PID or the -c child's pid; 0 when neither */
+	bool child;		/* target_pid is the -c child (the `cpid` builtin) */
+	const char *target_path;	/* its executable (usdt/uprobe without a path) */
+};
+
+/* Start a compilation of `src` (copied) named `file`; 0 or -ENOMEM. */
+int program_init(struct program *p, const char *file, const char *src);
+void program_fini(struct program *p);
+
+#endif

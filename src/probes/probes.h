@@ -1,0 +1,31 @@
+/* Attach points: parse the text of each N_ATTACH into a probe family and its
+ * parts, expand wildcards, and fill program.probes with the concrete probes. */
+#ifndef BPFL_PROBES_H
+#define BPFL_PROBES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "lang/program.h"
+
+/* Expand every attach point of p->ast into p->probes; located errors for
+ * unknown families, malformed attach points and tracepoints that do not exist.
+ * Returns false when there were errors. */
+bool probes_expand(struct program *p);
+
+/* After sema: let the attach points of one probe block share one BPF program
+ * when its body does not depend on their context layout (no tracepoint args,
+ * usdt args or func): probe_def.owner names the def whose program runs them
+ * and `probe` reads the BPF cookie (each attachment's probe_def.index).
+ * Tracepoint and uprobe families only (their attach hooks pass the cookie).
+ * BPFL_NO_SHARE=1 in the environment turns it off, for comparisons. */
+void probes_share(struct program *p);
+
+/* The kind of the family named name[0..len) (canonical or alias); -1 when
+ * there is none. */
+int probe_kind_find(const char *name, size_t len);
+
+/* The family's canonical name ("tracepoint", "BEGIN", ...). */
+const char *probe_kind_name(enum probe_kind k);
+
+#endif

@@ -1,0 +1,988 @@
+/* Semantic analysis.
+ *
+ * Two passes over the program. The first, silent, learns every map's key and
+ * value types, so a map read in one probe and written in a later one is typed;
+ * the second reports errors, fixes node types and registers output actions.
+ * Builtins check themselves through the builtins table. */
+#include "sema/sema.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "builtins/builtins.h"
+#include "kernel/kbtf.h"
+#include "probes/probes.h"
+
+#define DEFAULT_STRLEN 64
+#define DEFAULT_MAP_KEYS_MAX 4096
+
+static struct type *check_expr(struct sema *s, struct node *n);
+static void check_stmts(struct sema *s, struct node *list);
+static void usage_hint(struct sema *s, struct diag *dg, const struct node *call);
+
+static struct type *ty_none(struct sema *s)
+{
+	return type_new(s->a, TY_NONE);
+}
+
+static const char *tname(const struct type *t, char *buf, int size)
+{
+	return type_name(t, buf, size);
+}
+
+/* ---- maps -------------------------------------------------------------- */
+
+/* The map_def called `name`, created on first sight. */
+static struct map_def *map_lookup(struct sema *s, struct node *m)
+{
+	struct vec *maps = &s->p->maps;
+	for (size_t i = 0; i < maps->len; i++) {
+		struct map_def *def = maps->items[i];
+		if (!strcmp(def->name, m->map.name))
+			return def;
+	}
+	struct map_def *def = arena_alloc(s->a, sizeof(*def));
+	if (!def || vec_push(maps, def))
+		return NULL;
+	def->name = m->map.name;
+	def->id = (int)maps->len - 1;
+	def->keyed = -1;
+	def->first_use = m;
+	return def;
+}
+
+/* Widen `into` so that it can hold `t` too (ints to 64 bits, strings to the
+ * larger size). Both are known to be type_equal. */
+static void type_widen(struct type *into, const struct type *t)
+{
+	if (into->kind == TY_STR && t->size > into->size)
+		into->size = t->size;
+	if (into->kind == TY_TUPLE) {
+		uint32_t off = 0;
+		for (int i = 0; i < into->nfields; i++) {
+			type_widen(into->fields[i].type, t->fields[i].type);
+			into->fields[i].offset = off;
+			off += (into->fields[i].type->size + 7) & ~7u;
+		}
+		into->size = off;
+	}
+}
+
+/* A private copy of t, so widening a map's type never changes a node's. */
+static struct type *type_copy(struct sema *s, const struct type *t)
+{
+	struct type *c = type_new(s->a, t->kind);
+	if (!c)
+		return NULL;
+	*c = *t;
+	if (t->kind == TY_TUPLE) {
+		c->fields = arena_alloc(s->a, sizeof(*c->fields) * (size_t)t->nfields);
+		for (int i = 0; c->fields && i < t->nfields; i++) {
+			c->fields[i] = t->fields[i];
+			c->fields[i].type = type_copy(s, t->fields[i].type);
+		}
+	}
+	return c;
+}
+
+/* The type of the key expressions of m: NULL for none, a tuple for several. */
+static struct type *key_type(struct sema *s, struct node *m)
+{
+	int n = ast_list_len(m->map.keys);
+	if (n == 0)
+		return NULL;
+	struct type **elems = arena_alloc(s->a, sizeof(*elems) * (size_t)n);
+	int i = 0;
+	for (struct node *k = m->map.keys; k; k = k->next)
+		elems[i++] = check_expr(s, k);
+	if (n == 1)
+		return elems[0];
+	return type_tuple(s->a, elems, n);
+}
+
+static bool key_type_ok(struct sema *s, struct node *m, const struct type *t)
+{
+	if (!t || t->kind == TY_NONE || t->kind == TY_VOID || type_is_aggregation(t) ||
+	    t->kind == TY_RECORD || t->kind == TY_CTX) {
+		if (t && t->kind != TY_NONE) {
+			char b[128];
+			diag_error(s->d, m->loc, "%s: invalid map key type '%s'", m->map.name,
+				   tname(t, b, sizeof b));
+		}
+		return false;
+	}
+	return true;
+}
+
+/* Unify the keys of a use of map m with what the map has seen so far. */
+static struct map_def *map_use_keys(struct sema *s, struct node *m)
+{
+	struct map_def *def = map_lookup(s, m);
+	if (!def)
+		return NULL;
+	m->map.def = def;
+	struct type *kt = key_type(s, m);
+	int keyed = kt != NULL;
+	if (kt && !key_type_ok(s, m, kt))
+		return def;
+	if (def->keyed == -1) {
+		def->keyed = (int8_t)keyed;
+		def->key = kt ? type_copy(s, kt) : NULL;
+		return def;
+	}
+	if (def->keyed != keyed) {
+		struct diag *dg = diag_error(s->d, m->loc, keyed ?
+			"%s used as a map with keys, but it was used as a scalar before" :
+			"%s used as a scalar, but it was used as a map with keys before", m->map.name);
+		diag_note(s->d, dg, def->first_use->loc, "%s first used here", m->map.name);
+		diag_hint(s->d, dg, "a map is either a scalar (%s) or keyed (%s[key]) in the whole program; use another name for the other",
+			  m->map.name, m->map.name);
+		return def;
+	}
+	if (kt && !type_equal(def->key, kt)) {
+		char b1[128], b2[128];
+		struct diag *dg = diag_error(s->d, m->loc,
+			"Argument mismatch for %s: trying to access with arguments: '%s' when map expects arguments: '%s'",
+			m->map.name, tname(kt, b1, sizeof b1), tname(def->key, b2, sizeof b2));
+		diag_note(s->d, dg, def->first_use->loc, "%s first used here", m->map.name);
+		diag_hint(s->d, dg, "every use of a map needs keys of the same types; cast or use another map");
+	} else if (kt) {
+		type_widen(def->key, kt);
+	}
+	return def;
+}
+
+/* Record that `value` (of type t) is stored into map use m. */
+static void map_assign(struct sema *s, struct node *m, struct type *t, const struct node *site)
+{
+	struct map_def *def = m->map.def;
+	if (!def || !t || t->kind == TY_NONE)
+		return;
+	if (t->kind == TY_VOID || t->kind == TY_CTX || t->kind == TY_RECORD) {
+		char b[128];
+		diag_error(s->d, site->loc, "%s: cannot store a value of type '%s' in a map",
+			   m->map.name, tname(t, b, sizeof b));
+		return;
+	}
+	if (!def->value) {
+		def->value = type_copy(s, t);
+		def->first_use = m;
+		return;
+	}
+	if (!type_equal(def->value, t)) {
+		char b1[128], b2[128];
+		struct diag *dg = diag_error(s->d, m->loc,
+			"Type mismatch for %s: trying to assign value of type '%s' when map already contains a value of type '%s'",
+			m->map.name, tname(t, b1, sizeof b1), tname(def->value, b2, sizeof b2));
+		if (def->first_use != m)
+			diag_note(s->d, dg, def->first_use->loc, "%s was first assigned here", m->map.name);
+		diag_hint(s->d, dg, type_is_aggregation(def->value) || type_is_aggregation(t) ?
+			  "an aggregation map takes only that aggregation; use another map for other values" :
+			  "a map holds values of one type; use another map for this value");
+		return;
+	}
+	type_widen(def->value, t);
+}
+
+struct map_def *sema_map_keys(struct sema *s, struct node *m)
+{
+	return map_use_keys(s, m);
+}
+
+struct map_def *sema_want_map(struct sema *s, const struct node *call, struct node *arg)
+{
+	if (!arg || arg->kind != N_MAP) {
+		usage_hint(s, diag_error(s->d, arg ? arg->loc : call->loc, "%s() expects a map argument",
+					 call->call.name), call);
+		return NULL;
+	}
+	if (arg->map.keys) {
+		diag_error(s->d, arg->loc, "%s() expects a map without keys, e.g. %s(%s)",
+			   call->call.name, call->call.name, arg->map.name);
+		return NULL;
+	}
+	struct map_def *def = map_lookup(s, arg);
+	arg->map.def = def;
+	arg->type = def && def->value ? def->value : ty_none(s);
+	return def;
+}
+
+/* The type a read of a map with this value type gives. */
+static struct type *map_value_type(struct sema *s, struct node *m, struct map_def *def)
+{
+	if (!def->value) {
+		if (s->final && !def->assigned)	/* else its assignment was the error */
+			diag_error(s->d, m->loc, "Undefined map: %s", m->map.name);
+		return ty_none(s);
+	}
+	switch (def->value->kind) {
+	case TY_COUNT:
+	case TY_SUM:
+	case TY_MIN:
+	case TY_MAX:
+	case TY_AVG:
+		return type_int(s->a, 64, def->value->kind != TY_COUNT || def->value->is_signed);
+	case TY_STATS:
+	case TY_HIST:
+	case TY_LHIST:
+		diag_hint(s->d, diag_error(s->d, m->loc, "%s: a %s map cannot be used as a value",
+					   m->map.name, def->value->kind == TY_STATS ? "stats()" : "histogram"),
+			  "print it with print(%s), or let it print at exit", m->map.name);
+		return ty_none(s);
+	default:
+		return def->value;
+	}
+}
+
+/* A read of map m: its value, as an expression. */
+static struct type *check_map_read(struct sema *s, struct node *m)
+{
+	struct map_def *def = map_use_keys(s, m);
+	return def ? map_value_type(s, m, def) : ty_none(s);
+}
+
+/* ---- variables --------------------------------------------------------- */
+
+static struct sema_var *var_find(struct sema *s, const char *name)
+{
+	for (struct sema_var *v = s->vars; v; v = v->next)
+		if (!strcmp(v->name, name))
+			return v;
+	return NULL;
+}
+
+static void var_assign(struct sema *s, struct node *target, struct type *t)
+{
+	struct sema_var *v = var_find(s, target->ident.name);
+	if (!t || t->kind == TY_NONE)
+		return;
+	if (!v) {
+		v = arena_alloc(s->a, sizeof(*v));
+		if (!v)
+			return;
+		v->name = target->ident.name;
+		v->type = type_copy(s, t);
+		v->decl = target;
+		v->next = s->vars;
+		s->vars = v;
+	} else if (!type_equal(v->type, t)) {
+		char b1[128], b2[128];
+		struct diag *dg = diag_error(s->d, target->loc,
+			"Type mismatch for %s: trying to assign value of type '%s' when variable already contains a value of type '%s'",
+			target->ident.name, tname(t, b1, sizeof b1), tname(v->type, b2, sizeof b2));
+		diag_note(s->d, dg, v->decl->loc, "%s was first assigned here", target->ident.name);
+		diag_hint(s->d, dg, "a $variable keeps one type; use another name for this value");
+		return;
+	} else {
+		type_widen(v->type, t);
+	}
+	target->type = v->type;
+}
+
+static struct type *check_var(struct sema *s, struct node *n)
+{
+	struct sema_var *v = var_find(s, n->ident.name);
+	if (!v) {
+		struct diag *dg = diag_error(s->d, n->loc, "Undefined or undeclared variable: %s",
+					     n->ident.name);
+		for (v = s->ended; v && strcmp(v->name, n->ident.name); v = v->next)
+			;
+		if (v) {
+			diag_note(s->d, dg, v->decl->loc, "%s is assigned here, in a block that ends before this use",
+				  n->ident.name);
+			diag_hint(s->d, dg, "a $variable lives until the end of its block; assign it before the block, e.g. %s = 0;",
+				  n->ident.name);
+		} else {
+			diag_hint(s->d, dg, "assign it first, e.g. %s = 0;", n->ident.name);
+		}
+		return ty_none(s);
+	}
+	return v->type;
+}
+
+/* ---- expressions ------------------------------------------------------- */
+
+/* "HINT: usage: ..." from the builtins table, for an argument error of call. */
+static void usage_hint(struct sema *s, struct diag *dg, const struct node *call)
+{
+	const struct builtin *b = call->kind == N_CALL ? builtin_find(call->call.name, true) : NULL;
+	if (dg && b && b->usage)
+		diag_hint(s->d, dg, "usage: %s", b->usage);
+}
+
+bool sema_want_int(struct sema *s, const struct node *call, struct node *arg, int index)
+{
+	struct type *t = arg->type ? arg->type : check_expr(s, arg);
+	if (t->kind == TY_NONE)
+		return false;
+	if (t->kind != TY_INT) {
+		char b[128];
+		usage_hint(s, diag_error(s->d, arg->loc,
+					 "%s() expects an integer for argument %d (%s supplied)",
+					 call->call.name, index + 1, tname(t, b, sizeof b)), call);
+		return false;
+	}
+	return true;
+}
+
+/* Fold an integer constant expression; false when n is not one. */
+static bool const_eval(const struct node *n, int64_t *val)
+{
+	int64_t a, b;
+	switch (n->kind) {
+	case N_INT:
+		*val = (int64_t)n->num.value;
+		return true;
+	case N_UNARY:
+		if (!const_eval(n->unary.operand, &a))
+			return false;
+		if (n->unary.op == OP_NEG)
+			*val = -a;
+		else if (n->unary.op == OP_BNOT)
+			*val = ~a;
+		else if (n->unary.op == OP_PLUS)
+			*val = a;
+		else
+			return false;
+		return true;
+	case N_BINARY:
+		if (!const_eval(n->binary.lhs, &a) || !const_eval(n->binary.rhs, &b))
+			return false;
+		switch (n->binary.op) {
+		case OP_ADD: *val = a + b; return true;
+		case OP_SUB: *val = a - b; return true;
+		case OP_MUL: *val = a * b; return true;
+		case OP_DIV: if (!b) return false; *val = a / b; return true;
+		case OP_SHL: *val = a << b; return true;
+		default: return false;
+		}
+	default:
+		return false;
+	}
+}
+
+bool sema_want_const(struct sema *s, const struct node *call, struct node *arg, int64_t *val)
+{
+	if (!const_eval(arg, val)) {
+		usage_hint(s, diag_error(s->d, arg->loc, "%s(): this argument must be an integer literal",
+					 call->call.name), call);
+		return false;
+	}
+	return true;
+}
+
+bool sema_want_literal(struct sema *s, const struct node *call, struct node *arg)
+{
+	if (!arg || arg->kind != N_STR) {
+		usage_hint(s, diag_error(s->d, arg ? arg->loc : call->loc,
+					 "%s() expects a string literal as its first argument",
+					 call->call.name), call);
+		return false;
+	}
+	return true;
+}
+
+static struct type *check_binary(struct sema *s, struct node *n)
+{
+	struct type *l = check_expr(s, n->binary.lhs);
+	struct type *r = check_expr(s, n->binary.rhs);
+	if (l->kind == TY_NONE || r->kind == TY_NONE)
+		return ty_none(s);
+	enum binop op = n->binary.op;
+	if (l->kind == TY_STR && r->kind == TY_STR && (op == OP_EQ || op == OP_NE))
+		return type_int(s->a, 64, true);
+	bool lp = l->kind == TY_PTR, rp = r->kind == TY_PTR;
+	if ((l->kind == TY_INT || lp) && (r->kind == TY_INT || rp)) {
+		if (op >= OP_LAND)
+			return type_int(s->a, 64, true);
+		if (lp || rp)
+			return lp ? l : r;	/* pointer arithmetic keeps the pointer */
+		/* C's usual arithmetic conversions: unsigned if either side is uint64 */
+		return type_int(s->a, 64, type_promotes_signed(l) && type_promotes_signed(r));
+	}
+	char b1[128], b2[128];
+	struct diag *dg = diag_error(s->d, n->loc, "Type mismatch for '%s': comparing '%s' with '%s'",
+				     binop_str(op), tname(l, b1, sizeof b1), tname(r, b2, sizeof b2));
+	if (l->kind == TY_STR || r->kind == TY_STR)
+		diag_hint(s->d, dg, "strings only support == and != with other strings; strncmp() compares a prefix");
+	else
+		diag_hint(s->d, dg, "operators apply to integers (and == != to strings)");
+	return ty_none(s);
+}
+
+static struct type *check_unary(struct sema *s, struct node *n)
+{
+	struct type *t = check_expr(s, n->unary.operand);
+	if (t->kind == TY_NONE)
+		return t;
+	switch (n->unary.op) {
+	case OP_DEREF:
+		if (t->kind == TY_PTR && t->elem && t->elem->kind == TY_INT)
+			return t->elem;
+		diag_error(s->d, n->loc, "Can not dereference a value of this type");
+		return ty_none(s);
+	case OP_ADDR:
+		diag_error(s->d, n->loc, "The address-of operator is not supported");
+		return ty_none(s);
+	case OP_LNOT:
+		if (t->kind == TY_INT || t->kind == TY_PTR)
+			return type_int(s->a, 64, true);
+		break;
+	default:
+		if (t->kind == TY_INT)
+			return type_int(s->a, 64, n->unary.op == OP_NEG || t->is_signed);
+		break;
+	}
+	char b[128];
+	diag_error(s->d, n->loc, "The '%s' operator can not be used on expressions of type '%s'",
+		   unop_str(n->unary.op), tname(t, b, sizeof b));
+	return ty_none(s);
+}
+
+static struct type *check_field(struct sema *s, struct node *n)
+{
+	struct type *t = check_expr(s, n->field.base);
+	if (t->kind == TY_NONE)
+		return t;
+	if (t->kind == TY_PTR && t->elem && t->elem->kind == TY_RECORD)
+		t = t->elem;
+	if (t->kind == TY_RECORD && t->btf_id)
+		kbtf_complete(s->a, t);
+	if (t->kind != TY_RECORD) {
+		char b[128];
+		diag_error(s->d, n->loc, "Can not access field '%s' on type '%s'", n->field.name,
+			   tname(t, b, sizeof b));
+		return ty_none(s);
+	}
+	for (int i = 0; i < t->nfields; i++)
+		if (!strcmp(t->fields[i].name, n->field.name))
+			return t->fields[i].type;
+	struct diag *dg = diag_error(s->d, n->loc,
+		"Struct/union of type '%s' does not contain a field named '%s'",
+		t->name ? t->name : "args", n->field.name);
+	if (s->pdef && s->pdef->kind == PK_TRACEPOINT)
+		diag_hint(s->d, dg, "bpfline -lv %s lists the fields", s->pdef->name);
+	return ty_none(s);
+}
+
+static struct type *check_index(struct sema *s, struct node *n)
+{
+	struct type *t = check_expr(s, n->index.base);
+	struct type *i = check_expr(s, n->index.index);
+	if (t->kind == TY_NONE || i->kind == TY_NONE)
+		return ty_none(s);
+	if ((t->kind == TY_PTR || t->kind == TY_ARRAY) && t->elem && i->kind == TY_INT &&
+	    (t->elem->kind == TY_INT || t->elem->kind == TY_PTR ||
+	     (t->elem->kind == TY_RECORD && t->elem->btf_id)))
+		return t->elem;
+	char b[128];
+	diag_error(s->d, n->loc, "The array index operator [] can not be used on type '%s'",
+		   tname(t, b, sizeof b));
+	return ty_none(s);
+}
+
+/* Integer type names accepted in casts, with their width and sign. */
+static bool int_type_name(const char *name, int *bits, bool *is_signed)
+{
+	static const struct { const char *name; int bits; bool is_signed; } names[] = {
+		{"int8", 8, true}, {"int16", 16, true}, {"int32", 32, true}, {"int64", 64, true},
+		{"uint8", 8, false}, {"uint16", 16, false}, {"uint32", 32, false},
+		{"uint64", 64, false}, {"char", 8, true}, {"short", 16, true}, {"int", 32, true},
+		{"long", 64, true}, {"unsigned", 32, false}, {"bool", 8, false},
+	};
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		if (!strcmp(names[i].name, name)) {
+			*bits = names[i].bits;
+			*is_signed = names[i].is_signed;
+			return true;
+		}
+	}
+	return false;
+}
+
+/* (struct name *)expr: a pointer to a kernel struct described by BTF. */
+static struct type *check_struct_cast(struct sema *s, struct node *n, const struct type *from)
+{
+	struct type *rec = kbtf_record(s->a, n->cast.tname);
+	if (!rec) {
+		struct diag *dg = diag_error(s->d, n->loc, "Unknown struct/union: '%s'", n->cast.tname);
+		if (!kbtf_vmlinux())
+			diag_hint(s->d, dg, "struct types come from the kernel's BTF, and this kernel has "
+				  "none (/sys/kernel/btf/vmlinux)");
+		return ty_none(s);
+	}
+	if (n->cast.ptr_depth == 0) {
+		diag_error(s->d, n->loc, "Cannot cast to '%s': only pointers to structs can be cast to",
+			   n->cast.tname);
+		return ty_none(s);
+	}
+	struct type *t = rec;
+	for (int i = 0; i < n->cast.ptr_depth; i++) {
+		struct type *p = type_new(s->a, TY_PTR);
+		p->elem = t;
+		p->is_user = from->kind == TY_PTR && from->is_user;
+		t = p;
+	}
+	return t;
+}
+
+static struct type *check_cast(struct sema *s, struct node *n)
+{
+	struct type *t = check_expr(s, n->cast.operand);
+	int bits = 64;
+	bool is_signed = false;
+	if (t->kind == TY_NONE)
+		return t;
+	if (t->kind != TY_INT && t->kind != TY_PTR) {
+		char b[128];
+		diag_error(s->d, n->loc, "Cannot cast from '%s'", tname(t, b, sizeof b));
+		return ty_none(s);
+	}
+	if (!strncmp(n->cast.tname, "struct ", 7) || !strncmp(n->cast.tname, "union ", 6))
+		return check_struct_cast(s, n, t);
+	if (!int_type_name(n->cast.tname, &bits, &is_signed) &&
+	    strcmp(n->cast.tname, "void") != 0) {
+		diag_error(s->d, n->loc, "Unknown type: %s", n->cast.tname);
+		return ty_none(s);
+	}
+	if (n->cast.ptr_depth == 0)
+		return strcmp(n->cast.tname, "void") ? type_int(s->a, bits, is_signed) : ty_none(s);
+	struct type *p = type_new(s->a, TY_PTR);
+	p->elem = strcmp(n->cast.tname, "void") ? type_int(s->a, bits, is_signed) : NULL;
+	p->is_user = t->kind == TY_PTR && t->is_user;
+	return p;
+}
+
+static struct type *check_tuple(struct sema *s, struct node *n)
+{
+	int count = ast_list_len(n->tuple.elems), i = 0;
+	struct type **elems = arena_alloc(s->a, sizeof(*elems) * (size_t)count);
+	bool ok = true;
+	for (struct node *e = n->tuple.elems; e; e = e->next) {
+		elems[i] = check_expr(s, e);
+		if (elems[i]->kind == TY_NONE)
+			ok = false;
+		i++;
+	}
+	return ok ? type_tuple(s->a, elems, count) : ty_none(s);
+}
+
+static struct type *check_ternary(struct sema *s, struct node *n)
+{
+	struct type *c = check_expr(s, n->cond.cond);
+	struct type *a = check_expr(s, n->cond.then);
+	struct type *b = check_expr(s, n->cond.els);
+	if (c->kind == TY_NONE || a->kind == TY_NONE || b->kind == TY_NONE)
+		return ty_none(s);
+	if (!type_equal(a, b)) {
+		char b1[128], b2[128];
+		diag_error(s->d, n->loc, "Ternary operator branches have different types: '%s' and '%s'",
+			   tname(a, b1, sizeof b1), tname(b, b2, sizeof b2));
+		return ty_none(s);
+	}
+	if (a->kind == TY_STR && b->size > a->size)
+		return b;
+	return a;
+}
+
+static struct type *check_call(struct sema *s, struct node *n)
+{
+	const struct builtin *b = builtin_find(n->call.name, true);
+	n->call.action_id = -1;
+	if (!b) {
+		struct loc name = n->loc;	/* mark the name, as bpftrace does */
+		name.end_line = name.line;
+		name.end_col = name.col + (int)strlen(n->call.name);
+		diag_error(s->d, name, "Unknown function: %s", n->call.name);
+		return ty_none(s);
+	}
+	n->call.builtin = b;
+	if (b->kind == BI_AGG) {
+		struct diag *dg = diag_error(s->d, n->loc, "%s() should be directly assigned to a map",
+					     b->name);
+		diag_hint(s->d, dg, "@name = %s", b->usage ? b->usage : b->name);
+		return ty_none(s);
+	}
+	int nargs = ast_list_len(n->call.args);
+	if (nargs < b->min_args || nargs > b->max_args) {
+		struct diag *dg;
+		if (b->min_args == b->max_args)
+			dg = diag_error(s->d, n->loc, "%s() requires %d argument%s (%d provided)",
+					b->name, b->min_args, b->min_args == 1 ? "" : "s", nargs);
+		else if (nargs < b->min_args)
+			dg = diag_error(s->d, n->loc, "%s() requires at least %d argument%s (%d provided)",
+					b->name, b->min_args, b->min_args == 1 ? "" : "s", nargs);
+		else
+			dg = diag_error(s->d, n->loc, "%s() takes up to %d argument%s (%d provided)",
+					b->name, b->max_args, b->max_args == 1 ? "" : "s", nargs);
+		if (b->usage)
+			diag_hint(s->d, dg, "usage: %s", b->usage);
+		return ty_none(s);
+	}
+	n->type = NULL;
+	if (!b->check(s, n))
+		return n->type ? n->type : ty_none(s);
+	return n->type ? n->type : type_new(s->a, TY_VOID);
+}
+
+static struct type *check_ident(struct sema *s, struct node *n)
+{
+	const struct builtin *b = builtin_find(n->ident.name, false);
+	if (!b) {
+		diag_error(s->d, n->loc, "Unknown identifier: '%s'", n->ident.name);
+		return ty_none(s);
+	}
+	n->type = NULL;
+	if (!b->check(s, n))
+		return ty_none(s);
+	return n->type;
+}
+
+static struct type *check_posparam(struct sema *s, struct node *n)
+{
+	if (n->param.index == 0)
+		return type_int(s->a, 64, true);
+	if (n->param.index > s->p->nparams)
+		return type_int(s->a, 64, true);	/* missing: 0, as bpftrace */
+	const char *v = s->p->params[n->param.index - 1];
+	char *end;
+	errno = 0;
+	strtoll(v, &end, 0);
+	if (*v && !*end && !errno)
+		return type_int(s->a, 64, true);
+	return type_str(s->a, (uint32_t)strlen(v) + 1);
+}
+
+static struct type *check_incdec(struct sema *s, struct node *n)
+{
+	struct node *o = n->incdec.operand;
+	struct type *t;
+	if (o->kind == N_VAR) {
+		t = check_var(s, o);
+	} else if (o->kind == N_MAP) {
+		struct map_def *def = map_use_keys(s, o);
+		if (!def)
+			return ty_none(s);
+		if (!def->value)	/* `@x++` alone defines an integer map */
+			map_assign(s, o, type_int(s->a, 64, true), n);
+		t = map_value_type(s, o, def);
+		o->type = t;
+	} else {
+		diag_error(s->d, n->loc, "++ and -- apply to $variables and maps only");
+		return ty_none(s);
+	}
+	if (t->kind != TY_NONE && t->kind != TY_INT) {
+		char b[128];
+		diag_error(s->d, n->loc, "++ and -- need an integer, not '%s'", tname(t, b, sizeof b));
+		return ty_none(s);
+	}
+	return t;
+}
+
+static struct type *check_expr_kind(struct sema *s, struct node *n)
+{
+	switch (n->kind) {
+	case N_INT:
+		return type_int(s->a, 64, !n->num.is_unsigned);
+	case N_STR:
+		return type_str(s->a, (uint32_t)n->str.len + 1);
+	case N_IDENT:
+		return check_ident(s, n);
+	case N_VAR:
+		return check_var(s, n);
+	case N_POSPARAM:
+		return check_posparam(s, n);
+	case N_MAP:
+		return check_map_read(s, n);
+	case N_CALL:
+		return check_call(s, n);
+	case N_BINARY:
+		return check_binary(s, n);
+	case N_UNARY:
+		return check_unary(s, n);
+	case N_INCDEC:
+		return check_incdec(s, n);
+	case N_TERNARY:
+		return check_ternary(s, n);
+	case N_FIELD:
+		return check_field(s, n);
+	case N_INDEX:
+		return check_index(s, n);
+	case N_CAST:
+		return check_cast(s, n);
+	case N_TUPLE:
+		return check_tuple(s, n);
+	default:
+		diag_error(s->d, n->loc, "internal error: unexpected node in expression");
+		return ty_none(s);
+	}
+}
+
+static struct type *check_expr(struct sema *s, struct node *n)
+{
+	struct type *t = check_expr_kind(s, n);
+	if (!t)
+		t = ty_none(s);
+	n->type = t;
+	return t;
+}
+
+struct type *sema_expr(struct sema *s, struct node *n)
+{
+	return check_expr(s, n);
+}
+
+/* ---- statements -------------------------------------------------------- */
+
+static bool is_agg_call(const struct node *v)
+{
+	if (v->kind != N_CALL)
+		return false;
+	const struct builtin *b = builtin_find(v->call.name, true);
+	return b && b->kind == BI_AGG;
+}
+
+/* `@m[k] = count()` and friends: the call types the map's value. */
+static void check_agg_assign(struct sema *s, struct node *n)
+{
+	struct node *target = n->assign.target, *call = n->assign.value;
+	const struct builtin *b = builtin_find(call->call.name, true);
+	call->call.builtin = b;
+	call->call.action_id = -1;
+	if (target->kind != N_MAP || n->assign.op != OP_NONE) {
+		diag_error(s->d, call->loc, "%s() should be directly assigned to a map", b->name);
+		return;
+	}
+	if (map_use_keys(s, target))
+		target->map.def->assigned = true;
+	int nargs = ast_list_len(call->call.args);
+	if (nargs < b->min_args || nargs > b->max_args) {
+		struct diag *dg = diag_error(s->d, call->loc, "%s() requires %d argument%s (%d provided)",
+					     b->name, b->min_args, b->min_args == 1 ? "" : "s", nargs);
+		if (b->usage)
+			diag_hint(s->d, dg, "usage: %s", b->usage);
+		return;
+	}
+	call->type = NULL;
+	if (b->check(s, call) && call->type)
+		map_assign(s, target, call->type, call);
+	target->type = call->type;
+}
+
+static void check_assign(struct sema *s, struct node *n)
+{
+	struct node *target = n->assign.target, *value = n->assign.value;
+	if (is_agg_call(value)) {
+		check_agg_assign(s, n);
+		return;
+	}
+	struct type *t = check_expr(s, value);
+	if (n->assign.op != OP_NONE && t->kind != TY_NONE && t->kind != TY_INT) {
+		diag_error(s->d, n->loc, "compound assignment needs an integer value");
+		return;
+	}
+	if (target->kind == N_MAP) {
+		if (map_use_keys(s, target))
+			target->map.def->assigned = true;
+		if (n->assign.op != OP_NONE)
+			t = type_int(s->a, 64, true);
+		map_assign(s, target, t, value);
+		target->type = target->map.def && target->map.def->value ? target->map.def->value : t;
+	} else if (target->kind == N_VAR) {
+		if (n->assign.op != OP_NONE) {
+			struct type *vt = check_var(s, target);
+			if (vt->kind != TY_NONE && vt->kind != TY_INT)
+				diag_error(s->d, n->loc, "compound assignment needs an integer variable");
+			target->type = vt;
+			return;
+		}
+		var_assign(s, target, t);
+	} else {
+		diag_error(s->d, target->loc, "can only assign to maps and $variables");
+	}
+}
+
+static void check_cond(struct sema *s, struct node *c, const char *what)
+{
+	struct type *t = check_expr(s, c);
+	if (t->kind != TY_NONE && t->kind != TY_INT && t->kind != TY_PTR) {
+		char b[128];
+		diag_error(s->d, c->loc, "Invalid type for %s: %s", what, tname(t, b, sizeof b));
+	}
+}
+
+static void check_stmt(struct sema *s, struct node *n)
+{
+	switch (n->kind) {
+	case N_EXPR_STMT:
+		check_expr(s, n->stmt.expr);
+		break;
+	case N_ASSIGN:
+		check_assign(s, n);
+		break;
+	case N_IF:
+		check_cond(s, n->cond.cond, "if condition");
+		check_stmts(s, n->cond.then);
+		check_stmts(s, n->cond.els);
+		break;
+	case N_WHILE:
+		check_cond(s, n->cond.cond, "while condition");
+		s->loop_depth++;
+		check_stmts(s, n->cond.then);
+		s->loop_depth--;
+		break;
+	case N_UNROLL: {
+		int64_t count;
+		if (!const_eval(n->unroll.count, &count) || count < 1 || count > 100)
+			diag_error(s->d, n->unroll.count->loc,
+				   "unroll() needs an integer literal from 1 to 100");
+		check_stmts(s, n->unroll.body);
+		break;
+	}
+	case N_BREAK:
+	case N_CONTINUE:
+		if (!s->loop_depth)
+			diag_error(s->d, n->loc, "%s used outside of a while loop",
+				   n->kind == N_BREAK ? "break" : "continue");
+		break;
+	case N_RETURN:
+		if (n->stmt.expr)
+			check_expr(s, n->stmt.expr);
+		break;
+	default:
+		diag_error(s->d, n->loc, "internal error: unexpected statement");
+	}
+}
+
+/* A block: $variables first assigned in it end with it (current bpftrace's
+ * rule; 0.17 scoped them to the probe). */
+static void check_stmts(struct sema *s, struct node *list)
+{
+	struct sema_var *outer = s->vars;
+	for (struct node *n = list; n; n = n->next)
+		check_stmt(s, n);
+	while (s->vars != outer) {
+		struct sema_var *v = s->vars;
+		s->vars = v->next;
+		v->next = s->ended;
+		s->ended = v;
+	}
+}
+
+static struct probe_def *first_def(struct sema *s, const struct node *probe)
+{
+	for (size_t i = 0; i < s->p->probes.len; i++) {
+		struct probe_def *d = s->p->probes.items[i];
+		if (d->probe == probe)
+			return d;
+	}
+	return NULL;
+}
+
+static void check_program(struct sema *s)
+{
+	for (struct node *pr = s->p->ast->program.probes; pr; pr = pr->next) {
+		s->probe = pr;
+		s->pdef = first_def(s, pr);
+		s->vars = NULL;
+		s->ended = NULL;
+		s->loop_depth = 0;
+		if (pr->probe.pred)
+			check_cond(s, pr->probe.pred, "predicate");
+		check_stmts(s, pr->probe.body);
+	}
+}
+
+/* Sizes and BPF map kinds once every use is known. */
+static void finish_maps(struct sema *s)
+{
+	const char *env = getenv("BPFTRACE_MAP_KEYS_MAX");
+	uint32_t max_entries = env && atoi(env) > 0 ? (uint32_t)atoi(env) : DEFAULT_MAP_KEYS_MAX;
+	for (size_t i = 0; i < s->p->maps.len; i++) {
+		struct map_def *m = s->p->maps.items[i];
+		if (!m->value) {
+			if (s->final && !m->assigned)
+				diag_error(s->d, m->first_use->loc, "Undefined map: %s", m->name);
+			continue;
+		}
+		enum type_kind k = m->value->kind;
+		m->key_size = m->key ? (m->key->size + 7) & ~7u : 8;
+		if (k == TY_HIST || k == TY_LHIST)
+			m->key_size += 8;
+		if (k == TY_MIN || k == TY_MAX || k == TY_AVG || k == TY_STATS)
+			m->value_size = 16;
+		else if (type_is_aggregation(m->value))
+			m->value_size = 8;
+		else
+			m->value_size = (m->value->size + 7) & ~7u;
+		m->percpu = type_is_aggregation(m->value);
+		m->max_entries = max_entries;
+	}
+}
+
+static void sema_init(struct sema *s, struct program *p)
+{
+	memset(s, 0, sizeof(*s));
+	s->p = p;
+	s->a = &p->arena;
+	const char *env = getenv("BPFTRACE_STRLEN");
+	s->strlen = env && atoi(env) > 0 && atoi(env) <= 200 ? (uint32_t)atoi(env) : DEFAULT_STRLEN;
+}
+
+bool sema_check(struct program *p)
+{
+	struct sema s;
+	struct diags scratch;
+	sema_init(&s, p);
+	if (!probes_expand(p))
+		return false;
+	diag_init(&scratch, &p->arena, p->src);
+	s.d = &scratch;
+	check_program(&s);
+	finish_maps(&s);
+
+	p->actions.len = 0;
+	s.d = &p->diags;
+	s.final = true;
+	check_program(&s);
+	finish_maps(&s);
+	if (p->diags.nerrors == 0)
+		probes_share(p);
+	return p->diags.nerrors == 0;
+}
+
+/* ---- actions ----------------------------------------------------------- */
+
+int sema_add_action(struct sema *s, enum action_kind kind, struct node *site,
+		    const char *fmt, struct node *args, uint32_t extra)
+{
+	if (!s->final)
+		return -1;
+	struct action *act = arena_alloc(s->a, sizeof(*act));
+	int n = ast_list_len(args);
+	if (!act)
+		return -1;
+	act->kind = kind;
+	act->fmt = fmt;
+	act->site = site;
+	act->nargs = n;
+	if (kind != ACT_EXIT && s->pdef && s->pdef->kind != PK_BEGIN && s->pdef->kind != PK_END)
+		s->p->streams_output = true;
+	act->args = arena_alloc(s->a, sizeof(*act->args) * (size_t)(n ? n : 1));
+	act->offsets = arena_alloc(s->a, sizeof(*act->offsets) * (size_t)(n ? n : 1));
+	if (!act->args || !act->offsets)
+		return -1;
+	uint32_t off = 8 + extra;
+	int i = 0;
+	for (struct node *a = args; a; a = a->next, i++) {
+		act->args[i] = a->type;
+		act->offsets[i] = off;
+		off += (a->type->size + 7) & ~7u;
+	}
+	act->size = off;
+	act->id = (int)s->p->actions.len;
+	if (vec_push(&s->p->actions, act))
+		return -1;
+	return act->id;
+}

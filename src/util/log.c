@@ -1,0 +1,19 @@
+/* The runtime's logger. One global level so that deep helpers (tracefs, the
+ * libbpf print callback) need no context passed down to report under -v. */
+#include "util/log.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+
+int rt_verbose;
+
+void rt_log(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (rt_verbose < level)
+		return;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+}
