@@ -383,10 +383,23 @@ bool sema_want_literal(struct sema *s, const struct node *call, struct node *arg
 	return true;
 }
 
+/* A read of a map that is assigned somewhere but whose value type is not
+ * known yet (no error was reported for it). */
+static bool unassigned_map(const struct node *n)
+{
+	return n->kind == N_MAP && n->map.def && !n->map.def->value && n->map.def->assigned;
+}
+
 static struct type *check_binary(struct sema *s, struct node *n)
 {
 	struct type *l = check_expr(s, n->binary.lhs);
 	struct type *r = check_expr(s, n->binary.rhs);
+	/* `@x = @x + 1`: the read of a map that only this expression assigns
+	 * has no type yet; in arithmetic it is an integer, as in bpftrace. */
+	if (l->kind == TY_NONE && unassigned_map(n->binary.lhs))
+		l = type_int(s->a, 64, true);
+	if (r->kind == TY_NONE && unassigned_map(n->binary.rhs))
+		r = type_int(s->a, 64, true);
 	if (l->kind == TY_NONE || r->kind == TY_NONE)
 		return ty_none(s);
 	enum binop op = n->binary.op;
@@ -902,7 +915,9 @@ static void finish_maps(struct sema *s)
 	for (size_t i = 0; i < s->p->maps.len; i++) {
 		struct map_def *m = s->p->maps.items[i];
 		if (!m->value) {
-			if (s->final && !m->assigned)
+			/* an assigned map without a type had its error at the assignment,
+			 * unless nothing ever gave it one (`@x = @x`) */
+			if (s->final && (!m->assigned || !s->d->nerrors))
 				diag_error(s->d, m->first_use->loc, "Undefined map: %s", m->name);
 			continue;
 		}
