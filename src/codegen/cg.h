@@ -52,11 +52,6 @@ struct cg {
 	uint32_t scratch_used;		/* bytes of it this function uses */
 };
 
-/* ---- source locations (codegen.c) ---- */
-/* Attribute the instructions built from now on to n's line and column, so the
- * object's BTF line info maps each BPF instruction back to the script. */
-void cg_set_loc(struct cg *c, const struct node *n);
-
 /* ---- expressions (expr.c) ---- */
 /* The value of an integer or pointer expression, as an i64. */
 LLVMValueRef cg_expr(struct cg *c, struct node *n);
@@ -74,7 +69,10 @@ LLVMValueRef cg_deref(struct cg *c, struct node *n);
  * into dst. */
 void cg_deref_into(struct cg *c, struct node *n, LLVMValueRef dst);
 
-/* ---- helpers (codegen.c) ---- */
+/* ---- IR primitives (ir.c) ---- */
+/* Attribute the instructions built from now on to n's line and column, so the
+ * object's BTF line info maps each BPF instruction back to the script. */
+void cg_set_loc(struct cg *c, const struct node *n);
 LLVMValueRef cg_const(struct cg *c, uint64_t v);
 /* Call BPF helper `id` with i64/pointer arguments; returns its i64 result. */
 LLVMValueRef cg_helper(struct cg *c, int id, LLVMValueRef *args, int n);
@@ -94,6 +92,21 @@ LLVMValueRef cg_phi2(struct cg *c, LLVMTypeRef ty, LLVMValueRef a, LLVMBasicBloc
 		     LLVMValueRef b, LLVMBasicBlockRef bb);
 /* A new basic block in the current function. */
 LLVMBasicBlockRef cg_block(struct cg *c, const char *name);
+/* `return 0` from the current function. */
+void cg_return(struct cg *c);
+/* l op r on i64 values with C's rules: signed / and % truncate (computed from
+ * unsigned division, as BPF before cpu v4 has no signed division). */
+LLVMValueRef cg_arith(struct cg *c, enum binop op, LLVMValueRef l, LLVMValueRef r,
+		      bool is_signed);
+
+/* ---- statements (stmt.c) ---- */
+/* Emit the statements of a block; its $variables get slots of their own and
+ * end with it (sema scopes them the same way). */
+void cg_emit_block(struct cg *c, struct node *list);
+/* A condition (if, while, predicate) as an i1: its value is not zero. */
+LLVMValueRef cg_truth(struct cg *c, struct node *cond);
+/* The slot of $variable var (created, zeroed in the init block, on first use). */
+LLVMValueRef cg_var_ptr(struct cg *c, struct node *var);
 
 /* ---- maps and output (maps.c) ---- */
 /* Build the key of a use of map m (N_MAP node `use`, may be NULL for keyless
@@ -129,7 +142,7 @@ LLVMValueRef cg_map_define_raw(struct cg *c, const char *sym, uint32_t type, uin
 /* The ring buffer's size for this program: RB_STREAM_BYTES or RB_SMALL_BYTES. */
 uint32_t cg_ringbuf_size(const struct cg *c);
 /* The callback for bpf_for_each_map_elem that adds one to the u64 its context
- * points at: a static BPF subprogram, defined on first use (codegen.c). */
+ * points at: a static BPF subprogram, defined on first use (maps.c). */
 LLVMValueRef cg_map_count_fn(struct cg *c);
 /* Create the map globals and the ring buffer with BTF descriptions (btf.c). */
 int cg_maps_define(struct cg *c);

@@ -8,9 +8,6 @@
 #include "codegen/cg.h"
 #include "lang/types.h"
 
-LLVMValueRef cg_var_ptr(struct cg *c, struct node *var);
-LLVMValueRef cg_arith(struct cg *c, enum binop op, LLVMValueRef l, LLVMValueRef r, bool is_signed);
-
 /* Truncate v to `bits` and extend back to 64 with the given sign. */
 static LLVMValueRef fit(struct cg *c, LLVMValueRef v, int bits, bool is_signed)
 {
