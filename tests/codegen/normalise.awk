@@ -8,7 +8,7 @@
 # attribute groups and `#N` references, debug metadata (`!N = ...` lines and
 # `!dbg !N` / `!llvm.loop !N` references), attributes and poison flags the
 # optimiser infers (noundef, nonnull, nocapture, readonly, dereferenceable(N),
-# nuw, nsw, exact, disjoint, nneg, tail, local_unnamed_addr, ...).
+# nuw, nsw, exact, disjoint, nneg, inbounds, tail, local_unnamed_addr, ...).
 # Map definitions live only in the debug metadata (libbpf reads them from BTF),
 # so each `.maps` global is followed by a comment that spells its definition out:
 #   ;   type=percpu_hash max_entries=4096 key_size=16 value_size=8
@@ -138,7 +138,7 @@ BEGIN {
 		read_helpers(helpers)
 	ninferred = split("noundef nonnull nocapture readonly readnone writeonly immarg noalias " \
 			  "returned signext zeroext local_unnamed_addr unnamed_addr dso_local " \
-			  "nuw nsw exact disjoint nneg samesign", inferred, " ")
+			  "nuw nsw exact disjoint nneg samesign inbounds", inferred, " ")
 	# enum bpf_map_type, for the types bpfline uses (others print as numbers)
 	map_types[1] = "hash"; map_types[2] = "array"; map_types[3] = "prog_array"
 	map_types[4] = "perf_event_array"; map_types[5] = "percpu_hash"

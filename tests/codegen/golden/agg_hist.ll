@@ -51,7 +51,7 @@ entry:
   %36 = icmp slt i64 %4, 0
   %37 = select i1 %36, i64 0, i64 %35
   store i64 0, ptr %3, align 8
-  %38 = getelementptr inbounds i8, ptr %3, i64 8
+  %38 = getelementptr i8, ptr %3, i64 8
   store i64 %37, ptr %38, align 8
   %39 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
   %40 = icmp eq i64 %39, 0

@@ -23,7 +23,7 @@ entry:
   %9 = icmp slt i64 %4, 0
   %10 = select i1 %9, i64 0, i64 %8
   store i64 0, ptr %3, align 8
-  %11 = getelementptr inbounds i8, ptr %3, i64 8
+  %11 = getelementptr i8, ptr %3, i64 8
   store i64 %10, ptr %11, align 8
   %12 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
   %13 = icmp eq i64 %12, 0

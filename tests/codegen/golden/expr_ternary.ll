@@ -43,7 +43,7 @@ updated:
   store i64 0, ptr %3, align 8
   store i64 0, ptr %2, align 8
   store i8 %., ptr %2, align 8
-  %.sroa.5.0..sroa_idx = getelementptr inbounds i8, ptr %2, i64 1
+  %.sroa.5.0..sroa_idx = getelementptr i8, ptr %2, i64 1
   store i8 %.12, ptr %.sroa.5.0..sroa_idx, align 1
   %16 = call i64 inttoptr (i64 2 to ptr)(ptr @m1_s, ptr %3, ptr %2, i64 0)	; map_update_elem
   %17 = icmp slt i64 %16, 0

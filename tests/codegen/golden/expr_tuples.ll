@@ -31,7 +31,7 @@ entry:
 init:
   %9 = getelementptr i8, ptr %scratch, i64 24
   %10 = getelementptr i8, ptr %scratch, i64 48
-  %11 = getelementptr inbounds i8, ptr %scratch, i64 8
+  %11 = getelementptr i8, ptr %scratch, i64 8
   call void @llvm.memset.p0.i64(ptr %11, i8 0, i64 16, i1 false)
   store i64 1, ptr %scratch, align 8
   %12 = getelementptr i8, ptr %scratch, i64 8

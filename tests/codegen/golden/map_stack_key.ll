@@ -78,7 +78,7 @@ join3:
   store i64 %26, ptr %4, align 8
   %27 = call i64 inttoptr (i64 14 to ptr)()	; get_current_pid_tgid
   %28 = lshr i64 %27, 32
-  %29 = getelementptr inbounds i8, ptr %4, i64 8
+  %29 = getelementptr i8, ptr %4, i64 8
   store i64 %28, ptr %29, align 8
   store i64 %28, ptr %3, align 8
   %30 = call i64 inttoptr (i64 1 to ptr)(ptr @pids_seen, ptr %3)	; map_lookup_elem
