@@ -1,6 +1,8 @@
 # Thin wrapper over CMake. The build lives in build/ (and build-asan/ for `make test`).
 #   make        install missing dependencies (Debian 12, root), configure, build build/bpfline
 #   make test   -Werror build + unit tests, ASan/UBSan build + unit tests, runtime tests
+#   make golden         codegen golden tests (tests/codegen/run.sh; root), FILTER=regex
+#   make golden-update  rewrite their golden files from the current build
 #   make demo   build, then count system calls by process for 5 seconds (root)
 #   make clean  remove the build trees
 
@@ -11,7 +13,7 @@ DEMO_PROG  ?= tracepoint:raw_syscalls:sys_enter { @[comm] = count(); } interval:
 
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all deps build test runtime demo tracefs clean
+.PHONY: all deps build test runtime golden golden-update demo tracefs clean
 
 all: build
 
@@ -28,6 +30,15 @@ test:
 # Runtime tests only, against the current build (e.g. make runtime FILTER=hello).
 runtime: build tracefs
 	@tests/runtime/run.sh -b $(BUILD)/bpfline $(if $(FILTER),-f '$(FILTER)') tests/runtime/cases/*.cases
+
+# Codegen golden tests: `bpfline -d ir` of tests/codegen/ir.cases against
+# tests/codegen/golden/ (e.g. make golden FILTER=agg_). golden-update rewrites them:
+# review the diff (git diff tests/codegen/golden) before committing.
+golden: build tracefs
+	@tests/codegen/run.sh -b $(BUILD)/bpfline $(if $(FILTER),-f '$(FILTER)')
+
+golden-update: build tracefs
+	@tests/codegen/run.sh -b $(BUILD)/bpfline -u $(if $(FILTER),-f '$(FILTER)')
 
 tracefs:
 	@if [ "$$(id -u)" = 0 ]; then scripts/mount-tracefs.sh; fi

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make test`: every lane in order, each under a section header, then one summary line.
 #   0. scripts/check-layout.sh: no #include breaks the folder rules of DESIGN.md
-#   1. build/      with -DBPFL_WERROR=ON, unit tests (ctest -L unit)
+#   1. build/      with -DBPFL_WERROR=ON, unit tests (ctest -L unit), then the codegen
+#                  golden tests with build/bpfline (tests/codegen/run.sh; needs root)
 #   2. build-asan/ with -DBPFL_SANITIZE=ON -DBPFL_WERROR=ON, unit tests again
 #   3. runtime tests on the live kernel with build/bpfline (needs root; mounts tracefs)
 #   4. the stream test: 1,000,000 printf records delivered or reported lost (root)
@@ -40,13 +41,29 @@ section "layout: folder include rules"
 if scripts/check-layout.sh; then record layout ok; else record layout FAILED; fi
 
 section "build: $BUILD (-Werror)"
+build_ok=0
 if build_tree "$BUILD" -DBPFL_WERROR=ON -DBPFL_SANITIZE=OFF; then
+	build_ok=1
 	record build ok
 	section "unit tests: $BUILD"
 	if unit_tests "$BUILD"; then record unit ok; else record unit FAILED; fi
 else
 	record build FAILED
 	record unit "not run"
+fi
+
+section "codegen golden tests: $BUILD/bpfline -d ir"
+if [ "$build_ok" = 0 ]; then
+	echo "not run: the build failed"
+	record golden "not run"
+else
+	if [ "$(id -u)" = 0 ]; then scripts/mount-tracefs.sh; fi
+	# -r 2: each program twice, so output that changes from run to run fails here
+	if tests/codegen/run.sh -b "$BUILD/bpfline" -r 2; then
+		if [ "$(id -u)" = 0 ]; then record golden ok; else record golden skipped; fi
+	else
+		record golden FAILED
+	fi
 fi
 
 section "build: $ASAN_BUILD (ASan+UBSan, -Werror)"
