@@ -18,6 +18,7 @@
 #include "sema/sema.h"
 #include "probes/attach.h"
 #include "runtime/loader.h"
+#include "runtime/msg.h"
 #include "util/log.h"
 #include "kernel/uelf.h"
 #include "runtime/proc.h"
@@ -74,8 +75,8 @@ static int set_format(struct cmdline *cl, const char *a)
 	else if (!strcmp(a, "json"))
 		cl->format = OUT_JSON;
 	else
-		return fprintf(stderr, "ERROR: Invalid output format \"%s\"\n"
-			       "Valid formats: 'text', 'json'\n", a), -EINVAL;
+		return msg_report(MSG_ERROR, NULL, "Valid formats: 'text', 'json'",
+				  "Invalid output format \"%s\"", a), -EINVAL;
 	return 0;
 }
 
@@ -88,8 +89,8 @@ static int set_buffering(struct cmdline *cl, const char *a)
 	else if (!strcmp(a, "none"))
 		cl->bufmode = _IONBF;
 	else
-		return fprintf(stderr, "ERROR: Invalid buffering mode \"%s\"\n"
-			       "Valid modes: 'line', 'full', 'none'\n", a), -EINVAL;
+		return msg_report(MSG_ERROR, NULL, "Valid modes: 'line', 'full', 'none'",
+				  "Invalid buffering mode \"%s\"", a), -EINVAL;
 	return 0;
 }
 
@@ -112,8 +113,8 @@ static int set_dump(struct cmdline *cl, const char *a)
 		else if (n == 3 && !strncmp(s, "obj", 3))
 			cl->dump_obj = true;
 		else
-			return fprintf(stderr, "ERROR: unknown -d stage '%.*s' "
-				       "(ast, sema, ir, obj, all)\n", (int)n, s), -EINVAL;
+			return msg_error("unknown -d stage '%.*s' (ast, sema, ir, obj, all)",
+					 (int)n, s), -EINVAL;
 	}
 	return 0;
 }
@@ -127,7 +128,7 @@ static int set_pid(struct cmdline *cl, const char *a)
 	long v = strtol(a, &end, 10);
 
 	if (*end || v <= 0 || v > 0x7fffffff)
-		return fprintf(stderr, "ERROR: pid '%s' is not a valid process id\n", a), -EINVAL;
+		return msg_error("pid '%s' is not a valid process id", a), -EINVAL;
 	cl->pid = (int)v;
 	return 0;
 }
@@ -270,7 +271,7 @@ static int read_program(const struct cmdline *cl, struct sb *sb, const char **na
 	f = fopen(cl->file, "r");
 	if (!f) {
 		err = -errno;
-		fprintf(stderr, "ERROR: failed to open file '%s': %s\n", cl->file, strerror(-err));
+		msg_error("failed to open file '%s': %s", cl->file, strerror(-err));
 		return err;
 	}
 	err = read_all(f, sb);
@@ -311,8 +312,8 @@ static FILE *open_output(const struct cmdline *cl)
 	if (cl->out_path) {
 		out = fopen(cl->out_path, "w");
 		if (!out) {
-			fprintf(stderr, "ERROR: failed to open output file '%s': %s\n",
-				cl->out_path, strerror(errno));
+			msg_error("failed to open output file '%s': %s", cl->out_path,
+				  strerror(errno));
 			return NULL;
 		}
 	}
@@ -334,7 +335,7 @@ static int run(const struct cmdline *cl, const char *name, const char *src)
 	int err, status = 1;
 
 	if (program_init(&p, name, src)) {
-		fprintf(stderr, "ERROR: out of memory\n");
+		msg_error("out of memory");
 		return 1;
 	}
 	p.params = (const char **)cl->params;
@@ -357,6 +358,7 @@ static int run(const struct cmdline *cl, const char *name, const char *src)
 		free(word);
 	}
 	err = compile(&p, cl, &obj, &size);
+	/* compile-time diagnostics are text under -f json too, as bpftrace's */
 	diag_print(&p.diags, stderr, isatty(STDERR_FILENO));
 	if (!err && dry)
 		status = 0;
@@ -394,8 +396,7 @@ static int list_probes(const char *search, bool verbose)
 			continue;	/* the same functions as kprobe and fentry */
 		int n = ops->list(pattern, verbose, stdout);
 		if (n < 0 && kind >= 0) {
-			fprintf(stderr, "ERROR: cannot list %s probes: %s\n", probe_kind_name(k),
-				strerror(-n));
+			msg_error("cannot list %s probes: %s", probe_kind_name(k), strerror(-n));
 			return 1;
 		}
 		total += n > 0 ? n : 0;
@@ -416,6 +417,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 1;
 	}
+	msg_init(cl.format, stderr);
 	if (cl.help || cl.version) {
 		if (cl.help)
 			usage(stdout);
@@ -428,7 +430,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (cl.pid && cl.cmd) {
-		fprintf(stderr, "ERROR: -p and -c cannot be used together\n");
+		msg_error("-p and -c cannot be used together");
 		return 1;
 	}
 	if (cl.list) {
