@@ -1,6 +1,7 @@
 /* bpfline: the command line. Reads options (a table, the same one that prints
  * the usage), reads the program, and runs the pipeline:
  *   parse → sema → codegen → rt_run
+ * The environment is read here, once, into a struct config (lang/config.h).
  * Diagnostics of the front end are printed once it has finished; any error in
  * the program exits with status 1. */
 #include <errno.h>
@@ -14,6 +15,9 @@
 #include "codegen/codegen.h"
 #include "parser/parse.h"
 #include "probes/probes.h"
+#include "kernel/kbtf.h"
+#include "kernel/kfunc.h"
+#include "lang/config.h"
 #include "lang/program.h"
 #include "sema/sema.h"
 #include "probes/attach.h"
@@ -172,7 +176,8 @@ static void usage(FILE *f)
 			fprintf(f, "    %-14s %s\n", opts[i].usage, opts[i].help);
 	}
 	fputs("\nENVIRONMENT:\n"
-	      "    BPFTRACE_STRLEN             [default: 64] bytes of a string\n"
+	      "    BPFTRACE_STRLEN             [default: 64] bytes of a string (1-200)\n"
+	      "    BPFTRACE_MAP_KEYS_MAX       [default: 4096] keys of a map\n"
 	      "\nEXAMPLES:\n"
 	      "bpfline -e 'tracepoint:syscalls:sys_enter_openat { printf(\"%s %s\\n\", comm, str(args->filename)); }'\n"
 	      "    trace files opened, with the process name\n"
@@ -322,8 +327,10 @@ static FILE *open_output(const struct cmdline *cl)
 	return out;
 }
 
-/* Compile and run the program of cl; returns the exit status. */
-static int run(const struct cmdline *cl, const char *name, const char *src)
+/* Compile and run the program of cl with the settings cfg; returns the exit
+ * status. */
+static int run(const struct cmdline *cl, const struct config *cfg, const char *name,
+	       const char *src)
 {
 	struct rt_opts ro = { .sz = sizeof(ro), .format = cl->format, .quiet = cl->quiet,
 			      .verbose = cl->verbose };
@@ -338,6 +345,7 @@ static int run(const struct cmdline *cl, const char *name, const char *src)
 		msg_error("out of memory");
 		return 1;
 	}
+	p.config = *cfg;
 	p.params = (const char **)cl->params;
 	p.nparams = cl->nparams;
 	p.unsafe = cl->unsafe;
@@ -409,6 +417,8 @@ static int list_probes(const char *search, bool verbose)
 int main(int argc, char **argv)
 {
 	struct cmdline cl;
+	struct config cfg;
+	char why[256];
 	const char *name;
 	struct sb src;
 	int status;
@@ -429,6 +439,12 @@ int main(int argc, char **argv)
 		fprintf(stderr, "ERROR: %s is not supported yet\n", cl.unsupported);
 		return 1;
 	}
+	if (config_read(&cfg, getenv, why, sizeof(why))) {
+		msg_error("%s", why);
+		return 1;
+	}
+	kbtf_configure(&cfg);
+	kfunc_configure(&cfg);
 	if (cl.pid && cl.cmd) {
 		msg_error("-p and -c cannot be used together");
 		return 1;
@@ -446,7 +462,7 @@ int main(int argc, char **argv)
 	rt_verbose = cl.verbose;
 	rt_loader_log_init();
 	sb_init(&src);
-	status = read_program(&cl, &src, &name) ? 1 : run(&cl, name, sb_str(&src));
+	status = read_program(&cl, &src, &name) ? 1 : run(&cl, &cfg, name, sb_str(&src));
 	sb_fini(&src);
 	return status;
 }

@@ -14,11 +14,18 @@
 
 #include <bpf/btf.h>
 
+#include "lang/config.h"
 #include "util/arena.h"
 #include "util/sb.h"
 
 static struct btf *vmlinux;
 static int vmlinux_err;
+static const char *vmlinux_path;	/* config.btf_path */
+
+void kbtf_configure(const struct config *c)
+{
+	vmlinux_path = c->btf_path;
+}
 
 const struct btf *kbtf_vmlinux(void)
 {
@@ -26,7 +33,7 @@ const struct btf *kbtf_vmlinux(void)
 		errno = vmlinux_err;
 		return vmlinux;
 	}
-	const char *path = getenv("BPFL_BTF");
+	const char *path = vmlinux_path;
 	vmlinux = path ? btf__parse(path, NULL) : btf__load_vmlinux_btf();
 	if (!vmlinux)
 		vmlinux_err = errno ? errno : ENOENT;

@@ -11,9 +11,14 @@
 
 struct arena;
 struct btf;
+struct config;
+
+/* Take the BTF settings of c (config.btf_path, from BPFL_BTF); the driver calls
+ * this once, before anything asks for BTF. */
+void kbtf_configure(const struct config *c);
 
 /* The vmlinux BTF, loaded on first use; NULL (errno set) when the kernel has
- * none. BPFL_BTF=path loads that file instead (tests). */
+ * none. With config.btf_path set, that file is loaded instead (tests). */
 const struct btf *kbtf_vmlinux(void);
 
 /* The record for "struct NAME" or "union NAME" (a C type name as written in a

@@ -7,6 +7,7 @@
 #include "util/arena.h"
 #include "util/vec.h"
 #include "lang/ast.h"
+#include "lang/config.h"
 #include "lang/diag.h"
 
 /* Probe families. The table of their hooks lives in src/runtime/attach. */
@@ -57,6 +58,8 @@ struct program {
 	struct vec probes;	/* struct probe_def *, by index */
 	const char **params;	/* positional parameters $1..$n */
 	int nparams;
+	struct config config;	/* settings from the environment (program_init:
+				 * the defaults; the driver copies its own) */
 	bool unsafe;		/* --unsafe given */
 	bool streams_output;	/* sema: a traced probe (not BEGIN/END) writes
 				 * output records, so the ring buffer is sized

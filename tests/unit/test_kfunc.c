@@ -15,6 +15,8 @@
 #include "codegen/codegen.h"
 #include "fe_helpers.h"
 #include "kernel/kbtf.h"
+#include "kernel/kfunc.h"
+#include "lang/config.h"
 #include "sema/sema.h"
 #include "util/arena.h"
 
@@ -114,6 +116,25 @@ static void test_btf_func(void **state)
 	free(buf);
 }
 
+static const char *kfeat_value;
+
+static char *kfeat_lookup(const char *name)
+{
+	return !strcmp(name, "BPFL_KFEAT") ? (char *)kfeat_value : NULL;
+}
+
+/* Claim the kernel features `feat` as BPFL_KFEAT=feat would; NULL: detect. */
+static void claim(const char *feat)
+{
+	struct config c;
+	char err[128];
+
+	kfeat_value = feat;
+	if (config_read(&c, kfeat_lookup, err, sizeof(err)))
+		fail_msg("%s", err);
+	kfunc_configure(&c);
+}
+
 /* Parse and check src with the kernel features `feat` claimed. */
 static char *sema_run(const char *feat, const char *src, bool *ok, struct program *keep)
 {
@@ -121,7 +142,7 @@ static char *sema_run(const char *feat, const char *src, bool *ok, struct progra
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&buf, &len);
-	setenv("BPFL_KFEAT", feat, 1);
+	claim(feat);
 	if (!out || program_init(&p, "stdin", src) < 0)
 		abort();
 	*ok = parse_program(&p) && sema_check(&p);
@@ -131,7 +152,7 @@ static char *sema_run(const char *feat, const char *src, bool *ok, struct progra
 		*keep = p;
 	else
 		program_fini(&p);
-	unsetenv("BPFL_KFEAT");
+	claim(NULL);
 	return buf;
 }
 
@@ -249,7 +270,7 @@ static void test_sections(void **state)
 	struct cg_opts opts = {.sz = sizeof(opts)};
 	void *obj = NULL;
 	size_t size = 0;
-	setenv("BPFL_KFEAT", "kprobe,fentry", 1);
+	claim("kprobe,fentry");
 	assert_int_equal(program_init(&p, "stdin",
 		"kprobe:vfs_open { printf(\"%s\\n\", str(((struct path *)arg0)->dentry->d_name.name)); }"
 		"k:vfs_read+16 { @[func] = count(); }"
@@ -257,7 +278,7 @@ static void test_sections(void **state)
 		"kfunc:vfs_read { @c[args.count] = count(); }"
 		"fr:vfs_read { @x = sum(retval); }"), 0);
 	bool ok = parse_program(&p) && sema_check(&p) && cg_compile(&p, &obj, &size, &opts) == 0;
-	unsetenv("BPFL_KFEAT");
+	claim(NULL);
 	if (!ok)
 		diag_print(&p.diags, stderr, false);
 	assert_true(ok);
