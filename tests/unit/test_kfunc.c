@@ -2,7 +2,8 @@
  * to our types (against this machine's /sys/kernel/btf/vmlinux), sema of struct
  * casts and field chains with the exact error texts, the kprobe → fentry
  * fallback and the "neither" error (the kernel's features claimed through
- * BPFL_KFEAT), and objects whose sections libbpf understands. */
+ * BPFL_KFEAT), objects whose sections libbpf understands, and vmlinux BTF
+ * parsed lazily and once for the whole process. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include "fe_helpers.h"
 #include "kernel/kbtf.h"
 #include "kernel/kfunc.h"
+#include "kernel/rawtp.h"
 #include "lang/config.h"
 #include "sema/sema.h"
 #include "util/arena.h"
@@ -297,6 +299,39 @@ static void test_sections(void **state)
 	program_fini(&p);
 }
 
+/* Runs first: a program that needs no kernel types parses no BTF. */
+static void test_btf_lazy(void **state)
+{
+	(void)state;
+	struct program p;
+	assert_int_equal(program_init(&p, "stdin", "BEGIN { @x[1] = count(); exit(); }"), 0);
+	assert_true(parse_program(&p) && sema_check(&p));
+	program_fini(&p);
+	assert_int_equal(kbtf_loads(), 0);
+}
+
+/* Runs last: every user of kernel BTF in this process (struct records,
+ * fentry arguments and listings before, raw tracepoints here) shared one
+ * parse of vmlinux's BTF. */
+static void test_btf_parsed_once(void **state)
+{
+	(void)state;
+	NEED_BTF();
+	struct arena a;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	arena_init(&a);
+	assert_non_null(rawtp_args_type(&a, "sched_switch"));
+	assert_non_null(kbtf_record(&a, "struct task_struct"));
+	assert_true(rawtp_list("sched_switch", true, out) == 1);
+	fclose(out);
+	assert_non_null(strstr(buf, "rawtracepoint:sched_switch\n"));
+	free(buf);
+	arena_fini(&a);
+	assert_int_equal(kbtf_loads(), 1);
+}
+
 static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	(void)level;
@@ -309,11 +344,13 @@ int main(void)
 {
 	libbpf_set_print(silent);
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_btf_lazy),
 		cmocka_unit_test(test_btf_records),
 		cmocka_unit_test(test_btf_func),
 		cmocka_unit_test(test_sema_cases),
 		cmocka_unit_test(test_fallback),
 		cmocka_unit_test(test_sections),
+		cmocka_unit_test(test_btf_parsed_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
