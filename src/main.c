@@ -44,7 +44,6 @@ struct cmdline {
 	bool unsafe;		/* --unsafe */
 	int helper_checks;	/* -k, -kk */
 	bool dump_ast, dump_sema, dump_ir, dump_obj;	/* -d: dry run with dumps */
-	const char *unsupported;	/* an option accepted but not implemented yet */
 	bool list;		/* -l [search] */
 	int pid;		/* -p PID */
 	const char *cmd;	/* -c 'CMD' */
@@ -297,8 +296,8 @@ static int dump_stage(bool on, const struct program *p)
  * program has errors (already in p->diags). */
 static int compile(struct program *p, const struct cmdline *cl, void **obj, size_t *size)
 {
-	struct cg_opts cgo = { .sz = sizeof(cgo), .dump_ir = cl->dump_ir,
-			       .dump_obj = cl->dump_obj, .dump_out = stdout };
+	struct cg_opts cgo = { .dump_ir = cl->dump_ir, .dump_obj = cl->dump_obj,
+			       .dump_out = stdout };
 	int err = 0;
 
 	err = err ?: !parse_program(p);
@@ -332,8 +331,7 @@ static FILE *open_output(const struct cmdline *cl)
 static int run(const struct cmdline *cl, const struct config *cfg, const char *name,
 	       const char *src)
 {
-	struct rt_opts ro = { .sz = sizeof(ro), .format = cl->format, .quiet = cl->quiet,
-			      .verbose = cl->verbose };
+	struct rt_opts ro = { .format = cl->format, .quiet = cl->quiet, .verbose = cl->verbose };
 	bool dry = cl->dump_ast || cl->dump_sema || cl->dump_ir || cl->dump_obj;
 	struct proc_target target = { .pidfd = -1, .go_fd = -1 };
 	struct program p;
@@ -434,10 +432,6 @@ int main(int argc, char **argv)
 		else
 			printf("bpfline v%s\n", BPFL_VERSION);
 		return 0;
-	}
-	if (cl.unsupported) {
-		fprintf(stderr, "ERROR: %s is not supported yet\n", cl.unsupported);
-		return 1;
 	}
 	if (config_read(&cfg, getenv, why, sizeof(why))) {
 		msg_error("%s", why);

@@ -269,7 +269,7 @@ static void test_sections(void **state)
 		{"fexit/vfs_read", BPF_PROG_TYPE_TRACING},
 	};
 	struct program p;
-	struct cg_opts opts = {.sz = sizeof(opts)};
+	struct cg_opts opts = {0};
 	void *obj = NULL;
 	size_t size = 0;
 	claim("kprobe,fentry");
