@@ -42,6 +42,7 @@ struct cmdline {
 	const char *out_path;	/* -o */
 	int bufmode;		/* -B: _IOFBF/_IOLBF/_IONBF, -1 unset */
 	bool unsafe;		/* --unsafe */
+	bool usdt_file_activation;	/* --usdt-file-activation */
 	int helper_checks;	/* -k, -kk */
 	bool dump_ast, dump_sema, dump_ir, dump_obj;	/* -d: dry run with dumps */
 	bool list;		/* -l [search] */
@@ -69,6 +70,12 @@ static int set_verbose(struct cmdline *cl, const char *a) { (void)a; cl->verbose
 static int set_quiet(struct cmdline *cl, const char *a) { (void)a; cl->quiet = true; return 0; }
 static int set_out(struct cmdline *cl, const char *a) { cl->out_path = a; return 0; }
 static int set_unsafe(struct cmdline *cl, const char *a) { (void)a; cl->unsafe = true; return 0; }
+static int set_usdt_file(struct cmdline *cl, const char *a)
+{
+	(void)a;
+	cl->usdt_file_activation = true;
+	return 0;
+}
 static int set_k(struct cmdline *cl, const char *a) { (void)a; cl->helper_checks++; return 0; }
 
 static int set_format(struct cmdline *cl, const char *a)
@@ -148,7 +155,7 @@ static const struct opt opts[] = {
 	{ NULL, 'p', true, "-p PID", "enable USDT probes on PID", set_pid },
 	{ NULL, 'c', true, "-c 'CMD'", "run CMD and enable USDT probes on resulting process", set_cmd },
 	{ "usdt-file-activation", OPT_USDT_FILE, false, "--usdt-file-activation",
-	  "activate usdt semaphores based on file path", NULL },
+	  "activate usdt semaphores based on file path", set_usdt_file },
 	{ "unsafe", OPT_UNSAFE, false, "--unsafe", "allow unsafe builtin functions", set_unsafe },
 	{ NULL, 'q', false, "-q", "keep messages quiet", set_quiet },
 	{ NULL, 'k', false, "-k", "warn when a bpf helper returns an error (-kk: every helper)",
@@ -347,6 +354,7 @@ static int run(const struct cmdline *cl, const struct config *cfg, const char *n
 	p.params = (const char **)cl->params;
 	p.nparams = cl->nparams;
 	p.unsafe = cl->unsafe;
+	p.usdt_file_activation = cl->usdt_file_activation;
 	if ((cl->cmd && !dry && proc_spawn(cl->cmd, &target)) ||
 	    (cl->pid && proc_open(cl->pid, &target))) {
 		program_fini(&p);
