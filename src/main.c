@@ -1,6 +1,7 @@
 /* bpfline: the command line. Reads options (a table, the same one that prints
  * the usage), reads the program, and runs the pipeline:
  *   parse → sema → codegen → rt_run
+ * The environment is read here, once, into a struct config (lang/config.h).
  * Diagnostics of the front end are printed once it has finished; any error in
  * the program exits with status 1. */
 #include <errno.h>
@@ -14,10 +15,14 @@
 #include "codegen/codegen.h"
 #include "parser/parse.h"
 #include "probes/probes.h"
+#include "kernel/kbtf.h"
+#include "kernel/kfunc.h"
+#include "lang/config.h"
 #include "lang/program.h"
 #include "sema/sema.h"
 #include "probes/attach.h"
 #include "runtime/loader.h"
+#include "runtime/msg.h"
 #include "util/log.h"
 #include "kernel/uelf.h"
 #include "runtime/proc.h"
@@ -37,9 +42,9 @@ struct cmdline {
 	const char *out_path;	/* -o */
 	int bufmode;		/* -B: _IOFBF/_IOLBF/_IONBF, -1 unset */
 	bool unsafe;		/* --unsafe */
+	bool usdt_file_activation;	/* --usdt-file-activation */
 	int helper_checks;	/* -k, -kk */
 	bool dump_ast, dump_sema, dump_ir, dump_obj;	/* -d: dry run with dumps */
-	const char *unsupported;	/* an option accepted but not implemented yet */
 	bool list;		/* -l [search] */
 	int pid;		/* -p PID */
 	const char *cmd;	/* -c 'CMD' */
@@ -65,6 +70,12 @@ static int set_verbose(struct cmdline *cl, const char *a) { (void)a; cl->verbose
 static int set_quiet(struct cmdline *cl, const char *a) { (void)a; cl->quiet = true; return 0; }
 static int set_out(struct cmdline *cl, const char *a) { cl->out_path = a; return 0; }
 static int set_unsafe(struct cmdline *cl, const char *a) { (void)a; cl->unsafe = true; return 0; }
+static int set_usdt_file(struct cmdline *cl, const char *a)
+{
+	(void)a;
+	cl->usdt_file_activation = true;
+	return 0;
+}
 static int set_k(struct cmdline *cl, const char *a) { (void)a; cl->helper_checks++; return 0; }
 
 static int set_format(struct cmdline *cl, const char *a)
@@ -74,8 +85,8 @@ static int set_format(struct cmdline *cl, const char *a)
 	else if (!strcmp(a, "json"))
 		cl->format = OUT_JSON;
 	else
-		return fprintf(stderr, "ERROR: Invalid output format \"%s\"\n"
-			       "Valid formats: 'text', 'json'\n", a), -EINVAL;
+		return msg_report(MSG_ERROR, NULL, "Valid formats: 'text', 'json'",
+				  "Invalid output format \"%s\"", a), -EINVAL;
 	return 0;
 }
 
@@ -88,8 +99,8 @@ static int set_buffering(struct cmdline *cl, const char *a)
 	else if (!strcmp(a, "none"))
 		cl->bufmode = _IONBF;
 	else
-		return fprintf(stderr, "ERROR: Invalid buffering mode \"%s\"\n"
-			       "Valid modes: 'line', 'full', 'none'\n", a), -EINVAL;
+		return msg_report(MSG_ERROR, NULL, "Valid modes: 'line', 'full', 'none'",
+				  "Invalid buffering mode \"%s\"", a), -EINVAL;
 	return 0;
 }
 
@@ -112,8 +123,8 @@ static int set_dump(struct cmdline *cl, const char *a)
 		else if (n == 3 && !strncmp(s, "obj", 3))
 			cl->dump_obj = true;
 		else
-			return fprintf(stderr, "ERROR: unknown -d stage '%.*s' "
-				       "(ast, sema, ir, obj, all)\n", (int)n, s), -EINVAL;
+			return msg_error("unknown -d stage '%.*s' (ast, sema, ir, obj, all)",
+					 (int)n, s), -EINVAL;
 	}
 	return 0;
 }
@@ -127,7 +138,7 @@ static int set_pid(struct cmdline *cl, const char *a)
 	long v = strtol(a, &end, 10);
 
 	if (*end || v <= 0 || v > 0x7fffffff)
-		return fprintf(stderr, "ERROR: pid '%s' is not a valid process id\n", a), -EINVAL;
+		return msg_error("pid '%s' is not a valid process id", a), -EINVAL;
 	cl->pid = (int)v;
 	return 0;
 }
@@ -144,7 +155,7 @@ static const struct opt opts[] = {
 	{ NULL, 'p', true, "-p PID", "enable USDT probes on PID", set_pid },
 	{ NULL, 'c', true, "-c 'CMD'", "run CMD and enable USDT probes on resulting process", set_cmd },
 	{ "usdt-file-activation", OPT_USDT_FILE, false, "--usdt-file-activation",
-	  "activate usdt semaphores based on file path", NULL },
+	  "activate usdt semaphores based on file path", set_usdt_file },
 	{ "unsafe", OPT_UNSAFE, false, "--unsafe", "allow unsafe builtin functions", set_unsafe },
 	{ NULL, 'q', false, "-q", "keep messages quiet", set_quiet },
 	{ NULL, 'k', false, "-k", "warn when a bpf helper returns an error (-kk: every helper)",
@@ -171,7 +182,8 @@ static void usage(FILE *f)
 			fprintf(f, "    %-14s %s\n", opts[i].usage, opts[i].help);
 	}
 	fputs("\nENVIRONMENT:\n"
-	      "    BPFTRACE_STRLEN             [default: 64] bytes of a string\n"
+	      "    BPFTRACE_STRLEN             [default: 64] bytes of a string (1-200)\n"
+	      "    BPFTRACE_MAP_KEYS_MAX       [default: 4096] keys of a map\n"
 	      "\nEXAMPLES:\n"
 	      "bpfline -e 'tracepoint:syscalls:sys_enter_openat { printf(\"%s %s\\n\", comm, str(args->filename)); }'\n"
 	      "    trace files opened, with the process name\n"
@@ -270,7 +282,7 @@ static int read_program(const struct cmdline *cl, struct sb *sb, const char **na
 	f = fopen(cl->file, "r");
 	if (!f) {
 		err = -errno;
-		fprintf(stderr, "ERROR: failed to open file '%s': %s\n", cl->file, strerror(-err));
+		msg_error("failed to open file '%s': %s", cl->file, strerror(-err));
 		return err;
 	}
 	err = read_all(f, sb);
@@ -291,8 +303,8 @@ static int dump_stage(bool on, const struct program *p)
  * program has errors (already in p->diags). */
 static int compile(struct program *p, const struct cmdline *cl, void **obj, size_t *size)
 {
-	struct cg_opts cgo = { .sz = sizeof(cgo), .dump_ir = cl->dump_ir,
-			       .dump_obj = cl->dump_obj, .dump_out = stdout };
+	struct cg_opts cgo = { .dump_ir = cl->dump_ir, .dump_obj = cl->dump_obj,
+			       .dump_out = stdout };
 	int err = 0;
 
 	err = err ?: !parse_program(p);
@@ -311,8 +323,8 @@ static FILE *open_output(const struct cmdline *cl)
 	if (cl->out_path) {
 		out = fopen(cl->out_path, "w");
 		if (!out) {
-			fprintf(stderr, "ERROR: failed to open output file '%s': %s\n",
-				cl->out_path, strerror(errno));
+			msg_error("failed to open output file '%s': %s", cl->out_path,
+				  strerror(errno));
 			return NULL;
 		}
 	}
@@ -321,11 +333,12 @@ static FILE *open_output(const struct cmdline *cl)
 	return out;
 }
 
-/* Compile and run the program of cl; returns the exit status. */
-static int run(const struct cmdline *cl, const char *name, const char *src)
+/* Compile and run the program of cl with the settings cfg; returns the exit
+ * status. */
+static int run(const struct cmdline *cl, const struct config *cfg, const char *name,
+	       const char *src)
 {
-	struct rt_opts ro = { .sz = sizeof(ro), .format = cl->format, .quiet = cl->quiet,
-			      .verbose = cl->verbose };
+	struct rt_opts ro = { .format = cl->format, .quiet = cl->quiet, .verbose = cl->verbose };
 	bool dry = cl->dump_ast || cl->dump_sema || cl->dump_ir || cl->dump_obj;
 	struct proc_target target = { .pidfd = -1, .go_fd = -1 };
 	struct program p;
@@ -334,12 +347,14 @@ static int run(const struct cmdline *cl, const char *name, const char *src)
 	int err, status = 1;
 
 	if (program_init(&p, name, src)) {
-		fprintf(stderr, "ERROR: out of memory\n");
+		msg_error("out of memory");
 		return 1;
 	}
+	p.config = *cfg;
 	p.params = (const char **)cl->params;
 	p.nparams = cl->nparams;
 	p.unsafe = cl->unsafe;
+	p.usdt_file_activation = cl->usdt_file_activation;
 	if ((cl->cmd && !dry && proc_spawn(cl->cmd, &target)) ||
 	    (cl->pid && proc_open(cl->pid, &target))) {
 		program_fini(&p);
@@ -357,6 +372,7 @@ static int run(const struct cmdline *cl, const char *name, const char *src)
 		free(word);
 	}
 	err = compile(&p, cl, &obj, &size);
+	/* compile-time diagnostics are text under -f json too, as bpftrace's */
 	diag_print(&p.diags, stderr, isatty(STDERR_FILENO));
 	if (!err && dry)
 		status = 0;
@@ -394,8 +410,7 @@ static int list_probes(const char *search, bool verbose)
 			continue;	/* the same functions as kprobe and fentry */
 		int n = ops->list(pattern, verbose, stdout);
 		if (n < 0 && kind >= 0) {
-			fprintf(stderr, "ERROR: cannot list %s probes: %s\n", probe_kind_name(k),
-				strerror(-n));
+			msg_error("cannot list %s probes: %s", probe_kind_name(k), strerror(-n));
 			return 1;
 		}
 		total += n > 0 ? n : 0;
@@ -408,6 +423,8 @@ static int list_probes(const char *search, bool verbose)
 int main(int argc, char **argv)
 {
 	struct cmdline cl;
+	struct config cfg;
+	char why[256];
 	const char *name;
 	struct sb src;
 	int status;
@@ -416,6 +433,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return 1;
 	}
+	msg_init(cl.format, stderr);
 	if (cl.help || cl.version) {
 		if (cl.help)
 			usage(stdout);
@@ -423,12 +441,14 @@ int main(int argc, char **argv)
 			printf("bpfline v%s\n", BPFL_VERSION);
 		return 0;
 	}
-	if (cl.unsupported) {
-		fprintf(stderr, "ERROR: %s is not supported yet\n", cl.unsupported);
+	if (config_read(&cfg, getenv, why, sizeof(why))) {
+		msg_error("%s", why);
 		return 1;
 	}
+	kbtf_configure(&cfg);
+	kfunc_configure(&cfg);
 	if (cl.pid && cl.cmd) {
-		fprintf(stderr, "ERROR: -p and -c cannot be used together\n");
+		msg_error("-p and -c cannot be used together");
 		return 1;
 	}
 	if (cl.list) {
@@ -444,7 +464,7 @@ int main(int argc, char **argv)
 	rt_verbose = cl.verbose;
 	rt_loader_log_init();
 	sb_init(&src);
-	status = read_program(&cl, &src, &name) ? 1 : run(&cl, name, sb_str(&src));
+	status = read_program(&cl, &src, &name) ? 1 : run(&cl, &cfg, name, sb_str(&src));
 	sb_fini(&src);
 	return status;
 }

@@ -54,6 +54,21 @@ static const char *section_of(struct cg *c, const struct probe_def *d)
 	}
 }
 
+/* Return at once unless the current process is `pid`: the -p/-c filter of a
+ * probe attached for every process (probe_def.filter_pid). */
+static void emit_pid_filter(struct cg *c, int pid)
+{
+	LLVMValueRef cur = LLVMBuildLShr(c->b, cg_helper(c, BPF_FUNC_get_current_pid_tgid, NULL, 0),
+					 cg_const(c, 32), "");
+	LLVMBasicBlockRef go = cg_block(c, "pid_match"), stop = cg_block(c, "pid_other");
+
+	LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, cur, cg_const(c, (uint64_t)pid), ""),
+			go, stop);
+	LLVMPositionBuilderAtEnd(c->b, stop);
+	cg_return(c);
+	LLVMPositionBuilderAtEnd(c->b, go);
+}
+
 static void emit_probe(struct cg *c, struct probe_def *d)
 {
 	const struct node *probe = d->probe;
@@ -81,6 +96,8 @@ static void emit_probe(struct cg *c, struct probe_def *d)
 	c->scratch_used = 0;
 	LLVMBasicBlockRef body = cg_block(c, "body");
 	LLVMPositionBuilderAtEnd(c->b, body);
+	if (d->filter_pid)
+		emit_pid_filter(c, d->filter_pid);
 	if (probe->probe.pred) {
 		cg_set_loc(c, probe->probe.pred);
 		LLVMBasicBlockRef go = cg_block(c, "pred_true"), stop = cg_block(c, "pred_false");

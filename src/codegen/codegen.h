@@ -11,7 +11,6 @@
 #include "lang/program.h"
 
 struct cg_opts {
-	size_t sz;		/* sizeof(struct cg_opts) */
 	bool dump_ir;		/* -d ir: print the optimised LLVM IR */
 	bool dump_obj;		/* -d obj: write the object (for llvm-objdump/bpftool) */
 	FILE *dump_out;		/* where dumps go (stdout when NULL) */

@@ -1,4 +1,9 @@
-/* Kernel BTF → language types.
+/* Kernel BTF: the process's one BTF cache, and BTF → language types.
+ *
+ * Every user of kernel BTF (struct casts, fentry/fexit arguments, raw
+ * tracepoints, the fentry feature probe, -l/-lv) gets it from kbtf_vmlinux, so
+ * vmlinux's BTF is parsed at most once per process, and only when something
+ * first needs it: `BEGIN { exit(); }` never parses it.
  *
  * Conversion is lazy: a struct becomes a TY_RECORD carrying its btf_id, and its
  * members are converted only when a field of it is first looked up
@@ -11,27 +16,77 @@
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <bpf/btf.h>
 
+#include "lang/config.h"
 #include "util/arena.h"
+#include "util/log.h"
 #include "util/sb.h"
 
-static struct btf *vmlinux;
-static int vmlinux_err;
+/* One parsed BTF object of the cache, loaded on first use, at most once. */
+struct kbtf_entry {
+	const char *name;	/* "vmlinux" (module BTF would be the module's name) */
+	struct btf *btf;	/* NULL before loading, or when loading failed */
+	int err;		/* errno of the failed load, else 0 */
+	bool tried;		/* loaded or failed: never tried again */
+};
+
+/* The cache. Module BTF, when a feature needs it, is split BTF on top of
+ * vmlinux's (btf__load_module_btf(name, vmlinux.btf)): one more entry per
+ * module, found by name and loaded on first use the same way. */
+static struct {
+	const char *vmlinux_path;	/* config.btf_path; NULL: the running kernel's */
+	struct kbtf_entry vmlinux;
+	unsigned int loads;		/* BTF objects parsed (kbtf_loads) */
+} cache = { .vmlinux = { .name = "vmlinux" } };
+
+void kbtf_configure(const struct config *c)
+{
+	cache.vmlinux_path = c->btf_path;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Parse vmlinux's BTF into e (from config.btf_path when set), once. */
+static void load_vmlinux(struct kbtf_entry *e)
+{
+	const char *path = cache.vmlinux_path;
+	double t0 = now_ms();
+
+	e->tried = true;
+	cache.loads++;
+	errno = 0;
+	e->btf = path ? btf__parse(path, NULL) : btf__load_vmlinux_btf();
+	if (!e->btf) {
+		e->err = errno ? errno : ENOENT;
+		rt_log(1, "kbtf: no %s BTF: %s\n", e->name, strerror(e->err));
+		return;
+	}
+	rt_log(1, "kbtf: loaded %s BTF (%u types) from %s in %.1f ms\n", e->name,
+	       btf__type_cnt(e->btf) - 1, path ? path : "the kernel", now_ms() - t0);
+}
 
 const struct btf *kbtf_vmlinux(void)
 {
-	if (vmlinux || vmlinux_err) {
-		errno = vmlinux_err;
-		return vmlinux;
-	}
-	const char *path = getenv("BPFL_BTF");
-	vmlinux = path ? btf__parse(path, NULL) : btf__load_vmlinux_btf();
-	if (!vmlinux)
-		vmlinux_err = errno ? errno : ENOENT;
-	errno = vmlinux_err;
-	return vmlinux;
+	struct kbtf_entry *e = &cache.vmlinux;
+
+	if (!e->tried)
+		load_vmlinux(e);
+	errno = e->err;
+	return e->btf;
+}
+
+unsigned int kbtf_loads(void)
+{
+	return cache.loads;
 }
 
 /* Skip typedefs and qualifiers. */

@@ -1,6 +1,7 @@
-/* Kernel BTF (/sys/kernel/btf/vmlinux) as the language's types: struct casts,
- * field chains and the typed arguments of fentry/fexit. The BTF is loaded the
- * first time something asks for it, once per process. */
+/* Kernel BTF (/sys/kernel/btf/vmlinux): the process's one cache of parsed BTF,
+ * which every user of kernel types goes through, and BTF as the language's
+ * types: struct casts, field chains and the typed arguments of fentry/fexit.
+ * The BTF is loaded the first time something asks for it, once per process. */
 #ifndef BPFL_KBTF_H
 #define BPFL_KBTF_H
 
@@ -11,10 +12,19 @@
 
 struct arena;
 struct btf;
+struct config;
+
+/* Take the BTF settings of c (config.btf_path, from BPFL_BTF); the driver calls
+ * this once, before anything asks for BTF. */
+void kbtf_configure(const struct config *c);
 
 /* The vmlinux BTF, loaded on first use; NULL (errno set) when the kernel has
- * none. BPFL_BTF=path loads that file instead (tests). */
+ * none. With config.btf_path set, that file is loaded instead (tests). */
 const struct btf *kbtf_vmlinux(void);
+
+/* How many BTF objects this process has parsed (vmlinux: at most one), for
+ * tests and -v; each load also logs a "kbtf: loaded ..." line under -v. */
+unsigned int kbtf_loads(void);
 
 /* The record for "struct NAME" or "union NAME" (a C type name as written in a
  * cast); NULL when BTF has no such type. Its fields are filled by kbtf_complete. */

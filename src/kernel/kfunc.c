@@ -14,28 +14,28 @@
 #include <linux/bpf.h>
 
 #include "kernel/kbtf.h"
+#include "lang/config.h"
 #include "util/log.h"
 #include "kernel/tracefs.h"
 #include "util/alloc.h"
 
-/* BPFL_KFEAT: -1 not set, else whether `feature` is in the list. */
-static int override(const char *feature)
+static int kfeat = -1;	/* config.kfeat: -1 detect, else the features claimed */
+
+void kfunc_configure(const struct config *c)
 {
-	const char *env = getenv("BPFL_KFEAT");
-	size_t n = strlen(feature);
-	if (!env)
-		return -1;
-	for (const char *s = env; *s; s += strcspn(s, ",") + (s[strcspn(s, ",")] == ',')) {
-		if (strcspn(s, ",") == n && !strncmp(s, feature, n))
-			return 1;
-	}
-	return 0;
+	kfeat = c->kfeat;
+}
+
+/* BPFL_KFEAT: -1 not set, else whether `feature` (CONFIG_KFEAT_*) is claimed. */
+static int override(int feature)
+{
+	return kfeat < 0 ? -1 : (kfeat & feature) != 0;
 }
 
 bool kfunc_has_kprobes(void)
 {
 	static int cached = -1;
-	int o = override("kprobe");
+	int o = override(CONFIG_KFEAT_KPROBE);
 	if (o >= 0)
 		return o;
 	if (cached < 0) {
@@ -79,7 +79,7 @@ bool kfunc_has_fentry(const char *func, const char **why)
 {
 	static int cached = -1;
 	static const char *cached_why;
-	int o = override("fentry");
+	int o = override(CONFIG_KFEAT_FENTRY);
 	if (o >= 0) {
 		if (!o && why)
 			*why = "BPFL_KFEAT says so";

@@ -3,13 +3,20 @@
  * -l). Every probe of the kernel is made lazily, once, and only when a program
  * or a listing needs it.
  *
- * BPFL_KFEAT overrides the detection (tests, and reproducing another kernel's
- * behaviour): a comma-separated list of the features to claim, from "kprobe"
- * and "fentry"; "none" or "" claims neither. */
+ * BPFL_KFEAT (config.kfeat, given by kfunc_configure) overrides the detection
+ * (tests, and reproducing another kernel's behaviour): a comma-separated list
+ * of the features to claim, from "kprobe" and "fentry"; "none" or "" claims
+ * neither. */
 #ifndef BPFL_KFUNC_H
 #define BPFL_KFUNC_H
 
 #include <stdbool.h>
+
+struct config;
+
+/* Take the kernel-feature override of c (config.kfeat); the driver calls this
+ * once, before anything asks the kernel. Without it, the kernel is asked. */
+void kfunc_configure(const struct config *c);
 
 /* Whether the kernel can attach kprobes: the perf "kprobe" PMU
  * (/sys/bus/event_source/devices/kprobe/type) or tracefs kprobe_events. */

@@ -1,4 +1,5 @@
-/* Raw tracepoints described by kernel BTF (see rawtp.h). */
+/* Raw tracepoints described by kernel BTF (see rawtp.h), read from the one
+ * vmlinux BTF cache of kbtf.c. */
 #include "kernel/rawtp.h"
 
 #include <errno.h>
@@ -9,26 +10,12 @@
 
 #include <bpf/btf.h>
 
+#include "kernel/kbtf.h"
 #include "lang/types.h"
 #include "util/alloc.h"
 #include "util/arena.h"
 
 #define PREFIX "btf_trace_"
-
-static struct btf *vmlinux;
-
-static struct btf *rawtp_btf(void)
-{
-	if (!vmlinux) {
-		vmlinux = btf__load_vmlinux_btf();
-		if (!vmlinux) {
-			vmlinux = NULL;
-			if (!errno)
-				errno = ENOENT;
-		}
-	}
-	return vmlinux;
-}
 
 static int cmp_str(const void *a, const void *b)
 {
@@ -37,7 +24,7 @@ static int cmp_str(const void *a, const void *b)
 
 int rawtp_expand(const char *glob, int (*cb)(const char *name, void *ctx), void *ctx)
 {
-	struct btf *btf = rawtp_btf();
+	const struct btf *btf = kbtf_vmlinux();
 	const char **names = NULL;
 	size_t n = 0, cap = 0;
 	int r = 0;
@@ -74,7 +61,7 @@ int rawtp_expand(const char *glob, int (*cb)(const char *name, void *ctx), void 
 /* The FUNC_PROTO of raw tracepoint name, or NULL (errno ENOENT). The
  * prototype of the function __bpf_trace_<name> has parameter names; the
  * btf_trace_<name> typedef's prototype has none, so it is the fallback. */
-static const struct btf_type *proto_of(struct btf *btf, const char *name)
+static const struct btf_type *proto_of(const struct btf *btf, const char *name)
 {
 	char buf[256];
 	snprintf(buf, sizeof(buf), "__bpf_trace_%s", name);
@@ -99,7 +86,7 @@ static const struct btf_type *proto_of(struct btf *btf, const char *name)
 
 /* Our type for the BTF type id: integers, enums and pointers; 64-bit
  * integers for anything else (a raw tracepoint argument is one u64 slot). */
-static struct type *arg_type(struct arena *a, struct btf *btf, __u32 id)
+static struct type *arg_type(struct arena *a, const struct btf *btf, __u32 id)
 {
 	__u32 rid = (__u32)btf__resolve_type(btf, id);
 	const struct btf_type *t = btf__type_by_id(btf, rid);
@@ -122,7 +109,7 @@ static struct type *arg_type(struct arena *a, struct btf *btf, __u32 id)
 
 struct type *rawtp_args_type(struct arena *a, const char *name)
 {
-	struct btf *btf = rawtp_btf();
+	const struct btf *btf = kbtf_vmlinux();
 	const struct btf_type *proto = btf ? proto_of(btf, name) : NULL;
 	if (!proto)
 		return NULL;
@@ -145,6 +132,7 @@ struct type *rawtp_args_type(struct arena *a, const char *name)
 struct list_ctx {
 	bool verbose;
 	FILE *out;
+	const struct btf *btf;
 	struct btf_dump *dump;
 };
 
@@ -159,12 +147,12 @@ static int list_one(const char *name, void *arg)
 	const struct btf_type *proto;
 
 	fprintf(l->out, "rawtracepoint:%s\n", name);
-	if (!l->verbose || !(proto = proto_of(vmlinux, name)))
+	if (!l->verbose || !(proto = proto_of(l->btf, name)))
 		return 0;
 	const struct btf_param *p = btf_params(proto);
 	for (int i = 1; i < btf_vlen(proto); i++) {
 		LIBBPF_OPTS(btf_dump_emit_type_decl_opts, o,
-			    .field_name = btf__name_by_offset(vmlinux, p[i].name_off));
+			    .field_name = btf__name_by_offset(l->btf, p[i].name_off));
 		fputs("    ", l->out);
 		btf_dump__emit_type_decl(l->dump, p[i].type, &o);
 		fputc('\n', l->out);
@@ -174,15 +162,15 @@ static int list_one(const char *name, void *arg)
 
 int rawtp_list(const char *pattern, bool verbose, FILE *out)
 {
-	struct list_ctx l = { verbose, out, NULL };
+	struct list_ctx l = { verbose, out, kbtf_vmlinux(), NULL };
 	const char *glob = strrchr(pattern, ':');	/* "vmlinux:name" → "name" */
 	int r;
 
 	glob = glob ? glob + 1 : pattern;
-	if (!rawtp_btf())
+	if (!l.btf)
 		return -errno;
 	if (verbose) {
-		l.dump = btf_dump__new(vmlinux, dump_printf, out, NULL);
+		l.dump = btf_dump__new(l.btf, dump_printf, out, NULL);
 		if (!l.dump)
 			return -errno;
 	}

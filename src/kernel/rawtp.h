@@ -1,7 +1,7 @@
 /* Raw tracepoints from kernel BTF: each `btf_trace_<name>` typedef is a pointer
  * to the function prototype `void (void *__data, <args>)` of the raw tracepoint
  * <name>. Used by attach-point expansion, the `args` builtin of rawtracepoint
- * probes and -l/-lv. Kernel BTF is loaded lazily, once. */
+ * probes and -l/-lv. Kernel BTF comes from kbtf_vmlinux: loaded lazily, once. */
 #ifndef BPFL_RAWTP_H
 #define BPFL_RAWTP_H
 

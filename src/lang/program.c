@@ -15,6 +15,7 @@ int program_init(struct program *p, const char *file, const char *src)
 		return -ENOMEM;
 	}
 	diag_init(&p->diags, &p->arena, p->src);
+	config_defaults(&p->config);
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 #include "util/arena.h"
 #include "util/vec.h"
 #include "lang/ast.h"
+#include "lang/config.h"
 #include "lang/diag.h"
 
 /* Probe families. The table of their hooks lives in src/runtime/attach. */
@@ -37,6 +38,9 @@ struct probe_def {
 	int index;		/* in program.probes */
 	/* issue 4 (probes): */
 	int pid;		/* uprobe/usdt/perf events: only this process (-p/-c), 0 all */
+	int filter_pid;		/* attached for every process, but the program drops
+				 * the events of any process but this one; 0 none
+				 * (usdt with --usdt-file-activation and -p/-c) */
 	void *usdt;		/* usdt: struct usdt_probe * (runtime/usdt.h), its sites */
 	bool own_layout;	/* the body reads this attach point's own context layout
 				 * (tracepoint args, usdt args, func): no program sharing */
@@ -57,7 +61,12 @@ struct program {
 	struct vec probes;	/* struct probe_def *, by index */
 	const char **params;	/* positional parameters $1..$n */
 	int nparams;
+	struct config config;	/* settings from the environment (program_init:
+				 * the defaults; the driver copies its own) */
 	bool unsafe;		/* --unsafe given */
+	bool usdt_file_activation;	/* --usdt-file-activation: usdt probes attach to
+					 * their file even with -p/-c, so every process
+					 * mapping it has its semaphores set */
 	bool streams_output;	/* sema: a traced probe (not BEGIN/END) writes
 				 * output records, so the ring buffer is sized
 				 * for a stream */

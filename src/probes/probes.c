@@ -346,7 +346,7 @@ static bool can_share(enum probe_kind k)
 
 void probes_share(struct program *p)
 {
-	if (getenv("BPFL_NO_SHARE"))	/* for benchmarks: one program per attach point */
+	if (p->config.no_share)	/* for benchmarks: one program per attach point */
 		return;
 	for (size_t i = 0; i < p->probes.len; i++) {
 		struct probe_def *d = p->probes.items[i];

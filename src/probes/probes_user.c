@@ -195,6 +195,10 @@ bool probes_expand_usdt(struct program *p, const struct node *probe, const struc
 		d->func = arena_printf(&p->arena, "%s:%s", up[i].provider, up[i].name);
 		d->usdt = &up[i];
 		d->name = arena_printf(&p->arena, "usdt:%s:%s:%s", path, up[i].provider, up[i].name);
+		if (p->usdt_file_activation) {	/* every process's semaphores, -p's events */
+			d->filter_pid = d->pid;
+			d->pid = 0;
+		}
 		matched++;
 	}
 	if (matched)

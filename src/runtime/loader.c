@@ -10,14 +10,15 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <bpf/libbpf.h>
 
 #include "lang/diag.h"
 #include "runtime/linemap.h"
+#include "runtime/msg.h"
 #include "util/log.h"
 #include "util/alloc.h"
+#include "util/sb.h"
 
 #define LOG_BUF_SIZE (1u << 20)
 #define LOG_TAIL_LINES 40
@@ -63,9 +64,10 @@ static const struct probe_def *probe_of_prog(const struct program *p, const char
 	return NULL;
 }
 
-/* Print the verifier log: all of it under -v, else its last lines, where the
- * reason for a rejection is. */
-static void print_verifier_log(const char *log)
+/* The verifier log to show, into sb: all of it under -v, else its last lines,
+ * where the reason for a rejection is, after a line saying how many were left
+ * out. */
+static void verifier_log_tail(const char *log, struct sb *sb)
 {
 	const char *start = log + strlen(log);
 	int lines = 0;
@@ -80,13 +82,11 @@ static void print_verifier_log(const char *log)
 
 		for (s = log; s < start; s++)
 			skipped += *s == '\n';
-		fprintf(stderr, "(%d earlier lines of the verifier log omitted; -v shows them)\n",
-			skipped);
+		sb_printf(sb, "(%d earlier lines of the verifier log omitted; -v shows them)\n",
+			  skipped);
 		start++;
 	}
-	fputs(start, stderr);
-	if (*start && start[strlen(start) - 1] != '\n')
-		fputc('\n', stderr);
+	sb_puts(sb, start);
 }
 
 /* The statement (or predicate) of `list` that starts at line:col, searched
@@ -131,7 +131,12 @@ static bool report_located(const struct program *p, const struct probe_def *pd,
 	struct diag *dg = diag_error(&d, loc, "the kernel's BPF verifier rejected probe '%s' here: %s",
 				     pd ? pd->name : failed_prog, reason[0] ? reason : "no reason given");
 	diag_hint(&d, dg, "the verifier's full log is shown with -v");
-	diag_print(&d, stderr, isatty(fileno(stderr)));
+	struct sb full;
+	sb_init(&full);
+	if (rt_verbose)
+		verifier_log_tail(log, &full);
+	msg_diags(&d, rt_verbose ? sb_str(&full) : NULL);
+	sb_fini(&full);
 	arena_fini(&a);
 	return true;
 }
@@ -142,22 +147,23 @@ static void report_load_failure(const struct program *p, int err, const char *lo
 				const void *obj, size_t size)
 {
 	const struct probe_def *pd = failed_prog[0] ? probe_of_prog(p, failed_prog) : NULL;
+	struct sb tail;
 
-	if (failed_prog[0] && log && log[0] && report_located(p, pd, obj, size, log)) {
-		if (rt_verbose)
-			print_verifier_log(log);
+	if (failed_prog[0] && log && log[0] && report_located(p, pd, obj, size, log))
 		return;
-	}
-	if (!failed_prog[0])
-		fprintf(stderr, "ERROR: failed to load BPF object: %s\n", strerror(-err));
-	else if (pd)
-		fprintf(stderr, "ERROR: failed to load program '%s' (probe %s): %s\n",
-			failed_prog, pd->name, strerror(-err));
-	else
-		fprintf(stderr, "ERROR: failed to load program '%s': %s\n",
-			failed_prog, strerror(-err));
+	sb_init(&tail);
 	if (log && log[0])
-		print_verifier_log(log);
+		verifier_log_tail(log, &tail);
+	const char *detail = tail.len ? sb_str(&tail) : NULL;
+	if (!failed_prog[0])
+		msg_report(MSG_ERROR, NULL, detail, "failed to load BPF object: %s", strerror(-err));
+	else if (pd)
+		msg_report(MSG_ERROR, NULL, detail, "failed to load program '%s' (probe %s): %s",
+			   failed_prog, pd->name, strerror(-err));
+	else
+		msg_report(MSG_ERROR, NULL, detail, "failed to load program '%s': %s",
+			   failed_prog, strerror(-err));
+	sb_fini(&tail);
 }
 
 int rt_load(const struct program *p, const void *obj, size_t obj_size,
@@ -176,7 +182,7 @@ int rt_load(const struct program *p, const void *obj, size_t obj_size,
 	o = bpf_object__open_mem(obj, obj_size, &opts);
 	if (!o) {
 		err = -errno;
-		fprintf(stderr, "ERROR: failed to open BPF object: %s\n", strerror(-err));
+		msg_error("failed to open BPF object: %s", strerror(-err));
 		goto out;
 	}
 	failed_prog[0] = '\0';

@@ -23,6 +23,7 @@
 #include <bpf/libbpf.h>
 
 #include "runtime/fmt.h"
+#include "runtime/msg.h"
 #include "runtime/print.h"
 #include "runtime/proc.h"
 #include "runtime/runtime_internal.h"
@@ -155,12 +156,11 @@ static int act_system(struct rt *rt, const struct action *a, const void *rec)
 	err = run_command(sb_str(&rt->tmp), &res);
 	if (err) {
 		out_emit(rt);
-		fflush(rt->out);
-	}
-	if (err)
-		fprintf(stderr, "ERROR: system(\"%s\"): %s\n", sb_str(&rt->tmp), strerror(-err));
-	else
+		fflush(rt->out);	/* keep stdout and stderr in order on a terminal */
+		msg_error("system(\"%s\"): %s", sb_str(&rt->tmp), strerror(-err));
+	} else {
 		emit_text(rt, "syscall", sb_str(&res), res.len);
+	}
 	sb_fini(&res);
 	return 0;
 }
@@ -176,7 +176,7 @@ static int act_cat(struct rt *rt, const struct action *a, const void *rec)
 	if (!f) {
 		out_emit(rt);
 		fflush(rt->out);	/* keep stdout and stderr in order on a terminal */
-		fprintf(stderr, "ERROR: failed to open file '%s': %s\n", path, strerror(errno));
+		msg_error("failed to open file '%s': %s", path, strerror(errno));
 		return 0;
 	}
 	sb_init(&text);
@@ -289,8 +289,8 @@ static int act_map_op(struct rt *rt, const struct action *a, const void *rec)
 		return 0;
 	err = a->kind == ACT_CLEAR ? map_clear(a->map, fd) : map_zero(a->map, fd);
 	if (err)
-		fprintf(stderr, "ERROR: map '%s': %s failed: %s\n", a->map->name,
-			a->kind == ACT_CLEAR ? "clear" : "zero", strerror(-err));
+		msg_error("map '%s': %s failed: %s", a->map->name,
+			  a->kind == ACT_CLEAR ? "clear" : "zero", strerror(-err));
 	return 0;
 }
 
@@ -344,7 +344,7 @@ static int consume(struct rt *rt)
 	out_emit(rt);	/* one write per batch */
 	fflush(rt->out);
 	if (n < 0 && n != STOP_CONSUMING) {
-		fprintf(stderr, "ERROR: reading the ring buffer: %s\n", strerror(-n));
+		msg_error("reading the ring buffer: %s", strerror(-n));
 		return n;
 	}
 	return 0;
@@ -409,7 +409,7 @@ int out_open(struct rt *rt)
 
 	rt->epfd = rt->sigfd = -1;
 	if (!m) {
-		fprintf(stderr, "ERROR: map '%s': not in the object\n", ABI_RINGBUF_NAME);
+		msg_error("map '%s': not in the object", ABI_RINGBUF_NAME);
 		return -ENOENT;
 	}
 	rt->rb = ring_buffer__new(bpf_map__fd(m), handle_record, rt, NULL);
@@ -434,7 +434,7 @@ int out_open(struct rt *rt)
 	return 0;
 fail:
 	err = -errno;
-	fprintf(stderr, "ERROR: map '%s': cannot poll: %s\n", ABI_RINGBUF_NAME, strerror(-err));
+	msg_error("map '%s': cannot poll: %s", ABI_RINGBUF_NAME, strerror(-err));
 	return err;
 }
 

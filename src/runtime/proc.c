@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <wordexp.h>
 
+#include "runtime/msg.h"
 #include "util/alloc.h"
 
 #ifndef SYS_pidfd_open
@@ -39,7 +40,7 @@ static void child_run(int rfd, char **argv)
 		_exit(127);	/* bpfline ended before the probes were attached */
 	close(rfd);
 	execvp(argv[0], argv);
-	fprintf(stderr, "ERROR: cannot run '%s': %s\n", argv[0], strerror(errno));
+	msg_error("cannot run '%s': %s", argv[0], strerror(errno));
 	_exit(127);
 }
 
@@ -51,12 +52,12 @@ int proc_spawn(const char *cmd, struct proc_target *t)
 	memset(t, 0, sizeof(*t));
 	t->pidfd = t->go_fd = -1;
 	if (wordexp(cmd, &we, WRDE_NOCMD) || !we.we_wordc) {
-		fprintf(stderr, "ERROR: -c '%s': cannot split the command into words\n", cmd);
+		msg_error("-c '%s': cannot split the command into words", cmd);
 		return -EINVAL;
 	}
 	t->path = uelf_which(we.we_wordv[0]);
 	if (!t->path) {
-		fprintf(stderr, "ERROR: -c '%s': command not found: %s\n", cmd, we.we_wordv[0]);
+		msg_error("-c '%s': command not found: %s", cmd, we.we_wordv[0]);
 		wordfree(&we);
 		return -ENOENT;
 	}
@@ -77,7 +78,7 @@ int proc_spawn(const char *cmd, struct proc_target *t)
 	if (err) {
 		close(fds[1]);
 		t->pid = 0;
-		fprintf(stderr, "ERROR: -c: fork failed: %s\n", strerror(-err));
+		msg_error("-c: fork failed: %s", strerror(-err));
 		return err;
 	}
 	t->child = true;
@@ -94,7 +95,7 @@ int proc_open(int pid, struct proc_target *t)
 	t->pid = pid;
 	if (pid <= 0 || open_pidfd(t)) {
 		int err = pid <= 0 ? -EINVAL : -errno;
-		fprintf(stderr, "ERROR: -p %d: no such process (%s)\n", pid, strerror(-err));
+		msg_error("-p %d: no such process (%s)", pid, strerror(-err));
 		t->pid = 0;
 		return err;
 	}

@@ -19,6 +19,7 @@
 
 #include "probes/attach.h"
 #include "runtime/loader.h"
+#include "runtime/msg.h"
 #include "util/log.h"
 #include "runtime/output.h"
 #include "runtime/proc.h"
@@ -81,8 +82,8 @@ static struct bpf_program *prog_of(const struct rt *rt, const struct probe_def *
 	if (pd->prog_name)
 		prog = bpf_object__find_program_by_name(rt->obj, pd->prog_name);
 	if (!prog)
-		fprintf(stderr, "ERROR: probe '%s': program '%s' is not in the object\n",
-			pd->name, pd->prog_name ? pd->prog_name : "(none)");
+		msg_error("probe '%s': program '%s' is not in the object",
+			  pd->name, pd->prog_name ? pd->prog_name : "(none)");
 	return prog;
 }
 
@@ -103,8 +104,7 @@ static int run_special(struct rt *rt, enum probe_kind kind)
 			return -ENOENT;
 		err = ops->run(pd, prog);
 		if (err) {
-			fprintf(stderr, "ERROR: probe '%s': run failed: %s\n", pd->name,
-				strerror(-err));
+			msg_error("probe '%s': run failed: %s", pd->name, strerror(-err));
 			return err;
 		}
 	}
@@ -123,8 +123,7 @@ static int attach_one(struct rt *rt, size_t i)
 	int err;
 
 	if (!ops || (!ops->attach && !ops->attach_many)) {
-		fprintf(stderr, "ERROR: probe '%s': this probe type is not supported yet\n",
-			pd->name);
+		msg_error("probe '%s': this probe type is not supported yet", pd->name);
 		return -EOPNOTSUPP;
 	}
 	prog = prog_of(rt, pd);
@@ -140,10 +139,9 @@ static int attach_one(struct rt *rt, size_t i)
 		/* one function of a wildcard that can't be traced is skipped, as
 		 * bpftrace does; a probe named exactly must attach */
 		bool skip = pd->attach && strpbrk(pd->attach->attach.text, "*?[");
-		fprintf(stderr, "%s: probe '%s': attach failed: %s%s\n", skip ? "WARNING" : "ERROR",
-			pd->name, strerror(-err), skip ? ", skipping" : "");
-		if (hint)
-			fprintf(stderr, "HINT: %s\n", hint);
+		msg_report(skip ? MSG_WARNING : MSG_ERROR, hint, NULL,
+			   "probe '%s': attach failed: %s%s", pd->name, strerror(-err),
+			   skip ? ", skipping" : "");
 		return skip ? 0 : err;
 	}
 	rt_log(1, "probe '%s': attached\n", pd->name);
@@ -263,8 +261,8 @@ static int set_start_time(struct rt *rt)
 		vals[i] = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 	if (bpf_map_update_elem(rt->ctr_fd, &slot, vals, BPF_ANY)) {
 		err = -errno;
-		fprintf(stderr, "ERROR: map '%s': cannot set the start time: %s\n",
-			ABI_COUNTERS_NAME, strerror(-err));
+		msg_error("map '%s': cannot set the start time: %s", ABI_COUNTERS_NAME,
+			  strerror(-err));
 	}
 	xfree(vals);
 	return err;
@@ -280,9 +278,9 @@ static void report_full_maps(struct rt *rt)
 		if (!n)
 			continue;
 		fflush(rt->out);
-		fprintf(stderr, "WARNING: map '%s': %llu update%s failed: the map is full "
-			"(%u keys)\nHINT: raise the limit with BPFTRACE_MAP_KEYS_MAX=N\n",
-			m->name, (unsigned long long)n, n == 1 ? "" : "s", m->max_entries);
+		msg_report(MSG_WARNING, "raise the limit with BPFTRACE_MAP_KEYS_MAX=N", NULL,
+			   "map '%s': %llu update%s failed: the map is full (%u keys)",
+			   m->name, (unsigned long long)n, n == 1 ? "" : "s", m->max_entries);
 	}
 }
 
@@ -298,8 +296,7 @@ static void report_losses(struct rt *rt)
 		sb_printf(&rt->sb, "Lost %llu events\n", (unsigned long long)lost);
 	out_emit(rt);
 	if (rt->corrupt)
-		fprintf(stderr, "WARNING: %llu corrupt output records ignored\n",
-			(unsigned long long)rt->corrupt);
+		msg_warning("%llu corrupt output records ignored", (unsigned long long)rt->corrupt);
 }
 
 /* Print every map the object has, as bpftrace does at exit. */
@@ -438,6 +435,6 @@ int rt_run(struct program *p, const void *obj, size_t obj_size, const struct rt_
 	drain_signals(&block);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (err == -ENOMEM)
-		fprintf(stderr, "ERROR: out of memory\n");
+		msg_error("out of memory");
 	return err ? 1 : rt.exit_code;
 }

@@ -15,7 +15,6 @@
 struct proc_target;
 
 struct rt_opts {
-	size_t sz;		/* sizeof(struct rt_opts), libbpf-style */
 	enum out_format format;	/* -f text|json */
 	bool quiet;		/* -q: no "Attaching N probes..." */
 	int verbose;		/* -v: libbpf's messages and attach details */

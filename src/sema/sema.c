@@ -14,9 +14,6 @@
 #include "kernel/kbtf.h"
 #include "probes/probes.h"
 
-#define DEFAULT_STRLEN 64
-#define DEFAULT_MAP_KEYS_MAX 4096
-
 static struct type *check_expr(struct sema *s, struct node *n);
 static void check_stmts(struct sema *s, struct node *list);
 static void usage_hint(struct sema *s, struct diag *dg, const struct node *call);
@@ -910,8 +907,7 @@ static void check_program(struct sema *s)
 /* Sizes and BPF map kinds once every use is known. */
 static void finish_maps(struct sema *s)
 {
-	const char *env = getenv("BPFTRACE_MAP_KEYS_MAX");
-	uint32_t max_entries = env && atoi(env) > 0 ? (uint32_t)atoi(env) : DEFAULT_MAP_KEYS_MAX;
+	uint32_t max_entries = s->p->config.map_keys_max;
 	for (size_t i = 0; i < s->p->maps.len; i++) {
 		struct map_def *m = s->p->maps.items[i];
 		if (!m->value) {
@@ -941,8 +937,7 @@ static void sema_init(struct sema *s, struct program *p)
 	memset(s, 0, sizeof(*s));
 	s->p = p;
 	s->a = &p->arena;
-	const char *env = getenv("BPFTRACE_STRLEN");
-	s->strlen = env && atoi(env) > 0 && atoi(env) <= 200 ? (uint32_t)atoi(env) : DEFAULT_STRLEN;
+	s->strlen = p->config.strlen;
 }
 
 bool sema_check(struct program *p)

@@ -7,7 +7,7 @@
 # docs/testing.md and /work/shared/oneliners/README.md). For each case the runner starts
 # bpfline, waits until it prints `Attaching N probe(s)...`, runs the trigger, waits for
 # bpfline to exit (SIGINT after `timeout` seconds, as Ctrl-C would; SIGKILL 5 s later),
-# and checks the exit status and the expect/reject patterns.
+# and checks the exit status and the expect/reject/once patterns.
 #
 # Environment:
 #   BPFL_TIMEOUT_SCALE  multiply every timeout and wait by this factor (default 1;
@@ -113,10 +113,10 @@ baseline=" $(pgrep -x "$binname" | tr '\n' ' ' || true) "
 
 # Case fields, reset by reset_case.
 c_name='' c_args='' c_trigger='' c_stdin='' c_skip='' c_exit='' c_timeout='' c_file='' c_line=''
-c_prog=() c_expect=() c_reject=() c_env=()
+c_prog=() c_expect=() c_reject=() c_once=() c_env=()
 reset_case() {
 	c_name='' c_args='' c_trigger='' c_stdin='' c_skip='' c_exit=0 c_timeout=5 c_line=''
-	c_prog=() c_expect=() c_reject=() c_env=()
+	c_prog=() c_expect=() c_reject=() c_once=() c_env=()
 }
 
 # indent FILE: the file's lines, indented, for failure reports.
@@ -171,6 +171,10 @@ check_output() {
 		if grep -q -E -e "$pat" "$out"; then
 			reasons+=("reject /$pat/ matches: $(grep -m1 -E -e "$pat" "$out")")
 		fi
+	done
+	for pat in ${c_once[@]+"${c_once[@]}"}; do
+		hit=$(grep -c -E -e "$pat" "$out" || true)
+		[ "$hit" = 1 ] || reasons+=("once /$pat/ matches $hit lines, expected exactly 1")
 	done
 	[ ${#reasons[@]} -eq 0 ]
 }
@@ -328,6 +332,7 @@ parse_file() {
 		trigger) c_trigger=$val ;;
 		expect) c_expect+=("$val") ;;
 		reject) c_reject+=("$val") ;;
+		once) c_once+=("$val") ;;
 		exit) c_exit=$val ;;
 		timeout) c_timeout=$val ;;
 		stdin)

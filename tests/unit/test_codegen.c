@@ -24,7 +24,7 @@ struct compiled {
 /* Parse, check, compile and open src; fails the test on any error. */
 static void compile(struct compiled *c, const char *src)
 {
-	struct cg_opts opts = {.sz = sizeof(opts)};
+	struct cg_opts opts = {0};
 	assert_int_equal(program_init(&c->p, "stdin", src), 0);
 	bool ok = parse_program(&c->p) && sema_check(&c->p) &&
 		  cg_compile(&c->p, &c->obj, &c->size, &opts) == 0;
@@ -140,8 +140,8 @@ static void test_dumps(void **state)
 	char path[256];
 	snprintf(path, sizeof path, "%s/out.o", tmp);
 	FILE *out = open_memstream(&buf, &len);
-	struct cg_opts opts = {.sz = sizeof(opts), .dump_ir = true, .dump_obj = true,
-			       .dump_out = out, .obj_path = path};
+	struct cg_opts opts = {.dump_ir = true, .dump_obj = true, .dump_out = out,
+			       .obj_path = path};
 	assert_int_equal(program_init(&p, "stdin", "BEGIN { @x = count(); }"), 0);
 	assert_true(parse_program(&p) && sema_check(&p));
 	assert_int_equal(cg_compile(&p, &obj, &size, &opts), 0);

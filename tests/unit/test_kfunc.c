@@ -2,7 +2,8 @@
  * to our types (against this machine's /sys/kernel/btf/vmlinux), sema of struct
  * casts and field chains with the exact error texts, the kprobe → fentry
  * fallback and the "neither" error (the kernel's features claimed through
- * BPFL_KFEAT), and objects whose sections libbpf understands. */
+ * BPFL_KFEAT), objects whose sections libbpf understands, and vmlinux BTF
+ * parsed lazily and once for the whole process. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -15,6 +16,9 @@
 #include "codegen/codegen.h"
 #include "fe_helpers.h"
 #include "kernel/kbtf.h"
+#include "kernel/kfunc.h"
+#include "kernel/rawtp.h"
+#include "lang/config.h"
 #include "sema/sema.h"
 #include "util/arena.h"
 
@@ -114,6 +118,25 @@ static void test_btf_func(void **state)
 	free(buf);
 }
 
+static const char *kfeat_value;
+
+static char *kfeat_lookup(const char *name)
+{
+	return !strcmp(name, "BPFL_KFEAT") ? (char *)kfeat_value : NULL;
+}
+
+/* Claim the kernel features `feat` as BPFL_KFEAT=feat would; NULL: detect. */
+static void claim(const char *feat)
+{
+	struct config c;
+	char err[128];
+
+	kfeat_value = feat;
+	if (config_read(&c, kfeat_lookup, err, sizeof(err)))
+		fail_msg("%s", err);
+	kfunc_configure(&c);
+}
+
 /* Parse and check src with the kernel features `feat` claimed. */
 static char *sema_run(const char *feat, const char *src, bool *ok, struct program *keep)
 {
@@ -121,7 +144,7 @@ static char *sema_run(const char *feat, const char *src, bool *ok, struct progra
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&buf, &len);
-	setenv("BPFL_KFEAT", feat, 1);
+	claim(feat);
 	if (!out || program_init(&p, "stdin", src) < 0)
 		abort();
 	*ok = parse_program(&p) && sema_check(&p);
@@ -131,7 +154,7 @@ static char *sema_run(const char *feat, const char *src, bool *ok, struct progra
 		*keep = p;
 	else
 		program_fini(&p);
-	unsetenv("BPFL_KFEAT");
+	claim(NULL);
 	return buf;
 }
 
@@ -246,10 +269,10 @@ static void test_sections(void **state)
 		{"fexit/vfs_read", BPF_PROG_TYPE_TRACING},
 	};
 	struct program p;
-	struct cg_opts opts = {.sz = sizeof(opts)};
+	struct cg_opts opts = {0};
 	void *obj = NULL;
 	size_t size = 0;
-	setenv("BPFL_KFEAT", "kprobe,fentry", 1);
+	claim("kprobe,fentry");
 	assert_int_equal(program_init(&p, "stdin",
 		"kprobe:vfs_open { printf(\"%s\\n\", str(((struct path *)arg0)->dentry->d_name.name)); }"
 		"k:vfs_read+16 { @[func] = count(); }"
@@ -257,7 +280,7 @@ static void test_sections(void **state)
 		"kfunc:vfs_read { @c[args.count] = count(); }"
 		"fr:vfs_read { @x = sum(retval); }"), 0);
 	bool ok = parse_program(&p) && sema_check(&p) && cg_compile(&p, &obj, &size, &opts) == 0;
-	unsetenv("BPFL_KFEAT");
+	claim(NULL);
 	if (!ok)
 		diag_print(&p.diags, stderr, false);
 	assert_true(ok);
@@ -276,6 +299,39 @@ static void test_sections(void **state)
 	program_fini(&p);
 }
 
+/* Runs first: a program that needs no kernel types parses no BTF. */
+static void test_btf_lazy(void **state)
+{
+	(void)state;
+	struct program p;
+	assert_int_equal(program_init(&p, "stdin", "BEGIN { @x[1] = count(); exit(); }"), 0);
+	assert_true(parse_program(&p) && sema_check(&p));
+	program_fini(&p);
+	assert_int_equal(kbtf_loads(), 0);
+}
+
+/* Runs last: every user of kernel BTF in this process (struct records,
+ * fentry arguments and listings before, raw tracepoints here) shared one
+ * parse of vmlinux's BTF. */
+static void test_btf_parsed_once(void **state)
+{
+	(void)state;
+	NEED_BTF();
+	struct arena a;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&buf, &len);
+	arena_init(&a);
+	assert_non_null(rawtp_args_type(&a, "sched_switch"));
+	assert_non_null(kbtf_record(&a, "struct task_struct"));
+	assert_true(rawtp_list("sched_switch", true, out) == 1);
+	fclose(out);
+	assert_non_null(strstr(buf, "rawtracepoint:sched_switch\n"));
+	free(buf);
+	arena_fini(&a);
+	assert_int_equal(kbtf_loads(), 1);
+}
+
 static int silent(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	(void)level;
@@ -288,11 +344,13 @@ int main(void)
 {
 	libbpf_set_print(silent);
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_btf_lazy),
 		cmocka_unit_test(test_btf_records),
 		cmocka_unit_test(test_btf_func),
 		cmocka_unit_test(test_sema_cases),
 		cmocka_unit_test(test_fallback),
 		cmocka_unit_test(test_sections),
+		cmocka_unit_test(test_btf_parsed_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

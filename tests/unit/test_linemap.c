@@ -49,7 +49,7 @@ static void test_lookup(void **state)
 {
 	(void)state;
 	struct program p;
-	struct cg_opts opts = {.sz = sizeof(opts)};
+	struct cg_opts opts = {0};
 	void *obj;
 	size_t size;
 	int line = 0, col = 0;
