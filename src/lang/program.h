@@ -20,13 +20,14 @@ struct probe_def {
 	const char *target;	/* tracepoint category / binary path / unit ("s", "hz") */
 	const char *func;	/* tracepoint name / function / event name */
 	uint64_t value;		/* interval/profile period or frequency; offset for probes;
-				 * fentry/fexit: the function's number of parameters */
+				 * fentry/fexit: the function's number of parameters;
+				 * iter: the offset of the object pointer in ctx */
 	const char *fallback;	/* set when the kernel made this probe run as another
 				 * family (kprobe as fentry): why, for -v */
 	const struct node *probe;	/* the N_PROBE block it runs */
 	const struct node *attach;	/* the N_ATTACH it came from (for errors) */
 	struct type *args;	/* tracepoint: the record type of `args` (sema);
-				 * fentry/fexit: the parameters, 8-byte slots (probes_kfunc.c) */
+				 * fentry/fexit: the parameters, 8-byte slots (probes/fentry.c) */
 	const char *prog_name;	/* ELF program (function) name, set by codegen */
 	int index;		/* in program.probes */
 	/* issue 4 (probes): */
