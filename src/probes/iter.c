@@ -131,7 +131,8 @@ static int iter_attach(const struct probe_def *pd, struct bpf_program *prog,
 	return err;
 }
 
-/* -l: iter:task, iter:task_file, iter:task_vma; -lv adds the context's fields. */
+/* -l: iter:task, iter:task_file, iter:task_vma; -lv adds the fields of ctx
+ * (meta left out), as bpftrace -lv shows them. */
 static int iter_list(const char *pattern, bool verbose, FILE *out)
 {
 	struct arena a;
@@ -143,9 +144,12 @@ static int iter_list(const char *pattern, bool verbose, FILE *out)
 		fprintf(out, "iter:%s\n", iters[i].name);
 		k++;
 		const struct type *rec = verbose ? ctx_record(&a, iters[i].name) : NULL;
-		for (int f = 0; rec && f < rec->nfields; f++)
+		for (int f = 0; rec && f < rec->nfields; f++) {
+			char buf[128];
 			if (strcmp(rec->fields[f].name, "meta"))
-				fprintf(out, "    %s\n", rec->fields[f].name);
+				fprintf(out, "    %s %s\n", type_name(rec->fields[f].type, buf,
+								(int)sizeof(buf)), rec->fields[f].name);
+		}
 	}
 	arena_fini(&a);
 	return k;
