@@ -1,7 +1,7 @@
-/* Probe arguments: arg0..argN (uprobe, kprobe: pt_regs; usdt: each site's
- * argument spec; rawtracepoint, fentry, fexit: the u64 array context),
- * retval (uretprobe, kretprobe: rax; fexit: the slot after the parameters,
- * typed from BTF), func (the probed function's name) and cpid (-c). */
+/* Probe arguments: arg0..argN, retval, func and ctx, as the probe's family
+ * describes its context (probe_family.argn, .retval, .func, .ctx_type: pt_regs
+ * through src/arch/, usdt argument specs, u64 arrays, BTF-typed slots,
+ * an iterator's struct), and cpid (-c). */
 #include "builtins/args.h"
 
 #include <linux/bpf.h>
@@ -10,14 +10,17 @@
 
 #include "builtins/builtins.h"
 #include "codegen/cg.h"
+#include "arch/arch.h"
 #include "kernel/kbtf.h"
-#include "sema/sema.h"
 #include "kernel/usdt.h"
+#include "probes/family.h"
+#include "sema/sema.h"
 
-#define PT_REGS_SP 152
-#define PT_REGS_AX 80
-
-static const int arg_regs[] = {112, 104, 96, 88, 72, 64};	/* di si dx cx r8 r9 */
+/* The family of the probe being checked; NULL outside a probe. */
+static const struct probe_family *family_of(const struct sema *s)
+{
+	return s->pdef ? s->pdef->family : NULL;
+}
 
 LLVMValueRef cg_regs_load(struct cg *c, int off)
 {
@@ -42,17 +45,17 @@ static LLVMValueRef read_mem(struct cg *c, LLVMValueRef addr, int size, bool is_
 
 LLVMValueRef cg_regs_arg(struct cg *c, int n)
 {
-	if (n < 6)
-		return cg_regs_load(c, arg_regs[n]);
-	LLVMValueRef sp = cg_regs_load(c, PT_REGS_SP);
-	LLVMValueRef addr = LLVMBuildAdd(c->b, sp, cg_const(c, 8 * (uint64_t)(n - 5)), "");
-	bool user = c->pdef->kind != PK_KPROBE && c->pdef->kind != PK_KRETPROBE;
-	return read_mem(c, addr, 8, false, user);
+	if (n < ARCH_NARG_REGS)
+		return cg_regs_load(c, arch_arg_offset(n));
+	LLVMValueRef sp = cg_regs_load(c, arch_sp_offset());
+	LLVMValueRef addr = LLVMBuildAdd(c->b, sp,
+					 cg_const(c, 8 * (uint64_t)(n - ARCH_NARG_REGS + 1)), "");
+	return read_mem(c, addr, 8, false, c->pdef->family->user);
 }
 
 LLVMValueRef cg_regs_ret(struct cg *c)
 {
-	return cg_regs_load(c, PT_REGS_AX);
+	return cg_regs_load(c, arch_ret_offset());
 }
 
 /* Truncate/extend v to size bytes. */
@@ -123,9 +126,10 @@ static int usdt_nargs(struct sema *s)
 
 static bool check_arg(struct sema *s, struct node *n)
 {
-	enum probe_kind k = s->pdef ? s->pdef->kind : PK_BEGIN;
+	const struct probe_family *f = family_of(s);
+	enum probe_argn argn = f ? f->argn : ARGN_NONE;
 	int i = arg_index(n);
-	if (k == PK_USDT) {
+	if (argn == ARGN_USDT) {
 		int max = usdt_nargs(s);
 		if (i >= max) {
 			diag_error(s->d, n->loc, max < 0 ? "%s: a site of %s has an argument spec "
@@ -136,7 +140,7 @@ static bool check_arg(struct sema *s, struct node *n)
 		n->type = type_int(s->a, 64, true);
 		return true;
 	}
-	if (k == PK_FENTRY || k == PK_FEXIT) {	/* d->value: the function's parameter count */
+	if (argn == ARGN_PARAMS) {	/* d->value: the function's parameter count */
 		if ((uint64_t)i >= s->pdef->value) {
 			struct diag *dg = diag_error(s->d, n->loc, "%s: %s has %llu argument%s",
 				n->ident.name, s->pdef->func, (unsigned long long)s->pdef->value,
@@ -144,11 +148,11 @@ static bool check_arg(struct sema *s, struct node *n)
 			diag_hint(s->d, dg, "bpfline -lv fentry:%s lists them", s->pdef->func);
 			return false;
 		}
-	} else if (k != PK_UPROBE && k != PK_KPROBE && k != PK_RAWTRACEPOINT) {
+	} else if (argn == ARGN_NONE) {
 		struct diag *dg = diag_error(s->d, n->loc, "The %s builtin can only be used with "
 					     "kprobe, uprobe, usdt, rawtracepoint and fentry probes",
 					     n->ident.name);
-		if (k == PK_KRETPROBE || k == PK_URETPROBE)
+		if (f && f->retval == RETVAL_REGS)
 			diag_hint(s->d, dg, "a return probe has retval; save arguments at entry in a map keyed by tid");
 		else
 			diag_hint(s->d, dg, "tracepoints name their arguments: args.NAME");
@@ -161,12 +165,11 @@ static bool check_arg(struct sema *s, struct node *n)
 static LLVMValueRef emit_arg(struct cg *c, struct node *n)
 {
 	int i = arg_index(n);
-	switch (c->pdef->kind) {
-	case PK_USDT:
+	switch (c->pdef->family->argn) {
+	case ARGN_USDT:
 		return emit_usdt_arg(c, i);
-	case PK_RAWTRACEPOINT:
-	case PK_FENTRY:
-	case PK_FEXIT:
+	case ARGN_U64:
+	case ARGN_PARAMS:
 		return cg_load64(c, cg_gep(c, c->ctxarg, 8u * (uint32_t)i));
 	default:
 		return cg_regs_arg(c, i);
@@ -191,10 +194,11 @@ static bool check_fexit_retval(struct sema *s, struct node *n)
 
 static bool check_retval(struct sema *s, struct node *n)
 {
-	enum probe_kind k = s->pdef ? s->pdef->kind : PK_BEGIN;
-	if (k == PK_FEXIT)
+	const struct probe_family *f = family_of(s);
+	enum probe_retval r = f ? f->retval : RETVAL_NONE;
+	if (r == RETVAL_PARAMS)
 		return check_fexit_retval(s, n);
-	if (k != PK_URETPROBE && k != PK_KRETPROBE) {
+	if (r != RETVAL_REGS) {
 		diag_error(s->d, n->loc, "The retval builtin can only be used with "
 			   "kretprobe, uretprobe and fexit probes");
 		return false;
@@ -205,7 +209,7 @@ static bool check_retval(struct sema *s, struct node *n)
 
 static LLVMValueRef emit_retval(struct cg *c, struct node *n)
 {
-	if (c->pdef->kind != PK_FEXIT)
+	if (c->pdef->family->retval != RETVAL_PARAMS)
 		return cg_regs_ret(c);
 	LLVMValueRef v = cg_load64(c, cg_gep(c, c->ctxarg, 8u * (uint32_t)c->pdef->value));
 	const struct type *t = n->type;
@@ -218,10 +222,9 @@ static LLVMValueRef emit_retval(struct cg *c, struct node *n)
  * defs of a wildcard keep their own programs). */
 static bool check_func(struct sema *s, struct node *n)
 {
-	enum probe_kind k = s->pdef ? s->pdef->kind : PK_BEGIN;
+	const struct probe_family *f = family_of(s);
 	uint32_t size = 1;
-	if (k != PK_UPROBE && k != PK_URETPROBE && k != PK_KPROBE && k != PK_KRETPROBE &&
-	    k != PK_FENTRY && k != PK_FEXIT) {
+	if (!f || !f->func) {
 		diag_error(s->d, n->loc, "The func builtin can only be used with uprobe, "
 			   "uretprobe, kprobe, kretprobe, fentry and fexit probes");
 		return false;
@@ -246,6 +249,31 @@ static void emit_func(struct cg *c, struct node *n, LLVMValueRef dst)
 	for (size_t i = 0; i < len; i++)
 		LLVMBuildStore(c->b, LLVMConstInt(c->i8, (unsigned char)f[i], 0),
 			       cg_gep(c, dst, (uint32_t)i));
+}
+
+/* ctx: the context of a family that types it (an iterator's struct
+ * bpf_iter__NAME *); its fields are read through the pointer (deref.c). */
+static bool check_ctx(struct sema *s, struct node *n)
+{
+	const struct probe_family *f = family_of(s);
+	if (!f || !f->ctx_type) {
+		struct diag *dg = diag_error(s->d, n->loc, "The ctx builtin can only be used with "
+					     "iter probes");
+		diag_hint(s->d, dg, "tracepoints have args, kprobes and uprobes arg0..argN");
+		return false;
+	}
+	n->type = f->ctx_type(s->a, s->pdef);
+	if (!n->type) {
+		diag_error(s->d, n->loc, "%s: the type of ctx is not in kernel BTF", s->pdef->name);
+		return false;
+	}
+	return true;
+}
+
+static LLVMValueRef emit_ctx(struct cg *c, struct node *n)
+{
+	(void)n;
+	return LLVMBuildPtrToInt(c->b, c->ctxarg, c->i64, "");
 }
 
 static bool check_cpid(struct sema *s, struct node *n)
@@ -273,5 +301,6 @@ const struct builtin builtins_args[] = {
 	{.name = "retval", .kind = BI_VAR, .check = check_retval, .emit = emit_retval},
 	{.name = "func", .kind = BI_VAR, .check = check_func, .emit_into = emit_func},
 	{.name = "cpid", .kind = BI_VAR, .check = check_cpid, .emit = emit_cpid},
+	{.name = "ctx", .kind = BI_VAR, .check = check_ctx, .emit = emit_ctx},
 	{0},
 };

@@ -1,8 +1,8 @@
-/* `args` of fentry/fexit: the BTF-typed parameters (the tracepoint `args` is in
- * proc.c, which hands fentry/fexit over to kfunc_check_args). arg0..N, retval
+/* `args` of fentry/fexit: the BTF-typed parameters (`args` is checked in
+ * proc.c through the family's args_type; families with u64 slots come here). arg0..N, retval
  * and func of every probe family are in args.c: for fentry/fexit the context
  * is an array of u64, one per parameter, and fexit has the return value after
- * them (ctx[nparams]); a kprobe that runs as fentry (probes_kfunc.c) reads its
+ * them (ctx[nparams]); a kprobe that runs as fentry (probes/kprobe.c) reads its
  * argN from there too. */
 #include "builtins/kfunc.h"
 

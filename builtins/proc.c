@@ -7,8 +7,7 @@
 #include "builtins/kfunc.h"
 #include "codegen/cg.h"
 #include "sema/sema.h"
-#include "kernel/rawtp.h"
-#include "kernel/tracefs.h"
+#include "probes/family.h"
 
 static LLVMValueRef helper0(struct cg *c, int id)
 {
@@ -111,61 +110,12 @@ static LLVMValueRef emit_probe(struct cg *c, struct node *n)
 	return cg_helper(c, BPF_FUNC_get_attach_cookie, ctx, 1);
 }
 
-/* The type of one tracepoint field, from its format-file description. */
-static struct type *tp_field_type(struct sema *s, const struct tracefs_field *f)
-{
-	if (f->array_len && strstr(f->type, "char"))
-		return type_str(s->a, f->array_len);
-	if (f->array_len) {
-		struct type *t = type_new(s->a, TY_ARRAY);
-		t->elem = type_int(s->a, (int)(f->size / f->array_len) * 8, f->is_signed);
-		t->count = f->array_len;
-		t->size = f->size;
-		return t;
-	}
-	if (f->is_pointer) {
-		struct type *t = type_new(s->a, TY_PTR);
-		t->elem = type_int(s->a, 8, true);
-		t->is_user = f->is_user;
-		return t;
-	}
-	int bits = f->size >= 8 ? 64 : (int)f->size * 8;
-	return type_int(s->a, bits ? bits : 64, f->is_signed);
-}
-
-/* The record type of a tracepoint's `args`, built once per probe. */
-static struct type *tp_args_type(struct sema *s, struct probe_def *d)
-{
-	struct tracefs_field *f;
-	int n;
-	if (d->args)
-		return d->args;
-	if (d->kind == PK_RAWTRACEPOINT)
-		return d->args = rawtp_args_type(s->a, d->func);
-	if (tracefs_format(s->a, d->target, d->func, &f, &n) < 0)
-		return NULL;
-	struct type *t = type_new(s->a, TY_RECORD);
-	t->name = arena_printf(s->a, "struct _tracepoint_%s_%s", d->target, d->func);
-	t->fields = arena_alloc(s->a, sizeof(*t->fields) * (size_t)(n ? n : 1));
-	for (int i = 0; i < n; i++) {
-		if (f[i].is_common)
-			continue;
-		struct field *fl = &t->fields[t->nfields++];
-		fl->name = f[i].name;
-		fl->offset = f[i].offset;
-		fl->type = tp_field_type(s, &f[i]);
-		if (fl->offset + fl->type->size > t->size)
-			t->size = fl->offset + (fl->type->kind == TY_INT ? f[i].size : fl->type->size);
-	}
-	d->args = t;
-	return t;
-}
-
 static bool check_args(struct sema *s, struct node *n)
 {
-	if (s->pdef && (s->pdef->kind == PK_FENTRY || s->pdef->kind == PK_FEXIT))
+	const struct probe_family *f = s->pdef ? s->pdef->family : NULL;
+	if (f && f->args_slots)
 		return kfunc_check_args(s, n);
-	if (!s->pdef || (s->pdef->kind != PK_TRACEPOINT && s->pdef->kind != PK_RAWTRACEPOINT)) {
+	if (!f || !f->args_type) {
 		struct diag *dg = diag_error(s->d, n->loc, "The args builtin can only be used with tracepoint, rawtracepoint, fentry and fexit probes here");
 		diag_hint(s->d, dg, "use arg0..argN for kprobes and uprobes");
 		return false;
@@ -177,10 +127,10 @@ static bool check_args(struct sema *s, struct node *n)
 		if (d->probe != s->probe)
 			continue;
 		d->own_layout = true;
-		if (d != s->pdef && !tp_args_type(s, d))
+		if (d != s->pdef && (!d->family->args_type || !d->family->args_type(s->a, d)))
 			diag_error(s->d, n->loc, "cannot read the format of %s", d->name);
 	}
-	n->type = tp_args_type(s, s->pdef);
+	n->type = f->args_type(s->a, s->pdef);
 	if (!n->type) {
 		diag_error(s->d, n->loc, "cannot read the format of %s", s->pdef->name);
 		return false;

@@ -11,9 +11,10 @@
 #include <linux/bpf.h>
 #include <string.h>
 
+#include "arch/arch.h"
 #include "builtins/builtins.h"
 #include "codegen/cg.h"
-#include "probes/probes.h"
+#include "probes/family.h"
 #include "sema/sema.h"
 #include "kernel/ksyms.h"
 #include "runtime/usyms.h"
@@ -102,18 +103,13 @@ static LLVMValueRef emit_kaddr(struct cg *c, struct node *n)
 	return cg_const(c, addr);
 }
 
-static bool is_user_probe(enum probe_kind k)
-{
-	return k == PK_UPROBE || k == PK_URETPROBE || k == PK_USDT;
-}
-
 static bool check_uaddr(struct sema *s, struct node *n)
 {
 	struct node *a = n->call.args;
 	uint64_t addr;
 	if (!sema_want_literal(s, n, a))
 		return false;
-	if (!s->pdef || !is_user_probe(s->pdef->kind) || !s->pdef->target) {
+	if (!s->pdef || !s->pdef->family->user || !s->pdef->target) {
 		diag_error(s->d, n->loc, "uaddr() can only be used in uprobe, uretprobe and usdt probes");
 		return false;
 	}
@@ -136,51 +132,21 @@ static LLVMValueRef emit_uaddr(struct cg *c, struct node *n)
 	return cg_const(c, addr);
 }
 
-/* x86-64 struct pt_regs, by bpftrace's register names. */
-static const struct { const char *name; uint32_t off; } regs[] = {
-	{"r15", 0}, {"r14", 8}, {"r13", 16}, {"r12", 24}, {"bp", 32}, {"bx", 40},
-	{"r11", 48}, {"r10", 56}, {"r9", 64}, {"r8", 72}, {"ax", 80}, {"cx", 88},
-	{"dx", 96}, {"si", 104}, {"di", 112}, {"orig_ax", 120}, {"ip", 128}, {"cs", 136},
-	{"flags", 144}, {"sp", 152}, {"ss", 160},
-};
-
-static int reg_offset(const char *name)
-{
-	for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
-		if (!strcmp(regs[i].name, name))
-			return (int)regs[i].off;
-	return -1;
-}
-
-/* Families whose context is struct pt_regs, or struct bpf_perf_event_data whose
- * first member is the interrupted pt_regs. */
-static bool has_regs(enum probe_kind k)
-{
-	switch (k) {
-	case PK_KPROBE: case PK_KRETPROBE: case PK_UPROBE: case PK_URETPROBE: case PK_USDT:
-	case PK_PROFILE: case PK_INTERVAL: case PK_SOFTWARE: case PK_HARDWARE:
-		return true;
-	default:
-		return false;
-	}
-}
-
 static bool check_reg(struct sema *s, struct node *n)
 {
 	struct node *a = n->call.args;
 	if (!sema_want_literal(s, n, a))
 		return false;
-	if (reg_offset(a->str.value) < 0) {
+	if (arch_reg_offset(a->str.value) < 0) {
 		struct diag *dg = diag_error(s->d, a->loc, "'%s' is not a valid register", a->str.value);
-		diag_hint(s->d, dg, "registers: ip, sp, bp, ax, bx, cx, dx, si, di, r8..r15, "
-			  "orig_ax, flags, cs, ss");
+		diag_hint(s->d, dg, "registers: %s", arch_reg_names());
 		return false;
 	}
 	for (size_t i = 0; i < s->p->probes.len; i++) {
 		struct probe_def *d = s->p->probes.items[i];
-		if (d->probe == s->probe && !has_regs(d->kind)) {
+		if (d->probe == s->probe && !d->family->regs) {
 			struct diag *dg = diag_error(s->d, n->loc, "reg can not be used with \"%s\" probes",
-						     probe_kind_name(d->kind));
+						     d->family->name);
 			diag_hint(s->d, dg, "registers exist in kprobe, uprobe, usdt and perf-event "
 				  "(profile, interval, software, hardware) probes");
 			return false;
@@ -192,7 +158,7 @@ static bool check_reg(struct sema *s, struct node *n)
 
 static LLVMValueRef emit_reg(struct cg *c, struct node *n)
 {
-	uint32_t off = (uint32_t)reg_offset(n->call.args->str.value);
+	uint32_t off = (uint32_t)arch_reg_offset(n->call.args->str.value);
 	return cg_load64(c, cg_gep(c, c->ctxarg, off));
 }
 

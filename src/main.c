@@ -391,26 +391,27 @@ static int run(const struct cmdline *cl, const struct config *cfg, const char *n
 static int list_probes(const char *search, bool verbose)
 {
 	const char *colon = strchr(search, ':');
-	int kind = colon ? probe_kind_find(search, (size_t)(colon - search)) : -1;
+	const struct probe_family *only = colon ? probe_family_find(search,
+						(size_t)(colon - search)) : NULL;
 	int total = 0;
 
-	for (int k = 0; k < PK_KIND_COUNT; k++) {
-		const struct attach_ops *ops = attach_table[k];
+	for (const struct probe_family *const *fp = probe_families; *fp; fp++) {
+		const struct probe_family *f = *fp;
 		const char *pattern = search;
 		char buf[512];
-		if (!ops || !ops->list || (kind >= 0 && k != kind))
+		if (!f->list || (only && f != only))
 			continue;
-		if (kind >= 0)
+		if (only)
 			pattern = colon + 1;
-		else if (k == PK_TRACEPOINT && *search && !colon)
-			pattern = (snprintf(buf, sizeof(buf), "*:%s", search), buf);
-		else if ((k == PK_UPROBE || k == PK_URETPROBE || k == PK_USDT) && !attach_list_pid)
+		else if (f->list_bare && *search && !colon)
+			pattern = (snprintf(buf, sizeof(buf), "%s%s", f->list_bare, search), buf);
+		else if (f->list_needs_binary && !attach_list_pid)
 			continue;	/* no binary named: nothing to list */
-		else if (k == PK_KRETPROBE || k == PK_FEXIT)
+		else if (f->list_skip_bare)
 			continue;	/* the same functions as kprobe and fentry */
-		int n = ops->list(pattern, verbose, stdout);
-		if (n < 0 && kind >= 0) {
-			msg_error("cannot list %s probes: %s", probe_kind_name(k), strerror(-n));
+		int n = f->list(pattern, verbose, stdout);
+		if (n < 0 && only) {
+			msg_error("cannot list %s probes: %s", f->name, strerror(-n));
 			return 1;
 		}
 		total += n > 0 ? n : 0;

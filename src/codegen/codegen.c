@@ -16,42 +16,21 @@
 #include "codegen/cg.h"
 #include "codegen/object.h"
 #include "lang/types.h"
+#include "probes/family.h"
 
 /* ---- functions ---------------------------------------------------------- */
 
-static const char *section_of(struct cg *c, const struct probe_def *d)
+/* Return at once when the pointer at ctx + off is NULL: an iterator's last
+ * call (probe_family.ctx_null_ends). */
+static void emit_null_end(struct cg *c, uint64_t off)
 {
-	switch (d->kind) {
-	case PK_BEGIN:
-	case PK_END:
-		return "raw_tp";
-	case PK_TRACEPOINT:
-		return arena_printf(&c->p->arena, "tracepoint/%s/%s", d->target, d->func);
-	case PK_RAWTRACEPOINT:
-		return arena_printf(&c->p->arena, "raw_tp/%s", d->func);
-	case PK_UPROBE:
-	case PK_USDT:
-		return "uprobe";
-	case PK_URETPROBE:
-		return "uretprobe";
-	case PK_KPROBE:	/* libbpf parses "kprobe/func+off"; the runtime attaches by name */
-		return d->value ? arena_printf(&c->p->arena, "kprobe/%s+%llu", d->func,
-					       (unsigned long long)d->value)
-				: arena_printf(&c->p->arena, "kprobe/%s", d->func);
-	case PK_KRETPROBE:
-		return arena_printf(&c->p->arena, "kretprobe/%s", d->func);
-	case PK_FENTRY:	/* libbpf finds the function's BTF id from the section */
-		return arena_printf(&c->p->arena, "fentry/%s", d->func);
-	case PK_FEXIT:
-		return arena_printf(&c->p->arena, "fexit/%s", d->func);
-	case PK_INTERVAL:
-	case PK_PROFILE:
-	case PK_SOFTWARE:
-	case PK_HARDWARE:
-		return "perf_event";
-	default:
-		return "unsupported";
-	}
+	LLVMValueRef obj = cg_load64(c, cg_gep(c, c->ctxarg, (uint32_t)off));
+	LLVMBasicBlockRef go = cg_block(c, "object"), stop = cg_block(c, "no_object");
+
+	LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, obj, cg_const(c, 0), ""), stop, go);
+	LLVMPositionBuilderAtEnd(c->b, stop);
+	cg_return(c);
+	LLVMPositionBuilderAtEnd(c->b, go);
 }
 
 /* Return at once unless the current process is `pid`: the -p/-c filter of a
@@ -75,7 +54,7 @@ static void emit_probe(struct cg *c, struct probe_def *d)
 	LLVMTypeRef fty = LLVMFunctionType(c->i64, &c->ptr, 1, 0);
 	d->prog_name = arena_printf(&c->p->arena, "probe%d", d->index);
 	c->fn = LLVMAddFunction(c->mod, d->prog_name, fty);
-	LLVMSetSection(c->fn, section_of(c, d));
+	LLVMSetSection(c->fn, d->family->section(&c->p->arena, d));
 	c->di_sp = LLVMDIBuilderCreateFunction(c->di, c->di_file, d->prog_name, strlen(d->prog_name),
 		d->prog_name, strlen(d->prog_name), c->di_file, (unsigned)probe->loc.line,
 		c->di_func_type, 0, 1, (unsigned)probe->loc.line, LLVMDIFlagPrototyped, 1);
@@ -96,6 +75,8 @@ static void emit_probe(struct cg *c, struct probe_def *d)
 	c->scratch_used = 0;
 	LLVMBasicBlockRef body = cg_block(c, "body");
 	LLVMPositionBuilderAtEnd(c->b, body);
+	if (d->family->ctx_null_ends)
+		emit_null_end(c, d->value);
 	if (d->filter_pid)
 		emit_pid_filter(c, d->filter_pid);
 	if (probe->probe.pred) {

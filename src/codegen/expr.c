@@ -7,6 +7,7 @@
 #include "builtins/builtins.h"
 #include "codegen/cg.h"
 #include "lang/types.h"
+#include "probes/family.h"
 
 /* Truncate v to `bits` and extend back to 64 with the given sign. */
 static LLVMValueRef fit(struct cg *c, LLVMValueRef v, int bits, bool is_signed)
@@ -188,7 +189,7 @@ static LLVMValueRef field(struct cg *c, struct node *n)
 		return LLVMBuildAdd(c->b, LLVMBuildPtrToInt(c->b, c->ctxarg, c->i64, ""),
 				    cg_const(c, f->offset), "");
 	LLVMValueRef p = cg_gep(c, c->ctxarg, f->offset);
-	if (c->pdef->kind == PK_FENTRY || c->pdef->kind == PK_FEXIT)	/* u64 slots */
+	if (c->pdef->family->args_slots)	/* u64 slots */
 		return f->type->kind == TY_INT ? fit(c, cg_load64(c, p), f->type->bits, f->type->is_signed)
 					       : cg_load64(c, p);
 	uint32_t bytes = f->type->kind == TY_PTR ? 8 : f->type->bits / 8;

@@ -20,42 +20,20 @@
 #include "util/arena.h"
 #include "util/vec.h"
 
-static const struct { const char *names[4]; int off; } regs[] = {
-	{{"rax", "eax", "ax", "al"}, 80}, {{"rbx", "ebx", "bx", "bl"}, 40},
-	{{"rcx", "ecx", "cx", "cl"}, 88}, {{"rdx", "edx", "dx", "dl"}, 96},
-	{{"rsi", "esi", "si", "sil"}, 104}, {{"rdi", "edi", "di", "dil"}, 112},
-	{{"rbp", "ebp", "bp", "bpl"}, 32}, {{"rsp", "esp", "sp", "spl"}, 152},
-	{{"r8", "r8d", "r8w", "r8b"}, 72}, {{"r9", "r9d", "r9w", "r9b"}, 64},
-	{{"r10", "r10d", "r10w", "r10b"}, 56}, {{"r11", "r11d", "r11w", "r11b"}, 48},
-	{{"r12", "r12d", "r12w", "r12b"}, 24}, {{"r13", "r13d", "r13w", "r13b"}, 16},
-	{{"r14", "r14d", "r14w", "r14b"}, 8}, {{"r15", "r15d", "r15w", "r15b"}, 0},
-	{{"rip", "eip", NULL, NULL}, 128},
-};
-
-int usdt_reg_offset(const char *name)
+/* "%reg" at s into name (what the register is, in pt_regs, is src/arch/'s
+ * business); the length consumed, or -1. */
+static int parse_reg(const char *s, char name[USDT_REG_MAX])
 {
-	for (size_t i = 0; i < sizeof(regs) / sizeof(regs[0]); i++)
-		for (int k = 0; k < 4; k++)
-			if (regs[i].names[k] && !strcmp(regs[i].names[k], name))
-				return regs[i].off;
-	return -1;
-}
-
-/* "%reg" at s into *off; the length consumed, or -1. */
-static int parse_reg(const char *s, int *off)
-{
-	char name[8];
 	int n = 0;
 
 	if (*s++ != '%')
 		return -1;
-	while (isalnum((unsigned char)s[n]) && n < 7) {
+	while (isalnum((unsigned char)s[n]) && n < USDT_REG_MAX - 1) {
 		name[n] = s[n];
 		n++;
 	}
 	name[n] = '\0';
-	*off = usdt_reg_offset(name);
-	return *off < 0 ? -1 : n + 1;
+	return n && !isalnum((unsigned char)s[n]) ? n + 1 : -1;
 }
 
 int usdt_parse_arg(const char *spec, struct usdt_arg *arg)
@@ -75,7 +53,7 @@ int usdt_parse_arg(const char *spec, struct usdt_arg *arg)
 		return *end || end == s + 1 ? -EINVAL : 0;
 	}
 	if (*s == '%') {			/* %reg */
-		int n = parse_reg(s, &arg->reg_off);
+		int n = parse_reg(s, arg->reg);
 		arg->kind = USDT_ARG_REG;
 		return n < 0 || s[n] ? -EINVAL : 0;
 	}
@@ -85,7 +63,7 @@ int usdt_parse_arg(const char *spec, struct usdt_arg *arg)
 		s = end;
 	if (*s != '(')
 		return -EINVAL;
-	int n = parse_reg(s + 1, &arg->reg_off);
+	int n = parse_reg(s + 1, arg->reg);
 	return n < 0 || strcmp(s + 1 + n, ")") ? -EINVAL : 0;
 }
 

@@ -13,6 +13,8 @@ struct arena;
 
 #define USDT_MAX_ARGS 12
 
+#define USDT_REG_MAX 8
+
 enum usdt_arg_kind {
 	USDT_ARG_CONST,		/* $imm: val */
 	USDT_ARG_REG,		/* %reg: the register's value */
@@ -23,7 +25,9 @@ struct usdt_arg {
 	enum usdt_arg_kind kind;
 	int size;		/* bytes: 1, 2, 4 or 8 */
 	bool is_signed;		/* a negative size in the spec */
-	int reg_off;		/* offset of the register in struct pt_regs */
+	char reg[USDT_REG_MAX];	/* the register, AT&T without '%' ("edi") */
+	int reg_off;		/* its offset in struct pt_regs, set by the
+				 * usdt family from src/arch/; -1 unknown */
 	int64_t val;		/* the constant, or the memory offset */
 };
 
@@ -52,9 +56,5 @@ int usdt_parse_arg(const char *spec, struct usdt_arg *arg);
 /* Parse a whole space-separated argument string; the number of arguments, or
  * -EINVAL when one cannot be parsed. */
 int usdt_parse_args(const char *text, struct usdt_arg *args, int max);
-
-/* The offset in x86-64 struct pt_regs of a register named as in AT&T syntax
- * without '%' ("rdi", "eax", "r8d", "sil"); -1 when unknown. */
-int usdt_reg_offset(const char *name);
 
 #endif

@@ -10,30 +10,24 @@
 #include "lang/config.h"
 #include "lang/diag.h"
 
-/* Probe families. The table of their hooks lives in src/runtime/attach. */
-enum probe_kind {
-	PK_BEGIN, PK_END,
-	PK_TRACEPOINT, PK_RAWTRACEPOINT,
-	PK_KPROBE, PK_KRETPROBE, PK_FENTRY, PK_FEXIT,
-	PK_UPROBE, PK_URETPROBE, PK_USDT,
-	PK_PROFILE, PK_INTERVAL, PK_SOFTWARE, PK_HARDWARE,
-	PK_KIND_COUNT
-};
+/* A probe family (src/probes/family.h): its hooks and its context layout. */
+struct probe_family;
 
 /* One concrete attach point after wildcard expansion. */
 struct probe_def {
-	enum probe_kind kind;
+	const struct probe_family *family;	/* what runs it (src/probes/) */
 	const char *name;	/* canonical full name: "tracepoint:syscalls:sys_enter_openat" */
 	const char *target;	/* tracepoint category / binary path / unit ("s", "hz") */
 	const char *func;	/* tracepoint name / function / event name */
 	uint64_t value;		/* interval/profile period or frequency; offset for probes;
-				 * fentry/fexit: the function's number of parameters */
+				 * fentry/fexit: the function's number of parameters;
+				 * iter: the offset of the object pointer in ctx */
 	const char *fallback;	/* set when the kernel made this probe run as another
 				 * family (kprobe as fentry): why, for -v */
 	const struct node *probe;	/* the N_PROBE block it runs */
 	const struct node *attach;	/* the N_ATTACH it came from (for errors) */
 	struct type *args;	/* tracepoint: the record type of `args` (sema);
-				 * fentry/fexit: the parameters, 8-byte slots (probes_kfunc.c) */
+				 * fentry/fexit: the parameters, 8-byte slots (probes/fentry.c) */
 	const char *prog_name;	/* ELF program (function) name, set by codegen */
 	int index;		/* in program.probes */
 	/* issue 4 (probes): */

@@ -6,7 +6,29 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "probes/attach.h"
+#include "probes/probes_internal.h"
+
+/* BEGIN / END: no parts. */
+static bool special_expand(const struct probe_family *f, struct program *p,
+			   const struct node *probe, const struct node *at, char **parts, int n)
+{
+	(void)parts;
+	if (n > 1) {
+		diag_error(&p->diags, at->loc, "%s takes no arguments", f->name);
+		return false;
+	}
+	struct probe_def *d = probes_add_def(p, probe, at, f);
+	if (d)
+		d->name = f->name;
+	return d != NULL;
+}
+
+static const char *special_section(struct arena *a, const struct probe_def *pd)
+{
+	(void)a;
+	(void)pd;
+	return "raw_tp";
+}
 
 /* Run prog once with an all-zero context; 0 or -errno. */
 static int run_once(const struct probe_def *pd, struct bpf_program *prog)
@@ -21,5 +43,16 @@ static int run_once(const struct probe_def *pd, struct bpf_program *prog)
 	return bpf_prog_test_run_opts(fd, &opts) ? -errno : 0;
 }
 
-const struct attach_ops attach_begin_ops = { .kind = PK_BEGIN, .run = run_once };
-const struct attach_ops attach_end_ops = { .kind = PK_END, .run = run_once };
+const struct probe_family probe_begin = {
+	.name = "BEGIN",
+	.expand = special_expand,
+	.section = special_section,
+	.run = run_once,
+};
+
+const struct probe_family probe_end = {
+	.name = "END",
+	.expand = special_expand,
+	.section = special_section,
+	.run = run_once,
+};

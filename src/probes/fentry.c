@@ -1,23 +1,124 @@
-/* fentry:<func> and fexit:<func> (kfunc/kretfunc): BPF trampolines. libbpf found
- * the function's BTF id from the section name when it loaded the program, so
+/* fentry:<func> and fexit:<func> (kfunc/kretfunc): BPF trampolines on kernel
+ * functions that BTF describes, with wildcards over BTF. libbpf finds the
+ * function's BTF id from the section name when it loads the program, so
  * attaching needs nothing more. A kprobe that runs as fentry on a kernel without
- * kprobes (probe_def.fallback) comes here too, and says so under -v. */
+ * kprobes (probe_def.fallback, see kprobe.c) comes here too, and says so under -v.
+ * Context: an array of u64, one per parameter; fexit has the return value after
+ * them (ctx[nparams]); probe_def.value is the number of parameters. */
 #include <errno.h>
 #include <stdio.h>
 
 #include <bpf/libbpf.h>
 
 #include "kernel/kbtf.h"
-#include "probes/attach.h"
 #include "kernel/kfunc.h"
+#include "probes/probes_internal.h"
 #include "util/log.h"
+
+static bool runs_fentry(const struct probe_family *f)
+{
+	return f == &probe_fentry || f == &probe_fexit;
+}
+
+int probes_kfunc_add(const char *name, void *arg)
+{
+	struct kfunc_expand *c = arg;
+	struct arena *a = &c->p->arena;
+	struct type *args = NULL, *ret = NULL;
+	int nparams = 0;
+	if (runs_fentry(c->runs)) {
+		if (!kfunc_traceable(name))
+			return 0;	/* in BTF but not attachable (notrace, inlined) */
+		nparams = kbtf_func(a, name, &args, &ret);
+		if (nparams < 0)
+			return 0;
+	}
+	struct probe_def *d = probes_add_def(c->p, c->probe, c->at, c->runs);
+	if (!d)
+		return -ENOMEM;
+	d->func = arena_strdup(a, name);
+	d->value = c->offset ? c->offset : (uint64_t)nparams;
+	d->args = args;
+	d->fallback = c->fallback;
+	d->name = c->offset ? arena_printf(a, "%s:%s+%llu", c->family, name,
+					   (unsigned long long)c->offset)
+			    : arena_printf(a, "%s:%s", c->family, name);
+	c->n++;
+	return 0;
+}
+
+/* The first function a glob names through fn (for the fentry check). */
+static int first_name(const char *name, void *arg)
+{
+	*(const char **)arg = name;
+	return 1;
+}
+
+bool probes_fentry_expand(struct kfunc_expand *c, const char *func)
+{
+	struct diags *d = &c->p->diags;
+	const char *first = NULL, *why = NULL;
+	if (probes_is_glob(func))
+		kbtf_each_func(func, first_name, &first);
+	else if (kbtf_has_func(func))
+		first = func;
+	if (!first) {
+		struct diag *dg;
+		if (!kbtf_vmlinux())
+			dg = diag_error(d, c->at->loc, "%s: the kernel has no BTF (/sys/kernel/btf/vmlinux), "
+					"which %s probes need", c->at->attach.text, c->runs->name);
+		else
+			dg = diag_error(d, c->at->loc, "%s: no kernel function %s in BTF",
+					c->at->attach.text, func);
+		diag_hint(d, dg, "bpfline -l 'fentry:%s*' lists the functions", func);
+		return false;
+	}
+	if (!kfunc_has_fentry(first, &why)) {
+		struct diag *dg = diag_error(d, c->at->loc, "%s: this kernel cannot run fentry/fexit "
+					     "programs (%s)", c->at->attach.text, why);
+		if (kfunc_has_kprobes())
+			diag_hint(d, dg, "use %s:%s instead",
+				  c->runs == &probe_fentry ? "kprobe" : "kretprobe", func);
+		else
+			diag_hint(d, dg, TRACEPOINT_HINT);
+		return false;
+	}
+	int r = probes_is_glob(func) ? kbtf_each_func(func, probes_kfunc_add, c)
+				     : probes_kfunc_add(func, c);
+	if (r < 0 || c->n == 0) {
+		diag_error(d, c->at->loc, "%s: no traceable kernel function matches", c->at->attach.text);
+		return false;
+	}
+	return true;
+}
+
+/* fentry:FUNC / fexit:FUNC (kfunc:, kretfunc:). */
+static bool fentry_expand(const struct probe_family *f, struct program *p,
+			  const struct node *probe, const struct node *at, char **parts, int n)
+{
+	struct kfunc_expand c = {p, probe, at, f, f->name, 0, NULL, 0};
+	char *func;
+	return probes_kfunc_parse(&c, parts, n, &func) && probes_fentry_expand(&c, func);
+}
+
+static const char *fentry_section(struct arena *a, const struct probe_def *pd)
+{
+	return arena_printf(a, "%s/%s", pd->family->name, pd->func);
+}
+
+/* `args`: the BTF-typed parameters, u64 slots (kbtf_func, at expansion). */
+static struct type *fentry_args(struct arena *a, struct probe_def *pd)
+{
+	(void)a;
+	return pd->args;
+}
 
 static int fentry_attach(const struct probe_def *pd, struct bpf_program *prog,
 			 struct bpf_link **link, const char **hint)
 {
 	if (pd->fallback)
-		rt_log(1, "probe '%s': %s:%s (%s)\n", pd->name,
-		       pd->kind == PK_FENTRY ? "fentry" : "fexit", pd->func, pd->fallback);
+		rt_log(1, "probe '%s': %s:%s (%s)\n", pd->name, pd->family->name, pd->func,
+		       pd->fallback);
 	*link = bpf_program__attach_trace(prog);
 	if (*link)
 		return 0;
@@ -60,14 +161,33 @@ static int fexit_list(const char *pattern, bool verbose, FILE *out)
 	return list_family("fexit", pattern, verbose, out);
 }
 
-const struct attach_ops attach_fentry_ops = {
-	.kind = PK_FENTRY,
-	.attach = fentry_attach,
+static const char *const fentry_aliases[] = {"f", "kfunc", NULL};
+static const char *const fexit_aliases[] = {"fr", "kretfunc", NULL};
+
+const struct probe_family probe_fentry = {
+	.name = "fentry",
+	.aliases = fentry_aliases,
+	.expand = fentry_expand,
+	.section = fentry_section,
 	.list = fentry_list,
+	.argn = ARGN_PARAMS,
+	.func = true,
+	.args_type = fentry_args,
+	.args_slots = true,
+	.attach = fentry_attach,
 };
 
-const struct attach_ops attach_fexit_ops = {
-	.kind = PK_FEXIT,
-	.attach = fentry_attach,
+const struct probe_family probe_fexit = {
+	.name = "fexit",
+	.aliases = fexit_aliases,
+	.expand = fentry_expand,
+	.section = fentry_section,
 	.list = fexit_list,
+	.list_skip_bare = true,
+	.argn = ARGN_PARAMS,
+	.retval = RETVAL_PARAMS,
+	.func = true,
+	.args_type = fentry_args,
+	.args_slots = true,
+	.attach = fentry_attach,
 };

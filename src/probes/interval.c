@@ -2,6 +2,7 @@
  * probe_def.value nanoseconds (sema converts the unit), so the program fires
  * once per period on one CPU only. */
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -10,7 +11,42 @@
 
 #include <bpf/libbpf.h>
 
-#include "probes/attach.h"
+#include "probes/probes_internal.h"
+
+/* interval:s:N, interval:ms:N, interval:us:N, interval:hz:N (and interval:N = s). */
+static bool interval_expand(const struct probe_family *f, struct program *p,
+			    const struct node *probe, const struct node *at, char **parts, int n)
+{
+	static const struct { const char *unit; uint64_t ns; } units[] = {
+		{"s", 1000000000ull}, {"ms", 1000000ull}, {"us", 1000ull}, {"hz", 0},
+	};
+	const char *unit = n == 3 ? parts[1] : "s";
+	const char *num = n == 3 ? parts[2] : (n == 2 ? parts[1] : "");
+	char *end;
+	unsigned long long v = strtoull(num, &end, 10);
+	for (size_t i = 0; *num && !*end && v > 0 && i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(units[i].unit, unit))
+			continue;
+		struct probe_def *d = probes_add_def(p, probe, at, f);
+		if (!d)
+			return false;
+		d->target = units[i].unit;
+		d->value = units[i].ns ? v * units[i].ns : 1000000000ull / v;
+		d->name = arena_printf(&p->arena, "interval:%s:%llu", unit, v);
+		return true;
+	}
+	struct diag *dg = diag_error(&p->diags, at->loc, "Invalid interval: %s", at->attach.text);
+	diag_hint(&p->diags, dg, "use interval:s:N, interval:ms:N, interval:us:N or interval:hz:N with N > 0");
+	return false;
+}
+
+/* perf_event programs: interval, profile, software, hardware. */
+const char *probes_perf_section(struct arena *a, const struct probe_def *pd)
+{
+	(void)a;
+	(void)pd;
+	return "perf_event";
+}
 
 static int perf_event_open(struct perf_event_attr *attr, pid_t pid, int cpu,
 			   int group_fd, unsigned long flags)
@@ -45,7 +81,13 @@ static int interval_attach(const struct probe_def *pd, struct bpf_program *prog,
 	return err;
 }
 
-const struct attach_ops attach_interval_ops = {
-	.kind = PK_INTERVAL,
+static const char *const interval_aliases[] = {"i", NULL};
+
+const struct probe_family probe_interval = {
+	.name = "interval",
+	.aliases = interval_aliases,
+	.expand = interval_expand,
+	.section = probes_perf_section,
+	.regs = true,
 	.attach = interval_attach,
 };

@@ -14,8 +14,8 @@
 
 #include <bpf/libbpf.h>
 
-#include "probes/attach.h"
 #include "kernel/perfev.h"
+#include "probes/probes_internal.h"
 #include "util/alloc.h"
 
 int attach_set_add(struct attach_set *set, struct bpf_link *link)
@@ -37,6 +37,63 @@ int attach_set_add(struct attach_set *set, struct bpf_link *link)
 int attach_perf_event_open(void *attr, int pid, int cpu)
 {
 	return (int)syscall(__NR_perf_event_open, attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
+}
+
+/* profile:hz:N, profile:s:N, profile:ms:N, profile:us:N (profile:N = hz). */
+static bool profile_expand(const struct probe_family *f, struct program *p,
+			   const struct node *probe, const struct node *at, char **parts, int n)
+{
+	static const struct { const char *unit; uint64_t ns; } units[] = {
+		{"hz", 0}, {"s", 1000000000ull}, {"ms", 1000000ull}, {"us", 1000ull},
+	};
+	const char *unit = n == 3 ? parts[1] : "hz";
+	uint64_t v;
+	for (size_t i = 0; n >= 2 && n <= 3 && probes_parse_count(parts[n - 1], &v) &&
+			   i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(units[i].unit, unit))
+			continue;
+		struct probe_def *d = probes_add_def(p, probe, at, f);
+		if (!d)
+			return false;
+		d->target = units[i].unit;
+		d->value = units[i].ns ? v * units[i].ns : v;
+		d->name = arena_printf(&p->arena, "profile:%s:%llu", unit, (unsigned long long)v);
+		return true;
+	}
+	struct diag *dg = diag_error(&p->diags, at->loc, "Invalid profile probe: %s", at->attach.text);
+	diag_hint(&p->diags, dg, "use profile:hz:N, profile:s:N, profile:ms:N or profile:us:N with N > 0");
+	return false;
+}
+
+/* The perf event type of software/hardware. */
+static uint32_t event_type(const struct probe_family *f)
+{
+	return f == &probe_hardware ? PERF_TYPE_HARDWARE : PERF_TYPE_SOFTWARE;
+}
+
+/* software:<event>[:count], hardware:<event>[:count]. */
+static bool event_expand(const struct probe_family *f, struct program *p,
+			 const struct node *probe, const struct node *at, char **parts, int n)
+{
+	const struct perfev *ev = n >= 2 ? perfev_find(event_type(f), parts[1]) : NULL;
+	uint64_t count = ev ? ev->period : 0;
+	bool has_count = n == 3 && *parts[2];
+	if (!ev || n > 3 || (has_count && !probes_parse_count(parts[2], &count))) {
+		struct diag *dg = diag_error(&p->diags, at->loc, ev ? "Invalid count in %s"
+					     : "Invalid %s event: %s", ev ? at->attach.text : f->name,
+					     at->attach.text);
+		diag_hint(&p->diags, dg, "the form is %s:<event>[:count]; bpfline -l '%s:*' lists the events",
+			  f->name, f->name);
+		return false;
+	}
+	struct probe_def *d = probes_add_def(p, probe, at, f);
+	if (!d)
+		return false;
+	d->target = ev->name;
+	d->value = count;
+	d->name = has_count ? arena_printf(&p->arena, "%s:%s:%s", f->name, parts[1], parts[2])
+			    : arena_printf(&p->arena, "%s:%s:", f->name, parts[1]);
+	return true;
 }
 
 /* The online CPUs ("0-3,5") into cpus[]; their number, or -errno. */
@@ -122,7 +179,7 @@ static int profile_attach(const struct probe_def *pd, struct bpf_program *prog,
 static int event_attach(const struct probe_def *pd, struct bpf_program *prog,
 			struct attach_set *set, const char **hint)
 {
-	uint32_t type = pd->kind == PK_HARDWARE ? PERF_TYPE_HARDWARE : PERF_TYPE_SOFTWARE;
+	uint32_t type = event_type(pd->family);
 	const struct perfev *ev = perfev_find(type, pd->target);
 	struct perf_event_attr attr;
 
@@ -165,19 +222,35 @@ static int hardware_list(const char *pattern, bool verbose, FILE *out)
 	return list_events(PERF_TYPE_HARDWARE, "hardware", pattern, out);
 }
 
-const struct attach_ops attach_profile_ops = {
-	.kind = PK_PROFILE,
+static const char *const profile_aliases[] = {"p", NULL};
+static const char *const software_aliases[] = {"s", NULL};
+static const char *const hardware_aliases[] = {"h", NULL};
+
+const struct probe_family probe_profile = {
+	.name = "profile",
+	.aliases = profile_aliases,
+	.expand = profile_expand,
+	.section = probes_perf_section,
+	.regs = true,
 	.attach_many = profile_attach,
 };
 
-const struct attach_ops attach_software_ops = {
-	.kind = PK_SOFTWARE,
-	.attach_many = event_attach,
+const struct probe_family probe_software = {
+	.name = "software",
+	.aliases = software_aliases,
+	.expand = event_expand,
+	.section = probes_perf_section,
 	.list = software_list,
+	.regs = true,
+	.attach_many = event_attach,
 };
 
-const struct attach_ops attach_hardware_ops = {
-	.kind = PK_HARDWARE,
-	.attach_many = event_attach,
+const struct probe_family probe_hardware = {
+	.name = "hardware",
+	.aliases = hardware_aliases,
+	.expand = event_expand,
+	.section = probes_perf_section,
 	.list = hardware_list,
+	.regs = true,
+	.attach_many = event_attach,
 };

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "lang/program.h"
+#include "probes/family.h"
 
 /* Expand every attach point of p->ast into p->probes; located errors for
  * unknown families, malformed attach points and tracepoints that do not exist.
@@ -17,15 +18,14 @@ bool probes_expand(struct program *p);
  * when its body does not depend on their context layout (no tracepoint args,
  * usdt args or func): probe_def.owner names the def whose program runs them
  * and `probe` reads the BPF cookie (each attachment's probe_def.index).
- * Tracepoint and uprobe families only (their attach hooks pass the cookie).
+ * Families whose attach hook passes the cookie only (probe_family.shares).
  * BPFL_NO_SHARE=1 in the environment turns it off, for comparisons. */
 void probes_share(struct program *p);
 
-/* The kind of the family named name[0..len) (canonical or alias); -1 when
- * there is none. */
-int probe_kind_find(const char *name, size_t len);
-
-/* The family's canonical name ("tracepoint", "BEGIN", ...). */
-const char *probe_kind_name(enum probe_kind k);
+/* Whether pd is run once by the runtime (BEGIN/END) instead of attached. */
+static inline bool probe_is_special(const struct probe_def *pd)
+{
+	return pd->family->run != NULL;
+}
 
 #endif

@@ -1,28 +1,68 @@
-/* Shared by the attach-point expanders: probes.c (kernel families) and
- * probes_user.c (uprobe, uretprobe, usdt). */
+/* Shared by the family files: adding a probe_def, globs, the hints they share. */
 #ifndef BPFL_PROBES_INTERNAL_H
 #define BPFL_PROBES_INTERNAL_H
 
 #include <stdbool.h>
+#include <string.h>
 
 #include "lang/program.h"
+#include "probes/family.h"
 
-/* A new probe_def of kind for attach point `attach` of block `probe`, appended
- * to p->probes (index, owner and pid set); NULL on exhaustion. */
+/* A new probe_def of family f for attach point `attach` of block `probe`,
+ * appended to p->probes (index, owner and pid set); NULL on exhaustion. */
 struct probe_def *probes_add_def(struct program *p, const struct node *probe,
-				 const struct node *attach, enum probe_kind kind);
+				 const struct node *attach, const struct probe_family *f);
 
-/* uprobe:BIN:FUNC[+OFF] | uprobe:BIN:ADDR, and uretprobe (family = its name). */
-bool probes_expand_uprobe(struct program *p, const struct node *probe,
-			  const struct node *at, enum probe_kind kind, const char *family);
+/* Whether s has glob characters. */
+static inline bool probes_is_glob(const char *s)
+{
+	return strpbrk(s, "*?[") != NULL;
+}
 
-/* usdt:[BIN:][PROVIDER:]NAME, globs in each part. */
-bool probes_expand_usdt(struct program *p, const struct node *probe, const struct node *at);
+/* A count, duration or frequency: a positive decimal integer (1e6 allowed). */
+bool probes_parse_count(const char *s, uint64_t *v);
 
-/* kprobe/kretprobe/fentry/fexit: parts[0] is the family, parts[1] the function
- * (a glob, "+offset" for kprobes); n parts in all. Falls back from kprobes to
- * fentry/fexit when the kernel has no kprobes; located errors otherwise. */
-bool probes_expand_kfunc(struct program *p, const struct node *probe,
-			 const struct node *at, enum probe_kind kind, char **parts, int n);
+/* The section of perf_event programs ("perf_event"); interval.c. */
+const char *probes_perf_section(struct arena *a, const struct probe_def *pd);
+
+/* The expansion of one kernel-function attach point (kprobe.c, fentry.c). */
+struct kfunc_expand {
+	struct program *p;
+	const struct node *probe, *at;
+	const struct probe_family *runs;	/* what runs: kprobe/kretprobe/fentry/fexit */
+	const char *family;		/* as written, canonical: "kprobe" */
+	uint64_t offset;
+	const char *fallback;		/* probe_def.fallback */
+	int n;				/* probe_defs added */
+};
+
+/* Check the parts of a kernel-function attach point (family:func[+offset],
+ * an offset for kprobes only) into *func and c->offset; false after a located
+ * error. kprobe.c. */
+bool probes_kfunc_parse(struct kfunc_expand *c, char **parts, int n, char **func);
+
+/* One probe_def for kernel function `name` (an fn of kfunc_each); fentry.c. */
+int probes_kfunc_add(const char *name, void *arg);
+
+/* fentry/fexit (c->runs) on `func`, a glob: every BTF function that matches;
+ * false after a located error. fentry.c. */
+bool probes_fentry_expand(struct kfunc_expand *c, const char *func);
+
+/* The binary of a user attach point: bin resolved (uelf_resolve), or the -p/-c
+ * process's executable when bin is NULL or ""; NULL after a located error.
+ * uprobe.c. */
+const char *probes_binary_of(struct program *p, const struct node *at, const char *bin);
+
+/* Attach prog as a uprobe (ret: uretprobe) at file offset off of pd->target,
+ * with a semaphore at ref_ctr (0 none) and a BPF cookie; uprobe.c. */
+int probes_uprobe_attach_at(const struct probe_def *pd, struct bpf_program *prog, bool ret,
+			    uint64_t off, uint64_t ref_ctr, uint64_t cookie,
+			    struct bpf_link **link, const char **hint);
+
+/* -l pattern "BIN:GLOB" (or "GLOB" with -p): the binary and *glob; uprobe.c. */
+const char *probes_list_target(struct arena *a, const char *pattern, const char **glob);
+
+#define TRACEPOINT_HINT "tracepoints work without kprobes or fentry: bpfline -l 'tracepoint:*' " \
+	"lists them (e.g. tracepoint:syscalls:sys_enter_read)"
 
 #endif

@@ -8,9 +8,112 @@
 
 #include <bpf/libbpf.h>
 
-#include "probes/attach.h"
 #include "kernel/tracefs.h"
+#include "lang/types.h"
+#include "probes/probes_internal.h"
 #include "util/arena.h"
+
+struct tp_ctx {
+	struct program *p;
+	const struct node *probe, *attach;
+};
+
+static int add_tracepoint(const char *cat, const char *name, void *arg)
+{
+	struct tp_ctx *c = arg;
+	struct probe_def *d = probes_add_def(c->p, c->probe, c->attach, &probe_tracepoint);
+	if (!d)
+		return -ENOMEM;
+	d->target = arena_strdup(&c->p->arena, cat);
+	d->func = arena_strdup(&c->p->arena, name);
+	d->name = arena_printf(&c->p->arena, "tracepoint:%s:%s", cat, name);
+	return 0;
+}
+
+/* tracepoint:CATEGORY:NAME, globs in both, expanded over tracefs. */
+static bool tracepoint_expand(const struct probe_family *f, struct program *p,
+			      const struct node *probe, const struct node *at, char **parts, int n)
+{
+	struct diags *d = &p->diags;
+	(void)f;
+	if (n != 3 || !*parts[1] || !*parts[2]) {
+		struct diag *dg = diag_error(d, at->loc, "Invalid tracepoint: %s", at->attach.text);
+		diag_hint(d, dg, "the form is tracepoint:category:name, e.g. tracepoint:syscalls:sys_enter_openat");
+		return false;
+	}
+	if (!tracefs_path()) {
+		struct diag *dg = diag_error(d, at->loc, "%s: tracefs is not available: %s",
+					     at->attach.text, strerror(errno));
+		diag_hint(d, dg, "%s", TRACEFS_MOUNT_HINT);
+		return false;
+	}
+	struct tp_ctx c = {p, probe, at};
+	int r = tracefs_expand(parts[1], parts[2], add_tracepoint, &c);
+	if (r == 0) {
+		struct diag *dg = diag_error(d, at->loc, "tracepoint not found: %s:%s", parts[1], parts[2]);
+		diag_hint(d, dg, "bpfline -l 'tracepoint:%s:*' lists the tracepoints of that category",
+			  parts[1]);
+		return false;
+	}
+	if (r < 0) {
+		diag_error(d, at->loc, "%s: cannot list tracepoints: %s", at->attach.text, strerror(-r));
+		return false;
+	}
+	return true;
+}
+
+static const char *tracepoint_section(struct arena *a, const struct probe_def *pd)
+{
+	return arena_printf(a, "tracepoint/%s/%s", pd->target, pd->func);
+}
+
+/* The type of one tracepoint field, from its format-file description. */
+static struct type *field_type(struct arena *a, const struct tracefs_field *f)
+{
+	if (f->array_len && strstr(f->type, "char"))
+		return type_str(a, f->array_len);
+	if (f->array_len) {
+		struct type *t = type_new(a, TY_ARRAY);
+		t->elem = type_int(a, (int)(f->size / f->array_len) * 8, f->is_signed);
+		t->count = f->array_len;
+		t->size = f->size;
+		return t;
+	}
+	if (f->is_pointer) {
+		struct type *t = type_new(a, TY_PTR);
+		t->elem = type_int(a, 8, true);
+		t->is_user = f->is_user;
+		return t;
+	}
+	int bits = f->size >= 8 ? 64 : (int)f->size * 8;
+	return type_int(a, bits ? bits : 64, f->is_signed);
+}
+
+/* `args`: the record of the tracepoint's format file (common fields left out). */
+static struct type *tracepoint_args_type(struct arena *a, struct probe_def *d)
+{
+	struct tracefs_field *f;
+	int n;
+	if (d->args)
+		return d->args;
+	if (tracefs_format(a, d->target, d->func, &f, &n) < 0)
+		return NULL;
+	struct type *t = type_new(a, TY_RECORD);
+	t->name = arena_printf(a, "struct _tracepoint_%s_%s", d->target, d->func);
+	t->fields = arena_alloc(a, sizeof(*t->fields) * (size_t)(n ? n : 1));
+	for (int i = 0; i < n; i++) {
+		if (f[i].is_common)
+			continue;
+		struct field *fl = &t->fields[t->nfields++];
+		fl->name = f[i].name;
+		fl->offset = f[i].offset;
+		fl->type = field_type(a, &f[i]);
+		if (fl->offset + fl->type->size > t->size)
+			t->size = fl->offset + (fl->type->kind == TY_INT ? f[i].size : fl->type->size);
+	}
+	d->args = t;
+	return t;
+}
 
 static int tracepoint_attach(const struct probe_def *pd, struct bpf_program *prog,
 			     struct bpf_link **link, const char **hint)
@@ -93,8 +196,16 @@ static int tracepoint_list(const char *pattern, bool verbose, FILE *out)
 	return r;
 }
 
-const struct attach_ops attach_tracepoint_ops = {
-	.kind = PK_TRACEPOINT,
-	.attach = tracepoint_attach,
+static const char *const tracepoint_aliases[] = {"t", NULL};
+
+const struct probe_family probe_tracepoint = {
+	.name = "tracepoint",
+	.aliases = tracepoint_aliases,
+	.expand = tracepoint_expand,
+	.section = tracepoint_section,
 	.list = tracepoint_list,
+	.list_bare = "*:",
+	.args_type = tracepoint_args_type,
+	.shares = true,
+	.attach = tracepoint_attach,
 };

@@ -1,22 +1,46 @@
-/* uprobe, uretprobe and usdt: uprobes on a file offset, through libbpf
+/* uprobe and uretprobe: uprobes on a file offset, through libbpf
  * (perf_event_open of the uprobe PMU). With -p/-c only that process is probed.
- * A usdt probe attaches one uprobe per site; a site with a semaphore passes
- * its file offset as ref_ctr_offset, so the kernel increments the semaphore
- * in every process mapping the file while we are attached (and decrements it
- * when the link goes). The site index is the BPF cookie: the program reads
- * the arguments of the site that fired. */
+ *   uprobe:BIN:FUNC  uprobe:BIN:FUNC+OFF  uprobe:BIN:0xADDR  (uretprobe alike)
+ * BIN is a path, or a name resolved like bpftrace does (uelf_resolve: the
+ * -p/-c process's libraries, $PATH, ld.so.cache, the library directories).
+ * FUNC may be a glob over the function symbols of .symtab and .dynsym. Offsets
+ * given to the kernel are file offsets. */
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <bpf/libbpf.h>
 
-#include "probes/attach.h"
 #include "kernel/uelf.h"
-#include "kernel/usdt.h"
+#include "probes/probes_internal.h"
 #include "util/arena.h"
+
+/* The binary of an attach point, or NULL after an error. */
+const char *probes_binary_of(struct program *p, const struct node *at, const char *bin)
+{
+	const char *path;
+
+	if (!bin || !*bin) {
+		if (p->target_path)
+			return p->target_path;
+		struct diag *dg = diag_error(&p->diags, at->loc, "%s: no binary given", at->attach.text);
+		diag_hint(&p->diags, dg, "name the binary or library (uprobe:/bin/bash:readline, "
+			  "uprobe:libc:malloc) or give -p PID / -c CMD");
+		return NULL;
+	}
+	path = uelf_resolve(&p->arena, bin, p->target_pid);
+	if (!path) {
+		struct diag *dg = diag_error(&p->diags, at->loc, "%s: cannot find binary or library '%s'",
+					     at->attach.text, bin);
+		diag_hint(&p->diags, dg, "give its path; names are looked up in $PATH, "
+			  "/etc/ld.so.cache and the library directories%s",
+			  p->target_pid ? " and among the libraries the process maps" : "");
+	}
+	return path;
+}
 
 static const char *uprobe_hint(int err)
 {
@@ -29,7 +53,7 @@ static const char *uprobe_hint(int err)
 	return NULL;
 }
 
-static int attach_at(const struct probe_def *pd, struct bpf_program *prog, bool ret,
+int probes_uprobe_attach_at(const struct probe_def *pd, struct bpf_program *prog, bool ret,
 		     uint64_t off, uint64_t ref_ctr, uint64_t cookie,
 		     struct bpf_link **link, const char **hint)
 {
@@ -45,31 +69,117 @@ static int attach_at(const struct probe_def *pd, struct bpf_program *prog, bool 
 	return err;
 }
 
+static struct probe_def *add_uprobe(struct program *p, const struct node *probe,
+				    const struct node *at, const struct probe_family *f, const char *path, const char *func,
+				    uint64_t offset)
+{
+	struct probe_def *d = probes_add_def(p, probe, at, f);
+	if (!d)
+		return NULL;
+	d->target = path;
+	d->func = func;
+	d->value = offset;
+	d->name = arena_printf(&p->arena, "%s:%s:%s", f->name, path, func);
+	return d;
+}
+
+/* FUNC, FUNC+OFF or an address (0x..., or decimal). */
+static bool expand_func(struct program *p, const struct node *probe, const struct node *at,
+			const struct probe_family *f, const char *path,
+			const char *spec)
+{
+	struct uelf_sym *syms;
+	int n, err, matched = 0;
+	uint64_t off = 0, add = 0;
+	char *plus = strchr(spec, '+'), *end;
+	char *name = plus ? arena_strndup(&p->arena, spec, (size_t)(plus - spec))
+			  : arena_strdup(&p->arena, spec);
+
+	if (plus) {
+		add = strtoull(plus + 1, &end, 0);
+		if (*end || !plus[1])
+			goto bad;
+	}
+	if (*name >= '0' && *name <= '9') {	/* an address */
+		uint64_t addr = strtoull(name, &end, 0);
+		if (*end || (err = uelf_offset(path, addr + add, &off))) {
+			diag_error(&p->diags, at->loc, "%s: address %s is not in a code segment of %s",
+				   at->attach.text, name, path);
+			return false;
+		}
+		return add_uprobe(p, probe, at, f, path, spec, off) != NULL;
+	}
+	err = uelf_functions(path, &p->arena, &syms, &n);
+	if (err) {
+		diag_error(&p->diags, at->loc, "%s: cannot read the symbols of %s: %s", at->attach.text,
+			   path, err == -ENOEXEC ? "not an ELF file" : strerror(-err));
+		return false;
+	}
+	for (int i = 0; i < n; i++) {
+		if (probes_is_glob(name) ? fnmatch(name, syms[i].name, 0) : strcmp(name, syms[i].name))
+			continue;
+		if (uelf_offset(path, syms[i].addr + add, &off))
+			continue;
+		if (!add_uprobe(p, probe, at, f, path,
+				plus ? arena_printf(&p->arena, "%s+%llu", syms[i].name,
+						    (unsigned long long)add) : syms[i].name, off))
+			return false;
+		matched++;
+	}
+	if (matched)
+		return true;
+	struct diag *dg = diag_error(&p->diags, at->loc, "%s: no function %s in %s",
+				     at->attach.text, name, path);
+	diag_hint(&p->diags, dg, "bpfline -l '%s:%s:*' lists its functions", f->name, path);
+	return false;
+bad:
+	diag_error(&p->diags, at->loc, "Invalid %s: %s", f->name, at->attach.text);
+	return false;
+}
+
+/* uprobe:BIN:FUNC[+OFF] | uprobe:BIN:ADDR, and uretprobe. */
+static bool uprobe_expand(const struct probe_family *f, struct program *p,
+			  const struct node *probe, const struct node *at, char **parts, int n)
+{
+	const char *family = f->name;
+	const char *rest = strchr(at->attach.text, ':');
+	const char *colon = rest ? strrchr(rest + 1, ':') : NULL;
+	const char *bin = NULL, *func, *path;
+
+	if (!rest || !rest[1]) {
+		struct diag *dg = diag_error(&p->diags, at->loc, "Invalid %s: %s", family, at->attach.text);
+		diag_hint(&p->diags, dg, "the form is %s:BINARY:FUNCTION, e.g. %s:/bin/bash:readline",
+			  family, family);
+		return false;
+	}
+	rest++;
+	if (colon) {
+		bin = arena_strndup(&p->arena, rest, (size_t)(colon - rest));
+		func = colon + 1;
+	} else {
+		func = rest;
+	}
+	path = probes_binary_of(p, at, bin);
+	(void)parts;
+	(void)n;
+	return path && expand_func(p, probe, at, f, path, func);
+}
+
+static const char *uprobe_section(struct arena *a, const struct probe_def *pd)
+{
+	(void)a;
+	return pd->family == &probe_uretprobe ? "uretprobe" : "uprobe";
+}
+
 static int uprobe_attach(const struct probe_def *pd, struct bpf_program *prog,
 			 struct bpf_link **link, const char **hint)
 {
-	return attach_at(pd, prog, pd->kind == PK_URETPROBE, pd->value, 0,
-			 pd->shared ? attach_cookie(pd) : 0, link, hint);
-}
-
-static int usdt_attach(const struct probe_def *pd, struct bpf_program *prog,
-		       struct attach_set *set, const char **hint)
-{
-	const struct usdt_probe *up = pd->usdt;
-
-	for (int i = 0; i < up->nsites; i++) {
-		struct bpf_link *link;
-		int err = attach_at(pd, prog, false, up->sites[i].offset, up->sites[i].sema_offset,
-				    (uint64_t)i, &link, hint);
-		err = err ?: attach_set_add(set, link);
-		if (err)
-			return err;
-	}
-	return 0;
+	return probes_uprobe_attach_at(pd, prog, pd->family == &probe_uretprobe, pd->value, 0,
+				     pd->shared ? attach_cookie(pd) : 0, link, hint);
 }
 
 /* pattern "BIN:GLOB" (or "GLOB" with -p): the binary's file name and glob. */
-static const char *split_target(struct arena *a, const char *pattern, const char **glob)
+const char *probes_list_target(struct arena *a, const char *pattern, const char **glob)
 {
 	const char *colon = strchr(pattern, ':'), *bin;
 	char exe[64];
@@ -93,7 +203,7 @@ static int list_uprobes(const char *family, const char *pattern, FILE *out)
 	int n, k = 0;
 
 	arena_init(&a);
-	path = split_target(&a, pattern, &glob);
+	path = probes_list_target(&a, pattern, &glob);
 	int err = path ? uelf_functions(path, &a, &syms, &n) : -ENOENT;
 	for (int i = 0; !err && i < n; i++)
 		if (!fnmatch(glob, syms[i].name, 0)) {
@@ -116,56 +226,35 @@ static int uretprobe_list(const char *pattern, bool verbose, FILE *out)
 	return list_uprobes("uretprobe", pattern, out);
 }
 
-/* usdt -l: "usdt:PATH:PROVIDER:NAME"; pattern "BIN:PROV:NAME", "BIN:NAME" or,
- * with -p, "PROV:NAME" / "NAME" / "". */
-static int usdt_list(const char *pattern, bool verbose, FILE *out)
-{
-	struct arena a;
-	struct usdt_probe *up;
-	const char *path = NULL, *prov = "*", *name = "*";
-	char *parts[3];
-	int n = 0, k = 0, err;
+static const char *const uprobe_aliases[] = {"u", NULL};
+static const char *const uretprobe_aliases[] = {"ur", NULL};
 
-	(void)verbose;
-	arena_init(&a);
-	for (const char *s = pattern; n < 3 && *s;) {
-		size_t len = strcspn(s, ":");
-		parts[n++] = arena_strndup(&a, s, len);
-		s += len + (s[len] == ':');
-	}
-	if (n >= 1 && (strchr(parts[0], '/') || n == 3 || (!attach_list_pid && n >= 1))) {
-		path = uelf_resolve(&a, parts[0], attach_list_pid);
-		prov = n == 3 ? parts[1] : "*";
-		name = n >= 2 ? parts[n - 1] : "*";
-	} else if (attach_list_pid) {
-		path = arena_printf(&a, "/proc/%d/exe", attach_list_pid);
-		prov = n == 2 ? parts[0] : "*";
-		name = n >= 1 ? parts[n - 1] : "*";
-	}
-	err = path ? usdt_read(&a, path, &up, &n) : -ENOENT;
-	for (int i = 0; !err && i < n; i++)
-		if (!fnmatch(prov, up[i].provider, 0) && !fnmatch(name, up[i].name, 0)) {
-			fprintf(out, "usdt:%s:%s:%s\n", path, up[i].provider, up[i].name);
-			k++;
-		}
-	arena_fini(&a);
-	return err ? err : k;
-}
-
-const struct attach_ops attach_uprobe_ops = {
-	.kind = PK_UPROBE,
-	.attach = uprobe_attach,
+const struct probe_family probe_uprobe = {
+	.name = "uprobe",
+	.aliases = uprobe_aliases,
+	.expand = uprobe_expand,
+	.section = uprobe_section,
 	.list = uprobe_list,
-};
-
-const struct attach_ops attach_uretprobe_ops = {
-	.kind = PK_URETPROBE,
+	.list_needs_binary = true,
+	.argn = ARGN_REGS,
+	.regs = true,
+	.func = true,
+	.user = true,
+	.shares = true,
 	.attach = uprobe_attach,
-	.list = uretprobe_list,
 };
 
-const struct attach_ops attach_usdt_ops = {
-	.kind = PK_USDT,
-	.attach_many = usdt_attach,
-	.list = usdt_list,
+const struct probe_family probe_uretprobe = {
+	.name = "uretprobe",
+	.aliases = uretprobe_aliases,
+	.expand = uprobe_expand,
+	.section = uprobe_section,
+	.list = uretprobe_list,
+	.list_needs_binary = true,
+	.retval = RETVAL_REGS,
+	.regs = true,
+	.func = true,
+	.user = true,
+	.shares = true,
+	.attach = uprobe_attach,
 };

@@ -17,7 +17,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "probes/attach.h"
+#include "probes/probes.h"
 #include "runtime/loader.h"
 #include "runtime/msg.h"
 #include "util/log.h"
@@ -88,21 +88,20 @@ static struct bpf_program *prog_of(const struct rt *rt, const struct probe_def *
 }
 
 /* Run every BEGIN (or END) program once, in probe order; 0 or -errno. */
-static int run_special(struct rt *rt, enum probe_kind kind)
+static int run_special(struct rt *rt, const struct probe_family *f)
 {
-	const struct attach_ops *ops = attach_table[kind];
 	struct bpf_program *prog;
 	size_t i;
 	int err;
 
 	for (i = 0; i < rt->p->probes.len; i++) {
 		const struct probe_def *pd = probe_at(rt, i);
-		if (pd->kind != kind)
+		if (pd->family != f)
 			continue;
 		prog = prog_of(rt, pd);
 		if (!prog)
 			return -ENOENT;
-		err = ops->run(pd, prog);
+		err = f->run(pd, prog);
 		if (err) {
 			msg_error("probe '%s': run failed: %s", pd->name, strerror(-err));
 			return err;
@@ -116,13 +115,13 @@ static int run_special(struct rt *rt, enum probe_kind kind)
 static int attach_one(struct rt *rt, size_t i)
 {
 	const struct probe_def *pd = probe_at(rt, i);
-	const struct attach_ops *ops = attach_table[pd->kind];
+	const struct probe_family *ops = pd->family;
 	struct bpf_program *prog;
 	struct bpf_link *link = NULL;
 	const char *hint = NULL;
 	int err;
 
-	if (!ops || (!ops->attach && !ops->attach_many)) {
+	if (!ops->attach && !ops->attach_many) {
 		msg_error("probe '%s': this probe type is not supported yet", pd->name);
 		return -EOPNOTSUPP;
 	}
@@ -148,16 +147,20 @@ static int attach_one(struct rt *rt, size_t i)
 	return 0;
 }
 
-/* Attach every probe but BEGIN/END; on a failure nothing stays attached. */
+/* Attach every probe but BEGIN/END; on a failure nothing stays attached. A
+ * family that has run to its end while attaching (an iterator) ends the run. */
 static int attach_all(struct rt *rt)
 {
 	size_t i;
 	int err = 0;
 
 	for (i = 0; i < rt->p->probes.len && !err; i++) {
-		enum probe_kind k = probe_at(rt, i)->kind;
-		if (k != PK_BEGIN && k != PK_END)
-			err = attach_one(rt, i);
+		const struct probe_def *pd = probe_at(rt, i);
+		if (probe_is_special(pd))
+			continue;
+		err = attach_one(rt, i);
+		if (!err && pd->family->ends_run)
+			rt->stop = true;
 	}
 	return err;
 }
@@ -327,7 +330,7 @@ static int finish(struct rt *rt)
 	int err;
 
 	rt->ending = true;
-	err = run_special(rt, PK_END);
+	err = run_special(rt, &probe_end);
 	err = err ?: out_drain(rt);
 	if (!err)
 		report_losses(rt);
@@ -355,8 +358,7 @@ static void stacks_begin(struct rt *rt)
 	stack_set_object(rt->obj);
 	for (size_t i = 0; i < rt->p->probes.len; i++) {
 		const struct probe_def *pd = probe_at(rt, i);
-		if ((pd->kind == PK_UPROBE || pd->kind == PK_URETPROBE || pd->kind == PK_USDT) &&
-		    pd->target)
+		if (pd->family->user && pd->target)
 			stack_add_binary(pd->target);
 	}
 }
@@ -376,7 +378,7 @@ static int run_probes(struct rt *rt)
 	int err;
 
 	announce(rt);
-	err = run_special(rt, PK_BEGIN);
+	err = run_special(rt, &probe_begin);
 	err = err ?: out_drain(rt);
 	t0 = now_ms();
 	if (!err && !rt->stop)

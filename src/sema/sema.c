@@ -471,7 +471,7 @@ static struct type *check_field(struct sema *s, struct node *n)
 	struct diag *dg = diag_error(s->d, n->loc,
 		"Struct/union of type '%s' does not contain a field named '%s'",
 		t->name ? t->name : "args", n->field.name);
-	if (s->pdef && s->pdef->kind == PK_TRACEPOINT)
+	if (s->pdef && s->pdef->family == &probe_tracepoint)
 		diag_hint(s->d, dg, "bpfline -lv %s lists the fields", s->pdef->name);
 	return ty_none(s);
 }
@@ -977,7 +977,7 @@ int sema_add_action(struct sema *s, enum action_kind kind, struct node *site,
 	act->fmt = fmt;
 	act->site = site;
 	act->nargs = n;
-	if (kind != ACT_EXIT && s->pdef && s->pdef->kind != PK_BEGIN && s->pdef->kind != PK_END)
+	if (kind != ACT_EXIT && s->pdef && !probe_is_special(s->pdef))
 		s->p->streams_output = true;
 	act->args = arena_alloc(s->a, sizeof(*act->args) * (size_t)(n ? n : 1));
 	act->offsets = arena_alloc(s->a, sizeof(*act->offsets) * (size_t)(n ? n : 1));

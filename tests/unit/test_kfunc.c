@@ -19,6 +19,7 @@
 #include "kernel/kfunc.h"
 #include "kernel/rawtp.h"
 #include "lang/config.h"
+#include "probes/family.h"
 #include "sema/sema.h"
 #include "util/arena.h"
 
@@ -246,8 +247,8 @@ static void test_fallback(void **state)
 	assert_true(ok);
 	assert_int_equal(p.probes.len, 2);
 	struct probe_def *k = p.probes.items[0], *r = p.probes.items[1];
-	assert_int_equal(k->kind, PK_FENTRY);
-	assert_int_equal(r->kind, PK_FEXIT);
+	assert_ptr_equal(k->family, &probe_fentry);
+	assert_ptr_equal(r->family, &probe_fexit);
 	assert_string_equal(k->name, "kprobe:vfs_read");
 	assert_string_equal(r->name, "kretprobe:vfs_read");
 	assert_non_null(k->fallback);

@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "arch/arch.h"
 #include "fe_helpers.h"
+#include "probes/family.h"
 #include "sema/sema.h"
 #include "kernel/uelf.h"
 #include "kernel/usdt.h"
@@ -88,44 +90,91 @@ static void test_usdt_arg_specs(void **state)
 	assert_int_equal(a.kind, USDT_ARG_REG);
 	assert_int_equal(a.size, 4);
 	assert_true(a.is_signed);
-	assert_int_equal(a.reg_off, 80);
+	assert_int_equal(arch_usdt_reg_offset(a.reg), 80);
 
 	assert_int_equal(usdt_parse_arg("8@-16(%rbp)", &a), 0);
 	assert_int_equal(a.kind, USDT_ARG_MEM);
 	assert_int_equal(a.val, -16);
-	assert_int_equal(a.reg_off, 32);
+	assert_int_equal(arch_usdt_reg_offset(a.reg), 32);
 	assert_false(a.is_signed);
 
 	assert_int_equal(usdt_parse_arg("-8@8(%rsp)", &a), 0);
-	assert_int_equal(a.reg_off, 152);
+	assert_int_equal(arch_usdt_reg_offset(a.reg), 152);
 	assert_int_equal(a.val, 8);
 
 	assert_int_equal(usdt_parse_arg("2@(%r12)", &a), 0);
 	assert_int_equal(a.kind, USDT_ARG_MEM);
 	assert_int_equal(a.val, 0);
-	assert_int_equal(a.reg_off, 24);
+	assert_int_equal(arch_usdt_reg_offset(a.reg), 24);
 
 	assert_int_equal(usdt_parse_arg("4@$-5", &a), 0);
 	assert_int_equal(a.kind, USDT_ARG_CONST);
 	assert_int_equal(a.val, -5);
 
 	assert_int_equal(usdt_parse_arg("1@%sil", &a), 0);
-	assert_int_equal(a.reg_off, 104);
+	assert_int_equal(arch_usdt_reg_offset(a.reg), 104);
 	assert_int_equal(usdt_parse_arg("8@%r9", &a), 0);
-	assert_int_equal(a.reg_off, 64);
+	assert_int_equal(arch_usdt_reg_offset(a.reg), 64);
 
 	assert_int_equal(usdt_parse_arg("3@%eax", &a), -EINVAL);	/* size */
-	assert_int_equal(usdt_parse_arg("4@%xmm0", &a), -EINVAL);	/* register */
+	assert_int_equal(usdt_parse_arg("4@%xmm0", &a), 0);	/* parsed, but */
+	assert_int_equal(arch_usdt_reg_offset(a.reg), -1);	/* not a pt_regs register */
 	assert_int_equal(usdt_parse_arg("4@8(%rax,%rbx,2)", &a), -EINVAL);	/* SIB */
 	assert_int_equal(usdt_parse_arg("%eax", &a), -EINVAL);
 
 	struct usdt_arg args[USDT_MAX_ARGS];
 	assert_int_equal(usdt_parse_args("-4@%ebx 8@%r15 -8@8(%rsp)", args, USDT_MAX_ARGS), 3);
-	assert_int_equal(args[1].reg_off, 0);
+	assert_int_equal(arch_usdt_reg_offset(args[1].reg), 0);
 	assert_int_equal(usdt_parse_args("", args, USDT_MAX_ARGS), 0);
 	assert_int_equal(usdt_parse_args("4@%eax bad", args, USDT_MAX_ARGS), -EINVAL);
-	assert_int_equal(usdt_reg_offset("rdi"), 112);
-	assert_int_equal(usdt_reg_offset("nope"), -1);
+	assert_int_equal(arch_usdt_reg_offset("rdi"), 112);
+	assert_int_equal(arch_usdt_reg_offset("dil"), 112);
+	assert_int_equal(arch_usdt_reg_offset("nope"), -1);
+}
+
+/* ---- the register layout (src/arch) ---- */
+
+static void test_arch_regs(void **state)
+{
+	static const int args[] = {112, 104, 96, 88, 72, 64};	/* di si dx cx r8 r9 */
+	(void)state;
+	for (int i = 0; i < ARCH_NARG_REGS; i++)
+		assert_int_equal(arch_arg_offset(i), args[i]);
+	assert_int_equal(arch_arg_offset(ARCH_NARG_REGS), -1);
+	assert_int_equal(arch_sp_offset(), 152);
+	assert_int_equal(arch_ret_offset(), 80);
+	assert_int_equal(arch_reg_offset("orig_ax"), 120);
+	assert_int_equal(arch_reg_offset("rdi"), -1);	/* reg() takes bpftrace's names */
+	assert_int_equal(arch_usdt_reg_offset("r8d"), 72);
+}
+
+/* ---- the family table (src/probes/families.c) ---- */
+
+/* Every family's name and aliases find that family, no name is taken twice,
+ * and every family has the hooks every probe needs. */
+static void test_family_table(void **state)
+{
+	const char *seen[128];
+	int n = 0;
+	(void)state;
+	for (const struct probe_family *const *f = probe_families; *f; f++) {
+		assert_ptr_equal(probe_family_find((*f)->name, strlen((*f)->name)), *f);
+		assert_non_null((*f)->expand);
+		assert_non_null((*f)->section);
+		assert_true((*f)->run || (*f)->attach || (*f)->attach_many);
+		seen[n++] = (*f)->name;
+		for (const char *const *a = (*f)->aliases; a && *a; a++) {
+			assert_ptr_equal(probe_family_find(*a, strlen(*a)), *f);
+			seen[n++] = *a;
+		}
+	}
+	for (int i = 0; i < n; i++)
+		for (int j = i + 1; j < n; j++)
+			assert_string_not_equal(seen[i], seen[j]);
+	assert_ptr_equal(probe_family_find("kfunc", 5), &probe_fentry);
+	assert_ptr_equal(probe_family_find("kretfunc", 8), &probe_fexit);
+	assert_ptr_equal(probe_family_find("it", 2), &probe_iter);
+	assert_null(probe_family_find("nope", 4));
 }
 
 /* ---- ELF symbols ---- */
@@ -201,6 +250,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_attach_points),
 		cmocka_unit_test(test_usdt_arg_specs),
+		cmocka_unit_test(test_arch_regs),
+		cmocka_unit_test(test_family_table),
 		cmocka_unit_test(test_elf_symbols),
 		cmocka_unit_test(test_ldcache),
 	};

@@ -1,0 +1,28 @@
+/* The register layout of the architecture bpfline runs on (x86-64 today), written
+ * once: struct pt_regs offsets, the argument registers of the calling convention,
+ * the register names reg() accepts and those USDT argument specs use. */
+#ifndef BPFL_ARCH_H
+#define BPFL_ARCH_H
+
+/* Argument registers of the calling convention; more arguments are on the stack. */
+#define ARCH_NARG_REGS 6
+
+/* Offset in struct pt_regs of argument register n (0 <= n < ARCH_NARG_REGS). */
+int arch_arg_offset(int n);
+
+/* Offsets in struct pt_regs of the stack pointer and the return-value register. */
+int arch_sp_offset(void);
+int arch_ret_offset(void);
+
+/* The offset in struct pt_regs of a register by bpftrace's reg() name ("di",
+ * "r8", "ip", "orig_ax"); -1 when unknown. */
+int arch_reg_offset(const char *name);
+
+/* reg()'s names, for a hint: "ip, sp, bp, ax, ...". */
+const char *arch_reg_names(void);
+
+/* The offset of a register named as in an AT&T operand without '%', at any
+ * width ("rdi", "edi", "di", "dil", "r8d"); -1 when unknown. */
+int arch_usdt_reg_offset(const char *name);
+
+#endif

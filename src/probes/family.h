@@ -1,0 +1,114 @@
+/* A probe family: everything bpfline knows about one kind of attach point, in
+ * one struct defined in one file of src/probes/ (the model is ply's provider).
+ * The table of families is families.c. Sema, codegen, the builtins and the
+ * runtime ask the family of a probe_def (probe_def.family) what to do; none of
+ * them switches on a family. */
+#ifndef BPFL_FAMILY_H
+#define BPFL_FAMILY_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "lang/program.h"
+#include "probes/attach.h"
+
+struct arena;
+struct bpf_program;
+struct bpf_link;
+
+/* What argN reads in a family's context (builtins/args.c emits by it). */
+enum probe_argn {
+	ARGN_NONE,		/* no argN (an error names the families that have it) */
+	ARGN_REGS,		/* struct pt_regs: the argument registers (src/arch/) */
+	ARGN_U64,		/* an array of u64 at ctx (rawtracepoint) */
+	ARGN_PARAMS,		/* fentry/fexit: u64 slots, probe_def.value of them */
+	ARGN_USDT,		/* each site's argument spec, on pt_regs */
+};
+
+/* What retval reads. */
+enum probe_retval {
+	RETVAL_NONE,
+	RETVAL_REGS,		/* the return register of pt_regs */
+	RETVAL_PARAMS,		/* fexit: ctx[nparams], typed from BTF */
+};
+
+struct probe_family {
+	const char *name;		/* canonical: what `probe` prints, -l lists */
+	const char *const *aliases;	/* other names, NULL-terminated; NULL for none */
+
+	/* Attach point `at` (text "name:rest", split at ':' into parts[0..n),
+	 * the last part keeping any further ':') of block `probe`: append one
+	 * probe_def per concrete attach point (probes_add_def) and return true,
+	 * or report a located error and return false. */
+	bool (*expand)(const struct probe_family *f, struct program *p,
+		       const struct node *probe, const struct node *at, char **parts, int n);
+	/* The ELF section of pd's program (libbpf's conventions), in arena a. */
+	const char *(*section)(struct arena *a, const struct probe_def *pd);
+
+	/* -l / -lv: print every probe of the family matching `pattern` (the text
+	 * after "family:", a glob; "" for all), one name a line; with verbose,
+	 * each followed by its arguments as bpftrace -lv prints them. The number
+	 * printed or -errno; NULL when the family lists nothing. */
+	int (*list)(const char *pattern, bool verbose, FILE *out);
+	const char *list_bare;		/* -l SEARCH without a family: prefixed to
+					 * SEARCH for list ("*:" matches every
+					 * category); NULL passes SEARCH as is */
+	bool list_needs_binary;		/* -l lists it only for -p PID or a binary */
+	bool list_skip_bare;		/* -l without a family skips it (it would
+					 * repeat another family's list) */
+
+	/* Context layout: what the builtins read here. */
+	enum probe_argn argn;
+	enum probe_retval retval;
+	bool regs;		/* reg(): ctx is struct pt_regs or begins with it */
+	bool func;		/* `func` is the probed function (probe_def.func) */
+	bool user;		/* a user-space probe: stack arguments are user
+				 * memory, uaddr() works, probe_def.target is a
+				 * binary the runtime indexes for user symbols */
+	/* `args`: the record it reads, built once per probe_def (sema); NULL
+	 * when the family has no `args`. */
+	struct type *(*args_type)(struct arena *a, struct probe_def *pd);
+	bool args_slots;	/* the fields of `args` are u64 slots (fentry) */
+	/* `ctx`: its type, a pointer to a BTF struct (struct bpf_iter__task *);
+	 * NULL when the family has no `ctx` builtin. */
+	struct type *(*ctx_type)(struct arena *a, const struct probe_def *pd);
+	bool ctx_null_ends;	/* the program returns at once when the
+				 * pointer at ctx + probe_def.value is NULL
+				 * (an iterator's last call) */
+
+	bool shares;		/* attach passes the BPF cookie, so the attach
+				 * points of a block may share a program */
+	bool ends_run;		/* the run ends once the probes are attached
+				 * (an iterator ran to its end while attaching) */
+	bool alone;		/* cannot be mixed with any other probe */
+
+	/* Attach prog at pd; on success *link owns the attachment. 0 or -errno;
+	 * *hint may be set to a static explanation. */
+	int (*attach)(const struct probe_def *pd, struct bpf_program *prog,
+		      struct bpf_link **link, const char **hint);
+	/* Instead of attach, for families that attach several times per probe:
+	 * add every link to set; on an error the links added stay in the set
+	 * (the caller detaches them). 0 or -errno, *hint as for attach. */
+	int (*attach_many)(const struct probe_def *pd, struct bpf_program *prog,
+			   struct attach_set *set, const char **hint);
+	/* Run prog once now, in this thread, instead of attaching (BEGIN/END);
+	 * 0 or -errno. */
+	int (*run)(const struct probe_def *pd, struct bpf_program *prog);
+};
+
+/* The families, in -l order; NULL-terminated (families.c). */
+extern const struct probe_family *const probe_families[];
+
+/* The family named name[0..len) (canonical or alias); NULL when none. */
+const struct probe_family *probe_family_find(const char *name, size_t len);
+
+extern const struct probe_family probe_begin, probe_end;
+extern const struct probe_family probe_tracepoint, probe_rawtracepoint;
+extern const struct probe_family probe_kprobe, probe_kretprobe;
+extern const struct probe_family probe_fentry, probe_fexit;
+extern const struct probe_family probe_uprobe, probe_uretprobe, probe_usdt;
+extern const struct probe_family probe_profile, probe_interval;
+extern const struct probe_family probe_software, probe_hardware;
+extern const struct probe_family probe_iter;
+
+#endif
