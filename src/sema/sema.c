@@ -596,6 +596,38 @@ static struct type *check_ternary(struct sema *s, struct node *n)
 	return a;
 }
 
+/* An argument count as bpftrace writes it: "no arguments", "one argument", "2 arguments". */
+static const char *arity_count(int n, char *buf, size_t size)
+{
+	if (n <= 1)
+		return n ? "one argument" : "no arguments";
+	snprintf(buf, size, "%d arguments", n);
+	return buf;
+}
+
+/* The argument count of call against the builtin's min/max, in bpftrace's words
+ * (`hist() takes up to 2 arguments (3 provided)`), with the usage line as a HINT. */
+static bool arity_ok(struct sema *s, const struct node *call, const struct builtin *b)
+{
+	int nargs = ast_list_len(call->call.args);
+	char buf[32];
+	const char *what = "requires";
+	int count = b->max_args;
+	if (nargs >= b->min_args && nargs <= b->max_args)
+		return true;
+	if (nargs < b->min_args && b->min_args != b->max_args) {
+		what = "requires at least";
+		count = b->min_args;
+	} else if (nargs > b->max_args && b->min_args != b->max_args) {
+		what = "takes up to";
+	}
+	struct diag *dg = diag_error(s->d, call->loc, "%s() %s %s (%d provided)", b->name, what,
+				     arity_count(count, buf, sizeof buf), nargs);
+	if (b->usage)
+		diag_hint(s->d, dg, "usage: %s", b->usage);
+	return false;
+}
+
 static struct type *check_call(struct sema *s, struct node *n)
 {
 	const struct builtin *b = builtin_find(n->call.name, true);
@@ -614,22 +646,8 @@ static struct type *check_call(struct sema *s, struct node *n)
 		diag_hint(s->d, dg, "@name = %s", b->usage ? b->usage : b->name);
 		return ty_none(s);
 	}
-	int nargs = ast_list_len(n->call.args);
-	if (nargs < b->min_args || nargs > b->max_args) {
-		struct diag *dg;
-		if (b->min_args == b->max_args)
-			dg = diag_error(s->d, n->loc, "%s() requires %d argument%s (%d provided)",
-					b->name, b->min_args, b->min_args == 1 ? "" : "s", nargs);
-		else if (nargs < b->min_args)
-			dg = diag_error(s->d, n->loc, "%s() requires at least %d argument%s (%d provided)",
-					b->name, b->min_args, b->min_args == 1 ? "" : "s", nargs);
-		else
-			dg = diag_error(s->d, n->loc, "%s() takes up to %d argument%s (%d provided)",
-					b->name, b->max_args, b->max_args == 1 ? "" : "s", nargs);
-		if (b->usage)
-			diag_hint(s->d, dg, "usage: %s", b->usage);
+	if (!arity_ok(s, n, b))
 		return ty_none(s);
-	}
 	n->type = NULL;
 	if (!b->check(s, n))
 		return n->type ? n->type : ty_none(s);
@@ -766,14 +784,8 @@ static void check_agg_assign(struct sema *s, struct node *n)
 	}
 	if (map_use_keys(s, target))
 		target->map.def->assigned = true;
-	int nargs = ast_list_len(call->call.args);
-	if (nargs < b->min_args || nargs > b->max_args) {
-		struct diag *dg = diag_error(s->d, call->loc, "%s() requires %d argument%s (%d provided)",
-					     b->name, b->min_args, b->min_args == 1 ? "" : "s", nargs);
-		if (b->usage)
-			diag_hint(s->d, dg, "usage: %s", b->usage);
+	if (!arity_ok(s, call, b))
 		return;
-	}
 	call->type = NULL;
 	if (b->check(s, call) && call->type)
 		map_assign(s, target, call->type, call);

@@ -71,10 +71,30 @@ static const struct sema_case cases[] = {
 	 "        ~~~~~~~\n"
 	 "HINT: @name = count()\n"},
 	{"BEGIN { @x = sum(); }",
-	 "stdin:1:14-19: ERROR: sum() requires 1 argument (0 provided)\n"
+	 "stdin:1:14-19: ERROR: sum() requires one argument (0 provided)\n"
 	 "BEGIN { @x = sum(); }\n"
 	 "             ~~~~~\n"
 	 "HINT: usage: sum(value)\n"},
+	{"BEGIN { @x = hist(1, 2, 3); }",
+	 "stdin:1:14-27: ERROR: hist() takes up to 2 arguments (3 provided)\n"
+	 "BEGIN { @x = hist(1, 2, 3); }\n"
+	 "             ~~~~~~~~~~~~~\n"
+	 "HINT: usage: hist(value[, bits])\n"},
+	{"BEGIN { @x = lhist(1); }",
+	 "stdin:1:14-22: ERROR: lhist() requires 4 arguments (1 provided)\n"
+	 "BEGIN { @x = lhist(1); }\n"
+	 "             ~~~~~~~~\n"
+	 "HINT: usage: lhist(value, min, max, step)\n"},
+	{"BEGIN { @x = count(1); }",
+	 "stdin:1:14-22: ERROR: count() requires no arguments (1 provided)\n"
+	 "BEGIN { @x = count(1); }\n"
+	 "             ~~~~~~~~\n"
+	 "HINT: usage: count()\n"},
+	{"BEGIN { printf(); }",
+	 "stdin:1:9-17: ERROR: printf() requires at least one argument (0 provided)\n"
+	 "BEGIN { printf(); }\n"
+	 "        ~~~~~~~~\n"
+	 "HINT: usage: printf(\"format\", args...)\n"},
 	{"BEGIN { @x = sum(\"a\"); }",
 	 "stdin:1:18-21: ERROR: sum() expects an integer for argument 1 (string[2] supplied)\n"
 	 "BEGIN { @x = sum(\"a\"); }\n"
