@@ -243,18 +243,6 @@ static void print_stats(struct sb *out, const struct type *t, const void *data,
 		sb_putc(out, '}');
 }
 
-/* The types bpftrace quotes in JSON. */
-static bool print_is_quoted(enum type_kind k)
-{
-	switch (k) {
-	case TY_STR: case TY_BUF: case TY_KSTACK: case TY_USTACK: case TY_KSYM:
-	case TY_USYM: case TY_INET: case TY_USERNAME: case TY_PROBE: case TY_TIMESTAMP:
-		return true;
-	default:
-		return false;
-	}
-}
-
 /* The unquoted text of a string-like value (stacks indent less in map keys). */
 static void print_text_value(struct sb *out, const struct type *t, const uint8_t *data,
 			     bool is_key)
@@ -298,7 +286,7 @@ static void print_value_div(struct sb *out, const struct type *t, const void *da
 {
 	if (!t)
 		return;
-	if (print_is_quoted(t->kind)) {
+	if (type_has(t, TF_QUOTED)) {
 		if (f != OUT_JSON) {
 			print_text_value(out, t, data, is_key);
 			return;
@@ -465,22 +453,22 @@ static int print_entry_cmp(const void *pa, const void *pb, void *ctx)
 	const struct map_entry *a = pa, *b = pb;
 	const struct type *t = m->value;
 	int c = 0;
-	switch (t->kind) {
-	case TY_COUNT:
+	switch (type_ops(t)->sort) {
+	case TS_UINT:
 		c = print_cmp_u64(print_u64(a->value), print_u64(b->value));
 		break;
-	case TY_INT: case TY_SUM: case TY_MIN: case TY_MAX:
+	case TS_INT:
 		if (t->is_signed)
 			c = print_cmp_i64(print_i64(a->value), print_i64(b->value));
 		else
 			c = print_cmp_u64(print_u64(a->value), print_u64(b->value));
 		break;
-	case TY_AVG: case TY_STATS:
+	case TS_AVG:
 		c = print_cmp_i64(print_avg(t, a->value), print_avg(t, b->value));
 		if (!c)	/* bpftrace breaks ties by the raw key bytes */
 			return memcmp(a->key, b->key, m->key_size);
 		break;
-	default:
+	case TS_KEY:
 		break;
 	}
 	return c ? c : print_key_cmp(m, a->key, b->key);
@@ -491,10 +479,10 @@ static int print_entry_cmp(const void *pa, const void *pb, void *ctx)
 static void print_plain_map(struct sb *out, const struct map_def *m, struct map_entry *e,
 			    size_t n, enum out_format f, uint32_t top, uint32_t div)
 {
-	bool stats = m->value->kind == TY_AVG || m->value->kind == TY_STATS;
-	bool stack = m->value->kind == TY_KSTACK || m->value->kind == TY_USTACK;
+	bool stats = type_ops(m->value)->map_style == TMS_STATS;
+	bool stack = type_has(m->value, TF_ENDS_NL);
 	size_t first = 0;
-	if (top && n > top && m->value->kind != TY_STATS)
+	if (top && n > top && !type_has(m->value, TF_NO_TOP))
 		first = n - top;
 	if (f == OUT_JSON) {
 		if (!n)
@@ -812,7 +800,7 @@ void print_map_entries(struct sb *out, const struct map_def *m, struct map_entry
 		       size_t n, enum out_format f, uint32_t top, uint32_t div)
 {
 	div = print_div(div);
-	if (m->value->kind == TY_HIST || m->value->kind == TY_LHIST) {
+	if (type_ops(m->value)->map_style == TMS_HIST) {
 		print_hist_map(out, m, entries, n, f, top, div);
 		return;
 	}
@@ -859,24 +847,25 @@ static void print_combine(const struct type *t, const uint8_t *raw, int ncpus,
 		const uint8_t *v = raw + (size_t)c * stride;
 		uint64_t a = print_u64(out), b = print_u64(v);
 		uint64_t seen = vsize >= 16 ? print_u64(out + 8) : 0, vseen = vsize >= 16 ? print_u64(v + 8) : 0;
-		switch (t->kind) {
-		case TY_MIN: case TY_MAX: {
+		enum type_merge merge = type_ops(t)->merge;
+		switch (merge) {
+		case TM_MIN: case TM_MAX: {
 			int c2 = t->is_signed ? print_cmp_i64((int64_t)b, (int64_t)a) : print_cmp_u64(b, a);
-			if (vseen && (!seen || (t->kind == TY_MIN ? c2 < 0 : c2 > 0)))
+			if (vseen && (!seen || (merge == TM_MIN ? c2 < 0 : c2 > 0)))
 				memcpy(out, v, 16);
 			break;
 		}
-		case TY_AVG: case TY_STATS:
+		case TM_ADD2:
 			a += b;
 			seen += vseen;
 			memcpy(out, &a, 8);
 			memcpy(out + 8, &seen, 8);
 			break;
-		case TY_COUNT: case TY_SUM: case TY_INT: case TY_HIST: case TY_LHIST:
+		case TM_ADD:
 			a += b;
 			memcpy(out, &a, 8);
 			break;
-		default:	/* not an aggregation: CPU 0's value stands */
+		case TM_FIRST:	/* not an aggregation: CPU 0's value stands */
 			break;
 		}
 	}
