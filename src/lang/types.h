@@ -40,6 +40,7 @@ enum type_kind {
 	TY_USERNAME,
 	TY_PROBE,	/* probe name, stored as an index into the probe table */
 	TY_TIMESTAMP,
+	TY_STRERROR,	/* strerror(errno): the number; printed as its message */
 	/* aggregations: only as map values */
 	TY_COUNT, TY_SUM, TY_MIN, TY_MAX, TY_AVG, TY_STATS, TY_HIST, TY_LHIST,
 	TY_KIND_COUNT

@@ -20,6 +20,7 @@
 
 #include "util/alloc.h"
 #include "runtime/stacks.h"
+#include "builtins/builtins.h"
 
 const char *const *print_probe_names;
 int print_nprobe_names;
@@ -219,28 +220,13 @@ static int64_t print_avg(const struct type *t, const void *data)
 	return (int64_t)((uint64_t)total / count);
 }
 
-static void print_signed_div(struct sb *out, bool is_signed, int64_t v, uint32_t div)
+/* A value printed by the builtin that owns its kind (aggregations, strerror...). */
+static void print_by_owner(struct sb *out, const struct type *t, const void *data,
+			   enum out_format f, uint32_t div)
 {
-	if (is_signed)
-		sb_printf(out, "%lld", (long long)(v / (int64_t)div));
-	else
-		sb_printf(out, "%llu", (unsigned long long)((uint64_t)v / div));
-}
-
-static void print_stats(struct sb *out, const struct type *t, const void *data,
-			enum out_format f, uint32_t div)
-{
-	int64_t total = print_i64(data);
-	uint64_t count = print_u64((const uint8_t *)data + 8);
-	int64_t avg = print_avg(t, data);
-	sb_puts(out, f == OUT_JSON ? "{\"count\": " : "count ");
-	sb_printf(out, "%llu", (unsigned long long)count);
-	sb_puts(out, f == OUT_JSON ? ", \"average\": " : ", average ");
-	print_signed_div(out, t->is_signed, avg, div);
-	sb_puts(out, f == OUT_JSON ? ", \"total\": " : ", total ");
-	print_signed_div(out, t->is_signed, total, 1);
-	if (f == OUT_JSON)
-		sb_putc(out, '}');
+	const struct builtin *b = builtin_printer(t->kind);
+	if (b)
+		b->print(out, t, data, f == OUT_JSON, div);
 }
 
 /* The unquoted text of a string-like value (stacks indent less in map keys). */
@@ -275,6 +261,7 @@ static void print_text_value(struct sb *out, const struct type *t, const uint8_t
 		print_timestamp(out, t->name, v);
 		break;
 	default:
+		print_by_owner(out, t, data, OUT_TEXT, 1);
 		break;
 	}
 }
@@ -319,19 +306,8 @@ static void print_value_div(struct sb *out, const struct type *t, const void *da
 	case TY_ARRAY:
 		print_array(out, t, data, f);
 		break;
-	case TY_COUNT:
-		sb_printf(out, "%llu", (unsigned long long)(print_u64(data) / div));
-		break;
-	case TY_SUM: case TY_MIN: case TY_MAX:
-		print_signed_div(out, t->is_signed, print_i64(data), div);
-		break;
-	case TY_AVG:
-		print_signed_div(out, t->is_signed, print_avg(t, data), div);
-		break;
-	case TY_STATS:
-		print_stats(out, t, data, f, div);
-		break;
-	default:	/* none, void, hist, lhist: nothing to show as one value */
+	default:	/* the kind's owner prints it; none, void, hist: nothing */
+		print_by_owner(out, t, data, f, div);
 		break;
 	}
 }
