@@ -16,6 +16,7 @@ static const struct builtin *const families[] = {
 	builtins_sym,
 	builtins_net,
 	builtins_strerror,
+	builtins_cgroup,
 };
 
 const struct builtin *builtin_printer(enum type_kind k)

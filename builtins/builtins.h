@@ -73,5 +73,6 @@ extern const struct builtin builtins_stack[];
 extern const struct builtin builtins_sym[];
 extern const struct builtin builtins_net[];
 extern const struct builtin builtins_strerror[];
+extern const struct builtin builtins_cgroup[];
 
 #endif

@@ -41,6 +41,7 @@ enum type_kind {
 	TY_PROBE,	/* probe name, stored as an index into the probe table */
 	TY_TIMESTAMP,
 	TY_STRERROR,	/* strerror(errno): the number; printed as its message */
+	TY_CGROUP_PATH,	/* cgroup_path(id[, filter]): the id; name: the filter */
 	/* aggregations: only as map values */
 	TY_COUNT, TY_SUM, TY_MIN, TY_MAX, TY_AVG, TY_STATS, TY_HIST, TY_LHIST,
 	TY_KIND_COUNT
