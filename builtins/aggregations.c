@@ -244,9 +244,10 @@ const struct builtin builtins_aggregations[] = {
 	 .check = check_stats, .emit_update = update_avg,
 	 .owns = TY_STATS, .print = print_stats},
 	{.name = "hist", .kind = BI_AGG, .min_args = 1, .max_args = 2, .usage = "hist(value[, bits])",
-	 .check = check_hist, .emit_update = update_count, .emit_bucket = hist_bucket},
+	 .check = check_hist, .emit_update = update_count, .emit_bucket = hist_bucket,
+	 .owns = TY_HIST, .print_map = print_hist_map},
 	{.name = "lhist", .kind = BI_AGG, .min_args = 4, .max_args = 4,
 	 .usage = "lhist(value, min, max, step)", .check = check_lhist, .emit_update = update_count,
-	 .emit_bucket = lhist_bucket},
+	 .emit_bucket = lhist_bucket, .owns = TY_LHIST, .print_map = print_hist_map},
 	{0},
 };

@@ -23,7 +23,7 @@ const struct builtin *builtin_printer(enum type_kind k)
 {
 	for (size_t f = 0; k != TY_NONE && f < sizeof(families) / sizeof(families[0]); f++)
 		for (const struct builtin *b = families[f]; b->name; b++)
-			if (b->owns == k && b->print)
+			if (b->owns == k && (b->print || b->print_map))
 				return b;
 	return NULL;
 }

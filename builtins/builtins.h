@@ -17,6 +17,7 @@
 struct sema;
 struct cg;
 struct map_def;
+struct map_entry;
 
 enum builtin_kind {
 	BI_VAR,		/* an identifier: pid, comm, args, ... */
@@ -46,6 +47,11 @@ struct builtin {
 	 * TF_QUOTED prints its text only: the caller quotes it for JSON. */
 	void (*print)(struct sb *out, const struct type *t, const void *data, bool json,
 		      uint32_t div);
+	/* runtime, optional: print a whole map whose values are of kind `owns` (n entries,
+	 * per-CPU values merged, unsorted), for kinds with their own map layout
+	 * (histograms); without it the map prints as "@m[k]: v" lines. */
+	void (*print_map)(struct sb *out, const struct map_def *m, struct map_entry *e,
+			  size_t n, bool json, uint32_t top, uint32_t div);
 };
 
 /* The entry named `name` of the given kind class: calls find BI_CALL and BI_AGG

@@ -160,11 +160,9 @@ const struct type_ops type_kinds[] = {
 		      .value_size = 16, .merge = TM_ADD2, .sort = TS_AVG, .read = TR_NONE,
 		      .read_name = "stats()", .map_style = TMS_STATS},
 	[TY_HIST] = {.name = "hist_t", .printf_name = "hist", .flags = TF_AGGREGATION | TF_BUCKETS,
-		     .value_size = 8, .merge = TM_ADD, .read = TR_NONE, .read_name = "histogram",
-		     .map_style = TMS_HIST},
+		     .value_size = 8, .merge = TM_ADD, .read = TR_NONE, .read_name = "histogram"},
 	[TY_LHIST] = {.name = "lhist_t", .printf_name = "lhist", .flags = TF_AGGREGATION | TF_BUCKETS,
-		      .value_size = 8, .merge = TM_ADD, .read = TR_NONE, .read_name = "histogram",
-		      .map_style = TMS_HIST},
+		      .value_size = 8, .merge = TM_ADD, .read = TR_NONE, .read_name = "histogram"},
 };
 _Static_assert(sizeof(type_kinds) / sizeof(type_kinds[0]) == TY_KIND_COUNT,
 	       "type_kinds: every kind needs a row, the last one included");

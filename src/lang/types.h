@@ -93,7 +93,7 @@ enum type_read {
 enum type_map_style {
 	TMS_PLAIN,	/* "@m[k]: v" lines, then "\n" */
 	TMS_STATS,	/* the same, then "\n\n"; JSON type "stats" */
-	TMS_HIST,	/* one histogram per user key; JSON type "hist" */
+	/* kinds with their own map layout (histograms) have a print_map hook instead */
 };
 
 struct type_ops {

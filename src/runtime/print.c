@@ -225,7 +225,7 @@ static void print_by_owner(struct sb *out, const struct type *t, const void *dat
 			   enum out_format f, uint32_t div)
 {
 	const struct builtin *b = builtin_printer(t->kind);
-	if (b)
+	if (b && b->print)
 		b->print(out, t, data, f == OUT_JSON, div);
 }
 
@@ -734,9 +734,10 @@ static long print_hist_group(const struct map_def *m, const struct map_entry *e,
 	return (long)ng;
 }
 
-static void print_hist_map(struct sb *out, const struct map_def *m, struct map_entry *e,
-			   size_t n, enum out_format f, uint32_t top, uint32_t div)
+void print_hist_map(struct sb *out, const struct map_def *m, struct map_entry *e,
+		    size_t n, bool json, uint32_t top, uint32_t div)
 {
+	enum out_format f = json ? OUT_JSON : OUT_TEXT;
 	size_t plen = m->key_size >= 8 ? m->key_size - 8 : 0;
 	struct print_hist *h;
 	uint64_t *block;
@@ -776,8 +777,9 @@ void print_map_entries(struct sb *out, const struct map_def *m, struct map_entry
 		       size_t n, enum out_format f, uint32_t top, uint32_t div)
 {
 	div = print_div(div);
-	if (type_ops(m->value)->map_style == TMS_HIST) {
-		print_hist_map(out, m, entries, n, f, top, div);
+	const struct builtin *b = builtin_printer(m->value->kind);
+	if (b && b->print_map) {	/* kinds with their own layout: histograms */
+		b->print_map(out, m, entries, n, f == OUT_JSON, top, div);
 		return;
 	}
 	if (n > 1)	/* entries may be NULL when n == 0 */
