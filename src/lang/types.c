@@ -75,6 +75,8 @@ bool type_equal(const struct type *a, const struct type *b)
 		return true;
 	if (!a || !b || a->kind != b->kind)
 		return false;
+	if (type_has(a, TF_AGG))	/* hist bits, lhist range: parameters of the kind */
+		return a->min == b->min && a->max == b->max && a->step == b->step;
 	switch (a->kind) {
 	case TY_INT:
 		return true;	/* widths and signs unify to the widest use */
@@ -88,10 +90,6 @@ bool type_equal(const struct type *a, const struct type *b)
 			if (!type_equal(a->fields[i].type, b->fields[i].type))
 				return false;
 		return true;
-	case TY_LHIST:
-		return a->min == b->min && a->max == b->max && a->step == b->step;
-	case TY_HIST:
-		return a->step == b->step;
 	case TY_KSTACK:
 	case TY_USTACK:
 		return a->count == b->count && a->stack_mode == b->stack_mode;

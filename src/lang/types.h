@@ -136,7 +136,8 @@ struct type {
 	struct field *fields;	/* TY_TUPLE, TY_RECORD */
 	int nfields;
 	const char *name;	/* TY_RECORD: struct name */
-	int64_t min, max, step;	/* TY_LHIST parameters; TY_HIST: step = bits (0..5) */
+	int64_t min, max, step;	/* aggregation parameters, compared by type_equal: TY_LHIST
+				 * range; TY_HIST: step = bits (0..5) */
 	uint32_t btf_id;	/* TY_RECORD/TY_PTR from kernel BTF, else 0 */
 };
 
