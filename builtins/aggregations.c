@@ -6,6 +6,8 @@
 #include "sema/sema.h"
 #include "runtime/print.h"
 
+#include <string.h>
+
 static bool set_agg(struct sema *s, struct node *n, enum type_kind kind, bool is_signed)
 {
 	n->type = type_new(s->a, kind);
@@ -158,23 +160,94 @@ static LLVMValueRef lhist_bucket(struct cg *c, struct node *n)
 	return LLVMBuildSelect(c->b, under, cg_const(c, 0), idx, "");
 }
 
+/* ---- printers of the aggregation values (per-CPU values already merged) ---- */
+
+static uint64_t load_u64(const void *p)
+{
+	uint64_t v;
+	memcpy(&v, p, sizeof(v));
+	return v;
+}
+
+static void print_div_signed(struct sb *out, bool is_signed, int64_t v, uint32_t div)
+{
+	if (is_signed)
+		sb_printf(out, "%lld", (long long)(v / (int64_t)div));
+	else
+		sb_printf(out, "%llu", (unsigned long long)((uint64_t)v / div));
+}
+
+/* avg: total / count with C (truncating) division, in the type's sign. */
+static int64_t avg_of(const struct type *t, const void *data)
+{
+	int64_t total = (int64_t)load_u64(data);
+	uint64_t count = load_u64((const uint8_t *)data + 8);
+	if (!count)
+		return 0;
+	if (t->is_signed)
+		return total / (int64_t)count;
+	return (int64_t)((uint64_t)total / count);
+}
+
+static void print_count(struct sb *out, const struct type *t, const void *data, bool json,
+			uint32_t div)
+{
+	(void)t, (void)json;
+	sb_printf(out, "%llu", (unsigned long long)(load_u64(data) / div));
+}
+
+/* sum, min and max: the first word. */
+static void print_first(struct sb *out, const struct type *t, const void *data, bool json,
+			uint32_t div)
+{
+	(void)json;
+	print_div_signed(out, t->is_signed, (int64_t)load_u64(data), div);
+}
+
+static void print_avg(struct sb *out, const struct type *t, const void *data, bool json,
+		      uint32_t div)
+{
+	(void)json;
+	print_div_signed(out, t->is_signed, avg_of(t, data), div);
+}
+
+static void print_stats(struct sb *out, const struct type *t, const void *data, bool json,
+			uint32_t div)
+{
+	sb_puts(out, json ? "{\"count\": " : "count ");
+	sb_printf(out, "%llu", (unsigned long long)load_u64((const uint8_t *)data + 8));
+	sb_puts(out, json ? ", \"average\": " : ", average ");
+	print_div_signed(out, t->is_signed, avg_of(t, data), div);
+	sb_puts(out, json ? ", \"total\": " : ", total ");
+	print_div_signed(out, t->is_signed, (int64_t)load_u64(data), 1);
+	if (json)
+		sb_putc(out, '}');
+}
+
 const struct builtin builtins_aggregations[] = {
 	{.name = "count", .kind = BI_AGG, .min_args = 0, .max_args = 0, .usage = "count()",
-	 .check = check_count, .emit_update = update_count},
+	 .check = check_count, .emit_update = update_count,
+	 .owns = TY_COUNT, .print = print_count},
 	{.name = "sum", .kind = BI_AGG, .min_args = 1, .max_args = 1, .usage = "sum(value)",
-	 .check = check_sum, .emit_update = update_sum},
+	 .check = check_sum, .emit_update = update_sum,
+	 .owns = TY_SUM, .print = print_first},
 	{.name = "avg", .kind = BI_AGG, .min_args = 1, .max_args = 1, .usage = "avg(value)",
-	 .check = check_avg, .emit_update = update_avg},
+	 .check = check_avg, .emit_update = update_avg,
+	 .owns = TY_AVG, .print = print_avg},
 	{.name = "min", .kind = BI_AGG, .min_args = 1, .max_args = 1, .usage = "min(value)",
-	 .check = check_min, .emit_update = update_min},
+	 .check = check_min, .emit_update = update_min,
+	 .owns = TY_MIN, .print = print_first},
 	{.name = "max", .kind = BI_AGG, .min_args = 1, .max_args = 1, .usage = "max(value)",
-	 .check = check_max, .emit_update = update_max},
+	 .check = check_max, .emit_update = update_max,
+	 .owns = TY_MAX, .print = print_first},
 	{.name = "stats", .kind = BI_AGG, .min_args = 1, .max_args = 1, .usage = "stats(value)",
-	 .check = check_stats, .emit_update = update_avg},
+	 .check = check_stats, .emit_update = update_avg,
+	 .owns = TY_STATS, .print = print_stats},
 	{.name = "hist", .kind = BI_AGG, .min_args = 1, .max_args = 2, .usage = "hist(value[, bits])",
-	 .check = check_hist, .emit_update = update_count, .emit_bucket = hist_bucket},
+	 .check = check_hist, .emit_update = update_count, .emit_bucket = hist_bucket,
+	 .owns = TY_HIST, .print_map = print_hist_map},
 	{.name = "lhist", .kind = BI_AGG, .min_args = 4, .max_args = 4,
 	 .usage = "lhist(value, min, max, step)", .check = check_lhist, .emit_update = update_count,
-	 .emit_bucket = lhist_bucket},
+	 .emit_bucket = lhist_bucket, .owns = TY_LHIST, .print_map = print_hist_map},
 	{0},
 };

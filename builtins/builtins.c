@@ -15,7 +15,18 @@ static const struct builtin *const families[] = {
 	builtins_stack,
 	builtins_sym,
 	builtins_net,
+	builtins_strerror,
+	builtins_cgroup,
 };
+
+const struct builtin *builtin_printer(enum type_kind k)
+{
+	for (size_t f = 0; k != TY_NONE && f < sizeof(families) / sizeof(families[0]); f++)
+		for (const struct builtin *b = families[f]; b->name; b++)
+			if (b->owns == k && (b->print || b->print_map))
+				return b;
+	return NULL;
+}
 
 const struct builtin *builtin_find(const char *name, bool is_call)
 {

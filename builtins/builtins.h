@@ -12,10 +12,12 @@
 #include <llvm-c/Core.h>
 
 #include "lang/ast.h"
+#include "util/sb.h"
 
 struct sema;
 struct cg;
 struct map_def;
+struct map_entry;
 
 enum builtin_kind {
 	BI_VAR,		/* an identifier: pid, comm, args, ... */
@@ -38,11 +40,26 @@ struct builtin {
 	void (*emit_update)(struct cg *c, struct node *n, LLVMValueRef val);
 	/* codegen, BI_AGG: extra key bytes after the user key (hist bucket). */
 	LLVMValueRef (*emit_bucket)(struct cg *c, struct node *n);
+	/* The type kind whose printer this entry holds (TY_NONE: none). */
+	enum type_kind owns;
+	/* runtime: print one value of kind `owns`, in its storage layout (types.h), as
+	 * text or JSON; div divides counters (print(@m, top, div)). A kind flagged
+	 * TF_QUOTED prints its text only: the caller quotes it for JSON. */
+	void (*print)(struct sb *out, const struct type *t, const void *data, bool json,
+		      uint32_t div);
+	/* runtime, optional: print a whole map whose values are of kind `owns` (n entries,
+	 * per-CPU values merged, unsorted), for kinds with their own map layout
+	 * (histograms); without it the map prints as "@m[k]: v" lines. */
+	void (*print_map)(struct sb *out, const struct map_def *m, struct map_entry *e,
+			  size_t n, bool json, uint32_t top, uint32_t div);
 };
 
 /* The entry named `name` of the given kind class: calls find BI_CALL and BI_AGG
  * entries, identifiers find BI_VAR entries. NULL when there is none. */
 const struct builtin *builtin_find(const char *name, bool is_call);
+
+/* The entry that prints values of kind k (its `owns`), or NULL. */
+const struct builtin *builtin_printer(enum type_kind k);
 
 /* stack.c: tell user space, once per pid (an LRU set), that this process has
  * user stacks or symbols to name, so it snapshots /proc/PID/maps while the
@@ -61,5 +78,7 @@ extern const struct builtin builtins_args[];
 extern const struct builtin builtins_stack[];
 extern const struct builtin builtins_sym[];
 extern const struct builtin builtins_net[];
+extern const struct builtin builtins_strerror[];
+extern const struct builtin builtins_cgroup[];
 
 #endif

@@ -89,7 +89,7 @@ static bool check_has_key(struct sema *s, struct node *n)
 		return false;
 	if (def->keyed == 0)	/* a scalar map: sema_map_keys said so */
 		return false;
-	if (def->value && (def->value->kind == TY_HIST || def->value->kind == TY_LHIST)) {
+	if (def->value && type_has(def->value, TF_BUCKETS)) {
 		diag_error(s->d, n->loc, "has_key() does not apply to %s, a histogram map",
 			   m->map.name);
 		return false;

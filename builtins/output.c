@@ -16,8 +16,7 @@ static bool check_rest(struct sema *s, struct node *first)
 		struct type *t = sema_expr(s, a);
 		if (t->kind == TY_NONE)
 			ok = false;
-		else if (t->kind == TY_VOID || t->kind == TY_RECORD || t->kind == TY_CTX ||
-			 type_is_aggregation(t)) {
+		else if (type_has(t, TF_NO_PRINT)) {
 			char b[128];
 			diag_error(s->d, a->loc, "this value (of type '%s') cannot be printed",
 				   type_name(t, b, sizeof b));

@@ -209,7 +209,7 @@ static LLVMValueRef map_read(struct cg *c, struct node *n)
 	LLVMBasicBlockRef from = LLVMGetInsertBlock(c->b);
 	LLVMBasicBlockRef done = cg_if_nonnull(c, p);
 	LLVMValueRef v = cg_load64(c, p);
-	if (m->value->kind == TY_AVG) {
+	if (type_ops(m->value)->read == TR_AVG) {
 		LLVMValueRef cnt = cg_load64(c, cg_gep(c, p, 8));
 		v = LLVMBuildUDiv(c->b, v, cnt, "");
 	}

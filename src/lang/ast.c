@@ -50,7 +50,7 @@ struct loc loc_span(struct loc a, struct loc b)
 	return l;
 }
 
-static const char *const binop_names[OP_BINOP_COUNT] = {
+static const char *const binop_names[] = {	/* sized by its last row: the assert can fail */
 	[OP_ADD] = "+", [OP_SUB] = "-", [OP_MUL] = "*", [OP_DIV] = "/", [OP_MOD] = "%",
 	[OP_BAND] = "&", [OP_BOR] = "|", [OP_BXOR] = "^", [OP_SHL] = "<<", [OP_SHR] = ">>",
 	[OP_LAND] = "&&", [OP_LOR] = "||",
@@ -59,7 +59,7 @@ static const char *const binop_names[OP_BINOP_COUNT] = {
 };
 _Static_assert(sizeof(binop_names) / sizeof(binop_names[0]) == OP_BINOP_COUNT, "binop_names");
 
-static const char *const unop_names[OP_UNOP_COUNT] = {
+static const char *const unop_names[] = {	/* sized by its last row */
 	[OP_NEG] = "-", [OP_PLUS] = "+", [OP_LNOT] = "!", [OP_BNOT] = "~",
 	[OP_DEREF] = "*", [OP_ADDR] = "&",
 };

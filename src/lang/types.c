@@ -56,7 +56,7 @@ struct type *type_tuple(struct arena *a, struct type **elems, int n)
 
 bool type_is_aggregation(const struct type *t)
 {
-	return t && t->kind >= TY_COUNT && t->kind <= TY_LHIST;
+	return t && type_has(t, TF_AGG);
 }
 
 bool type_is_integer(const struct type *t)
@@ -75,6 +75,8 @@ bool type_equal(const struct type *a, const struct type *b)
 		return true;
 	if (!a || !b || a->kind != b->kind)
 		return false;
+	if (type_has(a, TF_AGG))	/* hist bits, lhist range: parameters of the kind */
+		return a->min == b->min && a->max == b->max && a->step == b->step;
 	switch (a->kind) {
 	case TY_INT:
 		return true;	/* widths and signs unify to the widest use */
@@ -88,10 +90,6 @@ bool type_equal(const struct type *a, const struct type *b)
 			if (!type_equal(a->fields[i].type, b->fields[i].type))
 				return false;
 		return true;
-	case TY_LHIST:
-		return a->min == b->min && a->max == b->max && a->step == b->step;
-	case TY_HIST:
-		return a->step == b->step;
 	case TY_KSTACK:
 	case TY_USTACK:
 		return a->count == b->count && a->stack_mode == b->stack_mode;
@@ -104,18 +102,78 @@ bool type_equal(const struct type *a, const struct type *b)
 	}
 }
 
-static const char *const kind_names[TY_KIND_COUNT] = {
-	[TY_NONE] = "none", [TY_VOID] = "void", [TY_INT] = "int",
-	[TY_STR] = "string", [TY_BUF] = "buffer", [TY_TUPLE] = "tuple",
-	[TY_PTR] = "pointer", [TY_RECORD] = "record", [TY_ARRAY] = "array",
-	[TY_CTX] = "ctx", [TY_KSTACK] = "kstack", [TY_USTACK] = "ustack",
-	[TY_KSYM] = "ksym_t", [TY_USYM] = "usym_t", [TY_INET] = "inet",
-	[TY_USERNAME] = "username", [TY_PROBE] = "probe", [TY_TIMESTAMP] = "timestamp",
-	[TY_COUNT] = "count_t", [TY_SUM] = "sum_t", [TY_MIN] = "min_t",
-	[TY_MAX] = "max_t", [TY_AVG] = "avg_t", [TY_STATS] = "stats_t",
-	[TY_HIST] = "hist_t", [TY_LHIST] = "lhist_t",
+/* Flags shared by the kinds that only exist as values of expressions. */
+#define TF_INTERNAL (TF_NO_KEY | TF_NO_STORE | TF_NO_PRINT)
+/* Every aggregation: only a map value, never a key or a printf argument. */
+#define TF_AGGREGATION (TF_AGG | TF_NO_KEY | TF_NO_PRINT)
+
+/* The behaviour table. Rows with designated initialisers, declared without a size:
+ * the assert below fails when the last kind has no row. */
+const struct type_ops type_kinds[] = {
+	[TY_NONE] = {.name = "none", .printf_name = "none", .flags = TF_NO_KEY | TF_NO_PRINT},
+	[TY_VOID] = {.name = "void", .printf_name = "none", .flags = TF_INTERNAL},
+	[TY_INT] = {.name = "int", .printf_name = "integer", .printf_class = TP_INTEGER,
+		    .merge = TM_ADD, .sort = TS_INT},
+	[TY_STR] = {.name = "string", .printf_name = "string", .flags = TF_QUOTED,
+		    .printf_class = TP_STRING},
+	[TY_BUF] = {.name = "buffer", .printf_name = "buffer", .flags = TF_QUOTED,
+		    .printf_class = TP_BUFFER},
+	[TY_TUPLE] = {.name = "tuple", .printf_name = "tuple", .printf_class = TP_TUPLE},
+	[TY_PTR] = {.name = "pointer", .printf_name = "integer", .printf_class = TP_INTEGER},
+	[TY_RECORD] = {.name = "record", .printf_name = "record", .flags = TF_INTERNAL},
+	[TY_ARRAY] = {.name = "array", .printf_name = "array"},
+	[TY_CTX] = {.name = "ctx", .printf_name = "ctx", .flags = TF_INTERNAL},
+	[TY_KSTACK] = {.name = "kstack", .printf_name = "string", .flags = TF_QUOTED | TF_ENDS_NL,
+		       .printf_class = TP_STRING},
+	[TY_USTACK] = {.name = "ustack", .printf_name = "string", .flags = TF_QUOTED | TF_ENDS_NL,
+		       .printf_class = TP_STRING},
+	[TY_KSYM] = {.name = "ksym_t", .printf_name = "string", .flags = TF_QUOTED,
+		     .printf_class = TP_STRING},
+	[TY_USYM] = {.name = "usym_t", .printf_name = "string", .flags = TF_QUOTED,
+		     .printf_class = TP_STRING},
+	[TY_INET] = {.name = "inet", .printf_name = "string", .flags = TF_QUOTED,
+		     .printf_class = TP_STRING},
+	[TY_USERNAME] = {.name = "username", .printf_name = "string", .flags = TF_QUOTED,
+			 .printf_class = TP_STRING},
+	[TY_PROBE] = {.name = "probe", .printf_name = "string", .flags = TF_QUOTED,
+		      .printf_class = TP_STRING},
+	[TY_TIMESTAMP] = {.name = "timestamp", .printf_name = "string", .flags = TF_QUOTED,
+			  .printf_class = TP_STRING},
+	[TY_STRERROR] = {.name = "strerror_t", .printf_name = "string", .flags = TF_QUOTED,
+			  .printf_class = TP_STRING},
+	[TY_CGROUP_PATH] = {.name = "cgroup_path_t", .printf_name = "string",
+			     .flags = TF_QUOTED | TF_NO_KEY, .printf_class = TP_STRING},
+	[TY_COUNT] = {.name = "count_t", .printf_name = "count", .flags = TF_AGGREGATION,
+		      .value_size = 8, .merge = TM_ADD, .sort = TS_UINT, .read = TR_UINT},
+	[TY_SUM] = {.name = "sum_t", .printf_name = "sum", .flags = TF_AGGREGATION,
+		    .value_size = 8, .merge = TM_ADD, .sort = TS_INT, .read = TR_INT},
+	[TY_MIN] = {.name = "min_t", .printf_name = "min", .flags = TF_AGGREGATION,
+		    .value_size = 16, .merge = TM_MIN, .sort = TS_INT, .read = TR_INT},
+	[TY_MAX] = {.name = "max_t", .printf_name = "max", .flags = TF_AGGREGATION,
+		    .value_size = 16, .merge = TM_MAX, .sort = TS_INT, .read = TR_INT},
+	[TY_AVG] = {.name = "avg_t", .printf_name = "avg", .flags = TF_AGGREGATION,
+		    .value_size = 16, .merge = TM_ADD2, .sort = TS_AVG, .read = TR_AVG,
+		    .map_style = TMS_STATS},
+	[TY_STATS] = {.name = "stats_t", .printf_name = "stats", .flags = TF_AGGREGATION | TF_NO_TOP,
+		      .value_size = 16, .merge = TM_ADD2, .sort = TS_AVG, .read = TR_NONE,
+		      .read_name = "stats()", .map_style = TMS_STATS},
+	[TY_HIST] = {.name = "hist_t", .printf_name = "hist", .flags = TF_AGGREGATION | TF_BUCKETS,
+		     .value_size = 8, .merge = TM_ADD, .read = TR_NONE, .read_name = "histogram"},
+	[TY_LHIST] = {.name = "lhist_t", .printf_name = "lhist", .flags = TF_AGGREGATION | TF_BUCKETS,
+		      .value_size = 8, .merge = TM_ADD, .read = TR_NONE, .read_name = "histogram"},
 };
-_Static_assert(sizeof(kind_names) / sizeof(kind_names[0]) == TY_KIND_COUNT, "kind_names");
+_Static_assert(sizeof(type_kinds) / sizeof(type_kinds[0]) == TY_KIND_COUNT,
+	       "type_kinds: every kind needs a row, the last one included");
+
+const struct type_ops *type_ops(const struct type *t)
+{
+	return &type_kinds[t ? t->kind : TY_NONE];
+}
+
+bool type_has(const struct type *t, unsigned flags)
+{
+	return (type_ops(t)->flags & flags) == flags;
+}
 
 static int name_into(const struct type *t, char *buf, int size);
 
@@ -159,7 +217,7 @@ static int name_into(const struct type *t, char *buf, int size)
 		return n + snprintf(buf + n, (size_t)(size > n ? size - n : 0), "[%u]", t->count);
 	}
 	default:
-		return snprintf(buf, (size_t)size, "%s", kind_names[t->kind]);
+		return snprintf(buf, (size_t)size, "%s", type_kinds[t->kind].name);
 	}
 }
 

@@ -40,10 +40,83 @@ enum type_kind {
 	TY_USERNAME,
 	TY_PROBE,	/* probe name, stored as an index into the probe table */
 	TY_TIMESTAMP,
+	TY_STRERROR,	/* strerror(errno): the number; printed as its message */
+	TY_CGROUP_PATH,	/* cgroup_path(id[, filter]): the id; name: the filter */
 	/* aggregations: only as map values */
 	TY_COUNT, TY_SUM, TY_MIN, TY_MAX, TY_AVG, TY_STATS, TY_HIST, TY_LHIST,
 	TY_KIND_COUNT
 };
+
+/* What a type kind does, one row per kind in type_kinds[] (types.c). Every stage asks
+ * the row instead of switching on kinds; adding a kind is its enum entry and its row. */
+enum type_flag {
+	TF_AGG = 1 << 0,	/* aggregation: a per-CPU map value written only by its builtin */
+	TF_NO_KEY = 1 << 1,	/* cannot be (part of) a map key */
+	TF_NO_STORE = 1 << 2,	/* cannot be stored as a map value */
+	TF_NO_PRINT = 1 << 3,	/* cannot be an argument of printf() and friends */
+	TF_QUOTED = 1 << 4,	/* printed as text; quoted in JSON */
+	TF_BUCKETS = 1 << 5,	/* histogram: the bucket index is the last 8 bytes of the key */
+	TF_ENDS_NL = 1 << 6,	/* its text ends in a newline (stacks): no separator after it */
+	TF_NO_TOP = 1 << 7,	/* print(@m, top) prints every entry anyway (stats) */
+};
+
+/* How printf's conversions take a value of the kind (%d, %s, %r). */
+enum type_printf { TP_OTHER, TP_INTEGER, TP_STRING, TP_BUFFER, TP_TUPLE };
+
+/* How the runtime combines the per-CPU values of one map entry. */
+enum type_merge {
+	TM_FIRST,	/* not per-CPU: CPU 0's value stands */
+	TM_ADD,		/* add the first 8 bytes */
+	TM_ADD2,	/* add both 8-byte words: { total, count } */
+	TM_MIN,		/* { value, seen }: the smallest seen value */
+	TM_MAX,		/* { value, seen }: the largest seen value */
+};
+
+/* The order of a map's entries when printed (bpftrace's). */
+enum type_sort {
+	TS_KEY,		/* by key */
+	TS_UINT,	/* by the value as uint64, then key */
+	TS_INT,		/* by the value in the type's sign, then key */
+	TS_AVG,		/* by total / count, then raw key bytes */
+};
+
+/* What reading a map of this value kind gives in an expression. */
+enum type_read {
+	TR_SELF,	/* the value, of its own type */
+	TR_INT,		/* the first 8 bytes as int64 */
+	TR_UINT,	/* the first 8 bytes as an int64 of the type's sign */
+	TR_AVG,		/* total / count, int64 */
+	TR_NONE,	/* cannot be read: error naming read_name */
+};
+
+/* How a whole map of this value kind is printed. */
+enum type_map_style {
+	TMS_PLAIN,	/* "@m[k]: v" lines, then "\n" */
+	TMS_STATS,	/* the same, then "\n\n"; JSON type "stats" */
+	/* kinds with their own map layout (histograms) have a print_map hook instead */
+};
+
+struct type_ops {
+	const char *name;		/* bpftrace's name in errors: "count_t", "kstack" */
+	const char *printf_name;	/* name in printf errors: "integer", "count" */
+	unsigned flags;			/* enum type_flag */
+	uint32_t value_size;		/* bytes of one CPU's map value; 0: size rounded to 8 */
+	enum type_printf printf_class;
+	enum type_merge merge;
+	enum type_sort sort;
+	enum type_read read;
+	const char *read_name;		/* TR_NONE: "stats()", "histogram" */
+	enum type_map_style map_style;
+};
+
+struct type;
+
+/* Indexed by enum type_kind; one row per kind. */
+extern const struct type_ops type_kinds[];
+/* The row of t's kind; the TY_NONE row for NULL. */
+const struct type_ops *type_ops(const struct type *t);
+/* Whether t's kind has every flag in `flags`. */
+bool type_has(const struct type *t, unsigned flags);
 
 struct field {
 	const char *name;
@@ -63,7 +136,8 @@ struct type {
 	struct field *fields;	/* TY_TUPLE, TY_RECORD */
 	int nfields;
 	const char *name;	/* TY_RECORD: struct name */
-	int64_t min, max, step;	/* TY_LHIST parameters; TY_HIST: step = bits (0..5) */
+	int64_t min, max, step;	/* aggregation parameters, compared by type_equal: TY_LHIST
+				 * range; TY_HIST: step = bits (0..5) */
 	uint32_t btf_id;	/* TY_RECORD/TY_PTR from kernel BTF, else 0 */
 };
 

@@ -107,52 +107,27 @@ int fmt_count_args(const char *fmt)
 
 /* ---- sema check ---- */
 
-enum fmt_class { FC_INTEGER, FC_STRING, FC_BUFFER, FC_TUPLE, FC_OTHER };
-
-/* How an argument type may be printed; `name` is bpftrace's name for it. */
-static enum fmt_class fmt_class_of(const struct type *t, const char **name)
+/* How an argument type may be printed (its row's printf class); `name` is
+ * bpftrace's name for it. */
+static enum type_printf fmt_class_of(const struct type *t, const char **name)
 {
-	static const char *const names[TY_KIND_COUNT] = {
-		[TY_NONE] = "none", [TY_VOID] = "none", [TY_RECORD] = "record",
-		[TY_ARRAY] = "array", [TY_CTX] = "ctx", [TY_COUNT] = "count",
-		[TY_SUM] = "sum", [TY_MIN] = "min", [TY_MAX] = "max", [TY_AVG] = "avg",
-		[TY_STATS] = "stats", [TY_HIST] = "hist", [TY_LHIST] = "lhist",
-	};
-	switch (t ? t->kind : TY_NONE) {
-	case TY_INT: case TY_PTR:
-		*name = "integer";
-		return FC_INTEGER;
-	case TY_STR: case TY_KSTACK: case TY_USTACK: case TY_KSYM: case TY_USYM:
-	case TY_INET: case TY_USERNAME: case TY_PROBE: case TY_TIMESTAMP:
-		*name = "string";	/* symbols and the like print as strings */
-		return FC_STRING;
-	case TY_BUF:
-		*name = "buffer";
-		return FC_BUFFER;
-	case TY_TUPLE:
-		*name = "tuple";
-		return FC_TUPLE;
-	default:
-		*name = names[t ? t->kind : TY_NONE];
-		if (!*name)
-			*name = "none";
-		return FC_OTHER;
-	}
+	*name = type_ops(t)->printf_name;
+	return type_ops(t)->printf_class;
 }
 
 /* Whether conversion `conv` takes an argument of class c; sets the expected name. */
-static bool fmt_accepts(char conv, enum fmt_class c, const char **want)
+static bool fmt_accepts(char conv, enum type_printf c, const char **want)
 {
 	if (conv == 's') {
 		*want = "string";
-		return c == FC_STRING || c == FC_TUPLE;
+		return c == TP_STRING || c == TP_TUPLE;
 	}
 	if (conv == 'r') {
 		*want = "buffer";
-		return c == FC_BUFFER;
+		return c == TP_BUFFER;
 	}
 	*want = "integer";
-	return c == FC_INTEGER;
+	return c == TP_INTEGER;
 }
 
 bool fmt_check(struct diags *d, const struct node *site, const char *fmt,
@@ -307,7 +282,7 @@ void fmt_print(struct sb *out, const char *fmt, struct type *const *types,
 		const struct type *t = types[i];
 		const void *data = (const char *)record + offsets[i];
 		i++;
-		if (s.conv == 's' || s.conv == 'r' || (t->kind != TY_INT && t->kind != TY_PTR))
+		if (s.conv == 's' || s.conv == 'r' || type_ops(t)->printf_class != TP_INTEGER)
 			fmt_print_text(out, &s, t, data);
 		else
 			fmt_print_int(out, &s, t, data);

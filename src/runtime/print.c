@@ -20,6 +20,7 @@
 
 #include "util/alloc.h"
 #include "runtime/stacks.h"
+#include "builtins/builtins.h"
 
 const char *const *print_probe_names;
 int print_nprobe_names;
@@ -219,40 +220,13 @@ static int64_t print_avg(const struct type *t, const void *data)
 	return (int64_t)((uint64_t)total / count);
 }
 
-static void print_signed_div(struct sb *out, bool is_signed, int64_t v, uint32_t div)
+/* A value printed by the builtin that owns its kind (aggregations, strerror...). */
+static void print_by_owner(struct sb *out, const struct type *t, const void *data,
+			   enum out_format f, uint32_t div)
 {
-	if (is_signed)
-		sb_printf(out, "%lld", (long long)(v / (int64_t)div));
-	else
-		sb_printf(out, "%llu", (unsigned long long)((uint64_t)v / div));
-}
-
-static void print_stats(struct sb *out, const struct type *t, const void *data,
-			enum out_format f, uint32_t div)
-{
-	int64_t total = print_i64(data);
-	uint64_t count = print_u64((const uint8_t *)data + 8);
-	int64_t avg = print_avg(t, data);
-	sb_puts(out, f == OUT_JSON ? "{\"count\": " : "count ");
-	sb_printf(out, "%llu", (unsigned long long)count);
-	sb_puts(out, f == OUT_JSON ? ", \"average\": " : ", average ");
-	print_signed_div(out, t->is_signed, avg, div);
-	sb_puts(out, f == OUT_JSON ? ", \"total\": " : ", total ");
-	print_signed_div(out, t->is_signed, total, 1);
-	if (f == OUT_JSON)
-		sb_putc(out, '}');
-}
-
-/* The types bpftrace quotes in JSON. */
-static bool print_is_quoted(enum type_kind k)
-{
-	switch (k) {
-	case TY_STR: case TY_BUF: case TY_KSTACK: case TY_USTACK: case TY_KSYM:
-	case TY_USYM: case TY_INET: case TY_USERNAME: case TY_PROBE: case TY_TIMESTAMP:
-		return true;
-	default:
-		return false;
-	}
+	const struct builtin *b = builtin_printer(t->kind);
+	if (b && b->print)
+		b->print(out, t, data, f == OUT_JSON, div);
 }
 
 /* The unquoted text of a string-like value (stacks indent less in map keys). */
@@ -287,6 +261,7 @@ static void print_text_value(struct sb *out, const struct type *t, const uint8_t
 		print_timestamp(out, t->name, v);
 		break;
 	default:
+		print_by_owner(out, t, data, OUT_TEXT, 1);
 		break;
 	}
 }
@@ -298,7 +273,7 @@ static void print_value_div(struct sb *out, const struct type *t, const void *da
 {
 	if (!t)
 		return;
-	if (print_is_quoted(t->kind)) {
+	if (type_has(t, TF_QUOTED)) {
 		if (f != OUT_JSON) {
 			print_text_value(out, t, data, is_key);
 			return;
@@ -331,19 +306,8 @@ static void print_value_div(struct sb *out, const struct type *t, const void *da
 	case TY_ARRAY:
 		print_array(out, t, data, f);
 		break;
-	case TY_COUNT:
-		sb_printf(out, "%llu", (unsigned long long)(print_u64(data) / div));
-		break;
-	case TY_SUM: case TY_MIN: case TY_MAX:
-		print_signed_div(out, t->is_signed, print_i64(data), div);
-		break;
-	case TY_AVG:
-		print_signed_div(out, t->is_signed, print_avg(t, data), div);
-		break;
-	case TY_STATS:
-		print_stats(out, t, data, f, div);
-		break;
-	default:	/* none, void, hist, lhist: nothing to show as one value */
+	default:	/* the kind's owner prints it; none, void, hist: nothing */
+		print_by_owner(out, t, data, f, div);
 		break;
 	}
 }
@@ -465,22 +429,22 @@ static int print_entry_cmp(const void *pa, const void *pb, void *ctx)
 	const struct map_entry *a = pa, *b = pb;
 	const struct type *t = m->value;
 	int c = 0;
-	switch (t->kind) {
-	case TY_COUNT:
+	switch (type_ops(t)->sort) {
+	case TS_UINT:
 		c = print_cmp_u64(print_u64(a->value), print_u64(b->value));
 		break;
-	case TY_INT: case TY_SUM: case TY_MIN: case TY_MAX:
+	case TS_INT:
 		if (t->is_signed)
 			c = print_cmp_i64(print_i64(a->value), print_i64(b->value));
 		else
 			c = print_cmp_u64(print_u64(a->value), print_u64(b->value));
 		break;
-	case TY_AVG: case TY_STATS:
+	case TS_AVG:
 		c = print_cmp_i64(print_avg(t, a->value), print_avg(t, b->value));
 		if (!c)	/* bpftrace breaks ties by the raw key bytes */
 			return memcmp(a->key, b->key, m->key_size);
 		break;
-	default:
+	case TS_KEY:
 		break;
 	}
 	return c ? c : print_key_cmp(m, a->key, b->key);
@@ -491,10 +455,10 @@ static int print_entry_cmp(const void *pa, const void *pb, void *ctx)
 static void print_plain_map(struct sb *out, const struct map_def *m, struct map_entry *e,
 			    size_t n, enum out_format f, uint32_t top, uint32_t div)
 {
-	bool stats = m->value->kind == TY_AVG || m->value->kind == TY_STATS;
-	bool stack = m->value->kind == TY_KSTACK || m->value->kind == TY_USTACK;
+	bool stats = type_ops(m->value)->map_style == TMS_STATS;
+	bool stack = type_has(m->value, TF_ENDS_NL);
 	size_t first = 0;
-	if (top && n > top && m->value->kind != TY_STATS)
+	if (top && n > top && !type_has(m->value, TF_NO_TOP))
 		first = n - top;
 	if (f == OUT_JSON) {
 		if (!n)
@@ -770,9 +734,10 @@ static long print_hist_group(const struct map_def *m, const struct map_entry *e,
 	return (long)ng;
 }
 
-static void print_hist_map(struct sb *out, const struct map_def *m, struct map_entry *e,
-			   size_t n, enum out_format f, uint32_t top, uint32_t div)
+void print_hist_map(struct sb *out, const struct map_def *m, struct map_entry *e,
+		    size_t n, bool json, uint32_t top, uint32_t div)
 {
+	enum out_format f = json ? OUT_JSON : OUT_TEXT;
 	size_t plen = m->key_size >= 8 ? m->key_size - 8 : 0;
 	struct print_hist *h;
 	uint64_t *block;
@@ -812,8 +777,9 @@ void print_map_entries(struct sb *out, const struct map_def *m, struct map_entry
 		       size_t n, enum out_format f, uint32_t top, uint32_t div)
 {
 	div = print_div(div);
-	if (m->value->kind == TY_HIST || m->value->kind == TY_LHIST) {
-		print_hist_map(out, m, entries, n, f, top, div);
+	const struct builtin *b = builtin_printer(m->value->kind);
+	if (b && b->print_map) {	/* kinds with their own layout: histograms */
+		b->print_map(out, m, entries, n, f == OUT_JSON, top, div);
 		return;
 	}
 	if (n > 1)	/* entries may be NULL when n == 0 */
@@ -859,24 +825,25 @@ static void print_combine(const struct type *t, const uint8_t *raw, int ncpus,
 		const uint8_t *v = raw + (size_t)c * stride;
 		uint64_t a = print_u64(out), b = print_u64(v);
 		uint64_t seen = vsize >= 16 ? print_u64(out + 8) : 0, vseen = vsize >= 16 ? print_u64(v + 8) : 0;
-		switch (t->kind) {
-		case TY_MIN: case TY_MAX: {
+		enum type_merge merge = type_ops(t)->merge;
+		switch (merge) {
+		case TM_MIN: case TM_MAX: {
 			int c2 = t->is_signed ? print_cmp_i64((int64_t)b, (int64_t)a) : print_cmp_u64(b, a);
-			if (vseen && (!seen || (t->kind == TY_MIN ? c2 < 0 : c2 > 0)))
+			if (vseen && (!seen || (merge == TM_MIN ? c2 < 0 : c2 > 0)))
 				memcpy(out, v, 16);
 			break;
 		}
-		case TY_AVG: case TY_STATS:
+		case TM_ADD2:
 			a += b;
 			seen += vseen;
 			memcpy(out, &a, 8);
 			memcpy(out + 8, &seen, 8);
 			break;
-		case TY_COUNT: case TY_SUM: case TY_INT: case TY_HIST: case TY_LHIST:
+		case TM_ADD:
 			a += b;
 			memcpy(out, &a, 8);
 			break;
-		default:	/* not an aggregation: CPU 0's value stands */
+		case TM_FIRST:	/* not an aggregation: CPU 0's value stands */
 			break;
 		}
 	}

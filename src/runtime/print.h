@@ -82,6 +82,11 @@ void print_attached(struct sb *out, int nprobes, enum out_format f);
 void print_json_escape(struct sb *out, const char *s, size_t len);
 
 /* Histogram bucket arithmetic (see the top of this file); lhist needs step > 0. */
+/* A hist/lhist map: one histogram per user key (the bucket index is the last 8
+ * bytes of the key), sorted by total; the `print_map` hook of hist and lhist. */
+void print_hist_map(struct sb *out, const struct map_def *m, struct map_entry *e,
+		    size_t n, bool json, uint32_t top, uint32_t div);
+
 #define PRINT_HIST_NBUCKETS(k) ((uint32_t)(65 - (k)) * (1u << (k)) + 1)
 uint64_t print_hist_index(int64_t v, int k);
 uint64_t print_lhist_index(int64_t v, int64_t min, int64_t max, int64_t step);

@@ -100,8 +100,7 @@ static struct type *key_type(struct sema *s, struct node *m)
 
 static bool key_type_ok(struct sema *s, struct node *m, const struct type *t)
 {
-	if (!t || t->kind == TY_NONE || t->kind == TY_VOID || type_is_aggregation(t) ||
-	    t->kind == TY_RECORD || t->kind == TY_CTX) {
+	if (!t || type_has(t, TF_NO_KEY)) {
 		if (t && t->kind != TY_NONE) {
 			char b[128];
 			diag_error(s->d, m->loc, "%s: invalid map key type '%s'", m->map.name,
@@ -156,7 +155,7 @@ static void map_assign(struct sema *s, struct node *m, struct type *t, const str
 	struct map_def *def = m->map.def;
 	if (!def || !t || t->kind == TY_NONE)
 		return;
-	if (t->kind == TY_VOID || t->kind == TY_CTX || t->kind == TY_RECORD) {
+	if (type_has(t, TF_NO_STORE)) {
 		char b[128];
 		diag_error(s->d, site->loc, "%s: cannot store a value of type '%s' in a map",
 			   m->map.name, tname(t, b, sizeof b));
@@ -213,23 +212,22 @@ static struct type *map_value_type(struct sema *s, struct node *m, struct map_de
 			diag_error(s->d, m->loc, "Undefined map: %s", m->map.name);
 		return ty_none(s);
 	}
-	switch (def->value->kind) {
-	case TY_COUNT:
-	case TY_SUM:
-	case TY_MIN:
-	case TY_MAX:
-	case TY_AVG:
-		return type_int(s->a, 64, def->value->kind != TY_COUNT || def->value->is_signed);
-	case TY_STATS:
-	case TY_HIST:
-	case TY_LHIST:
+	const struct type_ops *ops = type_ops(def->value);
+	switch (ops->read) {
+	case TR_INT:
+	case TR_AVG:
+		return type_int(s->a, 64, true);
+	case TR_UINT:
+		return type_int(s->a, 64, def->value->is_signed);
+	case TR_NONE:
 		diag_hint(s->d, diag_error(s->d, m->loc, "%s: a %s map cannot be used as a value",
-					   m->map.name, def->value->kind == TY_STATS ? "stats()" : "histogram"),
+					   m->map.name, ops->read_name),
 			  "print it with print(%s), or let it print at exit", m->map.name);
 		return ty_none(s);
-	default:
-		return def->value;
+	case TR_SELF:
+		break;
 	}
+	return def->value;
 }
 
 /* A read of map m: its value, as an expression. */
@@ -596,6 +594,38 @@ static struct type *check_ternary(struct sema *s, struct node *n)
 	return a;
 }
 
+/* An argument count as bpftrace writes it: "no arguments", "one argument", "2 arguments". */
+static const char *arity_count(int n, char *buf, size_t size)
+{
+	if (n <= 1)
+		return n ? "one argument" : "no arguments";
+	snprintf(buf, size, "%d arguments", n);
+	return buf;
+}
+
+/* The argument count of call against the builtin's min/max, in bpftrace's words
+ * (`hist() takes up to 2 arguments (3 provided)`), with the usage line as a HINT. */
+static bool arity_ok(struct sema *s, const struct node *call, const struct builtin *b)
+{
+	int nargs = ast_list_len(call->call.args);
+	char buf[32];
+	const char *what = "requires";
+	int count = b->max_args;
+	if (nargs >= b->min_args && nargs <= b->max_args)
+		return true;
+	if (nargs < b->min_args && b->min_args != b->max_args) {
+		what = "requires at least";
+		count = b->min_args;
+	} else if (nargs > b->max_args && b->min_args != b->max_args) {
+		what = "takes up to";
+	}
+	struct diag *dg = diag_error(s->d, call->loc, "%s() %s %s (%d provided)", b->name, what,
+				     arity_count(count, buf, sizeof buf), nargs);
+	if (b->usage)
+		diag_hint(s->d, dg, "usage: %s", b->usage);
+	return false;
+}
+
 static struct type *check_call(struct sema *s, struct node *n)
 {
 	const struct builtin *b = builtin_find(n->call.name, true);
@@ -614,22 +644,8 @@ static struct type *check_call(struct sema *s, struct node *n)
 		diag_hint(s->d, dg, "@name = %s", b->usage ? b->usage : b->name);
 		return ty_none(s);
 	}
-	int nargs = ast_list_len(n->call.args);
-	if (nargs < b->min_args || nargs > b->max_args) {
-		struct diag *dg;
-		if (b->min_args == b->max_args)
-			dg = diag_error(s->d, n->loc, "%s() requires %d argument%s (%d provided)",
-					b->name, b->min_args, b->min_args == 1 ? "" : "s", nargs);
-		else if (nargs < b->min_args)
-			dg = diag_error(s->d, n->loc, "%s() requires at least %d argument%s (%d provided)",
-					b->name, b->min_args, b->min_args == 1 ? "" : "s", nargs);
-		else
-			dg = diag_error(s->d, n->loc, "%s() takes up to %d argument%s (%d provided)",
-					b->name, b->max_args, b->max_args == 1 ? "" : "s", nargs);
-		if (b->usage)
-			diag_hint(s->d, dg, "usage: %s", b->usage);
+	if (!arity_ok(s, n, b))
 		return ty_none(s);
-	}
 	n->type = NULL;
 	if (!b->check(s, n))
 		return n->type ? n->type : ty_none(s);
@@ -766,14 +782,8 @@ static void check_agg_assign(struct sema *s, struct node *n)
 	}
 	if (map_use_keys(s, target))
 		target->map.def->assigned = true;
-	int nargs = ast_list_len(call->call.args);
-	if (nargs < b->min_args || nargs > b->max_args) {
-		struct diag *dg = diag_error(s->d, call->loc, "%s() requires %d argument%s (%d provided)",
-					     b->name, b->min_args, b->min_args == 1 ? "" : "s", nargs);
-		if (b->usage)
-			diag_hint(s->d, dg, "usage: %s", b->usage);
+	if (!arity_ok(s, call, b))
 		return;
-	}
 	call->type = NULL;
 	if (b->check(s, call) && call->type)
 		map_assign(s, target, call->type, call);
@@ -917,17 +927,12 @@ static void finish_maps(struct sema *s)
 				diag_error(s->d, m->first_use->loc, "Undefined map: %s", m->name);
 			continue;
 		}
-		enum type_kind k = m->value->kind;
+		const struct type_ops *ops = type_ops(m->value);
 		m->key_size = m->key ? (m->key->size + 7) & ~7u : 8;
-		if (k == TY_HIST || k == TY_LHIST)
+		if (ops->flags & TF_BUCKETS)
 			m->key_size += 8;
-		if (k == TY_MIN || k == TY_MAX || k == TY_AVG || k == TY_STATS)
-			m->value_size = 16;
-		else if (type_is_aggregation(m->value))
-			m->value_size = 8;
-		else
-			m->value_size = (m->value->size + 7) & ~7u;
-		m->percpu = type_is_aggregation(m->value);
+		m->value_size = ops->value_size ? ops->value_size : (m->value->size + 7) & ~7u;
+		m->percpu = ops->flags & TF_AGG;
 		m->max_entries = max_entries;
 	}
 }

@@ -1,6 +1,6 @@
 /* Parser tests: the `-d ast` dump of representative programs (every operator at
  * its precedence, every statement kind, casts, tuples, maps, attach points,
- * predicates, comments), and every one-liner of the shared list parsing cleanly. */
+ * predicates, comments), and every one-liner of the in-tree copies of the shared lists parsing cleanly. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -668,17 +668,16 @@ static void test_parse_table(void **state)
 	assert_int_equal(fe_run_cases(parse_cases, sizeof(parse_cases) / sizeof(parse_cases[0])), 0);
 }
 
-/* Read the shared one-liner list; NULL (and a message) when it is not there. */
+/* Read a one-liner case file of the tree (tests/runtime/cases/..., verbatim copies
+ * of the shared lists); a missing file fails the test. */
 static char *read_oneliners(const char *name)
 {
 	const char *dir = getenv("BPFL_SRCDIR");
 	char path[4096];
-	snprintf(path, sizeof(path), "%s/../shared/oneliners/%s", dir ? dir : ".", name);
+	snprintf(path, sizeof(path), "%s/tests/runtime/cases/%s", dir ? dir : ".", name);
 	FILE *f = fopen(path, "r");
-	if (!f) {
-		print_message("skipping %s: cannot open %s\n", name, path);
-		return NULL;
-	}
+	if (!f)
+		fail_msg("cannot open %s (BPFL_SRCDIR=%s)", path, dir ? dir : "unset");
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *out = open_memstream(&buf, &len);
@@ -726,8 +725,6 @@ static int check_oneliner_block(char *block, const char *file, int *checked)
 static void check_oneliners(const char *name)
 {
 	char *text = read_oneliners(name);
-	if (!text)
-		return;
 	int bad = 0, checked = 0;
 	/* Blocks are separated by a blank line. */
 	for (char *b = text; b && *b;) {
@@ -746,13 +743,13 @@ static void check_oneliners(const char *name)
 static void test_oneliners_host(void **state)
 {
 	(void)state;
-	check_oneliners("host.txt");
+	check_oneliners("oneliners-host.cases");
 }
 
 static void test_oneliners_vm(void **state)
 {
 	(void)state;
-	check_oneliners("vm.txt");
+	check_oneliners("vm/oneliners-vm.cases");
 }
 
 /* The tools bpftrace ships (installed on the development machine, e.g. in

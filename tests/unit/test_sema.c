@@ -9,23 +9,6 @@
 #include "fe_helpers.h"
 #include "sema/sema.h"
 
-/* Parse and check src; returns the diagnostics as printed (malloc'd). */
-static char *sema_run(const char *src, bool unsafe, bool *ok)
-{
-	struct program p;
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *out = open_memstream(&buf, &len);
-	if (!out || program_init(&p, "stdin", src) < 0)
-		abort();
-	p.unsafe = unsafe;
-	*ok = parse_program(&p) && sema_check(&p);
-	diag_print(&p.diags, out, false);
-	fclose(out);
-	program_fini(&p);
-	return buf;
-}
-
 struct sema_case {
 	const char *src;
 	const char *want;	/* exact diagnostics; "" for a valid program */
@@ -71,10 +54,30 @@ static const struct sema_case cases[] = {
 	 "        ~~~~~~~\n"
 	 "HINT: @name = count()\n"},
 	{"BEGIN { @x = sum(); }",
-	 "stdin:1:14-19: ERROR: sum() requires 1 argument (0 provided)\n"
+	 "stdin:1:14-19: ERROR: sum() requires one argument (0 provided)\n"
 	 "BEGIN { @x = sum(); }\n"
 	 "             ~~~~~\n"
 	 "HINT: usage: sum(value)\n"},
+	{"BEGIN { @x = hist(1, 2, 3); }",
+	 "stdin:1:14-27: ERROR: hist() takes up to 2 arguments (3 provided)\n"
+	 "BEGIN { @x = hist(1, 2, 3); }\n"
+	 "             ~~~~~~~~~~~~~\n"
+	 "HINT: usage: hist(value[, bits])\n"},
+	{"BEGIN { @x = lhist(1); }",
+	 "stdin:1:14-22: ERROR: lhist() requires 4 arguments (1 provided)\n"
+	 "BEGIN { @x = lhist(1); }\n"
+	 "             ~~~~~~~~\n"
+	 "HINT: usage: lhist(value, min, max, step)\n"},
+	{"BEGIN { @x = count(1); }",
+	 "stdin:1:14-22: ERROR: count() requires no arguments (1 provided)\n"
+	 "BEGIN { @x = count(1); }\n"
+	 "             ~~~~~~~~\n"
+	 "HINT: usage: count()\n"},
+	{"BEGIN { printf(); }",
+	 "stdin:1:9-17: ERROR: printf() requires at least one argument (0 provided)\n"
+	 "BEGIN { printf(); }\n"
+	 "        ~~~~~~~~\n"
+	 "HINT: usage: printf(\"format\", args...)\n"},
 	{"BEGIN { @x = sum(\"a\"); }",
 	 "stdin:1:18-21: ERROR: sum() expects an integer for argument 1 (string[2] supplied)\n"
 	 "BEGIN { @x = sum(\"a\"); }\n"
@@ -192,20 +195,17 @@ static const struct sema_case cases[] = {
 	 "HINT: usage: hist(value[, bits]); bits splits each power of 2 into 2^bits buckets\n"},
 };
 
+/* Every case through the shared table runner (fe_helpers.h), with sema. */
 static void test_cases(void **state)
 {
 	(void)state;
-	int failed = 0;
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		bool ok;
-		char *got = sema_run(cases[i].src, false, &ok);
-		if (strcmp(got, cases[i].want) || ok != (cases[i].want[0] == '\0')) {
-			fe_expect(cases[i].src, got, cases[i].want);
-			failed++;
-		}
-		free(got);
-	}
-	assert_int_equal(failed, 0);
+	enum { N = sizeof(cases) / sizeof(cases[0]) };
+	static struct fe_case fe[N];
+	for (size_t i = 0; i < N; i++)
+		fe[i] = (struct fe_case){.name = cases[i].src, .src = cases[i].src,
+					 .ok = cases[i].want[0] == '\0', .want = cases[i].want,
+					 .sema = true};
+	assert_int_equal(fe_run_cases(fe, N), 0);
 }
 
 /* --unsafe lets system() through. */
@@ -213,7 +213,7 @@ static void test_unsafe(void **state)
 {
 	(void)state;
 	bool ok;
-	char *got = sema_run("BEGIN { system(\"echo %d\", 1); exit(); }", true, &ok);
+	char *got = fe_run_sema("BEGIN { system(\"echo %d\", 1); exit(); }", true, &ok);
 	assert_true(ok);
 	assert_string_equal(got, "");
 	free(got);
