@@ -3,6 +3,10 @@
 #   make test   -Werror build + unit tests, ASan/UBSan build + unit tests, runtime tests
 #   make golden         codegen golden tests (tests/codegen/run.sh; root), FILTER=regex
 #   make golden-update  rewrite their golden files from the current build
+#   make compat         bpftrace's runtime suite (../shared/bpftrace-suite): the tests of
+#                       tests/compat/passing.txt must pass (root); FILTER=regex
+#   make compat-all     every test of the suite, with the newly passing ones listed
+#   make compat-update  append to passing.txt the tests that pass 3 runs in a row
 #   make demo   build, then count system calls by process for 5 seconds (root)
 #   make clean  remove the build trees
 
@@ -13,7 +17,8 @@ DEMO_PROG  ?= tracepoint:raw_syscalls:sys_enter { @[comm] = count(); } interval:
 
 MAKEFLAGS += --no-print-directory
 
-.PHONY: all deps build test runtime golden golden-update demo tracefs clean
+.PHONY: all deps build test runtime golden golden-update compat compat-all compat-update \
+	demo tracefs clean
 
 all: build
 
@@ -39,6 +44,16 @@ golden: build tracefs
 
 golden-update: build tracefs
 	@tests/codegen/run.sh -b $(BUILD)/bpfline -u $(if $(FILTER),-f '$(FILTER)')
+
+# bpftrace's own runtime suite (tests/compat/run.sh; see tests/compat/README.md).
+compat: build tracefs
+	@tests/compat/run.sh -b $(BUILD)/bpfline $(if $(FILTER),'$(FILTER)')
+
+compat-all: build tracefs
+	@tests/compat/run.sh -b $(BUILD)/bpfline --all $(if $(FILTER),'$(FILTER)')
+
+compat-update: build tracefs
+	@tests/compat/run.sh -b $(BUILD)/bpfline --update $(if $(FILTER),'$(FILTER)')
 
 tracefs:
 	@if [ "$$(id -u)" = 0 ]; then scripts/mount-tracefs.sh; fi

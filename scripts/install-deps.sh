@@ -12,6 +12,10 @@ packages=(
 	coreutils procps python3 bpftrace
 	# usdt tests compile a program with <sys/sdt.h>
 	systemtap-sdt-dev
+	# the compat lane (tests/compat): bpftrace's suite builds its test programs
+	# (C, C++, zip, llvm-objcopy-19/llvm-dwp-19) and runs its Python engine,
+	# which uses ps, pidof, unshare and nsenter
+	g++ zip llvm-19 util-linux sysvinit-utils
 	# the VM lane (tests/vm): a second kernel under qemu, a static busybox initramfs
 	qemu-system-x86 busybox-static
 )

@@ -6,7 +6,9 @@
 #   2. build-asan/ with -DBPFL_SANITIZE=ON -DBPFL_WERROR=ON, unit tests again
 #   3. runtime tests on the live kernel with build/bpfline (needs root; mounts tracefs)
 #   4. the stream test: 1,000,000 printf records delivered or reported lost (root)
-#   5. the VM lane: the runtime tests of tests/runtime/cases/vm in a VM on Debian's
+#   5. the compat lane: the tests of tests/compat/passing.txt from bpftrace's own suite
+#      (tests/compat/run.sh; root; skipped when ../shared/bpftrace-suite is absent)
+#   6. the VM lane: the runtime tests of tests/runtime/cases/vm in a VM on Debian's
 #      kernel (tests/vm/run.sh; needs root and qemu; BPFL_VM=0 skips it)
 # A failing lane does not stop the later ones unless they depend on it; the exit status
 # is non-zero if anything failed.
@@ -96,6 +98,19 @@ elif tests/stream/run.sh -b "$BUILD/bpfline"; then
 	if [ "$(id -u)" = 0 ]; then record stream ok; else record stream skipped; fi
 else
 	record stream FAILED
+fi
+
+section "compat: bpftrace's runtime suite, the tests of tests/compat/passing.txt"
+if [ ! -x "$BUILD/bpfline" ]; then
+	record compat "not run"
+else
+	compat_log=$(mktemp)
+	if tests/compat/run.sh -b "$BUILD/bpfline" | tee "$compat_log"; then
+		if grep -q '^SKIPPED compat' "$compat_log"; then record compat skipped; else record compat ok; fi
+	else
+		record compat FAILED
+	fi
+	rm -f "$compat_log"
 fi
 
 section "VM lane: tests/vm/run.sh with $BUILD/bpfline"

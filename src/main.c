@@ -22,6 +22,7 @@
 #include "sema/sema.h"
 #include "probes/attach.h"
 #include "runtime/loader.h"
+#include "runtime/info.h"
 #include "runtime/msg.h"
 #include "util/log.h"
 #include "kernel/uelf.h"
@@ -49,6 +50,9 @@ struct cmdline {
 	int pid;		/* -p PID */
 	const char *cmd;	/* -c 'CMD' */
 	bool help, version;
+	bool info;		/* --info */
+	bool dry_run;		/* --dry-run: load and attach, then stop */
+	bool no_warnings;	/* --no-warnings */
 };
 
 typedef int (*opt_fn)(struct cmdline *cl, const char *arg);
@@ -76,6 +80,12 @@ static int set_usdt_file(struct cmdline *cl, const char *a)
 	cl->usdt_file_activation = true;
 	return 0;
 }
+static int set_info(struct cmdline *cl, const char *a) { (void)a; cl->info = true; return 0; }
+static int set_dry_run(struct cmdline *cl, const char *a) { (void)a; cl->dry_run = true; return 0; }
+static int set_no_warn(struct cmdline *cl, const char *a) { (void)a; cl->no_warnings = true; return 0; }
+/* --verify-llvm-ir: the LLVM verifier checks every module before it is
+ * optimised (codegen/object.c) whether or not this is given. */
+static int set_verify(struct cmdline *cl, const char *a) { (void)cl; (void)a; return 0; }
 static int set_k(struct cmdline *cl, const char *a) { (void)a; cl->helper_checks++; return 0; }
 
 static int set_format(struct cmdline *cl, const char *a)
@@ -143,7 +153,7 @@ static int set_pid(struct cmdline *cl, const char *a)
 	return 0;
 }
 
-enum { OPT_UNSAFE = 256, OPT_USDT_FILE };
+enum { OPT_UNSAFE = 256, OPT_USDT_FILE, OPT_INFO, OPT_DRY_RUN, OPT_NO_WARNINGS, OPT_VERIFY_IR };
 
 static const struct opt opts[] = {
 	{ NULL, 'B', true, "-B MODE", "output buffering mode ('line', 'full', 'none')", set_buffering },
@@ -162,6 +172,12 @@ static const struct opt opts[] = {
 	  set_k },
 	{ "version", 'V', false, "-V, --version", "bpfline version", set_version },
 	{ NULL, 'v', false, "-v", "verbose messages (-vv: libbpf debug messages)", set_verbose },
+	{ "dry-run", OPT_DRY_RUN, false, "--dry-run",
+	  "load and attach the probes, then exit without running", set_dry_run },
+	{ "info", OPT_INFO, false, "--info", "print what this build and kernel support", set_info },
+	{ "no-warnings", OPT_NO_WARNINGS, false, "--no-warnings", "disable warnings", set_no_warn },
+	{ "verify-llvm-ir", OPT_VERIFY_IR, false, "--verify-llvm-ir",
+	  "check the LLVM IR with LLVM's verifier (always done)", set_verify },
 	{ NULL, 'd', true, "-d STAGE", "dry run: dump ast, sema, ir, obj or all (may repeat)", set_dump },
 };
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
@@ -333,12 +349,30 @@ static FILE *open_output(const struct cmdline *cl)
 	return out;
 }
 
+/* --no-warnings: unlink the front end's warnings from d. */
+static void drop_warnings(struct diags *d)
+{
+	struct diag **at = &d->head;
+
+	d->tail = NULL;
+	while (*at) {
+		if ((*at)->level == DIAG_WARNING) {
+			*at = (*at)->next;
+			continue;
+		}
+		d->tail = *at;
+		at = &(*at)->next;
+	}
+	d->nwarnings = 0;
+}
+
 /* Compile and run the program of cl with the settings cfg; returns the exit
  * status. */
 static int run(const struct cmdline *cl, const struct config *cfg, const char *name,
 	       const char *src)
 {
-	struct rt_opts ro = { .format = cl->format, .quiet = cl->quiet, .verbose = cl->verbose };
+	struct rt_opts ro = { .format = cl->format, .quiet = cl->quiet, .verbose = cl->verbose,
+			      .dry_run = cl->dry_run, .notify_attached = cfg->notify_attached };
 	bool dry = cl->dump_ast || cl->dump_sema || cl->dump_ir || cl->dump_obj;
 	struct proc_target target = { .pidfd = -1, .go_fd = -1 };
 	struct program p;
@@ -355,7 +389,7 @@ static int run(const struct cmdline *cl, const struct config *cfg, const char *n
 	p.nparams = cl->nparams;
 	p.unsafe = cl->unsafe;
 	p.usdt_file_activation = cl->usdt_file_activation;
-	if ((cl->cmd && !dry && proc_spawn(cl->cmd, &target)) ||
+	if ((cl->cmd && !dry && !cl->dry_run && proc_spawn(cl->cmd, &target)) ||
 	    (cl->pid && proc_open(cl->pid, &target))) {
 		program_fini(&p);
 		proc_close(&target);
@@ -373,6 +407,8 @@ static int run(const struct cmdline *cl, const struct config *cfg, const char *n
 	}
 	err = compile(&p, cl, &obj, &size);
 	/* compile-time diagnostics are text under -f json too, as bpftrace's */
+	if (cl->no_warnings)
+		drop_warnings(&p.diags);
 	diag_print(&p.diags, stderr, isatty(STDERR_FILENO));
 	if (!err && dry)
 		status = 0;
@@ -435,6 +471,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	msg_init(cl.format, stderr);
+	msg_set_warnings(!cl.no_warnings);
 	if (cl.help || cl.version) {
 		if (cl.help)
 			usage(stdout);
@@ -448,6 +485,10 @@ int main(int argc, char **argv)
 	}
 	kbtf_configure(&cfg);
 	kfunc_configure(&cfg);
+	if (cl.info) {
+		rt_info_print(stdout);
+		return 0;
+	}
 	if (cl.pid && cl.cmd) {
 		msg_error("-p and -c cannot be used together");
 		return 1;

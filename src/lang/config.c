@@ -86,5 +86,7 @@ int config_read(struct config *c, config_lookup_fn *lookup, char *err, size_t er
 		}
 		c->no_share = !strcmp(v, "1");
 	}
+	/* bpftrace's test protocol: set means on, whatever the value */
+	c->notify_attached = lookup("__BPFTRACE_NOTIFY_PROBES_ATTACHED") != NULL;
 	return 0;
 }

@@ -23,6 +23,8 @@ struct config {
 				 * CONFIG_KFEAT_* bits claimed ("none": 0) */
 	bool no_share;		/* BPFL_NO_SHARE=1: one BPF program per attach point
 				 * (benchmarks) */
+	bool notify_attached;	/* __BPFTRACE_NOTIFY_PROBES_ATTACHED set (any value):
+				 * say on stdout when every probe is attached */
 };
 
 /* The environment lookup config_read uses: getenv, or a table in tests. */

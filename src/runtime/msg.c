@@ -12,11 +12,17 @@
 
 static enum out_format msg_format = OUT_TEXT;
 static FILE *msg_stream;	/* NULL: stderr */
+static bool msg_quiet_warnings;	/* --no-warnings */
 
 void msg_init(enum out_format format, FILE *stream)
 {
 	msg_format = format;
 	msg_stream = stream;
+}
+
+void msg_set_warnings(bool on)
+{
+	msg_quiet_warnings = !on;
 }
 
 static FILE *msg_out(void)
@@ -75,6 +81,8 @@ static void msg_vreport(enum msg_level level, const char *hint, const char *deta
 {
 	struct sb text, s;
 
+	if (level == MSG_WARNING && msg_quiet_warnings)
+		return;
 	sb_init(&text);
 	sb_init(&s);
 	sb_vprintf(&text, fmt, ap);

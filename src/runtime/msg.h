@@ -15,6 +15,7 @@
 #ifndef BPFL_MSG_H
 #define BPFL_MSG_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "lang/diag.h"
@@ -25,6 +26,9 @@ enum msg_level { MSG_ERROR, MSG_WARNING };
 /* Print messages as `format` on `stream` from now on (the driver calls this
  * once the command line is read; until then: text on stderr). */
 void msg_init(enum out_format format, FILE *stream);
+
+/* Print warnings (the default) or drop them (--no-warnings). */
+void msg_set_warnings(bool on);
 
 /* "ERROR: <fmt...>" or {"type": "error", "msg": ...}. */
 void msg_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

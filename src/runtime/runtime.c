@@ -223,6 +223,18 @@ static void announce(struct rt *rt)
 	fflush(rt->out);
 }
 
+/* The line bpftrace's test engine waits for (__BPFTRACE_NOTIFY_PROBES_ATTACHED
+ * in the environment): on stdout even under -o, after what was printed
+ * before it, flushed. */
+static void notify_attached(struct rt *rt)
+{
+	if (!rt->opts->notify_attached)
+		return;
+	fflush(rt->out);
+	fputs("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n", stdout);
+	fflush(stdout);
+}
+
 /* Slot `slot` of the per-CPU counters map, summed over CPUs; *any gets one
  * non-zero per-CPU value (for ABI_CTR_EXIT). 0 when there is no such slot. */
 uint64_t rt_counter(struct rt *rt, uint32_t slot, uint64_t *any)
@@ -375,16 +387,22 @@ static double now_ms(void)
 static int run_probes(struct rt *rt)
 {
 	double t0, t1;
-	int err;
+	int err = 0;
 
 	announce(rt);
-	err = run_special(rt, &probe_begin);
-	err = err ?: out_drain(rt);
+	if (!rt->opts->dry_run) {
+		err = run_special(rt, &probe_begin);
+		err = err ?: out_drain(rt);
+	}
 	t0 = now_ms();
 	if (!err && !rt->stop)
 		err = attach_all(rt);
 	t1 = now_ms();
 	rt_log(1, "attached %zu links in %.1f ms\n", rt->links.len, t1 - t0);
+	if (!err && !rt->stop)
+		notify_attached(rt);
+	if (rt->opts->dry_run)
+		rt->stop = true;
 	if (!err && rt->opts->target)
 		err = proc_release(rt->opts->target);
 	if (!err && !rt->stop)
@@ -423,7 +441,8 @@ int rt_run(struct program *p, const void *obj, size_t obj_size, const struct rt_
 	err = err ?: out_open(&rt);
 	err = err ?: stack_watch_pids(rt.rb);
 	err = err ?: run_probes(&rt);
-	err = err ?: finish(&rt);
+	if (!opts->dry_run)
+		err = err ?: finish(&rt);
 
 	fflush(rt.out);
 	out_close(&rt);

@@ -19,6 +19,10 @@ struct rt_opts {
 	bool quiet;		/* -q: no "Attaching N probes..." */
 	int verbose;		/* -v: libbpf's messages and attach details */
 	FILE *out;		/* -o FILE, else stdout */
+	bool dry_run;		/* --dry-run: load and attach, then detach and stop
+				 * (no BEGIN, no event loop, no END, no maps) */
+	bool notify_attached;	/* print __BPFTRACE_NOTIFY_PROBES_ATTACHED on stdout
+				 * once every probe is attached (bpftrace's tests) */
 	struct proc_target *target;	/* -c/-p: released after attaching, its exit
 					 * ends the run; NULL when none */
 };

@@ -52,6 +52,11 @@ static const struct config_case cases[] = {
 	GOOD("btf_and_no_share", ENV("BPFL_BTF=/tmp/x.btf", "BPFL_NO_SHARE=1"), 64, 4096, -1,
 	     "/tmp/x.btf", true),
 	GOOD("no_share_0", ENV("BPFL_NO_SHARE=0"), 64, 4096, -1, NULL, false),
+	/* bpftrace's test protocol: set (any value, even empty) means on */
+	{ .name = "notify_attached", .env = ENV("__BPFTRACE_NOTIFY_PROBES_ATTACHED=1"),
+	  .want = { .strlen = 64, .map_keys_max = 4096, .kfeat = -1, .notify_attached = true } },
+	{ .name = "notify_attached_empty", .env = ENV("__BPFTRACE_NOTIFY_PROBES_ATTACHED="),
+	  .want = { .strlen = 64, .map_keys_max = 4096, .kfeat = -1, .notify_attached = true } },
 	BAD("strlen_not_a_number", ENV("BPFTRACE_STRLEN=abc"),
 	    "BPFTRACE_STRLEN: 'abc' is not a number from 1 to 200"),
 	BAD("strlen_too_large", ENV("BPFTRACE_STRLEN=201"),
@@ -90,10 +95,11 @@ static void check_case(const struct config_case *c)
 		fail_msg("%s: returned %d: %s", c->name, r, err);
 	if (got.strlen != c->want.strlen || got.map_keys_max != c->want.map_keys_max ||
 	    got.kfeat != c->want.kfeat || got.no_share != c->want.no_share ||
+	    got.notify_attached != c->want.notify_attached ||
 	    !got.btf_path != !c->want.btf_path ||
 	    (got.btf_path && strcmp(got.btf_path, c->want.btf_path)))
-		fail_msg("%s: strlen %u keys %u kfeat %d share %d btf %s", c->name, got.strlen,
-			 got.map_keys_max, got.kfeat, got.no_share,
+		fail_msg("%s: strlen %u keys %u kfeat %d share %d notify %d btf %s", c->name,
+			 got.strlen, got.map_keys_max, got.kfeat, got.no_share, got.notify_attached,
 			 got.btf_path ? got.btf_path : "(null)");
 }
 
