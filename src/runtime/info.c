@@ -2,17 +2,19 @@
  * for, e.g. "Loop support: yes", "fentry: yes"). The kernel is probed through
  * src/kernel/, each feature once. Features bpfline has not implemented are
  * printed "no" whatever the kernel says: builtins (signal, path, skboutput,
- * jiffies), probe kinds (iter, kprobe_multi/session, uprobe_multi), DWARF. */
+ * jiffies), probe kinds (kprobe_multi/session, uprobe_multi), DWARF. */
 #include "runtime/info.h"
 
 #include <stdbool.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include <bpf/btf.h>
 #include <linux/bpf.h>
 #include <llvm-c/Core.h>
 
 #include "kernel/kfeat.h"
+#include "kernel/kbtf.h"
 #include "kernel/kfunc.h"
 
 static const char *yes_no(bool b)
@@ -77,15 +79,22 @@ static void print_features(FILE *out)
 		yes_no(kfeat_map(BPF_MAP_TYPE_PERF_EVENT_ARRAY)), yes_no(kfeat_map(BPF_MAP_TYPE_RINGBUF)));
 }
 
+/* iter:task and friends: the kernel describes their contexts in BTF. */
+static bool has_iter(void)
+{
+	const struct btf *b = kbtf_vmlinux();
+	return b && btf__find_by_name_kind(b, "bpf_iter__task", BTF_KIND_STRUCT) > 0;
+}
+
 static void print_probes(FILE *out)
 {
 	fprintf(out, "Probe types\n  kprobe: %s\n  tracepoint: %s\n  perf_event: %s\n"
 		"  fentry: %s\n  uprobe: %s\n  raw_tracepoint: %s\n  kprobe_multi: no\n"
-		"  kprobe_session: no\n  uprobe_multi: no\n  iter: no\n",
+		"  kprobe_session: no\n  uprobe_multi: no\n  iter: %s\n",
 		yes_no(kfunc_has_kprobes()), yes_no(kfeat_prog(BPF_PROG_TYPE_TRACEPOINT)),
 		yes_no(kfeat_prog(BPF_PROG_TYPE_PERF_EVENT)), yes_no(kfunc_has_fentry("vfs_read", NULL)),
 		yes_no(access("/sys/bus/event_source/devices/uprobe/type", R_OK) == 0),
-		yes_no(kfeat_prog(BPF_PROG_TYPE_RAW_TRACEPOINT)));
+		yes_no(kfeat_prog(BPF_PROG_TYPE_RAW_TRACEPOINT)), yes_no(has_iter()));
 }
 
 void rt_info_print(FILE *out)
