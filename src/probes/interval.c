@@ -7,10 +7,10 @@
 #include <unistd.h>
 
 #include <linux/perf_event.h>
-#include <sys/syscall.h>
 
 #include <bpf/libbpf.h>
 
+#include "probes/attach.h"
 #include "probes/probes_internal.h"
 
 /* interval:s:N, interval:ms:N, interval:us:N, interval:hz:N (and interval:N = s). */
@@ -48,12 +48,6 @@ const char *probes_perf_section(struct arena *a, const struct probe_def *pd)
 	return "perf_event";
 }
 
-static int perf_event_open(struct perf_event_attr *attr, pid_t pid, int cpu,
-			   int group_fd, unsigned long flags)
-{
-	return syscall(__NR_perf_event_open, attr, pid, cpu, group_fd, flags);
-}
-
 static int interval_attach(const struct probe_def *pd, struct bpf_program *prog,
 			   struct bpf_link **link, const char **hint)
 {
@@ -65,7 +59,7 @@ static int interval_attach(const struct probe_def *pd, struct bpf_program *prog,
 	attr.type = PERF_TYPE_SOFTWARE;
 	attr.config = PERF_COUNT_SW_CPU_CLOCK;
 	attr.sample_period = pd->value;
-	pfd = perf_event_open(&attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+	pfd = attach_perf_event_open(&attr, -1, 0);
 	if (pfd < 0) {
 		err = -errno;
 		if (err == -EACCES || err == -EPERM)
