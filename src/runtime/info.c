@@ -37,30 +37,38 @@ static void print_system(FILE *out)
 		"  dwunwind (DWARF stack unwinding): no\n\n", BPFL_VERSION, maj, min, pat);
 }
 
+/* bpftrace's helper lines in its order; helper 0: a line bpfline prints "no"
+ * because it does not use that helper. */
+static const struct { const char *name; int helper; } helpers[] = {
+	{"probe_read", BPF_FUNC_probe_read},
+	{"probe_read_str", BPF_FUNC_probe_read_str},
+	{"probe_read_user", BPF_FUNC_probe_read_user},
+	{"probe_read_user_str", BPF_FUNC_probe_read_user_str},
+	{"probe_read_kernel", BPF_FUNC_probe_read_kernel},
+	{"probe_read_kernel_str", BPF_FUNC_probe_read_kernel_str},
+	{"get_current_cgroup_id", BPF_FUNC_get_current_cgroup_id},
+	{"send_signal", 0},
+	{"override_return", 0},
+	{"get_boot_ns", BPF_FUNC_ktime_get_boot_ns},
+	{"dpath", 0},
+	{"skboutput", 0},
+	{"get_tai_ns", BPF_FUNC_ktime_get_tai_ns},
+	{"get_func_ip", BPF_FUNC_get_func_ip},
+	{"jiffies64", 0},
+	{"for_each_map_elem", BPF_FUNC_for_each_map_elem},
+	{"get_ns_current_pid_tgid", BPF_FUNC_get_ns_current_pid_tgid},
+	{"map_lookup_percpu_elem", 0},
+};
+
 static void print_helpers(FILE *out)
 {
-	const int k = BPF_PROG_TYPE_KPROBE;
-
-	fprintf(out, "Kernel helpers\n"
-		"  probe_read: %s\n  probe_read_str: %s\n  probe_read_user: %s\n"
-		"  probe_read_user_str: %s\n  probe_read_kernel: %s\n"
-		"  probe_read_kernel_str: %s\n  get_current_cgroup_id: %s\n",
-		yes_no(kfeat_helper(k, BPF_FUNC_probe_read)),
-		yes_no(kfeat_helper(k, BPF_FUNC_probe_read_str)),
-		yes_no(kfeat_helper(k, BPF_FUNC_probe_read_user)),
-		yes_no(kfeat_helper(k, BPF_FUNC_probe_read_user_str)),
-		yes_no(kfeat_helper(k, BPF_FUNC_probe_read_kernel)),
-		yes_no(kfeat_helper(k, BPF_FUNC_probe_read_kernel_str)),
-		yes_no(kfeat_helper(k, BPF_FUNC_get_current_cgroup_id)));
-	fprintf(out, "  send_signal: no\n  override_return: no\n  get_boot_ns: %s\n"
-		"  dpath: no\n  skboutput: no\n  get_tai_ns: %s\n  get_func_ip: %s\n"
-		"  jiffies64: no\n  for_each_map_elem: %s\n  get_ns_current_pid_tgid: %s\n"
-		"  map_lookup_percpu_elem: no\n\n",
-		yes_no(kfeat_helper(k, BPF_FUNC_ktime_get_boot_ns)),
-		yes_no(kfeat_helper(k, BPF_FUNC_ktime_get_tai_ns)),
-		yes_no(kfeat_helper(k, BPF_FUNC_get_func_ip)),
-		yes_no(kfeat_helper(k, BPF_FUNC_for_each_map_elem)),
-		yes_no(kfeat_helper(k, BPF_FUNC_get_ns_current_pid_tgid)));
+	fputs("Kernel helpers\n", out);
+	for (size_t i = 0; i < sizeof(helpers) / sizeof(helpers[0]); i++) {
+		bool has = helpers[i].helper &&
+			   kfeat_helper(BPF_PROG_TYPE_KPROBE, helpers[i].helper);
+		fprintf(out, "  %s: %s\n", helpers[i].name, yes_no(has));
+	}
+	fputc('\n', out);
 }
 
 static void print_features(FILE *out)
