@@ -6,7 +6,9 @@
 # Runs `GLOB { @[probe] = count(); } interval:ms:100 { exit(); }` (default glob
 # tracepoint:syscalls:sys_enter_*) with bpfline (programs shared by the
 # wildcard, then BPFL_NO_SHARE=1: one program per tracepoint) and bpftrace,
-# and prints per tool: time to the "Attaching" line (parse + compile + load),
+# and prints per tool: time to the attach line (bpftrace 0.17's "Attaching N
+# probes..." comes before attaching: parse + compile + load; bpfline's
+# "Attached N probes" after: parse + compile + load + attach),
 # bpfline's own attach and detach times (-v), and start-to-exit wall time.
 # Needs root. Detach dominates: the kernel waits for an RCU grace period per
 # tracepoint perf event, under its event mutex (so threads cannot overlap them).
@@ -33,13 +35,13 @@ run() {
 	log=$(mktemp)
 	start=$(ms)
 	while IFS= read -r line; do
-		[ -z "$first" ] && [[ $line == Attaching* ]] && { first=$(ms); n=${line#Attaching }; n=${n%% *}; }
+		[ -z "$first" ] && [[ $line == Attach* ]] && { first=$(ms); n=${line#Attach* }; n=${n%% *}; }
 		printf '%s\n' "$line" >>"$log"
 	done < <("$@" 2>&1)
 	end=$(ms)
 	attach=$(sed -n 's/^attached [0-9]* links in \([0-9.]*\) ms$/\1/p' "$log")
 	detach=$(sed -n 's/^detached [0-9]* links in \([0-9.]*\) ms$/\1/p' "$log")
-	printf '%-22s probes %-5s to-Attaching %6s ms  attach %8s ms  detach %8s ms  total %7s ms\n' \
+	printf '%-22s probes %-5s to-attach-line %6s ms  attach %8s ms  detach %8s ms  total %7s ms\n' \
 		"$label" "$n" $((${first:-$end} - start)) "${attach:--}" "${detach:--}" $((end - start))
 	rm -f "$log"
 }

@@ -35,7 +35,9 @@ bench() {
 	"$bin" -o "$tmp/out" "$tmp/s.bt" >/dev/null 2>"$tmp/err" &
 	pid=$!
 	for i in $(seq 300); do
-		grep -q '^Attaching' "$tmp/out" 2>/dev/null && break
+		# bpftrace 0.17: "Attaching N probes..." in the output file;
+		# bpfline: "Attached N probes" on stderr
+		grep -q '^Attach' "$tmp/out" "$tmp/err" 2>/dev/null && break
 		sleep 0.1
 	done
 	sleep 0.5	# bpftrace prints the line before it has attached

@@ -43,15 +43,20 @@ static int run_once(const struct probe_def *pd, struct bpf_program *prog)
 	return bpf_prog_test_run_opts(fd, &opts) ? -errno : 0;
 }
 
+static const char *const begin_aliases[] = { "BEGIN", NULL };
+static const char *const end_aliases[] = { "END", NULL };
+
 const struct probe_family probe_begin = {
-	.name = "BEGIN",
+	.name = "begin",
+	.aliases = begin_aliases,
 	.expand = special_expand,
 	.section = special_section,
 	.run = run_once,
 };
 
 const struct probe_family probe_end = {
-	.name = "END",
+	.name = "end",
+	.aliases = end_aliases,
 	.expand = special_expand,
 	.section = special_section,
 	.run = run_once,

@@ -37,6 +37,8 @@ extern char **environ;
 
 void out_emit(struct rt *rt)
 {
+	if (rt->hold)
+		return;
 	if (rt->sb.len)
 		fwrite(rt->sb.buf, 1, rt->sb.len, rt->out);
 	sb_reset(&rt->sb);

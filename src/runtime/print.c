@@ -971,7 +971,8 @@ int print_maps_at_exit(struct sb *out, struct map_def *const *maps, const int *f
 		order[i] = i;
 	if (n > 1)
 		qsort_r(order, (size_t)n, sizeof(*order), print_name_cmp, (void *)maps);
-	sb_puts(out, "\n\n");
+	if (f != OUT_JSON)	/* JSON stays one record a line */
+		sb_puts(out, "\n\n");
 	for (int i = 0; i < n; i++) {
 		int e = print_map(out, maps[order[i]], fds[order[i]], f, 0, 0);
 		if (e && !err)
@@ -991,7 +992,8 @@ void print_json_printf(struct sb *out, const char *text)
 void print_attached(struct sb *out, int nprobes, enum out_format f)
 {
 	if (f == OUT_JSON)
-		sb_printf(out, "{\"type\": \"attached_probes\", \"data\": {\"probes\": %d}}\n", nprobes);
+		sb_printf(out, "{\"type\": \"attached_probes\", \"count\": %d, \"data\": {\"probes\": %d}}\n",
+			  nprobes, nprobes);
 	else
-		sb_printf(out, "Attaching %d probe%s...\n", nprobes, nprobes == 1 ? "" : "s");
+		sb_printf(out, "Attached %d probe%s\n", nprobes, nprobes == 1 ? "" : "s");
 }

@@ -76,7 +76,7 @@ int print_maps_at_exit(struct sb *out, struct map_def *const *maps, const int *f
 
 /* printf output in JSON: {"type": "printf", "data": "<text, escaped>"}. */
 void print_json_printf(struct sb *out, const char *text);
-/* "Attaching 1 probe...\n" or {"type": "attached_probes", "data": {"probes": 1}}. */
+/* "Attached 1 probe\n" or {"type": "attached_probes", "count": 1, "data": {"probes": 1}}. */
 void print_attached(struct sb *out, int nprobes, enum out_format f);
 /* Append s JSON-escaped (no quotes), as bpftrace escapes. */
 void print_json_escape(struct sb *out, const char *s, size_t len);

@@ -213,12 +213,31 @@ static void detach_all(struct rt *rt)
 	rt->links.len = 0;
 }
 
-/* "Attaching N probes..." before anything is attached, as bpftrace does. */
+/* "Attached N probes" once every probe is attached, as bpftrace v0.26 prints
+ * it: on stderr in text (stdout stays the program's output), as the
+ * attached_probes record of the output in JSON. It comes first: the output
+ * of BEGIN, which ran before the other probes were attached, was held in rt->sb
+ * and follows it. */
 static void announce(struct rt *rt)
 {
-	if (rt->opts->quiet)
-		return;
-	print_attached(&rt->sb, (int)rt->p->probes.len, rt->format);
+	struct sb held = rt->sb;
+
+	rt->hold = false;
+	sb_init(&rt->sb);
+	if (!rt->opts->quiet && rt->format == OUT_JSON) {
+		print_attached(&rt->sb, (int)rt->p->probes.len, rt->format);
+		out_emit(rt);
+	} else if (!rt->opts->quiet) {
+		struct sb line;
+		sb_init(&line);
+		print_attached(&line, (int)rt->p->probes.len, rt->format);
+		fflush(rt->out);
+		fputs(sb_str(&line), stderr);
+		fflush(stderr);
+		sb_fini(&line);
+	}
+	sb_put(&rt->sb, held.buf ? held.buf : "", held.len);
+	sb_fini(&held);
 	out_emit(rt);
 	fflush(rt->out);
 }
@@ -389,7 +408,7 @@ static int run_probes(struct rt *rt)
 	double t0, t1;
 	int err = 0;
 
-	announce(rt);
+	rt->hold = true;
 	if (!rt->opts->dry_run) {
 		err = run_special(rt, &probe_begin);
 		err = err ?: out_drain(rt);
@@ -399,6 +418,9 @@ static int run_probes(struct rt *rt)
 		err = attach_all(rt);
 	t1 = now_ms();
 	rt_log(1, "attached %zu links in %.1f ms\n", rt->links.len, t1 - t0);
+	if (!err)
+		announce(rt);
+	rt->hold = false;
 	if (!err && !rt->stop)
 		notify_attached(rt);
 	if (rt->opts->dry_run)

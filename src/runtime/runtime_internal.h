@@ -31,6 +31,8 @@ struct rt {
 	struct sb tmp;			/* formatted text before JSON wrapping */
 	bool ending;			/* END has run: handle every record, exit() too */
 	bool stop;			/* exit(), a signal or END: leave the loop */
+	bool hold;			/* out_emit keeps the output in sb: BEGIN's
+					 * output waits for the "Attached" line */
 	bool exit_seen;			/* an exit() record was handled */
 	int exit_code;			/* from the first exit() */
 	uint64_t corrupt;		/* records with an unknown action id or bad size */

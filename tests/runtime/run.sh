@@ -5,8 +5,8 @@
 #
 # Case files are blocks of `key: value` lines separated by blank lines (see
 # docs/testing.md and /work/shared/oneliners/README.md). For each case the runner starts
-# bpfline, waits until it prints `Attaching N probe(s)...`, runs the trigger, waits for
-# bpfline to exit (SIGINT after `timeout` seconds, as Ctrl-C would; SIGKILL 5 s later),
+# bpfline, waits until it prints `Attached N probe(s)` (its stdout and stderr go to
+# one file), runs the trigger, waits for bpfline to exit (SIGINT after `timeout` seconds, as Ctrl-C would; SIGKILL 5 s later),
 # and checks the exit status and the expect/reject/once patterns.
 #
 # Environment:
@@ -188,7 +188,7 @@ wait_attached() {
 		return
 	fi
 	while kill -0 "$child" 2>/dev/null &&
-		! grep -q -E '^Attaching [0-9]+ probes?' "$out" &&
+		! grep -q -E '^Attached [0-9]+ probes?$' "$out" &&
 		[ $(($(now_ms) - start)) -lt "$attach_wait_ms" ]; do
 		nap 0.02
 	done

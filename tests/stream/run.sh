@@ -46,8 +46,8 @@ run_case() {
 	else
 		"$bin" -o "$tmp/out" "$tmp/s.bt" 2>"$tmp/err" &
 		pid=$!
-		for i in $(seq 100); do	# until "Attaching 2 probes..."
-			grep -q '^Attaching' "$tmp/out" 2>/dev/null && break
+		for i in $(seq 100); do	# until "Attached 2 probes" (stderr)
+			grep -q '^Attached' "$tmp/err" 2>/dev/null && break
 			kill -0 "$pid" 2>/dev/null || break
 			sleep 0.1
 		done

@@ -197,9 +197,9 @@ static void test_messages(void **state)
 		"5\n"
 		"{\"type\": \"value\", \"data\": 5}\n"
 		"{\"type\": \"printf\", \"data\": \"5 x\\t\\\"q\\\"\\\\\\n\"}\n"
-		"Attaching 1 probe...\n"
-		"Attaching 2 probes...\n"
-		"{\"type\": \"attached_probes\", \"data\": {\"probes\": 1}}\n");
+		"Attached 1 probe\n"
+		"Attached 2 probes\n"
+		"{\"type\": \"attached_probes\", \"count\": 1, \"data\": {\"probes\": 1}}\n");
 	sb_fini(&s);
 }
 
@@ -804,7 +804,7 @@ static void at_exit(void **state)
 	assert_string_equal(sb_str(&s), "\n\n" "\n" "@b: 7\n" "\n" "\n\n");
 	sb_reset(&s);
 	assert_int_equal(print_maps_at_exit(&s, maps, fds, 4, OUT_JSON), 0);
-	assert_string_equal(sb_str(&s), "\n\n{\"type\": \"map\", \"data\": {\"@b\": 7}}\n");
+	assert_string_equal(sb_str(&s), "{\"type\": \"map\", \"data\": {\"@b\": 7}}\n");
 	sb_reset(&s);
 	assert_int_equal(print_maps_at_exit(&s, maps, fds, 0, OUT_TEXT), 0);
 	assert_string_equal(sb_str(&s), "\n\n");
