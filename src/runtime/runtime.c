@@ -402,6 +402,21 @@ static double now_ms(void)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/* Whether the program has a probe besides begin/end: without one there is
+ * nothing to wait for after begin, and bpftrace (since v0.24) exits at once,
+ * running end. A -c command is still waited for. */
+static bool waits_for_events(const struct rt *rt)
+{
+	if (rt->opts->target && rt->opts->target->child)
+		return true;
+	for (size_t i = 0; i < rt->p->probes.len; i++) {
+		const struct probe_def *pd = probe_at(rt, i);
+		if (pd->family != &probe_begin && pd->family != &probe_end)
+			return true;
+	}
+	return false;
+}
+
 /* Everything between loading and detaching: BEGIN, attach, the event loop. */
 static int run_probes(struct rt *rt)
 {
@@ -423,7 +438,7 @@ static int run_probes(struct rt *rt)
 	rt->hold = false;
 	if (!err && !rt->stop)
 		notify_attached(rt);
-	if (rt->opts->dry_run)
+	if (rt->opts->dry_run || !waits_for_events(rt))
 		rt->stop = true;
 	if (!err && rt->opts->target)
 		err = proc_release(rt->opts->target);
