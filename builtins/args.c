@@ -72,8 +72,8 @@ static LLVMValueRef fit_size(struct cg *c, LLVMValueRef v, int size, bool is_sig
 static LLVMValueRef usdt_arg(struct cg *c, const struct usdt_arg *a)
 {
 	switch (a->kind) {
-	case USDT_ARG_CONST:
-		return cg_const(c, (uint64_t)a->val);
+	case USDT_ARG_CONST:	/* 4@$-1 is 4294967295: the operand's size and sign */
+		return fit_size(c, cg_const(c, (uint64_t)a->val), a->size, a->is_signed);
 	case USDT_ARG_REG:
 		return fit_size(c, cg_regs_load(c, a->reg_off), a->size, a->is_signed);
 	default: {

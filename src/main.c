@@ -5,6 +5,7 @@
  * Diagnostics of the front end are printed once it has finished; any error in
  * the program exits with status 1. */
 #include <errno.h>
+#include <fnmatch.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -429,15 +430,21 @@ static int list_probes(const char *search, bool verbose)
 	const char *colon = strchr(search, ':');
 	const struct probe_family *only = colon ? probe_family_find(search,
 						(size_t)(colon - search)) : NULL;
+	/* "*:BIN:*", "u*:...": the families whose names match */
+	char *fglob = colon && !only ? strndup(search, (size_t)(colon - search)) : NULL;
 	int total = 0;
 
+	if (fglob && !strpbrk(fglob, "*?[")) {
+		free(fglob);
+		fglob = NULL;
+	}
 	for (const struct probe_family *const *fp = probe_families; *fp; fp++) {
 		const struct probe_family *f = *fp;
 		const char *pattern = search;
 		char buf[512];
-		if (!f->list || (only && f != only))
+		if (!f->list || (only && f != only) || (fglob && fnmatch(fglob, f->name, 0)))
 			continue;
-		if (only)
+		if (only || fglob)
 			pattern = colon + 1;
 		else if (f->list_bare && *search && !colon)
 			pattern = (snprintf(buf, sizeof(buf), "%s%s", f->list_bare, search), buf);
@@ -452,6 +459,7 @@ static int list_probes(const char *search, bool verbose)
 		}
 		total += n > 0 ? n : 0;
 	}
+	free(fglob);
 	fflush(stdout);
 	(void)total;
 	return 0;

@@ -1,8 +1,11 @@
 /* Tables of the software and hardware perf events, as bpftrace names them. */
 #include "kernel/perfev.h"
 
+#include <linux/hw_breakpoint.h>
 #include <linux/perf_event.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #define SW PERF_TYPE_SOFTWARE
@@ -67,4 +70,34 @@ bool perfev_have_pmu(void)
 		if (!access(dirs[i], F_OK))
 			return true;
 	return false;
+}
+
+/* Written by perfev_breakpoints_fire while its breakpoint watches it. */
+static volatile uint32_t bp_probe_word;
+
+bool perfev_breakpoints_fire(void)
+{
+	static int cached = -1;
+	struct perf_event_attr attr = {
+		.type = PERF_TYPE_BREAKPOINT,
+		.size = sizeof(attr),
+		.bp_type = HW_BREAKPOINT_W,
+		.bp_addr = (uintptr_t)&bp_probe_word,
+		.bp_len = HW_BREAKPOINT_LEN_4,
+		.exclude_kernel = 1,
+		.exclude_hv = 1,
+	};
+	uint64_t count = 0;
+
+	if (cached >= 0)
+		return cached;
+	int fd = (int)syscall(__NR_perf_event_open, &attr, 0, -1, -1, PERF_FLAG_FD_CLOEXEC);
+	if (fd >= 0) {
+		bp_probe_word++;
+		if (read(fd, &count, sizeof(count)) != sizeof(count))
+			count = 0;
+		close(fd);
+	}
+	cached = count > 0;
+	return cached;
 }

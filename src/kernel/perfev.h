@@ -25,4 +25,9 @@ const struct perfev *perfev_list(uint32_t type, int *n);
  * or a core PMU), so hardware events can be opened. */
 bool perfev_have_pmu(void);
 
+/* True when hardware breakpoints fire here (watchpoints): a breakpoint on a
+ * variable of this thread counts a write to it. Some hypervisors accept the
+ * perf event but never raise the debug exception. Probed once, lazily. */
+bool perfev_breakpoints_fire(void);
+
 #endif

@@ -166,6 +166,13 @@ int rawtp_list(const char *pattern, bool verbose, FILE *out)
 	const char *glob = strrchr(pattern, ':');	/* "vmlinux:name" → "name" */
 	int r;
 
+	if (glob) {	/* only vmlinux's raw tracepoints are listed */
+		char *mod = strndup(pattern, (size_t)(glob - pattern));
+		bool other = mod && fnmatch(mod, "vmlinux", 0);
+		free(mod);
+		if (other)
+			return 0;
+	}
 	glob = glob ? glob + 1 : pattern;
 	if (!l.btf)
 		return -errno;

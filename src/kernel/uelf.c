@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <gelf.h>
 #include <glob.h>
 #include <libelf.h>
@@ -251,6 +252,126 @@ static const char *from_maps(struct arena *a, const char *name, int pid)
 	return res;
 }
 
+/* path as the process pid sees it, opened through its root: NULL when it is
+ * not there either. */
+static const char *in_root(struct arena *a, const char *path, int pid)
+{
+	const char *res = arena_printf(a, "/proc/%d/root%s%s", pid, *path == '/' ? "" : "/", path);
+	return access(res, R_OK) ? NULL : res;
+}
+
+/* Whether pid shares bpfline's mount namespace (its paths are ours). */
+static bool same_mountns(int pid)
+{
+	char path[64];
+	struct stat self, other;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/mnt", pid);
+	if (stat("/proc/self/ns/mnt", &self) || stat(path, &other))
+		return true;
+	return self.st_ino == other.st_ino && self.st_dev == other.st_dev;
+}
+
+/* Whether the file at path is an ELF file (its magic). */
+static bool is_elf(const char *path)
+{
+	char magic[4];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	bool yes = fd >= 0 && read(fd, magic, 4) == 4 && !memcmp(magic, "\177ELF", 4);
+
+	if (fd >= 0)
+		close(fd);
+	return yes;
+}
+
+/* Append s to v unless it is there already. */
+static void add_unique(struct vec *v, char *s)
+{
+	for (size_t i = 0; i < v->len; i++)
+		if (!strcmp(v->items[i], s))
+			return;
+	vec_push(v, s);
+}
+
+/* v's strings as an arena array in *paths, *n of them; v is emptied. */
+static void take_list(struct arena *a, struct vec *v, const char ***paths, int *n)
+{
+	*paths = arena_alloc(a, (v->len ? v->len : 1) * sizeof(const char *));
+	for (size_t i = 0; i < v->len; i++)
+		(*paths)[i] = v->items[i];
+	*n = (int)v->len;
+	vec_fini(v);
+}
+
+int uelf_mapped(struct arena *a, int pid, const char ***paths, int *n)
+{
+	char path[64], line[4096], perms[8];
+	bool same = same_mountns(pid);
+	struct vec v = {0};
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/maps", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char *file = strchr(line, '/');
+		if (!file || sscanf(line, "%*s %7s", perms) != 1 || !strchr(perms, 'x'))
+			continue;
+		file[strcspn(file, "\n")] = '\0';
+		if (strstr(file, " (deleted)"))
+			continue;
+		add_unique(&v, same ? arena_strdup(a, file)
+				    : arena_printf(a, "/proc/%d/root%s", pid, file));
+	}
+	fclose(f);
+	take_list(a, &v, paths, n);
+	return 0;
+}
+
+/* The ELF files that glob pattern bin matches on the file system. */
+static void glob_files(struct arena *a, const char *bin, struct vec *v)
+{
+	glob_t g;
+	struct stat st;
+
+	if (glob(bin, 0, NULL, &g))
+		return;
+	for (size_t i = 0; i < g.gl_pathc; i++)
+		if (!stat(g.gl_pathv[i], &st) && S_ISREG(st.st_mode) && is_elf(g.gl_pathv[i]))
+			add_unique(v, arena_strdup(a, g.gl_pathv[i]));
+	globfree(&g);
+}
+
+int uelf_expand(struct arena *a, const char *bin, int pid, const char ***paths, int *n)
+{
+	const char **mapped = NULL;
+	int nmapped = 0;
+	struct vec v = {0};
+
+	if (!strpbrk(bin, "*?[")) {
+		const char *res = uelf_resolve(a, bin, pid);
+		if (!res)
+			return -ENOENT;
+		*paths = arena_alloc(a, sizeof(const char *));
+		(*paths)[0] = res;
+		*n = 1;
+		return 0;
+	}
+	/* a pattern with a directory names files; others (`*`, `libc*`) the
+	 * files the process maps, by path or file name */
+	if (pid > 0 && !strchr(bin, '/') && !uelf_mapped(a, pid, &mapped, &nmapped))
+		for (int i = 0; i < nmapped; i++) {
+			const char *base = strrchr(mapped[i], '/') + 1;
+			if ((!fnmatch(bin, mapped[i], 0) || !fnmatch(bin, base, 0)) && is_elf(mapped[i]))
+				add_unique(&v, (char *)mapped[i]);
+		}
+	else
+		glob_files(a, bin, &v);
+	take_list(a, &v, paths, n);
+	return 0;
+}
+
 /* <prefix><name>.so* in the standard library directories. */
 static const char *from_dirs(struct arena *a, const char *name, const char *prefix)
 {
@@ -276,9 +397,13 @@ const char *uelf_resolve(struct arena *a, const char *name, int pid)
 	char *exe;
 
 	if (strchr(name, '/')) {
-		if (access(name, R_OK))
-			return NULL;
-		return name;
+		if (!access(name, R_OK))
+			return name;
+		/* a path of the -p process's mount namespace (a container) */
+		res = pid > 0 ? in_root(a, name, pid) : NULL;
+		if (!res)
+			errno = ENOENT;
+		return res;
 	}
 	if (pid > 0)
 		res = from_maps(a, name, pid);

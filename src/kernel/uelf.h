@@ -25,13 +25,27 @@ int uelf_functions(const char *path, struct arena *a, struct uelf_sym **syms, in
  * segment that contains it). 0 or -errno (-ENOENT: no code segment maps it). */
 int uelf_offset(const char *path, uint64_t vaddr, uint64_t *off);
 
-/* The file a uprobe/usdt target names: a path (has '/') as is; otherwise, in
+/* The file a uprobe/usdt target names: a path (has '/') as is, or else (with
+ * pid > 0) as pid sees it, through /proc/PID/root; otherwise, in
  * order, a library mapped by pid (if pid > 0) named <name>.so* or
  * lib<name>.so*, an executable in $PATH, a library <name>.so* (then
  * lib<name>.so*) in ld.so.cache, then in the standard library directories
  * ("libc" finds libc.so.6, as with bpftrace). Arena-allocated; NULL (errno
  * ENOENT) when none. */
 const char *uelf_resolve(struct arena *a, const char *name, int pid);
+
+/* The ELF files BIN names, for attach points and -l: without glob characters
+ * the one uelf_resolve finds (-ENOENT when none); with them every ELF file
+ * that matches, none being no error: with pid > 0 and a pattern without '/'
+ * (`*`, `libc*`), among the files pid maps (by path or file name), else on
+ * the file system (glob(3): `./bin/prog*`). Arena-allocated
+ * array of *n paths; 0 or -errno. */
+int uelf_expand(struct arena *a, const char *bin, int pid, const char ***paths, int *n);
+
+/* The files pid maps executable (its program, then its libraries), once each,
+ * in /proc/PID/maps order: paths bpfline can open (through /proc/PID/root
+ * when pid lives in another mount namespace). 0 or -errno. */
+int uelf_mapped(struct arena *a, int pid, const char ***paths, int *n);
 
 /* Search /etc/ld.so.cache (glibc's new format) for the library whose file name
  * starts with prefix (e.g. "libc.so"); the cache may be given as text for

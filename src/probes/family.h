@@ -109,6 +109,6 @@ extern const struct probe_family probe_fentry, probe_fexit;
 extern const struct probe_family probe_uprobe, probe_uretprobe, probe_usdt;
 extern const struct probe_family probe_profile, probe_interval;
 extern const struct probe_family probe_software, probe_hardware;
-extern const struct probe_family probe_iter;
+extern const struct probe_family probe_iter, probe_watchpoint;
 
 #endif

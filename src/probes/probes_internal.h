@@ -48,10 +48,12 @@ int probes_kfunc_add(const char *name, void *arg);
  * false after a located error. fentry.c. */
 bool probes_fentry_expand(struct kfunc_expand *c, const char *func);
 
-/* The binary of a user attach point: bin resolved (uelf_resolve), or the -p/-c
- * process's executable when bin is NULL or ""; NULL after a located error.
- * uprobe.c. */
-const char *probes_binary_of(struct program *p, const struct node *at, const char *bin);
+/* The binaries of a user attach point in *paths: bin resolved, every file a
+ * glob bin matches (uelf_expand: with -p/-c, among the files the process
+ * maps), or the -p/-c process's executable when bin is NULL or "". How many
+ * (at least 1), or -1 after a located error. uprobe.c. */
+int probes_binaries_of(struct program *p, const struct node *at, const char *bin,
+		       const char ***paths);
 
 /* Attach prog as a uprobe (ret: uretprobe) at file offset off of pd->target,
  * with a semaphore at ref_ctr (0 none) and a BPF cookie; uprobe.c. */
@@ -59,8 +61,9 @@ int probes_uprobe_attach_at(const struct probe_def *pd, struct bpf_program *prog
 			    uint64_t off, uint64_t ref_ctr, uint64_t cookie,
 			    struct bpf_link **link, const char **hint);
 
-/* -l pattern "BIN:GLOB" (or "GLOB" with -p): the binary and *glob; uprobe.c. */
-const char *probes_list_target(struct arena *a, const char *pattern, const char **glob);
+/* -l: the binaries bin names (a glob, see uelf_expand), or every file the -p
+ * process maps when bin is NULL; how many (in *paths) or -errno. uprobe.c. */
+int probes_list_binaries(struct arena *a, const char *bin, const char ***paths);
 
 #define TRACEPOINT_HINT "tracepoints work without kprobes or fentry: bpfline -l 'tracepoint:*' " \
 	"lists them (e.g. tracepoint:syscalls:sys_enter_read)"

@@ -18,28 +18,49 @@
 #include "probes/probes_internal.h"
 #include "util/arena.h"
 
-/* The binary of an attach point, or NULL after an error. */
-const char *probes_binary_of(struct program *p, const struct node *at, const char *bin)
+/* The -c command's executable as the match of glob bin (`*`, `prog*`), in
+ * *paths; 1, or 0 when it does not match. */
+static int child_binary(struct program *p, const char *bin, const char ***paths)
 {
-	const char *path;
+	const char *exe = p->target_path, *base = exe ? strrchr(exe, '/') : NULL;
+
+	if (!exe || (fnmatch(bin, exe, 0) && fnmatch(bin, base ? base + 1 : exe, 0)))
+		return 0;
+	*paths = arena_alloc(&p->arena, sizeof(const char *));
+	(*paths)[0] = exe;
+	return 1;
+}
+
+/* The binaries of an attach point (one, or every match of a glob), or -1
+ * after an error. */
+int probes_binaries_of(struct program *p, const struct node *at, const char *bin,
+		       const char ***paths)
+{
+	int n = 0, err = 0;
 
 	if (!bin || !*bin) {
-		if (p->target_path)
-			return p->target_path;
+		if (p->target_path) {
+			*paths = arena_alloc(&p->arena, sizeof(const char *));
+			(*paths)[0] = p->target_path;
+			return 1;
+		}
 		struct diag *dg = diag_error(&p->diags, at->loc, "%s: no binary given", at->attach.text);
 		diag_hint(&p->diags, dg, "name the binary or library (uprobe:/bin/bash:readline, "
 			  "uprobe:libc:malloc) or give -p PID / -c CMD");
-		return NULL;
+		return -1;
 	}
-	path = uelf_resolve(&p->arena, bin, p->target_pid);
-	if (!path) {
-		struct diag *dg = diag_error(&p->diags, at->loc, "%s: cannot find binary or library '%s'",
-					     at->attach.text, bin);
-		diag_hint(&p->diags, dg, "give its path; names are looked up in $PATH, "
-			  "/etc/ld.so.cache and the library directories%s",
-			  p->target_pid ? " and among the libraries the process maps" : "");
-	}
-	return path;
+	if (p->child && probes_is_glob(bin) && !strchr(bin, '/'))
+		n = child_binary(p, bin, paths);	/* it has not run yet: no maps */
+	else
+		err = uelf_expand(&p->arena, bin, p->target_pid, paths, &n);
+	if (!err && n > 0)
+		return n;
+	struct diag *dg = diag_error(&p->diags, at->loc, "%s: cannot find binary or library '%s'",
+				     at->attach.text, bin);
+	diag_hint(&p->diags, dg, "give its path; names are looked up in $PATH, "
+		  "/etc/ld.so.cache and the library directories%s",
+		  p->target_pid ? " and among the libraries the process maps" : "");
+	return -1;
 }
 
 static const char *uprobe_hint(int err)
@@ -83,10 +104,11 @@ static struct probe_def *add_uprobe(struct program *p, const struct node *probe,
 	return d;
 }
 
-/* FUNC, FUNC+OFF or an address (0x..., or decimal). */
-static bool expand_func(struct program *p, const struct node *probe, const struct node *at,
-			const struct probe_family *f, const char *path,
-			const char *spec)
+/* The probes of FUNC, FUNC+OFF or an address (0x..., or decimal) in path:
+ * how many were added, or -1 after an error. A glob or name that matches
+ * nothing adds none. */
+static int expand_func(struct program *p, const struct node *probe, const struct node *at,
+		       const struct probe_family *f, const char *path, const char *spec)
 {
 	struct uelf_sym *syms;
 	int n, err, matched = 0;
@@ -97,23 +119,25 @@ static bool expand_func(struct program *p, const struct node *probe, const struc
 
 	if (plus) {
 		add = strtoull(plus + 1, &end, 0);
-		if (*end || !plus[1])
-			goto bad;
+		if (*end || !plus[1]) {
+			diag_error(&p->diags, at->loc, "Invalid %s: %s", f->name, at->attach.text);
+			return -1;
+		}
 	}
 	if (*name >= '0' && *name <= '9') {	/* an address */
 		uint64_t addr = strtoull(name, &end, 0);
 		if (*end || (err = uelf_offset(path, addr + add, &off))) {
 			diag_error(&p->diags, at->loc, "%s: address %s is not in a code segment of %s",
 				   at->attach.text, name, path);
-			return false;
+			return -1;
 		}
-		return add_uprobe(p, probe, at, f, path, spec, off) != NULL;
+		return add_uprobe(p, probe, at, f, path, spec, off) ? 1 : -1;
 	}
 	err = uelf_functions(path, &p->arena, &syms, &n);
 	if (err) {
 		diag_error(&p->diags, at->loc, "%s: cannot read the symbols of %s: %s", at->attach.text,
 			   path, err == -ENOEXEC ? "not an ELF file" : strerror(-err));
-		return false;
+		return -1;
 	}
 	for (int i = 0; i < n; i++) {
 		if (probes_is_glob(name) ? fnmatch(name, syms[i].name, 0) : strcmp(name, syms[i].name))
@@ -123,18 +147,10 @@ static bool expand_func(struct program *p, const struct node *probe, const struc
 		if (!add_uprobe(p, probe, at, f, path,
 				plus ? arena_printf(&p->arena, "%s+%llu", syms[i].name,
 						    (unsigned long long)add) : syms[i].name, off))
-			return false;
+			return -1;
 		matched++;
 	}
-	if (matched)
-		return true;
-	struct diag *dg = diag_error(&p->diags, at->loc, "%s: no function %s in %s",
-				     at->attach.text, name, path);
-	diag_hint(&p->diags, dg, "bpfline -l '%s:%s:*' lists its functions", f->name, path);
-	return false;
-bad:
-	diag_error(&p->diags, at->loc, "Invalid %s: %s", f->name, at->attach.text);
-	return false;
+	return matched;
 }
 
 /* uprobe:BIN:FUNC[+OFF] | uprobe:BIN:ADDR, and uretprobe. */
@@ -144,7 +160,8 @@ static bool uprobe_expand(const struct probe_family *f, struct program *p,
 	const char *family = f->name;
 	const char *rest = strchr(at->attach.text, ':');
 	const char *colon = rest ? strrchr(rest + 1, ':') : NULL;
-	const char *bin = NULL, *func, *path;
+	const char *bin = NULL, *func, **paths;
+	int npaths, added = 0;
 
 	if (!rest || !rest[1]) {
 		struct diag *dg = diag_error(&p->diags, at->loc, "Invalid %s: %s", family, at->attach.text);
@@ -159,10 +176,22 @@ static bool uprobe_expand(const struct probe_family *f, struct program *p,
 	} else {
 		func = rest;
 	}
-	path = probes_binary_of(p, at, bin);
 	(void)parts;
 	(void)n;
-	return path && expand_func(p, probe, at, f, path, func);
+	npaths = probes_binaries_of(p, at, bin, &paths);
+	for (int i = 0; i < npaths; i++) {
+		int k = expand_func(p, probe, at, f, paths[i], func);
+		if (k < 0)
+			return false;
+		added += k;
+	}
+	if (npaths <= 0 || added)
+		return added > 0;
+	struct diag *dg = diag_error(&p->diags, at->loc, "%s: no function %s in %s", at->attach.text,
+				     func, npaths == 1 ? paths[0] : bin);
+	diag_hint(&p->diags, dg, "bpfline -l '%s:%s:*' lists its functions", f->name,
+		  npaths == 1 ? paths[0] : bin);
+	return false;
 }
 
 static const char *uprobe_section(struct arena *a, const struct probe_def *pd)
@@ -178,33 +207,31 @@ static int uprobe_attach(const struct probe_def *pd, struct bpf_program *prog,
 				     pd->shared ? attach_cookie(pd) : 0, link, hint);
 }
 
-/* pattern "BIN:GLOB" (or "GLOB" with -p): the binary's file name and glob. */
-const char *probes_list_target(struct arena *a, const char *pattern, const char **glob)
+/* -l: the binaries named by bin (a glob, see uelf_expand), or every file the
+ * -p process maps when bin is NULL; how many or -errno. */
+int probes_list_binaries(struct arena *a, const char *bin, const char ***paths)
 {
-	const char *colon = strchr(pattern, ':'), *bin;
-	char exe[64];
+	int n, err;
 
-	*glob = colon ? colon + 1 : pattern;
-	if (!**glob)
-		*glob = "*";
-	if (colon)
-		return uelf_resolve(a, arena_strndup(a, pattern, (size_t)(colon - pattern)),
-				    attach_list_pid);
-	snprintf(exe, sizeof(exe), "/proc/%d/exe", attach_list_pid);
-	bin = attach_list_pid ? arena_strdup(a, exe) : NULL;
-	return bin;
+	if (bin)
+		err = uelf_expand(a, bin, attach_list_pid, paths, &n);
+	else if (attach_list_pid)
+		err = uelf_mapped(a, attach_list_pid, paths, &n);
+	else
+		err = -ENOENT;
+	return err ? err : n;
 }
 
-static int list_uprobes(const char *family, const char *pattern, FILE *out)
+/* Print FAMILY:PATH:FUNC for the functions of path matching glob; how many
+ * or -errno. */
+static int list_file(const char *family, const char *path, const char *glob, FILE *out)
 {
 	struct arena a;
 	struct uelf_sym *syms;
-	const char *glob, *path;
 	int n, k = 0;
 
 	arena_init(&a);
-	path = probes_list_target(&a, pattern, &glob);
-	int err = path ? uelf_functions(path, &a, &syms, &n) : -ENOENT;
+	int err = uelf_functions(path, &a, &syms, &n);
 	for (int i = 0; !err && i < n; i++)
 		if (!fnmatch(glob, syms[i].name, 0)) {
 			fprintf(out, "%s:%s:%s\n", family, path, syms[i].name);
@@ -212,6 +239,27 @@ static int list_uprobes(const char *family, const char *pattern, FILE *out)
 		}
 	arena_fini(&a);
 	return err ? err : k;
+}
+
+/* pattern "BIN:GLOB" (BIN may be a glob), or "GLOB" with -p (every file the
+ * process maps). */
+static int list_uprobes(const char *family, const char *pattern, FILE *out)
+{
+	struct arena a;
+	const char *colon = strchr(pattern, ':'), *glob = colon ? colon + 1 : pattern, **paths;
+	int n, k = 0;
+
+	arena_init(&a);
+	n = probes_list_binaries(&a, colon ? arena_strndup(&a, pattern, (size_t)(colon - pattern))
+					   : NULL, &paths);
+	for (int i = 0; i < n; i++) {
+		int r = list_file(family, paths[i], *glob ? glob : "*", out);
+		k += r > 0 ? r : 0;
+		if (r < 0 && n == 1)
+			k = r;	/* the one binary named cannot be read */
+	}
+	arena_fini(&a);
+	return n < 0 ? n : k;
 }
 
 static int uprobe_list(const char *pattern, bool verbose, FILE *out)

@@ -56,7 +56,7 @@ static void usdt_parts(struct program *p, const char *rest, const char **bin,
 	*name = parts[n - 1];
 	if (n == 3) {
 		*bin = parts[0];
-		*prov = parts[1];
+		*prov = *parts[1] ? parts[1] : "*";	/* usdt:BIN::NAME: any provider */
 	} else if (n == 2 && p->target_path && !strchr(parts[0], '/')) {
 		*prov = parts[0];	/* -p/-c: usdt:provider:name */
 	} else if (n == 2) {
@@ -64,39 +64,27 @@ static void usdt_parts(struct program *p, const char *rest, const char **bin,
 	}
 }
 
-/* usdt:[BIN:][PROVIDER:]NAME, globs in each part. */
-static bool usdt_expand(const struct probe_family *f, struct program *p,
-			const struct node *probe, const struct node *at, char **parts, int nparts)
+/* The probes of path matching prov:name: how many were added, or -1 after
+ * an error. */
+static int expand_file(const struct probe_family *f, struct program *p, const struct node *probe,
+		       const struct node *at, const char *path, const char *prov, const char *name)
 {
-	const char *rest = strchr(at->attach.text, ':'), *bin, *prov, *name, *path;
 	struct usdt_probe *up;
 	int n, err, matched = 0;
 
-	if (!rest || !rest[1]) {
-		struct diag *dg = diag_error(&p->diags, at->loc, "Invalid usdt: %s", at->attach.text);
-		diag_hint(&p->diags, dg, "the form is usdt:BINARY:PROVIDER:NAME");
-		return false;
-	}
-	usdt_parts(p, rest + 1, &bin, &prov, &name);
-	(void)parts;
-	(void)nparts;
-	path = probes_binary_of(p, at, bin);
-	if (!path)
-		return false;
 	err = usdt_read(&p->arena, path, &up, &n);
-	if (!err)
-		resolve_regs(up, n);
 	if (err) {
 		diag_error(&p->diags, at->loc, "%s: cannot read the usdt notes of %s: %s",
 			   at->attach.text, path, err == -ENOEXEC ? "not an ELF file" : strerror(-err));
-		return false;
+		return -1;
 	}
+	resolve_regs(up, n);
 	for (int i = 0; i < n; i++) {
 		if (fnmatch(prov, up[i].provider, 0) || fnmatch(name, up[i].name, 0))
 			continue;
 		struct probe_def *d = probes_add_def(p, probe, at, f);
 		if (!d)
-			return false;
+			return -1;
 		d->target = path;
 		d->func = arena_printf(&p->arena, "%s:%s", up[i].provider, up[i].name);
 		d->usdt = &up[i];
@@ -107,11 +95,37 @@ static bool usdt_expand(const struct probe_family *f, struct program *p,
 		}
 		matched++;
 	}
-	if (matched)
-		return true;
+	return matched;
+}
+
+/* usdt:[BIN:][PROVIDER:]NAME, globs in each part (BIN: see probes_binaries_of). */
+static bool usdt_expand(const struct probe_family *f, struct program *p,
+			const struct node *probe, const struct node *at, char **parts, int nparts)
+{
+	const char *rest = strchr(at->attach.text, ':'), *bin, *prov, *name, **paths;
+	int npaths, added = 0;
+
+	if (!rest || !rest[1]) {
+		struct diag *dg = diag_error(&p->diags, at->loc, "Invalid usdt: %s", at->attach.text);
+		diag_hint(&p->diags, dg, "the form is usdt:BINARY:PROVIDER:NAME");
+		return false;
+	}
+	usdt_parts(p, rest + 1, &bin, &prov, &name);
+	(void)parts;
+	(void)nparts;
+	npaths = probes_binaries_of(p, at, bin, &paths);
+	for (int i = 0; i < npaths; i++) {
+		int k = expand_file(f, p, probe, at, paths[i], prov, name);
+		if (k < 0)
+			return false;
+		added += k;
+	}
+	if (npaths <= 0 || added)
+		return added > 0;
+	const char *where = npaths == 1 ? paths[0] : bin;
 	struct diag *dg = diag_error(&p->diags, at->loc, "%s: no usdt probe %s:%s in %s",
-				     at->attach.text, prov, name, path);
-	diag_hint(&p->diags, dg, "bpfline -l 'usdt:%s:*' lists its probes", path);
+				     at->attach.text, prov, name, where);
+	diag_hint(&p->diags, dg, "bpfline -l 'usdt:%s:*' lists its probes", where);
 	return false;
 }
 
@@ -138,15 +152,34 @@ static int usdt_attach(const struct probe_def *pd, struct bpf_program *prog,
 	return 0;
 }
 
-/* usdt -l: "usdt:PATH:PROVIDER:NAME"; pattern "BIN:PROV:NAME", "BIN:NAME" or,
- * with -p, "PROV:NAME" / "NAME" / "". */
-static int usdt_list(const char *pattern, bool verbose, FILE *out)
+/* Print usdt:PATH:PROVIDER:NAME for the probes of path matching prov:name;
+ * how many or -errno. */
+static int list_file(const char *path, const char *prov, const char *name, FILE *out)
 {
 	struct arena a;
 	struct usdt_probe *up;
-	const char *path = NULL, *prov = "*", *name = "*";
+	int n, k = 0, err;
+
+	arena_init(&a);
+	err = usdt_read(&a, path, &up, &n);
+	for (int i = 0; !err && i < n; i++)
+		if (!fnmatch(prov, up[i].provider, 0) && !fnmatch(name, up[i].name, 0)) {
+			fprintf(out, "usdt:%s:%s:%s\n", path, up[i].provider, up[i].name);
+			k++;
+		}
+	arena_fini(&a);
+	return err ? err : k;
+}
+
+/* usdt -l: "usdt:PATH:PROVIDER:NAME"; pattern "BIN:PROV:NAME", "BIN:NAME" or,
+ * with -p, "PROV:NAME" / "NAME" / "" (BIN may be a glob: `*` is every file the
+ * process maps). */
+static int usdt_list(const char *pattern, bool verbose, FILE *out)
+{
+	struct arena a;
+	const char *bin = NULL, *prov = "*", *name = "*", **paths;
 	char *parts[3];
-	int n = 0, k = 0, err;
+	int n = 0, k = 0;
 
 	(void)verbose;
 	arena_init(&a);
@@ -155,23 +188,23 @@ static int usdt_list(const char *pattern, bool verbose, FILE *out)
 		parts[n++] = arena_strndup(&a, s, len);
 		s += len + (s[len] == ':');
 	}
-	if (n >= 1 && (strchr(parts[0], '/') || n == 3 || (!attach_list_pid && n >= 1))) {
-		path = uelf_resolve(&a, parts[0], attach_list_pid);
-		prov = n == 3 ? parts[1] : "*";
-		name = n >= 2 ? parts[n - 1] : "*";
-	} else if (attach_list_pid) {
-		path = arena_printf(&a, "/proc/%d/exe", attach_list_pid);
-		prov = n == 2 ? parts[0] : "*";
-		name = n >= 1 ? parts[n - 1] : "*";
+	if (n >= 1 && (strchr(parts[0], '/') || n == 3 || !attach_list_pid)) {
+		bin = parts[0];
+		prov = n == 3 && *parts[1] ? parts[1] : "*";
+		name = n >= 2 && *parts[n - 1] ? parts[n - 1] : "*";
+	} else if (n >= 1) {
+		prov = n == 2 && *parts[0] ? parts[0] : "*";
+		name = *parts[n - 1] ? parts[n - 1] : "*";
 	}
-	err = path ? usdt_read(&a, path, &up, &n) : -ENOENT;
-	for (int i = 0; !err && i < n; i++)
-		if (!fnmatch(prov, up[i].provider, 0) && !fnmatch(name, up[i].name, 0)) {
-			fprintf(out, "usdt:%s:%s:%s\n", path, up[i].provider, up[i].name);
-			k++;
-		}
+	int np = probes_list_binaries(&a, bin, &paths);
+	for (int i = 0; i < np; i++) {
+		int r = list_file(paths[i], prov, name, out);
+		k += r > 0 ? r : 0;
+		if (r < 0 && np == 1)
+			k = r;
+	}
 	arena_fini(&a);
-	return err ? err : k;
+	return np < 0 ? np : k;
 }
 
 static const char *const usdt_aliases[] = {"U", NULL};

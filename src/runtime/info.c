@@ -14,6 +14,7 @@
 #include <llvm-c/Core.h>
 
 #include "kernel/kfeat.h"
+#include "kernel/perfev.h"
 #include "kernel/kbtf.h"
 #include "kernel/kfunc.h"
 
@@ -75,9 +76,10 @@ static void print_features(FILE *out)
 {
 	fprintf(out, "Kernel features\n  Instruction limit: %d\n  Loop support: %s\n"
 		"  btf: %s\n  module btf: no\n  map batch: yes\n"
-		"  uprobe refcount (depends on Build:bcc bpf_attach_uprobe refcount): yes\n\n",
+		"  uprobe refcount (depends on Build:bcc bpf_attach_uprobe refcount): yes\n"
+		"  hardware breakpoints (watchpoint): %s\n\n",
 		kfeat_insn_limit(), yes_no(kfeat_loop()),
-		yes_no(access("/sys/kernel/btf/vmlinux", R_OK) == 0));
+		yes_no(access("/sys/kernel/btf/vmlinux", R_OK) == 0), yes_no(perfev_breakpoints_fire()));
 	fprintf(out, "Map types\n  hash: %s\n  percpu hash: %s\n  array: %s\n"
 		"  percpu array: %s\n  stack_trace: %s\n  perf_event_array: %s\n"
 		"  ringbuf: %s\n\n",
