@@ -17,14 +17,15 @@
 #define DEFAULT_MAP_KEYS_MAX 4096
 #define ENV_PREFIX "BPFTRACE_"
 
-enum opt_kind { OPT_U32, OPT_BOOL, OPT_ENUM, OPT_STR };
+enum opt_kind { OPT_U32, OPT_U32_CAPPED, OPT_BOOL, OPT_ENUM, OPT_STR };
 
 /* One configuration variable. */
 struct config_opt {
 	const char *key;	/* lower case, without BPFTRACE_ */
 	enum opt_kind kind;
 	size_t off;		/* of its field in struct config */
-	uint32_t lo, hi;	/* OPT_U32: the accepted range */
+	uint32_t lo, hi;	/* OPT_U32: the accepted range; OPT_U32_CAPPED: any
+				 * number from lo, taken as hi above hi */
 	const char *const *names;	/* OPT_ENUM: the values by number (any case);
 					 * OPT_STR: the accepted values, NULL: any */
 };
@@ -39,6 +40,7 @@ static const char *const licenses[] = {
 };
 
 #define U32(k, f, l, h) { k, OPT_U32, offsetof(struct config, f), l, h, NULL }
+#define U32_CAPPED(k, f, l, h) { k, OPT_U32_CAPPED, offsetof(struct config, f), l, h, NULL }
 #define BOOL(k, f) { k, OPT_BOOL, offsetof(struct config, f), 0, 0, NULL }
 #define ENUM(k, f, v) { k, OPT_ENUM, offsetof(struct config, f), 0, 0, v }
 #define STR(k, f, v) { k, OPT_STR, offsetof(struct config, f), 0, 0, v }
@@ -53,7 +55,8 @@ static const struct config_opt opts[] = {
 	U32("max_cat_bytes", max_cat_bytes, 1, UINT32_MAX),
 	U32("max_map_keys", map_keys_max, 1, UINT32_MAX),
 	U32("max_probes", max_probes, 1, UINT32_MAX),
-	U32("max_strlen", strlen, 1, MAX_STRLEN),
+	/* bpftrace has no limit; bpfline's strings end at MAX_STRLEN bytes */
+	U32_CAPPED("max_strlen", strlen, 1, MAX_STRLEN),
 	U32("max_type_res_iterations", max_type_res_iterations, 0, UINT32_MAX),
 	U32("on_stack_limit", on_stack_limit, 0, UINT32_MAX),
 	U32("perf_rb_pages", perf_rb_pages, 1, UINT32_MAX),
@@ -155,6 +158,12 @@ static int opt_parse(struct config *c, const struct config_opt *o, const char *n
 	switch (o->kind) {
 	case OPT_U32:
 		return parse_u32(name, v, o->lo, o->hi, (uint32_t *)field, err, errsz);
+	case OPT_U32_CAPPED:
+		if (parse_u32(name, v, o->lo, UINT32_MAX, (uint32_t *)field, err, errsz))
+			return -EINVAL;
+		if (*(uint32_t *)field > o->hi)
+			*(uint32_t *)field = o->hi;
+		return 0;
 	case OPT_BOOL:
 		if ((i = find_name(bools, v)) < 0)
 			break;

@@ -148,7 +148,7 @@ static const struct set_case set_cases[] = {
 	  "stack_mode: expecting bpftrace, perf or raw, got fancy" },
 	{ ENV(NULL), "print_maps_on_exit", "maybe",
 	  "print_maps_on_exit: expecting false, true, 0 or 1, got maybe" },
-	{ ENV(NULL), "max_strlen", "300", "max_strlen: '300' is not a number from 1 to 200" },
+	{ ENV(NULL), "max_strlen", "0", "max_strlen: '0' is not a number from 1 to 4294967295" },
 	/* the environment wins over the block, even with a bad value there */
 	{ ENV("BPFTRACE_STACK_MODE=raw"), "stack_mode", "fancy", NULL },
 };
@@ -185,6 +185,9 @@ static void test_config_values(void **state)
 	assert_true(cfg.print_maps_on_exit);
 	assert_int_equal(config_set(&cfg, "max_strlen", "20", err, sizeof(err)), 0);
 	assert_int_equal(cfg.strlen, 100);	/* BPFTRACE_STRLEN set it: the old name */
+	env = (const char *const[]){ "BPFTRACE_MAX_STRLEN=9999", NULL };
+	assert_int_equal(config_read(&cfg, lookup, err, sizeof(err)), 0);
+	assert_int_equal(cfg.strlen, 200);	/* bpfline's longest string */
 	assert_int_equal(config_set(&cfg, "print_maps_on_exit", "false", err, sizeof(err)), 0);
 	assert_false(cfg.print_maps_on_exit);
 	assert_int_equal(config_set(&cfg, "stack_mode", "raw", err, sizeof(err)), 0);
