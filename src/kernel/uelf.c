@@ -411,6 +411,8 @@ const char *uelf_resolve(struct arena *a, const char *name, int pid)
 		res = arena_strdup(a, exe);
 		free(exe);
 	}
+	if (!res && strstr(name, ".so"))	/* a soname: libc.so.6 */
+		res = uelf_ldcache_find(a, name, NULL, 0);
 	if (!res)
 		res = uelf_ldcache_find(a, arena_printf(a, "%s.so", name), NULL, 0);
 	if (!res)

@@ -57,6 +57,20 @@ bool probes_parse_count(const char *s, uint64_t *v)
 	return !*end && m > 0;
 }
 
+bool probes_missing(struct program *p, const struct node *at, const char *what)
+{
+	switch (p->config.missing_probes) {
+	case CONFIG_MISSING_IGNORE:
+		return true;
+	case CONFIG_MISSING_WARN:
+		diag_warning(&p->diags, at->loc, "No matches for %s. Skipping.", what);
+		return true;
+	default:
+		diag_error(&p->diags, at->loc, "No matches for %s.", what);
+		return false;
+	}
+}
+
 static bool expand_one(struct program *p, const struct node *probe, const struct node *at)
 {
 	char *parts[4];
@@ -108,6 +122,11 @@ bool probes_expand(struct program *p)
 		pr->probe.index = index++;
 		for (struct node *at = pr->probe.attach; at; at = at->next)
 			ok &= expand_one(p, pr, at);
+	}
+	if (ok && p->ast->program.probes && p->probes.len == 0) {
+		/* every attach point was missing, and missing_probes let it be */
+		diag_error(&p->diags, p->ast->program.probes->loc, "No probes to attach");
+		return false;
 	}
 	return ok && check_alone(p);
 }

@@ -19,6 +19,12 @@ static inline bool probes_is_glob(const char *s)
 	return strpbrk(s, "*?[") != NULL;
 }
 
+/* An attach point that matches nothing (`what`: "uprobe BIN:FUNC"), as the
+ * missing_probes setting says: an error "No matches for WHAT." (false), or a
+ * warning ("... Skipping.") or nothing, and the program goes on without it
+ * (true). */
+bool probes_missing(struct program *p, const struct node *at, const char *what);
+
 /* A count, duration or frequency: a positive decimal integer (1e6 allowed). */
 bool probes_parse_count(const char *s, uint64_t *v);
 

@@ -50,8 +50,9 @@ static bool tracepoint_expand(const struct probe_family *f, struct program *p,
 	struct tp_ctx c = {p, probe, at};
 	int r = tracefs_expand(parts[1], parts[2], add_tracepoint, &c);
 	if (r == 0) {
-		struct diag *dg = diag_error(d, at->loc, "tracepoint not found: %s:%s", parts[1], parts[2]);
-		diag_hint(d, dg, "bpfline -l 'tracepoint:%s:*' lists the tracepoints of that category",
+		if (probes_missing(p, at, arena_printf(&p->arena, "tracepoint %s:%s", parts[1], parts[2])))
+			return true;
+		diag_hint(d, d->tail, "bpfline -l 'tracepoint:%s:*' lists the tracepoints of that category",
 			  parts[1]);
 		return false;
 	}

@@ -119,16 +119,22 @@ static int expand_func(struct program *p, const struct node *probe, const struct
 
 	if (plus) {
 		add = strtoull(plus + 1, &end, 0);
-		if (*end || !plus[1]) {
-			diag_error(&p->diags, at->loc, "Invalid %s: %s", f->name, at->attach.text);
-			return -1;
-		}
+		if (*end || !plus[1])
+			goto bad;
 	}
 	if (*name >= '0' && *name <= '9') {	/* an address */
 		uint64_t addr = strtoull(name, &end, 0);
-		if (*end || (err = uelf_offset(path, addr + add, &off))) {
-			diag_error(&p->diags, at->loc, "%s: address %s is not in a code segment of %s",
-				   at->attach.text, name, path);
+		if (*end)
+			goto bad;
+		err = uelf_offset(path, addr + add, &off);
+		if (err == -ENOEXEC && p->unsafe)
+			off = addr + add;	/* a flat binary: the address is the offset */
+		else if (err) {
+			struct diag *dg = diag_error(&p->diags, at->loc, "Could not resolve address: %s:0x%llx",
+						     path, (unsigned long long)(addr + add));
+			diag_hint(&p->diags, dg, err == -ENOEXEC
+				  ? "not an ELF file; with --unsafe an address in a flat binary is its file offset"
+				  : "the address is in no executable segment of the file");
 			return -1;
 		}
 		return add_uprobe(p, probe, at, f, path, spec, off) ? 1 : -1;
@@ -142,6 +148,11 @@ static int expand_func(struct program *p, const struct node *probe, const struct
 	for (int i = 0; i < n; i++) {
 		if (probes_is_glob(name) ? fnmatch(name, syms[i].name, 0) : strcmp(name, syms[i].name))
 			continue;
+		if (plus && syms[i].size && add >= syms[i].size) {
+			diag_error(&p->diags, at->loc, "Offset outside the function bounds ('%s' size is %llu)",
+				   syms[i].name, (unsigned long long)syms[i].size);
+			return -1;
+		}
 		if (uelf_offset(path, syms[i].addr + add, &off))
 			continue;
 		if (!add_uprobe(p, probe, at, f, path,
@@ -151,6 +162,9 @@ static int expand_func(struct program *p, const struct node *probe, const struct
 		matched++;
 	}
 	return matched;
+bad:
+	diag_error(&p->diags, at->loc, "Invalid %s: %s", f->name, at->attach.text);
+	return -1;
 }
 
 /* uprobe:BIN:FUNC[+OFF] | uprobe:BIN:ADDR, and uretprobe. */
@@ -187,10 +201,10 @@ static bool uprobe_expand(const struct probe_family *f, struct program *p,
 	}
 	if (npaths <= 0 || added)
 		return added > 0;
-	struct diag *dg = diag_error(&p->diags, at->loc, "%s: no function %s in %s", at->attach.text,
-				     func, npaths == 1 ? paths[0] : bin);
-	diag_hint(&p->diags, dg, "bpfline -l '%s:%s:*' lists its functions", f->name,
-		  npaths == 1 ? paths[0] : bin);
+	const char *where = npaths == 1 ? paths[0] : bin;
+	if (probes_missing(p, at, arena_printf(&p->arena, "%s %s:%s", f->name, where, func)))
+		return true;
+	diag_hint(&p->diags, p->diags.tail, "bpfline -l '%s:%s:*' lists its functions", f->name, where);
 	return false;
 }
 
