@@ -10,6 +10,9 @@
 /* Offset in struct pt_regs of argument register n (0 <= n < ARCH_NARG_REGS). */
 int arch_arg_offset(int n);
 
+/* The size of struct pt_regs. */
+int arch_regs_size(void);
+
 /* Offsets in struct pt_regs of the stack pointer and the return-value register. */
 int arch_sp_offset(void);
 int arch_ret_offset(void);

@@ -54,6 +54,11 @@ int arch_arg_offset(int n)
 	return n >= 0 && n < ARCH_NARG_REGS ? arch_reg_offset(arg_regs[n]) : -1;
 }
 
+int arch_regs_size(void)
+{
+	return arch_reg_offset("ss") + 8;	/* ss is the last member */
+}
+
 int arch_sp_offset(void)
 {
 	return arch_reg_offset("sp");

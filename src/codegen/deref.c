@@ -103,7 +103,7 @@ LLVMValueRef cg_deref(struct cg *c, struct node *n)
 void cg_deref_into(struct cg *c, struct node *n, LLVMValueRef dst)
 {
 	const struct type *t = n->type;
-	if (t->kind == TY_STR) {	/* a char array member */
+	if (t->kind == TY_STR || t->kind == TY_ARRAY) {	/* an array member: its bytes */
 		read_helper_into(c, n, dst, t->size, addr_of(c, n));
 		return;
 	}

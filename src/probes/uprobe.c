@@ -14,6 +14,8 @@
 
 #include <bpf/libbpf.h>
 
+#include "arch/arch.h"
+#include "kernel/udwarf.h"
 #include "kernel/uelf.h"
 #include "probes/probes_internal.h"
 #include "util/arena.h"
@@ -236,9 +238,23 @@ int probes_list_binaries(struct arena *a, const char *bin, const char ***paths)
 	return err ? err : n;
 }
 
-/* Print FAMILY:PATH:FUNC for the functions of path matching glob; how many
- * or -errno. */
-static int list_file(const char *family, const char *path, const char *glob, FILE *out)
+/* -lv: the parameters of func from path's DWARF, as bpftrace prints them. */
+static void list_params(const char *path, const char *func, FILE *out)
+{
+	struct arena a;
+	struct udwarf_param *params;
+
+	arena_init(&a);
+	int n = udwarf_params(&a, path, func, &params);
+	for (int i = 0; i < n; i++)
+		fprintf(out, "    %s %s\n", params[i].type_name, params[i].name);
+	arena_fini(&a);
+}
+
+/* Print FAMILY:PATH:FUNC for the functions of path matching glob (verbose:
+ * each with its parameters); how many or -errno. */
+static int list_file(const char *family, const char *path, const char *glob, bool verbose,
+		     FILE *out)
 {
 	struct arena a;
 	struct uelf_sym *syms;
@@ -249,6 +265,8 @@ static int list_file(const char *family, const char *path, const char *glob, FIL
 	for (int i = 0; !err && i < n; i++)
 		if (!fnmatch(glob, syms[i].name, 0)) {
 			fprintf(out, "%s:%s:%s\n", family, path, syms[i].name);
+			if (verbose && !strcmp(family, "uprobe"))
+				list_params(path, syms[i].name, out);
 			k++;
 		}
 	arena_fini(&a);
@@ -257,7 +275,7 @@ static int list_file(const char *family, const char *path, const char *glob, FIL
 
 /* pattern "BIN:GLOB" (BIN may be a glob), or "GLOB" with -p (every file the
  * process maps). */
-static int list_uprobes(const char *family, const char *pattern, FILE *out)
+static int list_uprobes(const char *family, const char *pattern, bool verbose, FILE *out)
 {
 	struct arena a;
 	const char *colon = strchr(pattern, ':'), *glob = colon ? colon + 1 : pattern, **paths;
@@ -267,7 +285,7 @@ static int list_uprobes(const char *family, const char *pattern, FILE *out)
 	n = probes_list_binaries(&a, colon ? arena_strndup(&a, pattern, (size_t)(colon - pattern))
 					   : NULL, &paths);
 	for (int i = 0; i < n; i++) {
-		int r = list_file(family, paths[i], *glob ? glob : "*", out);
+		int r = list_file(family, paths[i], *glob ? glob : "*", verbose, out);
 		k += r > 0 ? r : 0;
 		if (r < 0 && n == 1)
 			k = r;	/* the one binary named cannot be read */
@@ -278,14 +296,44 @@ static int list_uprobes(const char *family, const char *pattern, FILE *out)
 
 static int uprobe_list(const char *pattern, bool verbose, FILE *out)
 {
-	(void)verbose;
-	return list_uprobes("uprobe", pattern, out);
+	return list_uprobes("uprobe", pattern, verbose, out);
 }
 
 static int uretprobe_list(const char *pattern, bool verbose, FILE *out)
 {
-	(void)verbose;
-	return list_uprobes("uretprobe", pattern, out);
+	return list_uprobes("uretprobe", pattern, verbose, out);
+}
+
+/* `args` of a uprobe: the function's parameters from the binary's DWARF, as
+ * a record over pt_regs whose fields sit at the argument registers (the
+ * first six integer or pointer parameters; a load of the field reads the
+ * register's low bytes). NULL without DWARF for the function. */
+static struct type *uprobe_args(struct arena *a, struct probe_def *pd)
+{
+	struct udwarf_param *params;
+	struct type *rec;
+	int n;
+
+	if (pd->args)
+		return pd->args;
+	if (!pd->func || strchr(pd->func, '+') || (*pd->func >= '0' && *pd->func <= '9'))
+		return NULL;	/* an offset or address: no parameters there */
+	n = udwarf_params(a, pd->target, pd->func, &params);
+	rec = n >= 0 ? type_new(a, TY_RECORD) : NULL;
+	if (!rec)
+		return NULL;
+	rec->name = "args";
+	rec->size = (uint32_t)arch_regs_size();
+	rec->fields = arena_alloc(a, sizeof(struct field) * (size_t)(n ? n : 1));
+	for (int i = 0; rec->fields && i < n && i < ARCH_NARG_REGS; i++) {
+		struct type *t = params[i].type;
+		if (!t || (t->kind != TY_INT && t->kind != TY_PTR) || !*params[i].name)
+			continue;	/* floats, structs by value: not in the registers */
+		rec->fields[rec->nfields++] = (struct field){.name = params[i].name, .type = t,
+							     .offset = (uint32_t)arch_arg_offset(i)};
+	}
+	pd->args = rec;
+	return rec;
 }
 
 static const char *const uprobe_aliases[] = {"u", NULL};
@@ -302,6 +350,7 @@ const struct probe_family probe_uprobe = {
 	.regs = true,
 	.func = true,
 	.user = true,
+	.args_type = uprobe_args,
 	.shares = true,
 	.attach = uprobe_attach,
 };

@@ -33,7 +33,7 @@ static void print_system(FILE *out)
 			u.version, u.machine);
 	LLVMGetVersion(&maj, &min, &pat);
 	fprintf(out, "Build\n  version: bpfline v%s (bpftrace v0.26.1 language)\n"
-		"  LLVM: %u.%u.%u\n  bfd: no\n  libdw (DWARF support): no\n"
+		"  LLVM: %u.%u.%u\n  bfd: no\n  libdw (DWARF support): yes\n"
 		"  bcc library path resolution: yes\n"
 		"  dwunwind (DWARF stack unwinding): no\n\n", BPFL_VERSION, maj, min, pat);
 }

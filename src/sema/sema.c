@@ -12,6 +12,7 @@
 
 #include "builtins/builtins.h"
 #include "kernel/kbtf.h"
+#include "kernel/udwarf.h"
 #include "probes/probes.h"
 #include "sema/sema_internal.h"
 
@@ -513,7 +514,11 @@ static bool int_type_name(const char *name, int *bits, bool *is_signed)
 /* (struct name *)expr: a pointer to a kernel struct described by BTF. */
 static struct type *check_struct_cast(struct sema *s, struct node *n, const struct type *from)
 {
-	struct type *rec = kbtf_record(s->a, n->cast.tname);
+	bool user = s->pdef && s->pdef->family->user && s->pdef->target;
+	/* a user-space probe's types are its binary's (DWARF), then the kernel's */
+	struct type *rec = user ? udwarf_record(s->a, s->pdef->target, n->cast.tname) : NULL;
+	if (!rec)
+		rec = kbtf_record(s->a, n->cast.tname);
 	if (!rec) {
 		struct diag *dg = diag_error(s->d, n->loc, "Unknown struct/union: '%s'", n->cast.tname);
 		if (!kbtf_vmlinux())
@@ -530,7 +535,8 @@ static struct type *check_struct_cast(struct sema *s, struct node *n, const stru
 	for (int i = 0; i < n->cast.ptr_depth; i++) {
 		struct type *p = type_new(s->a, TY_PTR);
 		p->elem = t;
-		p->is_user = from->kind == TY_PTR && from->is_user;
+		/* an integer cast in a user-space probe is a user address */
+		p->is_user = from->kind == TY_PTR ? from->is_user : user;
 		t = p;
 	}
 	return t;
