@@ -248,8 +248,7 @@ static void announce(struct rt *rt)
 		fflush(stderr);
 		sb_fini(&line);
 	}
-	if (!rt->stop)	/* bpftrace notifies before BEGIN's output */
-		notify_attached(rt);
+	notify_attached(rt);	/* bpftrace notifies before BEGIN's output */
 	sb_put(&rt->sb, held.buf ? held.buf : "", held.len);
 	sb_fini(&held);
 	out_emit(rt);
