@@ -438,3 +438,27 @@ struct type *udwarf_record(struct arena *a, const char *path, const char *cname)
 		return NULL;
 	return convert_record(a, &q.die, &seen, 0);
 }
+
+/* ---- source lines ------------------------------------------------------ */
+
+int udwarf_line_addr(const char *path, const char *file, int line, uint64_t *addr)
+{
+	Dwarf *dw = open_dwarf(path);
+	Dwarf_Line **lines = NULL;
+	size_t n = 0;
+	bool found = false;
+
+	if (!dw || dwarf_getsrc_file(dw, file, line, 0, &lines, &n) || !n) {
+		free(lines);
+		return -ENOENT;
+	}
+	for (size_t i = 0; i < n; i++) {
+		Dwarf_Addr a;
+		if (dwarf_lineaddr(lines[i], &a) || (found && a >= *addr))
+			continue;
+		*addr = a;
+		found = true;
+	}
+	free(lines);
+	return found ? 0 : -ENOENT;
+}

@@ -7,6 +7,7 @@
 #define BPFL_UDWARF_H
 
 #include <stdbool.h>
+#include <stdint.h>
 
 struct arena;
 struct type;
@@ -29,6 +30,11 @@ int udwarf_params(struct arena *a, const char *path, const char *func,
 /* The type "struct NAME" / "union NAME" (cname) from path's DWARF, with its
  * fields; NULL when path's DWARF does not define it. */
 struct type *udwarf_record(struct arena *a, const char *path, const char *cname);
+
+/* The address (in the file's layout, as symbols) of source line `line` of
+ * file `file` (a base name matches any directory) in path's line table: the
+ * lowest address the line has. 0 or -ENOENT. */
+int udwarf_line_addr(const char *path, const char *file, int line, uint64_t *addr);
 
 /* Where separate debug information is also looked for (--debuginfo DIR, as
  * often as given): directories, before the standard places. */

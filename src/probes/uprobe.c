@@ -169,6 +169,34 @@ bad:
 	return -1;
 }
 
+/* uprobe:BIN@FILE:LINE: the lowest address of source line LINE of FILE in
+ * BIN's DWARF line table. */
+static bool expand_line(const struct probe_family *f, struct program *p, const struct node *probe,
+			const struct node *at, const char *binfile, const char *line)
+{
+	const char *at_sign = strchr(binfile, '@'), **paths;
+	const char *file = at_sign + 1;
+	char *bin = arena_strndup(&p->arena, binfile, (size_t)(at_sign - binfile)), *end;
+	long ln = strtol(line, &end, 10);
+	uint64_t addr, off;
+
+	if (!*file || *end || ln <= 0) {
+		struct diag *dg = diag_error(&p->diags, at->loc, "Invalid %s: %s", f->name, at->attach.text);
+		diag_hint(&p->diags, dg, "the form is %s:BINARY@FILE.c:LINE", f->name);
+		return false;
+	}
+	if (probes_binaries_of(p, at, bin, &paths) != 1)
+		return false;
+	if (udwarf_line_addr(paths[0], file, (int)ln, &addr) || uelf_offset(paths[0], addr, &off)) {
+		struct diag *dg = diag_error(&p->diags, at->loc, "No code for %s:%ld in %s",
+					     file, ln, paths[0]);
+		diag_hint(&p->diags, dg, "the line must have code, and the binary DWARF line information");
+		return false;
+	}
+	return add_uprobe(p, probe, at, f, paths[0], arena_printf(&p->arena, "%s:%ld", file, ln),
+			  off) != NULL;
+}
+
 /* uprobe:BIN:FUNC[+OFF] | uprobe:BIN:ADDR, and uretprobe. */
 static bool uprobe_expand(const struct probe_family *f, struct program *p,
 			  const struct node *probe, const struct node *at, char **parts, int n)
@@ -194,6 +222,8 @@ static bool uprobe_expand(const struct probe_family *f, struct program *p,
 	}
 	(void)parts;
 	(void)n;
+	if (bin && strchr(bin, '@'))	/* uprobe:BIN@FILE:LINE */
+		return expand_line(f, p, probe, at, bin, func);
 	npaths = probes_binaries_of(p, at, bin, &paths);
 	for (int i = 0; i < npaths; i++) {
 		int k = expand_func(p, probe, at, f, paths[i], func);
