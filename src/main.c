@@ -16,6 +16,7 @@
 #include "codegen/codegen.h"
 #include "parser/parse.h"
 #include "probes/probes.h"
+#include "kernel/udwarf.h"
 #include "kernel/kbtf.h"
 #include "kernel/kfunc.h"
 #include "lang/config.h"
@@ -154,7 +155,17 @@ static int set_pid(struct cmdline *cl, const char *a)
 	return 0;
 }
 
-enum { OPT_UNSAFE = 256, OPT_USDT_FILE, OPT_INFO, OPT_DRY_RUN, OPT_NO_WARNINGS, OPT_VERIFY_IR };
+/* --debuginfo DIR: also look for separate debug information there (a relative
+ * DIR is relative to the binary's directory, as libdwfl takes it). */
+static int set_debuginfo(struct cmdline *cl, const char *a)
+{
+	(void)cl;
+	udwarf_add_debug_dir(a);
+	return 0;
+}
+
+enum { OPT_UNSAFE = 256, OPT_USDT_FILE, OPT_INFO, OPT_DRY_RUN, OPT_NO_WARNINGS, OPT_VERIFY_IR,
+       OPT_DEBUGINFO };
 
 static const struct opt opts[] = {
 	{ NULL, 'B', true, "-B MODE", "output buffering mode ('line', 'full', 'none')", set_buffering },
@@ -179,6 +190,8 @@ static const struct opt opts[] = {
 	{ "no-warnings", OPT_NO_WARNINGS, false, "--no-warnings", "disable warnings", set_no_warn },
 	{ "verify-llvm-ir", OPT_VERIFY_IR, false, "--verify-llvm-ir",
 	  "check the LLVM IR with LLVM's verifier (always done)", set_verify },
+	{ "debuginfo", OPT_DEBUGINFO, true, "--debuginfo DIR",
+	  "look for separate DWARF debug information in DIR too (may repeat)", set_debuginfo },
 	{ NULL, 'd', true, "-d STAGE", "dry run: dump ast, sema, ir, obj or all (may repeat)", set_dump },
 };
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))

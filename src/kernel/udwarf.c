@@ -16,8 +16,10 @@
 #include "util/arena.h"
 #include "util/sb.h"
 
-/* "dirs given with --debuginfo, then libdwfl's default" */
+/* libdwfl's search path: the --debuginfo dirs, then its default (the binary's
+ * directory, its .debug/, /usr/lib/debug); set at the first open. */
 static char *debuginfo_path;
+static char *user_dirs;		/* --debuginfo dirs, ':'-separated, in order */
 
 static const Dwfl_Callbacks offline_callbacks = {
 	.find_elf = dwfl_build_id_find_elf,
@@ -38,14 +40,25 @@ static struct dwfile *files;
 
 void udwarf_add_debug_dir(const char *dir)
 {
-	size_t n = debuginfo_path ? strlen(debuginfo_path) : 0;
+	size_t n = user_dirs ? strlen(user_dirs) : 0;
 	char *s = malloc(n + strlen(dir) + 2);
 
 	if (!s)
 		return;
-	sprintf(s, "%s%s%s", dir, n ? ":" : "", n ? debuginfo_path : "");
-	free(debuginfo_path);
-	debuginfo_path = s;
+	sprintf(s, "%s%s%s", n ? user_dirs : "", n ? ":" : "", dir);
+	free(user_dirs);
+	user_dirs = s;
+}
+
+/* The search path libdwfl reads through offline_callbacks. */
+static void set_search_path(void)
+{
+	const char *dflt = ":.debug:/usr/lib/debug";
+	size_t n = user_dirs ? strlen(user_dirs) + 1 : 0;
+
+	debuginfo_path = malloc(n + strlen(dflt) + 1);
+	if (debuginfo_path)
+		sprintf(debuginfo_path, "%s%s%s", n ? user_dirs : "", n ? ":" : "", dflt);
 }
 
 /* Open path's DWARF once; NULL when it has none. */
@@ -64,7 +77,7 @@ static Dwarf *open_dwarf(const char *path)
 	f->next = files;
 	files = f;
 	if (!debuginfo_path)
-		udwarf_add_debug_dir(":.debug:/usr/lib/debug");
+		set_search_path();
 	f->dwfl = dwfl_begin(&offline_callbacks);
 	if (!f->dwfl)
 		return NULL;
