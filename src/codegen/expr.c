@@ -176,10 +176,36 @@ static bool on_ctx(const struct node *n)
 	return b->kind == N_IDENT && b->type->kind == TY_RECORD;
 }
 
+static bool is_tuple_elem(const struct node *n)
+{
+	return n->kind == N_FIELD && n->field.base->type->kind == TY_TUPLE;
+}
+
+/* The address of tuple element n ($t.1, $kv.0.1): inside the variable's slot
+ * when the tuple is a $variable (or an element of one), else in a copy. */
+static LLVMValueRef tuple_elem_ptr(struct cg *c, struct node *n)
+{
+	struct node *base = n->field.base;
+	const struct type *t = base->type;
+	LLVMValueRef p;
+	if (base->kind == N_VAR) {
+		p = cg_var_ptr(c, base);
+	} else if (is_tuple_elem(base)) {
+		p = tuple_elem_ptr(c, base);
+	} else {
+		p = cg_alloca(c, t->size);
+		cg_zero(c, p, t->size);
+		cg_expr_into(c, base, p);
+	}
+	return cg_gep(c, p, t->fields[strtoul(n->field.name, NULL, 10)].offset);
+}
+
 /* Load an integer field of the probe context; fields reached through a
  * pointer (BTF structs) are read from memory by deref.c. */
 static LLVMValueRef field(struct cg *c, struct node *n)
 {
+	if (is_tuple_elem(n))
+		return cg_load64(c, tuple_elem_ptr(c, n));
 	if (!on_ctx(n))
 		return cg_deref(c, n);
 	const struct field *f = ctx_field(c, n);
@@ -344,6 +370,10 @@ static void map_read_into(struct cg *c, struct node *n, LLVMValueRef dst)
 
 static void field_into(struct cg *c, struct node *n, LLVMValueRef dst)
 {
+	if (is_tuple_elem(n)) {
+		cg_copy(c, dst, tuple_elem_ptr(c, n), n->type->size);
+		return;
+	}
 	if (!on_ctx(n)) {
 		cg_deref_into(c, n, dst);
 		return;

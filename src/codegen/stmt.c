@@ -165,18 +165,37 @@ static void emit_stmt(struct cg *c, struct node *n)
 			cg_emit_block(c, n->unroll.body);
 		break;
 	}
-	case N_BREAK:
-		LLVMBuildBr(c->b, c->brk);
+	case N_FOR:
+		cg_emit_for(c, n);
+		break;
+	case N_BREAK:	/* at the top of a for loop's callback: stop iterating */
+		if (c->brk)
+			LLVMBuildBr(c->b, c->brk);
+		else
+			LLVMBuildRet(c->b, cg_const(c, 1));
 		break;
 	case N_CONTINUE:
-		LLVMBuildBr(c->b, c->cont);
+		if (c->cont)
+			LLVMBuildBr(c->b, c->cont);
+		else
+			LLVMBuildRet(c->b, cg_const(c, 0));
 		break;
 	case N_RETURN:
-		cg_return(c);
+		cg_emit_return(c);
 		break;
 	default:
 		break;
 	}
+}
+
+void cg_emit_return(struct cg *c)
+{
+	if (!c->loop_ret) {
+		cg_return(c);
+		return;
+	}
+	cg_store64(c, cg_const(c, 1), c->loop_ret);
+	LLVMBuildRet(c->b, cg_const(c, 1));
 }
 
 void cg_emit_stmts(struct cg *c, struct node *list)

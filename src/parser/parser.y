@@ -132,11 +132,11 @@ static void parse_split_tops(struct node *prog, struct node *tops);
 %token PRED_END "end of predicate"
 %token CONFIG "config"
 %token MACRO "macro"
-%token IF "if" ELSE "else" WHILE "while" UNROLL "unroll"
+%token IF "if" ELSE "else" WHILE "while" UNROLL "unroll" FOR "for"
 %token BREAK "break" CONTINUE "continue" RETURN "return"
 %token STRUCT "struct" UNION "union" ENUM "enum"
 %token EQ "==" NE "!=" LE "<=" GE ">=" SHL "<<" SHR ">>" LAND "&&" LOR "||"
-%token INC "++" DEC "--" ARROW "->"
+%token INC "++" DEC "--" ARROW "->" DOTDOT ".."
 %token <op> COMPOUND_ASSIGN "compound assignment"
 
 %type <node> program config settings setting setting_value tops top macro macro_params
@@ -324,6 +324,21 @@ compound
 			NEW($$, N_UNROLL, @$);
 			$$->unroll.count = $3;
 			$$->unroll.body = $5;
+		}
+	| FOR '(' VAR ':' expr ')' block
+		{
+			NEW($$, N_FOR, @$);
+			$$->forl.var = $3;
+			$$->forl.iter = $5;
+			$$->forl.body = $7;
+		}
+	| FOR '(' VAR ':' expr DOTDOT expr ')' block
+		{
+			NEW($$, N_FOR, @$);
+			$$->forl.var = $3;
+			$$->forl.start = $5;
+			$$->forl.end = $7;
+			$$->forl.body = $9;
 		}
 	| block				{ $$ = $1; }
 	;

@@ -19,6 +19,7 @@ static struct type *check_expr(struct sema *s, struct node *n);
 static void check_stmts(struct sema *s, struct node *list);
 static void check_stmt(struct sema *s, struct node *n);
 static struct type *check_ident(struct sema *s, struct node *n);
+static void end_scope(struct sema *s, struct sema_var *outer);
 static void usage_hint(struct sema *s, struct diag *dg, const struct node *call);
 
 static struct type *ty_none(struct sema *s)
@@ -451,11 +452,31 @@ static struct type *check_unary(struct sema *s, struct node *n)
 	return ty_none(s);
 }
 
+/* $t.N: element N of a tuple. */
+static struct type *check_tuple_elem(struct sema *s, struct node *n, struct type *t)
+{
+	char *end;
+	unsigned long i = strtoul(n->field.name, &end, 10);
+	if (*end || end == n->field.name) {
+		diag_error(s->d, n->loc, "Can not access field '%s' on type '%s'", n->field.name,
+			   tname(t, (char[128]){0}, 128));
+		return ty_none(s);
+	}
+	if (i >= (unsigned long)t->nfields) {
+		diag_error(s->d, n->loc, "Invalid tuple index: %lu. Found %d elements in tuple.", i,
+			   t->nfields);
+		return ty_none(s);
+	}
+	return t->fields[i].type;
+}
+
 static struct type *check_field(struct sema *s, struct node *n)
 {
 	struct type *t = check_expr(s, n->field.base);
 	if (t->kind == TY_NONE)
 		return t;
+	if (t->kind == TY_TUPLE && !n->field.is_arrow)
+		return check_tuple_elem(s, n, t);
 	if (t->kind == TY_PTR && t->elem && t->elem->kind == TY_RECORD)
 		t = t->elem;
 	if (t->kind == TY_RECORD && t->btf_id)
@@ -736,17 +757,6 @@ static struct type *check_incdec(struct sema *s, struct node *n)
 	return t;
 }
 
-/* Move the $variables first assigned since `outer` from scope to s->ended. */
-static void scope_end(struct sema *s, struct sema_var *outer)
-{
-	while (s->vars != outer) {
-		struct sema_var *v = s->vars;
-		s->vars = v->next;
-		v->next = s->ended;
-		s->ended = v;
-	}
-}
-
 /* '{' stmts [value] '}' (a macro's expansion): the statements, then the value,
  * in a scope of their own. `need_value`: used as an expression, where a block
  * without a value is an error. */
@@ -758,7 +768,7 @@ static struct type *check_block_expr(struct sema *s, struct node *n, bool need_v
 		check_stmt(s, st);
 	if (n->block.value)
 		t = check_expr(s, n->block.value);
-	scope_end(s, outer);
+	end_scope(s, outer);
 	if (!t && need_value) {
 		if (n->block.macro)
 			diag_error(s->d, n->loc, "Macro '%s' expanded to a block instead of a block "
@@ -899,6 +909,83 @@ static void check_cond(struct sema *s, struct node *c, const char *what)
 	}
 }
 
+/* for ($kv : @map): the loop variable is the tuple (key, value); a map with
+ * several keys gives ((k1, k2, ...), value). NULL after an error. */
+static struct type *check_for_map(struct sema *s, struct node *n)
+{
+	struct node *m = n->forl.iter;
+	char b[128];
+	if (m->kind != N_MAP || m->map.keys) {
+		diag_error(s->d, m->loc, "for loops iterate over a map (for ($kv : @map)) or a range "
+			   "(for ($i : start..end))");
+		return NULL;
+	}
+	struct map_def *def = map_lookup(s, m);
+	if (!def)
+		return NULL;
+	m->map.def = def;
+	if (!def->value) {
+		if (s->final)
+			diag_error(s->d, m->loc, "Undefined map: %s", m->map.name);
+		return NULL;
+	}
+	if (!def->keyed || !def->key) {
+		diag_error(s->d, m->loc, "%s has no keys: a for loop iterates over the keys of a map",
+			   m->map.name);
+		return NULL;
+	}
+	if (type_has(def->value, TF_AGG)) {
+		diag_error(s->d, m->loc, "for loops over maps of '%s' values are not supported",
+			   tname(def->value, b, sizeof b));
+		return NULL;
+	}
+	m->type = def->value;
+	struct type *elems[] = {type_copy(s, def->key), type_copy(s, def->value)};
+	return type_tuple(s->a, elems, 2);
+}
+
+/* for ($i : start..end): integers; the variable is an int64. NULL after an error. */
+static struct type *check_for_range(struct sema *s, struct node *n)
+{
+	struct node *ends[] = {n->forl.start, n->forl.end};
+	bool ok = true;
+	for (int i = 0; i < 2; i++) {
+		struct type *t = check_expr(s, ends[i]);
+		if (t->kind != TY_INT && t->kind != TY_NONE) {
+			char b[128];
+			diag_error(s->d, ends[i]->loc, "Loop range requires an integer for the %s value, not '%s'",
+				   i ? "end" : "start", tname(t, b, sizeof b));
+			ok = false;
+		}
+		ok = ok && t->kind == TY_INT;
+	}
+	return ok ? type_int(s->a, 64, true) : NULL;
+}
+
+/* for ($var : @map | start..end) block: the variable is declared by the loop
+ * and lives in its body; break and continue apply to the loop. */
+static void check_for(struct sema *s, struct node *n)
+{
+	struct node *var = n->forl.var;
+	struct type *t = n->forl.iter ? check_for_map(s, n) : check_for_range(s, n);
+	struct sema_var *outer = s->vars;
+	if (var_find(s, var->ident.name)) {
+		struct diag *dg = diag_error(s->d, var->loc, "Loop declaration shadows existing variable: %s",
+					     var->ident.name);
+		diag_note(s->d, dg, var_find(s, var->ident.name)->decl->loc, "%s is declared here",
+			  var->ident.name);
+		return;
+	}
+	if (t)
+		var_assign(s, var, t);
+	else
+		var->type = ty_none(s);
+	s->loop_depth++;
+	check_stmts(s, n->forl.body);
+	s->loop_depth--;
+	end_scope(s, outer);
+}
+
 static void check_stmt(struct sema *s, struct node *n)
 {
 	switch (n->kind) {
@@ -930,10 +1017,13 @@ static void check_stmt(struct sema *s, struct node *n)
 		check_stmts(s, n->unroll.body);
 		break;
 	}
+	case N_FOR:
+		check_for(s, n);
+		break;
 	case N_BREAK:
 	case N_CONTINUE:
 		if (!s->loop_depth)
-			diag_error(s->d, n->loc, "%s used outside of a while loop",
+			diag_error(s->d, n->loc, "%s used outside of a loop",
 				   n->kind == N_BREAK ? "break" : "continue");
 		break;
 	case N_RETURN:
@@ -945,6 +1035,18 @@ static void check_stmt(struct sema *s, struct node *n)
 	}
 }
 
+/* End the $variables declared since `outer`: they move to s->ended (for the
+ * hint of a later use). */
+static void end_scope(struct sema *s, struct sema_var *outer)
+{
+	while (s->vars != outer) {
+		struct sema_var *v = s->vars;
+		s->vars = v->next;
+		v->next = s->ended;
+		s->ended = v;
+	}
+}
+
 /* A block: $variables first assigned in it end with it (current bpftrace's
  * rule; 0.17 scoped them to the probe). */
 static void check_stmts(struct sema *s, struct node *list)
@@ -952,7 +1054,7 @@ static void check_stmts(struct sema *s, struct node *list)
 	struct sema_var *outer = s->vars;
 	for (struct node *n = list; n; n = n->next)
 		check_stmt(s, n);
-	scope_end(s, outer);
+	end_scope(s, outer);
 }
 
 static struct probe_def *first_def(struct sema *s, const struct node *probe)
