@@ -26,7 +26,8 @@ struct loc {
 
 enum node_kind {
 	/* top level */
-	N_PROGRAM,	/* program.probes */
+	N_PROGRAM,	/* program.config, program.probes */
+	N_CONFIG,	/* setting.key = setting.value: one line of the config block */
 	N_PROBE,	/* probe.attach, probe.pred, probe.body */
 	N_ATTACH,	/* attach.text: one attach point as written */
 	/* statements */
@@ -35,6 +36,8 @@ enum node_kind {
 	N_IF,		/* cond.cond, cond.then, cond.els (N_IF for else if, or a list) */
 	N_WHILE,	/* cond.cond, cond.then */
 	N_UNROLL,	/* unroll.count (an expression, must be constant), unroll.body */
+	N_FOR,		/* forl.var (N_VAR), forl.iter (N_MAP) or forl.start..forl.end,
+			 * forl.body */
 	N_BREAK,
 	N_CONTINUE,
 	N_RETURN,	/* stmt.expr may be NULL */
@@ -82,7 +85,14 @@ struct node {
 	struct type *type;	/* set by sema; NULL before */
 	struct node *next;	/* next element of the list this node is in */
 	union {
-		struct { struct node *probes; } program;
+		struct {
+			struct node *config;	/* list of N_CONFIG, NULL without a block */
+			struct node *probes;
+		} program;
+		struct {
+			const char *key;	/* as written: stack_mode, BPFTRACE_STACK_MODE */
+			struct node *value;	/* N_INT, N_STR or N_IDENT */
+		} setting;
 		struct {
 			struct node *attach;	/* list of N_ATTACH */
 			struct node *pred;	/* predicate expression or NULL */
@@ -102,6 +112,12 @@ struct node {
 			struct node *els;	/* statement list / expression / NULL */
 		} cond;
 		struct { struct node *count; struct node *body; } unroll;
+		struct {
+			struct node *var;	/* the loop's $variable */
+			struct node *iter;	/* the map iterated over; NULL for a range */
+			struct node *start, *end;	/* the range start..end (end exclusive) */
+			struct node *body;
+		} forl;
 		struct { uint64_t value; bool is_unsigned; } num;
 		struct { const char *value; size_t len; } str;
 		struct { const char *name; } ident;

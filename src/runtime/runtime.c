@@ -213,6 +213,18 @@ static void detach_all(struct rt *rt)
 	rt->links.len = 0;
 }
 
+/* The line bpftrace's test engine waits for (__BPFTRACE_NOTIFY_PROBES_ATTACHED
+ * in the environment): on stdout even under -o, after what was printed
+ * before it, flushed. */
+static void notify_attached(struct rt *rt)
+{
+	if (!rt->opts->notify_attached)
+		return;
+	fflush(rt->out);
+	fputs("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n", stdout);
+	fflush(stdout);
+}
+
 /* "Attached N probes" once every probe is attached, as bpftrace v0.26 prints
  * it: on stderr in text (stdout stays the program's output), as the
  * attached_probes record of the output in JSON. It comes first: the output
@@ -236,23 +248,13 @@ static void announce(struct rt *rt)
 		fflush(stderr);
 		sb_fini(&line);
 	}
+	notify_attached(rt);	/* bpftrace notifies before BEGIN's output */
 	sb_put(&rt->sb, held.buf ? held.buf : "", held.len);
 	sb_fini(&held);
 	out_emit(rt);
 	fflush(rt->out);
 }
 
-/* The line bpftrace's test engine waits for (__BPFTRACE_NOTIFY_PROBES_ATTACHED
- * in the environment): on stdout even under -o, after what was printed
- * before it, flushed. */
-static void notify_attached(struct rt *rt)
-{
-	if (!rt->opts->notify_attached)
-		return;
-	fflush(rt->out);
-	fputs("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n", stdout);
-	fflush(stdout);
-}
 
 /* Slot `slot` of the per-CPU counters map, summed over CPUs; *any gets one
  * non-zero per-CPU value (for ABI_CTR_EXIT). 0 when there is no such slot. */
@@ -388,7 +390,8 @@ static int finish(struct rt *rt)
 	err = err ?: out_drain(rt);
 	if (!err)
 		report_losses(rt);
-	err = err ?: print_all_maps(rt);
+	if (rt->p->config.print_maps_on_exit)
+		err = err ?: print_all_maps(rt);
 	fflush(rt->out);
 	if (!err)	/* last, where it is seen */
 		report_full_maps(rt);
@@ -459,8 +462,6 @@ static int run_probes(struct rt *rt)
 	if (!err)
 		announce(rt);
 	rt->hold = false;
-	if (!err && !rt->stop)
-		notify_attached(rt);
 	if (rt->opts->dry_run || !waits_for_events(rt))
 		rt->stop = true;
 	if (!err && rt->opts->target)
