@@ -1,4 +1,4 @@
-/* Output builtins: printf, exit, time, system, cat. Each registers an output
+/* Output builtins: printf, errorf, warnf, exit, time, system, cat. Each registers an output
  * action in sema; codegen writes its record into the ring buffer; the runtime
  * formats it. Nothing is formatted in the kernel. */
 #include <linux/bpf.h>
@@ -41,6 +41,16 @@ static bool check_formatted(struct sema *s, struct node *n, enum action_kind kin
 static bool check_printf(struct sema *s, struct node *n)
 {
 	return check_formatted(s, n, ACT_PRINTF);
+}
+
+static bool check_errorf(struct sema *s, struct node *n)
+{
+	return check_formatted(s, n, ACT_ERRORF);
+}
+
+static bool check_warnf(struct sema *s, struct node *n)
+{
+	return check_formatted(s, n, ACT_WARNF);
 }
 
 static bool check_system(struct sema *s, struct node *n)
@@ -174,6 +184,10 @@ const struct builtin builtins_output[] = {
 	 .usage = "join(argv[, \"delimiter\"])", .check = check_join, .emit = emit_join},
 	{.name = "printf", .kind = BI_CALL, .min_args = 1, .max_args = 64,
 	 .usage = "printf(\"format\", args...)", .check = check_printf, .emit = emit_formatted},
+	{.name = "errorf", .kind = BI_CALL, .min_args = 1, .max_args = 64,
+	 .usage = "errorf(\"format\", args...)", .check = check_errorf, .emit = emit_formatted},
+	{.name = "warnf", .kind = BI_CALL, .min_args = 1, .max_args = 64,
+	 .usage = "warnf(\"format\", args...)", .check = check_warnf, .emit = emit_formatted},
 	{.name = "system", .kind = BI_CALL, .min_args = 1, .max_args = 64,
 	 .usage = "system(\"command %s\", args...)", .check = check_system, .emit = emit_formatted},
 	{.name = "cat", .kind = BI_CALL, .min_args = 1, .max_args = 64,

@@ -85,6 +85,8 @@ void cg_set_loc(struct cg *c, const struct node *n);
 LLVMValueRef cg_const(struct cg *c, uint64_t v);
 /* Call BPF helper `id` with i64/pointer arguments; returns its i64 result. */
 LLVMValueRef cg_helper(struct cg *c, int id, LLVMValueRef *args, int n);
+/* Call the overloaded LLVM intrinsic `name` (e.g. "llvm.bswap") of type ty on v. */
+LLVMValueRef cg_intrinsic1(struct cg *c, const char *name, LLVMTypeRef ty, LLVMValueRef v);
 /* A slot of size bytes (not initialised): on the stack, or, when larger than
  * CG_STACK_SLOT_MAX, in the per-CPU scratch map, so big strings, keys and
  * tuples never overflow the 512-byte BPF stack. */
