@@ -84,11 +84,16 @@ static bool check_exit(struct sema *s, struct node *n)
 	return true;
 }
 
+/* exit([code]): the exit record, then the probe returns, as bpftrace's does:
+ * nothing after exit() runs. Code that follows goes to a block no path
+ * reaches, which LLVM drops. */
 static LLVMValueRef emit_exit(struct cg *c, struct node *n)
 {
 	LLVMValueRef code = n->call.args ? cg_expr(c, n->call.args) : cg_const(c, 0);
 	if (n->call.action_id >= 0)
 		cg_emit_action(c, n->call.action_id, NULL, &code, 1);
+	cg_emit_return(c);	/* from a for loop's callback too */
+	LLVMPositionBuilderAtEnd(c->b, cg_block(c, "after_exit"));
 	return cg_const(c, 0);
 }
 

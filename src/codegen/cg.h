@@ -117,6 +117,9 @@ LLVMValueRef cg_arith(struct cg *c, enum binop op, LLVMValueRef l, LLVMValueRef 
 /* Emit the statements of a block; its $variables get slots of their own and
  * end with it (sema scopes them the same way). */
 void cg_emit_block(struct cg *c, struct node *list);
+/* The statements of list, in the current scope (a block expression's, whose
+ * value still reads its variables). */
+void cg_emit_stmts(struct cg *c, struct node *list);
 /* A condition (if, while, predicate) as an i1: its value is not zero. */
 LLVMValueRef cg_truth(struct cg *c, struct node *cond);
 /* The slot of $variable var (created, zeroed in the init block, on first use). */
