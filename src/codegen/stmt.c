@@ -45,7 +45,7 @@ static void emit_assign_var(struct cg *c, struct node *n)
 {
 	struct node *t = n->assign.target;
 	struct cg_var *v = var_slot(c, t);
-	if (v->type->kind == TY_INT || v->type->kind == TY_PTR) {
+	if (type_is_scalar(v->type)) {
 		LLVMValueRef val = cg_expr(c, n->assign.value);
 		if (n->assign.op != OP_NONE)
 			val = cg_arith(c, n->assign.op, cg_load64(c, v->ptr), val, v->type->is_signed);
@@ -80,7 +80,7 @@ static void emit_assign_map(struct cg *c, struct node *n)
 	}
 	LLVMValueRef key = cg_map_key(c, m, target, NULL);
 	LLVMValueRef buf = cg_alloca(c, m->value_size);
-	if (m->value->kind == TY_INT || m->value->kind == TY_PTR) {
+	if (type_is_scalar(m->value)) {
 		LLVMValueRef val = cg_expr(c, n->assign.value);
 		if (n->assign.op != OP_NONE) {
 			LLVMValueRef cur = cg_expr(c, target);
@@ -140,8 +140,7 @@ static void emit_stmt(struct cg *c, struct node *n)
 	cg_set_loc(c, n);
 	switch (n->kind) {
 	case N_EXPR_STMT:
-		if (n->stmt.expr->type && (n->stmt.expr->type->kind == TY_INT ||
-					   n->stmt.expr->type->kind == TY_PTR ||
+		if (n->stmt.expr->type && (type_is_scalar(n->stmt.expr->type) ||
 					   n->stmt.expr->type->kind == TY_VOID))
 			cg_expr(c, n->stmt.expr);
 		else

@@ -42,7 +42,8 @@ enum node_kind {
 	N_CONTINUE,
 	N_RETURN,	/* stmt.expr may be NULL */
 	/* expressions */
-	N_INT,		/* num.value; num.is_unsigned for a `u`-suffixed literal */
+	N_INT,		/* num.value; num.is_unsigned for a `u`-suffixed literal; num.is_bool
+			 * for `true` (1) and `false` (0) */
 	N_STR,		/* str.value (escapes decoded), str.len (without NUL) */
 	N_IDENT,	/* ident.name: a builtin (pid, comm, args, arg0, ...) or unknown */
 	N_VAR,		/* ident.name: "$x" */
@@ -118,7 +119,7 @@ struct node {
 			struct node *start, *end;	/* the range start..end (end exclusive) */
 			struct node *body;
 		} forl;
-		struct { uint64_t value; bool is_unsigned; } num;
+		struct { uint64_t value; bool is_unsigned, is_bool; } num;
 		struct { const char *value; size_t len; } str;
 		struct { const char *name; } ident;
 		struct { int index; } param;

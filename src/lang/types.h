@@ -1,7 +1,7 @@
 /* Types of the language and the layouts they have in maps and output records.
  *
  * Storage rules, shared by codegen (which writes) and the runtime (which reads):
- * - TY_INT is stored as 8 bytes (little-endian, sign- or zero-extended) in map keys,
+ * - TY_INT and TY_BOOL are stored as 8 bytes (little-endian, sign- or zero-extended) in map keys,
  *   map values and output records; `bits` is its logical width.
  * - TY_STR is `size` bytes, NUL-padded. TY_TUPLE packs its fields at 8-byte aligned
  *   offsets (field.offset), size rounded up to 8.
@@ -27,6 +27,7 @@ enum type_kind {
 	TY_NONE,	/* statements, untyped */
 	TY_VOID,	/* calls with no value */
 	TY_INT,
+	TY_BOOL,	/* true/false: comparisons, !, && and ||; stored as 8 bytes 0 or 1 */
 	TY_STR,
 	TY_BUF,		/* { uint32 len; uint8 data[size-8] } printed escaped */
 	TY_TUPLE,
@@ -154,6 +155,8 @@ struct type *type_tuple(struct arena *a, struct type **elems, int n);
 bool type_equal(const struct type *a, const struct type *b);
 bool type_is_aggregation(const struct type *t);
 bool type_is_integer(const struct type *t);	/* TY_INT (and ints from pointers) */
+/* Whether codegen holds t in an i64 (TY_INT, TY_BOOL, TY_PTR), not in memory. */
+bool type_is_scalar(const struct type *t);
 /* Whether t is signed after C's promotion to 64 bits: every integer narrower
  * than 64 bits becomes int64; only uint64 (and pointers) stay unsigned. */
 bool type_promotes_signed(const struct type *t);

@@ -401,11 +401,11 @@ static struct type *check_binary(struct sema *s, struct node *n)
 		return ty_none(s);
 	enum binop op = n->binary.op;
 	if (l->kind == TY_STR && r->kind == TY_STR && (op == OP_EQ || op == OP_NE))
-		return type_int(s->a, 64, true);
+		return type_new(s->a, TY_BOOL);
 	bool lp = l->kind == TY_PTR, rp = r->kind == TY_PTR;
-	if ((l->kind == TY_INT || lp) && (r->kind == TY_INT || rp)) {
-		if (op >= OP_LAND)
-			return type_int(s->a, 64, true);
+	if (type_is_scalar(l) && type_is_scalar(r)) {
+		if (op >= OP_LAND)	/* comparisons, && and || */
+			return type_new(s->a, TY_BOOL);
 		if (lp || rp)
 			return lp ? l : r;	/* pointer arithmetic keeps the pointer */
 		/* C's usual arithmetic conversions: unsigned if either side is uint64 */
@@ -436,11 +436,11 @@ static struct type *check_unary(struct sema *s, struct node *n)
 		diag_error(s->d, n->loc, "The address-of operator is not supported");
 		return ty_none(s);
 	case OP_LNOT:
-		if (t->kind == TY_INT || t->kind == TY_PTR)
-			return type_int(s->a, 64, true);
+		if (type_is_scalar(t))
+			return type_new(s->a, TY_BOOL);
 		break;
 	default:
-		if (t->kind == TY_INT)
+		if (t->kind == TY_INT || t->kind == TY_BOOL)
 			return type_int(s->a, 64, n->unary.op == OP_NEG || t->is_signed);
 		break;
 	}
@@ -564,7 +564,11 @@ static struct type *check_cast(struct sema *s, struct node *n)
 	bool is_signed = false;
 	if (t->kind == TY_NONE)
 		return t;
-	if (t->kind != TY_INT && t->kind != TY_PTR) {
+	/* to bool: any integer or pointer, and a string (true when not empty) */
+	if (!strcmp(n->cast.tname, "bool") && !n->cast.ptr_depth &&
+	    (type_is_scalar(t) || t->kind == TY_STR))
+		return type_new(s->a, TY_BOOL);
+	if (!type_is_scalar(t)) {
 		char b[128];
 		diag_error(s->d, n->loc, "Cannot cast from '%s'", tname(t, b, sizeof b));
 		return ty_none(s);
@@ -732,6 +736,8 @@ static struct type *check_expr_kind(struct sema *s, struct node *n)
 {
 	switch (n->kind) {
 	case N_INT:
+		if (n->num.is_bool)
+			return type_new(s->a, TY_BOOL);
 		return type_int(s->a, 64, !n->num.is_unsigned);
 	case N_STR:
 		return type_str(s->a, (uint32_t)n->str.len + 1);
@@ -848,7 +854,7 @@ static void check_assign(struct sema *s, struct node *n)
 static void check_cond(struct sema *s, struct node *c, const char *what)
 {
 	struct type *t = check_expr(s, c);
-	if (t->kind != TY_NONE && t->kind != TY_INT && t->kind != TY_PTR) {
+	if (t->kind != TY_NONE && !type_is_scalar(t)) {
 		char b[128];
 		diag_error(s->d, c->loc, "Invalid type for %s: %s", what, tname(t, b, sizeof b));
 	}
