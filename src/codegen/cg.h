@@ -61,6 +61,11 @@ struct cg {
 LLVMValueRef cg_expr(struct cg *c, struct node *n);
 /* Write the value of n (any type) into dst in its storage layout. */
 void cg_expr_into(struct cg *c, struct node *n, LLVMValueRef dst);
+/* l op r on i64 values of types lt and rt: + and - move a pointer by whole
+ * elements and the difference of two pointers counts elements, as in C; the rest
+ * is cg_arith. */
+LLVMValueRef cg_binop(struct cg *c, enum binop op, LLVMValueRef l, const struct type *lt,
+		      LLVMValueRef r, const struct type *rt, bool is_signed);
 /* 1 when strings l and r are equal over at most limit bytes, else 0 (i64). */
 LLVMValueRef cg_str_equal(struct cg *c, struct node *l, struct node *r, uint32_t limit);
 

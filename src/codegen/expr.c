@@ -97,6 +97,31 @@ static LLVMValueRef logical(struct cg *c, struct node *n)
 	return cg_phi2(c, c->i64, cg_const(c, is_and ? 0 : 1), from, r, rhs_end);
 }
 
+/* v scaled by the size of what pointer type t points at. */
+static LLVMValueRef scale(struct cg *c, LLVMValueRef v, const struct type *t)
+{
+	uint32_t size = type_c_size(t->elem);
+	return size == 1 ? v : LLVMBuildMul(c->b, v, cg_const(c, size), "");
+}
+
+LLVMValueRef cg_binop(struct cg *c, enum binop op, LLVMValueRef l, const struct type *lt,
+		      LLVMValueRef r, const struct type *rt, bool is_signed)
+{
+	bool lp = lt && lt->kind == TY_PTR, rp = rt && rt->kind == TY_PTR;
+	if (op != OP_ADD && op != OP_SUB)
+		return cg_arith(c, op, l, r, is_signed);
+	if (lp && rp && op == OP_SUB) {	/* elements between two pointers */
+		uint32_t size = type_c_size(lt->elem);
+		LLVMValueRef d = LLVMBuildSub(c->b, l, r, "");
+		return size == 1 ? d : cg_arith(c, OP_DIV, d, cg_const(c, size), true);
+	}
+	if (lp && !rp)
+		r = scale(c, r, lt);
+	else if (rp && !lp)
+		l = scale(c, l, rt);
+	return cg_arith(c, op, l, r, is_signed);
+}
+
 static LLVMValueRef binary(struct cg *c, struct node *n)
 {
 	enum binop op = n->binary.op;
@@ -111,7 +136,7 @@ static LLVMValueRef binary(struct cg *c, struct node *n)
 	bool is_signed = type_promotes_signed(l->type) && type_promotes_signed(r->type);
 	if (op >= OP_EQ)
 		return compare(c, op, lv, rv, is_signed);
-	return cg_arith(c, op, lv, rv, n->type->is_signed);
+	return cg_binop(c, op, lv, l->type, rv, r->type, n->type->is_signed);
 }
 
 static LLVMValueRef unary(struct cg *c, struct node *n)
@@ -126,13 +151,15 @@ static LLVMValueRef unary(struct cg *c, struct node *n)
 		return LLVMBuildNot(c->b, v, "");
 	case OP_DEREF: {
 		const struct type *t = n->type;
+		if (t->kind != TY_INT && t->kind != TY_PTR)
+			return v;	/* a struct or array: its address, as in deref.c */
 		LLVMValueRef buf = cg_alloca(c, 8);
 		cg_store64(c, cg_const(c, 0), buf);
-		LLVMValueRef args[] = {buf, cg_const(c, t->bits / 8),
-				       v};
+		LLVMValueRef args[] = {buf, cg_const(c, type_c_size(t)), v};
 		cg_helper(c, n->unary.operand->type->is_user ? BPF_FUNC_probe_read_user
 							     : BPF_FUNC_probe_read_kernel, args, 3);
-		return fit(c, cg_load64(c, buf), t->bits, t->is_signed);
+		LLVMValueRef val = cg_load64(c, buf);
+		return t->kind == TY_INT ? fit(c, val, t->bits, t->is_signed) : val;
 	}
 	default:
 		return v;
@@ -249,8 +276,8 @@ static LLVMValueRef incdec(struct cg *c, struct node *n)
 {
 	struct node *o = n->incdec.operand;
 	LLVMValueRef old = cg_expr(c, o);
-	LLVMValueRef nv = n->incdec.is_inc ? LLVMBuildAdd(c->b, old, cg_const(c, 1), "")
-					   : LLVMBuildSub(c->b, old, cg_const(c, 1), "");
+	LLVMValueRef nv = cg_binop(c, n->incdec.is_inc ? OP_ADD : OP_SUB, old, o->type,
+				   cg_const(c, 1), NULL, false);
 	if (o->kind == N_VAR) {
 		cg_store64(c, nv, cg_var_ptr(c, o));
 	} else {

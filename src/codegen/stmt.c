@@ -48,7 +48,8 @@ static void emit_assign_var(struct cg *c, struct node *n)
 	if (type_is_scalar(v->type)) {
 		LLVMValueRef val = cg_expr(c, n->assign.value);
 		if (n->assign.op != OP_NONE)
-			val = cg_arith(c, n->assign.op, cg_load64(c, v->ptr), val, v->type->is_signed);
+			val = cg_binop(c, n->assign.op, cg_load64(c, v->ptr), v->type, val,
+				       n->assign.value->type, v->type->is_signed);
 		cg_store64(c, val, v->ptr);
 		return;
 	}
@@ -84,7 +85,8 @@ static void emit_assign_map(struct cg *c, struct node *n)
 		LLVMValueRef val = cg_expr(c, n->assign.value);
 		if (n->assign.op != OP_NONE) {
 			LLVMValueRef cur = cg_expr(c, target);
-			val = cg_arith(c, n->assign.op, cur, val, m->value->is_signed);
+			val = cg_binop(c, n->assign.op, cur, m->value, val, n->assign.value->type,
+				       m->value->is_signed);
 		}
 		cg_store64(c, val, buf);
 	} else {

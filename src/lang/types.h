@@ -157,6 +157,10 @@ bool type_is_aggregation(const struct type *t);
 bool type_is_integer(const struct type *t);	/* TY_INT (and ints from pointers) */
 /* Whether codegen holds t in an i64 (TY_INT, TY_BOOL, TY_PTR), not in memory. */
 bool type_is_scalar(const struct type *t);
+/* Bytes a value of t takes in C memory (a struct member, an array element, what a
+ * pointer points at): integers their width, pointers 8, records and arrays their
+ * size; 1 for void (NULL), so `void *` arithmetic counts bytes as in GNU C. */
+uint32_t type_c_size(const struct type *t);
 /* Whether t is signed after C's promotion to 64 bits: every integer narrower
  * than 64 bits becomes int64; only uint64 (and pointers) stay unsigned. */
 bool type_promotes_signed(const struct type *t);

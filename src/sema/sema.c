@@ -406,6 +406,8 @@ static struct type *check_binary(struct sema *s, struct node *n)
 	if (type_is_scalar(l) && type_is_scalar(r)) {
 		if (op >= OP_LAND)	/* comparisons, && and || */
 			return type_new(s->a, TY_BOOL);
+		if (lp && rp && op == OP_SUB)	/* elements between two pointers */
+			return type_int(s->a, 64, true);
 		if (lp || rp)
 			return lp ? l : r;	/* pointer arithmetic keeps the pointer */
 		/* C's usual arithmetic conversions: unsigned if either side is uint64 */
@@ -421,6 +423,33 @@ static struct type *check_binary(struct sema *s, struct node *n)
 	return ty_none(s);
 }
 
+/* Whether the memory an expression reads (a field, an element, a dereference)
+ * is user memory: the pointer the chain starts at says so. */
+static bool reads_user(const struct node *n)
+{
+	const struct node *b;
+	switch (n->kind) {
+	case N_FIELD: b = n->field.base; break;
+	case N_INDEX: b = n->index.base; break;
+	case N_UNARY: b = n->unary.operand; break;
+	default: return false;
+	}
+	if (b->type && b->type->kind == TY_PTR)
+		return b->type->is_user;
+	return reads_user(b);
+}
+
+/* The type of a value read by n: a pointer read from user memory points into
+ * user memory too (a struct's pointer member, an element of int **). */
+static struct type *read_type(struct sema *s, const struct node *n, struct type *t)
+{
+	if (!t || t->kind != TY_PTR || t->is_user || !reads_user(n))
+		return t;
+	struct type *u = type_copy(s, t);
+	u->is_user = true;
+	return u;
+}
+
 static struct type *check_unary(struct sema *s, struct node *n)
 {
 	struct type *t = check_expr(s, n->unary.operand);
@@ -428,8 +457,9 @@ static struct type *check_unary(struct sema *s, struct node *n)
 		return t;
 	switch (n->unary.op) {
 	case OP_DEREF:
-		if (t->kind == TY_PTR && t->elem && t->elem->kind == TY_INT)
-			return t->elem;
+		if (t->kind == TY_PTR && t->elem &&
+		    (t->elem->kind == TY_INT || t->elem->kind == TY_PTR))
+			return read_type(s, n, t->elem);
 		diag_error(s->d, n->loc, "Can not dereference a value of this type");
 		return ty_none(s);
 	case OP_ADDR:
@@ -487,7 +517,7 @@ static struct type *check_field(struct sema *s, struct node *n)
 	}
 	for (int i = 0; i < t->nfields; i++)
 		if (!strcmp(t->fields[i].name, n->field.name))
-			return t->fields[i].type;
+			return read_type(s, n, t->fields[i].type);
 	struct diag *dg = diag_error(s->d, n->loc,
 		"Struct/union of type '%s' does not contain a field named '%s'",
 		t->name ? t->name : "args", n->field.name);
@@ -505,7 +535,7 @@ static struct type *check_index(struct sema *s, struct node *n)
 	if ((t->kind == TY_PTR || t->kind == TY_ARRAY) && t->elem && i->kind == TY_INT &&
 	    (t->elem->kind == TY_INT || t->elem->kind == TY_PTR ||
 	     (t->elem->kind == TY_RECORD && t->elem->btf_id)))
-		return t->elem;
+		return read_type(s, n, t->elem);
 	char b[128];
 	diag_error(s->d, n->loc, "The array index operator [] can not be used on type '%s'",
 		   tname(t, b, sizeof b));
@@ -531,6 +561,16 @@ static bool int_type_name(const char *name, int *bits, bool *is_signed)
 	return false;
 }
 
+/* Whether a pointer made by a cast from a value of type `from` points into user
+ * memory: a pointer keeps its address space; an integer becomes a user pointer
+ * in a user-space probe (uprobe, usdt), as in bpftrace. */
+static bool cast_is_user(struct sema *s, const struct type *from)
+{
+	if (from->kind == TY_PTR)
+		return from->is_user;
+	return s->pdef && s->pdef->family->user;
+}
+
 /* (struct name *)expr: a pointer to a kernel struct described by BTF. */
 static struct type *check_struct_cast(struct sema *s, struct node *n, const struct type *from)
 {
@@ -551,7 +591,7 @@ static struct type *check_struct_cast(struct sema *s, struct node *n, const stru
 	for (int i = 0; i < n->cast.ptr_depth; i++) {
 		struct type *p = type_new(s->a, TY_PTR);
 		p->elem = t;
-		p->is_user = from->kind == TY_PTR && from->is_user;
+		p->is_user = cast_is_user(s, from);
 		t = p;
 	}
 	return t;
@@ -582,9 +622,13 @@ static struct type *check_cast(struct sema *s, struct node *n)
 	}
 	if (n->cast.ptr_depth == 0)
 		return strcmp(n->cast.tname, "void") ? type_int(s->a, bits, is_signed) : ty_none(s);
-	struct type *p = type_new(s->a, TY_PTR);
-	p->elem = strcmp(n->cast.tname, "void") ? type_int(s->a, bits, is_signed) : NULL;
-	p->is_user = t->kind == TY_PTR && t->is_user;
+	struct type *p = strcmp(n->cast.tname, "void") ? type_int(s->a, bits, is_signed) : NULL;
+	for (int i = 0; i < n->cast.ptr_depth; i++) {
+		struct type *q = type_new(s->a, TY_PTR);
+		q->elem = p;
+		q->is_user = cast_is_user(s, t);
+		p = q;
+	}
 	return p;
 }
 
@@ -712,6 +756,7 @@ static struct type *check_incdec(struct sema *s, struct node *n)
 	struct type *t;
 	if (o->kind == N_VAR) {
 		t = check_var(s, o);
+		o->type = t;	/* codegen steps a pointer by its pointee's size */
 	} else if (o->kind == N_MAP) {
 		struct map_def *def = map_use_keys(s, o);
 		if (!def)
@@ -724,9 +769,10 @@ static struct type *check_incdec(struct sema *s, struct node *n)
 		diag_error(s->d, n->loc, "++ and -- apply to $variables and maps only");
 		return ty_none(s);
 	}
-	if (t->kind != TY_NONE && t->kind != TY_INT) {
+	if (t->kind != TY_NONE && t->kind != TY_INT && t->kind != TY_PTR) {
 		char b[128];
-		diag_error(s->d, n->loc, "++ and -- need an integer, not '%s'", tname(t, b, sizeof b));
+		diag_error(s->d, n->loc, "++ and -- need an integer or a pointer, not '%s'",
+			   tname(t, b, sizeof b));
 		return ty_none(s);
 	}
 	return t;
@@ -833,14 +879,16 @@ static void check_assign(struct sema *s, struct node *n)
 	if (target->kind == N_MAP) {
 		if (map_use_keys(s, target))
 			target->map.def->assigned = true;
-		if (n->assign.op != OP_NONE)
-			t = type_int(s->a, 64, true);
+		struct map_def *def = target->map.def;
+		if (n->assign.op != OP_NONE)	/* a pointer stays one: `@p += 1` */
+			t = def && def->value && def->value->kind == TY_PTR ? def->value
+									    : type_int(s->a, 64, true);
 		map_assign(s, target, t, value);
 		target->type = target->map.def && target->map.def->value ? target->map.def->value : t;
 	} else if (target->kind == N_VAR) {
 		if (n->assign.op != OP_NONE) {
 			struct type *vt = check_var(s, target);
-			if (vt->kind != TY_NONE && vt->kind != TY_INT)
+			if (vt->kind != TY_NONE && vt->kind != TY_INT && vt->kind != TY_PTR)
 				diag_error(s->d, n->loc, "compound assignment needs an integer variable");
 			target->type = vt;
 			return;
