@@ -26,7 +26,8 @@ struct loc {
 
 enum node_kind {
 	/* top level */
-	N_PROGRAM,	/* program.config, program.probes */
+	N_PROGRAM,	/* program.config, program.decls, program.probes */
+	N_MAPDECL,	/* let @m = hash(N);  mapdecl.map (N_MAP), mapdecl.call (N_CALL) */
 	N_CONFIG,	/* setting.key = setting.value: one line of the config block */
 	N_PROBE,	/* probe.attach, probe.pred, probe.body */
 	N_ATTACH,	/* attach.text: one attach point as written */
@@ -41,6 +42,7 @@ enum node_kind {
 	N_BREAK,
 	N_CONTINUE,
 	N_RETURN,	/* stmt.expr may be NULL */
+	N_LET,		/* let $x [: type] [= value];  let.var, let.tname/ptr_depth, let.value */
 	/* expressions */
 	N_INT,		/* num.value; num.is_unsigned for a `u`-suffixed literal; num.is_bool
 			 * for `true` (1) and `false` (0) */
@@ -88,8 +90,16 @@ struct node {
 	union {
 		struct {
 			struct node *config;	/* list of N_CONFIG, NULL without a block */
+			struct node *decls;	/* list of N_MAPDECL */
 			struct node *probes;
 		} program;
+		struct { struct node *map; struct node *call; } mapdecl;
+		struct {
+			struct node *var;	/* N_VAR */
+			const char *tname;	/* declared type ("uint8", "struct x") or NULL */
+			int ptr_depth;		/* '*' after tname */
+			struct node *value;	/* initial value or NULL */
+		} let;
 		struct {
 			const char *key;	/* as written: stack_mode, BPFTRACE_STACK_MODE */
 			struct node *value;	/* N_INT, N_STR or N_IDENT */

@@ -185,6 +185,10 @@ struct map_def {
 	int8_t keyed;		/* sema: -1 not yet seen, 0 scalar, 1 with keys */
 	const char *sym;	/* BPF map name in the object (set by codegen) */
 	uint32_t bpf_type;	/* enum bpf_map_type (set by codegen) */
+	const struct node *decl;	/* `let @m = hash(N);` (N_MAPDECL) or NULL */
+	uint32_t decl_type;	/* its enum bpf_map_type; 0 without a declaration */
+	uint32_t decl_max;	/* its max entries */
+	bool decl_percpu;	/* its kind is per-CPU */
 };
 
 enum action_kind {

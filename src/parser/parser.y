@@ -130,14 +130,14 @@ static struct node *parse_incdec(struct lex_state *st, struct node *operand, boo
 %token <node> POSPARAM "positional parameter"
 %token PRED_END "end of predicate"
 %token CONFIG "config"
-%token IF "if" ELSE "else" WHILE "while" UNROLL "unroll" FOR "for"
+%token IF "if" ELSE "else" WHILE "while" UNROLL "unroll" FOR "for" LET "let"
 %token BREAK "break" CONTINUE "continue" RETURN "return"
 %token STRUCT "struct" UNION "union" ENUM "enum"
 %token EQ "==" NE "!=" LE "<=" GE ">=" SHL "<<" SHR ">>" LAND "&&" LOR "||"
 %token INC "++" DEC "--" ARROW "->" DOTDOT ".."
 %token <op> COMPOUND_ASSIGN "compound assignment"
 
-%type <node> program config settings setting setting_value probes probe attachs attach pred block stmts simple compound if_stmt
+%type <node> tops mapdecl let_stmt program config settings setting setting_value probe attachs attach pred block stmts simple compound if_stmt
 %type <node> expr exprs lvalue map call
 %type <str> field_name type_name
 %type <num> stars
@@ -165,15 +165,39 @@ static struct node *parse_incdec(struct lex_state *st, struct node *operand, boo
 
 /* program: [config] probe+ */
 program
-	: config probes
+	: config tops
 		{
 			NEW($$, N_PROGRAM, @$);
 			$$->program.config = $1;
-			$$->program.probes = $2;
+			struct node *next;
+			for (struct node *n = $2; n; n = next) {	/* probes and declarations */
+				next = n->next;
+				n->next = NULL;
+				ast_append(n->kind == N_PROBE ? &$$->program.probes
+							  : &$$->program.decls, n);
+			}
 			int i = 0;
-			for (struct node *n = $2; n; n = n->next)
+			for (struct node *n = $$->program.probes; n; n = n->next)
 				n->probe.index = i++;
 			st->p->ast = $$;
+		}
+	;
+
+/* tops: (probe | mapdecl)+ */
+tops
+	: probe			{ $$ = $1; }
+	| mapdecl		{ $$ = $1; }
+	| tops probe		{ $$ = ast_append(&$1, $2); }
+	| tops mapdecl		{ $$ = ast_append(&$1, $2); }
+	;
+
+/* mapdecl: 'let' map '=' call ';'   (let @m = lruhash(100);) */
+mapdecl
+	: LET MAP '=' call ';'
+		{
+			NEW($$, N_MAPDECL, @$);
+			$$->mapdecl.map = $2;
+			$$->mapdecl.call = $4;
 		}
 	;
 
@@ -204,11 +228,6 @@ setting_value
 	: INT				{ $$ = $1; }
 	| STRING			{ $$ = $1; }
 	| IDENT				{ NEW($$, N_IDENT, @$); $$->ident.name = $1; }
-	;
-
-probes
-	: probe			{ $$ = $1; }
-	| probes probe		{ $$ = ast_append(&$1, $2); }
 	;
 
 /* probe: attach (',' attach)* ['/' expr '/'] block */
@@ -255,17 +274,32 @@ stmts
 /* Statements that need no ';' after them. A nested block is flattened. */
 compound
 	: if_stmt			{ $$ = $1; }
-	| WHILE '(' expr ')' block
+	| WHILE expr block	/* `while (x)`: the parentheses are the expression's */
 		{
 			NEW($$, N_WHILE, @$);
-			$$->cond.cond = $3;
-			$$->cond.then = $5;
+			$$->cond.cond = $2;
+			$$->cond.then = $3;
 		}
 	| UNROLL '(' expr ')' block
 		{
 			NEW($$, N_UNROLL, @$);
 			$$->unroll.count = $3;
 			$$->unroll.body = $5;
+		}
+	| FOR VAR ':' expr block
+		{
+			NEW($$, N_FOR, @$);
+			$$->forl.var = $2;
+			$$->forl.iter = $4;
+			$$->forl.body = $5;
+		}
+	| FOR VAR ':' expr DOTDOT expr block
+		{
+			NEW($$, N_FOR, @$);
+			$$->forl.var = $2;
+			$$->forl.start = $4;
+			$$->forl.end = $6;
+			$$->forl.body = $7;
 		}
 	| FOR '(' VAR ':' expr ')' block
 		{
@@ -285,27 +319,28 @@ compound
 	| block				{ $$ = $1; }
 	;
 
-/* if_stmt: 'if' '(' expr ')' block ['else' (block | if_stmt)] */
+/* if_stmt: 'if' expr block ['else' (block | if_stmt)]; `if (x)` is the
+ * parenthesised expression, and bpftrace also takes `if x { }`. */
 if_stmt
-	: IF '(' expr ')' block
+	: IF expr block
 		{
 			NEW($$, N_IF, @$);
-			$$->cond.cond = $3;
-			$$->cond.then = $5;
+			$$->cond.cond = $2;
+			$$->cond.then = $3;
 		}
-	| IF '(' expr ')' block ELSE block
+	| IF expr block ELSE block
 		{
 			NEW($$, N_IF, @$);
-			$$->cond.cond = $3;
-			$$->cond.then = $5;
-			$$->cond.els = $7;
+			$$->cond.cond = $2;
+			$$->cond.then = $3;
+			$$->cond.els = $5;
 		}
-	| IF '(' expr ')' block ELSE if_stmt
+	| IF expr block ELSE if_stmt
 		{
 			NEW($$, N_IF, @$);
-			$$->cond.cond = $3;
-			$$->cond.then = $5;
-			$$->cond.els = $7;
+			$$->cond.cond = $2;
+			$$->cond.then = $3;
+			$$->cond.els = $5;
 		}
 	;
 
@@ -330,6 +365,30 @@ simple
 	| CONTINUE			{ NEW($$, N_CONTINUE, @$); }
 	| RETURN			{ NEW($$, N_RETURN, @$); }
 	| RETURN expr			{ NEW($$, N_RETURN, @$); $$->stmt.expr = $2; }
+	| let_stmt			{ $$ = $1; }
+	;
+
+/* let_stmt: 'let' variable [':' type_name '*'*] ['=' expr] */
+let_stmt
+	: LET VAR
+		{ NEW($$, N_LET, @$); $$->let.var = $2; }
+	| LET VAR '=' expr
+		{ NEW($$, N_LET, @$); $$->let.var = $2; $$->let.value = $4; }
+	| LET VAR ':' type_name stars
+		{
+			NEW($$, N_LET, @$);
+			$$->let.var = $2;
+			$$->let.tname = $4;
+			$$->let.ptr_depth = $5;
+		}
+	| LET VAR ':' type_name stars '=' expr
+		{
+			NEW($$, N_LET, @$);
+			$$->let.var = $2;
+			$$->let.tname = $4;
+			$$->let.ptr_depth = $5;
+			$$->let.value = $7;
+		}
 	;
 
 lvalue
@@ -530,11 +589,12 @@ static bool parse_is_operator(yysymbol_kind_t sym)
 	}
 }
 
-/* Keywords that open an optional top-level part (config block, macro): left out
- * of "expecting" lists too, where a probe is what the reader is missing. */
+/* Keywords that open an optional top-level part (config block, macro, map
+ * declaration): left out of "expecting" lists too, where a probe is what the
+ * reader is missing. */
 static bool parse_is_preamble(yysymbol_kind_t sym)
 {
-	return sym == YYSYMBOL_CONFIG;
+	return sym == YYSYMBOL_CONFIG || sym == YYSYMBOL_LET;
 }
 
 /* "syntax error, unexpected X[, expecting A or B ...]" at the offending token. */
