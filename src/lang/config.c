@@ -11,12 +11,14 @@
 #define DEFAULT_STRLEN 64
 #define MAX_STRLEN 200
 #define DEFAULT_MAP_KEYS_MAX 4096
+#define DEFAULT_MAX_BPF_PROGS 1024
 
 void config_defaults(struct config *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->strlen = DEFAULT_STRLEN;
 	c->map_keys_max = DEFAULT_MAP_KEYS_MAX;
+	c->max_bpf_progs = DEFAULT_MAX_BPF_PROGS;
 	c->kfeat = -1;
 }
 
@@ -69,6 +71,9 @@ int config_read(struct config *c, config_lookup_fn *lookup, char *err, size_t er
 		return -EINVAL;
 	if ((v = lookup("BPFTRACE_MAP_KEYS_MAX")) &&
 	    parse_u32("BPFTRACE_MAP_KEYS_MAX", v, 1, UINT32_MAX, &c->map_keys_max, err, errsz))
+		return -EINVAL;
+	if ((v = lookup("BPFTRACE_MAX_BPF_PROGS")) &&
+	    parse_u32("BPFTRACE_MAX_BPF_PROGS", v, 1, UINT32_MAX, &c->max_bpf_progs, err, errsz))
 		return -EINVAL;
 	if ((v = lookup("BPFL_KFEAT")) && parse_kfeat(v, &c->kfeat, err, errsz))
 		return -EINVAL;

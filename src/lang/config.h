@@ -17,6 +17,8 @@
 struct config {
 	uint32_t strlen;	/* BPFTRACE_STRLEN: bytes of a string, 1..200 (64) */
 	uint32_t map_keys_max;	/* BPFTRACE_MAP_KEYS_MAX: keys of a map (4096) */
+	uint32_t max_bpf_progs;	/* BPFTRACE_MAX_BPF_PROGS: BPF programs a program may
+				 * generate (1024): a wide wildcard is an error */
 	const char *btf_path;	/* BPFL_BTF: a BTF file to use as vmlinux's (tests);
 				 * NULL: the kernel's own */
 	int kfeat;		/* BPFL_KFEAT: -1 detect kprobes/fentry, else the
