@@ -4,6 +4,7 @@
  * language; statements are in stmt.c, expressions in expr.c, maps and output
  * records in maps.c. */
 #include <linux/bpf.h>
+#include <string.h>
 
 #include <llvm-c/Core.h>
 #include <llvm-c/DebugInfo.h>
@@ -24,6 +25,14 @@ LLVMValueRef cg_helper(struct cg *c, int id, LLVMValueRef *args, int n)
 	LLVMTypeRef fty = LLVMFunctionType(c->i64, params, (unsigned)n, 0);
 	LLVMValueRef fn = LLVMConstIntToPtr(cg_const(c, (uint64_t)id), c->ptr);
 	return LLVMBuildCall2(c->b, fty, fn, args, (unsigned)n, "");
+}
+
+LLVMValueRef cg_intrinsic1(struct cg *c, const char *name, LLVMTypeRef ty, LLVMValueRef v)
+{
+	unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
+	LLVMValueRef fn = LLVMGetIntrinsicDeclaration(c->mod, id, &ty, 1);
+	LLVMTypeRef fty = LLVMIntrinsicGetType(c->ctx, id, &ty, 1);
+	return LLVMBuildCall2(c->b, fty, fn, &v, 1, "");
 }
 
 /* Bytes of the per-CPU scratch area: the kernel caps per-CPU values at 32 KiB. */
@@ -65,6 +74,11 @@ LLVMValueRef cg_alloca(struct cg *c, uint32_t size)
 {
 	if (size > CG_STACK_SLOT_MAX && c->scratch_used + size <= SCRATCH_MAX)
 		return scratch_alloc(c, size);
+	return cg_stack_alloca(c, size);
+}
+
+LLVMValueRef cg_stack_alloca(struct cg *c, uint32_t size)
+{
 	LLVMBasicBlockRef cur = LLVMGetInsertBlock(c->b);
 	LLVMMetadataRef loc = LLVMGetCurrentDebugLocation2(c->b);	/* moving the builder resets it */
 	LLVMValueRef first = LLVMGetFirstInstruction(c->entry);

@@ -26,7 +26,9 @@ struct loc {
 
 enum node_kind {
 	/* top level */
-	N_PROGRAM,	/* program.probes */
+	N_PROGRAM,	/* program.config, program.macros, program.probes */
+	N_CONFIG,	/* setting.key = setting.value: one line of the config block */
+	N_MACRO,	/* macro.name, macro.params (N_IDENT, N_VAR, N_MAP), macro.body */
 	N_PROBE,	/* probe.attach, probe.pred, probe.body */
 	N_ATTACH,	/* attach.text: one attach point as written */
 	/* statements */
@@ -35,6 +37,8 @@ enum node_kind {
 	N_IF,		/* cond.cond, cond.then, cond.els (N_IF for else if, or a list) */
 	N_WHILE,	/* cond.cond, cond.then */
 	N_UNROLL,	/* unroll.count (an expression, must be constant), unroll.body */
+	N_FOR,		/* forl.var (N_VAR), forl.iter (N_MAP) or forl.start..forl.end,
+			 * forl.body */
 	N_BREAK,
 	N_CONTINUE,
 	N_RETURN,	/* stmt.expr may be NULL */
@@ -54,6 +58,8 @@ enum node_kind {
 	N_INDEX,	/* index.base, index.index */
 	N_CAST,		/* cast.tname, cast.ptr_depth, cast.operand */
 	N_TUPLE,	/* tuple.elems */
+	N_BLOCK_EXPR,	/* block.stmts then block.value (NULL: none, only as an
+			 * expression statement); a macro's body and its expansion */
 	N_KIND_COUNT
 };
 
@@ -82,7 +88,20 @@ struct node {
 	struct type *type;	/* set by sema; NULL before */
 	struct node *next;	/* next element of the list this node is in */
 	union {
-		struct { struct node *probes; } program;
+		struct {
+			struct node *config;	/* list of N_CONFIG, NULL without a block */
+			struct node *macros;	/* list of N_MACRO */
+			struct node *probes;
+		} program;
+		struct {
+			const char *name;
+			struct node *params;	/* `x` N_IDENT, `$x` N_VAR, `@x` N_MAP */
+			struct node *body;	/* N_BLOCK_EXPR */
+		} macro;
+		struct {
+			const char *key;	/* as written: stack_mode, BPFTRACE_STACK_MODE */
+			struct node *value;	/* N_INT, N_STR or N_IDENT */
+		} setting;
 		struct {
 			struct node *attach;	/* list of N_ATTACH */
 			struct node *pred;	/* predicate expression or NULL */
@@ -102,6 +121,12 @@ struct node {
 			struct node *els;	/* statement list / expression / NULL */
 		} cond;
 		struct { struct node *count; struct node *body; } unroll;
+		struct {
+			struct node *var;	/* the loop's $variable */
+			struct node *iter;	/* the map iterated over; NULL for a range */
+			struct node *start, *end;	/* the range start..end (end exclusive) */
+			struct node *body;
+		} forl;
 		struct { uint64_t value; bool is_unsigned; } num;
 		struct { const char *value; size_t len; } str;
 		struct { const char *name; } ident;
@@ -128,6 +153,12 @@ struct node {
 			struct node *operand;
 		} cast;
 		struct { struct node *elems; } tuple;
+		struct {
+			struct node *stmts;	/* statement list, may be NULL */
+			struct node *value;	/* the last expression, or NULL */
+			const char *macro;	/* the macro this block expands, or NULL */
+			struct loc call;	/* macro: where it was called */
+		} block;
 	};
 };
 
@@ -137,6 +168,13 @@ struct node *ast_new(struct arena *a, enum node_kind kind, struct loc loc);
 struct node *ast_append(struct node **head, struct node *item);
 /* Number of nodes in a list. */
 int ast_list_len(const struct node *list);
+/* Call fn on the slot of every child node of n, each element of a child list
+ * separately and in order. fn may store another node in the slot; it must keep
+ * the replaced node's `next`. */
+void ast_each_child(struct node *n, void (*fn)(struct node **slot, void *ctx), void *ctx);
+/* A copy of the tree n (n->next not followed: the copy's next is NULL);
+ * NULL when memory runs out. */
+struct node *ast_clone(struct arena *a, const struct node *n);
 /* A range from the start of `a` to the end of `b`. */
 struct loc loc_span(struct loc a, struct loc b);
 

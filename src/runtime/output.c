@@ -76,6 +76,23 @@ static int act_printf(struct rt *rt, const struct action *a, const void *rec)
 	return 0;
 }
 
+/* errorf/warnf: the formatted text as a located message at the call, through
+ * the error sink (so --no-warnings and -f json apply); program output printed
+ * before it goes out first. */
+static int act_located(struct rt *rt, const struct action *a, const void *rec)
+{
+	const char *text = format_args(rt, a, rec);
+	size_t n = strlen(text);
+
+	while (n && text[n - 1] == '\n')	/* the message is one line already */
+		n--;
+	out_emit(rt);
+	fflush(rt->out);
+	msg_located(a->kind == ACT_ERRORF ? MSG_ERROR : MSG_WARNING, &a->site->loc,
+		    rt->p->src, "%.*s", (int)n, text);
+	return 0;
+}
+
 static int act_exit(struct rt *rt, const struct action *a, const void *rec)
 {
 	int64_t code;
@@ -309,6 +326,8 @@ static const act_fn act_table[] = {	/* sized by its last row: the assert can fai
 	[ACT_CLEAR] = act_map_op,
 	[ACT_ZERO] = act_map_op,
 	[ACT_JOIN] = act_join,
+	[ACT_ERRORF] = act_located,
+	[ACT_WARNF] = act_located,
 };
 _Static_assert(sizeof(act_table) / sizeof(act_table[0]) == ACT_KIND_COUNT,
 	       "act_table must cover every action kind");

@@ -5,7 +5,7 @@
  * Map layouts in text, as bpftrace prints them:
  *   plain maps   "@m[k1, k2]: v" lines, then "\n"
  *   avg/stats    "@m[k]: v" lines, then "\n\n"
- *   hist/lhist   "@m[k]: \n" + bucket lines per key, keys separated by "\n", then "\n" */
+ *   hist/lhist   "@m[k]:\n" + bucket lines per key, keys separated by "\n", then "\n" */
 #include "runtime/print.h"
 
 #include <arpa/inet.h>
@@ -266,7 +266,7 @@ static void print_text_value(struct sb *out, const struct type *t, const uint8_t
 	}
 }
 
-/* One value. `is_key`: printed as a map key element (pointers in hex); `native`:
+/* One value. `is_key`: printed as a map key element (stacks indent less); `native`:
  * inside a BTF record, where integers have their own width. */
 static void print_value_div(struct sb *out, const struct type *t, const void *data,
 			    enum out_format f, uint32_t div, bool is_key, bool native)
@@ -291,11 +291,8 @@ static void print_value_div(struct sb *out, const struct type *t, const void *da
 	case TY_INT:
 		print_int(out, t, data, native, div);
 		break;
-	case TY_PTR: case TY_CTX:
-		if (is_key || native)	/* map keys and record fields: in hex */
-			sb_printf(out, "0x%llx", (unsigned long long)print_u64(data));
-		else
-			sb_printf(out, "%lld", (long long)(print_i64(data) / (int64_t)div));
+	case TY_PTR: case TY_CTX:	/* in hex, as bpftrace prints pointers; JSON: a number */
+		sb_printf(out, f == OUT_JSON ? "%llu" : "0x%llx", (unsigned long long)print_u64(data));
 		break;
 	case TY_TUPLE:
 		print_tuple(out, t, data, f);
@@ -344,17 +341,23 @@ static void print_key_elems(struct sb *out, const struct type *key, const uint8_
 	}
 }
 
+/* "@name[k1, k2]" in text. */
+static void print_key_name(struct sb *out, const struct map_def *m, const uint8_t *key)
+{
+	sb_puts(out, m->name);
+	if (m->key) {
+		sb_putc(out, '[');
+		print_key_elems(out, m->key, key, ", ");
+		sb_putc(out, ']');
+	}
+}
+
 /* "@name[k1, k2]: " in text; "\"k1,k2\": " in JSON (nothing for a map without keys). */
 static void print_key(struct sb *out, const struct map_def *m, const uint8_t *key,
 		      enum out_format f)
 {
 	if (f == OUT_TEXT) {
-		sb_puts(out, m->name);
-		if (m->key) {
-			sb_putc(out, '[');
-			print_key_elems(out, m->key, key, ", ");
-			sb_putc(out, ']');
-		}
+		print_key_name(out, m, key);
 		sb_puts(out, ": ");
 		return;
 	}
@@ -755,9 +758,12 @@ void print_hist_map(struct sb *out, const struct map_def *m, struct map_entry *e
 	for (size_t i = first; i < (size_t)ng; i++) {
 		if (i > first)
 			sb_puts(out, f == OUT_JSON ? ", " : "\n");
-		print_key(out, m, h[i].key, f);
-		if (f == OUT_TEXT)	/* "@h: " and the buckets below */
-			sb_putc(out, '\n');
+		if (f == OUT_TEXT) {	/* "@h:" and the buckets below */
+			print_key_name(out, m, h[i].key);
+			sb_puts(out, ":\n");
+		} else {
+			print_key(out, m, h[i].key, f);
+		}
 		if (f == OUT_JSON)
 			print_hist_json(out, m->value, &h[i], div);
 		else if (m->value->kind == TY_HIST)
