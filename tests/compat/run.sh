@@ -116,7 +116,7 @@ run_vm() {
     { echo "compat: FAILED: copying $BIN"; exit 1; }
   local cmd
   cmd=$(printf '%q ' "$ROOT/tests/vm/compat-guest.sh" "$SUITE" "$WORK" "$TARBALL" "$VMBIN" "$n" "$f")
-  BPFL_VM_CMD=$cmd BPFL_VM_TIMEOUT=${BPFL_VM_TIMEOUT:-$((1200 * n))} \
+  BPFL_VM_CMD=$cmd BPFL_VM_TIMEOUT=${BPFL_VM_TIMEOUT:-$((600 * n))} \
     "$ROOT/tests/vm/run.sh" -b "$BIN" > "$console"
   local rc=$?
   grep -E '^compat-vm: ' "$console" | sed 's/^compat-vm: //'
