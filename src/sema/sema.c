@@ -404,6 +404,11 @@ static struct type *check_binary(struct sema *s, struct node *n)
 	enum binop op = n->binary.op;
 	if (l->kind == TY_STR && r->kind == TY_STR && (op == OP_EQ || op == OP_NE))
 		return type_int(s->a, 64, true);
+	/* two values of one printed kind held in 8 bytes (username, probe, ...):
+	 * equal when the numbers they print from are */
+	if (l->kind == r->kind && l->size == 8 && r->size == 8 && (op == OP_EQ || op == OP_NE) &&
+	    !type_is_aggregation(l) && l->kind != TY_TUPLE)
+		return type_int(s->a, 64, true);
 	bool lp = l->kind == TY_PTR, rp = r->kind == TY_PTR;
 	if ((l->kind == TY_INT || lp) && (r->kind == TY_INT || rp)) {
 		if (op >= OP_LAND)
@@ -570,7 +575,7 @@ static bool cast_is_user(struct sema *s, const struct type *from)
 {
 	if (from->kind == TY_PTR)
 		return from->is_user;
-	return s->pdef && s->pdef->family->user;
+	return !from->is_kaddr && s->pdef && s->pdef->family->user;
 }
 
 /* (struct name *)expr: a pointer to a kernel struct described by BTF. */
