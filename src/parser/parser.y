@@ -22,8 +22,10 @@ typedef void *yyscan_t;
 
 /* What the scanner knows between tokens; shared by the scanner and the parser. */
 struct lex_state {
-	struct program *p;	/* diagnostics, arena, file name */
+	struct program *p;	/* diagnostics, arena */
+	const char *file;	/* the name of the text in locations */
 	const char *src;	/* the text being scanned */
+	struct node *ast;	/* the N_PROGRAM parsed */
 	size_t off;		/* byte offset of the next character in src */
 	int line, col;		/* position of the next character */
 	int depth;		/* brace depth inside a probe's block */
@@ -113,7 +115,7 @@ static void parse_split_tops(struct node *prog, struct node *tops);
 %param {yyscan_t scanner} {struct lex_state *st}
 
 %initial-action {
-	@$ = (struct loc){ .file = st->p->file, .line = 1, .col = 1,
+	@$ = (struct loc){ .file = st->file, .line = 1, .col = 1,
 			   .end_line = 1, .end_col = 1 };
 }
 
@@ -136,7 +138,7 @@ static void parse_split_tops(struct node *prog, struct node *tops);
 %token PRED_END "end of predicate"
 %token CONFIG "config"
 %token MACRO "macro"
-%token IF "if" ELSE "else" WHILE "while" UNROLL "unroll" FOR "for"
+%token IF "if" ELSE "else" WHILE "while" UNROLL "unroll" FOR "for" LET "let"
 %token BREAK "break" CONTINUE "continue" RETURN "return"
 %token STRUCT "struct" UNION "union" ENUM "enum"
 %token EQ "==" NE "!=" LE "<=" GE ">=" SHL "<<" SHR ">>" LAND "&&" LOR "||"
@@ -144,7 +146,7 @@ static void parse_split_tops(struct node *prog, struct node *tops);
 %token <op> COMPOUND_ASSIGN "compound assignment"
 
 %type <node> program config settings setting setting_value tops top macro macro_params
-%type <node> macro_param macro_body probe attachs attach pred block stmts simple compound if_stmt
+%type <node> macro_param macro_body mapdecl let_stmt probe attachs attach pred block stmts simple compound if_stmt
 %type <node> expr exprs lvalue map call
 %type <str> field_name type_name
 %type <num> stars
@@ -170,14 +172,24 @@ static void parse_split_tops(struct node *prog, struct node *tops);
 
 %%
 
-/* program: [config] (probe | macro)+ */
+/* program: [config] (probe | macro | mapdecl)+ */
 program
 	: config tops
 		{
 			NEW($$, N_PROGRAM, @$);
 			$$->program.config = $1;
 			parse_split_tops($$, $2);
-			st->p->ast = $$;
+			st->ast = $$;
+		}
+	;
+
+/* mapdecl: 'let' map '=' call ';'   (let @m = lruhash(100);) */
+mapdecl
+	: LET MAP '=' call ';'
+		{
+			NEW($$, N_MAPDECL, @$);
+			$$->mapdecl.map = $2;
+			$$->mapdecl.call = $4;
 		}
 	;
 
@@ -218,6 +230,7 @@ tops
 top
 	: probe			{ $$ = $1; }
 	| macro			{ $$ = $1; }
+	| mapdecl		{ $$ = $1; }
 	;
 
 /* macro: 'macro' identifier ['(' [param (',' param)*] ')'] macro_body */
@@ -317,17 +330,32 @@ stmts
 /* Statements that need no ';' after them. A nested block is flattened. */
 compound
 	: if_stmt			{ $$ = $1; }
-	| WHILE '(' expr ')' block
+	| WHILE expr block	/* `while (x)`: the parentheses are the expression's */
 		{
 			NEW($$, N_WHILE, @$);
-			$$->cond.cond = $3;
-			$$->cond.then = $5;
+			$$->cond.cond = $2;
+			$$->cond.then = $3;
 		}
 	| UNROLL '(' expr ')' block
 		{
 			NEW($$, N_UNROLL, @$);
 			$$->unroll.count = $3;
 			$$->unroll.body = $5;
+		}
+	| FOR VAR ':' expr block
+		{
+			NEW($$, N_FOR, @$);
+			$$->forl.var = $2;
+			$$->forl.iter = $4;
+			$$->forl.body = $5;
+		}
+	| FOR VAR ':' expr DOTDOT expr block
+		{
+			NEW($$, N_FOR, @$);
+			$$->forl.var = $2;
+			$$->forl.start = $4;
+			$$->forl.end = $6;
+			$$->forl.body = $7;
 		}
 	| FOR '(' VAR ':' expr ')' block
 		{
@@ -347,27 +375,28 @@ compound
 	| block				{ $$ = $1; }
 	;
 
-/* if_stmt: 'if' '(' expr ')' block ['else' (block | if_stmt)] */
+/* if_stmt: 'if' expr block ['else' (block | if_stmt)]; `if (x)` is the
+ * parenthesised expression, and bpftrace also takes `if x { }`. */
 if_stmt
-	: IF '(' expr ')' block
+	: IF expr block
 		{
 			NEW($$, N_IF, @$);
-			$$->cond.cond = $3;
-			$$->cond.then = $5;
+			$$->cond.cond = $2;
+			$$->cond.then = $3;
 		}
-	| IF '(' expr ')' block ELSE block
+	| IF expr block ELSE block
 		{
 			NEW($$, N_IF, @$);
-			$$->cond.cond = $3;
-			$$->cond.then = $5;
-			$$->cond.els = $7;
+			$$->cond.cond = $2;
+			$$->cond.then = $3;
+			$$->cond.els = $5;
 		}
-	| IF '(' expr ')' block ELSE if_stmt
+	| IF expr block ELSE if_stmt
 		{
 			NEW($$, N_IF, @$);
-			$$->cond.cond = $3;
-			$$->cond.then = $5;
-			$$->cond.els = $7;
+			$$->cond.cond = $2;
+			$$->cond.then = $3;
+			$$->cond.els = $5;
 		}
 	;
 
@@ -392,6 +421,30 @@ simple
 	| CONTINUE			{ NEW($$, N_CONTINUE, @$); }
 	| RETURN			{ NEW($$, N_RETURN, @$); }
 	| RETURN expr			{ NEW($$, N_RETURN, @$); $$->stmt.expr = $2; }
+	| let_stmt			{ $$ = $1; }
+	;
+
+/* let_stmt: 'let' variable [':' type_name '*'*] ['=' expr] */
+let_stmt
+	: LET VAR
+		{ NEW($$, N_LET, @$); $$->let.var = $2; }
+	| LET VAR '=' expr
+		{ NEW($$, N_LET, @$); $$->let.var = $2; $$->let.value = $4; }
+	| LET VAR ':' type_name stars
+		{
+			NEW($$, N_LET, @$);
+			$$->let.var = $2;
+			$$->let.tname = $4;
+			$$->let.ptr_depth = $5;
+		}
+	| LET VAR ':' type_name stars '=' expr
+		{
+			NEW($$, N_LET, @$);
+			$$->let.var = $2;
+			$$->let.tname = $4;
+			$$->let.ptr_depth = $5;
+			$$->let.value = $7;
+		}
 	;
 
 lvalue
@@ -525,7 +578,7 @@ static int yylex(YYSTYPE *lval, YYLTYPE *lloc, yyscan_t scanner, struct lex_stat
 		st->any_token = true;
 		return tok;
 	}
-	struct loc l = { .file = st->p->file, .line = 1, .col = 1 };
+	struct loc l = { .file = st->file, .line = 1, .col = 1 };
 	if (st->any_token) {
 		l.line = st->last.end_line;
 		l.col = st->last.end_col;
@@ -559,6 +612,7 @@ static struct node *parse_incdec(struct lex_state *st, struct node *operand, boo
 static void parse_split_tops(struct node *prog, struct node *tops)
 {
 	struct node **probes = &prog->program.probes, **macros = &prog->program.macros;
+	struct node **decls = &prog->program.decls;
 	int i = 0;
 	for (struct node *n = tops, *next; n; n = next) {
 		next = n->next;
@@ -567,6 +621,9 @@ static void parse_split_tops(struct node *prog, struct node *tops)
 			n->probe.index = i++;
 			*probes = n;
 			probes = &n->next;
+		} else if (n->kind == N_MAPDECL) {
+			*decls = n;
+			decls = &n->next;
 		} else {
 			*macros = n;
 			macros = &n->next;
@@ -612,11 +669,12 @@ static bool parse_is_operator(yysymbol_kind_t sym)
 	}
 }
 
-/* Keywords that open an optional top-level part (config block, macro): left out
- * of "expecting" lists too, where a probe is what the reader is missing. */
+/* Keywords that open an optional top-level part (config block, macro, map
+ * declaration): left out of "expecting" lists too, where a probe is what the
+ * reader is missing. */
 static bool parse_is_preamble(yysymbol_kind_t sym)
 {
-	return sym == YYSYMBOL_CONFIG || sym == YYSYMBOL_MACRO;
+	return sym == YYSYMBOL_CONFIG || sym == YYSYMBOL_MACRO || sym == YYSYMBOL_LET;
 }
 
 /* "syntax error, unexpected X[, expecting A or B ...]" at the offending token. */
@@ -648,9 +706,11 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner,
 	return 0;
 }
 
-bool parse_program(struct program *p)
+/* Parse src (named file) into *ast; false on any syntax error. */
+static bool parse_text(struct program *p, const char *file, const char *src,
+		       struct node **ast)
 {
-	struct lex_state st = { .p = p, .src = p->src, .line = 1, .col = 1 };
+	struct lex_state st = { .p = p, .file = file, .src = src, .line = 1, .col = 1 };
 	int before = p->diags.nerrors;
 	yyscan_t scanner;
 	if (lex_open(&scanner, &st) < 0) {
@@ -659,5 +719,19 @@ bool parse_program(struct program *p)
 	}
 	int rc = yyparse(scanner, &st);
 	lex_close(scanner);
-	return rc == 0 && p->diags.nerrors == before;
+	*ast = st.ast;
+	return rc == 0 && p->diags.nerrors == before && st.ast;
+}
+
+bool parse_program(struct program *p)
+{
+	struct node *lib;
+	if (!parse_text(p, p->file, p->src, &p->ast))
+		return false;
+	/* the standard library's macros come after the script's, which take
+	 * precedence (a script's macro of the same signature replaces one) */
+	if (!parse_text(p, parse_stdlib_file, parse_stdlib_src, &lib))
+		return false;
+	p->ast->program.stdlib = lib->program.macros;
+	return true;
 }
