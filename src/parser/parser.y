@@ -462,6 +462,17 @@ call
 		{ NEW($$, N_CALL, @$); $$->call.name = $1; }
 	| CALL '(' exprs ')'
 		{ NEW($$, N_CALL, @$); $$->call.name = $1; $$->call.args = $3; }
+	| CALL '(' type_name stars ')'
+		{
+			/* sizeof(struct A): the type is a cast without an operand */
+			struct node *t;
+			NEW(t, N_CAST, loc_span(@3, @4));
+			t->cast.tname = $3;
+			t->cast.ptr_depth = $4;
+			NEW($$, N_CALL, @$);
+			$$->call.name = $1;
+			$$->call.args = t;
+		}
 	;
 
 exprs

@@ -779,8 +779,35 @@ static bool call_as_variable(struct node *n)
 	return true;
 }
 
+/* sizeof(type) and sizeof(expr): the C size, folded into an integer literal. */
+static struct type *check_sizeof(struct sema *s, struct node *n)
+{
+	struct node *arg = n->call.args;
+	struct type *t;
+	if (ast_list_len(arg) != 1) {
+		diag_error(s->d, n->loc, "sizeof() requires one argument (%d provided)",
+			   ast_list_len(arg));
+		return ty_none(s);
+	}
+	if (arg->kind == N_CAST && !arg->cast.operand) {	/* a type name */
+		t = arg->cast.ptr_depth ? NULL : named_type(s, arg->cast.tname);
+		if (!t && !arg->cast.ptr_depth)
+			return unknown_type(s, arg);
+	} else {
+		t = check_expr(s, arg);
+		if (t->kind == TY_NONE)
+			return t;
+	}
+	n->kind = N_INT;
+	n->num.value = t && t->kind != TY_PTR ? type_c_size(t) : 8;
+	n->num.is_unsigned = true;
+	return type_int(s->a, 64, false);
+}
+
 static struct type *check_call(struct sema *s, struct node *n)
 {
+	if (!strcmp(n->call.name, "sizeof"))
+		return check_sizeof(s, n);
 	const struct builtin *b = builtin_or_wrapped(n->call.name, true);
 	n->call.action_id = -1;
 	if (!b && call_as_variable(n))
