@@ -215,31 +215,24 @@ static void detach_all(struct rt *rt)
 
 /* "Attached N probes" once every probe is attached, as bpftrace v0.26 prints
  * it: on stderr in text (stdout stays the program's output), as the
- * attached_probes record of the output in JSON. It comes first: the output
- * of BEGIN, which ran before the other probes were attached, was held in rt->sb
- * and follows it. */
+ * attached_probes record of the output in JSON. */
 static void announce(struct rt *rt)
 {
-	struct sb held = rt->sb;
+	struct sb line;
 
-	rt->hold = false;
-	sb_init(&rt->sb);
-	if (!rt->opts->quiet && rt->format == OUT_JSON) {
+	if (rt->opts->quiet)
+		return;
+	if (rt->format == OUT_JSON) {
 		print_attached(&rt->sb, (int)rt->p->probes.len, rt->format);
 		out_emit(rt);
-	} else if (!rt->opts->quiet) {
-		struct sb line;
-		sb_init(&line);
-		print_attached(&line, (int)rt->p->probes.len, rt->format);
-		fflush(rt->out);
-		fputs(sb_str(&line), stderr);
-		fflush(stderr);
-		sb_fini(&line);
+		return;
 	}
-	sb_put(&rt->sb, held.buf ? held.buf : "", held.len);
-	sb_fini(&held);
-	out_emit(rt);
+	sb_init(&line);
+	print_attached(&line, (int)rt->p->probes.len, rt->format);
 	fflush(rt->out);
+	fputs(sb_str(&line), stderr);
+	fflush(stderr);
+	sb_fini(&line);
 }
 
 /* The line bpftrace's test engine waits for (__BPFTRACE_NOTIFY_PROBES_ATTACHED
@@ -252,6 +245,23 @@ static void notify_attached(struct rt *rt)
 	fflush(rt->out);
 	fputs("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n", stdout);
 	fflush(stdout);
+}
+
+/* Print what BEGIN printed, held in rt->sb while the other probes attached:
+ * bpftrace attaches every probe, announces it and only then runs begin, so its
+ * output follows the attached line and the notification. */
+static void release_held(struct rt *rt)
+{
+	struct sb held = rt->sb;
+
+	rt->hold = false;
+	sb_init(&rt->sb);
+	announce(rt);
+	notify_attached(rt);
+	sb_put(&rt->sb, held.buf ? held.buf : "", held.len);
+	sb_fini(&held);
+	out_emit(rt);
+	fflush(rt->out);
 }
 
 /* Slot `slot` of the per-CPU counters map, summed over CPUs; *any gets one
@@ -434,10 +444,8 @@ static int run_probes(struct rt *rt)
 	t1 = now_ms();
 	rt_log(1, "attached %zu links in %.1f ms\n", rt->links.len, t1 - t0);
 	if (!err)
-		announce(rt);
+		release_held(rt);
 	rt->hold = false;
-	if (!err && !rt->stop)
-		notify_attached(rt);
 	if (rt->opts->dry_run || !waits_for_events(rt))
 		rt->stop = true;
 	if (!err && rt->opts->target)
