@@ -142,13 +142,24 @@ static int set_dump(struct cmdline *cl, const char *a)
 static int set_list(struct cmdline *cl, const char *a) { (void)a; cl->list = true; return 0; }
 static int set_cmd(struct cmdline *cl, const char *a) { cl->cmd = a; return 0; }
 
+/* The largest pid Linux allows (PID_MAX_LIMIT on 64-bit); bpftrace checks the
+ * same bound before looking for the process. */
+#define PID_LIMIT 4194304
+
+/* -p PID, with bpftrace's messages for a value that is not a pid. */
 static int set_pid(struct cmdline *cl, const char *a)
 {
 	char *end;
-	long v = strtol(a, &end, 10);
+	long v;
 
-	if (*end || v <= 0 || v > 0x7fffffff)
-		return msg_error("pid '%s' is not a valid process id", a), -EINVAL;
+	errno = 0;
+	v = strtol(a, &end, 10);
+	if (end == a)
+		return msg_error("Failed to parse pid: invalid integer: %s", a), -EINVAL;
+	if (*end)
+		return msg_error("Failed to parse pid: invalid trailing bytes: %s", a), -EINVAL;
+	if (errno == ERANGE || v <= 0 || v > PID_LIMIT)
+		return msg_error("Pid out of range: %s", a), -EINVAL;
 	cl->pid = (int)v;
 	return 0;
 }
@@ -158,12 +169,12 @@ enum { OPT_UNSAFE = 256, OPT_USDT_FILE, OPT_INFO, OPT_DRY_RUN, OPT_NO_WARNINGS, 
 static const struct opt opts[] = {
 	{ NULL, 'B', true, "-B MODE", "output buffering mode ('line', 'full', 'none')", set_buffering },
 	{ NULL, 'f', true, "-f FORMAT", "output format ('text', 'json')", set_format },
-	{ NULL, 'o', true, "-o file", "redirect program output to file", set_out },
+	{ "output", 'o', true, "-o, --output FILE", "redirect program output to file", set_out },
 	{ NULL, 'e', true, "-e 'program'", "execute this program", set_expr },
 	{ "help", 'h', false, "-h, --help", "show this help message", set_help },
-	{ NULL, 'l', false, "-l [search]", "list probes", set_list },
-	{ NULL, 'p', true, "-p PID", "enable USDT probes on PID", set_pid },
-	{ NULL, 'c', true, "-c 'CMD'", "run CMD and enable USDT probes on resulting process", set_cmd },
+	{ "list", 'l', false, "-l, --list [search]", "list probes", set_list },
+	{ "pid", 'p', true, "-p, --pid PID", "enable USDT probes on PID", set_pid },
+	{ "cmd", 'c', true, "-c, --cmd 'CMD'", "run CMD and enable USDT probes on resulting process", set_cmd },
 	{ "usdt-file-activation", OPT_USDT_FILE, false, "--usdt-file-activation",
 	  "activate usdt semaphores based on file path", set_usdt_file },
 	{ "unsafe", OPT_UNSAFE, false, "--unsafe", "allow unsafe builtin functions", set_unsafe },
@@ -237,7 +248,8 @@ static const struct opt *find_opt(int c)
 	return NULL;
 }
 
-/* Parse argv into *cl; 0, or -EINVAL after a message. */
+/* Parse argv into *cl; 0, -EINVAL for a malformed command line (the caller
+ * shows the usage), -ECANCELED for a bad option value (already reported). */
 static int cmdline_parse(int argc, char **argv, struct cmdline *cl)
 {
 	char shorts[2 * NOPTS + 2];
@@ -261,7 +273,7 @@ static int cmdline_parse(int argc, char **argv, struct cmdline *cl)
 		}
 		o = find_opt(c);
 		if (o && o->set && o->set(cl, optarg))
-			return -EINVAL;
+			return -ECANCELED;	/* reported; no usage after it */
 	}
 	if (!cl->expr && optind < argc)
 		cl->file = argv[optind++];
@@ -466,8 +478,10 @@ int main(int argc, char **argv)
 	struct sb src;
 	int status;
 
-	if (cmdline_parse(argc, argv, &cl)) {
-		usage(stderr);
+	status = cmdline_parse(argc, argv, &cl);
+	if (status) {
+		if (status == -EINVAL)
+			usage(stderr);
 		return 1;
 	}
 	msg_init(cl.format, stderr);
