@@ -5,6 +5,7 @@
  * Diagnostics of the front end are printed once it has finished; any error in
  * the program exits with status 1. */
 #include <errno.h>
+#include <fnmatch.h>
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -434,39 +435,119 @@ static int run(const struct cmdline *cl, const struct config *cfg, const char *n
 	return status;
 }
 
-/* -l [search]: every probe of every family that can list, or those matching
- * search ("family:pattern", or a glob matched in every family). */
-static int list_probes(const char *search, bool verbose)
+/* Whether family f is selected by the family part of a search (`fam`, n
+ * bytes): its name or an alias, or a glob over its name ("*ware"). */
+static bool list_family_selected(const struct probe_family *f, const char *fam, size_t n)
+{
+	char glob[64];
+
+	if (n >= sizeof(glob))
+		return false;
+	memcpy(glob, fam, n);
+	glob[n] = '\0';
+	if (strpbrk(glob, "*?["))
+		return !fnmatch(glob, f->name, 0);
+	return probe_family_find(fam, n) == f;
+}
+
+/* One -l search: "struct X" (union, enum) prints the kernel's definition;
+ * "family:pattern" lists in the families it selects; a bare glob lists in
+ * every family. 0, or 1 after an error. */
+static int list_search(const char *search, bool verbose)
 {
 	const char *colon = strchr(search, ':');
-	const struct probe_family *only = colon ? probe_family_find(search,
-						(size_t)(colon - search)) : NULL;
-	int total = 0;
 
+	if (!colon && strchr(search, ' ')) {
+		int err = kbtf_print_decl(search, stdout);
+		if (err && err != -ENOENT)
+			return msg_error("cannot list '%s': %s", search, strerror(-err)), 1;
+		return 0;
+	}
 	for (const struct probe_family *const *fp = probe_families; *fp; fp++) {
 		const struct probe_family *f = *fp;
 		const char *pattern = search;
 		char buf[512];
-		if (!f->list || (only && f != only))
+		if (!f->list || (colon && !list_family_selected(f, search, (size_t)(colon - search))))
 			continue;
-		if (only)
+		if (colon)
 			pattern = colon + 1;
-		else if (f->list_bare && *search && !colon)
+		else if (f->list_bare && *search)
 			pattern = (snprintf(buf, sizeof(buf), "%s%s", f->list_bare, search), buf);
 		else if (f->list_needs_binary && !attach_list_pid)
 			continue;	/* no binary named: nothing to list */
 		else if (f->list_skip_bare)
 			continue;	/* the same functions as kprobe and fentry */
 		int n = f->list(pattern, verbose, stdout);
-		if (n < 0 && only) {
+		if (n < 0 && colon && !strpbrk(search, "*?[")) {
 			msg_error("cannot list %s probes: %s", f->name, strerror(-n));
 			return 1;
 		}
-		total += n > 0 ? n : 0;
 	}
-	fflush(stdout);
-	(void)total;
 	return 0;
+}
+
+/* -l SEARCH[,SEARCH...]: each search in turn. */
+static int list_probes(const char *searches, bool verbose)
+{
+	char *copy = strdup(searches), *save = NULL;
+	int status = 0;
+
+	if (!copy)
+		return 1;
+	if (!*copy)
+		status = list_search("", verbose);
+	for (char *s = strtok_r(copy, ",", &save); s && !status; s = strtok_r(NULL, ",", &save)) {
+		while (*s == ' ')
+			s++;
+		status = list_search(s, verbose);
+	}
+	free(copy);
+	fflush(stdout);
+	return status;
+}
+
+/* -l with a program (-e or a file): the probes its attach points name, each
+ * attach point listed as a search. 0, or 1 when the program does not parse. */
+static int list_program(const char *name, const char *src, bool verbose)
+{
+	struct program p;
+	int status = 0;
+
+	if (program_init(&p, name, src))
+		return msg_error("out of memory"), 1;
+	if (!parse_program(&p)) {
+		diag_print(&p.diags, stderr, isatty(STDERR_FILENO));
+		program_fini(&p);
+		return 1;
+	}
+	for (const struct node *pr = p.ast->program.probes; pr && !status; pr = pr->next)
+		for (const struct node *at = pr->probe.attach; at && !status; at = at->next)
+			status = list_probes(at->attach.text, verbose);
+	program_fini(&p);
+	return status;
+}
+
+/* -l: a search, the probes of a program (-e, or a file argument that exists),
+ * or everything. A file argument that does not exist but looks like a script
+ * is taken as a search, with bpftrace's warning. */
+static int list_main(const struct cmdline *cl)
+{
+	const char *name;
+	struct sb src;
+	int status;
+
+	if (!cl->expr && !(cl->file && access(cl->file, F_OK) == 0)) {
+		size_t n = cl->file ? strlen(cl->file) : 0;
+		if (n > 3 && !strcmp(cl->file + n - 3, ".bt"))
+			msg_warning("It appears that '%s' is a filename but the file does not "
+				    "exist. Treating '%s' as a search pattern.", cl->file, cl->file);
+		return list_probes(cl->file ? cl->file : "", cl->verbose > 0);
+	}
+	sb_init(&src);
+	status = read_program(cl, &src, &name) ? 1 : list_program(name, sb_str(&src),
+								  cl->verbose > 0);
+	sb_fini(&src);
+	return status;
 }
 
 int main(int argc, char **argv)
@@ -511,7 +592,7 @@ int main(int argc, char **argv)
 		rt_verbose = 0;
 		rt_loader_log_init();
 		attach_list_pid = cl.pid;
-		return list_probes(cl.file ? cl.file : (cl.expr ? cl.expr : ""), cl.verbose > 0);
+		return list_main(&cl);
 	}
 	if (!cl.expr && !cl.file) {
 		usage(stderr);

@@ -195,16 +195,16 @@ const char *probes_list_target(struct arena *a, const char *pattern, const char 
 	return bin;
 }
 
-static int list_uprobes(const char *family, const char *pattern, FILE *out)
+/* The functions of binary `path` that match glob, as "FAMILY:PATH:NAME"
+ * lines; their number or -errno. */
+static int list_binary(const char *family, const char *path, const char *glob, FILE *out)
 {
 	struct arena a;
 	struct uelf_sym *syms;
-	const char *glob, *path;
 	int n, k = 0;
 
 	arena_init(&a);
-	path = probes_list_target(&a, pattern, &glob);
-	int err = path ? uelf_functions(path, &a, &syms, &n) : -ENOENT;
+	int err = uelf_functions(path, &a, &syms, &n);
 	for (int i = 0; !err && i < n; i++)
 		if (!fnmatch(glob, syms[i].name, 0)) {
 			fprintf(out, "%s:%s:%s\n", family, path, syms[i].name);
@@ -212,6 +212,51 @@ static int list_uprobes(const char *family, const char *pattern, FILE *out)
 		}
 	arena_fini(&a);
 	return err ? err : k;
+}
+
+/* "*:GLOB" with -p: every executable file the process maps (its binary and
+ * its libraries, each once), as bpftrace searches the address space. */
+static int list_process(const char *family, const char *glob, FILE *out)
+{
+	char maps[64], line[4096], last[4096] = "";
+	int k = 0;
+
+	snprintf(maps, sizeof(maps), "/proc/%d/maps", attach_list_pid);
+	FILE *f = fopen(maps, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char perms[8], *path = strchr(line, '/');
+		if (!path || sscanf(line, "%*s %7s", perms) != 1 || perms[2] != 'x')
+			continue;
+		path[strcspn(path, "\n")] = '\0';
+		if (!strcmp(path, last))
+			continue;
+		snprintf(last, sizeof(last), "%s", path);
+		int n = list_binary(family, path, glob, out);
+		k += n > 0 ? n : 0;
+	}
+	fclose(f);
+	return k;
+}
+
+static int list_uprobes(const char *family, const char *pattern, FILE *out)
+{
+	struct arena a;
+	const char *glob, *path;
+	char *real = NULL;
+	int r;
+
+	if (attach_list_pid && !strncmp(pattern, "*:", 2))
+		return list_process(family, *(pattern + 2) ? pattern + 2 : "*", out);
+	arena_init(&a);
+	path = probes_list_target(&a, pattern, &glob);
+	if (path && !strncmp(path, "/proc/", 6))
+		real = realpath(path, NULL);	/* /proc/PID/exe: the file's own name */
+	r = path ? list_binary(family, real ? real : path, glob, out) : -ENOENT;
+	free(real);
+	arena_fini(&a);
+	return r;
 }
 
 static int uprobe_list(const char *pattern, bool verbose, FILE *out)
