@@ -102,7 +102,12 @@ struct node {
 			struct node *els;	/* statement list / expression / NULL */
 		} cond;
 		struct { struct node *count; struct node *body; } unroll;
-		struct { uint64_t value; bool is_unsigned; } num;
+		struct {
+			uint64_t value;
+			bool is_unsigned;
+			const char *param;	/* the text of $N when the literal is a
+						 * positional parameter, else NULL */
+		} num;
 		struct { const char *value; size_t len; } str;
 		struct { const char *name; } ident;
 		struct { int index; } param;
