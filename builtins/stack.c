@@ -21,7 +21,7 @@ static bool stack_args(struct sema *s, struct node *n, struct type *t)
 	struct node *a = n->kind == N_CALL ? n->call.args : NULL;
 	const char *name = n->kind == N_CALL ? n->call.name : n->ident.name;
 	t->count = STACK_DEPTH_DEFAULT;
-	t->stack_mode = STACK_MODE_BPFTRACE;
+	t->stack_mode = (uint8_t)s->p->config.stack_mode;	/* the stack_mode setting */
 	if (a && a->kind == N_IDENT) {
 		size_t m = 0;
 		while (m < sizeof(mode_names) / sizeof(mode_names[0]) &&

@@ -278,7 +278,13 @@ static void dump_node(FILE *out, const struct node *n, int depth)
 	switch (n->kind) {
 	case N_PROGRAM:
 		fputs("program\n", out);
+		dump_list(out, n->program.config, depth + 1);
 		dump_list(out, n->program.probes, depth + 1);
+		return;
+	case N_CONFIG:
+		fprintf(out, "config %s", n->setting.key);
+		dump_tail(out, n);
+		dump_node(out, n->setting.value, depth + 1);
 		return;
 	case N_PROBE:
 		dump_probe(out, n, depth);

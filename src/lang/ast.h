@@ -26,7 +26,8 @@ struct loc {
 
 enum node_kind {
 	/* top level */
-	N_PROGRAM,	/* program.probes */
+	N_PROGRAM,	/* program.config, program.probes */
+	N_CONFIG,	/* setting.key = setting.value: one line of the config block */
 	N_PROBE,	/* probe.attach, probe.pred, probe.body */
 	N_ATTACH,	/* attach.text: one attach point as written */
 	/* statements */
@@ -82,7 +83,14 @@ struct node {
 	struct type *type;	/* set by sema; NULL before */
 	struct node *next;	/* next element of the list this node is in */
 	union {
-		struct { struct node *probes; } program;
+		struct {
+			struct node *config;	/* list of N_CONFIG, NULL without a block */
+			struct node *probes;
+		} program;
+		struct {
+			const char *key;	/* as written: stack_mode, BPFTRACE_STACK_MODE */
+			struct node *value;	/* N_INT, N_STR or N_IDENT */
+		} setting;
 		struct {
 			struct node *attach;	/* list of N_ATTACH */
 			struct node *pred;	/* predicate expression or NULL */

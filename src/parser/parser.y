@@ -129,6 +129,7 @@ static struct node *parse_incdec(struct lex_state *st, struct node *operand, boo
 %token <node> MAP "map"
 %token <node> POSPARAM "positional parameter"
 %token PRED_END "end of predicate"
+%token CONFIG "config"
 %token IF "if" ELSE "else" WHILE "while" UNROLL "unroll"
 %token BREAK "break" CONTINUE "continue" RETURN "return"
 %token STRUCT "struct" UNION "union" ENUM "enum"
@@ -136,7 +137,7 @@ static struct node *parse_incdec(struct lex_state *st, struct node *operand, boo
 %token INC "++" DEC "--" ARROW "->"
 %token <op> COMPOUND_ASSIGN "compound assignment"
 
-%type <node> program probes probe attachs attach pred block stmts simple compound if_stmt
+%type <node> program config settings setting setting_value probes probe attachs attach pred block stmts simple compound if_stmt
 %type <node> expr exprs lvalue map call
 %type <str> field_name type_name
 %type <num> stars
@@ -162,17 +163,47 @@ static struct node *parse_incdec(struct lex_state *st, struct node *operand, boo
 
 %%
 
-/* program: probe+ */
+/* program: [config] probe+ */
 program
-	: probes
+	: config probes
 		{
 			NEW($$, N_PROGRAM, @$);
-			$$->program.probes = $1;
+			$$->program.config = $1;
+			$$->program.probes = $2;
 			int i = 0;
-			for (struct node *n = $1; n; n = n->next)
+			for (struct node *n = $2; n; n = n->next)
 				n->probe.index = i++;
 			st->p->ast = $$;
 		}
+	;
+
+/* config: 'config' '=' '{' [setting (';' setting)* [';']] '}' */
+config
+	: %empty			{ $$ = NULL; }
+	| CONFIG '=' '{' settings '}'	{ $$ = $4; }
+	;
+
+settings
+	: %empty			{ $$ = NULL; }
+	| setting			{ $$ = $1; }
+	| settings ';'			{ $$ = $1; }
+	| settings ';' setting		{ $$ = ast_append(&$1, $3); }
+	;
+
+/* setting: identifier '=' (integer | string | identifier) */
+setting
+	: IDENT '=' setting_value
+		{
+			NEW($$, N_CONFIG, @$);
+			$$->setting.key = $1;
+			$$->setting.value = $3;
+		}
+	;
+
+setting_value
+	: INT				{ $$ = $1; }
+	| STRING			{ $$ = $1; }
+	| IDENT				{ NEW($$, N_IDENT, @$); $$->ident.name = $1; }
 	;
 
 probes
@@ -484,6 +515,13 @@ static bool parse_is_operator(yysymbol_kind_t sym)
 	}
 }
 
+/* Keywords that open an optional top-level part (config block, macro): left out
+ * of "expecting" lists too, where a probe is what the reader is missing. */
+static bool parse_is_preamble(yysymbol_kind_t sym)
+{
+	return sym == YYSYMBOL_CONFIG;
+}
+
 /* "syntax error, unexpected X[, expecting A or B ...]" at the offending token. */
 static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner,
 				 struct lex_state *st)
@@ -494,7 +532,7 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner,
 	int n = yypcontext_expected_tokens(ctx, expected, MAX_EXPECTED);
 	int kept = 0;
 	for (int i = 0; i < n; i++)
-		if (!parse_is_operator(expected[i]))
+		if (!parse_is_operator(expected[i]) && !parse_is_preamble(expected[i]))
 			expected[kept++] = expected[i];
 
 	struct sb msg;

@@ -375,7 +375,8 @@ static int finish(struct rt *rt)
 	err = err ?: out_drain(rt);
 	if (!err)
 		report_losses(rt);
-	err = err ?: print_all_maps(rt);
+	if (rt->p->config.print_maps_on_exit)
+		err = err ?: print_all_maps(rt);
 	fflush(rt->out);
 	if (!err)	/* last, where it is seen */
 		report_full_maps(rt);

@@ -16,13 +16,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "lang/config.h"
 #include "lang/types.h"
 #include "util/sb.h"
 
+/* The values of the stack_mode setting, so its default is a mode as it is. */
 enum stack_mode {
-	STACK_MODE_BPFTRACE,	/* "symbol+offset" indented */
-	STACK_MODE_PERF,	/* "\t<hex addr> symbol+offset (module)" */
-	STACK_MODE_RAW,		/* "<hex addr>" */
+	STACK_MODE_BPFTRACE = CONFIG_STACK_BPFTRACE,	/* "symbol+offset" indented */
+	STACK_MODE_PERF = CONFIG_STACK_PERF,	/* "\t<hex addr> symbol+offset (module)" */
+	STACK_MODE_RAW = CONFIG_STACK_RAW,	/* "<hex addr>" */
 };
 
 /* New pids with user stacks: an LRU set in BPF and a ring buffer of their pids

@@ -13,6 +13,7 @@
 #include "builtins/builtins.h"
 #include "kernel/kbtf.h"
 #include "probes/probes.h"
+#include "sema/sema_internal.h"
 
 static struct type *check_expr(struct sema *s, struct node *n);
 static void check_stmts(struct sema *s, struct node *list);
@@ -949,6 +950,8 @@ bool sema_check(struct program *p)
 {
 	struct sema s;
 	struct diags scratch;
+	if (!sema_apply_config(p))
+		return false;
 	sema_init(&s, p);
 	if (!probes_expand(p))
 		return false;

@@ -58,19 +58,19 @@ static const struct config_case cases[] = {
 	{ .name = "notify_attached_empty", .env = ENV("__BPFTRACE_NOTIFY_PROBES_ATTACHED="),
 	  .want = { .strlen = 64, .map_keys_max = 4096, .kfeat = -1, .notify_attached = true } },
 	BAD("strlen_not_a_number", ENV("BPFTRACE_STRLEN=abc"),
-	    "BPFTRACE_STRLEN: 'abc' is not a number from 1 to 200"),
+	    "BPFTRACE_STRLEN: expecting a number, got abc"),
 	BAD("strlen_too_large", ENV("BPFTRACE_STRLEN=201"),
 	    "BPFTRACE_STRLEN: '201' is not a number from 1 to 200"),
 	BAD("strlen_zero", ENV("BPFTRACE_STRLEN=0"),
 	    "BPFTRACE_STRLEN: '0' is not a number from 1 to 200"),
 	BAD("strlen_trailing", ENV("BPFTRACE_STRLEN=64k"),
-	    "BPFTRACE_STRLEN: '64k' is not a number from 1 to 200"),
+	    "BPFTRACE_STRLEN: expecting a number, got 64k"),
 	BAD("map_keys_negative", ENV("BPFTRACE_MAP_KEYS_MAX=-1"),
-	    "BPFTRACE_MAP_KEYS_MAX: '-1' is not a number from 1 to 4294967295"),
+	    "BPFTRACE_MAP_KEYS_MAX: expecting a number, got -1"),
 	BAD("map_keys_too_large", ENV("BPFTRACE_MAP_KEYS_MAX=4294967296"),
 	    "BPFTRACE_MAP_KEYS_MAX: '4294967296' is not a number from 1 to 4294967295"),
 	BAD("map_keys_empty", ENV("BPFTRACE_MAP_KEYS_MAX="),
-	    "BPFTRACE_MAP_KEYS_MAX: '' is not a number from 1 to 4294967295"),
+	    "BPFTRACE_MAP_KEYS_MAX: expecting a number, got "),
 	BAD("kfeat_unknown", ENV("BPFL_KFEAT=kprobe,uprobe"),
 	    "BPFL_KFEAT: unknown feature 'uprobe' (a comma-separated list of kprobe and fentry, "
 	    "or none)"),
@@ -122,11 +122,87 @@ static void test_defaults_match_read(void **state)
 	assert_memory_equal(&a, &b, sizeof(a));
 }
 
+/* A config block line: key = value over the environment env; err is the
+ * message expected, or NULL when it is accepted. */
+struct set_case {
+	const char *env[2];
+	const char *key, *value;
+	const char *err;
+};
+
+static const struct set_case set_cases[] = {
+	{ ENV(NULL), "stack_mode", "raw", NULL },
+	{ ENV(NULL), "STACK_MODE", "perf", NULL },
+	{ ENV(NULL), "BPFTRACE_STACK_MODE", "raw", NULL },
+	{ ENV(NULL), "print_maps_on_exit", "0", NULL },
+	{ ENV(NULL), "missing_probes", "warn", NULL },
+	{ ENV(NULL), "license", "Dual BSD/GPL", NULL },
+	{ ENV(NULL), "cache_user_symbols", "PER_PROGRAM", NULL },
+	{ ENV(NULL), "bad_config", "raw", "bad_config: not a known configuration option" },
+	{ ENV(NULL), "BAD_CONFIG", "1", "BAD_CONFIG: not a known configuration option" },
+	{ ENV(NULL), "kernel_build", "1",
+	  "kernel_build: can only be set as an environment variable" },
+	{ ENV(NULL), "BPFTRACE_MAX_PROBES", "hello",
+	  "BPFTRACE_MAX_PROBES: expecting a number, got hello" },
+	{ ENV(NULL), "stack_mode", "fancy",
+	  "stack_mode: expecting bpftrace, perf or raw, got fancy" },
+	{ ENV(NULL), "print_maps_on_exit", "maybe",
+	  "print_maps_on_exit: expecting false, true, 0 or 1, got maybe" },
+	{ ENV(NULL), "max_strlen", "0", "max_strlen: '0' is not a number from 1 to 4294967295" },
+	/* the environment wins over the block, even with a bad value there */
+	{ ENV("BPFTRACE_STACK_MODE=raw"), "stack_mode", "fancy", NULL },
+};
+
+static void test_config_set(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(set_cases) / sizeof(set_cases[0]); i++) {
+		const struct set_case *c = &set_cases[i];
+		struct config cfg;
+		char err[256] = "";
+		env = c->env;
+		assert_int_equal(config_read(&cfg, lookup, err, sizeof(err)), 0);
+		int r = config_set(&cfg, c->key, c->value, err, sizeof(err));
+		if (c->err ? (r == 0 || strcmp(err, c->err)) : r != 0)
+			fail_msg("%s = %s: returned %d with '%s', want '%s'", c->key, c->value, r,
+				 err, c->err ? c->err : "");
+	}
+}
+
+/* The settings a block and the environment change, read back. */
+static void test_config_values(void **state)
+{
+	static const char *const e[] = { "BPFTRACE_MAX_MAP_KEYS=9", "BPFTRACE_STRLEN=100",
+					 NULL };
+	struct config cfg;
+	char err[128];
+
+	(void)state;
+	env = e;
+	assert_int_equal(config_read(&cfg, lookup, err, sizeof(err)), 0);
+	assert_int_equal(cfg.map_keys_max, 9);
+	assert_int_equal(cfg.strlen, 100);
+	assert_true(cfg.print_maps_on_exit);
+	assert_int_equal(config_set(&cfg, "max_strlen", "20", err, sizeof(err)), 0);
+	assert_int_equal(cfg.strlen, 100);	/* BPFTRACE_STRLEN set it: the old name */
+	env = (const char *const[]){ "BPFTRACE_MAX_STRLEN=9999", NULL };
+	assert_int_equal(config_read(&cfg, lookup, err, sizeof(err)), 0);
+	assert_int_equal(cfg.strlen, 200);	/* bpfline's longest string */
+	assert_int_equal(config_set(&cfg, "print_maps_on_exit", "false", err, sizeof(err)), 0);
+	assert_false(cfg.print_maps_on_exit);
+	assert_int_equal(config_set(&cfg, "stack_mode", "raw", err, sizeof(err)), 0);
+	assert_int_equal(cfg.stack_mode, CONFIG_STACK_RAW);
+	assert_int_equal(config_set(&cfg, "missing_probes", "ignore", err, sizeof(err)), 0);
+	assert_int_equal(cfg.missing_probes, CONFIG_MISSING_IGNORE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_config_cases),
 		cmocka_unit_test(test_defaults_match_read),
+		cmocka_unit_test(test_config_set),
+		cmocka_unit_test(test_config_values),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
