@@ -855,9 +855,13 @@ static void check_stmt(struct sema *s, struct node *n)
 		break;
 	case N_UNROLL: {
 		int64_t count;
-		if (!const_eval(n->unroll.count, &count) || count < 1 || count > 100)
+		if (!const_eval(n->unroll.count, &count))
 			diag_error(s->d, n->unroll.count->loc,
 				   "unroll() needs an integer literal from 1 to 100");
+		else if (count > 100)	/* bpftrace's texts for the bounds */
+			diag_error(s->d, n->unroll.count->loc, "unroll maximum value is 100");
+		else if (count < 1)
+			diag_error(s->d, n->unroll.count->loc, "unroll minimum value is 1");
 		check_stmts(s, n->unroll.body);
 		break;
 	}
@@ -876,13 +880,29 @@ static void check_stmt(struct sema *s, struct node *n)
 	}
 }
 
+/* Whether control never passes statement n: return, break, continue, exit(). */
+static bool stmt_ends_block(const struct node *n)
+{
+	if (n->kind == N_RETURN || n->kind == N_BREAK || n->kind == N_CONTINUE)
+		return true;
+	return n->kind == N_EXPR_STMT && n->stmt.expr->kind == N_CALL &&
+	       !strcmp(n->stmt.expr->call.name, "exit");
+}
+
 /* A block: $variables first assigned in it end with it (current bpftrace's
- * rule; 0.17 scoped them to the probe). */
+ * rule; 0.17 scoped them to the probe). A statement after one that ends the
+ * block is reported once, as bpftrace warns (codegen never reaches it). */
 static void check_stmts(struct sema *s, struct node *list)
 {
 	struct sema_var *outer = s->vars;
-	for (struct node *n = list; n; n = n->next)
+	bool warned = false;
+	for (struct node *n = list; n; n = n->next) {
 		check_stmt(s, n);
+		if (!warned && n->next && stmt_ends_block(n)) {
+			diag_warning(s->d, n->next->loc, "Unreachable statement");
+			warned = true;
+		}
+	}
 	while (s->vars != outer) {
 		struct sema_var *v = s->vars;
 		s->vars = v->next;
