@@ -130,7 +130,12 @@ struct node {
 			const struct builtin *builtin;	/* set by sema */
 			int action_id;		/* set by sema for output actions, else -1 */
 		} call;
-		struct { enum binop op; struct node *lhs, *rhs; } binary;
+		struct {
+			enum binop op;
+			struct node *lhs, *rhs;
+			int warn_id;	/* / and %: 1 + the ACT_WARN action for a zero
+					 * divisor (sema), 0 when it cannot be zero */
+		} binary;
 		struct { enum unop op; struct node *operand; } unary;
 		struct { struct node *operand; bool is_inc, is_post; } incdec;
 		struct { struct node *base; const char *name; bool is_arrow; } field;

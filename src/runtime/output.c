@@ -28,6 +28,7 @@
 #include "runtime/proc.h"
 #include "runtime/runtime_internal.h"
 #include "util/alloc.h"
+#include "util/arena.h"
 
 #define POLL_TIMEOUT_MS 100
 #define OUT_CHUNK (64 * 1024)	/* write the batch's text once it is this large */
@@ -296,6 +297,23 @@ static int act_map_op(struct rt *rt, const struct action *a, const void *rec)
 	return 0;
 }
 
+/* A warning located at the action's site, as bpftrace prints its runtime
+ * warnings: "stdin:1:27-48: WARNING: ...", the source line, the marker. */
+static int act_warn(struct rt *rt, const struct action *a, const void *rec)
+{
+	struct arena ar;
+	struct diags d;
+
+	(void)rec;
+	fflush(rt->out);
+	arena_init(&ar);
+	diag_init(&d, &ar, rt->p->src);
+	diag_warning(&d, a->site->loc, "%s", a->fmt);
+	msg_diags(&d, NULL);
+	arena_fini(&ar);
+	return 0;
+}
+
 typedef int (*act_fn)(struct rt *rt, const struct action *a, const void *rec);
 
 static const act_fn act_table[] = {	/* sized by its last row: the assert can fail */
@@ -309,6 +327,7 @@ static const act_fn act_table[] = {	/* sized by its last row: the assert can fai
 	[ACT_CLEAR] = act_map_op,
 	[ACT_ZERO] = act_map_op,
 	[ACT_JOIN] = act_join,
+	[ACT_WARN] = act_warn,
 };
 _Static_assert(sizeof(act_table) / sizeof(act_table[0]) == ACT_KIND_COUNT,
 	       "act_table must cover every action kind");

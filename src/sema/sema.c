@@ -386,6 +386,20 @@ static bool unassigned_map(const struct node *n)
 	return n->kind == N_MAP && n->map.def && !n->map.def->value && n->map.def->assigned;
 }
 
+/* `a / b`, `a % b` whose divisor may be zero at run time: the result is then
+ * 1, with bpftrace's warning at the expression (an ACT_WARN action). */
+static void check_divisor(struct sema *s, struct node *n)
+{
+	int64_t v;
+	if (n->binary.op != OP_DIV && n->binary.op != OP_MOD)
+		return;
+	if (const_eval(n->binary.rhs, &v) && v != 0)
+		return;
+	int id = sema_add_action(s, ACT_WARN, n, "Divide or modulo by 0 detected. This can lead "
+				 "to unexpected results. 1 is being used as the result.", NULL, 0);
+	n->binary.warn_id = id >= 0 ? id + 1 : 0;
+}
+
 static struct type *check_binary(struct sema *s, struct node *n)
 {
 	struct type *l = check_expr(s, n->binary.lhs);
@@ -405,6 +419,7 @@ static struct type *check_binary(struct sema *s, struct node *n)
 	if ((l->kind == TY_INT || lp) && (r->kind == TY_INT || rp)) {
 		if (op >= OP_LAND)
 			return type_int(s->a, 64, true);
+		check_divisor(s, n);
 		if (lp || rp)
 			return lp ? l : r;	/* pointer arithmetic keeps the pointer */
 		/* C's usual arithmetic conversions: unsigned if either side is uint64 */
