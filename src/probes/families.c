@@ -22,6 +22,7 @@ const struct probe_family *const probe_families[] = {
 	&probe_software,
 	&probe_hardware,
 	&probe_iter,
+	&probe_self,
 	NULL,
 };
 

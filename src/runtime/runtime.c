@@ -87,8 +87,7 @@ static struct bpf_program *prog_of(const struct rt *rt, const struct probe_def *
 	return prog;
 }
 
-/* Run every BEGIN (or END) program once, in probe order; 0 or -errno. */
-static int run_special(struct rt *rt, const struct probe_family *f)
+int rt_run_special(struct rt *rt, const struct probe_family *f)
 {
 	struct bpf_program *prog;
 	size_t i;
@@ -371,7 +370,7 @@ static int finish(struct rt *rt)
 	int err;
 
 	rt->ending = true;
-	err = run_special(rt, &probe_end);
+	err = rt_run_special(rt, &probe_end);
 	err = err ?: out_drain(rt);
 	if (!err)
 		report_losses(rt);
@@ -436,7 +435,7 @@ static int run_probes(struct rt *rt)
 
 	rt->hold = true;
 	if (!rt->opts->dry_run) {
-		err = run_special(rt, &probe_begin);
+		err = rt_run_special(rt, &probe_begin);
 		err = err ?: out_drain(rt);
 	}
 	t0 = now_ms();
@@ -476,6 +475,11 @@ int rt_run(struct program *p, const void *obj, size_t obj_size, const struct rt_
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
+	for (size_t i = 0; i < p->probes.len; i++)
+		if (((struct probe_def *)p->probes.items[i])->family == &probe_self)
+			rt.on_sigusr1 = true;
+	if (rt.on_sigusr1)	/* read from the signalfd: runs the self probes */
+		sigaddset(&block, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &block, &old);
 
 	err = set_probe_names(p);
