@@ -81,7 +81,7 @@ static LLVMValueRef emit_exit(struct cg *c, struct node *n)
 		cg_emit_action(c, n->call.action_id, NULL, &code, 1);
 	/* exit() ends this run of the probe at once, as bpftrace's: what follows
 	 * goes into a block nothing reaches, which LLVM drops */
-	cg_return(c);
+	cg_emit_return(c);	/* in a for loop's body: from the probe too */
 	LLVMPositionBuilderAtEnd(c->b, cg_block(c, "after_exit"));
 	return cg_const(c, 0);
 }

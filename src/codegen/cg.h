@@ -33,6 +33,7 @@ struct cg {
 	LLVMMetadataRef di_func_type;	/* long (void *ctx), shared by every probe */
 	LLVMMetadataRef di_ctx_type;	/* void * */
 	LLVMValueRef count_fn;		/* len()'s callback, once defined */
+	unsigned nloops;		/* for loop callbacks so far (their names) */
 	LLVMMetadataRef di_sp;		/* the current function's DISubprogram */
 	LLVMTypeRef i8, i16, i32, i64, ptr, voidt;
 	LLVMValueRef *maps;		/* map globals by map_def.id */
@@ -47,7 +48,10 @@ struct cg {
 	LLVMBasicBlockRef init;		/* after entry: zeroing of $variable slots */
 	const struct probe_def *pdef;
 	struct cg_var *vars;
-	LLVMBasicBlockRef brk, cont;	/* innermost while loop's exits */
+	LLVMBasicBlockRef brk, cont;	/* innermost while loop's exits; NULL at the top
+					 * of a for loop's callback (break returns 1) */
+	LLVMValueRef loop_ret;		/* in a for loop's callback: the i64 that `return`
+					 * sets so the caller returns too; else NULL */
 	LLVMValueRef scratch_base;	/* this CPU's scratch area, looked up in entry */
 	uint32_t scratch_used;		/* bytes of it this function uses */
 };
@@ -57,6 +61,11 @@ struct cg {
 LLVMValueRef cg_expr(struct cg *c, struct node *n);
 /* Write the value of n (any type) into dst in its storage layout. */
 void cg_expr_into(struct cg *c, struct node *n, LLVMValueRef dst);
+/* l op r on i64 values of types lt and rt: + and - move a pointer by whole
+ * elements and the difference of two pointers counts elements, as in C; the rest
+ * is cg_arith. */
+LLVMValueRef cg_binop(struct cg *c, enum binop op, LLVMValueRef l, const struct type *lt,
+		      LLVMValueRef r, const struct type *rt, bool is_signed);
 /* 1 when strings l and r are equal over at most limit bytes, else 0 (i64). */
 LLVMValueRef cg_str_equal(struct cg *c, struct node *l, struct node *r, uint32_t limit);
 
@@ -81,6 +90,9 @@ LLVMValueRef cg_helper(struct cg *c, int id, LLVMValueRef *args, int n);
  * tuples never overflow the 512-byte BPF stack. */
 #define CG_STACK_SLOT_MAX 16
 LLVMValueRef cg_alloca(struct cg *c, uint32_t size);
+/* A slot that is always on the stack, whatever its size: what a helper takes
+ * as a pointer to the stack (the context of a loop callback). */
+LLVMValueRef cg_stack_alloca(struct cg *c, uint32_t size);
 void cg_zero(struct cg *c, LLVMValueRef dst, uint32_t size);
 void cg_copy(struct cg *c, LLVMValueRef dst, LLVMValueRef src, uint32_t size);
 /* dst + off bytes. */
@@ -107,6 +119,15 @@ void cg_emit_block(struct cg *c, struct node *list);
 LLVMValueRef cg_truth(struct cg *c, struct node *cond);
 /* The slot of $variable var (created, zeroed in the init block, on first use). */
 LLVMValueRef cg_var_ptr(struct cg *c, struct node *var);
+/* `return` from the probe: from a for loop's callback, set the flag its caller
+ * checks and stop the iteration. */
+void cg_emit_return(struct cg *c);
+
+/* ---- for loops (loop.c) ---- */
+/* for ($kv : @map) and for ($i : a..b): the body is a callback subprogram of
+ * bpf_for_each_map_elem / bpf_loop that reaches the probe's variables through
+ * a context of pointers. */
+void cg_emit_for(struct cg *c, struct node *n);
 
 /* ---- maps and output (maps.c) ---- */
 /* Build the key of a use of map m (N_MAP node `use`, may be NULL for keyless

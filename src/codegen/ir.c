@@ -65,6 +65,11 @@ LLVMValueRef cg_alloca(struct cg *c, uint32_t size)
 {
 	if (size > CG_STACK_SLOT_MAX && c->scratch_used + size <= SCRATCH_MAX)
 		return scratch_alloc(c, size);
+	return cg_stack_alloca(c, size);
+}
+
+LLVMValueRef cg_stack_alloca(struct cg *c, uint32_t size)
+{
 	LLVMBasicBlockRef cur = LLVMGetInsertBlock(c->b);
 	LLVMMetadataRef loc = LLVMGetCurrentDebugLocation2(c->b);	/* moving the builder resets it */
 	LLVMValueRef first = LLVMGetFirstInstruction(c->entry);

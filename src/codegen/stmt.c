@@ -48,7 +48,8 @@ static void emit_assign_var(struct cg *c, struct node *n)
 	if (v->type->kind == TY_INT || v->type->kind == TY_PTR) {
 		LLVMValueRef val = cg_expr(c, n->assign.value);
 		if (n->assign.op != OP_NONE)
-			val = cg_arith(c, n->assign.op, cg_load64(c, v->ptr), val, v->type->is_signed);
+			val = cg_binop(c, n->assign.op, cg_load64(c, v->ptr), v->type, val,
+				       n->assign.value->type, v->type->is_signed);
 		cg_store64(c, val, v->ptr);
 		return;
 	}
@@ -84,7 +85,8 @@ static void emit_assign_map(struct cg *c, struct node *n)
 		LLVMValueRef val = cg_expr(c, n->assign.value);
 		if (n->assign.op != OP_NONE) {
 			LLVMValueRef cur = cg_expr(c, target);
-			val = cg_arith(c, n->assign.op, cur, val, m->value->is_signed);
+			val = cg_binop(c, n->assign.op, cur, m->value, val, n->assign.value->type,
+				       m->value->is_signed);
 		}
 		cg_store64(c, val, buf);
 	} else {
@@ -165,18 +167,37 @@ static void emit_stmt(struct cg *c, struct node *n)
 			cg_emit_block(c, n->unroll.body);
 		break;
 	}
-	case N_BREAK:
-		LLVMBuildBr(c->b, c->brk);
+	case N_FOR:
+		cg_emit_for(c, n);
+		break;
+	case N_BREAK:	/* at the top of a for loop's callback: stop iterating */
+		if (c->brk)
+			LLVMBuildBr(c->b, c->brk);
+		else
+			LLVMBuildRet(c->b, cg_const(c, 1));
 		break;
 	case N_CONTINUE:
-		LLVMBuildBr(c->b, c->cont);
+		if (c->cont)
+			LLVMBuildBr(c->b, c->cont);
+		else
+			LLVMBuildRet(c->b, cg_const(c, 0));
 		break;
 	case N_RETURN:
-		cg_return(c);
+		cg_emit_return(c);
 		break;
 	default:
 		break;
 	}
+}
+
+void cg_emit_return(struct cg *c)
+{
+	if (!c->loop_ret) {
+		cg_return(c);
+		return;
+	}
+	cg_store64(c, cg_const(c, 1), c->loop_ret);
+	LLVMBuildRet(c->b, cg_const(c, 1));
 }
 
 void cg_emit_block(struct cg *c, struct node *list)

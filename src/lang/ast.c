@@ -170,6 +170,7 @@ static void dump_stmt_head(FILE *out, const struct node *n)
 	case N_IF: fputs("if", out); break;
 	case N_WHILE: fputs("while", out); break;
 	case N_UNROLL: fputs("unroll", out); break;
+	case N_FOR: fputs(n->forl.iter ? "for map" : "for range", out); break;
 	case N_BREAK: fputs("break", out); break;
 	case N_CONTINUE: fputs("continue", out); break;
 	case N_RETURN: fputs("return", out); break;
@@ -236,6 +237,13 @@ static void dump_children(FILE *out, const struct node *n, int depth)
 		dump_node(out, n->unroll.count, depth);
 		dump_group(out, "body", n->unroll.body, depth);
 		break;
+	case N_FOR:
+		dump_node(out, n->forl.var, depth);
+		dump_node(out, n->forl.iter, depth);
+		dump_node(out, n->forl.start, depth);
+		dump_node(out, n->forl.end, depth);
+		dump_group(out, "body", n->forl.body, depth);
+		break;
 	case N_RETURN:
 		if (n->stmt.expr)
 			dump_node(out, n->stmt.expr, depth);
@@ -293,7 +301,7 @@ static void dump_node(FILE *out, const struct node *n, int depth)
 		fprintf(out, "attach %s", n->attach.text);
 		dump_tail(out, n);
 		return;
-	case N_ASSIGN: case N_IF: case N_WHILE: case N_UNROLL:
+	case N_ASSIGN: case N_IF: case N_WHILE: case N_UNROLL: case N_FOR:
 	case N_BREAK: case N_CONTINUE: case N_RETURN:
 		dump_stmt_head(out, n);
 		break;

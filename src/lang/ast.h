@@ -36,6 +36,8 @@ enum node_kind {
 	N_IF,		/* cond.cond, cond.then, cond.els (N_IF for else if, or a list) */
 	N_WHILE,	/* cond.cond, cond.then */
 	N_UNROLL,	/* unroll.count (an expression, must be constant), unroll.body */
+	N_FOR,		/* forl.var (N_VAR), forl.iter (N_MAP) or forl.start..forl.end,
+			 * forl.body */
 	N_BREAK,
 	N_CONTINUE,
 	N_RETURN,	/* stmt.expr may be NULL */
@@ -110,6 +112,12 @@ struct node {
 			struct node *els;	/* statement list / expression / NULL */
 		} cond;
 		struct { struct node *count; struct node *body; } unroll;
+		struct {
+			struct node *var;	/* the loop's $variable */
+			struct node *iter;	/* the map iterated over; NULL for a range */
+			struct node *start, *end;	/* the range start..end (end exclusive) */
+			struct node *body;
+		} forl;
 		struct {
 			uint64_t value;
 			bool is_unsigned;

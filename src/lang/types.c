@@ -64,6 +64,15 @@ bool type_is_integer(const struct type *t)
 	return t && t->kind == TY_INT;
 }
 
+uint32_t type_c_size(const struct type *t)
+{
+	if (!t || t->kind == TY_NONE || t->kind == TY_VOID)
+		return 1;
+	if (t->kind == TY_INT)
+		return t->bits ? t->bits / 8u : 8;
+	return t->kind == TY_PTR ? 8 : t->size;
+}
+
 bool type_promotes_signed(const struct type *t)
 {
 	return t->kind == TY_INT && (t->is_signed || t->bits < 64);

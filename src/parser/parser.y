@@ -130,11 +130,11 @@ static struct node *parse_incdec(struct lex_state *st, struct node *operand, boo
 %token <node> POSPARAM "positional parameter"
 %token PRED_END "end of predicate"
 %token CONFIG "config"
-%token IF "if" ELSE "else" WHILE "while" UNROLL "unroll"
+%token IF "if" ELSE "else" WHILE "while" UNROLL "unroll" FOR "for"
 %token BREAK "break" CONTINUE "continue" RETURN "return"
 %token STRUCT "struct" UNION "union" ENUM "enum"
 %token EQ "==" NE "!=" LE "<=" GE ">=" SHL "<<" SHR ">>" LAND "&&" LOR "||"
-%token INC "++" DEC "--" ARROW "->"
+%token INC "++" DEC "--" ARROW "->" DOTDOT ".."
 %token <op> COMPOUND_ASSIGN "compound assignment"
 
 %type <node> program config settings setting setting_value probes probe attachs attach pred block stmts simple compound if_stmt
@@ -266,6 +266,21 @@ compound
 			NEW($$, N_UNROLL, @$);
 			$$->unroll.count = $3;
 			$$->unroll.body = $5;
+		}
+	| FOR '(' VAR ':' expr ')' block
+		{
+			NEW($$, N_FOR, @$);
+			$$->forl.var = $3;
+			$$->forl.iter = $5;
+			$$->forl.body = $7;
+		}
+	| FOR '(' VAR ':' expr DOTDOT expr ')' block
+		{
+			NEW($$, N_FOR, @$);
+			$$->forl.var = $3;
+			$$->forl.start = $5;
+			$$->forl.end = $7;
+			$$->forl.body = $9;
 		}
 	| block				{ $$ = $1; }
 	;

@@ -102,6 +102,8 @@ static const struct node *stmt_at(const struct node *list, int line, int col)
 				(n->kind == N_IF ? stmt_at(n->cond.els, line, col) : NULL);
 		else if (n->kind == N_UNROLL)
 			found = stmt_at(n->unroll.body, line, col);
+		else if (n->kind == N_FOR)
+			found = stmt_at(n->forl.body, line, col);
 		if (found)
 			return found;
 	}

@@ -266,7 +266,7 @@ static void print_text_value(struct sb *out, const struct type *t, const uint8_t
 	}
 }
 
-/* One value. `is_key`: printed as a map key element (pointers in hex); `native`:
+/* One value. `is_key`: printed as a map key element (stacks indent less); `native`:
  * inside a BTF record, where integers have their own width. */
 static void print_value_div(struct sb *out, const struct type *t, const void *data,
 			    enum out_format f, uint32_t div, bool is_key, bool native)
@@ -291,11 +291,8 @@ static void print_value_div(struct sb *out, const struct type *t, const void *da
 	case TY_INT:
 		print_int(out, t, data, native, div);
 		break;
-	case TY_PTR: case TY_CTX:
-		if (is_key || native)	/* map keys and record fields: in hex */
-			sb_printf(out, "0x%llx", (unsigned long long)print_u64(data));
-		else
-			sb_printf(out, "%lld", (long long)(print_i64(data) / (int64_t)div));
+	case TY_PTR: case TY_CTX:	/* in hex, as bpftrace prints pointers; JSON: a number */
+		sb_printf(out, f == OUT_JSON ? "%llu" : "0x%llx", (unsigned long long)print_u64(data));
 		break;
 	case TY_TUPLE:
 		print_tuple(out, t, data, f);

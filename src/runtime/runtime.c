@@ -212,6 +212,18 @@ static void detach_all(struct rt *rt)
 	rt->links.len = 0;
 }
 
+/* The line bpftrace's test engine waits for (__BPFTRACE_NOTIFY_PROBES_ATTACHED
+ * in the environment): on stdout even under -o, after what was printed
+ * before it, flushed. */
+static void notify_attached(struct rt *rt)
+{
+	if (!rt->opts->notify_attached)
+		return;
+	fflush(rt->out);
+	fputs("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n", stdout);
+	fflush(stdout);
+}
+
 /* "Attached N probes" once every probe is attached, as bpftrace v0.26 prints
  * it: on stderr in text (stdout stays the program's output), as the
  * attached_probes record of the output in JSON. */
@@ -234,17 +246,6 @@ static void announce(struct rt *rt)
 	sb_fini(&line);
 }
 
-/* The line bpftrace's test engine waits for (__BPFTRACE_NOTIFY_PROBES_ATTACHED
- * in the environment): on stdout even under -o, after what was printed
- * before it, flushed. */
-static void notify_attached(struct rt *rt)
-{
-	if (!rt->opts->notify_attached)
-		return;
-	fflush(rt->out);
-	fputs("__BPFTRACE_NOTIFY_PROBES_ATTACHED\n", stdout);
-	fflush(stdout);
-}
 
 /* Print what BEGIN printed, held in rt->sb while the other probes attached:
  * bpftrace attaches every probe, announces it and only then runs begin, so its

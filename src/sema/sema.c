@@ -17,6 +17,7 @@
 
 static struct type *check_expr(struct sema *s, struct node *n);
 static void check_stmts(struct sema *s, struct node *list);
+static void end_scope(struct sema *s, struct sema_var *outer);
 static void usage_hint(struct sema *s, struct diag *dg, const struct node *call);
 
 static struct type *ty_none(struct sema *s)
@@ -420,6 +421,8 @@ static struct type *check_binary(struct sema *s, struct node *n)
 		if (op >= OP_LAND)
 			return type_int(s->a, 64, true);
 		check_divisor(s, n);
+		if (lp && rp && op == OP_SUB)	/* elements between two pointers */
+			return type_int(s->a, 64, true);
 		if (lp || rp)
 			return lp ? l : r;	/* pointer arithmetic keeps the pointer */
 		/* C's usual arithmetic conversions: unsigned if either side is uint64 */
@@ -435,6 +438,33 @@ static struct type *check_binary(struct sema *s, struct node *n)
 	return ty_none(s);
 }
 
+/* Whether the memory an expression reads (a field, an element, a dereference)
+ * is user memory: the pointer the chain starts at says so. */
+static bool reads_user(const struct node *n)
+{
+	const struct node *b;
+	switch (n->kind) {
+	case N_FIELD: b = n->field.base; break;
+	case N_INDEX: b = n->index.base; break;
+	case N_UNARY: b = n->unary.operand; break;
+	default: return false;
+	}
+	if (b->type && b->type->kind == TY_PTR)
+		return b->type->is_user;
+	return reads_user(b);
+}
+
+/* The type of a value read by n: a pointer read from user memory points into
+ * user memory too (a struct's pointer member, an element of int **). */
+static struct type *read_type(struct sema *s, const struct node *n, struct type *t)
+{
+	if (!t || t->kind != TY_PTR || t->is_user || !reads_user(n))
+		return t;
+	struct type *u = type_copy(s, t);
+	u->is_user = true;
+	return u;
+}
+
 static struct type *check_unary(struct sema *s, struct node *n)
 {
 	struct type *t = check_expr(s, n->unary.operand);
@@ -442,8 +472,9 @@ static struct type *check_unary(struct sema *s, struct node *n)
 		return t;
 	switch (n->unary.op) {
 	case OP_DEREF:
-		if (t->kind == TY_PTR && t->elem && t->elem->kind == TY_INT)
-			return t->elem;
+		if (t->kind == TY_PTR && t->elem &&
+		    (t->elem->kind == TY_INT || t->elem->kind == TY_PTR))
+			return read_type(s, n, t->elem);
 		diag_error(s->d, n->loc, "Can not dereference a value of this type");
 		return ty_none(s);
 	case OP_ADDR:
@@ -464,11 +495,31 @@ static struct type *check_unary(struct sema *s, struct node *n)
 	return ty_none(s);
 }
 
+/* $t.N: element N of a tuple. */
+static struct type *check_tuple_elem(struct sema *s, struct node *n, struct type *t)
+{
+	char *end;
+	unsigned long i = strtoul(n->field.name, &end, 10);
+	if (*end || end == n->field.name) {
+		diag_error(s->d, n->loc, "Can not access field '%s' on type '%s'", n->field.name,
+			   tname(t, (char[128]){0}, 128));
+		return ty_none(s);
+	}
+	if (i >= (unsigned long)t->nfields) {
+		diag_error(s->d, n->loc, "Invalid tuple index: %lu. Found %d elements in tuple.", i,
+			   t->nfields);
+		return ty_none(s);
+	}
+	return t->fields[i].type;
+}
+
 static struct type *check_field(struct sema *s, struct node *n)
 {
 	struct type *t = check_expr(s, n->field.base);
 	if (t->kind == TY_NONE)
 		return t;
+	if (t->kind == TY_TUPLE && !n->field.is_arrow)
+		return check_tuple_elem(s, n, t);
 	if (t->kind == TY_PTR && t->elem && t->elem->kind == TY_RECORD)
 		t = t->elem;
 	if (t->kind == TY_RECORD && t->btf_id)
@@ -481,7 +532,7 @@ static struct type *check_field(struct sema *s, struct node *n)
 	}
 	for (int i = 0; i < t->nfields; i++)
 		if (!strcmp(t->fields[i].name, n->field.name))
-			return t->fields[i].type;
+			return read_type(s, n, t->fields[i].type);
 	struct diag *dg = diag_error(s->d, n->loc,
 		"Struct/union of type '%s' does not contain a field named '%s'",
 		t->name ? t->name : "args", n->field.name);
@@ -499,7 +550,7 @@ static struct type *check_index(struct sema *s, struct node *n)
 	if ((t->kind == TY_PTR || t->kind == TY_ARRAY) && t->elem && i->kind == TY_INT &&
 	    (t->elem->kind == TY_INT || t->elem->kind == TY_PTR ||
 	     (t->elem->kind == TY_RECORD && t->elem->btf_id)))
-		return t->elem;
+		return read_type(s, n, t->elem);
 	char b[128];
 	diag_error(s->d, n->loc, "The array index operator [] can not be used on type '%s'",
 		   tname(t, b, sizeof b));
@@ -525,6 +576,16 @@ static bool int_type_name(const char *name, int *bits, bool *is_signed)
 	return false;
 }
 
+/* Whether a pointer made by a cast from a value of type `from` points into user
+ * memory: a pointer keeps its address space; an integer becomes a user pointer
+ * in a user-space probe (uprobe, usdt), as in bpftrace. */
+static bool cast_is_user(struct sema *s, const struct type *from)
+{
+	if (from->kind == TY_PTR)
+		return from->is_user;
+	return s->pdef && s->pdef->family->user;
+}
+
 /* (struct name *)expr: a pointer to a kernel struct described by BTF. */
 static struct type *check_struct_cast(struct sema *s, struct node *n, const struct type *from)
 {
@@ -545,7 +606,7 @@ static struct type *check_struct_cast(struct sema *s, struct node *n, const stru
 	for (int i = 0; i < n->cast.ptr_depth; i++) {
 		struct type *p = type_new(s->a, TY_PTR);
 		p->elem = t;
-		p->is_user = from->kind == TY_PTR && from->is_user;
+		p->is_user = cast_is_user(s, from);
 		t = p;
 	}
 	return t;
@@ -572,9 +633,13 @@ static struct type *check_cast(struct sema *s, struct node *n)
 	}
 	if (n->cast.ptr_depth == 0)
 		return strcmp(n->cast.tname, "void") ? type_int(s->a, bits, is_signed) : ty_none(s);
-	struct type *p = type_new(s->a, TY_PTR);
-	p->elem = strcmp(n->cast.tname, "void") ? type_int(s->a, bits, is_signed) : NULL;
-	p->is_user = t->kind == TY_PTR && t->is_user;
+	struct type *p = strcmp(n->cast.tname, "void") ? type_int(s->a, bits, is_signed) : NULL;
+	for (int i = 0; i < n->cast.ptr_depth; i++) {
+		struct type *q = type_new(s->a, TY_PTR);
+		q->elem = p;
+		q->is_user = cast_is_user(s, t);
+		p = q;
+	}
 	return p;
 }
 
@@ -702,6 +767,7 @@ static struct type *check_incdec(struct sema *s, struct node *n)
 	struct type *t;
 	if (o->kind == N_VAR) {
 		t = check_var(s, o);
+		o->type = t;	/* codegen steps a pointer by its pointee's size */
 	} else if (o->kind == N_MAP) {
 		struct map_def *def = map_use_keys(s, o);
 		if (!def)
@@ -714,9 +780,10 @@ static struct type *check_incdec(struct sema *s, struct node *n)
 		diag_error(s->d, n->loc, "++ and -- apply to $variables and maps only");
 		return ty_none(s);
 	}
-	if (t->kind != TY_NONE && t->kind != TY_INT) {
+	if (t->kind != TY_NONE && t->kind != TY_INT && t->kind != TY_PTR) {
 		char b[128];
-		diag_error(s->d, n->loc, "++ and -- need an integer, not '%s'", tname(t, b, sizeof b));
+		diag_error(s->d, n->loc, "++ and -- need an integer or a pointer, not '%s'",
+			   tname(t, b, sizeof b));
 		return ty_none(s);
 	}
 	return t;
@@ -821,14 +888,16 @@ static void check_assign(struct sema *s, struct node *n)
 	if (target->kind == N_MAP) {
 		if (map_use_keys(s, target))
 			target->map.def->assigned = true;
-		if (n->assign.op != OP_NONE)
-			t = type_int(s->a, 64, true);
+		struct map_def *def = target->map.def;
+		if (n->assign.op != OP_NONE)	/* a pointer stays one: `@p += 1` */
+			t = def && def->value && def->value->kind == TY_PTR ? def->value
+									    : type_int(s->a, 64, true);
 		map_assign(s, target, t, value);
 		target->type = target->map.def && target->map.def->value ? target->map.def->value : t;
 	} else if (target->kind == N_VAR) {
 		if (n->assign.op != OP_NONE) {
 			struct type *vt = check_var(s, target);
-			if (vt->kind != TY_NONE && vt->kind != TY_INT)
+			if (vt->kind != TY_NONE && vt->kind != TY_INT && vt->kind != TY_PTR)
 				diag_error(s->d, n->loc, "compound assignment needs an integer variable");
 			target->type = vt;
 			return;
@@ -846,6 +915,83 @@ static void check_cond(struct sema *s, struct node *c, const char *what)
 		char b[128];
 		diag_error(s->d, c->loc, "Invalid type for %s: %s", what, tname(t, b, sizeof b));
 	}
+}
+
+/* for ($kv : @map): the loop variable is the tuple (key, value); a map with
+ * several keys gives ((k1, k2, ...), value). NULL after an error. */
+static struct type *check_for_map(struct sema *s, struct node *n)
+{
+	struct node *m = n->forl.iter;
+	char b[128];
+	if (m->kind != N_MAP || m->map.keys) {
+		diag_error(s->d, m->loc, "for loops iterate over a map (for ($kv : @map)) or a range "
+			   "(for ($i : start..end))");
+		return NULL;
+	}
+	struct map_def *def = map_lookup(s, m);
+	if (!def)
+		return NULL;
+	m->map.def = def;
+	if (!def->value) {
+		if (s->final)
+			diag_error(s->d, m->loc, "Undefined map: %s", m->map.name);
+		return NULL;
+	}
+	if (!def->keyed || !def->key) {
+		diag_error(s->d, m->loc, "%s has no keys: a for loop iterates over the keys of a map",
+			   m->map.name);
+		return NULL;
+	}
+	if (type_has(def->value, TF_AGG)) {
+		diag_error(s->d, m->loc, "for loops over maps of '%s' values are not supported",
+			   tname(def->value, b, sizeof b));
+		return NULL;
+	}
+	m->type = def->value;
+	struct type *elems[] = {type_copy(s, def->key), type_copy(s, def->value)};
+	return type_tuple(s->a, elems, 2);
+}
+
+/* for ($i : start..end): integers; the variable is an int64. NULL after an error. */
+static struct type *check_for_range(struct sema *s, struct node *n)
+{
+	struct node *ends[] = {n->forl.start, n->forl.end};
+	bool ok = true;
+	for (int i = 0; i < 2; i++) {
+		struct type *t = check_expr(s, ends[i]);
+		if (t->kind != TY_INT && t->kind != TY_NONE) {
+			char b[128];
+			diag_error(s->d, ends[i]->loc, "Loop range requires an integer for the %s value, not '%s'",
+				   i ? "end" : "start", tname(t, b, sizeof b));
+			ok = false;
+		}
+		ok = ok && t->kind == TY_INT;
+	}
+	return ok ? type_int(s->a, 64, true) : NULL;
+}
+
+/* for ($var : @map | start..end) block: the variable is declared by the loop
+ * and lives in its body; break and continue apply to the loop. */
+static void check_for(struct sema *s, struct node *n)
+{
+	struct node *var = n->forl.var;
+	struct type *t = n->forl.iter ? check_for_map(s, n) : check_for_range(s, n);
+	struct sema_var *outer = s->vars;
+	if (var_find(s, var->ident.name)) {
+		struct diag *dg = diag_error(s->d, var->loc, "Loop declaration shadows existing variable: %s",
+					     var->ident.name);
+		diag_note(s->d, dg, var_find(s, var->ident.name)->decl->loc, "%s is declared here",
+			  var->ident.name);
+		return;
+	}
+	if (t)
+		var_assign(s, var, t);
+	else
+		var->type = ty_none(s);
+	s->loop_depth++;
+	check_stmts(s, n->forl.body);
+	s->loop_depth--;
+	end_scope(s, outer);
 }
 
 static void check_stmt(struct sema *s, struct node *n)
@@ -880,10 +1026,13 @@ static void check_stmt(struct sema *s, struct node *n)
 		check_stmts(s, n->unroll.body);
 		break;
 	}
+	case N_FOR:
+		check_for(s, n);
+		break;
 	case N_BREAK:
 	case N_CONTINUE:
 		if (!s->loop_depth)
-			diag_error(s->d, n->loc, "%s used outside of a while loop",
+			diag_error(s->d, n->loc, "%s used outside of a loop",
 				   n->kind == N_BREAK ? "break" : "continue");
 		break;
 	case N_RETURN:
@@ -904,6 +1053,18 @@ static bool stmt_ends_block(const struct node *n)
 	       !strcmp(n->stmt.expr->call.name, "exit");
 }
 
+/* End the $variables declared since `outer`: they move to s->ended (for the
+ * hint of a later use). */
+static void end_scope(struct sema *s, struct sema_var *outer)
+{
+	while (s->vars != outer) {
+		struct sema_var *v = s->vars;
+		s->vars = v->next;
+		v->next = s->ended;
+		s->ended = v;
+	}
+}
+
 /* A block: $variables first assigned in it end with it (current bpftrace's
  * rule; 0.17 scoped them to the probe). A statement after one that ends the
  * block is reported once, as bpftrace warns (codegen never reaches it). */
@@ -918,12 +1079,7 @@ static void check_stmts(struct sema *s, struct node *list)
 			warned = true;
 		}
 	}
-	while (s->vars != outer) {
-		struct sema_var *v = s->vars;
-		s->vars = v->next;
-		v->next = s->ended;
-		s->ended = v;
-	}
+	end_scope(s, outer);
 }
 
 static struct probe_def *first_def(struct sema *s, const struct node *probe)

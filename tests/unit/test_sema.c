@@ -110,7 +110,7 @@ static const struct sema_case cases[] = {
 	 "             ~~~~~~~\n"
 	 "HINT: strings only support == and != with other strings; strncmp() compares a prefix\n"},
 	{"BEGIN { break; }",
-	 "stdin:1:9-14: ERROR: break used outside of a while loop\n"
+	 "stdin:1:9-14: ERROR: break used outside of a loop\n"
 	 "BEGIN { break; }\n"
 	 "        ~~~~~\n"},
 	{"BEGIN { @h = hist(1); @v = @h + 1; }",
