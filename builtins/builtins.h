@@ -80,5 +80,6 @@ extern const struct builtin builtins_sym[];
 extern const struct builtin builtins_net[];
 extern const struct builtin builtins_strerror[];
 extern const struct builtin builtins_cgroup[];
+extern const struct builtin builtins_getopt[];
 
 #endif

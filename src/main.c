@@ -379,6 +379,78 @@ static void drop_warnings(struct diags *d)
 	d->nwarnings = 0;
 }
 
+/* Split the arguments after the program into positional parameters and the
+ * program options (`--name[=value]`, which getopt() reads; getopt_long has
+ * already stopped at `--`, so an argument starting with "--" came after it). */
+static int split_params(const struct cmdline *cl, struct program *p)
+{
+	const char **pos = arena_alloc(&p->arena, sizeof(*pos) * (size_t)(cl->nparams + 1));
+	struct named_param *named = arena_alloc(&p->arena, sizeof(*named) * (size_t)(cl->nparams + 1));
+
+	if (!pos || !named)
+		return -ENOMEM;
+	for (int i = 0; i < cl->nparams; i++) {
+		const char *a = cl->params[i];
+		if (strncmp(a, "--", 2) || !a[2]) {
+			pos[p->nparams++] = a;
+			continue;
+		}
+		struct named_param *np = &named[p->nnamed++];
+		const char *eq = strchr(a, '=');
+		np->name = eq ? arena_strndup(&p->arena, a + 2, (size_t)(eq - a - 2)) : a + 2;
+		np->value = eq ? eq + 1 : NULL;
+		np->used = false;
+	}
+	p->params = pos;
+	p->named = named;
+	return 0;
+}
+
+/* The options the program reads, for the hints: "--aa, --bb". */
+static void getopt_names(const struct program *p, struct sb *out)
+{
+	for (size_t i = 0; i < p->getopts.len; i++) {
+		const struct getopt_decl *d = p->getopts.items[i];
+		sb_printf(out, "%s--%s", i ? ", " : "", d->name);
+	}
+}
+
+/* After sema: `-- --help` lists the program's options (and ends the run, as
+ * bpftrace); an option that no getopt() reads is an error. 0 or 1. */
+static int check_program_options(const struct program *p)
+{
+	struct sb names;
+	int bad = 0;
+
+	for (int i = 0; i < p->nnamed; i++) {
+		if (!strcmp(p->named[i].name, "help")) {
+			fputs("HINT: expected program options:\n", stderr);
+			for (size_t k = 0; k < p->getopts.len; k++) {
+				const struct getopt_decl *d = p->getopts.items[k];
+				fprintf(stderr, "  --%s%s%s\n", d->name, d->desc ? ": " : "",
+					d->desc ? d->desc : "");
+			}
+			return 1;
+		}
+	}
+	sb_init(&names);
+	for (int i = 0; i < p->nnamed; i++)
+		if (!p->named[i].used)
+			sb_printf(&names, "%s--%s", bad++ ? ", " : "", p->named[i].name);
+	if (bad) {
+		struct sb hint;
+		sb_init(&hint);
+		sb_puts(&hint, p->getopts.len ? "expected program options: "
+					       : "the program reads no options");
+		getopt_names(p, &hint);
+		msg_report(MSG_ERROR, sb_str(&hint), NULL,
+			   "unexpected program command line options: %s", sb_str(&names));
+		sb_fini(&hint);
+	}
+	sb_fini(&names);
+	return bad ? 1 : 0;
+}
+
 /* Compile and run the program of cl with the settings cfg; returns the exit
  * status. */
 static int run(const struct cmdline *cl, const struct config *cfg, const char *name,
@@ -398,8 +470,11 @@ static int run(const struct cmdline *cl, const struct config *cfg, const char *n
 		return 1;
 	}
 	p.config = *cfg;
-	p.params = (const char **)cl->params;
-	p.nparams = cl->nparams;
+	if (split_params(cl, &p)) {
+		msg_error("out of memory");
+		program_fini(&p);
+		return 1;
+	}
 	p.unsafe = cl->unsafe;
 	p.usdt_file_activation = cl->usdt_file_activation;
 	if ((cl->cmd && !dry && !cl->dry_run && proc_spawn(cl->cmd, &target)) ||
@@ -423,6 +498,7 @@ static int run(const struct cmdline *cl, const struct config *cfg, const char *n
 	if (cl->no_warnings)
 		drop_warnings(&p.diags);
 	diag_print(&p.diags, stderr, isatty(STDERR_FILENO));
+	err = err ?: check_program_options(&p);
 	if (!err && dry)
 		status = 0;
 	else if (!err && (ro.out = open_output(cl)))

@@ -24,5 +24,6 @@ void program_fini(struct program *p)
 	vec_fini(&p->maps);
 	vec_fini(&p->actions);
 	vec_fini(&p->probes);
+	vec_fini(&p->getopts);
 	arena_fini(&p->arena);
 }
