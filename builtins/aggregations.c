@@ -214,14 +214,13 @@ static void print_avg(struct sb *out, const struct type *t, const void *data, bo
 static void print_stats(struct sb *out, const struct type *t, const void *data, bool json,
 			uint32_t div)
 {
-	sb_puts(out, json ? "{\"count\": " : "count ");
+	sb_puts(out, json ? "{\"count\": " : "{ .count = ");
 	sb_printf(out, "%llu", (unsigned long long)load_u64((const uint8_t *)data + 8));
-	sb_puts(out, json ? ", \"average\": " : ", average ");
+	sb_puts(out, json ? ", \"average\": " : ", .average = ");
 	print_div_signed(out, t->is_signed, avg_of(t, data), div);
-	sb_puts(out, json ? ", \"total\": " : ", total ");
+	sb_puts(out, json ? ", \"total\": " : ", .total = ");
 	print_div_signed(out, t->is_signed, (int64_t)load_u64(data), 1);
-	if (json)
-		sb_putc(out, '}');
+	sb_puts(out, json ? "}" : " }");
 }
 
 const struct builtin builtins_aggregations[] = {

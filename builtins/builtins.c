@@ -18,6 +18,7 @@ static const struct builtin *const families[] = {
 	builtins_strerror,
 	builtins_cgroup,
 	builtins_getopt,
+	builtins_int,
 };
 
 const struct builtin *builtin_printer(enum type_kind k)

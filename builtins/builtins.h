@@ -81,5 +81,6 @@ extern const struct builtin builtins_net[];
 extern const struct builtin builtins_strerror[];
 extern const struct builtin builtins_cgroup[];
 extern const struct builtin builtins_getopt[];
+extern const struct builtin builtins_int[];
 
 #endif

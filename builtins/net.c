@@ -1,8 +1,11 @@
-/* Network builtins: ntop(addr), ntop(af, addr). The value is the TY_INET layout
+/* Network builtins: ntop(addr), ntop(af, addr), pton("address"). The value of ntop is the TY_INET layout
  * { uint64 af; uint8 addr[16] }: an integer is an IPv4 address as it lies in
  * memory (network order, as in struct in_addr), a 4-byte array IPv4, a 16-byte
- * array IPv6; the printer formats it with inet_ntop. */
+ * array IPv6; the printer formats it with inet_ntop. pton is its inverse, done at
+ * compile time: the address bytes as a uint8[4] or uint8[16] array. */
+#include <arpa/inet.h>
 #include <linux/bpf.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include "builtins/builtins.h"
@@ -59,7 +62,39 @@ static void emit_ntop(struct cg *c, struct node *n, LLVMValueRef dst)
 	}
 }
 
+/* pton("addr"): a literal; IPv6 when it has a ':', else IPv4 (bpftrace's rule). */
+static bool check_pton(struct sema *s, struct node *n)
+{
+	struct node *a = n->call.args;
+	if (!sema_want_literal(s, n, a))
+		return false;
+	bool v6 = strchr(a->str.value, ':') != NULL;
+	uint8_t bytes[16];
+	if (inet_pton(v6 ? AF_INET6 : AF_INET, a->str.value, bytes) != 1) {
+		struct diag *dg = diag_error(s->d, a->loc, "pton() expects a valid %s address",
+					     v6 ? "IPv6" : "IPv4");
+		diag_hint(s->d, dg, "e.g. pton(\"127.0.0.1\") or pton(\"::1\")");
+		return false;
+	}
+	n->type = type_new(s->a, TY_ARRAY);
+	n->type->elem = type_int(s->a, 8, false);
+	n->type->count = n->type->size = v6 ? 16 : 4;
+	return true;
+}
+
+/* The address's bytes, stored one by one (they are known at compile time). */
+static void emit_pton(struct cg *c, struct node *n, LLVMValueRef dst)
+{
+	uint8_t bytes[16];
+	uint32_t len = n->type->size;
+	inet_pton(len == 16 ? AF_INET6 : AF_INET, n->call.args->str.value, bytes);
+	for (uint32_t i = 0; i < len; i++)
+		LLVMBuildStore(c->b, LLVMConstInt(c->i8, bytes[i], 0), cg_gep(c, dst, i));
+}
+
 const struct builtin builtins_net[] = {
+	{.name = "pton", .kind = BI_CALL, .min_args = 1, .max_args = 1,
+	 .usage = "pton(\"address\")", .check = check_pton, .emit_into = emit_pton},
 	{.name = "ntop", .kind = BI_CALL, .min_args = 1, .max_args = 2,
 	 .usage = "ntop([af, ]address)", .check = check_ntop, .emit_into = emit_ntop},
 	{0},

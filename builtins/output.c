@@ -1,4 +1,4 @@
-/* Output builtins: printf, exit, time, system, cat. Each registers an output
+/* Output builtins: printf, errorf, warnf, exit, time, system, cat. Each registers an output
  * action in sema; codegen writes its record into the ring buffer; the runtime
  * formats it. Nothing is formatted in the kernel. */
 #include <linux/bpf.h>
@@ -43,6 +43,16 @@ static bool check_printf(struct sema *s, struct node *n)
 	return check_formatted(s, n, ACT_PRINTF);
 }
 
+static bool check_errorf(struct sema *s, struct node *n)
+{
+	return check_formatted(s, n, ACT_ERRORF);
+}
+
+static bool check_warnf(struct sema *s, struct node *n)
+{
+	return check_formatted(s, n, ACT_WARNF);
+}
+
 static bool check_system(struct sema *s, struct node *n)
 {
 	if (!s->p->unsafe) {
@@ -74,6 +84,9 @@ static bool check_exit(struct sema *s, struct node *n)
 	return true;
 }
 
+/* exit([code]): the exit record, then the probe returns, as bpftrace's does:
+ * nothing after exit() runs. Code that follows goes to a block no path
+ * reaches, which LLVM drops. */
 static LLVMValueRef emit_exit(struct cg *c, struct node *n)
 {
 	LLVMValueRef code = n->call.args ? cg_expr(c, n->call.args) : cg_const(c, 0);
@@ -81,7 +94,7 @@ static LLVMValueRef emit_exit(struct cg *c, struct node *n)
 		cg_emit_action(c, n->call.action_id, NULL, &code, 1);
 	/* exit() ends this run of the probe at once, as bpftrace's: what follows
 	 * goes into a block nothing reaches, which LLVM drops */
-	cg_emit_return(c);	/* in a for loop's body: from the probe too */
+	cg_emit_return(c);	/* from a for loop's callback too */
 	LLVMPositionBuilderAtEnd(c->b, cg_block(c, "after_exit"));
 	return cg_const(c, 0);
 }
@@ -173,6 +186,10 @@ const struct builtin builtins_output[] = {
 	 .usage = "join(argv[, \"delimiter\"])", .check = check_join, .emit = emit_join},
 	{.name = "printf", .kind = BI_CALL, .min_args = 1, .max_args = 64,
 	 .usage = "printf(\"format\", args...)", .check = check_printf, .emit = emit_formatted},
+	{.name = "errorf", .kind = BI_CALL, .min_args = 1, .max_args = 64,
+	 .usage = "errorf(\"format\", args...)", .check = check_errorf, .emit = emit_formatted},
+	{.name = "warnf", .kind = BI_CALL, .min_args = 1, .max_args = 64,
+	 .usage = "warnf(\"format\", args...)", .check = check_warnf, .emit = emit_formatted},
 	{.name = "system", .kind = BI_CALL, .min_args = 1, .max_args = 64,
 	 .usage = "system(\"command %s\", args...)", .check = check_system, .emit = emit_formatted},
 	{.name = "cat", .kind = BI_CALL, .min_args = 1, .max_args = 64,

@@ -1,4 +1,4 @@
-/* Process and context builtins: pid, tid, uid, gid, comm, nsecs, cpu, probe,
+/* Process and context builtins: pid, tid, uid, gid, comm, cpu, probe,
  * args, curtask, rand, cgroup. */
 #include <linux/bpf.h>
 #include <string.h>
@@ -48,12 +48,6 @@ static LLVMValueRef emit_gid(struct cg *c, struct node *n)
 {
 	(void)n;
 	return LLVMBuildLShr(c->b, helper0(c, BPF_FUNC_get_current_uid_gid), cg_const(c, 32), "");
-}
-
-static LLVMValueRef emit_nsecs(struct cg *c, struct node *n)
-{
-	(void)n;
-	return helper0(c, BPF_FUNC_ktime_get_ns);
 }
 
 static LLVMValueRef emit_cpu(struct cg *c, struct node *n)
@@ -151,7 +145,6 @@ const struct builtin builtins_proc[] = {
 	{.name = "tid", .kind = BI_VAR, .check = check_u32, .emit = emit_tid},
 	{.name = "uid", .kind = BI_VAR, .check = check_u32, .emit = emit_uid},
 	{.name = "gid", .kind = BI_VAR, .check = check_u32, .emit = emit_gid},
-	{.name = "nsecs", .kind = BI_VAR, .check = check_u64, .emit = emit_nsecs},
 	{.name = "cpu", .kind = BI_VAR, .check = check_u32, .emit = emit_cpu},
 	{.name = "curtask", .kind = BI_VAR, .check = check_u64, .emit = emit_curtask},
 	{.name = "rand", .kind = BI_VAR, .check = check_u32, .emit = emit_rand},

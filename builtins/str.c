@@ -1,4 +1,4 @@
-/* String builtins: str(ptr[, len]), buf(ptr, len), buf(array[, len]).
+/* String builtins: str(ptr[, len]), buf(ptr, len), buf(array[, len]), strlen(s).
  * buf values are { uint32 len; pad to 8; uint8 data[cap] } (TY_BUF), printed
  * with non-printable bytes as \\xNN as bpftrace does. */
 #include <string.h>
@@ -171,7 +171,45 @@ static void emit_buf(struct cg *c, struct node *n, LLVMValueRef dst)
 	cg_helper(c, read_helper(p->type), args, 3);
 }
 
+/* strlen(string | char array): the bytes before the first NUL. */
+static bool check_strlen(struct sema *s, struct node *n)
+{
+	struct type *t = sema_expr(s, n->call.args);
+	if (t->kind == TY_NONE)
+		return false;
+	if (t->kind != TY_STR && t->kind != TY_ARRAY) {
+		char b[128];
+		struct diag *dg = diag_error(s->d, n->call.args->loc,
+			"strlen() expects a string (%s supplied)", type_name(t, b, sizeof b));
+		diag_hint(s->d, dg, "usage: strlen(string)");
+		return false;
+	}
+	n->type = type_int(s->a, 64, false);
+	return true;
+}
+
+/* The index of the first NUL (the size when there is none), found without
+ * branches: from the last byte back, each NUL byte takes its index, so the
+ * first one wins. The verifier sees straight-line code. */
+static LLVMValueRef emit_strlen(struct cg *c, struct node *n)
+{
+	struct node *p = n->call.args;
+	uint32_t size = p->type->size;
+	LLVMValueRef buf = cg_alloca(c, size);
+	cg_zero(c, buf, size);
+	cg_expr_into(c, p, buf);
+	LLVMValueRef len = cg_const(c, size);
+	for (uint32_t i = size; i-- > 0;) {
+		LLVMValueRef ch = LLVMBuildLoad2(c->b, c->i8, cg_gep(c, buf, i), "");
+		LLVMValueRef nul = LLVMBuildICmp(c->b, LLVMIntEQ, ch, LLVMConstInt(c->i8, 0, 0), "");
+		len = LLVMBuildSelect(c->b, nul, cg_const(c, i), len, "");
+	}
+	return len;
+}
+
 const struct builtin builtins_str[] = {
+	{.name = "strlen", .kind = BI_CALL, .min_args = 1, .max_args = 1,
+	 .usage = "strlen(string)", .check = check_strlen, .emit = emit_strlen},
 	{.name = "buf", .kind = BI_CALL, .min_args = 1, .max_args = 2,
 	 .usage = "buf(pointer, length)", .check = check_buf, .emit_into = emit_buf},
 	{.name = "str", .kind = BI_CALL, .min_args = 1, .max_args = 2,

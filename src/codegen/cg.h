@@ -85,6 +85,8 @@ void cg_set_loc(struct cg *c, const struct node *n);
 LLVMValueRef cg_const(struct cg *c, uint64_t v);
 /* Call BPF helper `id` with i64/pointer arguments; returns its i64 result. */
 LLVMValueRef cg_helper(struct cg *c, int id, LLVMValueRef *args, int n);
+/* Call the overloaded LLVM intrinsic `name` (e.g. "llvm.bswap") of type ty on v. */
+LLVMValueRef cg_intrinsic1(struct cg *c, const char *name, LLVMTypeRef ty, LLVMValueRef v);
 /* A slot of size bytes (not initialised): on the stack, or, when larger than
  * CG_STACK_SLOT_MAX, in the per-CPU scratch map, so big strings, keys and
  * tuples never overflow the 512-byte BPF stack. */
@@ -115,6 +117,9 @@ LLVMValueRef cg_arith(struct cg *c, enum binop op, LLVMValueRef l, LLVMValueRef 
 /* Emit the statements of a block; its $variables get slots of their own and
  * end with it (sema scopes them the same way). */
 void cg_emit_block(struct cg *c, struct node *list);
+/* The statements of list, in the current scope (a block expression's, whose
+ * value still reads its variables). */
+void cg_emit_stmts(struct cg *c, struct node *list);
 /* A condition (if, while, predicate) as an i1: its value is not zero. */
 LLVMValueRef cg_truth(struct cg *c, struct node *cond);
 /* The slot of $variable var (created, zeroed in the init block, on first use). */

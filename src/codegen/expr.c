@@ -320,6 +320,27 @@ static LLVMValueRef posparam(struct cg *c, struct node *n)
 	return cg_const(c, (uint64_t)strtoll(c->p->params[n->param.index - 1], NULL, 0));
 }
 
+/* '{' stmts value '}': the statements, then the value as an integer (NULL when
+ * the block has none), with the block's $variables ending after it. */
+static LLVMValueRef block_expr(struct cg *c, struct node *n)
+{
+	struct cg_var *outer = c->vars;
+	cg_emit_stmts(c, n->block.stmts);
+	LLVMValueRef v = n->block.value ? cg_expr(c, n->block.value) : NULL;
+	c->vars = outer;
+	return v;
+}
+
+/* A block whose value is not an integer: written into dst. */
+static void block_expr_into(struct cg *c, struct node *n, LLVMValueRef dst)
+{
+	struct cg_var *outer = c->vars;
+	cg_emit_stmts(c, n->block.stmts);
+	if (n->block.value)
+		cg_expr_into(c, n->block.value, dst);
+	c->vars = outer;
+}
+
 LLVMValueRef cg_expr(struct cg *c, struct node *n)
 {
 	switch (n->kind) {
@@ -359,6 +380,8 @@ LLVMValueRef cg_expr(struct cg *c, struct node *n)
 		if (n->type->kind == TY_INT)
 			return fit(c, cg_expr(c, n->cast.operand), n->type->bits, n->type->is_signed);
 		return cg_expr(c, n->cast.operand);
+	case N_BLOCK_EXPR:
+		return block_expr(c, n);
 	default:
 		return cg_const(c, 0);
 	}
@@ -465,6 +488,9 @@ void cg_expr_into(struct cg *c, struct node *n, LLVMValueRef dst)
 		break;
 	case N_TERNARY:
 		ternary_into(c, n, dst);
+		break;
+	case N_BLOCK_EXPR:
+		block_expr_into(c, n, dst);
 		break;
 	case N_TUPLE: {
 		int i = 0;

@@ -4,6 +4,7 @@
  * language; statements are in stmt.c, expressions in expr.c, maps and output
  * records in maps.c. */
 #include <linux/bpf.h>
+#include <string.h>
 
 #include <llvm-c/Core.h>
 #include <llvm-c/DebugInfo.h>
@@ -24,6 +25,14 @@ LLVMValueRef cg_helper(struct cg *c, int id, LLVMValueRef *args, int n)
 	LLVMTypeRef fty = LLVMFunctionType(c->i64, params, (unsigned)n, 0);
 	LLVMValueRef fn = LLVMConstIntToPtr(cg_const(c, (uint64_t)id), c->ptr);
 	return LLVMBuildCall2(c->b, fty, fn, args, (unsigned)n, "");
+}
+
+LLVMValueRef cg_intrinsic1(struct cg *c, const char *name, LLVMTypeRef ty, LLVMValueRef v)
+{
+	unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
+	LLVMValueRef fn = LLVMGetIntrinsicDeclaration(c->mod, id, &ty, 1);
+	LLVMTypeRef fty = LLVMIntrinsicGetType(c->ctx, id, &ty, 1);
+	return LLVMBuildCall2(c->b, fty, fn, &v, 1, "");
 }
 
 /* Bytes of the per-CPU scratch area: the kernel caps per-CPU values at 32 KiB. */

@@ -200,10 +200,15 @@ void cg_emit_return(struct cg *c)
 	LLVMBuildRet(c->b, cg_const(c, 1));
 }
 
+void cg_emit_stmts(struct cg *c, struct node *list)
+{
+	for (struct node *n = list; n; n = n->next)
+		emit_stmt(c, n);
+}
+
 void cg_emit_block(struct cg *c, struct node *list)
 {
 	struct cg_var *outer = c->vars;
-	for (struct node *n = list; n; n = n->next)
-		emit_stmt(c, n);
+	cg_emit_stmts(c, list);
 	c->vars = outer;
 }

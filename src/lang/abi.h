@@ -14,6 +14,7 @@
  *   records that could not be reserved; ABI_CTR_EXIT holds (1 << 32 | code) when
  *   an exit() record could not be reserved (the loop polls it); ABI_CTR_START
  *   the CLOCK_MONOTONIC ns at start, set before BEGIN (`elapsed`);
+ *   ABI_CTR_TAI_OFFSET CLOCK_TAI minus CLOCK_BOOTTIME at start (`nsecs(sw_tai)`);
  *   ABI_CTR_MAP_FULL + map id counts failed inserts into that map (full: map
  *   keys max).
  * - map_def.sym is the BPF map name of each program map. */
@@ -24,6 +25,6 @@
 #define ABI_COUNTERS_NAME "lost"
 
 /* Slots of ABI_COUNTERS_NAME. */
-enum { ABI_CTR_LOST, ABI_CTR_EXIT, ABI_CTR_START, ABI_CTR_MAP_FULL };
+enum { ABI_CTR_LOST, ABI_CTR_EXIT, ABI_CTR_START, ABI_CTR_TAI_OFFSET, ABI_CTR_MAP_FULL };
 
 #endif

@@ -42,6 +42,110 @@ int ast_list_len(const struct node *list)
 	return n;
 }
 
+/* fn on every element of the list at *head. */
+static void each_in_list(struct node **head, void (*fn)(struct node **, void *), void *ctx)
+{
+	for (struct node **slot = head; *slot; slot = &(*slot)->next)
+		fn(slot, ctx);
+}
+
+/* fn on the single child at *slot, when there is one. */
+static void each_one(struct node **slot, void (*fn)(struct node **, void *), void *ctx)
+{
+	if (*slot)
+		fn(slot, ctx);
+}
+
+void ast_each_child(struct node *n, void (*fn)(struct node **slot, void *ctx), void *ctx)
+{
+	switch (n->kind) {
+	case N_PROGRAM:
+		each_in_list(&n->program.config, fn, ctx);
+		each_in_list(&n->program.macros, fn, ctx);
+		each_in_list(&n->program.probes, fn, ctx);
+		break;
+	case N_CONFIG: each_one(&n->setting.value, fn, ctx); break;
+	case N_MACRO:
+		each_in_list(&n->macro.params, fn, ctx);
+		each_one(&n->macro.body, fn, ctx);
+		break;
+	case N_PROBE:
+		each_in_list(&n->probe.attach, fn, ctx);
+		each_one(&n->probe.pred, fn, ctx);
+		each_in_list(&n->probe.body, fn, ctx);
+		break;
+	case N_EXPR_STMT: case N_RETURN: each_one(&n->stmt.expr, fn, ctx); break;
+	case N_ASSIGN:
+		each_one(&n->assign.target, fn, ctx);
+		each_one(&n->assign.value, fn, ctx);
+		break;
+	case N_IF: case N_WHILE:	/* then/els are statement lists */
+		each_one(&n->cond.cond, fn, ctx);
+		each_in_list(&n->cond.then, fn, ctx);
+		each_in_list(&n->cond.els, fn, ctx);
+		break;
+	case N_TERNARY:
+		each_one(&n->cond.cond, fn, ctx);
+		each_one(&n->cond.then, fn, ctx);
+		each_one(&n->cond.els, fn, ctx);
+		break;
+	case N_UNROLL:
+		each_one(&n->unroll.count, fn, ctx);
+		each_in_list(&n->unroll.body, fn, ctx);
+		break;
+	case N_FOR:
+		each_one(&n->forl.var, fn, ctx);
+		each_one(&n->forl.iter, fn, ctx);
+		each_one(&n->forl.start, fn, ctx);
+		each_one(&n->forl.end, fn, ctx);
+		each_in_list(&n->forl.body, fn, ctx);
+		break;
+	case N_MAP: each_in_list(&n->map.keys, fn, ctx); break;
+	case N_CALL: each_in_list(&n->call.args, fn, ctx); break;
+	case N_BINARY:
+		each_one(&n->binary.lhs, fn, ctx);
+		each_one(&n->binary.rhs, fn, ctx);
+		break;
+	case N_UNARY: each_one(&n->unary.operand, fn, ctx); break;
+	case N_INCDEC: each_one(&n->incdec.operand, fn, ctx); break;
+	case N_FIELD: each_one(&n->field.base, fn, ctx); break;
+	case N_INDEX:
+		each_one(&n->index.base, fn, ctx);
+		each_one(&n->index.index, fn, ctx);
+		break;
+	case N_CAST: each_one(&n->cast.operand, fn, ctx); break;
+	case N_TUPLE: each_in_list(&n->tuple.elems, fn, ctx); break;
+	case N_BLOCK_EXPR:
+		each_in_list(&n->block.stmts, fn, ctx);
+		each_one(&n->block.value, fn, ctx);
+		break;
+	default:	/* leaves: attach points, literals, names */
+		break;
+	}
+}
+
+/* Replace the child at *slot with its copy (keeping the list it is in). */
+static void clone_slot(struct node **slot, void *ctx)
+{
+	struct node *copy = ast_clone(ctx, *slot);
+	if (!copy)
+		return;	/* out of memory: the original stays, the caller checks */
+	copy->next = (*slot)->next;
+	*slot = copy;
+}
+
+struct node *ast_clone(struct arena *a, const struct node *n)
+{
+	struct node *copy = arena_alloc(a, sizeof(*copy));
+	if (!copy)
+		return NULL;
+	*copy = *n;
+	copy->next = NULL;
+	copy->type = NULL;
+	ast_each_child(copy, clone_slot, a);
+	return copy;
+}
+
 struct loc loc_span(struct loc a, struct loc b)
 {
 	struct loc l = a;
@@ -212,6 +316,11 @@ static void dump_expr_head(FILE *out, const struct node *n)
 	case N_INDEX: fputs("[]", out); break;
 	case N_CAST: dump_cast(out, n); break;
 	case N_TUPLE: fputs("tuple", out); break;
+	case N_BLOCK_EXPR:
+		fputs("block", out);
+		if (n->block.macro)
+			fprintf(out, " (macro %s)", n->block.macro);
+		break;
 	default: fprintf(out, "?kind%d", (int)n->kind); break;
 	}
 }
@@ -268,6 +377,10 @@ static void dump_children(FILE *out, const struct node *n, int depth)
 		break;
 	case N_CAST: dump_node(out, n->cast.operand, depth); break;
 	case N_TUPLE: dump_list(out, n->tuple.elems, depth); break;
+	case N_BLOCK_EXPR:
+		dump_list(out, n->block.stmts, depth);
+		dump_group(out, "value", n->block.value, depth);
+		break;
 	default: break;
 	}
 }
@@ -287,7 +400,14 @@ static void dump_node(FILE *out, const struct node *n, int depth)
 	case N_PROGRAM:
 		fputs("program\n", out);
 		dump_list(out, n->program.config, depth + 1);
+		dump_list(out, n->program.macros, depth + 1);
 		dump_list(out, n->program.probes, depth + 1);
+		return;
+	case N_MACRO:
+		fprintf(out, "macro %s", n->macro.name);
+		dump_tail(out, n);
+		dump_group(out, "params", n->macro.params, depth + 1);
+		dump_node(out, n->macro.body, depth + 1);
 		return;
 	case N_CONFIG:
 		fprintf(out, "config %s", n->setting.key);

@@ -26,8 +26,9 @@ struct loc {
 
 enum node_kind {
 	/* top level */
-	N_PROGRAM,	/* program.config, program.probes */
+	N_PROGRAM,	/* program.config, program.macros, program.probes */
 	N_CONFIG,	/* setting.key = setting.value: one line of the config block */
+	N_MACRO,	/* macro.name, macro.params (N_IDENT, N_VAR, N_MAP), macro.body */
 	N_PROBE,	/* probe.attach, probe.pred, probe.body */
 	N_ATTACH,	/* attach.text: one attach point as written */
 	/* statements */
@@ -57,6 +58,8 @@ enum node_kind {
 	N_INDEX,	/* index.base, index.index */
 	N_CAST,		/* cast.tname, cast.ptr_depth, cast.operand */
 	N_TUPLE,	/* tuple.elems */
+	N_BLOCK_EXPR,	/* block.stmts then block.value (NULL: none, only as an
+			 * expression statement); a macro's body and its expansion */
 	N_KIND_COUNT
 };
 
@@ -87,8 +90,14 @@ struct node {
 	union {
 		struct {
 			struct node *config;	/* list of N_CONFIG, NULL without a block */
+			struct node *macros;	/* list of N_MACRO */
 			struct node *probes;
 		} program;
+		struct {
+			const char *name;
+			struct node *params;	/* `x` N_IDENT, `$x` N_VAR, `@x` N_MAP */
+			struct node *body;	/* N_BLOCK_EXPR */
+		} macro;
 		struct {
 			const char *key;	/* as written: stack_mode, BPFTRACE_STACK_MODE */
 			struct node *value;	/* N_INT, N_STR or N_IDENT */
@@ -141,7 +150,7 @@ struct node {
 		struct {
 			enum binop op;
 			struct node *lhs, *rhs;
-			int warn_id;	/* / and %: 1 + the ACT_WARN action for a zero
+			int warn_id;	/* / and %: 1 + the ACT_WARNF action for a zero
 					 * divisor (sema), 0 when it cannot be zero */
 		} binary;
 		struct { enum unop op; struct node *operand; } unary;
@@ -154,6 +163,12 @@ struct node {
 			struct node *operand;
 		} cast;
 		struct { struct node *elems; } tuple;
+		struct {
+			struct node *stmts;	/* statement list, may be NULL */
+			struct node *value;	/* the last expression, or NULL */
+			const char *macro;	/* the macro this block expands, or NULL */
+			struct loc call;	/* macro: where it was called */
+		} block;
 	};
 };
 
@@ -163,6 +178,13 @@ struct node *ast_new(struct arena *a, enum node_kind kind, struct loc loc);
 struct node *ast_append(struct node **head, struct node *item);
 /* Number of nodes in a list. */
 int ast_list_len(const struct node *list);
+/* Call fn on the slot of every child node of n, each element of a child list
+ * separately and in order. fn may store another node in the slot; it must keep
+ * the replaced node's `next`. */
+void ast_each_child(struct node *n, void (*fn)(struct node **slot, void *ctx), void *ctx);
+/* A copy of the tree n (n->next not followed: the copy's next is NULL);
+ * NULL when memory runs out. */
+struct node *ast_clone(struct arena *a, const struct node *n);
 /* A range from the start of `a` to the end of `b`. */
 struct loc loc_span(struct loc a, struct loc b);
 

@@ -195,7 +195,8 @@ enum action_kind {
 	ACT_CLEAR,	/* map */
 	ACT_ZERO,	/* map */
 	ACT_JOIN,	/* fmt: the delimiter; JOIN_MAX_ARGS strings of JOIN_ARG_SIZE at 8 */
-	ACT_WARN,	/* fmt: a warning printed at site's location, every time */
+	ACT_ERRORF,	/* fmt, args: a located error message (the site's) */
+	ACT_WARNF,	/* fmt, args: a located warning message */
 	ACT_KIND_COUNT
 };
 

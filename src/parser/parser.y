@@ -74,6 +74,7 @@ static void yyerror(YYLTYPE *lloc, yyscan_t scanner, struct lex_state *st, const
 
 static struct node *parse_incdec(struct lex_state *st, struct node *operand, bool is_inc,
 				 bool is_post, struct loc where);
+static void parse_split_tops(struct node *prog, struct node *tops);
 
 /* Allocate node `var` or abort the parse with "memory exhausted". */
 #define NEW(var, kind, where)						\
@@ -130,6 +131,7 @@ static struct node *parse_incdec(struct lex_state *st, struct node *operand, boo
 %token <node> POSPARAM "positional parameter"
 %token PRED_END "end of predicate"
 %token CONFIG "config"
+%token MACRO "macro"
 %token IF "if" ELSE "else" WHILE "while" UNROLL "unroll" FOR "for"
 %token BREAK "break" CONTINUE "continue" RETURN "return"
 %token STRUCT "struct" UNION "union" ENUM "enum"
@@ -137,7 +139,8 @@ static struct node *parse_incdec(struct lex_state *st, struct node *operand, boo
 %token INC "++" DEC "--" ARROW "->" DOTDOT ".."
 %token <op> COMPOUND_ASSIGN "compound assignment"
 
-%type <node> program config settings setting setting_value probes probe attachs attach pred block stmts simple compound if_stmt
+%type <node> program config settings setting setting_value tops top macro macro_params
+%type <node> macro_param macro_body probe attachs attach pred block stmts simple compound if_stmt
 %type <node> expr exprs lvalue map call
 %type <str> field_name type_name
 %type <num> stars
@@ -163,16 +166,13 @@ static struct node *parse_incdec(struct lex_state *st, struct node *operand, boo
 
 %%
 
-/* program: [config] probe+ */
+/* program: [config] (probe | macro)+ */
 program
-	: config probes
+	: config tops
 		{
 			NEW($$, N_PROGRAM, @$);
 			$$->program.config = $1;
-			$$->program.probes = $2;
-			int i = 0;
-			for (struct node *n = $2; n; n = n->next)
-				n->probe.index = i++;
+			parse_split_tops($$, $2);
 			st->p->ast = $$;
 		}
 	;
@@ -206,9 +206,67 @@ setting_value
 	| IDENT				{ NEW($$, N_IDENT, @$); $$->ident.name = $1; }
 	;
 
-probes
+tops
+	: top			{ $$ = $1; }
+	| tops top		{ $$ = ast_append(&$1, $2); }
+	;
+
+top
 	: probe			{ $$ = $1; }
-	| probes probe		{ $$ = ast_append(&$1, $2); }
+	| macro			{ $$ = $1; }
+	;
+
+/* macro: 'macro' identifier ['(' [param (',' param)*] ')'] macro_body */
+macro
+	: MACRO IDENT macro_body
+		{
+			NEW($$, N_MACRO, @$);
+			$$->macro.name = $2;
+			$$->macro.body = $3;
+		}
+	| MACRO IDENT '(' ')' macro_body
+		{
+			NEW($$, N_MACRO, @$);
+			$$->macro.name = $2;
+			$$->macro.body = $5;
+		}
+	| MACRO IDENT '(' macro_params ')' macro_body
+		{
+			NEW($$, N_MACRO, @$);
+			$$->macro.name = $2;
+			$$->macro.params = $4;
+			$$->macro.body = $6;
+		}
+	;
+
+macro_params
+	: macro_param			{ $$ = $1; }
+	| macro_params ',' macro_param	{ $$ = ast_append(&$1, $3); }
+	;
+
+/* param: identifier (an expression) | variable | map */
+macro_param
+	: IDENT				{ NEW($$, N_IDENT, @$); $$->ident.name = $1; }
+	| VAR				{ $$ = $1; }
+	| MAP				{ $$ = $1; }
+	;
+
+/* macro_body: '{' stmts [expr] '}': a last expression without `;` is the
+ * macro's value. */
+macro_body
+	: '{' stmts '}'
+		{ NEW($$, N_BLOCK_EXPR, @$); $$->block.stmts = $2; }
+	| '{' stmts simple '}'
+		{
+			NEW($$, N_BLOCK_EXPR, @$);
+			$$->block.stmts = $2;
+			if ($3->kind == N_EXPR_STMT)
+				$$->block.value = $3->stmt.expr;
+			else
+				ast_append(&$$->block.stmts, $3);
+		}
+	| '{' stmts error '}'
+		{ NEW($$, N_BLOCK_EXPR, @$); $$->block.stmts = $2; }
 	;
 
 /* probe: attach (',' attach)* ['/' expr '/'] block */
@@ -492,6 +550,26 @@ static struct node *parse_incdec(struct lex_state *st, struct node *operand, boo
 	return n;
 }
 
+/* The top-level list, probes and macros in source order, split into the
+ * program's two lists; probes are numbered from 0. */
+static void parse_split_tops(struct node *prog, struct node *tops)
+{
+	struct node **probes = &prog->program.probes, **macros = &prog->program.macros;
+	int i = 0;
+	for (struct node *n = tops, *next; n; n = next) {
+		next = n->next;
+		n->next = NULL;
+		if (n->kind == N_PROBE) {
+			n->probe.index = i++;
+			*probes = n;
+			probes = &n->next;
+		} else {
+			*macros = n;
+			macros = &n->next;
+		}
+	}
+}
+
 /* Only bison's own failures (memory exhausted) come here; syntax errors go
  * through yyreport_syntax_error. */
 static void yyerror(YYLTYPE *lloc, yyscan_t scanner, struct lex_state *st, const char *msg)
@@ -534,7 +612,7 @@ static bool parse_is_operator(yysymbol_kind_t sym)
  * of "expecting" lists too, where a probe is what the reader is missing. */
 static bool parse_is_preamble(yysymbol_kind_t sym)
 {
-	return sym == YYSYMBOL_CONFIG;
+	return sym == YYSYMBOL_CONFIG || sym == YYSYMBOL_MACRO;
 }
 
 /* "syntax error, unexpected X[, expecting A or B ...]" at the offending token. */

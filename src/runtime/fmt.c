@@ -231,6 +231,8 @@ static void fmt_print_int(struct sb *out, const struct fmt_spec *s, const struct
 		v = is_unsigned ? (uint8_t)v : (uint64_t)(int64_t)(int8_t)v;
 	else if (!strcmp(s->len, "h"))
 		v = is_unsigned ? (uint16_t)v : (uint64_t)(int64_t)(int16_t)v;
+	else if (!s->len[0] && strchr("diuxXo", s->conv))	/* C's int, as bpftrace */
+		v = is_unsigned ? (uint32_t)v : (uint64_t)(int64_t)(int32_t)v;
 	if (s->conv == 'c') {
 		fmt_conv(conv, sizeof(conv), s, "-", false, "", 'c');
 		fmt_emit_int(out, conv, (unsigned char)v);

@@ -3,13 +3,15 @@
  *
  * Conversions: %d %i %u %x %X %o %c %p (integers and pointers), %s (strings, and
  * any printing type: ksym, usym, probe, inet, stacks, tuples...), %r (buffers),
- * %% ; flags `-0+ #`, width, precision, length modifiers hh h l ll z j t (ignored
- * except hh/h, which truncate as C does). A `%` not followed by a conversion is
- * printed as written and takes no argument, as bpftrace does.
+ * %% ; flags `-0+ #`, width, precision, length modifiers hh h l ll z j t. A `%`
+ * not followed by a conversion is printed as written and takes no argument, as
+ * bpftrace does.
  *
- * Integers print at their full logical width: %d of an int64 -5000000000 prints
- * that (bpftrace 0.17 truncates to 32 bits), %u/%x of an int32 -1 prints
- * 4294967295/ffffffff, %u of an int64 -1 prints 18446744073709551615. */
+ * Integer conversions take the width C gives them, as bpftrace v0.26 does: without
+ * a length modifier %d/%u/%x of an int64 print its low 32 bits (%x of
+ * 0x12345678abcdef is 78abcdef), hh and h 8 and 16 bits, l ll j z t all 64;
+ * %u/%x of an int32 -1 print 4294967295/ffffffff, %lu of an int64 -1
+ * 18446744073709551615. */
 #ifndef BPFL_FMT_H
 #define BPFL_FMT_H
 

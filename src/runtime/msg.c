@@ -167,3 +167,24 @@ void msg_diags(const struct diags *d, const char *detail)
 	msg_write(&s);
 	sb_fini(&s);
 }
+
+void msg_located(enum msg_level level, const struct loc *loc, const char *src,
+		 const char *fmt, ...)
+{
+	struct sb text;
+	va_list ap;
+
+	if (level == MSG_WARNING && msg_quiet_warnings)
+		return;
+	sb_init(&text);
+	va_start(ap, fmt);
+	sb_vprintf(&text, fmt, ap);
+	va_end(ap);
+	/* one diagnostic on the stack: nothing is allocated from an arena per event */
+	struct diag dg = {.level = level == MSG_ERROR ? DIAG_ERROR : DIAG_WARNING,
+			  .loc = *loc, .msg = sb_str(&text)};
+	struct diags d = {.src = src, .head = &dg, .tail = &dg,
+			  .nerrors = level == MSG_ERROR, .nwarnings = level == MSG_WARNING};
+	msg_diags(&d, NULL);
+	sb_fini(&text);
+}

@@ -42,6 +42,12 @@ void msg_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void msg_report(enum msg_level level, const char *hint, const char *detail,
 		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
+/* One message located in the script (errorf/warnf at run time): text as
+ * diag_print prints it, with the source line of `src` and its marker, or one
+ * record; a warning is dropped under --no-warnings. */
+void msg_located(enum msg_level level, const struct loc *loc, const char *src,
+		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+
 /* Located diagnostics found at run time (a verifier rejection mapped to the
  * script): text as diag_print prints them, or one record per diagnostic;
  * `detail` (may be NULL) follows the last one as above. */

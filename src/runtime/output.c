@@ -29,7 +29,6 @@
 #include "runtime/proc.h"
 #include "runtime/runtime_internal.h"
 #include "util/alloc.h"
-#include "util/arena.h"
 
 #define POLL_TIMEOUT_MS 100
 #define OUT_CHUNK (64 * 1024)	/* write the batch's text once it is this large */
@@ -75,6 +74,23 @@ static int act_printf(struct rt *rt, const struct action *a, const void *rec)
 		print_json_printf(&rt->sb, text);
 	else
 		sb_puts(&rt->sb, text);
+	return 0;
+}
+
+/* errorf/warnf: the formatted text as a located message at the call, through
+ * the error sink (so --no-warnings and -f json apply); program output printed
+ * before it goes out first. */
+static int act_located(struct rt *rt, const struct action *a, const void *rec)
+{
+	const char *text = format_args(rt, a, rec);
+	size_t n = strlen(text);
+
+	while (n && text[n - 1] == '\n')	/* the message is one line already */
+		n--;
+	out_emit(rt);
+	fflush(rt->out);
+	msg_located(a->kind == ACT_ERRORF ? MSG_ERROR : MSG_WARNING, &a->site->loc,
+		    rt->p->src, "%.*s", (int)n, text);
 	return 0;
 }
 
@@ -298,23 +314,6 @@ static int act_map_op(struct rt *rt, const struct action *a, const void *rec)
 	return 0;
 }
 
-/* A warning located at the action's site, as bpftrace prints its runtime
- * warnings: "stdin:1:27-48: WARNING: ...", the source line, the marker. */
-static int act_warn(struct rt *rt, const struct action *a, const void *rec)
-{
-	struct arena ar;
-	struct diags d;
-
-	(void)rec;
-	fflush(rt->out);
-	arena_init(&ar);
-	diag_init(&d, &ar, rt->p->src);
-	diag_warning(&d, a->site->loc, "%s", a->fmt);
-	msg_diags(&d, NULL);
-	arena_fini(&ar);
-	return 0;
-}
-
 typedef int (*act_fn)(struct rt *rt, const struct action *a, const void *rec);
 
 static const act_fn act_table[] = {	/* sized by its last row: the assert can fail */
@@ -328,7 +327,8 @@ static const act_fn act_table[] = {	/* sized by its last row: the assert can fai
 	[ACT_CLEAR] = act_map_op,
 	[ACT_ZERO] = act_map_op,
 	[ACT_JOIN] = act_join,
-	[ACT_WARN] = act_warn,
+	[ACT_ERRORF] = act_located,
+	[ACT_WARNF] = act_located,
 };
 _Static_assert(sizeof(act_table) / sizeof(act_table[0]) == ACT_KIND_COUNT,
 	       "act_table must cover every action kind");

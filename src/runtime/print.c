@@ -5,7 +5,7 @@
  * Map layouts in text, as bpftrace prints them:
  *   plain maps   "@m[k1, k2]: v" lines, then "\n"
  *   avg/stats    "@m[k]: v" lines, then "\n\n"
- *   hist/lhist   "@m[k]: \n" + bucket lines per key, keys separated by "\n", then "\n" */
+ *   hist/lhist   "@m[k]:\n" + bucket lines per key, keys separated by "\n", then "\n" */
 #include "runtime/print.h"
 
 #include <arpa/inet.h>
@@ -341,17 +341,23 @@ static void print_key_elems(struct sb *out, const struct type *key, const uint8_
 	}
 }
 
+/* "@name[k1, k2]" in text. */
+static void print_key_name(struct sb *out, const struct map_def *m, const uint8_t *key)
+{
+	sb_puts(out, m->name);
+	if (m->key) {
+		sb_putc(out, '[');
+		print_key_elems(out, m->key, key, ", ");
+		sb_putc(out, ']');
+	}
+}
+
 /* "@name[k1, k2]: " in text; "\"k1,k2\": " in JSON (nothing for a map without keys). */
 static void print_key(struct sb *out, const struct map_def *m, const uint8_t *key,
 		      enum out_format f)
 {
 	if (f == OUT_TEXT) {
-		sb_puts(out, m->name);
-		if (m->key) {
-			sb_putc(out, '[');
-			print_key_elems(out, m->key, key, ", ");
-			sb_putc(out, ']');
-		}
+		print_key_name(out, m, key);
 		sb_puts(out, ": ");
 		return;
 	}
@@ -754,9 +760,12 @@ void print_hist_map(struct sb *out, const struct map_def *m, struct map_entry *e
 	for (size_t i = first; i < (size_t)ng; i++) {
 		if (i > first)
 			sb_puts(out, f == OUT_JSON ? ", " : "\n");
-		print_key(out, m, h[i].key, f);
-		if (f == OUT_TEXT)	/* "@h: " and the buckets below */
-			sb_putc(out, '\n');
+		if (f == OUT_TEXT) {	/* "@h:" and the buckets below */
+			print_key_name(out, m, h[i].key);
+			sb_puts(out, ":\n");
+		} else {
+			print_key(out, m, h[i].key, f);
+		}
 		if (f == OUT_JSON)
 			print_hist_json(out, m->value, &h[i], div);
 		else if (m->value->kind == TY_HIST)

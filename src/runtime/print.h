@@ -41,7 +41,7 @@ extern int print_nprobe_names;
 /* Print one value (map key element, map value, printf %s of a non-string) as
  * bpftrace does: ints signed/unsigned per type, strings unquoted in text and
  * quoted in JSON, tuples "(1, b)" / [1,"b"]. Aggregations print their reduced
- * value (avg: the average; stats: "count 2, average 7, total 15"). */
+ * value (avg: the average; stats: "{ .count = 2, .average = 7, .total = 15 }"). */
 void print_value(struct sb *out, const struct type *t, const void *data, enum out_format f);
 
 /* `print(value)`: the value and a newline, or {"type": "value", "data": ...}. */

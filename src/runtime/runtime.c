@@ -287,12 +287,10 @@ uint64_t rt_counter(struct rt *rt, uint32_t slot, uint64_t *any)
 	return sum;
 }
 
-/* The start time for `elapsed`, in every CPU's slot; 0 or -errno. */
-static int set_start_time(struct rt *rt)
+/* Write v into counter `slot` of every CPU; 0 or -errno. */
+static int set_counter(struct rt *rt, uint32_t slot, uint64_t v, const char *what)
 {
 	int ncpus = libbpf_num_possible_cpus(), i, err = 0;
-	uint32_t slot = ABI_CTR_START;
-	struct timespec ts;
 	uint64_t *vals;
 
 	if (rt->ctr_fd < 0 || ncpus <= 0)
@@ -300,16 +298,41 @@ static int set_start_time(struct rt *rt)
 	vals = xcalloc(ncpus, sizeof(*vals));
 	if (!vals)
 		return -ENOMEM;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
 	for (i = 0; i < ncpus; i++)
-		vals[i] = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+		vals[i] = v;
 	if (bpf_map_update_elem(rt->ctr_fd, &slot, vals, BPF_ANY)) {
 		err = -errno;
-		msg_error("map '%s': cannot set the start time: %s", ABI_COUNTERS_NAME,
+		msg_error("map '%s': cannot set the %s: %s", ABI_COUNTERS_NAME, what,
 			  strerror(-err));
 	}
 	xfree(vals);
 	return err;
+}
+
+static uint64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* CLOCK_TAI minus CLOCK_BOOTTIME, for nsecs(sw_tai) on kernels without
+ * bpf_ktime_get_tai_ns: the boot clock read on both sides of the TAI read, so the
+ * offset is taken at the middle of the window (bpftrace's "vDSO sandwich"). */
+static uint64_t tai_offset(void)
+{
+	uint64_t b0 = clock_ns(CLOCK_BOOTTIME);
+	uint64_t tai = clock_ns(CLOCK_TAI);
+	uint64_t b1 = clock_ns(CLOCK_BOOTTIME);
+	return tai - (b0 + (b1 - b0) / 2);
+}
+
+/* The start time for `elapsed` and the TAI offset, in every CPU's slot. */
+static int set_start_time(struct rt *rt)
+{
+	return set_counter(rt, ABI_CTR_START, clock_ns(CLOCK_MONOTONIC), "start time") ?:
+	       set_counter(rt, ABI_CTR_TAI_OFFSET, tai_offset(), "TAI offset");
 }
 
 /* Warn about maps that refused new keys (full), once each, at exit. bpftrace

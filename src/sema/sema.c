@@ -17,6 +17,8 @@
 
 static struct type *check_expr(struct sema *s, struct node *n);
 static void check_stmts(struct sema *s, struct node *list);
+static void check_stmt(struct sema *s, struct node *n);
+static struct type *check_ident(struct sema *s, struct node *n);
 static void end_scope(struct sema *s, struct sema_var *outer);
 static void usage_hint(struct sema *s, struct diag *dg, const struct node *call);
 
@@ -388,7 +390,7 @@ static bool unassigned_map(const struct node *n)
 }
 
 /* `a / b`, `a % b` whose divisor may be zero at run time: the result is then
- * 1, with bpftrace's warning at the expression (an ACT_WARN action). */
+ * 1, with bpftrace's warning at the expression (an ACT_WARNF action). */
 static void check_divisor(struct sema *s, struct node *n)
 {
 	int64_t v;
@@ -396,7 +398,7 @@ static void check_divisor(struct sema *s, struct node *n)
 		return;
 	if (const_eval(n->binary.rhs, &v) && v != 0)
 		return;
-	int id = sema_add_action(s, ACT_WARN, n, "Divide or modulo by 0 detected. This can lead "
+	int id = sema_add_action(s, ACT_WARNF, n, "Divide or modulo by 0 detected. This can lead "
 				 "to unexpected results. 1 is being used as the result.", NULL, 0);
 	n->binary.warn_id = id >= 0 ? id + 1 : 0;
 }
@@ -707,10 +709,35 @@ static bool arity_ok(struct sema *s, const struct node *call, const struct built
 	return false;
 }
 
+/* The builtin named `name`, or by `__builtin_name`, bpftrace's name for the
+ * builtin under the standard library's wrapper of the same name. */
+static const struct builtin *builtin_or_wrapped(const char *name, bool is_call)
+{
+	static const char prefix[] = "__builtin_";
+	if (!strncmp(name, prefix, sizeof(prefix) - 1))
+		name += sizeof(prefix) - 1;
+	return builtin_find(name, is_call);
+}
+
+/* `pid()`: a builtin variable called with no arguments is the variable (in
+ * bpftrace every helper without arguments takes both forms). The node becomes
+ * the identifier, for this pass and the next. */
+static bool call_as_variable(struct node *n)
+{
+	const char *name = n->call.name;
+	if (n->call.args || !builtin_or_wrapped(name, false))
+		return false;
+	n->kind = N_IDENT;
+	n->ident.name = name;
+	return true;
+}
+
 static struct type *check_call(struct sema *s, struct node *n)
 {
-	const struct builtin *b = builtin_find(n->call.name, true);
+	const struct builtin *b = builtin_or_wrapped(n->call.name, true);
 	n->call.action_id = -1;
+	if (!b && call_as_variable(n))
+		return check_ident(s, n);
 	if (!b) {
 		struct loc name = n->loc;	/* mark the name, as bpftrace does */
 		name.end_line = name.line;
@@ -719,6 +746,7 @@ static struct type *check_call(struct sema *s, struct node *n)
 		return ty_none(s);
 	}
 	n->call.builtin = b;
+	n->call.name = b->name;	/* `__builtin_x(...)` is x(...) */
 	if (b->kind == BI_AGG) {
 		struct diag *dg = diag_error(s->d, n->loc, "%s() should be directly assigned to a map",
 					     b->name);
@@ -735,11 +763,12 @@ static struct type *check_call(struct sema *s, struct node *n)
 
 static struct type *check_ident(struct sema *s, struct node *n)
 {
-	const struct builtin *b = builtin_find(n->ident.name, false);
+	const struct builtin *b = builtin_or_wrapped(n->ident.name, false);
 	if (!b) {
 		diag_error(s->d, n->loc, "Unknown identifier: '%s'", n->ident.name);
 		return ty_none(s);
 	}
+	n->ident.name = b->name;	/* codegen finds it by name */
 	n->type = NULL;
 	if (!b->check(s, n))
 		return ty_none(s);
@@ -789,6 +818,30 @@ static struct type *check_incdec(struct sema *s, struct node *n)
 	return t;
 }
 
+/* '{' stmts [value] '}' (a macro's expansion): the statements, then the value,
+ * in a scope of their own. `need_value`: used as an expression, where a block
+ * without a value is an error. */
+static struct type *check_block_expr(struct sema *s, struct node *n, bool need_value)
+{
+	struct sema_var *outer = s->vars;
+	struct type *t = NULL;
+	for (struct node *st = n->block.stmts; st; st = st->next)
+		check_stmt(s, st);
+	if (n->block.value)
+		t = check_expr(s, n->block.value);
+	end_scope(s, outer);
+	if (!t && need_value) {
+		if (n->block.macro)
+			diag_error(s->d, n->loc, "Macro '%s' expanded to a block instead of a block "
+				   "expression. Try removing the semicolon from the end of the last "
+				   "statement in the macro body.", n->block.macro);
+		else
+			diag_error(s->d, n->loc, "a block without a final expression has no value");
+		return ty_none(s);
+	}
+	return t ? t : type_new(s->a, TY_VOID);
+}
+
 static struct type *check_expr_kind(struct sema *s, struct node *n)
 {
 	switch (n->kind) {
@@ -822,6 +875,8 @@ static struct type *check_expr_kind(struct sema *s, struct node *n)
 		return check_cast(s, n);
 	case N_TUPLE:
 		return check_tuple(s, n);
+	case N_BLOCK_EXPR:
+		return check_block_expr(s, n, true);
 	default:
 		diag_error(s->d, n->loc, "internal error: unexpected node in expression");
 		return ty_none(s);
@@ -998,7 +1053,10 @@ static void check_stmt(struct sema *s, struct node *n)
 {
 	switch (n->kind) {
 	case N_EXPR_STMT:
-		check_expr(s, n->stmt.expr);
+		if (n->stmt.expr->kind == N_BLOCK_EXPR)	/* a macro used as a statement */
+			n->stmt.expr->type = check_block_expr(s, n->stmt.expr, false);
+		else
+			check_expr(s, n->stmt.expr);
 		break;
 	case N_ASSIGN:
 		check_assign(s, n);
@@ -1141,7 +1199,7 @@ bool sema_check(struct program *p)
 {
 	struct sema s;
 	struct diags scratch;
-	if (!sema_apply_config(p))
+	if (!sema_apply_config(p) || !sema_expand_macros(p))
 		return false;
 	sema_init(&s, p);
 	if (!probes_expand(p))

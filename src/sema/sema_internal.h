@@ -10,4 +10,9 @@
  * located errors) when a key is unknown or a value bad. */
 bool sema_apply_config(struct program *p);
 
+/* macros.c: replace every use of a script's macros by the macro's body (an
+ * N_BLOCK_EXPR, hygienic); false (with located errors) on a bad definition, a
+ * call no definition fits, recursion or a map the macro was not given. */
+bool sema_expand_macros(struct program *p);
+
 #endif

@@ -105,13 +105,19 @@ static const struct fmt_case fmt_cases[] = {
 	  { I64(-3), I64(42), I64(7), I64(10), I64(255), I64(255), STR("str", 64), STR("ab", 64),
 	    I64(65), I64(123), I64(4096), END },
 	  "-3|   42|7    |10|ff|FF|str|ab    |A|123|1000\n" },
-	/* 64-bit values in full */
-	{ "%d|%d|%u|%d|%x|%lld", { I64(INT64_MIN), I64(INT64_MAX), U64(UINT64_MAX), I64(-5000000000LL),
+	/* 64-bit values in full with l, ll, j, z, t */
+	{ "%ld|%lld|%lu|%jd|%zx|%tx", { I64(INT64_MIN), I64(INT64_MAX), U64(UINT64_MAX), I64(-5000000000LL),
 	  U64(UINT64_MAX), I64(-5000000000LL), END },
-	  "-9223372036854775808|9223372036854775807|18446744073709551615|-5000000000|ffffffffffffffff|-5000000000" },
-	/* unsigned conversions see the type's width */
-	{ "%u|%x|%u|%d|%d|%u|%X", { I32(-1), I32(-1), I64(-1), U32(4294967295u), I8(-5), I8(-5), I32(-2), END },
-	  "4294967295|ffffffff|18446744073709551615|4294967295|-5|251|FFFFFFFE" },
+	  "-9223372036854775808|9223372036854775807|18446744073709551615|-5000000000|ffffffffffffffff|fffffffed5fa0e00" },
+	/* without a length modifier, C's int: the low 32 bits (bpftrace v0.26) */
+	{ "%d|%u|%x|%hhx %hx %x %jx", { I64(-5000000000LL), U64(UINT64_MAX), I64(0x12345678abcdefLL),
+	  I64(0x12345678abcdefLL), I64(0x12345678abcdefLL), I64(0x12345678abcdefLL),
+	  I64(0x12345678abcdefLL), END },
+	  "-705032704|4294967295|78abcdef|ef cdef 78abcdef 12345678abcdef" },
+	/* unsigned conversions see the type's width; %d is C's int */
+	{ "%u|%x|%lu|%d|%d|%u|%X|%ld", { I32(-1), I32(-1), I64(-1), U32(4294967295u), I8(-5), I8(-5), I32(-2),
+	  U32(4294967295u), END },
+	  "4294967295|ffffffff|18446744073709551615|-1|-5|251|FFFFFFFE|4294967295" },
 	/* flags */
 	{ "%+d|% d|%05d|%.3d|%-+5d|%#x|%#o|%o|%i|%#X|%+d|%08.3d|%-05d|", { I64(5), I64(5), I64(-42),
 	  I64(7), I64(3), I64(255), I64(8), I64(8), I64(-7), I64(255), I64(-1), I64(12), I64(9), END },
@@ -131,7 +137,7 @@ static const struct fmt_case fmt_cases[] = {
 	/* precision zero of zero prints nothing, as in C */
 	{ "[%.0d]", { I64(0), END }, "[]" },
 	/* pointers print as integers */
-	{ "%d %x %u", { PTR(4096), PTR(-1), PTR(10), END }, "4096 ffffffffffffffff 10" },
+	{ "%d %x %u %lx", { PTR(4096), PTR(-1), PTR(10), PTR(-1), END }, "4096 ffffffff 10 ffffffffffffffff" },
 	/* a '%' without a conversion prints as written and takes no argument */
 	{ "%q %d 100%", { I64(5), END }, "%q 5 100%" },
 	{ "%f|%", { END }, "%f|%" },

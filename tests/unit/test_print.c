@@ -163,7 +163,7 @@ static void test_values(void **state)
 	int64_t avg[2] = { -15, 2 };
 	check_value(t_kind(TY_AVG, true), avg, "-7", "-7");
 	int64_t st[2] = { 15, 2 };
-	check_value(t_kind(TY_STATS, true), st, "count 2, average 7, total 15",
+	check_value(t_kind(TY_STATS, true), st, "{ .count = 2, .average = 7, .total = 15 }",
 		    "{\"count\": 2, \"average\": 7, \"total\": 15}");
 
 	/* a BTF record: native int widths, an array field */
@@ -373,7 +373,7 @@ static const struct map_case map_cases[] = {
 	  .want = "@mx[1]: -5\n@mx[2]: 3\n" },
 	{ "sum", "@sm", K_NONE, TY_SUM, true, .e = { E(.v = -7) }, .want = "@sm: -7\n" },
 	{ "stats", "@st", K_NONE, TY_STATS, true, .e = { E(.v = 15, .v2 = 2) },
-	  .want = "@st: count 2, average 7, total 15\n\n" },
+	  .want = "@st: { .count = 2, .average = 7, .total = 15 }\n\n" },
 	{ "stats_json", "@st", K_NONE, TY_STATS, true, .e = { E(.v = 15, .v2 = 2) }, .f = OUT_JSON,
 	  .want = "{\"type\": \"stats\", \"data\": {\"@st\": {\"count\": 2, \"average\": 7, \"total\": 15}}}\n" },
 	{ "avg_negative", "@a", K_NONE, TY_AVG, true, .e = { E(.v = -15, .v2 = 2) },
@@ -388,7 +388,7 @@ static const struct map_case map_cases[] = {
 	  .want = "{\"type\": \"stats\", \"data\": {\"@a\": {\"1\": 1}}}\n" },
 	{ "stats_ignore_top", "@s", K_INT, TY_STATS, true,
 	  .e = { E(.ki = 2, .v = 30, .v2 = 1), E(.ki = 1, .v = 10, .v2 = 1) }, .top = 1,
-	  .want = "@s[1]: count 1, average 10, total 10\n@s[2]: count 1, average 30, total 30\n\n" },
+	  .want = "@s[1]: { .count = 1, .average = 10, .total = 10 }\n@s[2]: { .count = 1, .average = 30, .total = 30 }\n\n" },
 	{ "top_div", "@", K_INT, TY_INT, true,
 	  .e = { E(.ki = 1, .v = 10), E(.ki = 2, .v = 20), E(.ki = 3, .v = 35), E(.ki = 4, .v = 5) },
 	  .top = 2, .div = 10, .want = "@[2]: 2\n@[3]: 3\n" },
@@ -406,7 +406,7 @@ static const struct map_case map_cases[] = {
 	  .e = { E(.v = 5), E(.v = -1), E(.v = 0), E(.v = 1, .v2 = 2), E(.v = 2), E(.v = 1000),
 		 E(.v = 1 << 20), E(.v = 1 << 30), E(.v = -100), E(.v = 3000000000, .v2 = 3) },
 	  .want =
-		"@h: \n"
+		"@h:\n"
 		"(..., 0)               2 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@                  |\n"
 		"[0]                    1 |@@@@@@@@@@@@@@@@@                                   |\n"
 		"[1]                    2 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@                  |\n"
@@ -445,17 +445,17 @@ static const struct map_case map_cases[] = {
 	{ "hist_keys_by_total", "@k", K_STR, TY_HIST, false,
 	  .e = { E(.ks = "b", .v = 100, .v2 = 2), E(.ks = "a", .v = 5) },
 	  .want =
-		"@k[a]: \n"
+		"@k[a]:\n"
 		"[4, 8)                 1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
 		"\n"
-		"@k[b]: \n"
+		"@k[b]:\n"
 		"[64, 128)              2 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
 		"\n" },
 	{ "hist_top_div", "@h", K_INT, TY_HIST, false,
 	  .e = { E(.ki = 1, .v = 5), E(.ki = 2, .v = 5), E(.ki = 2, .v = 100, .v2 = 2) },
 	  .top = 1, .div = 2,
 	  .want =
-		"@h[2]: \n"
+		"@h[2]:\n"
 		"[4, 8)                 0 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |\n"
 		"[8, 16)                0 |                                                    |\n"
 		"[16, 32)               0 |                                                    |\n"
@@ -463,17 +463,17 @@ static const struct map_case map_cases[] = {
 		"[64, 128)              1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
 		"\n" },
 	{ "hist_tera", "@h", K_NONE, TY_HIST, false, .e = { E(.v = 1LL << 40) },
-	  .want = "@h: \n"
+	  .want = "@h:\n"
 		  "[1T, 2T)               1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n\n" },
 	{ "hist_peta", "@h", K_NONE, TY_HIST, false, .e = { E(.v = 3LL << 50) },
-	  .want = "@h: \n"
+	  .want = "@h:\n"
 		  "[2P, 4P)               1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n\n" },
 	{ "hist_exa", "@h", K_NONE, TY_HIST, false, .e = { E(.v = INT64_MAX) },
-	  .want = "@h: \n"
+	  .want = "@h:\n"
 		  "[4E, 8E)               1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n\n" },
 	{ "hist_bits", "@h", K_NONE, TY_HIST, false, .p1 = 2,
 	  .e = { E(.v = 3), E(.v = 8), E(.v = 9), E(.v = 10) },
-	  .want = "@h: \n"
+	  .want = "@h:\n"
 		  "[3]                    1 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |\n"
 		  "[4]                    0 |                                                    |\n"
 		  "[5]                    0 |                                                    |\n"
@@ -485,7 +485,7 @@ static const struct map_case map_cases[] = {
 	{ "lhist", "@l", K_NONE, TY_LHIST, false, 0, 100, 10,
 	  .e = { E(.v = 5), E(.v = -5), E(.v = 100), E(.v = 250) },
 	  .want =
-		"@l: \n"
+		"@l:\n"
 		"(..., 0)               1 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |\n"
 		"[0, 10)                1 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |\n"
 		"[10, 20)               0 |                                                    |\n"
@@ -502,7 +502,7 @@ static const struct map_case map_cases[] = {
 	{ "lhist_k", "@m", K_NONE, TY_LHIST, false, 0, 4096, 1024,
 	  .e = { E(.v = 3000), E(.v = 2048), E(.v = 5000000) },
 	  .want =
-		"@m: \n"
+		"@m:\n"
 		"[2K, 3K)               2 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
 		"[3K, 4K)               0 |                                                    |\n"
 		"[4K, ...)              1 |@@@@@@@@@@@@@@@@@@@@@@@@@@                          |\n"
@@ -510,7 +510,7 @@ static const struct map_case map_cases[] = {
 	{ "lhist_k_partial", "@n", K_NONE, TY_LHIST, false, 0, 4000, 512,
 	  .e = { E(.v = 1024), E(.v = 1536) },
 	  .want =
-		"@n: \n"
+		"@n:\n"
 		"[1K, 1536)             1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
 		"[1536, 2K)             1 |@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@|\n"
 		"\n" },
@@ -677,7 +677,7 @@ static void percpu_minmax_stats(void **state)
 	assert_int_equal(print_map(&s, &mn, fmin, OUT_TEXT, 0, 0), 0);
 	assert_int_equal(print_map(&s, &st, fst, OUT_TEXT, 0, 0), 0);
 	char want[256];
-	snprintf(want, sizeof(want), "@mx: %d\n@mn: -5\n@st: count %d, average 10, total %d\n\n",
+	snprintf(want, sizeof(want), "@mx: %d\n@mn: -5\n@st: { .count = %d, .average = 10, .total = %d }\n\n",
 		 ncpus > 1 ? -3 : -5, ncpus, 10 * ncpus);
 	assert_string_equal(sb_str(&s), want);
 	sb_fini(&s);

@@ -62,7 +62,7 @@ static void test_owner_printers(void **state)
 	sb_putc(&out, '|');
 	print_value(&out, &stats, st, OUT_JSON);
 	assert_string_equal(sb_str(&out), "42|No such file or directory|\"No such file or directory\"|"
-			    "count 4, average -2, total -10|{\"count\": 4, \"average\": -2, \"total\": -10}");
+			    "{ .count = 4, .average = -2, .total = -10 }|{\"count\": 4, \"average\": -2, \"total\": -10}");
 	sb_fini(&out);
 }
 

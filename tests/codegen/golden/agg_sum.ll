@@ -7,7 +7,7 @@ target triple = "bpfel"
 @ringbuf = global { ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=ringbuf max_entries=1048576
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
-;   type=percpu_array max_entries=4 key_size=4 value_size=8
+;   type=percpu_array max_entries=5 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "raw_tp" {
@@ -34,7 +34,7 @@ found:
   br i1 %10, label %join3, label %nonnull2
 
 update_failed:
-  store i32 3, ptr %1, align 8
+  store i32 4, ptr %1, align 8
   %11 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
   %12 = icmp eq i64 %11, 0
   br i1 %12, label %found, label %nonnull
@@ -49,7 +49,7 @@ nonnull:
 nonnull2:
   %.in7 = phi i64 [ %9, %found ], [ %4, %entry ]
   %16 = inttoptr i64 %.in7 to ptr
-  %17 = call i64 inttoptr (i64 5 to ptr)()	; ktime_get_ns
+  %17 = call i64 inttoptr (i64 125 to ptr)()	; ktime_get_boot_ns
   %18 = load i64, ptr %16, align 8
   %19 = add i64 %18, %17
   store i64 %19, ptr %16, align 8

@@ -11,7 +11,7 @@ target triple = "bpfel"
 @ringbuf = global { ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=ringbuf max_entries=1048576
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
-;   type=percpu_array max_entries=6 key_size=4 value_size=8
+;   type=percpu_array max_entries=7 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "raw_tp" {
@@ -36,7 +36,7 @@ entry:
   br i1 %15, label %update_failed, label %updated
 
 update_failed:
-  store i32 3, ptr %11, align 8
+  store i32 4, ptr %11, align 8
   %16 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %11)	; map_lookup_elem
   %17 = icmp eq i64 %16, 0
   br i1 %17, label %updated, label %nonnull
@@ -56,7 +56,7 @@ nonnull:
   br label %updated
 
 update_failed1:
-  store i32 4, ptr %8, align 8
+  store i32 5, ptr %8, align 8
   %23 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %8)	; map_lookup_elem
   %24 = icmp eq i64 %23, 0
   br i1 %24, label %updated2, label %nonnull3
@@ -76,7 +76,7 @@ nonnull3:
   br label %updated2
 
 update_failed5:
-  store i32 5, ptr %5, align 8
+  store i32 6, ptr %5, align 8
   %30 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %5)	; map_lookup_elem
   %31 = icmp eq i64 %30, 0
   br i1 %31, label %updated6, label %nonnull7

@@ -9,7 +9,7 @@ target triple = "bpfel"
 @ringbuf = global { ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=ringbuf max_entries=1048576
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
-;   type=percpu_array max_entries=5 key_size=4 value_size=8
+;   type=percpu_array max_entries=6 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "raw_tp" {
@@ -21,7 +21,7 @@ entry:
   %5 = alloca [1 x i64], align 8
   %6 = alloca [1 x i64], align 8
   store i64 0, ptr %6, align 8
-  %7 = call i64 inttoptr (i64 5 to ptr)()	; ktime_get_ns
+  %7 = call i64 inttoptr (i64 125 to ptr)()	; ktime_get_boot_ns
   %8 = icmp ugt i64 %7, 1
   %9 = select i1 %8, i64 10, i64 20
   store i64 %9, ptr %5, align 8
@@ -30,13 +30,13 @@ entry:
   br i1 %11, label %update_failed, label %updated
 
 update_failed:
-  store i32 3, ptr %4, align 8
+  store i32 4, ptr %4, align 8
   %12 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %4)	; map_lookup_elem
   %13 = icmp eq i64 %12, 0
   br i1 %13, label %updated, label %nonnull
 
 updated:
-  %14 = call i64 inttoptr (i64 5 to ptr)()	; ktime_get_ns
+  %14 = call i64 inttoptr (i64 125 to ptr)()	; ktime_get_boot_ns
   %15 = icmp ugt i64 %14, 1
   %. = select i1 %15, i8 97, i8 98
   %.12 = select i1 %15, i8 0, i8 99
@@ -57,7 +57,7 @@ nonnull:
   br label %updated
 
 update_failed4:
-  store i32 4, ptr %1, align 8
+  store i32 5, ptr %1, align 8
   %21 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
   %22 = icmp eq i64 %21, 0
   br i1 %22, label %updated5, label %nonnull6

@@ -7,7 +7,7 @@ target triple = "bpfel"
 @ringbuf = global { ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=ringbuf max_entries=1048576
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
-;   type=percpu_array max_entries=4 key_size=4 value_size=8
+;   type=percpu_array max_entries=5 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "raw_tp" {
@@ -15,7 +15,7 @@ entry:
   %1 = alloca [1 x i64], align 8
   %2 = alloca [1 x i64], align 8
   %3 = alloca [1 x i64], align 8
-  %4 = call i64 inttoptr (i64 5 to ptr)()	; ktime_get_ns
+  %4 = call i64 inttoptr (i64 125 to ptr)()	; ktime_get_boot_ns
   store i64 0, ptr %3, align 8
   store i64 7, ptr %2, align 8
   %5 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %3, ptr %2, i64 0)	; map_update_elem
@@ -23,7 +23,7 @@ entry:
   br i1 %6, label %update_failed, label %updated
 
 update_failed:
-  store i32 3, ptr %1, align 8
+  store i32 4, ptr %1, align 8
   %7 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
   %8 = icmp eq i64 %7, 0
   br i1 %8, label %updated, label %nonnull

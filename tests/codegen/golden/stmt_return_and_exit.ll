@@ -5,13 +5,13 @@ target triple = "bpfel"
 @ringbuf = global { ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=ringbuf max_entries=1048576
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
-;   type=percpu_array max_entries=3 key_size=4 value_size=8
+;   type=percpu_array max_entries=4 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "raw_tp" {
 entry:
   %1 = alloca [1 x i64], align 8
-  %2 = call i64 inttoptr (i64 5 to ptr)()	; ktime_get_ns
+  %2 = call i64 inttoptr (i64 125 to ptr)()	; ktime_get_boot_ns
   %.not = icmp eq i64 %2, 0
   br i1 %.not, label %endif, label %common.ret
 
