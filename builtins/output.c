@@ -1,4 +1,5 @@
-/* Output builtins: printf, errorf, warnf, exit, time, system, cat. Each registers an output
+/* Output builtins: printf, errorf, warnf, exit, time, system, cat, and debugf,
+ * the one that formats in the kernel (bpf_trace_printk, for debugging). Each registers an output
  * action in sema; codegen writes its record into the ring buffer; the runtime
  * formats it. Nothing is formatted in the kernel. */
 #include <linux/bpf.h>
@@ -51,6 +52,55 @@ static bool check_errorf(struct sema *s, struct node *n)
 static bool check_warnf(struct sema *s, struct node *n)
 {
 	return check_formatted(s, n, ACT_WARNF);
+}
+
+/* bpf_trace_printk takes three values after the format. */
+#define DEBUGF_MAX_ARGS 3
+
+/* debugf("fmt", args...): written to the kernel's trace pipe, not our output. */
+static bool check_debugf(struct sema *s, struct node *n)
+{
+	struct node *fmt = n->call.args;
+	int nargs = 0;
+	if (!sema_want_literal(s, n, fmt) || !check_rest(s, fmt->next))
+		return false;
+	for (struct node *a = fmt->next; a; a = a->next)
+		nargs++;
+	if (nargs > DEBUGF_MAX_ARGS) {
+		struct diag *dg = diag_error(s->d, n->loc, "debugf() takes at most %d arguments after the format (%d supplied)",
+					     DEBUGF_MAX_ARGS, nargs);
+		diag_hint(s->d, dg, "use printf() for more");
+		return false;
+	}
+	return fmt_check(s->d, n, fmt->str.value, fmt->next);
+}
+
+/* One bpf_trace_printk argument: an integer's value, or the address of a copy of a
+ * string (the kernel reads %s through the pointer). */
+static LLVMValueRef debugf_arg(struct cg *c, struct node *a)
+{
+	if (a->type->kind != TY_STR)
+		return cg_expr(c, a);
+	LLVMValueRef tmp = cg_alloca(c, a->type->size);
+	cg_expr_into(c, a, tmp);
+	return LLVMBuildPtrToInt(c->b, tmp, c->i64, "");
+}
+
+/* The format is copied into a slot byte by byte (the helper wants it in memory). */
+static LLVMValueRef emit_debugf(struct cg *c, struct node *n)
+{
+	struct node *fmt = n->call.args;
+	uint32_t len = (uint32_t)fmt->str.len + 1;
+	LLVMValueRef buf = cg_alloca(c, len);
+	for (uint32_t i = 0; i < len; i++)
+		LLVMBuildStore(c->b, LLVMConstInt(c->i8, i < len - 1 ? (uint8_t)fmt->str.value[i] : 0, 0),
+			       cg_gep(c, buf, i));
+	LLVMValueRef args[2 + DEBUGF_MAX_ARGS] = {buf, cg_const(c, len)};
+	int n_args = 2;
+	for (struct node *a = fmt->next; a; a = a->next)
+		args[n_args++] = debugf_arg(c, a);
+	cg_helper(c, BPF_FUNC_trace_printk, args, n_args);
+	return cg_const(c, 0);
 }
 
 static bool check_system(struct sema *s, struct node *n)
@@ -190,6 +240,8 @@ const struct builtin builtins_output[] = {
 	 .usage = "errorf(\"format\", args...)", .check = check_errorf, .emit = emit_formatted},
 	{.name = "warnf", .kind = BI_CALL, .min_args = 1, .max_args = 64,
 	 .usage = "warnf(\"format\", args...)", .check = check_warnf, .emit = emit_formatted},
+	{.name = "debugf", .kind = BI_CALL, .min_args = 1, .max_args = 64,
+	 .usage = "debugf(\"format\", args...)", .check = check_debugf, .emit = emit_debugf},
 	{.name = "system", .kind = BI_CALL, .min_args = 1, .max_args = 64,
 	 .usage = "system(\"command %s\", args...)", .check = check_system, .emit = emit_formatted},
 	{.name = "cat", .kind = BI_CALL, .min_args = 1, .max_args = 64,

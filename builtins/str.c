@@ -1,4 +1,5 @@
-/* String builtins: str(ptr[, len]), buf(ptr, len), buf(array[, len]), strlen(s).
+/* String builtins: str(ptr[, len]), buf(ptr, len), buf(array[, len]), strlen(s),
+ * strcontains(haystack, needle).
  * buf values are { uint32 len; pad to 8; uint8 data[cap] } (TY_BUF), printed
  * with non-printable bytes as \\xNN as bpftrace does. */
 #include <string.h>
@@ -39,6 +40,24 @@ static bool str_of_param(struct sema *s, struct node *p)
 	p->kind = N_STR;
 	p->str.value = v + k;
 	p->str.len = strlen(v + k);
+}
+
+/* str()'s length argument: n bytes with the NUL (str(p, 5) keeps 4 characters),
+ * at most the string size. A literal sizes the string; any other integer is read
+ * at run time and bounded by the string size. */
+static bool check_str_len(struct sema *s, struct node *n, struct node *len, uint32_t *size)
+{
+	if (len->kind != N_INT)
+		return sema_want_int(s, n, len, 1);
+	int64_t v;
+	if (!sema_want_const(s, n, len, &v))
+		return false;
+	if (v < 1) {
+		diag_error(s->d, len->loc, "str(): the length must be at least 1");
+		return false;
+	}
+	if ((uint64_t)v < *size)
+		*size = (uint32_t)v;
 	return true;
 }
 
@@ -48,39 +67,54 @@ static bool check_str(struct sema *s, struct node *n)
 	if (!str_of_param(s, p))
 		return false;
 	struct type *t = sema_expr(s, p);
-	uint32_t size = s->strlen;
+	uint32_t size = t->kind == TY_STR ? t->size : s->strlen;
 	if (t->kind == TY_NONE)
 		return false;
-	if (t->kind == TY_STR) {	/* str() of a string is that string */
-		n->type = t;
-		return true;
-	}
-	if (t->kind != TY_INT && t->kind != TY_PTR) {
+	if (t->kind != TY_STR && t->kind != TY_INT && t->kind != TY_PTR) {
 		char b[128];
 		diag_error(s->d, p->loc, "str() expects a pointer or an integer address (%s supplied)",
 			   type_name(t, b, sizeof b));
 		return false;
 	}
-	if (p->next) {
-		int64_t len;
-		if (!sema_want_const(s, n, p->next, &len))
-			return false;
-		if (len < 1) {
-			diag_error(s->d, p->next->loc, "str(): the length must be at least 1");
-			return false;
-		}
-		if ((uint64_t)len + 1 < size)
-			size = (uint32_t)len + 1;
-	}
+	if (p->next && !check_str_len(s, n, p->next, &size))
+		return false;
 	n->type = type_str(s->a, size);
 	return true;
+}
+
+/* The number of bytes str() may fill (with the NUL): its size, or a run-time
+ * length clamped to it. */
+static LLVMValueRef str_limit(struct cg *c, struct node *n)
+{
+	struct node *len = n->call.args->next;
+	LLVMValueRef cap = cg_const(c, n->type->size);
+	if (!len || len->kind == N_INT)
+		return cap;
+	LLVMValueRef v = cg_expr(c, len);
+	return LLVMBuildSelect(c->b, LLVMBuildICmp(c->b, LLVMIntUGT, v, cap, ""), cap, v, "");
+}
+
+/* str() of a string: the string, cut to the length's bytes (NUL included). */
+static void emit_str_of_str(struct cg *c, struct node *n, LLVMValueRef dst)
+{
+	struct node *p = n->call.args;
+	uint32_t size = n->type->size;
+	LLVMValueRef tmp = cg_alloca(c, p->type->size);
+	cg_expr_into(c, p, tmp);
+	cg_copy(c, dst, tmp, size);
+	LLVMValueRef limit = str_limit(c, n);
+	LLVMValueRef zero = LLVMBuildICmp(c->b, LLVMIntEQ, limit, cg_const(c, 0), "");
+	LLVMValueRef last = LLVMBuildSub(c->b, limit, cg_const(c, 1), "");
+	last = LLVMBuildSelect(c->b, zero, cg_const(c, 0), last, "");
+	LLVMValueRef at = LLVMBuildGEP2(c->b, c->i8, dst, &last, 1, "");
+	LLVMBuildStore(c->b, LLVMConstInt(c->i8, 0, 0), at);
 }
 
 static void emit_str(struct cg *c, struct node *n, LLVMValueRef dst)
 {
 	struct node *p = n->call.args;
 	if (p->type->kind == TY_STR) {
-		cg_expr_into(c, p, dst);
+		emit_str_of_str(c, n, dst);
 		return;
 	}
 	/* a pointer whose origin is unknown (an integer) is read with the
@@ -88,7 +122,9 @@ static void emit_str(struct cg *c, struct node *n, LLVMValueRef dst)
 	int helper = p->type->kind == TY_PTR ? (p->type->is_user ? BPF_FUNC_probe_read_user_str
 							       : BPF_FUNC_probe_read_kernel_str)
 					     : BPF_FUNC_probe_read_str;
-	LLVMValueRef args[] = {dst, cg_const(c, n->type->size), cg_expr(c, p)};
+	if (p->next && p->next->kind != N_INT)	/* a shorter read leaves the rest */
+		cg_zero(c, dst, n->type->size);
+	LLVMValueRef args[] = {dst, str_limit(c, n), cg_expr(c, p)};
 	cg_helper(c, helper, args, 3);
 }
 
@@ -207,9 +243,105 @@ static LLVMValueRef emit_strlen(struct cg *c, struct node *n)
 	return len;
 }
 
+/* An argument of strcontains(): a string, else an error naming its type. */
+static bool want_str(struct sema *s, const struct node *call, struct node *arg, int index)
+{
+	struct type *t = sema_expr(s, arg);
+	if (t->kind == TY_STR)
+		return true;
+	if (t->kind != TY_NONE) {
+		char b[128];
+		struct diag *dg = diag_error(s->d, arg->loc, "%s() expects a string for argument %d (%s supplied)",
+					     call->call.name, index + 1, type_name(t, b, sizeof b));
+		diag_hint(s->d, dg, "usage: strcontains(haystack, needle)");
+	}
+	return false;
+}
+
+/* strcontains(haystack, needle): whether needle (up to its NUL) occurs in haystack
+ * (up to its NUL); an empty needle is in every string. */
+static bool check_strcontains(struct sema *s, struct node *n)
+{
+	struct node *h = n->call.args;
+	bool ok = want_str(s, n, h, 0);
+	if (!(want_str(s, n, h->next, 1) && ok))
+		return false;
+	n->type = type_int(s->a, 64, false);
+	return true;
+}
+
+/* The byte at base[idx] (idx an i64 the caller has bounded) as an i64. */
+static LLVMValueRef load_byte(struct cg *c, LLVMValueRef base, LLVMValueRef idx)
+{
+	LLVMValueRef p = LLVMBuildGEP2(c->b, c->i8, base, &idx, 1, "");
+	return LLVMBuildZExt(c->b, LLVMBuildLoad2(c->b, c->i8, p, ""), c->i64, "");
+}
+
+/* Branch to `yes` when a <op> b, else continue in a new block. */
+static void branch_if(struct cg *c, LLVMIntPredicate op, LLVMValueRef a, LLVMValueRef b,
+		      LLVMBasicBlockRef yes)
+{
+	LLVMBasicBlockRef no = cg_block(c, "sc_next");
+	LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, op, a, b, ""), yes, no);
+	LLVMPositionBuilderAtEnd(c->b, no);
+}
+
+/* The naive search as two bounded loops (haystack size x needle size steps, which
+ * the verifier walks: keep both strings small). A start i fails at the first
+ * mismatching byte; the search ends when the haystack runs out (its NUL or its
+ * size) before the needle does, since no later start can then match either. */
+static LLVMValueRef emit_strcontains(struct cg *c, struct node *n)
+{
+	struct node *h = n->call.args, *nd = h->next;
+	uint32_t hs = h->type->size, ns = nd->type->size;
+	LLVMValueRef hay = cg_alloca(c, hs), needle = cg_alloca(c, ns);
+	LLVMValueRef i = cg_alloca(c, 8), j = cg_alloca(c, 8), res = cg_alloca(c, 8);
+	cg_expr_into(c, h, hay);
+	cg_expr_into(c, nd, needle);
+	cg_store64(c, cg_const(c, 0), i);
+	cg_store64(c, cg_const(c, 0), res);
+	LLVMBasicBlockRef outer = cg_block(c, "sc_outer"), inner = cg_block(c, "sc_inner");
+	LLVMBasicBlockRef next = cg_block(c, "sc_start"), found = cg_block(c, "sc_found");
+	LLVMBasicBlockRef done = cg_block(c, "sc_done");
+	LLVMBuildBr(c->b, outer);
+
+	LLVMPositionBuilderAtEnd(c->b, outer);	/* for (i = 0; i < hs; i++) */
+	LLVMValueRef iv = cg_load64(c, i);
+	branch_if(c, LLVMIntUGE, iv, cg_const(c, hs), done);
+	cg_store64(c, cg_const(c, 0), j);
+	LLVMBuildBr(c->b, inner);
+
+	LLVMPositionBuilderAtEnd(c->b, inner);	/* for (j = 0; needle[j]; j++) */
+	LLVMValueRef jv = cg_load64(c, j);
+	branch_if(c, LLVMIntUGE, jv, cg_const(c, ns), found);
+	LLVMValueRef nc = load_byte(c, needle, jv);
+	branch_if(c, LLVMIntEQ, nc, cg_const(c, 0), found);
+	LLVMValueRef k = LLVMBuildAdd(c->b, cg_load64(c, i), jv, "");
+	branch_if(c, LLVMIntUGE, k, cg_const(c, hs), done);
+	LLVMValueRef hc = load_byte(c, hay, k);
+	branch_if(c, LLVMIntEQ, hc, cg_const(c, 0), done);
+	branch_if(c, LLVMIntNE, hc, nc, next);
+	cg_store64(c, LLVMBuildAdd(c->b, jv, cg_const(c, 1), ""), j);
+	LLVMBuildBr(c->b, inner);
+
+	LLVMPositionBuilderAtEnd(c->b, next);
+	cg_store64(c, LLVMBuildAdd(c->b, cg_load64(c, i), cg_const(c, 1), ""), i);
+	LLVMBuildBr(c->b, outer);
+
+	LLVMPositionBuilderAtEnd(c->b, found);
+	cg_store64(c, cg_const(c, 1), res);
+	LLVMBuildBr(c->b, done);
+
+	LLVMPositionBuilderAtEnd(c->b, done);
+	return cg_load64(c, res);
+}
+
 const struct builtin builtins_str[] = {
 	{.name = "strlen", .kind = BI_CALL, .min_args = 1, .max_args = 1,
 	 .usage = "strlen(string)", .check = check_strlen, .emit = emit_strlen},
+	{.name = "strcontains", .kind = BI_CALL, .min_args = 2, .max_args = 2,
+	 .usage = "strcontains(haystack, needle)", .check = check_strcontains,
+	 .emit = emit_strcontains},
 	{.name = "buf", .kind = BI_CALL, .min_args = 1, .max_args = 2,
 	 .usage = "buf(pointer, length)", .check = check_buf, .emit_into = emit_buf},
 	{.name = "str", .kind = BI_CALL, .min_args = 1, .max_args = 2,

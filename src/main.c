@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "codegen/codegen.h"
+#include "parser/cdecl.h"
 #include "parser/parse.h"
 #include "probes/probes.h"
 #include "kernel/kbtf.h"
@@ -328,6 +329,13 @@ static int dump_stage(bool on, const struct program *p)
 	return 0;
 }
 
+/* Types a script's C definitions name but do not define come from kernel BTF. */
+static struct type *btf_lookup(struct arena *a, const char *name, void *arg)
+{
+	(void)arg;
+	return kbtf_named(a, name);
+}
+
 /* parse → sema → codegen, with the requested dumps. 0, or non-zero when the
  * program has errors (already in p->diags). */
 static int compile(struct program *p, const struct cmdline *cl, void **obj, size_t *size)
@@ -337,6 +345,7 @@ static int compile(struct program *p, const struct cmdline *cl, void **obj, size
 	int err = 0;
 
 	err = err ?: !parse_program(p);
+	err = err ?: !cdecl_parse(p, btf_lookup, NULL);
 	err = err ?: dump_stage(cl->dump_ast, p);
 	err = err ?: !sema_check(p);
 	err = err ?: dump_stage(cl->dump_sema, p);

@@ -35,26 +35,50 @@ static bool on_ctx(const struct node *n)
 	return b->kind == N_IDENT && b->type->kind == TY_RECORD;
 }
 
+/* The operand of a chain link: the base of `.` or `[]`, what `*` dereferences. */
+static const struct node *link_base(const struct node *n)
+{
+	if (n->kind == N_FIELD)
+		return n->field.base;
+	return n->kind == N_INDEX ? n->index.base : n->unary.operand;
+}
+
+static bool is_link(const struct node *n)
+{
+	return n->kind == N_FIELD || n->kind == N_INDEX ||
+	       (n->kind == N_UNARY && n->unary.op == OP_DEREF);
+}
+
 /* Whether the chain under n starts at a user pointer. */
 static bool chain_is_user(const struct node *n)
 {
 	for (;;) {
-		const struct node *b = n->kind == N_FIELD ? n->field.base : n->index.base;
+		const struct node *b = link_base(n);
 		if (b->type->kind == TY_PTR)
 			return b->type->is_user;
-		if (b->kind != N_FIELD && b->kind != N_INDEX)
-			return false;
+		if (!is_link(b))
+			return false;	/* a value the program holds: BPF memory */
 		n = b;
 	}
 }
 
-static uint32_t elem_size(const struct type *t)
+/* The address of the struct or array that b (the base of `.` or `[]`) is: a
+ * pointer's value; an object in probed memory is its address already (see
+ * above); a value the program holds ($var, map value, tuple element) is first
+ * put in a slot, and read from there like any other memory. */
+static LLVMValueRef base_addr(struct cg *c, struct node *b)
 {
-	if (!t)
-		return 1;
-	if (t->kind == TY_INT)
-		return t->bits / 8u;
-	return t->kind == TY_PTR ? 8 : t->size;
+	if (b->type->kind == TY_PTR || is_link(b) || b->kind == N_IDENT)
+		return cg_expr(c, b);
+	LLVMValueRef slot;
+	if (b->kind == N_VAR) {
+		slot = cg_var_ptr(c, b);
+	} else {
+		slot = cg_alloca(c, (b->type->size + 7) & ~7u);
+		cg_zero(c, slot, (b->type->size + 7) & ~7u);
+		cg_expr_into(c, b, slot);
+	}
+	return LLVMBuildPtrToInt(c->b, slot, c->i64, "");
 }
 
 /* The address (i64) of the object a field or index expression names. */
@@ -65,13 +89,13 @@ static LLVMValueRef addr_of(struct cg *c, struct node *n)
 		const struct field *f = field_of(b->type, n->field.name);
 		uint32_t off = f ? f->offset : 0;
 		LLVMValueRef base = on_ctx(n) ? LLVMBuildPtrToInt(c->b, c->ctxarg, c->i64, "")
-					      : cg_expr(c, n->field.base);
+					      : base_addr(c, n->field.base);
 		return LLVMBuildAdd(c->b, base, cg_const(c, off), "");
 	}
 	const struct type *bt = n->index.base->type;
-	LLVMValueRef base = cg_expr(c, n->index.base);	/* pointer value, or array address */
+	LLVMValueRef base = base_addr(c, n->index.base);	/* pointer value, or array address */
 	LLVMValueRef i = cg_expr(c, n->index.index);
-	LLVMValueRef scaled = LLVMBuildMul(c->b, i, cg_const(c, elem_size(bt->elem)), "");
+	LLVMValueRef scaled = LLVMBuildMul(c->b, i, cg_const(c, type_c_size(bt->elem)), "");
 	return LLVMBuildAdd(c->b, base, scaled, "");
 }
 
@@ -102,9 +126,15 @@ LLVMValueRef cg_deref(struct cg *c, struct node *n)
 
 void cg_deref_into(struct cg *c, struct node *n, LLVMValueRef dst)
 {
+	if (n->kind == N_UNARY) {	/* *p: a whole struct */
+		LLVMValueRef args[] = {dst, cg_const(c, n->type->size), cg_expr(c, n->unary.operand)};
+		cg_helper(c, chain_is_user(n) ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel,
+			  args, 3);
+		return;
+	}
 	const struct type *t = n->type;
-	if (t->kind == TY_STR) {	/* a char array member */
-		read_helper_into(c, n, dst, t->size, addr_of(c, n));
+	if (t->kind == TY_STR || t->kind == TY_ARRAY || t->kind == TY_RECORD) {
+		read_helper_into(c, n, dst, t->size, addr_of(c, n));	/* the bytes, as they are */
 		return;
 	}
 	cg_store64(c, cg_deref(c, n), dst);

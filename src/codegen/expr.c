@@ -65,6 +65,24 @@ LLVMValueRef cg_str_equal(struct cg *c, struct node *l, struct node *r, uint32_t
 	return phi;
 }
 
+/* 1 when the values of l and r (arrays of one type) have the same bytes, else 0. */
+static LLVMValueRef mem_equal(struct cg *c, struct node *l, struct node *r)
+{
+	uint32_t size = (l->type->size + 7) & ~7u;
+	LLVMValueRef a = cg_alloca(c, size), b = cg_alloca(c, size);
+	cg_zero(c, a, size);
+	cg_zero(c, b, size);
+	cg_expr_into(c, l, a);
+	cg_expr_into(c, r, b);
+	LLVMValueRef diff = cg_const(c, 0);
+	for (uint32_t off = 0; off < size; off += 8) {
+		LLVMValueRef x = LLVMBuildXor(c->b, cg_load64(c, cg_gep(c, a, off)),
+					      cg_load64(c, cg_gep(c, b, off)), "");
+		diff = LLVMBuildOr(c->b, diff, x, "");
+	}
+	return bool64(c, LLVMBuildICmp(c->b, LLVMIntEQ, diff, cg_const(c, 0), ""));
+}
+
 static LLVMValueRef compare(struct cg *c, enum binop op, LLVMValueRef l, LLVMValueRef r,
 			    bool is_signed)
 {
@@ -147,8 +165,9 @@ static LLVMValueRef binary(struct cg *c, struct node *n)
 	struct node *l = n->binary.lhs, *r = n->binary.rhs;
 	if (op == OP_LAND || op == OP_LOR)
 		return logical(c, n);
-	if (l->type->kind == TY_STR) {
-		LLVMValueRef eq = cg_str_equal(c, l, r, UINT32_MAX);
+	if (l->type->kind == TY_STR || l->type->kind == TY_ARRAY) {
+		LLVMValueRef eq = l->type->kind == TY_STR ? cg_str_equal(c, l, r, UINT32_MAX)
+							 : mem_equal(c, l, r);
 		return op == OP_EQ ? eq : LLVMBuildXor(c->b, eq, cg_const(c, 1), "");
 	}
 	LLVMValueRef lv = cg_expr(c, l), rv = cg_expr(c, r);
@@ -484,6 +503,7 @@ void cg_expr_into(struct cg *c, struct node *n, LLVMValueRef dst)
 		field_into(c, n, dst);
 		break;
 	case N_INDEX:
+	case N_UNARY:	/* *p of a struct (integers and pointers are above) */
 		cg_deref_into(c, n, dst);
 		break;
 	case N_TERNARY:

@@ -200,6 +200,45 @@ struct type *kbtf_record(struct arena *a, const char *cname)
 	return record_stub(a, btf, (unsigned int)id, btf__type_by_id(btf, (unsigned int)id));
 }
 
+struct type *kbtf_named(struct arena *a, const char *cname)
+{
+	if (!strncmp(cname, "struct ", 7) || !strncmp(cname, "union ", 6))
+		return kbtf_record(a, cname);
+	const struct btf *btf = kbtf_vmlinux();
+	if (!btf)
+		return NULL;
+	bool is_enum = !strncmp(cname, "enum ", 5);
+	int id = btf__find_by_name_kind(btf, is_enum ? cname + 5 : cname,
+					is_enum ? BTF_KIND_ENUM : BTF_KIND_TYPEDEF);
+	if (id <= 0 && is_enum)
+		id = btf__find_by_name_kind(btf, cname + 5, BTF_KIND_ENUM64);
+	return id > 0 ? convert(a, btf, (unsigned int)id, 0) : NULL;
+}
+
+bool kbtf_enum_value(const char *name, int64_t *value)
+{
+	const struct btf *btf = kbtf_vmlinux();
+	unsigned int n = btf ? btf__type_cnt(btf) : 0;
+	for (unsigned int id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		for (int i = 0; btf_is_enum(t) && i < btf_vlen(t); i++) {
+			const struct btf_enum *e = btf_enum(t) + i;
+			if (!strcmp(btf__name_by_offset(btf, e->name_off), name)) {
+				*value = btf_kflag(t) ? (int64_t)e->val : (int64_t)(uint32_t)e->val;
+				return true;
+			}
+		}
+		for (int i = 0; btf_is_enum64(t) && i < btf_vlen(t); i++) {
+			const struct btf_enum64 *e = btf_enum64(t) + i;
+			if (!strcmp(btf__name_by_offset(btf, e->name_off), name)) {
+				*value = (int64_t)btf_enum64_value(e);
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 /* Count the fields members of t contribute (anonymous members flattened). */
 static int count_fields(const struct btf *btf, const struct btf_type *t)
 {

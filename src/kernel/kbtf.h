@@ -6,6 +6,7 @@
 #define BPFL_KBTF_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "lang/types.h"
@@ -29,6 +30,14 @@ unsigned int kbtf_loads(void);
 /* The record for "struct NAME" or "union NAME" (a C type name as written in a
  * cast); NULL when BTF has no such type. Its fields are filled by kbtf_complete. */
 struct type *kbtf_record(struct arena *a, const char *cname);
+
+/* The type a C type name denotes in kernel BTF: "struct NAME", "union NAME",
+ * "enum NAME" or a typedef name ("u32", "size_t"); NULL when BTF has none. */
+struct type *kbtf_named(struct arena *a, const char *cname);
+
+/* The value of kernel enumerator `name` (BTF_VAR_STATIC); false when BTF has
+ * no such enumerator. Scans every enum: for names nothing else defines. */
+bool kbtf_enum_value(const char *name, int64_t *value);
 
 /* Fill the fields of a BTF record (rec->btf_id != 0) on first use: members with
  * byte offsets, anonymous struct/union members flattened into their parent,

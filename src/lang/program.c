@@ -25,5 +25,31 @@ void program_fini(struct program *p)
 	vec_fini(&p->actions);
 	vec_fini(&p->probes);
 	vec_fini(&p->getopts);
+	vec_fini(&p->cdefs);
+	vec_fini(&p->ctypes);
+	vec_fini(&p->cconsts);
+	vec_fini(&p->cmacros);
 	arena_fini(&p->arena);
+}
+
+struct type *program_ctype(const struct program *p, const char *name)
+{
+	for (size_t i = p->ctypes.len; i-- > 0;) {
+		const struct ctype_def *d = p->ctypes.items[i];
+		if (!strcmp(d->name, name))
+			return d->type;
+	}
+	return NULL;
+}
+
+bool program_cconst(const struct program *p, const char *name, int64_t *value)
+{
+	for (size_t i = p->cconsts.len; i-- > 0;) {
+		const struct cconst_def *d = p->cconsts.items[i];
+		if (!strcmp(d->name, name)) {
+			*value = d->value;
+			return true;
+		}
+	}
+	return false;
 }

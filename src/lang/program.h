@@ -57,6 +57,32 @@ struct getopt_decl {
 	const char *desc;	/* NULL when none was given */
 };
 
+/* A piece of C at the top level of a script, as the lexer found it: a struct,
+ * union, enum or typedef definition, or a preprocessor line (`#define`,
+ * `#include`). The declaration parser (parser/cdecl.c) reads them in order. */
+struct cdef_text {
+	const char *text;
+	struct loc loc;		/* where it starts */
+};
+
+/* What the script's C declarations define, for sema's lookups. */
+struct ctype_def {
+	const char *name;	/* "struct A", "union U", "enum E", or a typedef name */
+	struct type *type;	/* TY_RECORD, TY_INT (enums), ...; a record without
+				 * fields and of size 0 is only declared */
+};
+
+struct cconst_def {
+	const char *name;	/* an enumerator or a `#define NAME integer` */
+	int64_t value;
+	struct type *type;	/* the enum's type (TY_INT named "enum E"), or int64 */
+};
+
+struct cmacro_def {
+	const char *name;	/* `#define NAME body` whose body is not an integer */
+	const char *body;
+};
+
 struct program {
 	struct arena arena;
 	const char *file;	/* "stdin" or the script path */
@@ -66,6 +92,10 @@ struct program {
 	struct vec maps;	/* struct map_def *, by id */
 	struct vec actions;	/* struct action *, by id */
 	struct vec probes;	/* struct probe_def *, by index */
+	struct vec cdefs;	/* struct cdef_text *: the script's C, in order (lexer) */
+	struct vec ctypes;	/* struct ctype_def *: C types the script defines */
+	struct vec cconsts;	/* struct cconst_def *: enumerators and #define constants */
+	struct vec cmacros;	/* struct cmacro_def *: other #define macros */
 	const char **params;	/* positional parameters $1..$n */
 	int nparams;
 	struct config config;	/* settings from the environment (program_init:
@@ -88,5 +118,12 @@ struct program {
 /* Start a compilation of `src` (copied) named `file`; 0 or -ENOMEM. */
 int program_init(struct program *p, const char *file, const char *src);
 void program_fini(struct program *p);
+
+/* The script's C definition of type `name` ("struct A", "enum E", a typedef
+ * name), the latest one; NULL when the script defines none. */
+struct type *program_ctype(const struct program *p, const char *name);
+/* The value of the script's enumerator or #define constant `name`; false when
+ * there is none. */
+bool program_cconst(const struct program *p, const char *name, int64_t *value);
 
 #endif

@@ -104,6 +104,8 @@ bool type_equal(const struct type *a, const struct type *b)
 		return a->count == b->count && a->stack_mode == b->stack_mode;
 	case TY_PTR:
 		return type_equal(a->elem, b->elem);
+	case TY_ARRAY:
+		return a->count == b->count && type_equal(a->elem, b->elem);
 	case TY_RECORD:
 		return a->name && b->name && !strcmp(a->name, b->name);
 	default:
@@ -129,7 +131,7 @@ const struct type_ops type_kinds[] = {
 		    .printf_class = TP_BUFFER},
 	[TY_TUPLE] = {.name = "tuple", .printf_name = "tuple", .printf_class = TP_TUPLE},
 	[TY_PTR] = {.name = "pointer", .printf_name = "integer", .printf_class = TP_INTEGER},
-	[TY_RECORD] = {.name = "record", .printf_name = "record", .flags = TF_INTERNAL},
+	[TY_RECORD] = {.name = "record", .printf_name = "record"},
 	[TY_ARRAY] = {.name = "array", .printf_name = "array"},
 	[TY_CTX] = {.name = "ctx", .printf_name = "ctx", .flags = TF_INTERNAL},
 	[TY_KSTACK] = {.name = "kstack", .printf_name = "string", .flags = TF_QUOTED | TF_ENDS_NL,

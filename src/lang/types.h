@@ -139,6 +139,8 @@ struct type {
 	int64_t min, max, step;	/* aggregation parameters, compared by type_equal: TY_LHIST
 				 * range; TY_HIST: step = bits (0..5) */
 	uint32_t btf_id;	/* TY_RECORD/TY_PTR from kernel BTF, else 0 */
+	uint32_t align;		/* TY_RECORD from a C definition: its alignment (bytes) */
+	bool is_char;		/* TY_INT: C's `char` (a char array is a string) */
 };
 
 struct arena;

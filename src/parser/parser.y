@@ -27,7 +27,11 @@ struct lex_state {
 	size_t off;		/* byte offset of the next character in src */
 	int line, col;		/* position of the next character */
 	int depth;		/* brace depth inside a probe's block */
-	int sdepth;		/* brace depth inside a skipped struct definition */
+	int sdepth;		/* brace depth inside a C definition */
+	int pdepth;		/* parenthesis depth in the __attribute__ after it */
+	bool cdef_typedef;	/* the C definition is a typedef: it ends at `;` */
+	size_t cdef_start;	/* byte offset where the C definition starts */
+	struct loc cdef_loc;	/* and its location */
 	struct loc last;	/* the last token returned, to place end-of-file errors */
 	bool any_token;		/* whether `last` is valid */
 };

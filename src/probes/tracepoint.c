@@ -67,6 +67,39 @@ static const char *tracepoint_section(struct arena *a, const struct probe_def *p
 	return arena_printf(a, "tracepoint/%s/%s", pd->target, pd->func);
 }
 
+/* The integer a pointer field points to, from its base type's words: "char" and
+ * unknown names (structs) are bytes; short, int, long and the kernel's uN/sN/__uN
+ * have their widths. */
+static struct type *pointee_int(struct arena *a, const char *ty)
+{
+	static const struct { const char *word; int bits; } ints[] = {
+		{"long", 64}, {"int", 32}, {"short", 16}, {"u64", 64}, {"s64", 64}, {"u32", 32},
+		{"s32", 32}, {"u16", 16}, {"s16", 16}, {"size_t", 64}, {"pid_t", 32},
+	};
+	bool is_unsigned = strstr(ty, "unsigned") || strstr(ty, "u64") || strstr(ty, "u32") ||
+			   strstr(ty, "u16") || strstr(ty, "size_t");
+	if (strstr(ty, "struct") || strstr(ty, "union") || strstr(ty, "void"))
+		return type_int(a, 8, true);
+	for (size_t i = 0; i < sizeof(ints) / sizeof(ints[0]); i++)
+		if (strstr(ty, ints[i].word))
+			return type_int(a, ints[i].bits, !is_unsigned);
+	return type_int(a, 8, !is_unsigned);
+}
+
+/* A pointer field: one TY_PTR per '*' of its type ("const char *const *argv" is
+ * a pointer to pointers to chars), each into user memory when the field is. */
+static struct type *pointer_type(struct arena *a, const struct tracefs_field *f)
+{
+	struct type *t = pointee_int(a, f->type);
+	for (const char *c = strchr(f->type, '*'); c; c = strchr(c + 1, '*')) {
+		struct type *p = type_new(a, TY_PTR);
+		p->elem = t;
+		p->is_user = f->is_user;
+		t = p;
+	}
+	return t;
+}
+
 /* The type of one tracepoint field, from its format-file description. */
 static struct type *field_type(struct arena *a, const struct tracefs_field *f)
 {
@@ -79,12 +112,8 @@ static struct type *field_type(struct arena *a, const struct tracefs_field *f)
 		t->size = f->size;
 		return t;
 	}
-	if (f->is_pointer) {
-		struct type *t = type_new(a, TY_PTR);
-		t->elem = type_int(a, 8, true);
-		t->is_user = f->is_user;
-		return t;
-	}
+	if (f->is_pointer)
+		return pointer_type(a, f);
 	int bits = f->size >= 8 ? 64 : (int)f->size * 8;
 	return type_int(a, bits ? bits : 64, f->is_signed);
 }

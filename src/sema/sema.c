@@ -418,6 +418,8 @@ static struct type *check_binary(struct sema *s, struct node *n)
 	enum binop op = n->binary.op;
 	if (l->kind == TY_STR && r->kind == TY_STR && (op == OP_EQ || op == OP_NE))
 		return type_int(s->a, 64, true);
+	if (l->kind == TY_ARRAY && type_equal(l, r) && (op == OP_EQ || op == OP_NE))
+		return type_int(s->a, 64, true);	/* element by element */
 	bool lp = l->kind == TY_PTR, rp = r->kind == TY_PTR;
 	if ((l->kind == TY_INT || lp) && (r->kind == TY_INT || rp)) {
 		if (op >= OP_LAND)
@@ -474,8 +476,8 @@ static struct type *check_unary(struct sema *s, struct node *n)
 		return t;
 	switch (n->unary.op) {
 	case OP_DEREF:
-		if (t->kind == TY_PTR && t->elem &&
-		    (t->elem->kind == TY_INT || t->elem->kind == TY_PTR))
+		if (t->kind == TY_PTR && t->elem && (t->elem->kind == TY_INT ||
+		    t->elem->kind == TY_PTR || t->elem->kind == TY_RECORD))
 			return read_type(s, n, t->elem);
 		diag_error(s->d, n->loc, "Can not dereference a value of this type");
 		return ty_none(s);
@@ -524,8 +526,13 @@ static struct type *check_field(struct sema *s, struct node *n)
 		return check_tuple_elem(s, n, t);
 	if (t->kind == TY_PTR && t->elem && t->elem->kind == TY_RECORD)
 		t = t->elem;
-	if (t->kind == TY_RECORD && t->btf_id)
-		kbtf_complete(s->a, t);
+	if (t->kind == TY_RECORD && t->btf_id) {
+		struct type *own = t->name ? program_ctype(s->p, t->name) : NULL;
+		if (own && own->kind == TY_RECORD && own->fields)
+			t = own;	/* the script redefines this kernel type */
+		else
+			kbtf_complete(s->a, t);
+	}
 	if (t->kind != TY_RECORD) {
 		char b[128];
 		diag_error(s->d, n->loc, "Can not access field '%s' on type '%s'", n->field.name,
@@ -543,20 +550,29 @@ static struct type *check_field(struct sema *s, struct node *n)
 	return ty_none(s);
 }
 
+/* base[index]: an element of an array (by value or in memory) or behind a pointer. */
 static struct type *check_index(struct sema *s, struct node *n)
 {
 	struct type *t = check_expr(s, n->index.base);
 	struct type *i = check_expr(s, n->index.index);
+	int64_t at;
 	if (t->kind == TY_NONE || i->kind == TY_NONE)
 		return ty_none(s);
-	if ((t->kind == TY_PTR || t->kind == TY_ARRAY) && t->elem && i->kind == TY_INT &&
-	    (t->elem->kind == TY_INT || t->elem->kind == TY_PTR ||
-	     (t->elem->kind == TY_RECORD && t->elem->btf_id)))
-		return read_type(s, n, t->elem);
-	char b[128];
-	diag_error(s->d, n->loc, "The array index operator [] can not be used on type '%s'",
-		   tname(t, b, sizeof b));
-	return ty_none(s);
+	if ((t->kind != TY_PTR && t->kind != TY_ARRAY) || !t->elem || i->kind != TY_INT) {
+		char b[128];
+		diag_error(s->d, n->loc, "The array index operator [] can not be used on type '%s'",
+			   tname(t, b, sizeof b));
+		return ty_none(s);
+	}
+	if (t->kind == TY_ARRAY && t->count && const_eval(n->index.index, &at) &&
+	    (at < 0 || at >= (int64_t)t->count)) {
+		diag_error(s->d, n->loc, "the index %lld is out of bounds for array of size %u",
+			   (long long)at, t->count);
+		return ty_none(s);
+	}
+	if (t->elem->kind == TY_RECORD && t->elem->btf_id)
+		kbtf_complete(s->a, t->elem);
+	return read_type(s, n, t->elem);
 }
 
 /* Integer type names accepted in casts, with their width and sign. */
@@ -567,6 +583,12 @@ static bool int_type_name(const char *name, int *bits, bool *is_signed)
 		{"uint8", 8, false}, {"uint16", 16, false}, {"uint32", 32, false},
 		{"uint64", 64, false}, {"char", 8, true}, {"short", 16, true}, {"int", 32, true},
 		{"long", 64, true}, {"unsigned", 32, false}, {"bool", 8, false},
+		{"signed char", 8, true}, {"unsigned char", 8, false}, {"unsigned short", 16, false},
+		{"unsigned int", 32, false}, {"unsigned long", 64, false}, {"long long", 64, true},
+		{"unsigned long long", 64, false}, {"signed", 32, true}, {"signed int", 32, true},
+		{"int8_t", 8, true}, {"int16_t", 16, true}, {"int32_t", 32, true},
+		{"int64_t", 64, true}, {"uint8_t", 8, false}, {"uint16_t", 16, false},
+		{"uint32_t", 32, false}, {"uint64_t", 64, false}, {"size_t", 64, false},
 	};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		if (!strcmp(names[i].name, name)) {
@@ -576,6 +598,21 @@ static bool int_type_name(const char *name, int *bits, bool *is_signed)
 		}
 	}
 	return false;
+}
+
+/* The type a C type name denotes: the script's own definitions first (they
+ * may redefine a kernel type), then the language's integer names, then kernel
+ * BTF. NULL when unknown; a struct the script only declared is unknown too. */
+static struct type *named_type(struct sema *s, const char *name)
+{
+	struct type *t = program_ctype(s->p, name);
+	int bits;
+	bool is_signed;
+	if (t && t->kind == TY_RECORD && !t->fields && !t->btf_id)
+		t = NULL;
+	if (!t && int_type_name(name, &bits, &is_signed))
+		t = type_int(s->a, bits, is_signed);
+	return t ? t : kbtf_named(s->a, name);
 }
 
 /* Whether a pointer made by a cast from a value of type `from` points into user
@@ -588,23 +625,47 @@ static bool cast_is_user(struct sema *s, const struct type *from)
 	return s->pdef && s->pdef->family->user;
 }
 
-/* (struct name *)expr: a pointer to a kernel struct described by BTF. */
-static struct type *check_struct_cast(struct sema *s, struct node *n, const struct type *from)
+/* "Unknown struct/union" or "Unknown type", for a cast to a name nothing defines. */
+static struct type *unknown_type(struct sema *s, const struct node *n)
 {
-	struct type *rec = kbtf_record(s->a, n->cast.tname);
-	if (!rec) {
-		struct diag *dg = diag_error(s->d, n->loc, "Unknown struct/union: '%s'", n->cast.tname);
-		if (!kbtf_vmlinux())
-			diag_hint(s->d, dg, "struct types come from the kernel's BTF, and this kernel has "
-				  "none (/sys/kernel/btf/vmlinux)");
+	const char *name = n->cast.tname;
+	if (strncmp(name, "struct ", 7) && strncmp(name, "union ", 6)) {
+		diag_error(s->d, n->loc, "Unknown type: %s", name);
+		return ty_none(s);
+	}
+	struct diag *dg = diag_error(s->d, n->loc, "Unknown struct/union: '%s'", name);
+	if (!kbtf_vmlinux())
+		diag_hint(s->d, dg, "define it at the top of the script (%s { ... };), or use a kernel "
+			  "with BTF (/sys/kernel/btf/vmlinux)", name);
+	else
+		diag_hint(s->d, dg, "define it at the top of the script: %s { ... };", name);
+	return ty_none(s);
+}
+
+/* (type)expr and (type *)expr: integers are truncated or extended; a pointer of
+ * any depth to an integer, a struct or void. */
+static struct type *check_cast(struct sema *s, struct node *n)
+{
+	struct type *from = check_expr(s, n->cast.operand);
+	if (from->kind == TY_NONE)
+		return from;
+	bool is_void = !strcmp(n->cast.tname, "void");
+	struct type *to = is_void ? NULL : named_type(s, n->cast.tname);
+	if (!to && !is_void)
+		return unknown_type(s, n);
+	if (from->kind != TY_INT && from->kind != TY_PTR) {
+		char b[128];
+		diag_error(s->d, n->loc, "Cannot cast from '%s'", tname(from, b, sizeof b));
 		return ty_none(s);
 	}
 	if (n->cast.ptr_depth == 0) {
+		if (to && to->kind == TY_INT)
+			return type_int(s->a, to->bits, to->is_signed);
 		diag_error(s->d, n->loc, "Cannot cast to '%s': only pointers to structs can be cast to",
 			   n->cast.tname);
 		return ty_none(s);
 	}
-	struct type *t = rec;
+	struct type *t = to;
 	for (int i = 0; i < n->cast.ptr_depth; i++) {
 		struct type *p = type_new(s->a, TY_PTR);
 		p->elem = t;
@@ -612,37 +673,6 @@ static struct type *check_struct_cast(struct sema *s, struct node *n, const stru
 		t = p;
 	}
 	return t;
-}
-
-static struct type *check_cast(struct sema *s, struct node *n)
-{
-	struct type *t = check_expr(s, n->cast.operand);
-	int bits = 64;
-	bool is_signed = false;
-	if (t->kind == TY_NONE)
-		return t;
-	if (t->kind != TY_INT && t->kind != TY_PTR) {
-		char b[128];
-		diag_error(s->d, n->loc, "Cannot cast from '%s'", tname(t, b, sizeof b));
-		return ty_none(s);
-	}
-	if (!strncmp(n->cast.tname, "struct ", 7) || !strncmp(n->cast.tname, "union ", 6))
-		return check_struct_cast(s, n, t);
-	if (!int_type_name(n->cast.tname, &bits, &is_signed) &&
-	    strcmp(n->cast.tname, "void") != 0) {
-		diag_error(s->d, n->loc, "Unknown type: %s", n->cast.tname);
-		return ty_none(s);
-	}
-	if (n->cast.ptr_depth == 0)
-		return strcmp(n->cast.tname, "void") ? type_int(s->a, bits, is_signed) : ty_none(s);
-	struct type *p = strcmp(n->cast.tname, "void") ? type_int(s->a, bits, is_signed) : NULL;
-	for (int i = 0; i < n->cast.ptr_depth; i++) {
-		struct type *q = type_new(s->a, TY_PTR);
-		q->elem = p;
-		q->is_user = cast_is_user(s, t);
-		p = q;
-	}
-	return p;
 }
 
 static struct type *check_tuple(struct sema *s, struct node *n)
@@ -764,6 +794,14 @@ static struct type *check_call(struct sema *s, struct node *n)
 static struct type *check_ident(struct sema *s, struct node *n)
 {
 	const struct builtin *b = builtin_or_wrapped(n->ident.name, false);
+	int64_t value;
+	if (!b && (program_cconst(s->p, n->ident.name, &value) ||
+		   kbtf_enum_value(n->ident.name, &value))) {
+		n->kind = N_INT;	/* an enumerator or #define constant: its value */
+		n->num.value = (uint64_t)value;
+		n->num.is_unsigned = false;
+		return type_int(s->a, 64, true);
+	}
 	if (!b) {
 		diag_error(s->d, n->loc, "Unknown identifier: '%s'", n->ident.name);
 		return ty_none(s);

@@ -189,7 +189,8 @@ static const struct sema_case cases[] = {
 	{"kprobe", "kprobe:f { @ = ((struct no_such_struct *)arg0)->x; }",
 	 "stdin:1:17-46: ERROR: Unknown struct/union: 'struct no_such_struct'\n"
 	 "kprobe:f { @ = ((struct no_such_struct *)arg0)->x; }\n"
-	 "                ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"},
+	 "                ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"
+	 "HINT: define it at the top of the script: struct no_such_struct { ... };\n"},
 	{"kprobe", "kprobe:f { @ = ((struct path *)arg0)->nope; }",
 	 "stdin:1:16-43: ERROR: Struct/union of type 'struct path' does not contain a field named 'nope'\n"
 	 "kprobe:f { @ = ((struct path *)arg0)->nope; }\n"
