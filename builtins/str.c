@@ -40,6 +40,7 @@ static bool str_of_param(struct sema *s, struct node *p)
 	p->kind = N_STR;
 	p->str.value = v + k;
 	p->str.len = strlen(v + k);
+	return true;
 }
 
 /* str()'s length argument: n bytes with the NUL (str(p, 5) keeps 4 characters),
