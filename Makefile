@@ -7,6 +7,10 @@
 #                       tests/compat/passing.txt must pass (root); FILTER=regex
 #   make compat-all     every test of the suite, with the newly passing ones listed
 #   make compat-update  append to passing.txt the tests that pass 3 runs in a row
+#   make compat-vm      the suite's kprobe/fentry tests in the VM lane: those of
+#                       tests/compat/passing-vm.txt must pass (root, qemu); FILTER=regex
+#   make compat-vm-all  every kprobe/fentry test of the suite in the VM, new ones listed
+#   make compat-vm-update  append to passing-vm.txt what passes 3 runs in a row
 #   make demo   build, then count system calls by process for 5 seconds (root)
 #   make clean  remove the build trees
 
@@ -18,6 +22,7 @@ DEMO_PROG  ?= tracepoint:raw_syscalls:sys_enter { @[comm] = count(); } interval:
 MAKEFLAGS += --no-print-directory
 
 .PHONY: all deps build test runtime golden golden-update compat compat-all compat-update \
+	compat-vm compat-vm-all compat-vm-update \
 	demo tracefs clean
 
 all: build
@@ -54,6 +59,15 @@ compat-all: build tracefs
 
 compat-update: build tracefs
 	@tests/compat/run.sh -b $(BUILD)/bpfline --update $(if $(FILTER),'$(FILTER)')
+
+compat-vm: build
+	@tests/compat/run.sh -b $(BUILD)/bpfline --vm --listed $(if $(FILTER),'$(FILTER)')
+
+compat-vm-all: build
+	@tests/compat/run.sh -b $(BUILD)/bpfline --vm $(if $(FILTER),'$(FILTER)')
+
+compat-vm-update: build
+	@tests/compat/run.sh -b $(BUILD)/bpfline --vm --update $(if $(FILTER),'$(FILTER)')
 
 tracefs:
 	@if [ "$$(id -u)" = 0 ]; then scripts/mount-tracefs.sh; fi

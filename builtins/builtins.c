@@ -19,6 +19,7 @@ static const struct builtin *const families[] = {
 	builtins_cgroup,
 	builtins_getopt,
 	builtins_int,
+	builtins_addrspace,
 };
 
 const struct builtin *builtin_printer(enum type_kind k)

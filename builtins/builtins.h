@@ -82,5 +82,6 @@ extern const struct builtin builtins_strerror[];
 extern const struct builtin builtins_cgroup[];
 extern const struct builtin builtins_getopt[];
 extern const struct builtin builtins_int[];
+extern const struct builtin builtins_addrspace[];
 
 #endif

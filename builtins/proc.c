@@ -56,6 +56,14 @@ static LLVMValueRef emit_cpu(struct cg *c, struct node *n)
 	return helper0(c, BPF_FUNC_get_smp_processor_id);
 }
 
+/* curtask: a uint64 that casts to a kernel pointer wherever it is read. */
+static bool check_curtask(struct sema *s, struct node *n)
+{
+	n->type = type_int(s->a, 64, false);
+	n->type->is_kaddr = true;
+	return true;
+}
+
 static LLVMValueRef emit_curtask(struct cg *c, struct node *n)
 {
 	(void)n;
@@ -146,7 +154,7 @@ const struct builtin builtins_proc[] = {
 	{.name = "uid", .kind = BI_VAR, .check = check_u32, .emit = emit_uid},
 	{.name = "gid", .kind = BI_VAR, .check = check_u32, .emit = emit_gid},
 	{.name = "cpu", .kind = BI_VAR, .check = check_u32, .emit = emit_cpu},
-	{.name = "curtask", .kind = BI_VAR, .check = check_u64, .emit = emit_curtask},
+	{.name = "curtask", .kind = BI_VAR, .check = check_curtask, .emit = emit_curtask},
 	{.name = "rand", .kind = BI_VAR, .check = check_u32, .emit = emit_rand},
 	{.name = "cgroup", .kind = BI_VAR, .check = check_u64, .emit = emit_cgroup},
 	{.name = "comm", .kind = BI_VAR, .check = check_comm, .emit_into = emit_comm},

@@ -10,6 +10,9 @@
 #      (tests/compat/run.sh; root; skipped when ../shared/bpftrace-suite is absent)
 #   6. the VM lane: the runtime tests of tests/runtime/cases/vm in a VM on Debian's
 #      kernel (tests/vm/run.sh; needs root and qemu; BPFL_VM=0 skips it)
+#   7. the VM compat lane: the tests of tests/compat/passing-vm.txt (bpftrace's suite,
+#      kprobe/fentry tests) in that VM (tests/compat/run.sh --vm --listed; same
+#      conditions as 6, and the suite as for 5)
 # A failing lane does not stop the later ones unless they depend on it; the exit status
 # is non-zero if anything failed.
 set -euo pipefail
@@ -127,6 +130,30 @@ elif tests/vm/run.sh -b "$BUILD/bpfline"; then
 	record vm ok
 else
 	record vm FAILED
+fi
+
+section "VM compat lane: tests/compat/run.sh --vm --listed with $BUILD/bpfline"
+if [ "${BPFL_VM:-1}" = 0 ]; then
+	echo "skipped: BPFL_VM=0"
+	record vm-compat skipped
+elif [ ! -x "$BUILD/bpfline" ]; then
+	echo "no $BUILD/bpfline: build failed"
+	record vm-compat "not run"
+elif [ "$(id -u)" != 0 ] || ! command -v qemu-system-x86_64 >/dev/null; then
+	echo "skipped: needs root and qemu-system-x86_64 (scripts/install-deps.sh installs it)"
+	if [ "${CI:-}" = true ]; then record vm-compat FAILED; else record vm-compat skipped; fi
+else
+	vm_compat_log=$(mktemp)
+	if tests/compat/run.sh --vm --listed -b "$BUILD/bpfline" | tee "$vm_compat_log"; then
+		if grep -q '^SKIPPED compat' "$vm_compat_log"; then
+			record vm-compat skipped
+		else
+			record vm-compat ok
+		fi
+	else
+		record vm-compat FAILED
+	fi
+	rm -f "$vm_compat_log"
 fi
 
 summary=$(printf '%s, ' "${results[@]}")

@@ -213,6 +213,7 @@ static void usage(FILE *f)
 	fputs("\nENVIRONMENT:\n"
 	      "    BPFTRACE_STRLEN             [default: 64] bytes of a string (1-200)\n"
 	      "    BPFTRACE_MAP_KEYS_MAX       [default: 4096] keys of a map\n"
+	      "    BPFTRACE_MAX_BPF_PROGS      [default: 1024] BPF programs a program may generate\n"
 	      "\nEXAMPLES:\n"
 	      "bpfline -e 'tracepoint:syscalls:sys_enter_openat { printf(\"%s %s\\n\", comm, str(args->filename)); }'\n"
 	      "    trace files opened, with the process name\n"

@@ -339,20 +339,24 @@ int kbtf_func(struct arena *a, const char *func, struct type **args, struct type
 	struct type *rec = type_new(a, TY_RECORD);
 	if (!rec || !(rec->fields = arena_alloc(a, sizeof(*rec->fields) * (size_t)(n ? n : 1))))
 		return -ENOMEM;
+	uint32_t slot = 0;	/* a struct of 9..16 bytes takes two (two registers) */
 	for (int i = 0; i < n; i++, prm++) {
 		const char *name = btf__name_by_offset(btf, prm->name_off);
+		long size = prm->type ? btf__resolve_size(btf, prm->type) : 8;
+		uint32_t slots = size > 8 ? (uint32_t)(size + 7) / 8 : 1;
 		struct type *t = convert(a, btf, prm->type, 0);
-		if (!name || !*name || !t)
-			continue;	/* varargs, or a parameter we can't represent */
-		struct field *f = &rec->fields[rec->nfields++];
-		f->name = name;
-		f->type = t;
-		f->offset = 8u * (uint32_t)i;
+		if (name && *name && t) {	/* else varargs, or a type we can't represent */
+			struct field *f = &rec->fields[rec->nfields++];
+			f->name = name;
+			f->type = t;
+			f->offset = 8u * slot;
+		}
+		slot += slots;
 	}
-	rec->size = 8u * (uint32_t)n;
+	rec->size = 8u * slot;
 	*args = rec;
 	*ret = p->type ? convert(a, btf, p->type, 0) : NULL;
-	return n;
+	return (int)slot;
 }
 
 int kbtf_each_func(const char *glob, int (*fn)(const char *name, void *arg), void *arg)

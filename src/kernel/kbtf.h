@@ -50,9 +50,10 @@ bool kbtf_complete(struct arena *a, struct type *rec);
 struct type *kbtf_type(struct arena *a, unsigned int id);
 
 /* Kernel function `func` as fentry/fexit see it: *args a record of its
- * parameters, each an 8-byte slot at offset 8*i (the BPF_PROG context), and *ret
- * its return type (NULL for void). Returns the number of parameters, or -ENOENT
- * when BTF has no such function (-errno when there is no BTF). */
+ * parameters in 8-byte slots (the BPF_PROG context; a struct of 9..16 bytes,
+ * passed in two registers, takes two), and *ret its return type (NULL for
+ * void). Returns the number of slots (fexit's return value follows them), or
+ * -ENOENT when BTF has no such function (-errno when there is no BTF). */
 int kbtf_func(struct arena *a, const char *func, struct type **args, struct type **ret);
 
 /* Whether BTF describes function `func`. */

@@ -2,6 +2,7 @@
  * functions that can be traced. See kfunc.h. */
 #include "kernel/kfunc.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
@@ -112,7 +113,8 @@ struct names {
 	size_t n, cap;
 };
 
-static int names_add(struct names *s, const char *name, size_t len)
+/* An entry is the name, a NUL, then its module: "vmlinux" for the kernel itself. */
+static int names_add(struct names *s, const char *name, size_t len, const char *mod, size_t mlen)
 {
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? 2 * s->cap : 4096;
@@ -122,16 +124,36 @@ static int names_add(struct names *s, const char *name, size_t len)
 		s->v = v;
 		s->cap = cap;
 	}
-	char *c = xrealloc(NULL, len + 1);
+	if (!mod || !mlen) {
+		mod = "vmlinux";
+		mlen = strlen(mod);
+	}
+	char *c = xrealloc(NULL, len + mlen + 2);
 	if (!c)
 		return -ENOMEM;
 	memcpy(c, name, len);
 	c[len] = '\0';
+	memcpy(c + len + 1, mod, mlen);
+	c[len + 1 + mlen] = '\0';
 	s->v[s->n++] = c;
 	return 0;
 }
 
+static const char *entry_module(const char *e)
+{
+	return e + strlen(e) + 1;
+}
+
+/* By name, then module: the entries of one name are adjacent. */
 static int cmp_names(const void *a, const void *b)
+{
+	const char *x = *(char *const *)a, *y = *(char *const *)b;
+	int c = strcmp(x, y);
+	return c ? c : strcmp(entry_module(x), entry_module(y));
+}
+
+/* By name only: bsearch for a name whatever its module. */
+static int cmp_name_only(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -145,7 +167,7 @@ static void names_unique(struct names *s)
 		return;
 	qsort(s->v, s->n, sizeof(*s->v), cmp_names);
 	for (size_t i = 0; i < s->n; i++) {
-		if (k && !strcmp(s->v[k - 1], s->v[i]))
+		if (k && !cmp_names(&s->v[k - 1], &s->v[i]))
 			xfree(s->v[i]);
 		else
 			s->v[k++] = s->v[i];
@@ -155,7 +177,7 @@ static void names_unique(struct names *s)
 
 static bool names_has(const struct names *s, const char *name)
 {
-	return s->n && bsearch(&name, s->v, s->n, sizeof(*s->v), cmp_names);
+	return s->n && bsearch(&name, s->v, s->n, sizeof(*s->v), cmp_name_only);
 }
 
 /* Names of available_filter_functions ("name" or "name [module]" lines). */
@@ -170,8 +192,11 @@ static int read_filter_functions(struct names *out)
 	if (!f)
 		return -errno;
 	int err = 0;
-	while (!err && fgets(line, sizeof(line), f))
-		err = names_add(out, line, strcspn(line, " \t\n"));
+	while (!err && fgets(line, sizeof(line), f)) {
+		size_t len = strcspn(line, " \t\n");
+		const char *mod = strchr(line + len, '[');
+		err = names_add(out, line, len, mod ? mod + 1 : NULL, mod ? strcspn(mod + 1, "]") : 0);
+	}
 	fclose(f);
 	return err;
 }
@@ -185,7 +210,7 @@ static void read_blacklist(struct names *out)
 		return;
 	while (fgets(line, sizeof(line), f)) {
 		char *name = strchr(line, '\t');
-		if (name && names_add(out, name + 1, strcspn(name + 1, " \t\n")))
+		if (name && names_add(out, name + 1, strcspn(name + 1, " \t\n"), NULL, 0))
 			break;
 	}
 	fclose(f);
@@ -200,10 +225,10 @@ static int read_kallsyms(struct names *out)
 		return -errno;
 	int err = 0;
 	while (!err && fgets(line, sizeof(line), f)) {
-		char type, name[256];
-		if (sscanf(line, "%*s %c %255s", &type, name) == 2 &&
+		char type, name[256], mod[256] = "";
+		if (sscanf(line, "%*s %c %255s [%255[^]]]", &type, name, mod) >= 2 &&
 		    (type == 't' || type == 'T'))
-			err = names_add(out, name, strlen(name));
+			err = names_add(out, name, strlen(name), mod, strlen(mod));
 	}
 	fclose(f);
 	return err;
@@ -224,7 +249,8 @@ static int funcs_load(void)
 		names_unique(&black);
 		for (size_t i = 0; i < filter.n; i++)
 			if (!names_has(&black, filter.v[i]))
-				names_add(&funcs, filter.v[i], strlen(filter.v[i]));
+				names_add(&funcs, filter.v[i], strlen(filter.v[i]),
+					  entry_module(filter.v[i]), strlen(entry_module(filter.v[i])));
 	} else {
 		funcs_err = read_kallsyms(&funcs);
 		names_unique(&funcs);
@@ -235,14 +261,21 @@ static int funcs_load(void)
 	return funcs_err;
 }
 
-int kfunc_each(const char *glob, int (*fn)(const char *name, void *arg), void *arg)
+int kfunc_each_in(const char *mod_glob, const char *glob,
+		  int (*fn)(const char *name, void *arg), void *arg)
 {
 	int err = funcs_load(), n = 0;
+	const char *last = NULL;
 	if (err)
 		return err;
 	for (size_t i = 0; i < funcs.n; i++) {
-		if (fnmatch(glob, funcs.v[i], 0))
+		if (fnmatch(glob, funcs.v[i], 0) ||
+		    (mod_glob && fnmatch(mod_glob, entry_module(funcs.v[i]), 0)))
 			continue;
+		/* a name in several modules counts once (the attach is by name) */
+		if (last && !strcmp(last, funcs.v[i]))
+			continue;
+		last = funcs.v[i];
 		int r = fn(funcs.v[i], arg);
 		if (r)
 			return r;
@@ -251,9 +284,80 @@ int kfunc_each(const char *glob, int (*fn)(const char *name, void *arg), void *a
 	return n;
 }
 
+int kfunc_each(const char *glob, int (*fn)(const char *name, void *arg), void *arg)
+{
+	return kfunc_each_in(NULL, glob, fn, arg);
+}
+
 bool kfunc_traceable(const char *name)
 {
 	if (funcs_load() || !filter.n)
 		return true;
 	return names_has(&filter, name);
+}
+
+bool kfunc_traceable_in(const char *mod, const char *name)
+{
+	if (!mod)
+		return kfunc_traceable(name);
+	if (funcs_load() || !filter.n)
+		return true;
+	char **e = bsearch(&name, filter.v, filter.n, sizeof(*filter.v), cmp_name_only);
+	if (!e)
+		return false;
+	while (e > filter.v && !strcmp(e[-1], name))
+		e--;
+	for (; e < filter.v + filter.n && !strcmp(*e, name); e++)
+		if (!strcmp(entry_module(*e), mod))
+			return true;
+	return false;
+}
+
+const char *kfunc_module_of(const char *name, const char *mod_glob)
+{
+	if (funcs_load())
+		return NULL;
+	char **e = bsearch(&name, funcs.v, funcs.n, sizeof(*funcs.v), cmp_name_only);
+	if (!e)
+		return NULL;
+	while (e > funcs.v && !strcmp(e[-1], name))
+		e--;
+	for (; e < funcs.v + funcs.n && !strcmp(*e, name); e++)
+		if (!mod_glob || !fnmatch(mod_glob, entry_module(*e), 0))
+			return entry_module(*e);
+	return NULL;
+}
+
+bool kfunc_module_loaded(const char *mod)
+{
+	char path[512];
+	if (!strcmp(mod, "vmlinux"))
+		return true;
+	snprintf(path, sizeof(path), "/sys/module/%s", mod);
+	return access(path, F_OK) == 0;
+}
+
+int kfunc_each_module(const char *glob, int (*fn)(const char *mod, void *arg), void *arg)
+{
+	int n = 0, r;
+	if (!fnmatch(glob, "vmlinux", 0)) {
+		if ((r = fn("vmlinux", arg)))
+			return r;
+		n++;
+	}
+	DIR *d = opendir("/sys/module");
+	if (!d)
+		return n;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (e->d_name[0] == '.' || fnmatch(glob, e->d_name, 0))
+			continue;
+		if ((r = fn(e->d_name, arg))) {
+			closedir(d);
+			return r;
+		}
+		n++;
+	}
+	closedir(d);
+	return n;
 }

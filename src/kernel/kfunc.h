@@ -33,8 +33,27 @@ bool kfunc_has_fentry(const char *func, const char **why);
  * number of matches, fn's non-zero value when it stopped, or -errno. */
 int kfunc_each(const char *glob, int (*fn)(const char *name, void *arg), void *arg);
 
+/* kfunc_each over the functions of the modules matching mod_glob only
+ * ("vmlinux" is the kernel itself); NULL for every module. */
+int kfunc_each_in(const char *mod_glob, const char *glob,
+		  int (*fn)(const char *name, void *arg), void *arg);
+
 /* Whether name appears in available_filter_functions (true when that file
  * can't be read: the attach will tell). */
 bool kfunc_traceable(const char *name);
+
+/* kfunc_traceable of the function name in module mod (NULL: any module). */
+bool kfunc_traceable_in(const char *mod, const char *name);
+
+/* The module of kernel function name (the first matching mod_glob, NULL for
+ * any), "vmlinux" for the kernel itself; NULL when there is none. */
+const char *kfunc_module_of(const char *name, const char *mod_glob);
+
+/* Whether mod is "vmlinux" or a loaded kernel module (/sys/module/MOD). */
+bool kfunc_module_loaded(const char *mod);
+
+/* Call fn for "vmlinux" and each loaded module whose name matches the glob;
+ * the number of matches, or fn's non-zero value when it stopped. */
+int kfunc_each_module(const char *glob, int (*fn)(const char *mod, void *arg), void *arg);
 
 #endif

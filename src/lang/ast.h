@@ -91,6 +91,8 @@ struct node {
 		struct {
 			struct node *config;	/* list of N_CONFIG, NULL without a block */
 			struct node *macros;	/* list of N_MACRO */
+			struct node *stdlib;	/* the standard library's N_MACROs,
+						 * after the script's (not dumped) */
 			struct node *probes;
 		} program;
 		struct {

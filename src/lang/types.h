@@ -131,6 +131,8 @@ struct type {
 	uint8_t stack_mode;	/* TY_KSTACK/TY_USTACK: enum stack_mode (runtime/stacks.h) */
 	bool is_signed;		/* TY_INT; TY_SUM/TY_MIN/TY_MAX/TY_AVG/TY_STATS of signed */
 	bool is_user;		/* TY_PTR: points into user memory */
+	bool is_kaddr;		/* TY_INT: a kernel address (curtask): a cast of it
+				 * is a kernel pointer, in user-space probes too */
 	struct type *elem;	/* TY_PTR pointee, TY_ARRAY element */
 	uint32_t count;		/* TY_ARRAY element count; TY_KSTACK/TY_USTACK depth */
 	struct field *fields;	/* TY_TUPLE, TY_RECORD */

@@ -10,4 +10,10 @@
  * p->diags (several where recovery is cheap); returns false if there were any. */
 bool parse_program(struct program *p);
 
+/* stdlib.c: the standard library's macros, in the language itself, parsed
+ * after every script (the helpers bpftrace's standard library defines as
+ * macros over other builtins). */
+extern const char parse_stdlib_file[];
+extern const char parse_stdlib_src[];
+
 #endif

@@ -22,8 +22,10 @@ typedef void *yyscan_t;
 
 /* What the scanner knows between tokens; shared by the scanner and the parser. */
 struct lex_state {
-	struct program *p;	/* diagnostics, arena, file name */
+	struct program *p;	/* diagnostics, arena */
+	const char *file;	/* the name of the text in locations */
 	const char *src;	/* the text being scanned */
+	struct node *ast;	/* the N_PROGRAM parsed */
 	size_t off;		/* byte offset of the next character in src */
 	int line, col;		/* position of the next character */
 	int depth;		/* brace depth inside a probe's block */
@@ -113,7 +115,7 @@ static void parse_split_tops(struct node *prog, struct node *tops);
 %param {yyscan_t scanner} {struct lex_state *st}
 
 %initial-action {
-	@$ = (struct loc){ .file = st->p->file, .line = 1, .col = 1,
+	@$ = (struct loc){ .file = st->file, .line = 1, .col = 1,
 			   .end_line = 1, .end_col = 1 };
 }
 
@@ -177,7 +179,7 @@ program
 			NEW($$, N_PROGRAM, @$);
 			$$->program.config = $1;
 			parse_split_tops($$, $2);
-			st->p->ast = $$;
+			st->ast = $$;
 		}
 	;
 
@@ -525,7 +527,7 @@ static int yylex(YYSTYPE *lval, YYLTYPE *lloc, yyscan_t scanner, struct lex_stat
 		st->any_token = true;
 		return tok;
 	}
-	struct loc l = { .file = st->p->file, .line = 1, .col = 1 };
+	struct loc l = { .file = st->file, .line = 1, .col = 1 };
 	if (st->any_token) {
 		l.line = st->last.end_line;
 		l.col = st->last.end_col;
@@ -648,9 +650,11 @@ static int yyreport_syntax_error(const yypcontext_t *ctx, yyscan_t scanner,
 	return 0;
 }
 
-bool parse_program(struct program *p)
+/* Parse src (named file) into *ast; false on any syntax error. */
+static bool parse_text(struct program *p, const char *file, const char *src,
+		       struct node **ast)
 {
-	struct lex_state st = { .p = p, .src = p->src, .line = 1, .col = 1 };
+	struct lex_state st = { .p = p, .file = file, .src = src, .line = 1, .col = 1 };
 	int before = p->diags.nerrors;
 	yyscan_t scanner;
 	if (lex_open(&scanner, &st) < 0) {
@@ -659,5 +663,19 @@ bool parse_program(struct program *p)
 	}
 	int rc = yyparse(scanner, &st);
 	lex_close(scanner);
-	return rc == 0 && p->diags.nerrors == before;
+	*ast = st.ast;
+	return rc == 0 && p->diags.nerrors == before && st.ast;
+}
+
+bool parse_program(struct program *p)
+{
+	struct node *lib;
+	if (!parse_text(p, p->file, p->src, &p->ast))
+		return false;
+	/* the standard library's macros come after the script's, which take
+	 * precedence (a script's macro of the same signature replaces one) */
+	if (!parse_text(p, parse_stdlib_file, parse_stdlib_src, &lib))
+		return false;
+	p->ast->program.stdlib = lib->program.macros;
+	return true;
 }

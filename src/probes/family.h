@@ -81,6 +81,11 @@ struct probe_family {
 	bool ends_run;		/* the run ends once the probes are attached
 				 * (an iterator ran to its end while attaching) */
 	bool alone;		/* cannot be mixed with any other probe */
+	bool fires_reversed;	/* of several programs on one event, the kernel runs
+				 * the last attached first (kprobes on one address,
+				 * the programs of a fentry/fexit trampoline: each
+				 * new one goes to the head of a list), so the
+				 * runtime attaches them last to first */
 
 	/* Attach prog at pd; on success *link owns the attachment. 0 or -errno;
 	 * *hint may be set to a static explanation. */

@@ -6,7 +6,9 @@
  * Context: an array of u64, one per parameter; fexit has the return value after
  * them (ctx[nparams]); probe_def.value is the number of parameters. */
 #include <errno.h>
+#include <fnmatch.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <bpf/libbpf.h>
 
@@ -18,6 +20,20 @@
 static bool runs_fentry(const struct probe_family *f)
 {
 	return f == &probe_fentry || f == &probe_fexit;
+}
+
+/* "module:name" as the probe's full name has it: fentry/fexit always name the
+ * module (bpftrace's fentry:vmlinux:vfs_read); kprobes when one was written. */
+static const char *probe_module_prefix(const struct kfunc_expand *c, const char *name)
+{
+	const char *mod = NULL;
+	if (!strcmp(c->family, "fentry") || !strcmp(c->family, "fexit"))
+		mod = "vmlinux";
+	else if (c->module)
+		mod = kfunc_module_of(name, c->module);
+	if (!mod)
+		mod = c->module;
+	return mod ? arena_printf(&c->p->arena, "%s:%s", mod, name) : name;
 }
 
 int probes_kfunc_add(const char *name, void *arg)
@@ -40,9 +56,9 @@ int probes_kfunc_add(const char *name, void *arg)
 	d->value = c->offset ? c->offset : (uint64_t)nparams;
 	d->args = args;
 	d->fallback = c->fallback;
-	d->name = c->offset ? arena_printf(a, "%s:%s+%llu", c->family, name,
-					   (unsigned long long)c->offset)
-			    : arena_printf(a, "%s:%s", c->family, name);
+	d->name = arena_printf(a, "%s:%s", c->family, probe_module_prefix(c, name));
+	if (c->offset)
+		d->name = arena_printf(a, "%s+%llu", d->name, (unsigned long long)c->offset);
 	c->n++;
 	return 0;
 }
@@ -68,8 +84,8 @@ bool probes_fentry_expand(struct kfunc_expand *c, const char *func)
 			dg = diag_error(d, c->at->loc, "%s: the kernel has no BTF (/sys/kernel/btf/vmlinux), "
 					"which %s probes need", c->at->attach.text, c->runs->name);
 		else
-			dg = diag_error(d, c->at->loc, "%s: no kernel function %s in BTF",
-					c->at->attach.text, func);
+			dg = diag_error(d, c->at->loc, "No matches for %s %s.", c->family,
+					probes_kfunc_target(c, func));
 		diag_hint(d, dg, "bpfline -l 'fentry:%s*' lists the functions", func);
 		return false;
 	}
@@ -96,9 +112,18 @@ bool probes_fentry_expand(struct kfunc_expand *c, const char *func)
 static bool fentry_expand(const struct probe_family *f, struct program *p,
 			  const struct node *probe, const struct node *at, char **parts, int n)
 {
-	struct kfunc_expand c = {p, probe, at, f, f->name, 0, NULL, 0};
+	struct kfunc_expand c = {.p = p, .probe = probe, .at = at, .runs = f, .family = f->name};
 	char *func;
-	return probes_kfunc_parse(&c, parts, n, &func) && probes_fentry_expand(&c, func);
+	if (!probes_kfunc_parse(&c, parts, n, &func))
+		return false;
+	if (c.module && fnmatch(c.module, "vmlinux", 0)) {
+		struct diag *dg = diag_error(&p->diags, at->loc, "%s: functions of kernel modules need "
+					     "the module's BTF, which bpfline does not read yet",
+					     at->attach.text);
+		diag_hint(&p->diags, dg, "kprobe:%s:%s works without it", c.module, func);
+		return false;
+	}
+	return probes_fentry_expand(&c, func);
 }
 
 static const char *fentry_section(struct arena *a, const struct probe_def *pd)
@@ -139,7 +164,7 @@ static int list_one(const char *name, void *arg)
 	struct list_ctx *c = arg;
 	if (!kfunc_traceable(name))
 		return 0;
-	fprintf(c->out, "%s:%s\n", c->family, name);
+	fprintf(c->out, "%s:vmlinux:%s\n", c->family, name);
 	if (c->verbose)
 		kbtf_print_params(name, c->retval, c->out);
 	return 0;
@@ -148,6 +173,15 @@ static int list_one(const char *name, void *arg)
 static int list_family(const char *family, const char *pattern, bool verbose, FILE *out)
 {
 	struct list_ctx c = {family, verbose, true, out};
+	const char *colon = pattern ? strchr(pattern, ':') : NULL;
+	if (colon) {
+		/* MODULE:FUNC: only vmlinux's BTF is read, so other modules list nothing */
+		char mod[256];
+		snprintf(mod, sizeof(mod), "%.*s", (int)(colon - pattern), pattern);
+		if (fnmatch(mod, "vmlinux", 0))
+			return 0;
+		pattern = colon + 1;
+	}
 	return kbtf_each_func(pattern && *pattern ? pattern : "*", list_one, &c);
 }
 
@@ -174,6 +208,7 @@ const struct probe_family probe_fentry = {
 	.func = true,
 	.args_type = fentry_args,
 	.args_slots = true,
+	.fires_reversed = true,	/* a trampoline runs its newest program first */
 	.attach = fentry_attach,
 };
 
@@ -189,5 +224,6 @@ const struct probe_family probe_fexit = {
 	.func = true,
 	.args_type = fentry_args,
 	.args_slots = true,
+	.fires_reversed = true,	/* a trampoline runs its newest program first */
 	.attach = fentry_attach,
 };

@@ -36,16 +36,31 @@ bool probes_kfunc_parse(struct kfunc_expand *c, char **parts, int n, char **func
 {
 	struct diags *d = &c->p->diags;
 	bool kprobe = c->runs == &probe_kprobe;
-	if (n != 2 || !*parts[1] || !parse_offset(&c->p->arena, parts[1], func, &c->offset) ||
+	const char *text = n == 3 ? parts[2] : n == 2 ? parts[1] : "";
+	c->module = n == 3 ? parts[1] : NULL;
+	if ((n != 2 && n != 3) || !*text || (c->module && !*c->module) ||
+	    !parse_offset(&c->p->arena, text, func, &c->offset) ||
 	    !**func || (c->offset && !kprobe) || (c->offset && probes_is_glob(*func))) {
 		struct diag *dg = diag_error(d, c->at->loc, "Invalid %s attach point: %s", c->family,
 					     c->at->attach.text);
-		diag_hint(d, dg, kprobe ? "the form is kprobe:function or kprobe:function+offset"
-					: "the form is %s:function (a glob matches several)",
+		diag_hint(d, dg, kprobe ? "the form is kprobe[:module]:function or "
+					  "kprobe[:module]:function+offset"
+					: "the form is %s[:module]:function (a glob matches several)",
 			  c->family);
 		return false;
 	}
+	if (c->module && !probes_is_glob(c->module) && !kfunc_module_loaded(c->module)) {
+		diag_error(d, c->at->loc, "specified module %s in probe %s:%s:%s is not loaded.",
+			   c->module, c->family, c->module, text);
+		return false;
+	}
 	return true;
+}
+
+/* The attach point after "family:", as bpftrace names it in its messages. */
+const char *probes_kfunc_target(const struct kfunc_expand *c, const char *func)
+{
+	return c->module ? arena_printf(&c->p->arena, "%s:%s", c->module, func) : func;
 }
 
 /* The first function a glob names through fn (for the fentry check). */
@@ -90,27 +105,105 @@ static bool expand_fallback(struct kfunc_expand *c, const char *func)
 	return false;
 }
 
-/* kprobe:FUNC[+OFFSET], kretprobe:FUNC. */
+/* A function named exactly that kprobes cannot trace: a warning, then an error
+ * unless --unsafe lets the attach try (and tell). */
+static bool untraceable(struct kfunc_expand *c, const char *func)
+{
+	struct diags *d = &c->p->diags;
+	diag_warning(d, c->at->loc, "%s is not traceable (either non-existing, inlined, or marked "
+		     "as \"notrace\"); attaching to it will likely fail", func);
+	if (c->p->unsafe)
+		return probes_kfunc_add(func, c) == 0;
+	struct diag *dg = diag_error(d, c->at->loc, "No matches for %s %s.", c->family,
+				     probes_kfunc_target(c, func));
+	diag_hint(d, dg, "bpfline -l '%s:%s*' lists the functions there are", c->family, func);
+	return false;
+}
+
+/* RCU's own functions: a kprobe program runs under RCU, so probing them can
+ * recurse into or stall RCU; bpftrace refuses them too. */
+static bool disallowed(const char *func)
+{
+	return !strncmp(func, "rcu_", 4);
+}
+
+struct glob_ctx {
+	struct kfunc_expand *c;
+	int refused;	/* matches left out by disallowed() */
+};
+
+static int add_allowed(const char *name, void *arg)
+{
+	struct glob_ctx *g = arg;
+	if (disallowed(name)) {
+		g->refused++;
+		return 0;
+	}
+	return probes_kfunc_add(name, g->c);
+}
+
+static bool no_valid_attach_points(struct kfunc_expand *c, const char *func)
+{
+	struct diag *dg = diag_error(&c->p->diags, c->at->loc, "Probe has no valid attach points.");
+	diag_hint(&c->p->diags, dg, "kprobes on RCU functions (%s) are refused: the probe itself "
+		  "runs under RCU", func);
+	return false;
+}
+
+/* kprobe:ADDR: a kernel address instead of a function (no function name
+ * starts with a digit). probe_def.func is the address in decimal, as bpftrace
+ * names the probe (kprobe:0x10 is kprobe:16). */
+static bool is_address(const char *func)
+{
+	return func[0] >= '0' && func[0] <= '9';
+}
+
+static bool add_address(struct kfunc_expand *c, const char *text)
+{
+	char *end;
+	errno = 0;
+	unsigned long long addr = strtoull(text, &end, 0);
+	if (*end || errno || c->module || c->offset) {
+		struct diag *dg = diag_error(&c->p->diags, c->at->loc, "Invalid %s attach point: %s",
+					     c->family, c->at->attach.text);
+		diag_hint(&c->p->diags, dg, "an address is %s:0xADDRESS, without module or offset",
+			  c->family);
+		return false;
+	}
+	return probes_kfunc_add(arena_printf(&c->p->arena, "%llu", addr), c) == 0;
+}
+
+/* kprobe[:MODULE]:FUNC[+OFFSET], kretprobe[:MODULE]:FUNC. */
 static bool kprobe_expand(const struct probe_family *f, struct program *p,
 			  const struct node *probe, const struct node *at, char **parts, int n)
 {
-	struct kfunc_expand c = {p, probe, at, f, f->name, 0, NULL, 0};
+	struct kfunc_expand c = {.p = p, .probe = probe, .at = at, .runs = f, .family = f->name};
 	char *func;
 	if (!probes_kfunc_parse(&c, parts, n, &func))
 		return false;
 	if (!kfunc_has_kprobes())
 		return expand_fallback(&c, func);
-	if (!probes_is_glob(func))
+	if (is_address(func))
+		return add_address(&c, func);
+	if (!probes_is_glob(func) && !(c.module && probes_is_glob(c.module))) {
+		if (disallowed(func))
+			return no_valid_attach_points(&c, func);
+		if (!kfunc_traceable_in(c.module, func))
+			return untraceable(&c, func);
 		return probes_kfunc_add(func, &c) == 0;
-	int r = kfunc_each(func, probes_kfunc_add, &c);
+	}
+	struct glob_ctx g = {&c, 0};
+	int r = kfunc_each_in(c.module, func, add_allowed, &g);
 	if (r < 0) {
 		diag_error(&p->diags, at->loc, "%s: cannot list kernel functions: %s", at->attach.text,
 			   strerror(-r));
 		return false;
 	}
+	if (c.n == 0 && g.refused)
+		return no_valid_attach_points(&c, func);
 	if (c.n == 0) {
-		struct diag *dg = diag_error(&p->diags, at->loc, "%s: no kernel function matches",
-					     at->attach.text);
+		struct diag *dg = diag_error(&p->diags, at->loc, "No matches for %s %s.", c.family,
+					     probes_kfunc_target(&c, func));
 		diag_hint(&p->diags, dg, "bpfline -l '%s:%s' lists what there is", c.family, func);
 		return false;
 	}
@@ -120,6 +213,8 @@ static bool kprobe_expand(const struct probe_family *f, struct program *p,
 /* libbpf parses "kprobe/func+off"; the runtime attaches by name. */
 static const char *kprobe_section(struct arena *a, const struct probe_def *pd)
 {
+	if (is_address(pd->func))
+		return pd->family == &probe_kretprobe ? "kretprobe" : "kprobe";
 	if (pd->family == &probe_kretprobe)
 		return arena_printf(a, "kretprobe/%s", pd->func);
 	return pd->value ? arena_printf(a, "kprobe/%s+%llu", pd->func, (unsigned long long)pd->value)
@@ -130,12 +225,19 @@ static int kprobe_attach(const struct probe_def *pd, struct bpf_program *prog,
 {
 	LIBBPF_OPTS(bpf_kprobe_opts, opts, .offset = (size_t)pd->value,
 		    .retprobe = pd->family == &probe_kretprobe);
-	*link = bpf_program__attach_kprobe_opts(prog, pd->func, &opts);
+	const char *func = pd->func;
+	if (is_address(func)) {	/* libbpf: no name, the address as the offset */
+		opts.offset = (size_t)strtoull(func, NULL, 10);
+		func = NULL;
+	}
+	*link = bpf_program__attach_kprobe_opts(prog, func, &opts);
 	if (*link)
 		return 0;
 	int err = -errno;
 	if (!kfunc_has_kprobes())
 		*hint = "this kernel has no kprobes; tracepoints (bpfline -l 'tracepoint:*') work without them";
+	else if (is_address(pd->func))
+		*hint = "no kernel function starts at that address";
 	else if (!kfunc_traceable(pd->func))
 		*hint = "no such kernel function, or it cannot be traced "
 			"(it is not in <tracefs>/available_filter_functions)";
@@ -159,6 +261,12 @@ static int list_one(const char *name, void *arg)
 static int list_family(const char *family, const char *pattern, FILE *out)
 {
 	struct list_ctx c = {family, out};
+	const char *colon = pattern ? strchr(pattern, ':') : NULL;
+	if (colon) {	/* MODULE:FUNC */
+		char mod[256];
+		snprintf(mod, sizeof(mod), "%.*s", (int)(colon - pattern), pattern);
+		return kfunc_each_in(mod, colon[1] ? colon + 1 : "*", list_one, &c);
+	}
 	return kfunc_each(pattern && *pattern ? pattern : "*", list_one, &c);
 }
 
@@ -186,6 +294,7 @@ const struct probe_family probe_kprobe = {
 	.argn = ARGN_REGS,
 	.regs = true,
 	.func = true,
+	.fires_reversed = true,
 	.attach = kprobe_attach,
 };
 

@@ -102,14 +102,52 @@ static bool check_alone(struct program *p)
 	return false;
 }
 
+/* The BPF programs the probe_defs from index `from` on add: one each, but one
+ * per block for a family that shares programs (probes_share). */
+static size_t programs_added(const struct program *p, size_t from, const struct node *probe,
+			     bool *shared_seen)
+{
+	size_t n = 0;
+	for (size_t i = from; i < p->probes.len; i++) {
+		const struct probe_def *d = p->probes.items[i];
+		if (!d->family->shares)
+			n++;
+		else if (!*shared_seen && d->probe == probe)
+			n++, *shared_seen = true;
+	}
+	return n;
+}
+
+/* More BPF programs than BPFTRACE_MAX_BPF_PROGS: an error at the attach point
+ * that went over (a wildcard over thousands of kernel functions would take
+ * minutes to load and attach). */
+static bool check_programs(struct program *p, const struct node *at, size_t programs)
+{
+	if (programs <= p->config.max_bpf_progs)
+		return true;
+	struct diag *dg = diag_error(&p->diags, at->loc, "Your program is trying to generate more "
+				     "than %zu BPF programs, which exceeds the current limit of %u",
+				     programs, p->config.max_bpf_progs);
+	diag_hint(&p->diags, dg, "You can increase the limit through the BPFTRACE_MAX_BPF_PROGS "
+		  "environment variable.");
+	return false;
+}
+
 bool probes_expand(struct program *p)
 {
-	bool ok = true;
+	bool ok = true, over = false;
 	int index = 0;
+	size_t programs = 0;
 	for (struct node *pr = p->ast->program.probes; pr; pr = pr->next) {
+		bool shared_seen = false;
 		pr->probe.index = index++;
-		for (struct node *at = pr->probe.attach; at; at = at->next)
+		for (struct node *at = pr->probe.attach; at; at = at->next) {
+			size_t from = p->probes.len;
 			ok &= expand_one(p, pr, at);
+			programs += programs_added(p, from, pr, &shared_seen);
+			if (!over && !check_programs(p, at, programs))
+				ok = false, over = true;
+		}
 	}
 	return ok && check_alone(p);
 }

@@ -31,15 +31,19 @@ struct kfunc_expand {
 	const struct node *probe, *at;
 	const struct probe_family *runs;	/* what runs: kprobe/kretprobe/fentry/fexit */
 	const char *family;		/* as written, canonical: "kprobe" */
+	const char *module;		/* kprobe:MODULE:func as written (a glob), or NULL */
 	uint64_t offset;
 	const char *fallback;		/* probe_def.fallback */
 	int n;				/* probe_defs added */
 };
 
-/* Check the parts of a kernel-function attach point (family:func[+offset],
- * an offset for kprobes only) into *func and c->offset; false after a located
- * error. kprobe.c. */
+/* Check the parts of a kernel-function attach point (family[:module]:func[+offset],
+ * an offset for kprobes only) into *func, c->module and c->offset; false after a
+ * located error. kprobe.c. */
 bool probes_kfunc_parse(struct kfunc_expand *c, char **parts, int n, char **func);
+
+/* "module:func" when the attach point names a module, else func (arena). */
+const char *probes_kfunc_target(const struct kfunc_expand *c, const char *func);
 
 /* One probe_def for kernel function `name` (an fn of kfunc_each); fentry.c. */
 int probes_kfunc_add(const char *name, void *arg);

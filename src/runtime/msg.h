@@ -3,7 +3,7 @@
  * bpftool prints through p_err. Text is bpftrace's ("ERROR: ...", then
  * "HINT: ..."); under -f json each message is one JSON line instead:
  *
- *   {"type": "error", "msg": "probe 'x': attach failed: ...", "hint": "..."}
+ *   {"type": "error", "msg": "Unable to attach probe: x. ...", "hint": "..."}
  *
  * with "filename", "line" and "col" when the message is located in the script
  * (as bpftrace's runtime_error records) and "log" for a verifier log. Messages

@@ -135,32 +135,53 @@ static int attach_one(struct rt *rt, size_t i)
 	}
 	if (err) {
 		/* one function of a wildcard that can't be traced is skipped, as
-		 * bpftrace does; a probe named exactly must attach */
+		 * bpftrace does; a probe named exactly must attach. bpftrace's
+		 * words; the kernel's reason goes to the hint. */
 		bool skip = pd->attach && strpbrk(pd->attach->attach.text, "*?[");
-		msg_report(skip ? MSG_WARNING : MSG_ERROR, hint, NULL,
-			   "probe '%s': attach failed: %s%s", pd->name, strerror(-err),
-			   skip ? ", skipping" : "");
+		char why[512];
+		if (hint)
+			snprintf(why, sizeof(why), "%s (the kernel said: %s)", hint, strerror(-err));
+		else
+			snprintf(why, sizeof(why), "the kernel said: %s", strerror(-err));
+		if (skip)
+			msg_report(MSG_WARNING, why, NULL, "Unable to attach probe: %s. Skipping.",
+				   pd->name);
+		else
+			msg_report(MSG_ERROR, why, NULL, "Unable to attach probe: %s. If this is "
+				   "expected, set the 'missing_probes' config variable to 'warn'.",
+				   pd->name);
 		return skip ? 0 : err;
 	}
 	rt_log(1, "probe '%s': attached\n", pd->name);
 	return 0;
 }
 
+/* Attach probe i unless it is BEGIN/END or belongs to the other pass. */
+static int attach_pass(struct rt *rt, size_t i, bool reverse)
+{
+	const struct probe_def *pd = probe_at(rt, i);
+	if (probe_is_special(pd) || pd->family->fires_reversed != reverse)
+		return 0;
+	int err = attach_one(rt, i);
+	if (!err && pd->family->ends_run)
+		rt->stop = true;
+	return err;
+}
+
 /* Attach every probe but BEGIN/END; on a failure nothing stays attached. A
- * family that has run to its end while attaching (an iterator) ends the run. */
+ * family that has run to its end while attaching (an iterator) ends the run.
+ * Blocks on the same event run in the order the program declares them: the
+ * families whose handlers the kernel runs newest first (probe_family.
+ * fires_reversed) are attached last to first, in a second pass. */
 static int attach_all(struct rt *rt)
 {
-	size_t i;
+	size_t n = rt->p->probes.len;
 	int err = 0;
 
-	for (i = 0; i < rt->p->probes.len && !err; i++) {
-		const struct probe_def *pd = probe_at(rt, i);
-		if (probe_is_special(pd))
-			continue;
-		err = attach_one(rt, i);
-		if (!err && pd->family->ends_run)
-			rt->stop = true;
-	}
+	for (size_t i = 0; i < n && !err; i++)
+		err = attach_pass(rt, i, false);
+	for (size_t i = n; i > 0 && !err; i--)
+		err = attach_pass(rt, i - 1, true);
 	return err;
 }
 

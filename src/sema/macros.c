@@ -61,25 +61,28 @@ static int macro_distance(const struct node *m, struct node *const *args, int na
 	return d;
 }
 
-/* The macro called `name` that fits args exactly, or NULL with *closest the
- * nearest one of that name (NULL when no macro has the name). */
+/* The macro called `name` that fits args exactly, the script's before the
+ * standard library's, or NULL with *closest the nearest one of that name
+ * (NULL when no macro has the name). */
 static const struct node *macro_lookup(struct program *p, const char *name,
 				       struct node *const *args, int nargs,
 				       const struct node **closest)
 {
+	const struct node *lists[] = { p->ast->program.macros, p->ast->program.stdlib };
 	int best = -1;
 	*closest = NULL;
-	for (const struct node *m = p->ast->program.macros; m; m = m->next) {
-		if (strcmp(m->macro.name, name))
-			continue;
-		int d = macro_distance(m, args, nargs);
-		if (d == 0)
-			return m;
-		if (best < 0 || d < best) {
-			best = d;
-			*closest = m;
+	for (size_t l = 0; l < sizeof(lists) / sizeof(lists[0]); l++)
+		for (const struct node *m = lists[l]; m; m = m->next) {
+			if (strcmp(m->macro.name, name))
+				continue;
+			int d = macro_distance(m, args, nargs);
+			if (d == 0)
+				return m;
+			if (best < 0 || d < best) {
+				best = d;
+				*closest = m;
+			}
 		}
-	}
 	return NULL;
 }
 
@@ -330,7 +333,7 @@ static void expand_slot(struct node **slot, void *ctx)
 bool sema_expand_macros(struct program *p)
 {
 	int before = p->diags.nerrors;
-	if (!p->ast->program.macros)
+	if (!p->ast->program.macros && !p->ast->program.stdlib)
 		return true;
 	macros_validate(p);
 	struct expander x = { .p = p };

@@ -420,6 +420,12 @@ static struct type *check_binary(struct sema *s, struct node *n)
 		return type_int(s->a, 64, true);
 	if (l->kind == TY_ARRAY && type_equal(l, r) && (op == OP_EQ || op == OP_NE))
 		return type_int(s->a, 64, true);	/* element by element */
+	/* two values of one printed kind held in 8 bytes (username, probe, ...):
+	 * equal when the numbers they print from are */
+	if (l->kind == r->kind && l->size == 8 && r->size == 8 && (op == OP_EQ || op == OP_NE) &&
+	    !type_is_aggregation(l) && l->kind != TY_TUPLE &&
+	    l->kind != TY_ARRAY)
+		return type_int(s->a, 64, true);
 	bool lp = l->kind == TY_PTR, rp = r->kind == TY_PTR;
 	if ((l->kind == TY_INT || lp) && (r->kind == TY_INT || rp)) {
 		if (op >= OP_LAND)
@@ -622,7 +628,7 @@ static bool cast_is_user(struct sema *s, const struct type *from)
 {
 	if (from->kind == TY_PTR)
 		return from->is_user;
-	return s->pdef && s->pdef->family->user;
+	return !from->is_kaddr && s->pdef && s->pdef->family->user;
 }
 
 /* "Unknown struct/union" or "Unknown type", for a cast to a name nothing defines. */

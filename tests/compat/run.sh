@@ -1,5 +1,5 @@
 #!/bin/bash
-# tests/compat/run.sh [-b BINARY] [--listed | --update] [FILTER]
+# tests/compat/run.sh [-b BINARY] [--vm] [--listed | --update] [FILTER]
 #
 # bpftrace v0.26.1's own runtime suite against bpfline, through the suite's run.sh
 # (../shared/bpftrace-suite beside the repository, or $BPFL_SUITE). It prints the
@@ -14,6 +14,12 @@
 #   --update   run the tests of FILTER (default: all) BPFL_COMPAT_RUNS times
 #              (default 3) and append to passing.txt those that passed every
 #              time; the list only grows
+#   --vm       the VM lane: the tests that need kprobes or fentry/fexit
+#              (tests/compat/vm-tests.py selects them; FILTER narrows them) run in
+#              a VM on Debian's kernel (tests/vm/run.sh), checked against
+#              tests/compat/passing-vm.txt (a listed test that did not pass
+#              gets one more run, in a second boot); WORK defaults to
+#              $BPFL_VM_CACHE/compat (built on the host, copied into the guest)
 #   FILTER     the engine's filter: regexes over 'file.test name' separated by
 #              ':', a leading '-' excludes (e.g. 'basic\.:call\.')
 #
@@ -26,18 +32,25 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=$ROOT/build/bpfline
 MODE=check
 ALL=1
+VM=0
 FILTER=
 while [ $# -gt 0 ]; do
   case $1 in
     -b) BIN=$2; shift 2 ;;
     --listed) ALL=0; shift ;;
     --update) MODE=update; ALL=1; shift ;;
-    -h|--help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --vm) VM=1; shift ;;
+    -h|--help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "run.sh: unknown option '$1'" >&2; exit 2 ;;
     *) FILTER=$1; shift ;;
   esac
 done
 PASSING=$ROOT/tests/compat/passing.txt
+VM_CACHE=${BPFL_VM_CACHE:-/var/cache/bpfline-vm}
+if [ "$VM" = 1 ]; then
+  PASSING=$ROOT/tests/compat/passing-vm.txt
+  WORK=${WORK:-$VM_CACHE/compat}
+fi
 WORK=${WORK:-/tmp/bpfline-compat}; export WORK
 
 SUITE=${BPFL_SUITE:-$ROOT/../shared/bpftrace-suite}
@@ -52,6 +65,7 @@ if [ "$(id -u)" != 0 ]; then
   exit 0
 fi
 [ -x "$BIN" ] || { echo "run.sh: no binary $BIN (build first)" >&2; exit 2; }
+BIN=$(realpath "$BIN")
 touch "$PASSING"
 
 # The engine's filter for the tests of passing.txt: each name exactly.
@@ -87,20 +101,64 @@ run_suite() {
   fi
 }
 
+# The VM lane: build the test programs on the host (into $WORK, with a filter that
+# selects nothing), then boot once and run the engine $2 times in the guest
+# (tests/vm/compat-guest.sh); the logs come back over the console into $TMP/vm.N.log.
+run_vm() {
+  local f=$1 n=$2 console=$WORK.console.log
+  "$SUITE/run.sh" "$BIN" '^$' > /dev/null ||
+    { echo "compat: FAILED: preparing $WORK on the host"; exit 1; }
+  # The guest sees the host's root, but not its /tmp: the tarball goes to the cache.
+  mkdir -p "$VM_CACHE" && TARBALL=$(mktemp "$VM_CACHE/compat.XXXXXX.tar") &&
+    tar -C "$WORK" -cf "$TARBALL" . || { echo "compat: FAILED: packing $WORK"; exit 1; }
+  # The guest runs a copy of the binary: a rebuild during the run changes nothing.
+  VMBIN=$(mktemp "$VM_CACHE/bpfline.XXXXXX") && cp "$BIN" "$VMBIN" && chmod 755 "$VMBIN" ||
+    { echo "compat: FAILED: copying $BIN"; exit 1; }
+  local cmd
+  cmd=$(printf '%q ' "$ROOT/tests/vm/compat-guest.sh" "$SUITE" "$WORK" "$TARBALL" "$VMBIN" "$n" "$f")
+  BPFL_VM_CMD=$cmd BPFL_VM_TIMEOUT=${BPFL_VM_TIMEOUT:-$((600 * n))} \
+    "$ROOT/tests/vm/run.sh" -b "$BIN" > "$console"
+  local rc=$?
+  grep -E '^compat-vm: ' "$console" | sed 's/^compat-vm: //'
+  local i
+  for ((i = 1; i <= n; i++)); do
+    sed -n "s/^BPFL-COMPAT-LOG $i: //p" "$console" > "$TMP/vm.$i.log"
+  done
+  if [ "$rc" = 125 ]; then
+    echo "compat: FAILED: the VM could not run the suite (console: $console)"
+    exit 1
+  fi
+}
+
+# Run $1 of the VM's runs as the current log: $WORK/last.log, checked as run_suite does.
+vm_log() {
+  rm -f "$WORK/last.log"
+  cp "$TMP/vm.$1.log" "$WORK/last.log" 2>/dev/null
+  if ! grep -Eq '[0-9]+ tests from [0-9]+ test cases ran' "$WORK/last.log" 2>/dev/null; then
+    echo "compat: FAILED: the suite's engine did not finish in the VM (run $1; log: $WORK/last.log)"
+    exit 1
+  fi
+}
+
 if [ "$ALL" = 0 ]; then
   F=$(listed_filter)
-  if [ -z "$F" ]; then echo "compat: passing.txt is empty, nothing to check"; exit 0; fi
+  if [ -z "$F" ]; then echo "compat: ${PASSING#$ROOT/} is empty, nothing to check"; exit 0; fi
   [ -n "$FILTER" ] && F="$F:$(echo "$FILTER" | tr ':' '\n' | grep '^-' | paste -sd:)"
   F=${F%:}
+elif [ "$VM" = 1 ]; then
+  F=$(python3 "$ROOT/tests/compat/vm-tests.py" "$SUITE" "$FILTER" --engine-filter)
+  if [ -z "$F" ]; then echo "compat: the filter selects none of the VM lane's tests"; exit 0; fi
 else
   F=$FILTER
 fi
 
-TMP=$(mktemp -d); trap 'rm -rf "$TMP"' EXIT
+TARBALL= VMBIN=
+TMP=$(mktemp -d); trap 'rm -rf "$TMP" "${TARBALL:-}" "${VMBIN:-}"' EXIT
 runs=1; [ "$MODE" = update ] && runs=${BPFL_COMPAT_RUNS:-3}
+[ "$VM" = 1 ] && run_vm "$F" "$runs"
 for ((i = 1; i <= runs; i++)); do
   [ "$runs" -gt 1 ] && echo "==== compat run $i of $runs ===="
-  run_suite "$F"
+  if [ "$VM" = 1 ]; then vm_log "$i"; else run_suite "$F"; fi
   passed_in_log | sort -u > "$TMP/pass.$i"
   cp "$WORK/last.log" "$TMP/last.$i.log" 2>/dev/null
 done
@@ -119,7 +177,7 @@ if [ "$MODE" = update ]; then
     cat "$TMP/out" > "$PASSING"
     sed 's/^/ADDED /' "$TMP/new"
   fi
-  echo "compat: $n tests added to tests/compat/passing.txt (passed $runs runs in a row)"
+  echo "compat: $n tests added to ${PASSING#$ROOT/} (passed $runs runs in a row)"
   exit 0
 fi
 
@@ -138,9 +196,23 @@ PY
 if [ "$ALL" = 1 ]; then
   comm -13 "$TMP/listed" "$TMP/pass.1" | sed 's/^/NEW /'
 fi
+# In the VM (TCG, on a shared machine) a test can miss its fixed TIMEOUT while
+# the host is busy: the listed tests that did not pass get one more run, in a
+# second boot; a test that fails twice is a regression.
+if [ "$VM" = 1 ] && [ "$MODE" = check ] && [ -s "$TMP/missing" ]; then
+  sed 's/^/RETRYING /' "$TMP/missing"
+  RF=$(python3 -c 'import re, sys
+print(":".join("^" + re.escape(l.strip()).replace(":", r"\x3a") + "$" for l in open(sys.argv[1]) if l.strip()))' "$TMP/missing")
+  cp "$TMP/missing" "$TMP/first-missing"
+  rm -f "$TARBALL" "$VMBIN"
+  run_vm "$RF" 1
+  vm_log 1
+  passed_in_log | sort -u > "$TMP/pass.retry"
+  comm -23 <(sort -u "$TMP/first-missing") "$TMP/pass.retry" > "$TMP/missing"
+fi
 if [ -s "$TMP/missing" ]; then
   sed 's/^/NOT PASSING /' "$TMP/missing"
-  echo "compat: FAILED: $(wc -l < "$TMP/missing") tests of tests/compat/passing.txt did not pass (log: $WORK/last.log)"
+  echo "compat: FAILED: $(wc -l < "$TMP/missing") tests of ${PASSING#$ROOT/} did not pass (log: $WORK/last.log)"
   exit 1
 fi
-echo "compat: ok: every selected test of tests/compat/passing.txt passed"
+echo "compat: ok: every selected test of ${PASSING#$ROOT/} passed"

@@ -182,7 +182,7 @@ static const struct sema_case cases[] = {
 	 "~~~~~~~~~~~~~~~\n"
 	 "HINT: use kprobe:vfs_read instead\n"},
 	{"kprobe,fentry", "fentry:no_such_function_here { @ = count(); }",
-	 "stdin:1:1-29: ERROR: fentry:no_such_function_here: no kernel function no_such_function_here in BTF\n"
+	 "stdin:1:1-29: ERROR: No matches for fentry no_such_function_here.\n"
 	 "fentry:no_such_function_here { @ = count(); }\n"
 	 "~~~~~~~~~~~~~~~~~~~~~~~~~~~~\n"
 	 "HINT: bpfline -l 'fentry:no_such_function_here*' lists the functions\n"},

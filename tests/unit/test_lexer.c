@@ -86,7 +86,7 @@ static char *lex_all(const char *src)
 	size_t len = 0;
 	FILE *out = open_memstream(&buf, &len);
 	assert_int_equal(program_init(&p, "stdin", src), 0);
-	struct lex_state st = { .p = &p, .src = p.src, .line = 1, .col = 1 };
+	struct lex_state st = { .p = &p, .file = p.file, .src = p.src, .line = 1, .col = 1 };
 	yyscan_t sc;
 	assert_int_equal(lex_open(&sc, &st), 0);
 	YYSTYPE v;
@@ -443,7 +443,7 @@ static void test_loc_file(void **state)
 	(void)state;
 	struct program p;
 	assert_int_equal(program_init(&p, "tools/x.bt", "BEGIN {}"), 0);
-	struct lex_state st = { .p = &p, .src = p.src, .line = 1, .col = 1 };
+	struct lex_state st = { .p = &p, .file = p.file, .src = p.src, .line = 1, .col = 1 };
 	yyscan_t sc;
 	assert_int_equal(lex_open(&sc, &st), 0);
 	YYSTYPE v;
