@@ -43,6 +43,7 @@ static void become_int(struct node *n, uint64_t v, bool is_unsigned)
 	n->kind = N_INT;
 	n->num.value = v;
 	n->num.is_unsigned = is_unsigned;
+	n->num.is_bool = false;
 	n->num.param = NULL;
 }
 

@@ -94,7 +94,7 @@ static bool check_has_key(struct sema *s, struct node *n)
 			   m->map.name);
 		return false;
 	}
-	n->type = type_int(s->a, 64, false);
+	n->type = type_new(s->a, TY_BOOL);
 	return true;
 }
 

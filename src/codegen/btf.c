@@ -87,7 +87,10 @@ int cg_maps_define(struct cg *c)
 	for (size_t i = 0; i < maps->len; i++) {
 		struct map_def *m = maps->items[i];
 		m->sym = map_sym(c, m);
-		m->bpf_type = m->percpu ? BPF_MAP_TYPE_PERCPU_HASH : BPF_MAP_TYPE_HASH;
+		if (m->decl_type)	/* let @m = lruhash(N); */
+			m->bpf_type = m->decl_type;
+		else
+			m->bpf_type = m->percpu ? BPF_MAP_TYPE_PERCPU_HASH : BPF_MAP_TYPE_HASH;
 		struct map_desc d = {m->sym, m->bpf_type, m->key_size, m->value_size, m->max_entries, 0};
 		c->maps[i] = define_map(c, &d);
 	}

@@ -339,6 +339,21 @@ static LLVMValueRef posparam(struct cg *c, struct node *n)
 	return cg_const(c, (uint64_t)strtoll(c->p->params[n->param.index - 1], NULL, 0));
 }
 
+/* (bool)x: 1 when x is not zero; for a string, when it is not empty. */
+static LLVMValueRef cast_bool(struct cg *c, struct node *x)
+{
+	LLVMValueRef v;
+	if (x->type->kind == TY_STR) {
+		LLVMValueRef s = cg_alloca(c, x->type->size);
+		cg_zero(c, s, x->type->size);
+		cg_expr_into(c, x, s);
+		v = LLVMBuildZExt(c->b, LLVMBuildLoad2(c->b, c->i8, s, ""), c->i64, "");
+	} else {
+		v = cg_expr(c, x);
+	}
+	return bool64(c, LLVMBuildICmp(c->b, LLVMIntNE, v, cg_const(c, 0), ""));
+}
+
 /* '{' stmts value '}': the statements, then the value as an integer (NULL when
  * the block has none), with the block's $variables ending after it. */
 static LLVMValueRef block_expr(struct cg *c, struct node *n)
@@ -396,6 +411,8 @@ LLVMValueRef cg_expr(struct cg *c, struct node *n)
 	case N_INDEX:
 		return cg_deref(c, n);
 	case N_CAST:
+		if (n->type->kind == TY_BOOL)
+			return cast_bool(c, n->cast.operand);
 		if (n->type->kind == TY_INT)
 			return fit(c, cg_expr(c, n->cast.operand), n->type->bits, n->type->is_signed);
 		return cg_expr(c, n->cast.operand);
@@ -470,7 +487,7 @@ static void ternary_into(struct cg *c, struct node *n, LLVMValueRef dst)
 void cg_expr_into(struct cg *c, struct node *n, LLVMValueRef dst)
 {
 	const struct type *t = n->type;
-	if (t->kind == TY_INT || t->kind == TY_PTR) {
+	if (type_is_scalar(t)) {
 		cg_store64(c, cg_expr(c, n), dst);
 		return;
 	}

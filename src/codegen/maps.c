@@ -13,7 +13,7 @@
 
 static bool is_scalar_value(const struct type *t)
 {
-	return t->kind == TY_INT || t->kind == TY_PTR;
+	return type_is_scalar(t);
 }
 
 /* Write a key element of node `k` at dst (ints as 8 bytes). */

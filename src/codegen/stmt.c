@@ -41,20 +41,41 @@ LLVMValueRef cg_var_ptr(struct cg *c, struct node *var)
 	return var_slot(c, var)->ptr;
 }
 
-static void emit_assign_var(struct cg *c, struct node *n)
+/* Store `value` (combined with the old value by `op`, or OP_NONE) into v; an
+ * integer narrower than 64 bits (`let $x: uint8`) is truncated to its width. */
+static void store_var(struct cg *c, struct cg_var *v, struct node *value, enum binop op)
 {
-	struct node *t = n->assign.target;
-	struct cg_var *v = var_slot(c, t);
-	if (v->type->kind == TY_INT || v->type->kind == TY_PTR) {
-		LLVMValueRef val = cg_expr(c, n->assign.value);
-		if (n->assign.op != OP_NONE)
-			val = cg_binop(c, n->assign.op, cg_load64(c, v->ptr), v->type, val,
-				       n->assign.value->type, v->type->is_signed);
+	if (type_is_scalar(v->type)) {
+		LLVMValueRef val = cg_expr(c, value);
+		if (op != OP_NONE)
+			val = cg_binop(c, op, cg_load64(c, v->ptr), v->type, val, value->type,
+				       v->type->is_signed);
+		if (v->type->kind == TY_INT && v->type->bits && v->type->bits < 64) {
+			LLVMValueRef t = LLVMBuildTrunc(c->b, val,
+				LLVMIntTypeInContext(c->ctx, v->type->bits), "");
+			val = v->type->is_signed ? LLVMBuildSExt(c->b, t, c->i64, "")
+						 : LLVMBuildZExt(c->b, t, c->i64, "");
+		}
 		cg_store64(c, val, v->ptr);
 		return;
 	}
 	cg_zero(c, v->ptr, (v->type->size + 7) & ~7u);
-	cg_expr_into(c, n->assign.value, v->ptr);
+	cg_expr_into(c, value, v->ptr);
+}
+
+static void emit_assign_var(struct cg *c, struct node *n)
+{
+	store_var(c, var_slot(c, n->assign.target), n->assign.value, n->assign.op);
+}
+
+/* let $x [: type] [= value]: a fresh slot in this block, zeroed here (a loop
+ * body declares it anew on every iteration). */
+static void emit_let(struct cg *c, struct node *n)
+{
+	struct cg_var *v = var_slot(c, n->let.var);
+	cg_zero(c, v->ptr, (v->type->size + 7) & ~7u);
+	if (n->let.value)
+		store_var(c, v, n->let.value, OP_NONE);
 }
 
 static void emit_assign_agg(struct cg *c, struct node *n)
@@ -81,7 +102,7 @@ static void emit_assign_map(struct cg *c, struct node *n)
 	}
 	LLVMValueRef key = cg_map_key(c, m, target, NULL);
 	LLVMValueRef buf = cg_alloca(c, m->value_size);
-	if (m->value->kind == TY_INT || m->value->kind == TY_PTR) {
+	if (type_is_scalar(m->value)) {
 		LLVMValueRef val = cg_expr(c, n->assign.value);
 		if (n->assign.op != OP_NONE) {
 			LLVMValueRef cur = cg_expr(c, target);
@@ -142,8 +163,7 @@ static void emit_stmt(struct cg *c, struct node *n)
 	cg_set_loc(c, n);
 	switch (n->kind) {
 	case N_EXPR_STMT:
-		if (n->stmt.expr->type && (n->stmt.expr->type->kind == TY_INT ||
-					   n->stmt.expr->type->kind == TY_PTR ||
+		if (n->stmt.expr->type && (type_is_scalar(n->stmt.expr->type) ||
 					   n->stmt.expr->type->kind == TY_VOID))
 			cg_expr(c, n->stmt.expr);
 		else
@@ -169,6 +189,9 @@ static void emit_stmt(struct cg *c, struct node *n)
 	}
 	case N_FOR:
 		cg_emit_for(c, n);
+		break;
+	case N_LET:
+		emit_let(c, n);
 		break;
 	case N_BREAK:	/* at the top of a for loop's callback: stop iterating */
 		if (c->brk)

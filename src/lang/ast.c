@@ -278,6 +278,11 @@ static void dump_stmt_head(FILE *out, const struct node *n)
 	case N_BREAK: fputs("break", out); break;
 	case N_CONTINUE: fputs("continue", out); break;
 	case N_RETURN: fputs("return", out); break;
+	case N_LET:
+		fputs("let", out);
+		if (n->let.tname)
+			fprintf(out, " %s%.*s", n->let.tname, n->let.ptr_depth, " ****************");
+		break;
 	default: break;
 	}
 }
@@ -357,6 +362,10 @@ static void dump_children(FILE *out, const struct node *n, int depth)
 		if (n->stmt.expr)
 			dump_node(out, n->stmt.expr, depth);
 		break;
+	case N_LET:
+		dump_node(out, n->let.var, depth);
+		dump_node(out, n->let.value, depth);
+		break;
 	case N_MAP: dump_list(out, n->map.keys, depth); break;
 	case N_CALL: dump_list(out, n->call.args, depth); break;
 	case N_BINARY:
@@ -401,13 +410,14 @@ static void dump_node(FILE *out, const struct node *n, int depth)
 		fputs("program\n", out);
 		dump_list(out, n->program.config, depth + 1);
 		dump_list(out, n->program.macros, depth + 1);
+		dump_list(out, n->program.decls, depth + 1);
 		dump_list(out, n->program.probes, depth + 1);
 		return;
-	case N_MACRO:
-		fprintf(out, "macro %s", n->macro.name);
+	case N_MAPDECL:
+		fputs("let", out);
 		dump_tail(out, n);
-		dump_group(out, "params", n->macro.params, depth + 1);
-		dump_node(out, n->macro.body, depth + 1);
+		dump_node(out, n->mapdecl.map, depth + 1);
+		dump_node(out, n->mapdecl.call, depth + 1);
 		return;
 	case N_CONFIG:
 		fprintf(out, "config %s", n->setting.key);
@@ -422,7 +432,7 @@ static void dump_node(FILE *out, const struct node *n, int depth)
 		dump_tail(out, n);
 		return;
 	case N_ASSIGN: case N_IF: case N_WHILE: case N_UNROLL: case N_FOR:
-	case N_BREAK: case N_CONTINUE: case N_RETURN:
+	case N_BREAK: case N_CONTINUE: case N_RETURN: case N_LET:
 		dump_stmt_head(out, n);
 		break;
 	default:

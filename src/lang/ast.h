@@ -26,7 +26,8 @@ struct loc {
 
 enum node_kind {
 	/* top level */
-	N_PROGRAM,	/* program.config, program.macros, program.probes */
+	N_PROGRAM,	/* program.config, program.macros, program.decls, program.probes */
+	N_MAPDECL,	/* let @m = hash(N);  mapdecl.map (N_MAP), mapdecl.call (N_CALL) */
 	N_CONFIG,	/* setting.key = setting.value: one line of the config block */
 	N_MACRO,	/* macro.name, macro.params (N_IDENT, N_VAR, N_MAP), macro.body */
 	N_PROBE,	/* probe.attach, probe.pred, probe.body */
@@ -42,8 +43,10 @@ enum node_kind {
 	N_BREAK,
 	N_CONTINUE,
 	N_RETURN,	/* stmt.expr may be NULL */
+	N_LET,		/* let $x [: type] [= value];  let.var, let.tname/ptr_depth, let.value */
 	/* expressions */
-	N_INT,		/* num.value; num.is_unsigned for a `u`-suffixed literal */
+	N_INT,		/* num.value; num.is_unsigned for a `u`-suffixed literal; num.is_bool
+			 * for `true` (1) and `false` (0) */
 	N_STR,		/* str.value (escapes decoded), str.len (without NUL) */
 	N_IDENT,	/* ident.name: a builtin (pid, comm, args, arg0, ...) or unknown */
 	N_VAR,		/* ident.name: "$x" */
@@ -91,10 +94,18 @@ struct node {
 		struct {
 			struct node *config;	/* list of N_CONFIG, NULL without a block */
 			struct node *macros;	/* list of N_MACRO */
+			struct node *decls;	/* list of N_MAPDECL */
 			struct node *stdlib;	/* the standard library's N_MACROs,
 						 * after the script's (not dumped) */
 			struct node *probes;
 		} program;
+		struct { struct node *map; struct node *call; } mapdecl;
+		struct {
+			struct node *var;	/* N_VAR */
+			const char *tname;	/* declared type ("uint8", "struct x") or NULL */
+			int ptr_depth;		/* '*' after tname */
+			struct node *value;	/* initial value or NULL */
+		} let;
 		struct {
 			const char *name;
 			struct node *params;	/* `x` N_IDENT, `$x` N_VAR, `@x` N_MAP */
@@ -131,7 +142,7 @@ struct node {
 		} forl;
 		struct {
 			uint64_t value;
-			bool is_unsigned;
+			bool is_unsigned, is_bool;
 			const char *param;	/* the text of $N when the literal is a
 						 * positional parameter, else NULL */
 		} num;

@@ -59,6 +59,11 @@ bool type_is_aggregation(const struct type *t)
 	return t && type_has(t, TF_AGG);
 }
 
+bool type_is_scalar(const struct type *t)
+{
+	return t && (t->kind == TY_INT || t->kind == TY_BOOL || t->kind == TY_PTR);
+}
+
 bool type_is_integer(const struct type *t)
 {
 	return t && t->kind == TY_INT;
@@ -75,7 +80,7 @@ uint32_t type_c_size(const struct type *t)
 
 bool type_promotes_signed(const struct type *t)
 {
-	return t->kind == TY_INT && (t->is_signed || t->bits < 64);
+	return t->kind == TY_BOOL || (t->kind == TY_INT && (t->is_signed || t->bits < 64));
 }
 
 bool type_equal(const struct type *a, const struct type *b)
@@ -125,6 +130,8 @@ const struct type_ops type_kinds[] = {
 	[TY_VOID] = {.name = "void", .printf_name = "none", .flags = TF_INTERNAL},
 	[TY_INT] = {.name = "int", .printf_name = "integer", .printf_class = TP_INTEGER,
 		    .merge = TM_ADD, .sort = TS_INT},
+	[TY_BOOL] = {.name = "bool", .printf_name = "integer", .printf_class = TP_INTEGER,
+		     .sort = TS_UINT},
 	[TY_STR] = {.name = "string", .printf_name = "string", .flags = TF_QUOTED,
 		    .printf_class = TP_STRING},
 	[TY_BUF] = {.name = "buffer", .printf_name = "buffer", .flags = TF_QUOTED,

@@ -1,7 +1,7 @@
 /* Types of the language and the layouts they have in maps and output records.
  *
  * Storage rules, shared by codegen (which writes) and the runtime (which reads):
- * - TY_INT is stored as 8 bytes (little-endian, sign- or zero-extended) in map keys,
+ * - TY_INT and TY_BOOL are stored as 8 bytes (little-endian, sign- or zero-extended) in map keys,
  *   map values and output records; `bits` is its logical width.
  * - TY_STR is `size` bytes, NUL-padded. TY_TUPLE packs its fields at 8-byte aligned
  *   offsets (field.offset), size rounded up to 8.
@@ -27,6 +27,7 @@ enum type_kind {
 	TY_NONE,	/* statements, untyped */
 	TY_VOID,	/* calls with no value */
 	TY_INT,
+	TY_BOOL,	/* true/false: comparisons, !, && and ||; stored as 8 bytes 0 or 1 */
 	TY_STR,
 	TY_BUF,		/* { uint32 len; uint8 data[size-8] } printed escaped */
 	TY_TUPLE,
@@ -158,6 +159,8 @@ struct type *type_tuple(struct arena *a, struct type **elems, int n);
 bool type_equal(const struct type *a, const struct type *b);
 bool type_is_aggregation(const struct type *t);
 bool type_is_integer(const struct type *t);	/* TY_INT (and ints from pointers) */
+/* Whether codegen holds t in an i64 (TY_INT, TY_BOOL, TY_PTR), not in memory. */
+bool type_is_scalar(const struct type *t);
 /* Bytes a value of t takes in C memory (a struct member, an array element, what a
  * pointer points at): integers their width, pointers 8, records and arrays their
  * size; 1 for void (NULL), so `void *` arithmetic counts bytes as in GNU C. */
@@ -186,6 +189,10 @@ struct map_def {
 	int8_t keyed;		/* sema: -1 not yet seen, 0 scalar, 1 with keys */
 	const char *sym;	/* BPF map name in the object (set by codegen) */
 	uint32_t bpf_type;	/* enum bpf_map_type (set by codegen) */
+	const struct node *decl;	/* `let @m = hash(N);` (N_MAPDECL) or NULL */
+	uint32_t decl_type;	/* its enum bpf_map_type; 0 without a declaration */
+	uint32_t decl_max;	/* its max entries */
+	bool decl_percpu;	/* its kind is per-CPU */
 };
 
 enum action_kind {

@@ -138,7 +138,7 @@ static void parse_split_tops(struct node *prog, struct node *tops);
 %token PRED_END "end of predicate"
 %token CONFIG "config"
 %token MACRO "macro"
-%token IF "if" ELSE "else" WHILE "while" UNROLL "unroll" FOR "for"
+%token IF "if" ELSE "else" WHILE "while" UNROLL "unroll" FOR "for" LET "let"
 %token BREAK "break" CONTINUE "continue" RETURN "return"
 %token STRUCT "struct" UNION "union" ENUM "enum"
 %token EQ "==" NE "!=" LE "<=" GE ">=" SHL "<<" SHR ">>" LAND "&&" LOR "||"
@@ -146,7 +146,7 @@ static void parse_split_tops(struct node *prog, struct node *tops);
 %token <op> COMPOUND_ASSIGN "compound assignment"
 
 %type <node> program config settings setting setting_value tops top macro macro_params
-%type <node> macro_param macro_body probe attachs attach pred block stmts simple compound if_stmt
+%type <node> macro_param macro_body mapdecl let_stmt probe attachs attach pred block stmts simple compound if_stmt
 %type <node> expr exprs lvalue map call
 %type <str> field_name type_name
 %type <num> stars
@@ -172,7 +172,7 @@ static void parse_split_tops(struct node *prog, struct node *tops);
 
 %%
 
-/* program: [config] (probe | macro)+ */
+/* program: [config] (probe | macro | mapdecl)+ */
 program
 	: config tops
 		{
@@ -180,6 +180,16 @@ program
 			$$->program.config = $1;
 			parse_split_tops($$, $2);
 			st->ast = $$;
+		}
+	;
+
+/* mapdecl: 'let' map '=' call ';'   (let @m = lruhash(100);) */
+mapdecl
+	: LET MAP '=' call ';'
+		{
+			NEW($$, N_MAPDECL, @$);
+			$$->mapdecl.map = $2;
+			$$->mapdecl.call = $4;
 		}
 	;
 
@@ -220,6 +230,7 @@ tops
 top
 	: probe			{ $$ = $1; }
 	| macro			{ $$ = $1; }
+	| mapdecl		{ $$ = $1; }
 	;
 
 /* macro: 'macro' identifier ['(' [param (',' param)*] ')'] macro_body */
@@ -319,17 +330,32 @@ stmts
 /* Statements that need no ';' after them. A nested block is flattened. */
 compound
 	: if_stmt			{ $$ = $1; }
-	| WHILE '(' expr ')' block
+	| WHILE expr block	/* `while (x)`: the parentheses are the expression's */
 		{
 			NEW($$, N_WHILE, @$);
-			$$->cond.cond = $3;
-			$$->cond.then = $5;
+			$$->cond.cond = $2;
+			$$->cond.then = $3;
 		}
 	| UNROLL '(' expr ')' block
 		{
 			NEW($$, N_UNROLL, @$);
 			$$->unroll.count = $3;
 			$$->unroll.body = $5;
+		}
+	| FOR VAR ':' expr block
+		{
+			NEW($$, N_FOR, @$);
+			$$->forl.var = $2;
+			$$->forl.iter = $4;
+			$$->forl.body = $5;
+		}
+	| FOR VAR ':' expr DOTDOT expr block
+		{
+			NEW($$, N_FOR, @$);
+			$$->forl.var = $2;
+			$$->forl.start = $4;
+			$$->forl.end = $6;
+			$$->forl.body = $7;
 		}
 	| FOR '(' VAR ':' expr ')' block
 		{
@@ -349,27 +375,28 @@ compound
 	| block				{ $$ = $1; }
 	;
 
-/* if_stmt: 'if' '(' expr ')' block ['else' (block | if_stmt)] */
+/* if_stmt: 'if' expr block ['else' (block | if_stmt)]; `if (x)` is the
+ * parenthesised expression, and bpftrace also takes `if x { }`. */
 if_stmt
-	: IF '(' expr ')' block
+	: IF expr block
 		{
 			NEW($$, N_IF, @$);
-			$$->cond.cond = $3;
-			$$->cond.then = $5;
+			$$->cond.cond = $2;
+			$$->cond.then = $3;
 		}
-	| IF '(' expr ')' block ELSE block
+	| IF expr block ELSE block
 		{
 			NEW($$, N_IF, @$);
-			$$->cond.cond = $3;
-			$$->cond.then = $5;
-			$$->cond.els = $7;
+			$$->cond.cond = $2;
+			$$->cond.then = $3;
+			$$->cond.els = $5;
 		}
-	| IF '(' expr ')' block ELSE if_stmt
+	| IF expr block ELSE if_stmt
 		{
 			NEW($$, N_IF, @$);
-			$$->cond.cond = $3;
-			$$->cond.then = $5;
-			$$->cond.els = $7;
+			$$->cond.cond = $2;
+			$$->cond.then = $3;
+			$$->cond.els = $5;
 		}
 	;
 
@@ -394,6 +421,30 @@ simple
 	| CONTINUE			{ NEW($$, N_CONTINUE, @$); }
 	| RETURN			{ NEW($$, N_RETURN, @$); }
 	| RETURN expr			{ NEW($$, N_RETURN, @$); $$->stmt.expr = $2; }
+	| let_stmt			{ $$ = $1; }
+	;
+
+/* let_stmt: 'let' variable [':' type_name '*'*] ['=' expr] */
+let_stmt
+	: LET VAR
+		{ NEW($$, N_LET, @$); $$->let.var = $2; }
+	| LET VAR '=' expr
+		{ NEW($$, N_LET, @$); $$->let.var = $2; $$->let.value = $4; }
+	| LET VAR ':' type_name stars
+		{
+			NEW($$, N_LET, @$);
+			$$->let.var = $2;
+			$$->let.tname = $4;
+			$$->let.ptr_depth = $5;
+		}
+	| LET VAR ':' type_name stars '=' expr
+		{
+			NEW($$, N_LET, @$);
+			$$->let.var = $2;
+			$$->let.tname = $4;
+			$$->let.ptr_depth = $5;
+			$$->let.value = $7;
+		}
 	;
 
 lvalue
@@ -561,6 +612,7 @@ static struct node *parse_incdec(struct lex_state *st, struct node *operand, boo
 static void parse_split_tops(struct node *prog, struct node *tops)
 {
 	struct node **probes = &prog->program.probes, **macros = &prog->program.macros;
+	struct node **decls = &prog->program.decls;
 	int i = 0;
 	for (struct node *n = tops, *next; n; n = next) {
 		next = n->next;
@@ -569,6 +621,9 @@ static void parse_split_tops(struct node *prog, struct node *tops)
 			n->probe.index = i++;
 			*probes = n;
 			probes = &n->next;
+		} else if (n->kind == N_MAPDECL) {
+			*decls = n;
+			decls = &n->next;
 		} else {
 			*macros = n;
 			macros = &n->next;
@@ -614,11 +669,12 @@ static bool parse_is_operator(yysymbol_kind_t sym)
 	}
 }
 
-/* Keywords that open an optional top-level part (config block, macro): left out
- * of "expecting" lists too, where a probe is what the reader is missing. */
+/* Keywords that open an optional top-level part (config block, macro, map
+ * declaration): left out of "expecting" lists too, where a probe is what the
+ * reader is missing. */
 static bool parse_is_preamble(yysymbol_kind_t sym)
 {
-	return sym == YYSYMBOL_CONFIG || sym == YYSYMBOL_MACRO;
+	return sym == YYSYMBOL_CONFIG || sym == YYSYMBOL_MACRO || sym == YYSYMBOL_LET;
 }
 
 /* "syntax error, unexpected X[, expecting A or B ...]" at the offending token. */

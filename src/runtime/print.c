@@ -291,6 +291,9 @@ static void print_value_div(struct sb *out, const struct type *t, const void *da
 	case TY_INT:
 		print_int(out, t, data, native, div);
 		break;
+	case TY_BOOL:	/* the same words in text and JSON */
+		sb_puts(out, print_u64(data) ? "true" : "false");
+		break;
 	case TY_PTR: case TY_CTX:	/* in hex, as bpftrace prints pointers; JSON: a number */
 		sb_printf(out, f == OUT_JSON ? "%llu" : "0x%llx", (unsigned long long)print_u64(data));
 		break;
@@ -391,7 +394,7 @@ static void print_json_close(struct sb *out, const struct map_def *m)
  * 64-bit, strings with strncmp; other kinds compare equal. */
 static int print_key_elem_cmp(const struct type *t, const uint8_t *a, const uint8_t *b)
 {
-	if (t->kind == TY_INT) {
+	if (t->kind == TY_INT || t->kind == TY_BOOL) {
 		uint64_t x = print_u64(a), y = print_u64(b);
 		return x < y ? -1 : x > y;
 	}

@@ -366,8 +366,10 @@ static void report_full_maps(struct rt *rt)
 		if (!n)
 			continue;
 		fflush(rt->out);
-		msg_report(MSG_WARNING, "raise the limit with BPFTRACE_MAP_KEYS_MAX=N", NULL,
-			   "map '%s': %llu update%s failed: the map is full (%u keys)",
+		/* "Map full; can't update element" is bpftrace's text, which tests match */
+		msg_report(MSG_WARNING, m->decl ? "declare the map with more entries" :
+			   "raise the limit with BPFTRACE_MAP_KEYS_MAX=N", NULL,
+			   "Map full; can't update element: map '%s', %llu update%s failed (%u keys)",
 			   m->name, (unsigned long long)n, n == 1 ? "" : "s", m->max_entries);
 	}
 }

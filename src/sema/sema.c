@@ -7,6 +7,7 @@
 #include "sema/sema.h"
 
 #include <errno.h>
+#include <linux/bpf.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -251,12 +252,23 @@ static struct sema_var *var_find(struct sema *s, const char *name)
 	return NULL;
 }
 
+/* Whether a value of type t may be assigned to variable v. */
+static bool var_accepts(const struct sema_var *v, const struct type *t)
+{
+	if (v->typed && type_is_scalar(v->type) && type_is_scalar(t))
+		return true;	/* converted, as a C assignment converts */
+	return type_equal(v->type, t);
+}
+
 static void var_assign(struct sema *s, struct node *target, struct type *t)
 {
 	struct sema_var *v = var_find(s, target->ident.name);
 	if (!t || t->kind == TY_NONE)
 		return;
-	if (!v) {
+	if (v && !v->type) {	/* `let $x;`: its first assignment types it */
+		v->type = type_copy(s, t);
+		v->decl->type = v->type;	/* for the next pass's `let` */
+	} else if (!v) {
 		v = arena_alloc(s->a, sizeof(*v));
 		if (!v)
 			return;
@@ -265,7 +277,7 @@ static void var_assign(struct sema *s, struct node *target, struct type *t)
 		v->decl = target;
 		v->next = s->vars;
 		s->vars = v;
-	} else if (!type_equal(v->type, t)) {
+	} else if (!var_accepts(v, t)) {
 		char b1[128], b2[128];
 		struct diag *dg = diag_error(s->d, target->loc,
 			"Type mismatch for %s: trying to assign value of type '%s' when variable already contains a value of type '%s'",
@@ -273,7 +285,7 @@ static void var_assign(struct sema *s, struct node *target, struct type *t)
 		diag_note(s->d, dg, v->decl->loc, "%s was first assigned here", target->ident.name);
 		diag_hint(s->d, dg, "a $variable keeps one type; use another name for this value");
 		return;
-	} else {
+	} else if (!v->typed) {
 		type_widen(v->type, t);
 	}
 	target->type = v->type;
@@ -282,6 +294,12 @@ static void var_assign(struct sema *s, struct node *target, struct type *t)
 static struct type *check_var(struct sema *s, struct node *n)
 {
 	struct sema_var *v = var_find(s, n->ident.name);
+	if (v && !v->type) {	/* declared, read before any assignment */
+		if (!s->final)
+			return ty_none(s);
+		v->type = type_int(s->a, 64, true);	/* never assigned: 0 */
+		v->decl->type = v->type;
+	}
 	if (!v) {
 		struct diag *dg = diag_error(s->d, n->loc, "Undefined or undeclared variable: %s",
 					     n->ident.name);
@@ -417,19 +435,19 @@ static struct type *check_binary(struct sema *s, struct node *n)
 		return ty_none(s);
 	enum binop op = n->binary.op;
 	if (l->kind == TY_STR && r->kind == TY_STR && (op == OP_EQ || op == OP_NE))
-		return type_int(s->a, 64, true);
+		return type_new(s->a, TY_BOOL);
 	if (l->kind == TY_ARRAY && type_equal(l, r) && (op == OP_EQ || op == OP_NE))
-		return type_int(s->a, 64, true);	/* element by element */
+		return type_new(s->a, TY_BOOL);	/* element by element */
 	/* two values of one printed kind held in 8 bytes (username, probe, ...):
 	 * equal when the numbers they print from are */
 	if (l->kind == r->kind && l->size == 8 && r->size == 8 && (op == OP_EQ || op == OP_NE) &&
 	    !type_is_aggregation(l) && l->kind != TY_TUPLE &&
-	    l->kind != TY_ARRAY)
-		return type_int(s->a, 64, true);
+	    l->kind != TY_ARRAY && !type_is_scalar(l))
+		return type_new(s->a, TY_BOOL);
 	bool lp = l->kind == TY_PTR, rp = r->kind == TY_PTR;
-	if ((l->kind == TY_INT || lp) && (r->kind == TY_INT || rp)) {
-		if (op >= OP_LAND)
-			return type_int(s->a, 64, true);
+	if (type_is_scalar(l) && type_is_scalar(r)) {
+		if (op >= OP_LAND)	/* comparisons, && and || */
+			return type_new(s->a, TY_BOOL);
 		check_divisor(s, n);
 		if (lp && rp && op == OP_SUB)	/* elements between two pointers */
 			return type_int(s->a, 64, true);
@@ -491,11 +509,11 @@ static struct type *check_unary(struct sema *s, struct node *n)
 		diag_error(s->d, n->loc, "The address-of operator is not supported");
 		return ty_none(s);
 	case OP_LNOT:
-		if (t->kind == TY_INT || t->kind == TY_PTR)
-			return type_int(s->a, 64, true);
+		if (type_is_scalar(t))
+			return type_new(s->a, TY_BOOL);
 		break;
 	default:
-		if (t->kind == TY_INT)
+		if (t->kind == TY_INT || t->kind == TY_BOOL)
 			return type_int(s->a, 64, n->unary.op == OP_NEG || t->is_signed);
 		break;
 	}
@@ -655,11 +673,15 @@ static struct type *check_cast(struct sema *s, struct node *n)
 	struct type *from = check_expr(s, n->cast.operand);
 	if (from->kind == TY_NONE)
 		return from;
+	/* to bool: any integer or pointer, and a string (true when not empty) */
+	if (!strcmp(n->cast.tname, "bool") && !n->cast.ptr_depth &&
+	    (type_is_scalar(from) || from->kind == TY_STR))
+		return type_new(s->a, TY_BOOL);
 	bool is_void = !strcmp(n->cast.tname, "void");
 	struct type *to = is_void ? NULL : named_type(s, n->cast.tname);
 	if (!to && !is_void)
 		return unknown_type(s, n);
-	if (from->kind != TY_INT && from->kind != TY_PTR) {
+	if (!type_is_scalar(from)) {
 		char b[128];
 		diag_error(s->d, n->loc, "Cannot cast from '%s'", tname(from, b, sizeof b));
 		return ty_none(s);
@@ -890,6 +912,8 @@ static struct type *check_expr_kind(struct sema *s, struct node *n)
 {
 	switch (n->kind) {
 	case N_INT:
+		if (n->num.is_bool)
+			return type_new(s->a, TY_BOOL);
 		return type_int(s->a, 64, !n->num.is_unsigned);
 	case N_STR:
 		return type_str(s->a, (uint32_t)n->str.len + 1);
@@ -1010,10 +1034,71 @@ static void check_assign(struct sema *s, struct node *n)
 static void check_cond(struct sema *s, struct node *c, const char *what)
 {
 	struct type *t = check_expr(s, c);
-	if (t->kind != TY_NONE && t->kind != TY_INT && t->kind != TY_PTR) {
+	if (t->kind != TY_NONE && !type_is_scalar(t)) {
 		char b[128];
 		diag_error(s->d, c->loc, "Invalid type for %s: %s", what, tname(t, b, sizeof b));
 	}
+}
+
+/* The type of `let $x: NAME *...`: an integer type, bool, or a pointer to one,
+ * to void or to a kernel struct. NULL after an error. */
+static struct type *let_type(struct sema *s, struct node *n)
+{
+	const char *name = n->let.tname;
+	int bits, depth = n->let.ptr_depth;
+	bool is_signed;
+	struct type *t = NULL;
+	if (!strcmp(name, "bool")) {
+		t = type_new(s->a, TY_BOOL);
+	} else if (!strncmp(name, "struct ", 7) || !strncmp(name, "union ", 6)) {
+		t = kbtf_record(s->a, name);
+		if (!t || !depth) {
+			diag_error(s->d, n->loc, t ? "Variables of type '%s' must be pointers" :
+				   "Unknown struct/union: '%s'", name);
+			return NULL;
+		}
+	} else if (int_type_name(name, &bits, &is_signed)) {
+		t = type_int(s->a, bits, is_signed);
+	} else if (strcmp(name, "void") || !depth) {
+		diag_error(s->d, n->loc, "Unknown type: %s", name);
+		return NULL;
+	}
+	for (int i = 0; i < depth; i++) {
+		struct type *p = type_new(s->a, TY_PTR);
+		p->elem = t;
+		t = p;
+	}
+	return t;
+}
+
+/* let $x [: type] [= value]: declares $x in the current block. Without a type,
+ * its first assignment (here or later in the block, learnt by the first pass)
+ * types it; read before any assignment it is 0. */
+static void check_let(struct sema *s, struct node *n)
+{
+	struct node *var = n->let.var;
+	struct sema_var *v = var_find(s, var->ident.name);
+	if (v) {
+		struct diag *dg = diag_error(s->d, var->loc, "Variable %s is already declared",
+					     var->ident.name);
+		diag_note(s->d, dg, v->decl->loc, "%s is declared here", var->ident.name);
+		return;
+	}
+	struct type *declared = n->let.tname ? let_type(s, n) : NULL;
+	if (n->let.tname && !declared)
+		return;
+	v = arena_alloc(s->a, sizeof(*v));
+	if (!v)
+		return;
+	v->name = var->ident.name;
+	v->type = declared ? declared : var->type;	/* var->type: from the first pass */
+	v->typed = declared != NULL;
+	v->decl = var;
+	v->next = s->vars;
+	s->vars = v;
+	var->type = v->type;
+	if (n->let.value)
+		var_assign(s, var, check_expr(s, n->let.value));
 }
 
 /* for ($kv : @map): the loop variable is the tuple (key, value); a map with
@@ -1131,6 +1216,9 @@ static void check_stmt(struct sema *s, struct node *n)
 	case N_FOR:
 		check_for(s, n);
 		break;
+	case N_LET:
+		check_let(s, n);
+		break;
 	case N_BREAK:
 	case N_CONTINUE:
 		if (!s->loop_depth)
@@ -1194,8 +1282,74 @@ static struct probe_def *first_def(struct sema *s, const struct node *probe)
 	return NULL;
 }
 
+/* The map kinds a declaration names, as bpftrace's documentation lists them. */
+static const struct {
+	const char *name;
+	uint32_t bpf_type;
+	bool percpu;
+} map_kinds[] = {
+	{"hash", BPF_MAP_TYPE_HASH, false},
+	{"lruhash", BPF_MAP_TYPE_LRU_HASH, false},
+	{"percpuhash", BPF_MAP_TYPE_PERCPU_HASH, true},
+	{"percpulruhash", BPF_MAP_TYPE_LRU_PERCPU_HASH, true},
+};
+
+/* let @m = KIND(max_entries);  at the top of the program. */
+static void check_mapdecl(struct sema *s, struct node *d)
+{
+	struct node *m = d->mapdecl.map, *call = d->mapdecl.call;
+	size_t k = 0, nkinds = sizeof(map_kinds) / sizeof(map_kinds[0]);
+	int64_t max;
+	while (k < nkinds && strcmp(map_kinds[k].name, call->call.name))
+		k++;
+	if (k == nkinds) {
+		diag_hint(s->d, diag_error(s->d, call->loc, "Invalid bpf map type: %s", call->call.name),
+			  "valid map types: hash, lruhash, percpuhash, percpulruhash");
+		return;
+	}
+	if (ast_list_len(call->call.args) != 1 || !const_eval(call->call.args, &max) || max <= 0 ||
+	    max > UINT32_MAX) {
+		diag_hint(s->d, diag_error(s->d, call->loc, "%s() takes one argument: the maximum number "
+					   "of entries, a positive integer", call->call.name),
+			  "let %s = %s(100);", m->map.name, call->call.name);
+		return;
+	}
+	struct map_def *def = map_lookup(s, m);
+	if (!def)
+		return;
+	if (def->decl && def->decl != d) {
+		struct diag *dg = diag_error(s->d, m->loc, "Map %s is already declared", m->map.name);
+		diag_note(s->d, dg, def->decl->loc, "%s is declared here", m->map.name);
+		return;
+	}
+	def->decl = d;
+	def->decl_type = map_kinds[k].bpf_type;
+	def->decl_percpu = map_kinds[k].percpu;
+	def->decl_max = (uint32_t)max;
+}
+
+/* A declared map that no probe uses: a warning, and it is left out of the
+ * object (the remaining maps keep ids equal to their index). */
+static void drop_unused_maps(struct sema *s)
+{
+	struct vec *maps = &s->p->maps;
+	size_t kept = 0;
+	for (size_t i = 0; i < maps->len; i++) {
+		struct map_def *m = maps->items[i];
+		if (m->decl && m->keyed == -1 && !m->value) {
+			diag_warning(s->d, m->decl->mapdecl.map->loc, "Unused map: %s", m->name);
+			continue;
+		}
+		m->id = (int)kept;
+		maps->items[kept++] = m;
+	}
+	maps->len = kept;
+}
+
 static void check_program(struct sema *s)
 {
+	for (struct node *d = s->p->ast->program.decls; d; d = d->next)
+		check_mapdecl(s, d);
 	for (struct node *pr = s->p->ast->program.probes; pr; pr = pr->next) {
 		s->probe = pr;
 		s->pdef = first_def(s, pr);
@@ -1226,8 +1380,8 @@ static void finish_maps(struct sema *s)
 		if (ops->flags & TF_BUCKETS)
 			m->key_size += 8;
 		m->value_size = ops->value_size ? ops->value_size : (m->value->size + 7) & ~7u;
-		m->percpu = ops->flags & TF_AGG;
-		m->max_entries = max_entries;
+		m->percpu = m->decl ? m->decl_percpu : (ops->flags & TF_AGG) != 0;
+		m->max_entries = m->decl ? m->decl_max : max_entries;
 	}
 }
 
@@ -1257,6 +1411,7 @@ bool sema_check(struct program *p)
 	s.d = &p->diags;
 	s.final = true;
 	check_program(&s);
+	drop_unused_maps(&s);
 	finish_maps(&s);
 	if (p->diags.nerrors == 0)
 		probes_share(p);

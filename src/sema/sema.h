@@ -11,7 +11,8 @@
 struct sema_var {
 	const char *name;	/* "$x" */
 	struct type *type;
-	const struct node *decl;	/* first assignment */
+	struct node *decl;	/* `let` or first assignment: its N_VAR */
+	bool typed;		/* `let $x: type`: assignments convert to the type */
 	struct sema_var *next;
 };
 
