@@ -17,6 +17,7 @@ static const struct builtin *const families[] = {
 	builtins_net,
 	builtins_strerror,
 	builtins_cgroup,
+	builtins_getopt,
 	builtins_int,
 	builtins_addrspace,
 };

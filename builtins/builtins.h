@@ -80,6 +80,7 @@ extern const struct builtin builtins_sym[];
 extern const struct builtin builtins_net[];
 extern const struct builtin builtins_strerror[];
 extern const struct builtin builtins_cgroup[];
+extern const struct builtin builtins_getopt[];
 extern const struct builtin builtins_int[];
 extern const struct builtin builtins_addrspace[];
 

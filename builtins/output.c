@@ -142,6 +142,8 @@ static LLVMValueRef emit_exit(struct cg *c, struct node *n)
 	LLVMValueRef code = n->call.args ? cg_expr(c, n->call.args) : cg_const(c, 0);
 	if (n->call.action_id >= 0)
 		cg_emit_action(c, n->call.action_id, NULL, &code, 1);
+	/* exit() ends this run of the probe at once, as bpftrace's: what follows
+	 * goes into a block nothing reaches, which LLVM drops */
 	cg_emit_return(c);	/* from a for loop's callback too */
 	LLVMPositionBuilderAtEnd(c->b, cg_block(c, "after_exit"));
 	return cg_const(c, 0);

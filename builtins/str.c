@@ -2,11 +2,46 @@
  * strcontains(haystack, needle).
  * buf values are { uint32 len; pad to 8; uint8 data[cap] } (TY_BUF), printed
  * with non-printable bytes as \\xNN as bpftrace does. */
+#include <string.h>
+
 #include <linux/bpf.h>
 
 #include "builtins/builtins.h"
 #include "codegen/cg.h"
 #include "sema/sema.h"
+
+/* The text of a positional parameter node, or NULL: a string parameter is a
+ * string literal, a numeric one an integer literal that kept its text. */
+static const char *param_text(const struct node *p)
+{
+	if (p->kind == N_INT && p->num.param)
+		return p->num.param;
+	return p->kind == N_STR ? p->str.value : NULL;
+}
+
+/* str($N) and str($N + K) take the parameter as the string it was given, K
+ * bytes in (bpftrace treats it as a pointer to that literal): p becomes a
+ * string literal. False after an error (K past the end). */
+static bool str_of_param(struct sema *s, struct node *p)
+{
+	const char *v = param_text(p);
+	uint64_t k = 0;
+
+	if (!v && p->kind == N_BINARY && p->binary.op == OP_ADD &&
+	    p->binary.rhs->kind == N_INT && (v = param_text(p->binary.lhs)))
+		k = p->binary.rhs->num.value;
+	if (!v)
+		return true;
+	if (k > strlen(v)) {
+		diag_error(s->d, p->loc, "str(): offset %llu is past the end of \"%s\"",
+			   (unsigned long long)k, v);
+		return false;
+	}
+	p->kind = N_STR;
+	p->str.value = v + k;
+	p->str.len = strlen(v + k);
+	return true;
+}
 
 /* str()'s length argument: n bytes with the NUL (str(p, 5) keeps 4 characters),
  * at most the string size. A literal sizes the string; any other integer is read
@@ -30,6 +65,8 @@ static bool check_str_len(struct sema *s, struct node *n, struct node *len, uint
 static bool check_str(struct sema *s, struct node *n)
 {
 	struct node *p = n->call.args;
+	if (!str_of_param(s, p))
+		return false;
 	struct type *t = sema_expr(s, p);
 	uint32_t size = t->kind == TY_STR ? t->size : s->strlen;
 	if (t->kind == TY_NONE)

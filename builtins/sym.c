@@ -89,7 +89,7 @@ static bool check_kaddr(struct sema *s, struct node *n)
 		return false;
 	const struct ksyms *k = ksym_get();
 	if (!k || ksyms_addr(k, a->str.value, &addr)) {
-		diag_error(s->d, a->loc, "Failed to resolve kernel symbol: %s", a->str.value);
+		diag_error(s->d, n->loc, "Failed to resolve kernel symbol: %s", a->str.value);
 		return false;
 	}
 	n->type = type_int(s->a, 64, false);

@@ -145,13 +145,24 @@ static int set_dump(struct cmdline *cl, const char *a)
 static int set_list(struct cmdline *cl, const char *a) { (void)a; cl->list = true; return 0; }
 static int set_cmd(struct cmdline *cl, const char *a) { cl->cmd = a; return 0; }
 
+/* The largest pid Linux allows (PID_MAX_LIMIT on 64-bit); bpftrace checks the
+ * same bound before looking for the process. */
+#define PID_LIMIT 4194304
+
+/* -p PID, with bpftrace's messages for a value that is not a pid. */
 static int set_pid(struct cmdline *cl, const char *a)
 {
 	char *end;
-	long v = strtol(a, &end, 10);
+	long v;
 
-	if (*end || v <= 0 || v > 0x7fffffff)
-		return msg_error("pid '%s' is not a valid process id", a), -EINVAL;
+	errno = 0;
+	v = strtol(a, &end, 10);
+	if (end == a)
+		return msg_error("Failed to parse pid: invalid integer: %s", a), -EINVAL;
+	if (*end)
+		return msg_error("Failed to parse pid: invalid trailing bytes: %s", a), -EINVAL;
+	if (errno == ERANGE || v <= 0 || v > PID_LIMIT)
+		return msg_error("Pid out of range: %s", a), -EINVAL;
 	cl->pid = (int)v;
 	return 0;
 }
@@ -171,12 +182,12 @@ enum { OPT_UNSAFE = 256, OPT_USDT_FILE, OPT_INFO, OPT_DRY_RUN, OPT_NO_WARNINGS, 
 static const struct opt opts[] = {
 	{ NULL, 'B', true, "-B MODE", "output buffering mode ('line', 'full', 'none')", set_buffering },
 	{ NULL, 'f', true, "-f FORMAT", "output format ('text', 'json')", set_format },
-	{ NULL, 'o', true, "-o file", "redirect program output to file", set_out },
+	{ "output", 'o', true, "-o, --output FILE", "redirect program output to file", set_out },
 	{ NULL, 'e', true, "-e 'program'", "execute this program", set_expr },
 	{ "help", 'h', false, "-h, --help", "show this help message", set_help },
-	{ NULL, 'l', false, "-l [search]", "list probes", set_list },
-	{ NULL, 'p', true, "-p PID", "enable USDT probes on PID", set_pid },
-	{ NULL, 'c', true, "-c 'CMD'", "run CMD and enable USDT probes on resulting process", set_cmd },
+	{ "list", 'l', false, "-l, --list [search]", "list probes", set_list },
+	{ "pid", 'p', true, "-p, --pid PID", "enable USDT probes on PID", set_pid },
+	{ "cmd", 'c', true, "-c, --cmd 'CMD'", "run CMD and enable USDT probes on resulting process", set_cmd },
 	{ "usdt-file-activation", OPT_USDT_FILE, false, "--usdt-file-activation",
 	  "activate usdt semaphores based on file path", set_usdt_file },
 	{ "unsafe", OPT_UNSAFE, false, "--unsafe", "allow unsafe builtin functions", set_unsafe },
@@ -253,7 +264,8 @@ static const struct opt *find_opt(int c)
 	return NULL;
 }
 
-/* Parse argv into *cl; 0, or -EINVAL after a message. */
+/* Parse argv into *cl; 0, -EINVAL for a malformed command line (the caller
+ * shows the usage), -ECANCELED for a bad option value (already reported). */
 static int cmdline_parse(int argc, char **argv, struct cmdline *cl)
 {
 	char shorts[2 * NOPTS + 2];
@@ -277,7 +289,7 @@ static int cmdline_parse(int argc, char **argv, struct cmdline *cl)
 		}
 		o = find_opt(c);
 		if (o && o->set && o->set(cl, optarg))
-			return -EINVAL;
+			return -ECANCELED;	/* reported; no usage after it */
 	}
 	if (!cl->expr && optind < argc)
 		cl->file = argv[optind++];
@@ -390,6 +402,78 @@ static void drop_warnings(struct diags *d)
 	d->nwarnings = 0;
 }
 
+/* Split the arguments after the program into positional parameters and the
+ * program options (`--name[=value]`, which getopt() reads; getopt_long has
+ * already stopped at `--`, so an argument starting with "--" came after it). */
+static int split_params(const struct cmdline *cl, struct program *p)
+{
+	const char **pos = arena_alloc(&p->arena, sizeof(*pos) * (size_t)(cl->nparams + 1));
+	struct named_param *named = arena_alloc(&p->arena, sizeof(*named) * (size_t)(cl->nparams + 1));
+
+	if (!pos || !named)
+		return -ENOMEM;
+	for (int i = 0; i < cl->nparams; i++) {
+		const char *a = cl->params[i];
+		if (strncmp(a, "--", 2) || !a[2]) {
+			pos[p->nparams++] = a;
+			continue;
+		}
+		struct named_param *np = &named[p->nnamed++];
+		const char *eq = strchr(a, '=');
+		np->name = eq ? arena_strndup(&p->arena, a + 2, (size_t)(eq - a - 2)) : a + 2;
+		np->value = eq ? eq + 1 : NULL;
+		np->used = false;
+	}
+	p->params = pos;
+	p->named = named;
+	return 0;
+}
+
+/* The options the program reads, for the hints: "--aa, --bb". */
+static void getopt_names(const struct program *p, struct sb *out)
+{
+	for (size_t i = 0; i < p->getopts.len; i++) {
+		const struct getopt_decl *d = p->getopts.items[i];
+		sb_printf(out, "%s--%s", i ? ", " : "", d->name);
+	}
+}
+
+/* After sema: `-- --help` lists the program's options (and ends the run, as
+ * bpftrace); an option that no getopt() reads is an error. 0 or 1. */
+static int check_program_options(const struct program *p)
+{
+	struct sb names;
+	int bad = 0;
+
+	for (int i = 0; i < p->nnamed; i++) {
+		if (!strcmp(p->named[i].name, "help")) {
+			fputs("HINT: expected program options:\n", stderr);
+			for (size_t k = 0; k < p->getopts.len; k++) {
+				const struct getopt_decl *d = p->getopts.items[k];
+				fprintf(stderr, "  --%s%s%s\n", d->name, d->desc ? ": " : "",
+					d->desc ? d->desc : "");
+			}
+			return 1;
+		}
+	}
+	sb_init(&names);
+	for (int i = 0; i < p->nnamed; i++)
+		if (!p->named[i].used)
+			sb_printf(&names, "%s--%s", bad++ ? ", " : "", p->named[i].name);
+	if (bad) {
+		struct sb hint;
+		sb_init(&hint);
+		sb_puts(&hint, p->getopts.len ? "expected program options: "
+					       : "the program reads no options");
+		getopt_names(p, &hint);
+		msg_report(MSG_ERROR, sb_str(&hint), NULL,
+			   "unexpected program command line options: %s", sb_str(&names));
+		sb_fini(&hint);
+	}
+	sb_fini(&names);
+	return bad ? 1 : 0;
+}
+
 /* Compile and run the program of cl with the settings cfg; returns the exit
  * status. */
 static int run(const struct cmdline *cl, const struct config *cfg, const char *name,
@@ -409,8 +493,11 @@ static int run(const struct cmdline *cl, const struct config *cfg, const char *n
 		return 1;
 	}
 	p.config = *cfg;
-	p.params = (const char **)cl->params;
-	p.nparams = cl->nparams;
+	if (split_params(cl, &p)) {
+		msg_error("out of memory");
+		program_fini(&p);
+		return 1;
+	}
 	p.unsafe = cl->unsafe;
 	p.usdt_file_activation = cl->usdt_file_activation;
 	if ((cl->cmd && !dry && !cl->dry_run && proc_spawn(cl->cmd, &target)) ||
@@ -434,6 +521,7 @@ static int run(const struct cmdline *cl, const struct config *cfg, const char *n
 	if (cl->no_warnings)
 		drop_warnings(&p.diags);
 	diag_print(&p.diags, stderr, isatty(STDERR_FILENO));
+	err = err ?: check_program_options(&p);
 	if (!err && dry)
 		status = 0;
 	else if (!err && (ro.out = open_output(cl)))
@@ -446,46 +534,119 @@ static int run(const struct cmdline *cl, const struct config *cfg, const char *n
 	return status;
 }
 
-/* -l [search]: every probe of every family that can list, or those matching
- * search ("family:pattern", or a glob matched in every family). */
-static int list_probes(const char *search, bool verbose)
+/* Whether family f is selected by the family part of a search (`fam`, n
+ * bytes): its name or an alias, or a glob over its name ("*ware"). */
+static bool list_family_selected(const struct probe_family *f, const char *fam, size_t n)
+{
+	char glob[64];
+
+	if (n >= sizeof(glob))
+		return false;
+	memcpy(glob, fam, n);
+	glob[n] = '\0';
+	if (strpbrk(glob, "*?["))
+		return !fnmatch(glob, f->name, 0);
+	return probe_family_find(fam, n) == f;
+}
+
+/* One -l search: "struct X" (union, enum) prints the kernel's definition;
+ * "family:pattern" lists in the families it selects; a bare glob lists in
+ * every family. 0, or 1 after an error. */
+static int list_search(const char *search, bool verbose)
 {
 	const char *colon = strchr(search, ':');
-	const struct probe_family *only = colon ? probe_family_find(search,
-						(size_t)(colon - search)) : NULL;
-	/* "*:BIN:*", "u*:...": the families whose names match */
-	char *fglob = colon && !only ? strndup(search, (size_t)(colon - search)) : NULL;
-	int total = 0;
 
-	if (fglob && !strpbrk(fglob, "*?[")) {
-		free(fglob);
-		fglob = NULL;
+	if (!colon && strchr(search, ' ')) {
+		int err = kbtf_print_decl(search, stdout);
+		if (err && err != -ENOENT)
+			return msg_error("cannot list '%s': %s", search, strerror(-err)), 1;
+		return 0;
 	}
 	for (const struct probe_family *const *fp = probe_families; *fp; fp++) {
 		const struct probe_family *f = *fp;
 		const char *pattern = search;
 		char buf[512];
-		if (!f->list || (only && f != only) || (fglob && fnmatch(fglob, f->name, 0)))
+		if (!f->list || (colon && !list_family_selected(f, search, (size_t)(colon - search))))
 			continue;
-		if (only || fglob)
+		if (colon)
 			pattern = colon + 1;
-		else if (f->list_bare && *search && !colon)
+		else if (f->list_bare && *search)
 			pattern = (snprintf(buf, sizeof(buf), "%s%s", f->list_bare, search), buf);
 		else if (f->list_needs_binary && !attach_list_pid)
 			continue;	/* no binary named: nothing to list */
 		else if (f->list_skip_bare)
 			continue;	/* the same functions as kprobe and fentry */
 		int n = f->list(pattern, verbose, stdout);
-		if (n < 0 && only) {
+		if (n < 0 && colon && !strpbrk(search, "*?[")) {
 			msg_error("cannot list %s probes: %s", f->name, strerror(-n));
 			return 1;
 		}
-		total += n > 0 ? n : 0;
 	}
-	free(fglob);
-	fflush(stdout);
-	(void)total;
 	return 0;
+}
+
+/* -l SEARCH[,SEARCH...]: each search in turn. */
+static int list_probes(const char *searches, bool verbose)
+{
+	char *copy = strdup(searches), *save = NULL;
+	int status = 0;
+
+	if (!copy)
+		return 1;
+	if (!*copy)
+		status = list_search("", verbose);
+	for (char *s = strtok_r(copy, ",", &save); s && !status; s = strtok_r(NULL, ",", &save)) {
+		while (*s == ' ')
+			s++;
+		status = list_search(s, verbose);
+	}
+	free(copy);
+	fflush(stdout);
+	return status;
+}
+
+/* -l with a program (-e or a file): the probes its attach points name, each
+ * attach point listed as a search. 0, or 1 when the program does not parse. */
+static int list_program(const char *name, const char *src, bool verbose)
+{
+	struct program p;
+	int status = 0;
+
+	if (program_init(&p, name, src))
+		return msg_error("out of memory"), 1;
+	if (!parse_program(&p)) {
+		diag_print(&p.diags, stderr, isatty(STDERR_FILENO));
+		program_fini(&p);
+		return 1;
+	}
+	for (const struct node *pr = p.ast->program.probes; pr && !status; pr = pr->next)
+		for (const struct node *at = pr->probe.attach; at && !status; at = at->next)
+			status = list_probes(at->attach.text, verbose);
+	program_fini(&p);
+	return status;
+}
+
+/* -l: a search, the probes of a program (-e, or a file argument that exists),
+ * or everything. A file argument that does not exist but looks like a script
+ * is taken as a search, with bpftrace's warning. */
+static int list_main(const struct cmdline *cl)
+{
+	const char *name;
+	struct sb src;
+	int status;
+
+	if (!cl->expr && !(cl->file && access(cl->file, F_OK) == 0)) {
+		size_t n = cl->file ? strlen(cl->file) : 0;
+		if (n > 3 && !strcmp(cl->file + n - 3, ".bt"))
+			msg_warning("It appears that '%s' is a filename but the file does not "
+				    "exist. Treating '%s' as a search pattern.", cl->file, cl->file);
+		return list_probes(cl->file ? cl->file : "", cl->verbose > 0);
+	}
+	sb_init(&src);
+	status = read_program(cl, &src, &name) ? 1 : list_program(name, sb_str(&src),
+								  cl->verbose > 0);
+	sb_fini(&src);
+	return status;
 }
 
 int main(int argc, char **argv)
@@ -497,8 +658,10 @@ int main(int argc, char **argv)
 	struct sb src;
 	int status;
 
-	if (cmdline_parse(argc, argv, &cl)) {
-		usage(stderr);
+	status = cmdline_parse(argc, argv, &cl);
+	if (status) {
+		if (status == -EINVAL)
+			usage(stderr);
 		return 1;
 	}
 	msg_init(cl.format, stderr);
@@ -528,7 +691,7 @@ int main(int argc, char **argv)
 		rt_verbose = 0;
 		rt_loader_log_init();
 		attach_list_pid = cl.pid;
-		return list_probes(cl.file ? cl.file : (cl.expr ? cl.expr : ""), cl.verbose > 0);
+		return list_main(&cl);
 	}
 	if (!cl.expr && !cl.file) {
 		usage(stderr);

@@ -115,6 +115,25 @@ static LLVMValueRef logical(struct cg *c, struct node *n)
 	return cg_phi2(c, c->i64, cg_const(c, is_and ? 0 : 1), from, r, rhs_end);
 }
 
+/* a / b or a % b whose divisor may be zero: 1 and the warning when it is
+ * (bpftrace's rule), the quotient or remainder otherwise. */
+static LLVMValueRef checked_divmod(struct cg *c, struct node *n, LLVMValueRef l, LLVMValueRef r)
+{
+	LLVMBasicBlockRef zero = cg_block(c, "div_zero"), nonzero = cg_block(c, "div");
+	LLVMBasicBlockRef done = cg_block(c, "div_done");
+	LLVMValueRef is_zero = LLVMBuildICmp(c->b, LLVMIntEQ, r, cg_const(c, 0), "");
+	LLVMBuildCondBr(c->b, is_zero, zero, nonzero);
+	LLVMPositionBuilderAtEnd(c->b, zero);
+	cg_emit_action(c, n->binary.warn_id - 1, NULL, NULL, 0);
+	LLVMBasicBlockRef zero_end = LLVMGetInsertBlock(c->b);
+	LLVMBuildBr(c->b, done);
+	LLVMPositionBuilderAtEnd(c->b, nonzero);
+	LLVMValueRef q = cg_arith(c, n->binary.op, l, r, n->type->is_signed);
+	LLVMBuildBr(c->b, done);
+	LLVMPositionBuilderAtEnd(c->b, done);
+	return cg_phi2(c, c->i64, cg_const(c, 1), zero_end, q, nonzero);
+}
+
 /* v scaled by the size of what pointer type t points at. */
 static LLVMValueRef scale(struct cg *c, LLVMValueRef v, const struct type *t)
 {
@@ -155,6 +174,8 @@ static LLVMValueRef binary(struct cg *c, struct node *n)
 	bool is_signed = type_promotes_signed(l->type) && type_promotes_signed(r->type);
 	if (op >= OP_EQ)
 		return compare(c, op, lv, rv, is_signed);
+	if (n->binary.warn_id)
+		return checked_divmod(c, n, lv, rv);
 	return cg_binop(c, op, lv, l->type, rv, r->type, n->type->is_signed);
 }
 

@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <fnmatch.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -443,5 +444,85 @@ int kbtf_print_params(const char *func, bool with_retval, FILE *out)
 		fprintf(out, "    %s retval\n", sb_str(&line));
 	}
 	sb_fini(&line);
+	return 0;
+}
+
+static void kbtf_dump_printf(void *ctx, const char *fmt, va_list args)
+{
+	vfprintf(ctx, fmt, args);
+}
+
+/* The members of struct/union t, one declaration a line. */
+static void print_members(const struct btf *btf, struct btf_dump *d,
+			  const struct btf_type *t, FILE *out)
+{
+	const struct btf_member *m = btf_members(t);
+
+	for (int i = 0; i < btf_vlen(t); i++, m++) {
+		LIBBPF_OPTS(btf_dump_emit_type_decl_opts, o,
+			    .field_name = btf__name_by_offset(btf, m->name_off));
+		unsigned int bits = btf_member_bitfield_size(t, i);
+		fputs("        ", out);
+		btf_dump__emit_type_decl(d, m->type, &o);
+		if (bits)
+			fprintf(out, ":%u", bits);
+		fputs(";\n", out);
+	}
+}
+
+/* The values of enum t, "NAME = VALUE," a line. */
+static void print_enumerators(const struct btf *btf, const struct btf_type *t, FILE *out)
+{
+	for (int i = 0; i < btf_vlen(t); i++) {
+		const char *name;
+		long long v;
+		if (btf_is_enum64(t)) {
+			const struct btf_enum64 *e = btf_enum64(t) + i;
+			name = btf__name_by_offset(btf, e->name_off);
+			v = (long long)btf_enum64_value(e);
+		} else {
+			const struct btf_enum *e = btf_enum(t) + i;
+			name = btf__name_by_offset(btf, e->name_off);
+			v = e->val;
+		}
+		fprintf(out, "        %s = %lld,\n", name, v);
+	}
+}
+
+int kbtf_print_decl(const char *cname, FILE *out)
+{
+	const struct btf *btf = kbtf_vmlinux();
+	const char *sp = strchr(cname, ' ');
+	struct btf_dump *d;
+	int kind, id;
+
+	if (!btf)
+		return -errno;
+	if (!sp)
+		return -EINVAL;
+	if (!strncmp(cname, "struct ", 7))
+		kind = BTF_KIND_STRUCT;
+	else if (!strncmp(cname, "union ", 6))
+		kind = BTF_KIND_UNION;
+	else if (!strncmp(cname, "enum ", 5))
+		kind = BTF_KIND_ENUM;
+	else
+		return -EINVAL;
+	id = btf__find_by_name_kind(btf, sp + 1, kind);
+	if (id < 0 && kind == BTF_KIND_ENUM)
+		id = btf__find_by_name_kind(btf, sp + 1, BTF_KIND_ENUM64);
+	if (id < 0)
+		return -ENOENT;
+	const struct btf_type *t = btf__type_by_id(btf, (unsigned int)id);
+	d = btf_dump__new(btf, kbtf_dump_printf, out, NULL);
+	if (!d)
+		return -errno;
+	fprintf(out, "%s {\n", cname);
+	if (btf_is_composite(t))
+		print_members(btf, d, t, out);
+	else
+		print_enumerators(btf, t, out);
+	fputs("};\n", out);
+	btf_dump__free(d);
 	return 0;
 }

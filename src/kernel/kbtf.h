@@ -67,4 +67,9 @@ int kbtf_each_func(const char *glob, int (*fn)(const char *name, void *arg), voi
  * then "    <type> retval" when with_retval. 0 or -errno. */
 int kbtf_print_params(const char *func, bool with_retval, FILE *out);
 
+/* Print the kernel's definition of cname ("struct file", "union X", "enum Y")
+ * as bpftrace -l does: "struct file {", a member a line, "};". 0, -ENOENT
+ * when BTF has no such type, -EINVAL when cname names no struct/union/enum. */
+int kbtf_print_decl(const char *cname, FILE *out);
+
 #endif

@@ -140,7 +140,12 @@ struct node {
 			struct node *start, *end;	/* the range start..end (end exclusive) */
 			struct node *body;
 		} forl;
-		struct { uint64_t value; bool is_unsigned, is_bool; } num;
+		struct {
+			uint64_t value;
+			bool is_unsigned, is_bool;
+			const char *param;	/* the text of $N when the literal is a
+						 * positional parameter, else NULL */
+		} num;
 		struct { const char *value; size_t len; } str;
 		struct { const char *name; } ident;
 		struct { int index; } param;
@@ -155,7 +160,12 @@ struct node {
 			const struct builtin *builtin;	/* set by sema */
 			int action_id;		/* set by sema for output actions, else -1 */
 		} call;
-		struct { enum binop op; struct node *lhs, *rhs; } binary;
+		struct {
+			enum binop op;
+			struct node *lhs, *rhs;
+			int warn_id;	/* / and %: 1 + the ACT_WARNF action for a zero
+					 * divisor (sema), 0 when it cannot be zero */
+		} binary;
 		struct { enum unop op; struct node *operand; } unary;
 		struct { struct node *operand; bool is_inc, is_post; } incdec;
 		struct { struct node *base; const char *name; bool is_arrow; } field;

@@ -24,6 +24,7 @@ void program_fini(struct program *p)
 	vec_fini(&p->maps);
 	vec_fini(&p->actions);
 	vec_fini(&p->probes);
+	vec_fini(&p->getopts);
 	vec_fini(&p->cdefs);
 	vec_fini(&p->ctypes);
 	vec_fini(&p->cconsts);

@@ -44,6 +44,19 @@ struct probe_def {
 				 * from the BPF cookie, which holds probe_def.index */
 };
 
+/* A program option given after `--` on the command line: --name[=value]. */
+struct named_param {
+	const char *name;	/* without the dashes */
+	const char *value;	/* after '='; NULL for a bare --name (a boolean) */
+	bool used;		/* a getopt() of the program reads it */
+};
+
+/* An option the program reads with getopt(name[, default[, description]]). */
+struct getopt_decl {
+	const char *name;
+	const char *desc;	/* NULL when none was given */
+};
+
 /* A piece of C at the top level of a script, as the lexer found it: a struct,
  * union, enum or typedef definition, or a preprocessor line (`#define`,
  * `#include`). The declaration parser (parser/cdecl.c) reads them in order. */
@@ -97,6 +110,9 @@ struct program {
 	int target_pid;		/* -p PID or the -c child's pid; 0 when neither */
 	bool child;		/* target_pid is the -c child (the `cpid` builtin) */
 	const char *target_path;	/* its executable (usdt/uprobe without a path) */
+	struct named_param *named;	/* program options given after `--` */
+	int nnamed;
+	struct vec getopts;	/* struct getopt_decl *: what getopt() reads, in order */
 };
 
 /* Start a compilation of `src` (copied) named `file`; 0 or -ENOMEM. */

@@ -1,7 +1,9 @@
-/* BEGIN and END: raw_tp programs that are never attached; the runtime runs each
- * once with BPF_PROG_TEST_RUN, in the calling thread, at start and at exit. */
+/* BEGIN, END and self: raw_tp programs that are never attached; the runtime
+ * runs each with BPF_PROG_TEST_RUN, in the calling thread: BEGIN at start, END
+ * at exit, self:signal:SIGUSR1 each time the process receives that signal. */
 #include <errno.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -43,6 +45,22 @@ static int run_once(const struct probe_def *pd, struct bpf_program *prog)
 	return bpf_prog_test_run_opts(fd, &opts) ? -errno : 0;
 }
 
+/* self:signal:SIGUSR1, the one event bpftrace's runtime provides. */
+static bool self_expand(const struct probe_family *f, struct program *p,
+			const struct node *probe, const struct node *at, char **parts, int n)
+{
+	if (n != 3 || strcmp(parts[1], "signal") || strcmp(parts[2], "SIGUSR1")) {
+		struct diag *dg = diag_error(&p->diags, at->loc, "Invalid self probe: %s",
+					     at->attach.text);
+		diag_hint(&p->diags, dg, "the self probe is self:signal:SIGUSR1");
+		return false;
+	}
+	struct probe_def *d = probes_add_def(p, probe, at, f);
+	if (d)
+		d->name = "self:signal:SIGUSR1";
+	return d != NULL;
+}
+
 static const char *const begin_aliases[] = { "BEGIN", NULL };
 static const char *const end_aliases[] = { "END", NULL };
 
@@ -58,6 +76,13 @@ const struct probe_family probe_end = {
 	.name = "end",
 	.aliases = end_aliases,
 	.expand = special_expand,
+	.section = special_section,
+	.run = run_once,
+};
+
+const struct probe_family probe_self = {
+	.name = "self",
+	.expand = self_expand,
 	.section = special_section,
 	.run = run_once,
 };

@@ -23,6 +23,7 @@ const struct probe_family *const probe_families[] = {
 	&probe_hardware,
 	&probe_iter,
 	&probe_watchpoint,
+	&probe_self,
 	NULL,
 };
 

@@ -75,6 +75,13 @@ static int interval_attach(const struct probe_def *pd, struct bpf_program *prog,
 	return err;
 }
 
+/* -l interval: its units. */
+static int interval_list(const char *pattern, bool verbose, FILE *out)
+{
+	(void)verbose;
+	return probes_list_units("interval", pattern, out);
+}
+
 static const char *const interval_aliases[] = {"i", NULL};
 
 const struct probe_family probe_interval = {
@@ -82,6 +89,7 @@ const struct probe_family probe_interval = {
 	.aliases = interval_aliases,
 	.expand = interval_expand,
 	.section = probes_perf_section,
+	.list = interval_list,
 	.regs = true,
 	.attach = interval_attach,
 };

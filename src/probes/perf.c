@@ -193,21 +193,31 @@ static int event_attach(const struct probe_def *pd, struct bpf_program *prog,
 	return attach_cpus(pd, prog, &attr, set, hint);
 }
 
-/* -l: the events of a family as "software:<name>:" lines, bpftrace-style. */
+/* -l: the events of a family as "software:<name>:" lines, bpftrace-style,
+ * with a line for the alias too ("software:cpu:"), as bpftrace lists both. */
 static int list_events(uint32_t type, const char *family, const char *pattern, FILE *out)
 {
 	int n, k = 0;
 	const struct perfev *t = perfev_list(type, &n);
 
 	for (int i = 0; i < n; i++) {
-		char name[128];
-		snprintf(name, sizeof(name), "%s:", t[i].name);
-		if (*pattern && fnmatch(pattern, name, 0) && fnmatch(pattern, t[i].name, 0))
-			continue;
-		fprintf(out, "%s:%s:\n", family, t[i].name);
-		k++;
+		if (probes_list_match(pattern, t[i].name)) {
+			fprintf(out, "%s:%s:\n", family, t[i].name);
+			k++;
+		}
+		if (t[i].alias && probes_list_match(pattern, t[i].alias)) {
+			fprintf(out, "%s:%s:\n", family, t[i].alias);
+			k++;
+		}
 	}
 	return k;
+}
+
+/* -l profile: its units. */
+static int profile_list(const char *pattern, bool verbose, FILE *out)
+{
+	(void)verbose;
+	return probes_list_units("profile", pattern, out);
 }
 
 static int software_list(const char *pattern, bool verbose, FILE *out)
@@ -231,6 +241,7 @@ const struct probe_family probe_profile = {
 	.aliases = profile_aliases,
 	.expand = profile_expand,
 	.section = probes_perf_section,
+	.list = profile_list,
 	.regs = true,
 	.attach_many = profile_attach,
 };

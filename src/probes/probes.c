@@ -6,6 +6,8 @@
 #include "probes/probes.h"
 
 #include <errno.h>
+#include <fnmatch.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -187,4 +189,32 @@ void probes_share(struct program *p)
 			}
 		}
 	}
+}
+
+bool probes_list_match(const char *pattern, const char *name)
+{
+	char glob[256];
+	size_t n = strcspn(pattern, ":");
+
+	if (!*pattern)
+		return true;
+	if (n >= sizeof(glob))
+		return false;
+	memcpy(glob, pattern, n);
+	glob[n] = '\0';
+	return !fnmatch(glob, name, 0);
+}
+
+int probes_list_units(const char *family, const char *pattern, FILE *out)
+{
+	static const char *const units[] = { "hz", "s", "ms", "us" };
+	int k = 0;
+
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (!probes_list_match(pattern, units[i]))
+			continue;
+		fprintf(out, "%s:%s:\n", family, units[i]);
+		k++;
+	}
+	return k;
 }

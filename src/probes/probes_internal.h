@@ -74,6 +74,16 @@ int probes_uprobe_attach_at(const struct probe_def *pd, struct bpf_program *prog
 /* -l: the binaries bin names (a glob, see uelf_expand), or every file the -p
  * process maps when bin is NULL; how many (in *paths) or -errno. uprobe.c. */
 int probes_list_binaries(struct arena *a, const char *bin, const char ***paths);
+/* Whether a -l pattern selects the listed entry `name` of a family whose
+ * entries end in a colon (interval:ms:, software:cpu-clock:): the pattern is
+ * compared up to its first ':' (so the attach point "ms:10" of a program finds
+ * "ms"); empty matches everything. */
+bool probes_list_match(const char *pattern, const char *name);
+
+/* -l for interval and profile: "FAMILY:UNIT:" for each unit (hz, s, ms, us)
+ * that the pattern selects; the number of lines. */
+int probes_list_units(const char *family, const char *pattern, FILE *out);
+
 
 #define TRACEPOINT_HINT "tracepoints work without kprobes or fentry: bpfline -l 'tracepoint:*' " \
 	"lists them (e.g. tracepoint:syscalls:sys_enter_read)"

@@ -22,6 +22,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "probes/family.h"
 #include "runtime/fmt.h"
 #include "runtime/msg.h"
 #include "runtime/print.h"
@@ -376,13 +377,18 @@ int out_drain(struct rt *rt)
 	return consume(rt);
 }
 
-/* Read the pending signal: SIGINT or SIGTERM ends the run. */
-static void handle_signal(struct rt *rt)
+/* Read the pending signal: SIGUSR1 runs the self:signal:SIGUSR1 probes,
+ * SIGINT or SIGTERM ends the run. */
+static int handle_signal(struct rt *rt)
 {
 	struct signalfd_siginfo si;
 
-	if (read(rt->sigfd, &si, sizeof(si)) == sizeof(si))
-		rt->stop = true;
+	if (read(rt->sigfd, &si, sizeof(si)) != sizeof(si))
+		return 0;
+	if (si.ssi_signo == SIGUSR1)
+		return rt_run_special(rt, &probe_self);
+	rt->stop = true;
+	return 0;
 }
 
 /* An exit() whose record found the ring buffer full left its code in the
@@ -410,11 +416,11 @@ int out_loop(struct rt *rt)
 			return -errno;
 		for (i = 0; i < n; i++) {
 			if (ev[i].data.fd == rt->sigfd)
-				handle_signal(rt);
+				err = handle_signal(rt);
 			else if (rt->opts->target && ev[i].data.fd == rt->opts->target->pidfd)
 				rt->stop = true;	/* the -c/-p process exited */
 		}
-		err = consume(rt);
+		err = err ?: consume(rt);
 		if (!rt->stop)
 			check_lost_exit(rt);
 	}
@@ -439,6 +445,8 @@ int out_open(struct rt *rt)
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
+	if (rt->on_sigusr1)
+		sigaddset(&set, SIGUSR1);
 	rt->sigfd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
 	rt->epfd = epoll_create1(EPOLL_CLOEXEC);
 	if (rt->sigfd < 0 || rt->epfd < 0)

@@ -648,8 +648,10 @@ static void print_lhist_text(struct sb *out, const struct type *t, const struct 
 static void print_hist_json(struct sb *out, const struct type *t, const struct print_hist *h,
 			    uint32_t div)
 {
-	if (h->first > h->last)
+	if (h->first > h->last) {	/* zeroed: no bucket, as bpftrace */
+		sb_puts(out, "[]");
 		return;
+	}
 	sb_putc(out, '[');
 	for (size_t i = h->first; i <= h->last; i++) {
 		struct print_bounds b = t->kind == TY_HIST

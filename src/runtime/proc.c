@@ -16,7 +16,6 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <wordexp.h>
 
 #include "runtime/msg.h"
 #include "util/alloc.h"
@@ -44,37 +43,59 @@ static void child_run(int rfd, char **argv)
 	_exit(127);
 }
 
+/* cmd split at spaces and tabs into a NULL-terminated argv (one allocation
+ * holding the pointers and the words), or NULL. No quoting, no expansion: as
+ * bpftrace, `-c "echo 'A'"` passes 'A' with its quotes. */
+static char **split_words(const char *cmd)
+{
+	size_t len = strlen(cmd), n = 0;
+	char **argv = xcalloc(1, (len / 2 + 2) * sizeof(char *) + len + 1);
+	char *w, *save = NULL;
+
+	if (!argv)
+		return NULL;
+	w = memcpy((char *)(argv + len / 2 + 2), cmd, len + 1);
+	for (w = strtok_r(w, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
+		argv[n++] = w;
+	if (!n) {
+		xfree(argv);
+		return NULL;
+	}
+	return argv;
+}
+
 int proc_spawn(const char *cmd, struct proc_target *t)
 {
-	wordexp_t we;
+	char **argv;
 	int fds[2], err;
 
 	memset(t, 0, sizeof(*t));
 	t->pidfd = t->go_fd = -1;
-	if (wordexp(cmd, &we, WRDE_NOCMD) || !we.we_wordc) {
-		msg_error("-c '%s': cannot split the command into words", cmd);
+	argv = split_words(cmd);
+	if (!argv) {
+		msg_error("-c '%s': no command to run", cmd);
 		return -EINVAL;
 	}
-	t->path = uelf_which(we.we_wordv[0]);
+	t->path = uelf_which(argv[0]);
 	if (!t->path) {
-		msg_error("-c '%s': command not found: %s", cmd, we.we_wordv[0]);
-		wordfree(&we);
+		msg_error("-c '%s': command not found: %s", cmd, argv[0]);
+		xfree(argv);
 		return -ENOENT;
 	}
 	if (pipe2(fds, O_CLOEXEC)) {
 		err = -errno;
-		wordfree(&we);
+		xfree(argv);
 		return err;
 	}
 	fflush(NULL);
 	t->pid = fork();
 	if (t->pid == 0) {
 		close(fds[1]);
-		child_run(fds[0], we.we_wordv);
+		child_run(fds[0], argv);
 	}
 	err = t->pid < 0 ? -errno : 0;
 	close(fds[0]);
-	wordfree(&we);
+	xfree(argv);
 	if (err) {
 		close(fds[1]);
 		t->pid = 0;

@@ -87,8 +87,7 @@ static struct bpf_program *prog_of(const struct rt *rt, const struct probe_def *
 	return prog;
 }
 
-/* Run every BEGIN (or END) program once, in probe order; 0 or -errno. */
-static int run_special(struct rt *rt, const struct probe_family *f)
+int rt_run_special(struct rt *rt, const struct probe_family *f)
 {
 	struct bpf_program *prog;
 	size_t i;
@@ -248,34 +247,43 @@ static void notify_attached(struct rt *rt)
 
 /* "Attached N probes" once every probe is attached, as bpftrace v0.26 prints
  * it: on stderr in text (stdout stays the program's output), as the
- * attached_probes record of the output in JSON. It comes first: the output
- * of BEGIN, which ran before the other probes were attached, was held in rt->sb
- * and follows it. */
+ * attached_probes record of the output in JSON. */
 static void announce(struct rt *rt)
+{
+	struct sb line;
+
+	if (rt->opts->quiet)
+		return;
+	if (rt->format == OUT_JSON) {
+		print_attached(&rt->sb, (int)rt->p->probes.len, rt->format);
+		out_emit(rt);
+		return;
+	}
+	sb_init(&line);
+	print_attached(&line, (int)rt->p->probes.len, rt->format);
+	fflush(rt->out);
+	fputs(sb_str(&line), stderr);
+	fflush(stderr);
+	sb_fini(&line);
+}
+
+
+/* Print what BEGIN printed, held in rt->sb while the other probes attached:
+ * bpftrace attaches every probe, announces it and only then runs begin, so its
+ * output follows the attached line and the notification. */
+static void release_held(struct rt *rt)
 {
 	struct sb held = rt->sb;
 
 	rt->hold = false;
 	sb_init(&rt->sb);
-	if (!rt->opts->quiet && rt->format == OUT_JSON) {
-		print_attached(&rt->sb, (int)rt->p->probes.len, rt->format);
-		out_emit(rt);
-	} else if (!rt->opts->quiet) {
-		struct sb line;
-		sb_init(&line);
-		print_attached(&line, (int)rt->p->probes.len, rt->format);
-		fflush(rt->out);
-		fputs(sb_str(&line), stderr);
-		fflush(stderr);
-		sb_fini(&line);
-	}
-	notify_attached(rt);	/* bpftrace notifies before BEGIN's output */
+	announce(rt);
+	notify_attached(rt);
 	sb_put(&rt->sb, held.buf ? held.buf : "", held.len);
 	sb_fini(&held);
 	out_emit(rt);
 	fflush(rt->out);
 }
-
 
 /* Slot `slot` of the per-CPU counters map, summed over CPUs; *any gets one
  * non-zero per-CPU value (for ABI_CTR_EXIT). 0 when there is no such slot. */
@@ -409,7 +417,7 @@ static int finish(struct rt *rt)
 	int err;
 
 	rt->ending = true;
-	err = run_special(rt, &probe_end);
+	err = rt_run_special(rt, &probe_end);
 	err = err ?: out_drain(rt);
 	if (!err)
 		report_losses(rt);
@@ -474,7 +482,7 @@ static int run_probes(struct rt *rt)
 
 	rt->hold = true;
 	if (!rt->opts->dry_run) {
-		err = run_special(rt, &probe_begin);
+		err = rt_run_special(rt, &probe_begin);
 		err = err ?: out_drain(rt);
 	}
 	t0 = now_ms();
@@ -483,7 +491,7 @@ static int run_probes(struct rt *rt)
 	t1 = now_ms();
 	rt_log(1, "attached %zu links in %.1f ms\n", rt->links.len, t1 - t0);
 	if (!err)
-		announce(rt);
+		release_held(rt);
 	rt->hold = false;
 	if (rt->opts->dry_run || !waits_for_events(rt))
 		rt->stop = true;
@@ -514,6 +522,11 @@ int rt_run(struct program *p, const void *obj, size_t obj_size, const struct rt_
 	sigemptyset(&block);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGTERM);
+	for (size_t i = 0; i < p->probes.len; i++)
+		if (((struct probe_def *)p->probes.items[i])->family == &probe_self)
+			rt.on_sigusr1 = true;
+	if (rt.on_sigusr1)	/* read from the signalfd: runs the self probes */
+		sigaddset(&block, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &block, &old);
 
 	err = set_probe_names(p);

@@ -33,6 +33,7 @@ struct rt {
 	bool stop;			/* exit(), a signal or END: leave the loop */
 	bool hold;			/* out_emit keeps the output in sb: BEGIN's
 					 * output waits for the "Attached" line */
+	bool on_sigusr1;		/* the program has self:signal:SIGUSR1 probes */
 	bool exit_seen;			/* an exit() record was handled */
 	int exit_code;			/* from the first exit() */
 	uint64_t corrupt;		/* records with an unknown action id or bad size */
@@ -41,5 +42,11 @@ struct rt {
 /* Slot of the counters map summed over CPUs; *any (may be NULL) gets one
  * non-zero per-CPU value. */
 uint64_t rt_counter(struct rt *rt, uint32_t slot, uint64_t *any);
+
+struct probe_family;
+
+/* Run every probe of family f (begin, end, self) once, in probe order; 0 or
+ * -errno after a message. */
+int rt_run_special(struct rt *rt, const struct probe_family *f);
 
 #endif

@@ -408,6 +408,20 @@ static bool unassigned_map(const struct node *n)
 	return n->kind == N_MAP && n->map.def && !n->map.def->value && n->map.def->assigned;
 }
 
+/* `a / b`, `a % b` whose divisor may be zero at run time: the result is then
+ * 1, with bpftrace's warning at the expression (an ACT_WARNF action). */
+static void check_divisor(struct sema *s, struct node *n)
+{
+	int64_t v;
+	if (n->binary.op != OP_DIV && n->binary.op != OP_MOD)
+		return;
+	if (const_eval(n->binary.rhs, &v) && v != 0)
+		return;
+	int id = sema_add_action(s, ACT_WARNF, n, "Divide or modulo by 0 detected. This can lead "
+				 "to unexpected results. 1 is being used as the result.", NULL, 0);
+	n->binary.warn_id = id >= 0 ? id + 1 : 0;
+}
+
 static struct type *check_binary(struct sema *s, struct node *n)
 {
 	struct type *l = check_expr(s, n->binary.lhs);
@@ -435,6 +449,7 @@ static struct type *check_binary(struct sema *s, struct node *n)
 	if (type_is_scalar(l) && type_is_scalar(r)) {
 		if (op >= OP_LAND)	/* comparisons, && and || */
 			return type_new(s->a, TY_BOOL);
+		check_divisor(s, n);
 		if (lp && rp && op == OP_SUB)	/* elements between two pointers */
 			return type_int(s->a, 64, true);
 		if (lp || rp)
@@ -1219,9 +1234,13 @@ static void check_stmt(struct sema *s, struct node *n)
 		break;
 	case N_UNROLL: {
 		int64_t count;
-		if (!const_eval(n->unroll.count, &count) || count < 1 || count > 100)
+		if (!const_eval(n->unroll.count, &count))
 			diag_error(s->d, n->unroll.count->loc,
 				   "unroll() needs an integer literal from 1 to 100");
+		else if (count > 100)	/* bpftrace's texts for the bounds */
+			diag_error(s->d, n->unroll.count->loc, "unroll maximum value is 100");
+		else if (count < 1)
+			diag_error(s->d, n->unroll.count->loc, "unroll minimum value is 1");
 		check_stmts(s, n->unroll.body);
 		break;
 	}
@@ -1246,6 +1265,15 @@ static void check_stmt(struct sema *s, struct node *n)
 	}
 }
 
+/* Whether control never passes statement n: return, break, continue, exit(). */
+static bool stmt_ends_block(const struct node *n)
+{
+	if (n->kind == N_RETURN || n->kind == N_BREAK || n->kind == N_CONTINUE)
+		return true;
+	return n->kind == N_EXPR_STMT && n->stmt.expr->kind == N_CALL &&
+	       !strcmp(n->stmt.expr->call.name, "exit");
+}
+
 /* End the $variables declared since `outer`: they move to s->ended (for the
  * hint of a later use). */
 static void end_scope(struct sema *s, struct sema_var *outer)
@@ -1259,12 +1287,19 @@ static void end_scope(struct sema *s, struct sema_var *outer)
 }
 
 /* A block: $variables first assigned in it end with it (current bpftrace's
- * rule; 0.17 scoped them to the probe). */
+ * rule; 0.17 scoped them to the probe). A statement after one that ends the
+ * block is reported once, as bpftrace warns (codegen never reaches it). */
 static void check_stmts(struct sema *s, struct node *list)
 {
 	struct sema_var *outer = s->vars;
-	for (struct node *n = list; n; n = n->next)
+	bool warned = false;
+	for (struct node *n = list; n; n = n->next) {
 		check_stmt(s, n);
+		if (!warned && n->next && stmt_ends_block(n)) {
+			diag_warning(s->d, n->next->loc, "Unreachable statement");
+			warned = true;
+		}
+	}
 	end_scope(s, outer);
 }
 
