@@ -91,6 +91,9 @@ LLVMValueRef cg_intrinsic1(struct cg *c, const char *name, LLVMTypeRef ty, LLVMV
  * CG_STACK_SLOT_MAX, in the per-CPU scratch map, so big strings, keys and
  * tuples never overflow the 512-byte BPF stack. */
 #define CG_STACK_SLOT_MAX 16
+/* `size` bytes of this CPU's scratch area (a map value: the verifier does not
+ * track what is stored there). */
+LLVMValueRef cg_scratch_alloca(struct cg *c, uint32_t size);
 LLVMValueRef cg_alloca(struct cg *c, uint32_t size);
 /* A slot that is always on the stack, whatever its size: what a helper takes
  * as a pointer to the stack (the context of a loop callback). */

@@ -70,6 +70,11 @@ void cg_set_loc(struct cg *c, const struct node *n)
 	LLVMSetCurrentDebugLocation2(c->b, loc);
 }
 
+LLVMValueRef cg_scratch_alloca(struct cg *c, uint32_t size)
+{
+	return scratch_alloc(c, size);
+}
+
 LLVMValueRef cg_alloca(struct cg *c, uint32_t size)
 {
 	if (size > CG_STACK_SLOT_MAX && c->scratch_used + size <= SCRATCH_MAX)

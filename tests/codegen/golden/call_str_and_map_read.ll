@@ -9,7 +9,7 @@ target triple = "bpfel"
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=percpu_array max_entries=5 key_size=4 value_size=8
 @scratch = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
-;   type=percpu_array max_entries=1 key_size=4 value_size=256
+;   type=percpu_array max_entries=1 key_size=4 value_size=264
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "tracepoint/syscalls/sys_enter_openat" {
@@ -29,82 +29,85 @@ init:
   %8 = getelementptr i8, ptr %scratch, i64 64
   %9 = getelementptr i8, ptr %scratch, i64 128
   %10 = getelementptr i8, ptr %scratch, i64 192
-  %11 = getelementptr i8, ptr %0, i64 24
+  %11 = getelementptr i8, ptr %scratch, i64 256
+  %12 = getelementptr i8, ptr %0, i64 24
   call void @llvm.memset.p0.i64(ptr %scratch, i8 0, i64 64, i1 false)
-  %12 = load i64, ptr %11, align 4
-  %13 = call i64 inttoptr (i64 114 to ptr)(ptr %scratch, i64 64, i64 %12)	; probe_read_user_str
+  %13 = load i64, ptr %12, align 4
+  %14 = call i64 inttoptr (i64 114 to ptr)(ptr %scratch, i64 64, i64 %13)	; probe_read_user_str
   call void @llvm.memcpy.p0.p0.i32(ptr %8, ptr %scratch, i32 64, i1 false)
   store i64 1, ptr %4, align 8
-  %14 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %8, ptr %4, i64 0)	; map_update_elem
-  %15 = icmp slt i64 %14, 0
-  br i1 %15, label %update_failed, label %updated
+  %15 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %8, ptr %4, i64 0)	; map_update_elem
+  %16 = icmp slt i64 %15, 0
+  br i1 %16, label %update_failed, label %updated
 
 update_failed:
   store i32 4, ptr %3, align 8
-  %16 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %3)	; map_lookup_elem
-  %17 = icmp eq i64 %16, 0
-  br i1 %17, label %updated, label %nonnull
+  %17 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %3)	; map_lookup_elem
+  %18 = icmp eq i64 %17, 0
+  br i1 %18, label %updated, label %nonnull
 
 updated:
-  %18 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 32, i64 0)	; ringbuf_reserve
-  %19 = inttoptr i64 %18 to ptr
-  %20 = icmp eq i64 %18, 0
-  br i1 %20, label %lost, label %reserved
+  %19 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 32, i64 0)	; ringbuf_reserve
+  %20 = inttoptr i64 %19 to ptr
+  %21 = icmp eq i64 %19, 0
+  br i1 %21, label %lost, label %reserved
 
 nonnull:
-  %21 = inttoptr i64 %16 to ptr
-  %22 = load i64, ptr %21, align 8
-  %23 = add i64 %22, 1
-  store i64 %23, ptr %21, align 8
+  %22 = inttoptr i64 %17 to ptr
+  %23 = load i64, ptr %22, align 8
+  %24 = add i64 %23, 1
+  store i64 %24, ptr %22, align 8
   br label %updated
 
 reserved:
-  store i64 0, ptr %19, align 8
-  %24 = getelementptr i8, ptr %19, i64 8
+  store i64 0, ptr %20, align 8
+  %25 = getelementptr i8, ptr %20, i64 8
   call void @llvm.memcpy.p0.p0.i32(ptr %9, ptr %scratch, i32 64, i1 false)
-  %25 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %9)	; map_lookup_elem
-  %26 = icmp eq i64 %25, 0
-  br i1 %26, label %join4, label %nonnull3
+  %26 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %9)	; map_lookup_elem
+  %27 = icmp eq i64 %26, 0
+  br i1 %27, label %join4, label %nonnull3
 
 lost:
   store i32 0, ptr %2, align 8
-  %27 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %2)	; map_lookup_elem
-  %28 = icmp eq i64 %27, 0
-  br i1 %28, label %common.ret, label %nonnull1
+  %28 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %2)	; map_lookup_elem
+  %29 = icmp eq i64 %28, 0
+  br i1 %29, label %common.ret, label %nonnull1
 
 common.ret:
   ret i64 0
 
 nonnull1:
-  %29 = inttoptr i64 %27 to ptr
-  %30 = load i64, ptr %29, align 8
-  %31 = add i64 %30, 1
-  store i64 %31, ptr %29, align 8
+  %30 = inttoptr i64 %28 to ptr
+  %31 = load i64, ptr %30, align 8
+  %32 = add i64 %31, 1
+  store i64 %32, ptr %30, align 8
   br label %common.ret
 
 nonnull3:
-  %32 = inttoptr i64 %25 to ptr
-  %33 = load i64, ptr %32, align 8
+  %33 = inttoptr i64 %26 to ptr
+  %34 = load i64, ptr %33, align 8
   br label %join4
 
 join4:
-  %34 = phi i64 [ 0, %reserved ], [ %33, %nonnull3 ]
-  store i64 %34, ptr %24, align 8
-  %35 = getelementptr i8, ptr %19, i64 16
+  %35 = phi i64 [ 0, %reserved ], [ %34, %nonnull3 ]
+  store i64 %35, ptr %25, align 8
+  %36 = getelementptr i8, ptr %20, i64 16
   call void @llvm.memcpy.p0.p0.i32(ptr %10, ptr %scratch, i32 64, i1 false)
-  %36 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %10)	; map_lookup_elem
-  %37 = icmp ne i64 %36, 0
-  %38 = zext i1 %37 to i64
-  store i64 %38, ptr %35, align 8
-  %39 = getelementptr i8, ptr %19, i64 24
-  store i64 0, ptr %1, align 8
-  %40 = call i64 inttoptr (i64 164 to ptr)(ptr @m0_, ptr @map_count, ptr %1, i64 0)	; for_each_map_elem
-  %41 = load i64, ptr %1, align 8
-  store i64 %41, ptr %39, align 8
-  %42 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
-  %43 = icmp ugt i64 %42, 1048575
-  %44 = select i1 %43, i64 2, i64 1
-  call void inttoptr (i64 132 to ptr)(ptr %19, i64 %44)	; ringbuf_submit
+  %37 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %10)	; map_lookup_elem
+  %38 = icmp ne i64 %37, 0
+  %39 = zext i1 %38 to i64
+  store i64 %39, ptr %36, align 8
+  %40 = getelementptr i8, ptr %20, i64 24
+  store i64 0, ptr %11, align 8
+  %41 = load volatile i64, ptr %11, align 8
+  store i64 %41, ptr %1, align 8
+  %42 = call i64 inttoptr (i64 164 to ptr)(ptr @m0_, ptr @map_count, ptr %1, i64 0)	; for_each_map_elem
+  %43 = load i64, ptr %1, align 8
+  store i64 %43, ptr %40, align 8
+  %44 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
+  %45 = icmp ugt i64 %44, 1048575
+  %46 = select i1 %45, i64 2, i64 1
+  call void inttoptr (i64 132 to ptr)(ptr %20, i64 %46)	; ringbuf_submit
   br label %common.ret
 }
 
