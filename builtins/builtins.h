@@ -61,6 +61,11 @@ const struct builtin *builtin_find(const char *name, bool is_call);
 /* The entry that prints values of kind k (its `owns`), or NULL. */
 const struct builtin *builtin_printer(enum type_kind k);
 
+/* Argument `index` of `call` is a string, else a located error naming its type,
+ * with "usage: USAGE" as the hint (builtins/str.c). */
+bool builtin_want_str(struct sema *s, const struct node *call, struct node *arg, int index,
+		      const char *usage);
+
 /* stack.c: tell user space, once per pid (an LRU set), that this process has
  * user stacks or symbols to name, so it snapshots /proc/PID/maps while the
  * process still runs (runtime/stacks.h). Used by ustack and usym. */

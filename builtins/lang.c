@@ -20,28 +20,15 @@ static LLVMValueRef emit_username(struct cg *c, struct node *n)
 	return LLVMBuildAnd(c->b, v, cg_const(c, 0xffffffff), "");
 }
 
-static bool want_string(struct sema *s, const struct node *call, struct node *arg, int index)
-{
-	struct type *t = sema_expr(s, arg);
-	if (t->kind == TY_STR)
-		return true;
-	if (t->kind != TY_NONE) {
-		char b[128];
-		struct diag *dg = diag_error(s->d, arg->loc, "%s() expects a string for argument %d (%s supplied)",
-					     call->call.name, index + 1, type_name(t, b, sizeof b));
-		diag_hint(s->d, dg, "usage: strncmp(str1, str2, length)");
-	}
-	return false;
-}
-
 /* strncmp(s1, s2, n): 0 when the first n characters are equal, else 1 (as
  * bpftrace: not an ordering). n is an integer literal. */
 static bool check_strncmp(struct sema *s, struct node *n)
 {
 	struct node *a = n->call.args;
 	int64_t len;
-	bool ok = want_string(s, n, a, 0);
-	ok = want_string(s, n, a->next, 1) && ok;
+	static const char usage[] = "strncmp(str1, str2, length)";
+	bool ok = builtin_want_str(s, n, a, 0, usage);
+	ok = builtin_want_str(s, n, a->next, 1, usage) && ok;
 	if (!ok || !sema_want_const(s, n, a->next->next, &len))
 		return false;
 	if (len < 0) {

@@ -244,8 +244,10 @@ static LLVMValueRef emit_strlen(struct cg *c, struct node *n)
 	return len;
 }
 
-/* An argument of strcontains(): a string, else an error naming its type. */
-static bool want_str(struct sema *s, const struct node *call, struct node *arg, int index)
+/* Argument `index` of `call` is a string, else an error naming its type with
+ * `usage` as the hint (strcontains, strncmp). */
+bool builtin_want_str(struct sema *s, const struct node *call, struct node *arg, int index,
+		      const char *usage)
 {
 	struct type *t = sema_expr(s, arg);
 	if (t->kind == TY_STR)
@@ -254,7 +256,7 @@ static bool want_str(struct sema *s, const struct node *call, struct node *arg, 
 		char b[128];
 		struct diag *dg = diag_error(s->d, arg->loc, "%s() expects a string for argument %d (%s supplied)",
 					     call->call.name, index + 1, type_name(t, b, sizeof b));
-		diag_hint(s->d, dg, "usage: strcontains(haystack, needle)");
+		diag_hint(s->d, dg, "usage: %s", usage);
 	}
 	return false;
 }
@@ -264,8 +266,9 @@ static bool want_str(struct sema *s, const struct node *call, struct node *arg, 
 static bool check_strcontains(struct sema *s, struct node *n)
 {
 	struct node *h = n->call.args;
-	bool ok = want_str(s, n, h, 0);
-	if (!(want_str(s, n, h->next, 1) && ok))
+	static const char usage[] = "strcontains(haystack, needle)";
+	bool ok = builtin_want_str(s, n, h, 0, usage);
+	if (!(builtin_want_str(s, n, h->next, 1, usage) && ok))
 		return false;
 	n->type = type_int(s->a, 64, false);
 	return true;
