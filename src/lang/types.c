@@ -83,6 +83,14 @@ bool type_promotes_signed(const struct type *t)
 	return t->kind == TY_BOOL || (t->kind == TY_INT && (t->is_signed || t->bits < 64));
 }
 
+const char *type_enum_name(const struct type *t, int64_t v)
+{
+	for (int i = 0; t && i < t->nenumerators; i++)
+		if (t->enumerators[i].value == v)
+			return t->enumerators[i].name;
+	return NULL;
+}
+
 bool type_equal(const struct type *a, const struct type *b)
 {
 	if (a == b)

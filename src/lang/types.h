@@ -119,6 +119,12 @@ const struct type_ops *type_ops(const struct type *t);
 /* Whether t's kind has every flag in `flags`. */
 bool type_has(const struct type *t, unsigned flags);
 
+/* One named value of a C enum. */
+struct enumerator {
+	const char *name;
+	int64_t value;
+};
+
 struct field {
 	const char *name;
 	struct type *type;
@@ -144,6 +150,9 @@ struct type {
 	uint32_t btf_id;	/* TY_RECORD/TY_PTR from kernel BTF, else 0 */
 	uint32_t align;		/* TY_RECORD from a C definition: its alignment (bytes) */
 	bool is_char;		/* TY_INT: C's `char` (a char array is a string) */
+	const struct enumerator *enumerators;	/* TY_INT of an enum type: its values,
+						 * so text output prints the name */
+	int nenumerators;
 };
 
 struct arena;
@@ -154,6 +163,9 @@ struct type *type_int(struct arena *a, int bits, bool is_signed);
 struct type *type_str(struct arena *a, uint32_t size);
 /* A tuple of n element types, laid out by the storage rules. */
 struct type *type_tuple(struct arena *a, struct type **elems, int n);
+
+/* The name of t's enumerator of value v (t an enum-typed TY_INT), or NULL. */
+const char *type_enum_name(const struct type *t, int64_t v);
 
 /* Same type for map unification: kinds, sizes, signs, fields and hist parameters. */
 bool type_equal(const struct type *a, const struct type *b);

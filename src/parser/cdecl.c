@@ -140,6 +140,21 @@ static void define_const(struct cp *c, const char *name, int64_t value, struct t
 	d->type = t;
 }
 
+/* Append enumerator `name` = value to enum type t (its names print values). The
+ * array is copied on each append: script enums are short. */
+static void add_enumerator(struct cp *c, struct type *t, const char *name, int64_t value)
+{
+	struct enumerator *e = arena_alloc(c->a, sizeof(*e) * (size_t)(t->nenumerators + 1));
+	if (!e)
+		return;
+	if (t->nenumerators)
+		memcpy(e, t->enumerators, sizeof(*e) * (size_t)t->nenumerators);
+	e[t->nenumerators].name = arena_strdup(c->a, name);
+	e[t->nenumerators].value = value;
+	t->enumerators = e;
+	t->nenumerators++;
+}
+
 /* ---- layout ------------------------------------------------------------------ */
 
 static uint32_t align_of(const struct type *t)
@@ -497,6 +512,7 @@ static struct type *enumeration(struct cp *c, bool *defined)
 		}
 		if (v < 0)
 			t->is_signed = true;
+		add_enumerator(c, t, item, v);
 		define_const(c, item, v++, t);
 		if (!accept(c, ","))
 			break;
