@@ -169,6 +169,8 @@ const struct type_ops type_kinds[] = {
 			  .printf_class = TP_STRING},
 	[TY_CGROUP_PATH] = {.name = "cgroup_path_t", .printf_name = "string",
 			     .flags = TF_QUOTED | TF_NO_KEY, .printf_class = TP_STRING},
+	[TY_MACADDR] = {.name = "macaddr_t", .printf_name = "string", .flags = TF_QUOTED,
+			.printf_class = TP_STRING},
 	[TY_COUNT] = {.name = "count_t", .printf_name = "count", .flags = TF_AGGREGATION,
 		      .value_size = 8, .merge = TM_ADD, .sort = TS_UINT, .read = TR_UINT},
 	[TY_SUM] = {.name = "sum_t", .printf_name = "sum", .flags = TF_AGGREGATION,

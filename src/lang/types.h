@@ -43,6 +43,7 @@ enum type_kind {
 	TY_TIMESTAMP,
 	TY_STRERROR,	/* strerror(errno): the number; printed as its message */
 	TY_CGROUP_PATH,	/* cgroup_path(id[, filter]): the id; name: the filter */
+	TY_MACADDR,	/* macaddr(mac): the 6 bytes, padded to 8 */
 	/* aggregations: only as map values */
 	TY_COUNT, TY_SUM, TY_MIN, TY_MAX, TY_AVG, TY_STATS, TY_HIST, TY_LHIST,
 	TY_KIND_COUNT
