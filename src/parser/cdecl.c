@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "lang/diag.h"
+#include "parser/cinclude.h"
 #include "util/arena.h"
 
 enum { CT_EOF, CT_IDENT, CT_NUM, CT_PUNCT };
@@ -574,11 +575,31 @@ static void declaration(struct cp *c)
 		expect(c, ";");
 }
 
+/* `#include <h>`: the header's integer constants (cinclude.c). */
+static void include_directive(struct cp *c)
+{
+	const char *s = c->s;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	char close = *s == '<' ? '>' : *s == '"' ? '"' : 0;
+	const char *end = close ? strchr(s + 1, close) : NULL;
+	if (!end || end - s > 1000)
+		return;
+	char name[1024];
+	snprintf(name, sizeof(name), "%.*s", (int)(end - s - 1), s + 1);
+	cinclude_header(c->p, name, close == '"');
+}
+
 /* `#define NAME value`: an integer constant, or kept as a macro's text;
- * `#include` and other directives: kernel types come from BTF. */
+ * `#include`: the header's integer constants (its types come from BTF);
+ * other directives are ignored. */
 static void directive(struct cp *c)
 {
 	next(c);	/* '#' */
+	if (is(c, "include")) {
+		include_directive(c);
+		return;
+	}
 	if (!is(c, "define"))
 		return;
 	next(c);
