@@ -80,6 +80,7 @@ static bool check_str(struct sema *s, struct node *n)
 	if (p->next && !check_str_len(s, n, p->next, &size))
 		return false;
 	n->type = type_str(s->a, size);
+	n->type->may_cut = !p->next && t->kind != TY_STR;	/* see emit_str_full */
 	return true;
 }
 

@@ -238,6 +238,15 @@ struct type *kbtf_named(struct arena *a, const char *cname)
 	return id > 0 ? convert(a, btf, (unsigned int)id, 0) : NULL;
 }
 
+struct type *kbtf_var(struct arena *a, const char *name)
+{
+	const struct btf *btf = kbtf_vmlinux();
+	int id = btf ? btf__find_by_name_kind(btf, name, BTF_KIND_VAR) : -1;
+	if (id <= 0)
+		return NULL;
+	return convert(a, btf, btf__type_by_id(btf, (unsigned int)id)->type, 0);
+}
+
 struct type *kbtf_enumerator(struct arena *a, const char *name, int64_t *value)
 {
 	const struct btf *btf = kbtf_vmlinux();

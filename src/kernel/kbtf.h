@@ -35,6 +35,10 @@ struct type *kbtf_record(struct arena *a, const char *cname);
  * "enum NAME" or a typedef name ("u32", "size_t"); NULL when BTF has none. */
 struct type *kbtf_named(struct arena *a, const char *cname);
 
+/* The type of kernel variable `name` (a BTF VAR: global and per-CPU variables);
+ * NULL when BTF has none. */
+struct type *kbtf_var(struct arena *a, const char *name);
+
 /* The enum type (an integer whose enumerators print by name) of kernel
  * enumerator `name`, with its value in *value; NULL when BTF has no such
  * enumerator. Scans every enum: for names nothing else defines. */

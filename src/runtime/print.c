@@ -25,13 +25,14 @@
 const char *const *print_probe_names;
 const char *print_str_trailer = "..";
 
-/* A string fills its whole size only when str() cut it (its read leaves
- * the NUL out then): bpftrace's heuristic, which marks it with the trailer. */
+/* A string that str() read (may_cut) fills its whole size only when str() cut
+ * it (its read leaves the NUL out then): bpftrace's heuristic, which marks it
+ * with the trailer. A char array without a NUL is printed as it is. */
 void print_str(struct sb *out, const struct type *t, const void *data)
 {
 	size_t n = strnlen((const char *)data, t->size);
 	sb_put(out, (const char *)data, n);
-	if (n == t->size && print_str_trailer)
+	if (n == t->size && t->may_cut && print_str_trailer)
 		sb_puts(out, print_str_trailer);
 }
 int print_nprobe_names;

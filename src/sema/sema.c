@@ -61,6 +61,8 @@ static void type_widen(struct type *into, const struct type *t)
 {
 	if (into->kind == TY_STR && t->size > into->size)
 		into->size = t->size;
+	if (into->kind == TY_STR)
+		into->may_cut |= t->may_cut;
 	if (into->kind == TY_INT && into->enumerators != t->enumerators) {
 		into->enumerators = NULL;	/* an enum mixed with other integers: numbers */
 		into->nenumerators = 0;

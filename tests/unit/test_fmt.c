@@ -129,7 +129,7 @@ static const struct fmt_case fmt_cases[] = {
 	/* strings: width, precision, storage without NUL, shorter than storage */
 	{ "%s|%10s|%-10s|%.2s|%5.2s|%s|%s|%-3s|", { STR("hello", 64), STR("hi", 64), STR("hi", 64),
 	  STR("hello", 64), STR("hello", 64), STR("abcd", 4), STR("", 16), STR("abcdef", 64), END },
-	  "hello|        hi|hi        |he|   he|abcd..||abcdef|" },
+	  "hello|        hi|hi        |he|   he|abcd||abcdef|" },
 	/* %c, %%, %p */
 	{ "%c%c|%3c|%-3c|%%|%p|%10p|%p|%-8p|", { I64(104), I64(105), I64(65), I64(66), I64(4096),
 	  I64(255), I64(0), PTR(16), END },
