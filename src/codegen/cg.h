@@ -61,6 +61,8 @@ struct cg {
 LLVMValueRef cg_expr(struct cg *c, struct node *n);
 /* Write the value of n (any type) into dst in its storage layout. */
 void cg_expr_into(struct cg *c, struct node *n, LLVMValueRef dst);
+/* Write the len bytes of s and a NUL at dst. */
+void cg_store_bytes(struct cg *c, const char *s, size_t len, LLVMValueRef dst);
 /* l op r on i64 values of types lt and rt: + and - move a pointer by whole
  * elements and the difference of two pointers counts elements, as in C; the rest
  * is cg_arith. */
