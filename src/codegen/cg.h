@@ -151,6 +151,11 @@ LLVMValueRef cg_map_lookup_or_init(struct cg *c, struct map_def *m, LLVMValueRef
 LLVMBasicBlockRef cg_if_nonnull(struct cg *c, LLVMValueRef ptr);
 /* Pointer to the value at key or NULL (i64 0 compare needed by caller). */
 LLVMValueRef cg_map_lookup(struct cg *c, struct map_def *m, LLVMValueRef key);
+/* The value of an aggregation at key, merged over every CPU as the printer
+ * merges it (type_ops.merge), read with bpf_map_lookup_percpu_elem: counts and
+ * sums add up, avg divides the totals, min/max compare the CPUs that saw a
+ * value; 0 when no CPU has the key. */
+LLVMValueRef cg_map_read_percpu(struct cg *c, struct map_def *m, LLVMValueRef key);
 void cg_map_update(struct cg *c, struct map_def *m, LLVMValueRef key, LLVMValueRef val);
 void cg_map_delete(struct cg *c, struct map_def *m, LLVMValueRef key);
 /* Emit output action `id`: reserve its record in the ring buffer, write the id,

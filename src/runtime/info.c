@@ -58,7 +58,7 @@ static const struct { const char *name; int helper; } helpers[] = {
 	{"jiffies64", BPF_FUNC_jiffies64},
 	{"for_each_map_elem", BPF_FUNC_for_each_map_elem},
 	{"get_ns_current_pid_tgid", BPF_FUNC_get_ns_current_pid_tgid},
-	{"map_lookup_percpu_elem", 0},
+	{"map_lookup_percpu_elem", BPF_FUNC_map_lookup_percpu_elem},
 };
 
 static void print_helpers(FILE *out)
