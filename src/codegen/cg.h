@@ -103,6 +103,8 @@ LLVMValueRef cg_alloca(struct cg *c, uint32_t size);
  * as a pointer to the stack (the context of a loop callback). */
 LLVMValueRef cg_stack_alloca(struct cg *c, uint32_t size);
 void cg_zero(struct cg *c, LLVMValueRef dst, uint32_t size);
+/* Store len constant bytes and a NUL at dst (a string literal's value). */
+void cg_store_bytes(struct cg *c, const char *s, size_t len, LLVMValueRef dst);
 void cg_copy(struct cg *c, LLVMValueRef dst, LLVMValueRef src, uint32_t size);
 /* dst + off bytes. */
 LLVMValueRef cg_gep(struct cg *c, LLVMValueRef ptr, uint32_t off);

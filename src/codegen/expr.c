@@ -426,7 +426,7 @@ LLVMValueRef cg_expr(struct cg *c, struct node *n)
 }
 
 /* Store constant bytes (a string literal) at dst, 8 at a time. */
-static void store_bytes(struct cg *c, const char *s, size_t len, LLVMValueRef dst)
+void cg_store_bytes(struct cg *c, const char *s, size_t len, LLVMValueRef dst)
 {
 	for (size_t off = 0; off < len + 1; off += 8) {
 		uint64_t w = 0;
@@ -495,11 +495,11 @@ void cg_expr_into(struct cg *c, struct node *n, LLVMValueRef dst)
 	}
 	switch (n->kind) {
 	case N_STR:
-		store_bytes(c, n->str.value, n->str.len, dst);
+		cg_store_bytes(c, n->str.value, n->str.len, dst);
 		break;
 	case N_POSPARAM: {
 		const char *v = c->p->params[n->param.index - 1];
-		store_bytes(c, v, strlen(v), dst);
+		cg_store_bytes(c, v, strlen(v), dst);
 		break;
 	}
 	case N_IDENT:

@@ -437,6 +437,12 @@ static struct type *check_binary(struct sema *s, struct node *n)
 	if (l->kind == TY_NONE || r->kind == TY_NONE)
 		return ty_none(s);
 	enum binop op = n->binary.op;
+	if ((l->kind == TY_STR) != (r->kind == TY_STR)) {	/* probe == "name" */
+		builtin_probe_as_str(s, n->binary.lhs);
+		builtin_probe_as_str(s, n->binary.rhs);
+		l = n->binary.lhs->type;
+		r = n->binary.rhs->type;
+	}
 	if (l->kind == TY_STR && r->kind == TY_STR && (op == OP_EQ || op == OP_NE))
 		return type_new(s->a, TY_BOOL);
 	if (l->kind == TY_ARRAY && type_equal(l, r) && (op == OP_EQ || op == OP_NE))
@@ -594,7 +600,8 @@ static struct type *check_field(struct sema *s, struct node *n)
 	return ty_none(s);
 }
 
-/* base[index]: an element of an array (by value or in memory) or behind a pointer. */
+/* base[index]: an element of an array (by value or in memory) or behind a pointer;
+ * a string's byte is an int8 (bpftrace's `$s[i]`). */
 static struct type *check_index(struct sema *s, struct node *n)
 {
 	struct type *t = check_expr(s, n->index.base);
@@ -602,6 +609,10 @@ static struct type *check_index(struct sema *s, struct node *n)
 	int64_t at;
 	if (t->kind == TY_NONE || i->kind == TY_NONE)
 		return ty_none(s);
+	/* no bounds check: like bpftrace, an index past the string reads whatever
+	 * probe_read finds there (0 when it faults) */
+	if (t->kind == TY_STR && i->kind == TY_INT)
+		return type_int(s->a, 8, true);
 	if ((t->kind != TY_PTR && t->kind != TY_ARRAY) || !t->elem || i->kind != TY_INT) {
 		char b[128];
 		diag_error(s->d, n->loc, "The array index operator [] can not be used on type '%s'",
