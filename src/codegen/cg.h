@@ -63,6 +63,10 @@ LLVMValueRef cg_expr(struct cg *c, struct node *n);
 void cg_expr_into(struct cg *c, struct node *n, LLVMValueRef dst);
 /* Write the len bytes of s and a NUL at dst. */
 void cg_store_bytes(struct cg *c, const char *s, size_t len, LLVMValueRef dst);
+/* Write the value of n into dst laid out as type `to`, which sema unified
+ * with n's type: strings may be larger there, a record's fields in another
+ * order (a variable's or map's type after every assignment widened it). */
+void cg_expr_into_as(struct cg *c, struct node *n, LLVMValueRef dst, const struct type *to);
 /* l op r on i64 values of types lt and rt: + and - move a pointer by whole
  * elements and the difference of two pointers counts elements, as in C; the rest
  * is cg_arith. */
