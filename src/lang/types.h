@@ -169,6 +169,10 @@ struct type *type_tuple(struct arena *a, struct type **elems, int n);
 
 /* The name of t's enumerator of value v (t an enum-typed TY_INT), or NULL. */
 const char *type_enum_name(const struct type *t, int64_t v);
+/* Whether t is a record, (a=1, b="x"): a tuple whose fields have names. */
+bool type_is_record(const struct type *t);
+/* The index of t's field called name, or -1. */
+int type_field_index(const struct type *t, const char *name);
 
 /* Same type for map unification: kinds, sizes, signs, fields and hist parameters. */
 bool type_equal(const struct type *a, const struct type *b);
