@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -124,10 +125,14 @@ static int attach_one(struct rt *rt, size_t i)
 		msg_error("probe '%s': this probe type is not supported yet", pd->name);
 		return -EOPNOTSUPP;
 	}
+	if (pd->multi && pd->owner != pd->index)
+		return 0;	/* its owner attached it with the whole group */
 	prog = prog_of(rt, pd);
 	if (!prog)
 		return -ENOENT;
-	if (ops->attach_many) {
+	if (pd->multi) {
+		err = ops->attach_group(rt->p, pd, prog, &rt->links, &hint);
+	} else if (ops->attach_many) {
 		err = ops->attach_many(pd, prog, &rt->links, &hint);
 	} else {
 		err = ops->attach(pd, prog, &link, &hint);
@@ -231,6 +236,9 @@ static void detach_all(struct rt *rt)
 		links[i] = NULL;
 	}
 	rt->links.len = 0;
+	for (size_t i = 0; i < rt->links.nfds; i++)
+		close(rt->links.fds[i]);
+	rt->links.nfds = 0;
 }
 
 /* The line bpftrace's test engine waits for (__BPFTRACE_NOTIFY_PROBES_ATTACHED
@@ -489,7 +497,7 @@ static int run_probes(struct rt *rt)
 	if (!err && !rt->stop)
 		err = attach_all(rt);
 	t1 = now_ms();
-	rt_log(1, "attached %zu links in %.1f ms\n", rt->links.len, t1 - t0);
+	rt_log(1, "attached %zu links in %.1f ms\n", rt->links.len + rt->links.nfds, t1 - t0);
 	if (!err)
 		release_held(rt);
 	rt->hold = false;
@@ -500,7 +508,7 @@ static int run_probes(struct rt *rt)
 	if (!err && !rt->stop)
 		err = out_loop(rt);
 	t0 = now_ms();
-	size_t n = rt->links.len;
+	size_t n = rt->links.len + rt->links.nfds;
 	detach_all(rt);
 	rt_log(1, "detached %zu links in %.1f ms\n", n, now_ms() - t0);
 	return err;
@@ -545,6 +553,7 @@ int rt_run(struct program *p, const void *obj, size_t obj_size, const struct rt_
 	out_close(&rt);
 	detach_all(&rt);
 	xfree(rt.links.links);
+	xfree(rt.links.fds);
 	xfree(rt.map_fds);
 	stack_fini();
 	bpf_object__close(rt.obj);
