@@ -211,7 +211,7 @@ static void *detach_slice_run(void *arg)
  * (~80 ms here), so links are destroyed from several threads at once: their
  * waits overlap and 27 sched tracepoints detach in about one grace period
  * instead of two seconds. Falls back to this thread if threads can't start. */
-static void detach_all(struct rt *rt)
+void rt_detach_all(struct rt *rt)
 {
 	size_t n = rt->links.len, nthreads = 0;
 	struct bpf_link **links = rt->links.links;
@@ -459,7 +459,7 @@ static void stacks_begin(struct rt *rt)
 	}
 }
 
-static double now_ms(void)
+double rt_now_ms(void)
 {
 	struct timespec ts;
 
@@ -493,10 +493,10 @@ static int run_probes(struct rt *rt)
 		err = rt_run_special(rt, &probe_begin);
 		err = err ?: out_drain(rt);
 	}
-	t0 = now_ms();
+	t0 = rt_now_ms();
 	if (!err && !rt->stop)
 		err = attach_all(rt);
-	t1 = now_ms();
+	t1 = rt_now_ms();
 	rt_log(1, "attached %zu links in %.1f ms\n", rt->links.len + rt->links.nfds, t1 - t0);
 	if (!err)
 		release_held(rt);
@@ -507,10 +507,10 @@ static int run_probes(struct rt *rt)
 		err = proc_release(rt->opts->target);
 	if (!err && !rt->stop)
 		err = out_loop(rt);
-	t0 = now_ms();
+	t0 = rt_now_ms();
 	size_t n = rt->links.len + rt->links.nfds;
-	detach_all(rt);
-	rt_log(1, "detached %zu links in %.1f ms\n", n, now_ms() - t0);
+	rt_detach_all(rt);
+	rt_log(1, "detached %zu links in %.1f ms\n", n, rt_now_ms() - t0);
 	return err;
 }
 
@@ -551,7 +551,7 @@ int rt_run(struct program *p, const void *obj, size_t obj_size, const struct rt_
 
 	fflush(rt.out);
 	out_close(&rt);
-	detach_all(&rt);
+	rt_detach_all(&rt);
 	xfree(rt.links.links);
 	xfree(rt.links.fds);
 	xfree(rt.map_fds);
