@@ -101,6 +101,25 @@ static bool check_probe(struct sema *s, struct node *n)
 	return true;
 }
 
+/* `probe` where a string is wanted (strcontains, == "..."): the attach point's
+ * name as a string, sized for the longest name the block expands to. Each
+ * attach point then gets its own program, so the name is a constant in it. */
+void builtin_probe_as_str(struct sema *s, struct node *n)
+{
+	size_t len = 0;
+	if (n->kind != N_IDENT || !n->type || n->type->kind != TY_PROBE)
+		return;
+	for (size_t i = 0; i < s->p->probes.len; i++) {
+		struct probe_def *d = s->p->probes.items[i];
+		if (d->probe != s->probe)
+			continue;
+		d->own_layout = true;
+		if (strlen(d->name) > len)
+			len = strlen(d->name);
+	}
+	n->type = type_str(s->a, (uint32_t)len + 1);
+}
+
 /* The probe's index: a constant, or, when its program is shared by several
  * attach points, the BPF cookie each attachment carries (its index). */
 static LLVMValueRef emit_probe(struct cg *c, struct node *n)
@@ -110,6 +129,17 @@ static LLVMValueRef emit_probe(struct cg *c, struct node *n)
 		return cg_const(c, (uint64_t)c->pdef->index);
 	LLVMValueRef ctx[] = {c->ctxarg};
 	return cg_helper(c, BPF_FUNC_get_attach_cookie, ctx, 1);
+}
+
+/* `probe` as a string (see builtin_probe_as_str): this program's attach point. */
+static void emit_probe_str(struct cg *c, struct node *n, LLVMValueRef dst)
+{
+	if (n->type->kind == TY_PROBE) {	/* a probe value: its index */
+		cg_store64(c, emit_probe(c, n), dst);
+		return;
+	}
+	cg_zero(c, dst, n->type->size);
+	cg_store_bytes(c, c->pdef->name, strlen(c->pdef->name), dst);
 }
 
 static bool check_args(struct sema *s, struct node *n)
@@ -158,7 +188,8 @@ const struct builtin builtins_proc[] = {
 	{.name = "rand", .kind = BI_VAR, .check = check_u32, .emit = emit_rand},
 	{.name = "cgroup", .kind = BI_VAR, .check = check_u64, .emit = emit_cgroup},
 	{.name = "comm", .kind = BI_VAR, .check = check_comm, .emit_into = emit_comm},
-	{.name = "probe", .kind = BI_VAR, .check = check_probe, .emit = emit_probe},
+	{.name = "probe", .kind = BI_VAR, .check = check_probe, .emit = emit_probe,
+	 .emit_into = emit_probe_str},
 	{.name = "args", .kind = BI_VAR, .check = check_args, .emit_into = emit_args},
 	{0},
 };

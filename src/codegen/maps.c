@@ -17,12 +17,12 @@ static bool is_scalar_value(const struct type *t)
 }
 
 /* Write a key element of node `k` at dst (ints as 8 bytes). */
-static void key_elem(struct cg *c, struct node *k, LLVMValueRef dst)
+static void key_elem(struct cg *c, struct node *k, LLVMValueRef dst, const struct type *to)
 {
 	if (is_scalar_value(k->type))
 		cg_store64(c, cg_expr(c, k), dst);
 	else
-		cg_expr_into(c, k, dst);
+		cg_expr_into_as(c, k, dst, to);
 }
 
 /* Add v to slot `key` of the per-CPU counters map (ABI_COUNTERS_NAME, see
@@ -80,11 +80,12 @@ LLVMValueRef cg_map_key(struct cg *c, struct map_def *m, struct node *use, LLVMV
 	cg_zero(c, key, m->key_size);
 	struct node *keys = use ? use->map.keys : NULL;
 	if (keys && !keys->next) {
-		key_elem(c, keys, key);
+		key_elem(c, keys, key, m->key);
 	} else if (keys) {
 		int i = 0;
 		for (struct node *k = keys; k; k = k->next, i++)
-			key_elem(c, k, cg_gep(c, key, m->key->fields[i].offset));
+			key_elem(c, k, cg_gep(c, key, m->key->fields[i].offset),
+				 m->key->fields[i].type);
 	}
 	if (bucket)
 		cg_store64(c, bucket, cg_gep(c, key, m->key_size - 8));
@@ -158,6 +159,52 @@ static LLVMValueRef submit_flags(struct cg *c, bool urgent)
 			       cg_const(c, BPF_RB_NO_WAKEUP), "");
 }
 
+/* Whether evaluating n may write output of its own: a block expression (its
+ * statements) or a call of an output action. */
+static bool emits_output(struct node *n);
+
+static void emits_output_child(struct node **slot, void *ctx)
+{
+	if (emits_output(*slot))
+		*(bool *)ctx = true;
+}
+
+static bool emits_output(struct node *n)
+{
+	bool found = n->kind == N_BLOCK_EXPR || (n->kind == N_CALL && n->call.action_id >= 0);
+	if (!found)
+		ast_each_child(n, emits_output_child, &found);
+	return found;
+}
+
+/* The value of argument a computed before the record is reserved: its output
+ * (print inside a block expression) then comes first, as it is written first.
+ * NULL when a has no output of its own and is written in place. */
+static LLVMValueRef early_arg(struct cg *c, struct node *a)
+{
+	if (!emits_output(a))
+		return NULL;
+	if (is_scalar_value(a->type))
+		return cg_expr(c, a);
+	LLVMValueRef tmp = cg_alloca(c, (a->type->size + 7) & ~7u);
+	cg_zero(c, tmp, (a->type->size + 7) & ~7u);
+	cg_expr_into(c, a, tmp);
+	return tmp;
+}
+
+/* Write argument a (or its early value) at dst in the record. */
+static void record_arg(struct cg *c, struct node *a, LLVMValueRef early, LLVMValueRef dst)
+{
+	if (early && is_scalar_value(a->type))
+		cg_store64(c, early, dst);
+	else if (early)
+		cg_copy(c, dst, early, a->type->size);
+	else if (is_scalar_value(a->type))
+		cg_store64(c, cg_expr(c, a), dst);
+	else
+		cg_expr_into(c, a, dst);
+}
+
 /* The record of action id: the id, then `extra` values, then `args`, then
  * what `fill` writes at offset 8 (for actions whose payload is not a list of
  * values, like join); reserved, written in place, submitted. */
@@ -165,6 +212,10 @@ static void emit_record(struct cg *c, int id, struct node *args, LLVMValueRef *e
 			cg_fill_fn fill, struct node *fill_node)
 {
 	struct action *act = c->p->actions.items[id];
+	LLVMValueRef early[act->nargs > 0 ? act->nargs : 1];
+	int i = 0;
+	for (struct node *a = args; a && i < act->nargs; a = a->next, i++)
+		early[i] = early_arg(c, a);
 	LLVMValueRef rargs[] = {c->ringbuf, cg_const(c, act->size), cg_const(c, 0)};
 	LLVMValueRef rec = LLVMBuildIntToPtr(c->b, cg_helper(c, BPF_FUNC_ringbuf_reserve, rargs, 3),
 					     c->ptr, "");
@@ -184,16 +235,11 @@ static void emit_record(struct cg *c, int id, struct node *args, LLVMValueRef *e
 
 	LLVMPositionBuilderAtEnd(c->b, ok);
 	cg_store64(c, cg_const(c, (uint64_t)id), rec);
-	for (int i = 0; i < nextra; i++)
-		cg_store64(c, extra[i], cg_gep(c, rec, 8 + 8 * (uint32_t)i));
-	int i = 0;
-	for (struct node *a = args; a; a = a->next, i++) {
-		LLVMValueRef dst = cg_gep(c, rec, act->offsets[i]);
-		if (is_scalar_value(a->type))
-			cg_store64(c, cg_expr(c, a), dst);
-		else
-			cg_expr_into(c, a, dst);
-	}
+	for (int x = 0; x < nextra; x++)
+		cg_store64(c, extra[x], cg_gep(c, rec, 8 + 8 * (uint32_t)x));
+	i = 0;
+	for (struct node *a = args; a && i < act->nargs; a = a->next, i++)
+		record_arg(c, a, early[i], cg_gep(c, rec, act->offsets[i]));
 	if (fill)
 		fill(c, fill_node, cg_gep(c, rec, 8));
 	LLVMValueRef sargs[] = {rec, submit_flags(c, act->kind == ACT_EXIT)};
