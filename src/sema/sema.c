@@ -857,18 +857,6 @@ static bool call_as_variable(struct node *n)
 	return true;
 }
 
-/* Turn N into an integer literal. num shares its storage with the node's old
- * payload (a call's arguments, an identifier's name), so every field is set. */
-static void fold_to_int(struct node *n, uint64_t value, bool is_unsigned)
-{
-	n->kind = N_INT;
-	n->num.value = value;
-	n->num.is_unsigned = is_unsigned;
-	n->num.is_bool = false;
-	n->num.param = NULL;
-	n->num.enum_type = NULL;
-}
-
 /* sizeof(type) and sizeof(expr): the C size, folded into an integer literal. */
 static struct type *check_sizeof(struct sema *s, struct node *n)
 {
@@ -888,7 +876,7 @@ static struct type *check_sizeof(struct sema *s, struct node *n)
 		if (t->kind == TY_NONE)
 			return t;
 	}
-	fold_to_int(n, t && t->kind != TY_PTR ? type_c_size(t) : 8, true);
+	ast_fold_int(n, t && t->kind != TY_PTR ? type_c_size(t) : 8, true);
 	return type_int(s->a, 64, false);
 }
 
@@ -936,7 +924,7 @@ static struct type *check_ident(struct sema *s, struct node *n)
 		e = kbtf_enumerator(s->a, n->ident.name, &value);
 	}
 	if (cc || e) {
-		fold_to_int(n, (uint64_t)value, false);	/* an enumerator or #define */
+		ast_fold_int(n, (uint64_t)value, false);	/* an enumerator or #define */
 		if (e)
 			n->num.enum_type = enum_int(s, e, 64, true);
 		return e ? n->num.enum_type : type_int(s->a, 64, true);
