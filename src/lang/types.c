@@ -258,7 +258,7 @@ static int name_into(const struct type *t, char *buf, int size)
 			return snprintf(buf, (size_t)size, "%s", t->name);
 		return snprintf(buf, (size_t)size, "struct %s", t->name ? t->name : "(anon)");
 	case TY_PTR: {
-		int n = name_into(t->elem, buf, size);
+		int n = t->elem ? name_into(t->elem, buf, size) : snprintf(buf, (size_t)size, "void");
 		return n + snprintf(buf + n, (size_t)(size > n ? size - n : 0), " *");
 	}
 	case TY_ARRAY: {
