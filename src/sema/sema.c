@@ -1006,7 +1006,7 @@ static struct type *check_offsetof(struct sema *s, struct node *n)
 	uint64_t off = 0;
 	if (!t || !offsetof_path(s, arg->next, &t, &off))
 		return ty_none(s);
-	fold_to_int(n, off, true);
+	ast_fold_int(n, off, true);
 	return type_int(s->a, 64, false);
 }
 
