@@ -371,8 +371,8 @@ static int handle_record(void *ctx, void *data, size_t size)
 	uint64_t id;
 	int ret;
 
-	if (rt->discarding) {	/* interrupted, and out of time: count, skip */
-		rt->unprinted++;
+	if (rt->discarding) {	/* after exit(): skip; interrupted, out of time: count */
+		rt->unprinted += !rt->exit_seen;
 		return 0;
 	}
 	if (size < sizeof(id))
@@ -427,6 +427,12 @@ int out_drain_final(struct rt *rt)
 	double deadline = rt_now_ms() + FINAL_DRAIN_MS;
 	int err;
 
+	if (rt->exit_seen) {	/* what probes wrote after exit() is not shown */
+		rt->discarding = true;
+		err = consume(rt);
+		rt->discarding = false;
+		return err;
+	}
 	do {
 		err = consume(rt);
 	} while (!err && rt->yielded && rt_now_ms() < deadline);
