@@ -81,6 +81,9 @@ struct probe_family {
 	bool ends_run;		/* the run ends once the probes are attached
 				 * (an iterator ran to its end while attaching) */
 	bool alone;		/* cannot be mixed with any other probe */
+	bool pid_predicate;	/* -p PID filters its events in the program (the
+				 * kernel runs it for every process); families
+				 * that attach to the process leave it false */
 	bool fires_reversed;	/* of several programs on one event, the kernel runs
 				 * the last attached first (kprobes on one address,
 				 * the programs of a fentry/fexit trampoline: each

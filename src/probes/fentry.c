@@ -200,6 +200,7 @@ static const char *const fexit_aliases[] = {"fr", "kretfunc", NULL};
 
 const struct probe_family probe_fentry = {
 	.name = "fentry",
+	.pid_predicate = true,
 	.aliases = fentry_aliases,
 	.expand = fentry_expand,
 	.section = fentry_section,
@@ -214,6 +215,7 @@ const struct probe_family probe_fentry = {
 
 const struct probe_family probe_fexit = {
 	.name = "fexit",
+	.pid_predicate = true,
 	.aliases = fexit_aliases,
 	.expand = fentry_expand,
 	.section = fentry_section,

@@ -287,6 +287,7 @@ static const char *const kretprobe_aliases[] = {"kr", NULL};
 
 const struct probe_family probe_kprobe = {
 	.name = "kprobe",
+	.pid_predicate = true,
 	.aliases = kprobe_aliases,
 	.expand = kprobe_expand,
 	.section = kprobe_section,
@@ -300,6 +301,7 @@ const struct probe_family probe_kprobe = {
 
 const struct probe_family probe_kretprobe = {
 	.name = "kretprobe",
+	.pid_predicate = true,
 	.aliases = kretprobe_aliases,
 	.expand = kprobe_expand,
 	.section = kprobe_section,

@@ -41,6 +41,9 @@ struct probe_def *probes_add_def(struct program *p, const struct node *probe,
 	d->index = (int)p->probes.len - 1;
 	d->owner = d->index;
 	d->pid = p->target_pid;
+	/* -p (not -c: bpftrace adds no implicit filter for the child) */
+	if (f->pid_predicate && !p->child)
+		d->filter_pid = p->target_pid;
 	return d;
 }
 
