@@ -78,14 +78,15 @@ bool probes_fentry_expand(struct kfunc_expand *c, const char *func)
 		kbtf_each_func(func, first_name, &first);
 	else if (kbtf_has_func(func))
 		first = func;
+	if (!first && kbtf_vmlinux())
+		return probes_missing_hint(c->p, c->at, arena_printf(&c->p->arena, "%s %s", c->family,
+					   probes_kfunc_target(c, func)),
+					   arena_printf(&c->p->arena, "bpfline -l 'fentry:%s*' lists the "
+							"functions", func));
 	if (!first) {
-		struct diag *dg;
-		if (!kbtf_vmlinux())
-			dg = diag_error(d, c->at->loc, "%s: the kernel has no BTF (/sys/kernel/btf/vmlinux), "
-					"which %s probes need", c->at->attach.text, c->runs->name);
-		else
-			dg = diag_error(d, c->at->loc, "No matches for %s %s.", c->family,
-					probes_kfunc_target(c, func));
+		struct diag *dg = diag_error(d, c->at->loc, "%s: the kernel has no BTF "
+					     "(/sys/kernel/btf/vmlinux), which %s probes need",
+					     c->at->attach.text, c->runs->name);
 		diag_hint(d, dg, "bpfline -l 'fentry:%s*' lists the functions", func);
 		return false;
 	}

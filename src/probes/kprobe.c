@@ -114,10 +114,10 @@ static bool untraceable(struct kfunc_expand *c, const char *func)
 		     "as \"notrace\"); attaching to it will likely fail", func);
 	if (c->p->unsafe)
 		return probes_kfunc_add(func, c) == 0;
-	struct diag *dg = diag_error(d, c->at->loc, "No matches for %s %s.", c->family,
-				     probes_kfunc_target(c, func));
-	diag_hint(d, dg, "bpfline -l '%s:%s*' lists the functions there are", c->family, func);
-	return false;
+	return probes_missing_hint(c->p, c->at, arena_printf(&c->p->arena, "%s %s", c->family,
+				   probes_kfunc_target(c, func)),
+				   arena_printf(&c->p->arena, "bpfline -l '%s:%s*' lists the functions "
+						"there are", c->family, func));
 }
 
 /* RCU's own functions: a kprobe program runs under RCU, so probing them can
@@ -201,12 +201,11 @@ static bool kprobe_expand(const struct probe_family *f, struct program *p,
 	}
 	if (c.n == 0 && g.refused)
 		return no_valid_attach_points(&c, func);
-	if (c.n == 0) {
-		struct diag *dg = diag_error(&p->diags, at->loc, "No matches for %s %s.", c.family,
-					     probes_kfunc_target(&c, func));
-		diag_hint(&p->diags, dg, "bpfline -l '%s:%s' lists what there is", c.family, func);
-		return false;
-	}
+	if (c.n == 0)
+		return probes_missing_hint(p, at, arena_printf(&p->arena, "%s %s", c.family,
+					   probes_kfunc_target(&c, func)),
+					   arena_printf(&p->arena, "bpfline -l '%s:%s' lists what there is",
+							c.family, func));
 	return true;
 }
 

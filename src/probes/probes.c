@@ -64,16 +64,35 @@ bool probes_parse_count(const char *s, uint64_t *v)
 
 bool probes_missing(struct program *p, const struct node *at, const char *what)
 {
+	return probes_missing_hint(p, at, what, NULL);
+}
+
+bool probes_missing_hint(struct program *p, const struct node *at, const char *what,
+			 const char *hint)
+{
 	switch (p->config.missing_probes) {
 	case CONFIG_MISSING_IGNORE:
 		return true;
 	case CONFIG_MISSING_WARN:
 		diag_warning(&p->diags, at->loc, "No matches for %s. Skipping.", what);
 		return true;
-	default:
-		diag_error(&p->diags, at->loc, "No matches for %s.", what);
+	default: {
+		struct diag *dg = diag_error(&p->diags, at->loc, "No matches for %s.", what);
+		if (hint)
+			diag_hint(&p->diags, dg, "%s", hint);
 		return false;
 	}
+	}
+}
+
+/* A block whose attach points all matched nothing, which missing_probes let
+ * be: under "warn", bpftrace says the block goes (its maps and variables may
+ * then never be written). */
+static void check_block_kept(struct program *p, const struct node *probe, size_t from)
+{
+	if (p->probes.len == from && p->config.missing_probes == CONFIG_MISSING_WARN)
+		diag_warning(&p->diags, probe->loc, "Probe has no valid attach points. It is being "
+			     "removed which may cause issues with program behavior.");
 }
 
 static bool expand_one(struct program *p, const struct node *probe, const struct node *at)
@@ -156,15 +175,19 @@ bool probes_expand(struct program *p)
 	int index = 0;
 	size_t programs = 0;
 	for (struct node *pr = p->ast->program.probes; pr; pr = pr->next) {
-		bool shared_seen = false;
+		bool shared_seen = false, block_ok = true;
+		size_t block_from = p->probes.len;
 		pr->probe.index = index++;
 		for (struct node *at = pr->probe.attach; at; at = at->next) {
 			size_t from = p->probes.len;
-			ok &= expand_one(p, pr, at);
+			block_ok &= expand_one(p, pr, at);
 			programs += programs_added(p, from, pr, &shared_seen);
 			if (!over && !check_programs(p, at, programs))
-				ok = false, over = true;
+				block_ok = false, over = true;
 		}
+		if (block_ok)
+			check_block_kept(p, pr, block_from);
+		ok &= block_ok;
 	}
 	if (ok && p->ast->program.probes && p->probes.len == 0) {
 		/* every attach point was missing, and missing_probes let it be */

@@ -24,6 +24,9 @@ static inline bool probes_is_glob(const char *s)
  * warning ("... Skipping.") or nothing, and the program goes on without it
  * (true). */
 bool probes_missing(struct program *p, const struct node *at, const char *what);
+/* The same, with a HINT under the error (hint: NULL for none). */
+bool probes_missing_hint(struct program *p, const struct node *at, const char *what,
+			 const char *hint);
 
 /* A count, duration or frequency: a positive decimal integer (1e6 allowed). */
 bool probes_parse_count(const char *s, uint64_t *v);
