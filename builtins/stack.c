@@ -125,9 +125,9 @@ static void emit_ustack(struct cg *c, struct node *n, LLVMValueRef dst)
 const struct builtin builtins_stack[] = {
 	{.name = "kstack", .kind = BI_VAR, .check = check_kstack, .emit = emit_kstack},
 	{.name = "ustack", .kind = BI_VAR, .check = check_ustack, .emit_into = emit_ustack},
-	{.name = "kstack", .kind = BI_CALL, .min_args = 1, .max_args = 2,
+	{.name = "kstack", .kind = BI_CALL, .min_args = 0, .max_args = 2,
 	 .usage = "kstack([mode, ][depth])", .check = check_kstack, .emit = emit_kstack},
-	{.name = "ustack", .kind = BI_CALL, .min_args = 1, .max_args = 2,
+	{.name = "ustack", .kind = BI_CALL, .min_args = 0, .max_args = 2,
 	 .usage = "ustack([mode, ][depth])", .check = check_ustack, .emit_into = emit_ustack},
 	{0},
 };

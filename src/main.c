@@ -176,8 +176,17 @@ static int set_debuginfo(struct cmdline *cl, const char *a)
 	return 0;
 }
 
+/* --traceable-functions FILE: the kernel functions kprobes may attach to, read
+ * from FILE instead of available_filter_functions (bpftrace's option). */
+static int set_traceable(struct cmdline *cl, const char *a)
+{
+	(void)cl;
+	kfunc_set_traceable_file(a);
+	return 0;
+}
+
 enum { OPT_UNSAFE = 256, OPT_USDT_FILE, OPT_INFO, OPT_DRY_RUN, OPT_NO_WARNINGS, OPT_VERIFY_IR,
-       OPT_DEBUGINFO };
+       OPT_DEBUGINFO, OPT_TRACEABLE };
 
 static const struct opt opts[] = {
 	{ NULL, 'B', true, "-B MODE", "output buffering mode ('line', 'full', 'none')", set_buffering },
@@ -204,6 +213,9 @@ static const struct opt opts[] = {
 	  "check the LLVM IR with LLVM's verifier (always done)", set_verify },
 	{ "debuginfo", OPT_DEBUGINFO, true, "--debuginfo DIR",
 	  "look for separate DWARF debug information in DIR too (may repeat)", set_debuginfo },
+	{ "traceable-functions", OPT_TRACEABLE, true, "--traceable-functions FILE",
+	  "read the traceable kernel functions from FILE (default: available_filter_functions)",
+	  set_traceable },
 	{ NULL, 'd', true, "-d STAGE", "dry run: dump ast, sema, ir, obj or all (may repeat)", set_dump },
 };
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
@@ -521,6 +533,8 @@ static int run(const struct cmdline *cl, const struct config *cfg, const char *n
 	if (cl->no_warnings)
 		drop_warnings(&p.diags);
 	diag_print(&p.diags, stderr, isatty(STDERR_FILENO));
+	if (p.no_probes)	/* bpftrace's line, unlocated: no attach point is at fault */
+		fputs("No probes to attach\n", stderr);
 	err = err ?: check_program_options(&p);
 	if (!err && dry)
 		status = 0;

@@ -109,6 +109,9 @@ struct program {
 				 * for a stream */
 	int target_pid;		/* -p PID or the -c child's pid; 0 when neither */
 	bool child;		/* target_pid is the -c child (the `cpid` builtin) */
+	bool no_probes;		/* sema: every attach point matched nothing and
+				 * missing_probes let each be: the driver says
+				 * "No probes to attach" (bpftrace's bare line) */
 	const char *target_path;	/* its executable (usdt/uprobe without a path) */
 	struct named_param *named;	/* program options given after `--` */
 	int nnamed;

@@ -83,6 +83,22 @@ bool type_promotes_signed(const struct type *t)
 	return t->kind == TY_BOOL || (t->kind == TY_INT && (t->is_signed || t->bits < 64));
 }
 
+/* Records without a name (a probe's `args`, built again for each use) are
+ * equal when their fields are: same names, offsets and types. */
+static bool anon_records_equal(const struct type *a, const struct type *b)
+{
+	if (a->nfields != b->nfields || a->size != b->size)
+		return false;
+	for (int i = 0; i < a->nfields; i++) {
+		const struct field *x = &a->fields[i], *y = &b->fields[i];
+		if ((x->name || y->name) && (!x->name || !y->name || strcmp(x->name, y->name)))
+			return false;
+		if (x->offset != y->offset || !type_equal(x->type, y->type))
+			return false;
+	}
+	return true;
+}
+
 bool type_equal(const struct type *a, const struct type *b)
 {
 	if (a == b)
@@ -112,7 +128,9 @@ bool type_equal(const struct type *a, const struct type *b)
 	case TY_ARRAY:
 		return a->count == b->count && type_equal(a->elem, b->elem);
 	case TY_RECORD:
-		return a->name && b->name && !strcmp(a->name, b->name);
+		if (a->name || b->name)
+			return a->name && b->name && !strcmp(a->name, b->name);
+		return anon_records_equal(a, b);
 	default:
 		return true;
 	}

@@ -191,7 +191,7 @@ bool probes_expand(struct program *p)
 	}
 	if (ok && p->ast->program.probes && p->probes.len == 0) {
 		/* every attach point was missing, and missing_probes let it be */
-		diag_error(&p->diags, p->ast->program.probes->loc, "No probes to attach");
+		p->no_probes = true;
 		return false;
 	}
 	return ok && check_alone(p);

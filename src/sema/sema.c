@@ -494,6 +494,17 @@ static struct type *read_type(struct sema *s, const struct node *n, struct type 
 	return u;
 }
 
+/* A kernel struct used as a whole value (*p, printed or stored): its fields,
+ * and those of the structs it embeds, a few levels down (pointers stay
+ * addresses, so a value never pulls in the whole kernel). */
+static void complete_value(struct sema *s, struct type *t, int depth)
+{
+	if (t->kind != TY_RECORD || !t->btf_id || depth > 8 || !kbtf_complete(s->a, t))
+		return;
+	for (int i = 0; i < t->nfields; i++)
+		complete_value(s, t->fields[i].type, depth + 1);
+}
+
 static struct type *check_unary(struct sema *s, struct node *n)
 {
 	struct type *t = check_expr(s, n->unary.operand);
@@ -501,6 +512,8 @@ static struct type *check_unary(struct sema *s, struct node *n)
 		return t;
 	switch (n->unary.op) {
 	case OP_DEREF:
+		if (t->kind == TY_PTR && t->elem)
+			complete_value(s, t->elem, 0);	/* *p is the whole struct: its fields */
 		if (t->kind == TY_PTR && t->elem && (t->elem->kind == TY_INT ||
 		    t->elem->kind == TY_PTR || t->elem->kind == TY_RECORD))
 			return read_type(s, n, t->elem);
