@@ -84,6 +84,9 @@ struct probe_family {
 	bool pid_predicate;	/* -p PID filters its events in the program (the
 				 * kernel runs it for every process); families
 				 * that attach to the process leave it false */
+	bool special;		/* run by bpfline itself, from user space
+				 * (begin, end, self): `probetype` is "special"
+				 * and `usermode` is 1 */
 	bool fires_reversed;	/* of several programs on one event, the kernel runs
 				 * the last attached first (kprobes on one address,
 				 * the programs of a fentry/fexit trampoline: each
