@@ -247,19 +247,24 @@ static int kprobe_attach(const struct probe_def *pd, struct bpf_program *prog,
 
 struct list_ctx {
 	const char *family;
+	bool verbose;
 	FILE *out;
 };
 
+/* One function; with -lv its parameters as BTF declares them (as bpftrace:
+ * the function's arguments, no retval line), nothing when BTF lacks it. */
 static int list_one(const char *name, void *arg)
 {
 	struct list_ctx *c = arg;
 	fprintf(c->out, "%s:%s\n", c->family, name);
+	if (c->verbose)
+		kbtf_print_params(name, false, c->out);
 	return 0;
 }
 
-static int list_family(const char *family, const char *pattern, FILE *out)
+static int list_family(const char *family, const char *pattern, bool verbose, FILE *out)
 {
-	struct list_ctx c = {family, out};
+	struct list_ctx c = {family, verbose, out};
 	const char *colon = pattern ? strchr(pattern, ':') : NULL;
 	if (colon) {	/* MODULE:FUNC */
 		char mod[256];
@@ -271,14 +276,12 @@ static int list_family(const char *family, const char *pattern, FILE *out)
 
 static int kprobe_list(const char *pattern, bool verbose, FILE *out)
 {
-	(void)verbose;	/* kprobes have no typed arguments to show */
-	return list_family("kprobe", pattern, out);
+	return list_family("kprobe", pattern, verbose, out);
 }
 
 static int kretprobe_list(const char *pattern, bool verbose, FILE *out)
 {
-	(void)verbose;
-	return list_family("kretprobe", pattern, out);
+	return list_family("kretprobe", pattern, verbose, out);
 }
 
 static const char *const kprobe_aliases[] = {"k", NULL};
