@@ -72,6 +72,11 @@ kernel_fetch() {
 		"$busybox" depmod -b "$cache/$ver/root" "$ver"
 		touch "$cache/$ver/ok"
 	fi
+	# kmod's modprobe (in the guest, for the compat lane's module tests) needs the
+	# binary indexes, which busybox's depmod does not write
+	if [ ! -e "$cache/$ver/root/lib/modules/$ver/modules.dep.bin" ] && command -v depmod >/dev/null; then
+		depmod -b "$cache/$ver/root" "$ver" || say "depmod of the guest's modules failed"
+	fi
 	echo "$ver"
 }
 
@@ -140,6 +145,8 @@ trap 'rm -rf "$rundir"' EXIT
 		echo "exec /bin/bash -i </dev/ttyS0 >/dev/ttyS0 2>&1"
 	fi
 	printf 'export BPFL_TIMEOUT_SCALE=%q CI=%q\n' "$scale" "${CI:-}"
+	# the guest kernel's modules: modprobe -d "$BPFL_VM_MODROOT" NAME
+	printf 'export BPFL_VM_MODROOT=%q\n' "$cache/$ver/root"
 	if [ -n "${BPFL_VM_CMD:-}" ]; then
 		printf '%s\n' "$BPFL_VM_CMD"
 	else
