@@ -146,6 +146,10 @@ static int attach_one(struct rt *rt, size_t i)
 		if (skip)
 			msg_report(MSG_WARNING, why, NULL, "Unable to attach probe: %s. Skipping.",
 				   pd->name);
+		else if (err == -EILSEQ)	/* the kernel's answer to kprobe:f+OFF inside an
+					 * instruction: bpftrace's words for it */
+			msg_report(MSG_ERROR, why, NULL, "Possible attachment attempt in the middle "
+				   "of an instruction, try a different offset.");
 		else
 			msg_report(MSG_ERROR, why, NULL, "Unable to attach probe: %s. If this is "
 				   "expected, set the 'missing_probes' config variable to 'warn'.",
