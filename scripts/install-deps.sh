@@ -17,8 +17,9 @@ packages=(
 	# which uses ps, pidof, unshare and nsenter
 	g++ zip llvm-19 util-linux sysvinit-utils
 	# the VM lane (tests/vm): a second kernel under qemu, a static busybox initramfs;
-	# the VM compat lane's module tests run bpftool, nft, modprobe and lsmod (the guest sees the
-	# host's root)
+	# the VM compat lane's module tests run nft, modprobe and lsmod, and some of the
+	# suite's tests count the kernel's BPF links and programs (REQUIRES bpftool)
+	# (the guest sees the host's root)
 	qemu-system-x86 busybox-static bpftool nftables kmod
 )
 

@@ -110,6 +110,14 @@ bool type_promotes_signed(const struct type *t)
 	return t->kind == TY_BOOL || (t->kind == TY_INT && (t->is_signed || t->bits < 64));
 }
 
+const char *type_enum_name(const struct type *t, int64_t v)
+{
+	for (int i = 0; t && i < t->nenumerators; i++)
+		if (t->enumerators[i].value == v)
+			return t->enumerators[i].name;
+	return NULL;
+}
+
 /* Records without a name (a probe's `args`, built again for each use) are
  * equal when their fields are: same names, offsets and types. */
 static bool anon_records_equal(const struct type *a, const struct type *b)
@@ -208,6 +216,8 @@ const struct type_ops type_kinds[] = {
 			  .printf_class = TP_STRING},
 	[TY_CGROUP_PATH] = {.name = "cgroup_path_t", .printf_name = "string",
 			     .flags = TF_QUOTED | TF_NO_KEY, .printf_class = TP_STRING},
+	[TY_MACADDR] = {.name = "macaddr_t", .printf_name = "string", .flags = TF_QUOTED,
+			.printf_class = TP_STRING},
 	[TY_COUNT] = {.name = "count_t", .printf_name = "count", .flags = TF_AGGREGATION,
 		      .value_size = 8, .merge = TM_ADD, .sort = TS_UINT, .read = TR_UINT},
 	[TY_SUM] = {.name = "sum_t", .printf_name = "sum", .flags = TF_AGGREGATION,

@@ -8,6 +8,7 @@
 
 #include <bpf/libbpf.h>
 
+#include "kernel/kbtf.h"
 #include "kernel/tracefs.h"
 #include "lang/types.h"
 #include "probes/probes_internal.h"
@@ -102,6 +103,17 @@ static struct type *pointer_type(struct arena *a, const struct tracefs_field *f)
 }
 
 /* The type of one tracepoint field, from its format-file description. */
+/* A field of enum type prints its enumerators' names, which kernel BTF has (its
+ * first use in the run loads it); without BTF the field stays a number. */
+static void enum_names(struct arena *a, struct type *t, const char *cname)
+{
+	const struct type *e = kbtf_named(a, cname);
+	if (e && e->kind == TY_INT) {
+		t->enumerators = e->enumerators;
+		t->nenumerators = e->nenumerators;
+	}
+}
+
 static struct type *field_type(struct arena *a, const struct tracefs_field *f)
 {
 	if (f->array_len && strstr(f->type, "char"))
@@ -116,7 +128,10 @@ static struct type *field_type(struct arena *a, const struct tracefs_field *f)
 	if (f->is_pointer)
 		return pointer_type(a, f);
 	int bits = f->size >= 8 ? 64 : (int)f->size * 8;
-	return type_int(a, bits ? bits : 64, f->is_signed);
+	struct type *t = type_int(a, bits ? bits : 64, f->is_signed);
+	if (t && !strncmp(f->type, "enum ", 5))
+		enum_names(a, t, f->type);
+	return t;
 }
 
 /* `args`: the record of the tracepoint's format file (common fields left out). */

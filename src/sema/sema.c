@@ -62,6 +62,12 @@ static void type_widen(struct type *into, const struct type *t)
 {
 	if (into->kind == TY_STR && t->size > into->size)
 		into->size = t->size;
+	if (into->kind == TY_STR)
+		into->may_cut |= t->may_cut;
+	if (into->kind == TY_INT && into->enumerators != t->enumerators) {
+		into->enumerators = NULL;	/* an enum mixed with other integers: numbers */
+		into->nenumerators = 0;
+	}
 	if (into->kind == TY_TUPLE) {
 		uint32_t off = 0;
 		for (int i = 0; i < into->nfields; i++) {
@@ -89,6 +95,18 @@ static struct type *type_copy(struct sema *s, const struct type *t)
 		}
 	}
 	return c;
+}
+
+/* An integer type that prints by the names of enum type e's enumerators: int64
+ * for an enumerator, the cast's width for (enum E)x. */
+static struct type *enum_int(struct sema *s, const struct type *e, int bits, bool is_signed)
+{
+	struct type *t = type_int(s->a, bits, is_signed);
+	if (t && e) {
+		t->enumerators = e->enumerators;
+		t->nenumerators = e->nenumerators;
+	}
+	return t;
 }
 
 /* The type of the key expressions of m: NULL for none, a tuple for several. */
@@ -734,8 +752,8 @@ static struct type *check_cast(struct sema *s, struct node *n)
 		return ty_none(s);
 	}
 	if (n->cast.ptr_depth == 0) {
-		if (to && to->kind == TY_INT)
-			return type_int(s->a, to->bits, to->is_signed);
+		if (to && to->kind == TY_INT)	/* (enum E)x keeps E's names */
+			return enum_int(s, to->nenumerators ? to : NULL, to->bits, to->is_signed);
 		diag_error(s->d, n->loc, "Cannot cast to '%s': only pointers to structs can be cast to",
 			   n->cast.tname);
 		return ty_none(s);
@@ -852,17 +870,6 @@ static bool call_as_variable(struct node *n)
 	return true;
 }
 
-/* Turn N into an integer literal. num shares its storage with the node's old
- * payload (a call's arguments, an identifier's name), so every field is set. */
-static void fold_to_int(struct node *n, uint64_t value, bool is_unsigned)
-{
-	n->kind = N_INT;
-	n->num.value = value;
-	n->num.is_unsigned = is_unsigned;
-	n->num.is_bool = false;
-	n->num.param = NULL;
-}
-
 /* sizeof(type) and sizeof(expr): the C size, folded into an integer literal. */
 static struct type *check_sizeof(struct sema *s, struct node *n)
 {
@@ -882,7 +889,7 @@ static struct type *check_sizeof(struct sema *s, struct node *n)
 		if (t->kind == TY_NONE)
 			return t;
 	}
-	fold_to_int(n, t && t->kind != TY_PTR ? type_c_size(t) : 8, true);
+	ast_fold_int(n, t && t->kind != TY_PTR ? type_c_size(t) : 8, true);
 	return type_int(s->a, 64, false);
 }
 
@@ -920,11 +927,20 @@ static struct type *check_call(struct sema *s, struct node *n)
 static struct type *check_ident(struct sema *s, struct node *n)
 {
 	const struct builtin *b = builtin_or_wrapped(n->ident.name, false);
-	int64_t value;
-	if (!b && (program_cconst(s->p, n->ident.name, &value) ||
-		   kbtf_enum_value(n->ident.name, &value))) {
-		fold_to_int(n, (uint64_t)value, false);	/* an enumerator or #define */
-		return type_int(s->a, 64, true);
+	int64_t value = 0;
+	const struct cconst_def *cc = b ? NULL : program_cconst_def(s->p, n->ident.name);
+	struct type *e = NULL;
+	if (cc) {
+		value = cc->value;
+		e = cc->type && cc->type->nenumerators ? cc->type : NULL;
+	} else if (!b) {
+		e = kbtf_enumerator(s->a, n->ident.name, &value);
+	}
+	if (cc || e) {
+		ast_fold_int(n, (uint64_t)value, false);	/* an enumerator or #define */
+		if (e)
+			n->num.enum_type = enum_int(s, e, 64, true);
+		return e ? n->num.enum_type : type_int(s->a, 64, true);
 	}
 	if (!b) {
 		diag_error(s->d, n->loc, "Unknown identifier: '%s'", n->ident.name);
@@ -1010,6 +1026,8 @@ static struct type *check_expr_kind(struct sema *s, struct node *n)
 	case N_INT:
 		if (n->num.is_bool)
 			return type_new(s->a, TY_BOOL);
+		if (n->num.enum_type)
+			return n->num.enum_type;
 		return type_int(s->a, 64, !n->num.is_unsigned);
 	case N_STR:
 		return type_str(s->a, (uint32_t)n->str.len + 1);
