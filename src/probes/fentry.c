@@ -156,7 +156,9 @@ struct list_ctx {
 static int list_one(const char *name, void *arg)
 {
 	struct list_ctx *c = arg;
-	const char *mod = kbtf_func_module(c->mod, name);
+	/* without a module pattern only vmlinux is listed: no lookup (a BTF name
+	 * lookup scans every type, once per listed function would be quadratic) */
+	const char *mod = c->mod ? kbtf_func_module(c->mod, name) : "vmlinux";
 	if (!kfunc_traceable(name) || !mod)
 		return 0;
 	fprintf(c->out, "%s:%s:%s\n", c->family, mod, name);
