@@ -214,6 +214,8 @@ const struct type_ops type_kinds[] = {
 			  .printf_class = TP_STRING},
 	[TY_STRERROR] = {.name = "strerror_t", .printf_name = "string", .flags = TF_QUOTED,
 			  .printf_class = TP_STRING},
+	[TY_SIGNAL_NAME] = {.name = "signal_name_t", .printf_name = "string", .flags = TF_QUOTED,
+			    .printf_class = TP_STRING},
 	[TY_CGROUP_PATH] = {.name = "cgroup_path_t", .printf_name = "string",
 			     .flags = TF_QUOTED | TF_NO_KEY, .printf_class = TP_STRING},
 	[TY_MACADDR] = {.name = "macaddr_t", .printf_name = "string", .flags = TF_QUOTED,
@@ -286,7 +288,7 @@ static int name_into(const struct type *t, char *buf, int size)
 			return snprintf(buf, (size_t)size, "%s", t->name);
 		return snprintf(buf, (size_t)size, "struct %s", t->name ? t->name : "(anon)");
 	case TY_PTR: {
-		int n = name_into(t->elem, buf, size);
+		int n = t->elem ? name_into(t->elem, buf, size) : snprintf(buf, (size_t)size, "void");
 		return n + snprintf(buf + n, (size_t)(size > n ? size - n : 0), " *");
 	}
 	case TY_ARRAY: {
