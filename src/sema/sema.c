@@ -1019,10 +1019,14 @@ static struct type *check_block_expr(struct sema *s, struct node *n, bool need_v
 {
 	struct sema_var *outer = s->vars;
 	struct type *t = NULL;
+	int depth = s->nexpansions;
+	if (n->block.macro && depth < (int)(sizeof(s->expansions) / sizeof(s->expansions[0])))
+		s->expansions[s->nexpansions++] = n;
 	for (struct node *st = n->block.stmts; st; st = st->next)
 		check_stmt(s, st);
 	if (n->block.value)
 		t = check_expr(s, n->block.value);
+	s->nexpansions = depth;
 	end_scope(s, outer);
 	if (!t && need_value) {
 		if (n->block.macro)
@@ -1591,6 +1595,19 @@ bool sema_check(struct program *p)
 
 /* ---- actions ----------------------------------------------------------- */
 
+/* The macro calls the action's site was expanded from, innermost first. */
+static void set_expanded(struct sema *s, struct action *act)
+{
+	struct loc *from = s->nexpansions ? arena_alloc(s->a, sizeof(*from) * (size_t)s->nexpansions)
+					  : NULL;
+	if (!from)
+		return;
+	for (int i = 0; i < s->nexpansions; i++)
+		from[i] = s->expansions[s->nexpansions - 1 - i]->block.call;
+	act->expanded = from;
+	act->nexpanded = s->nexpansions;
+}
+
 int sema_add_action(struct sema *s, enum action_kind kind, struct node *site,
 		    const char *fmt, struct node *args, uint32_t extra)
 {
@@ -1619,6 +1636,7 @@ int sema_add_action(struct sema *s, enum action_kind kind, struct node *site,
 	}
 	act->size = off;
 	act->id = (int)s->p->actions.len;
+	set_expanded(s, act);
 	if (vec_push(&s->p->actions, act))
 		return -1;
 	return act->id;
