@@ -306,14 +306,12 @@ static LLVMValueRef map_read(struct cg *c, struct node *n)
 {
 	struct map_def *m = n->map.def;
 	LLVMValueRef key = cg_map_key(c, m, n, NULL);
+	if (m->percpu && type_ops(m->value)->merge != TM_FIRST)	/* an aggregation */
+		return cg_map_read_percpu(c, m, key);
 	LLVMValueRef p = cg_map_lookup(c, m, key);
 	LLVMBasicBlockRef from = LLVMGetInsertBlock(c->b);
 	LLVMBasicBlockRef done = cg_if_nonnull(c, p);
 	LLVMValueRef v = cg_load64(c, p);
-	if (type_ops(m->value)->read == TR_AVG) {
-		LLVMValueRef cnt = cg_load64(c, cg_gep(c, p, 8));
-		v = LLVMBuildUDiv(c->b, v, cnt, "");
-	}
 	LLVMBasicBlockRef yes = LLVMGetInsertBlock(c->b);
 	LLVMBuildBr(c->b, done);
 	LLVMPositionBuilderAtEnd(c->b, done);

@@ -5,6 +5,7 @@
 #include <linux/bpf.h>
 #include <string.h>
 
+#include <bpf/libbpf.h>
 #include <llvm-c/DebugInfo.h>
 
 #include "codegen/cg.h"
@@ -109,6 +110,76 @@ void cg_map_delete(struct cg *c, struct map_def *m, LLVMValueRef key)
 {
 	LLVMValueRef args[] = {c->maps[m->id], key};
 	cg_helper(c, BPF_FUNC_map_delete_elem, args, 2);
+}
+
+/* Fold one CPU's value at p into the accumulators: acc (sum, total, or the
+ * min/max so far) and acc2 (avg's count, or whether min/max saw a value). */
+static void merge_cpu(struct cg *c, enum type_merge how, bool sg, LLVMValueRef p,
+		      LLVMValueRef acc, LLVMValueRef acc2)
+{
+	LLVMValueRef v = cg_load64(c, p);
+	LLVMValueRef w = cg_load64(c, cg_gep(c, p, 8));
+	if (how == TM_ADD || how == TM_ADD2) {
+		cg_store64(c, LLVMBuildAdd(c->b, cg_load64(c, acc), v, ""), acc);
+		if (how == TM_ADD2)
+			cg_store64(c, LLVMBuildAdd(c->b, cg_load64(c, acc2), w, ""), acc2);
+		return;
+	}
+	/* min/max: a CPU that never saw a value has none to offer */
+	LLVMIntPredicate pred = how == TM_MIN ? (sg ? LLVMIntSLT : LLVMIntULT)
+					      : (sg ? LLVMIntSGT : LLVMIntUGT);
+	LLVMValueRef cur = cg_load64(c, acc), have = cg_load64(c, acc2);
+	LLVMValueRef seen = LLVMBuildICmp(c->b, LLVMIntNE, w, cg_const(c, 0), "");
+	LLVMValueRef first = LLVMBuildICmp(c->b, LLVMIntEQ, have, cg_const(c, 0), "");
+	LLVMValueRef better = LLVMBuildOr(c->b, first, LLVMBuildICmp(c->b, pred, v, cur, ""), "");
+	LLVMValueRef take = LLVMBuildAnd(c->b, seen, better, "");
+	cg_store64(c, LLVMBuildSelect(c->b, take, v, cur, ""), acc);
+	cg_store64(c, LLVMBuildOr(c->b, have, LLVMBuildZExt(c->b, seen, c->i64, ""), ""), acc2);
+}
+
+LLVMValueRef cg_map_read_percpu(struct cg *c, struct map_def *m, LLVMValueRef key)
+{
+	const struct type_ops *ops = type_ops(m->value);
+	bool sg = m->value->is_signed;
+	int ncpus = libbpf_num_possible_cpus();
+	LLVMValueRef acc = cg_stack_alloca(c, 8), acc2 = cg_stack_alloca(c, 8);
+	LLVMValueRef cpu = cg_stack_alloca(c, 8);
+	cg_store64(c, cg_const(c, 0), acc);
+	cg_store64(c, cg_const(c, 0), acc2);
+	cg_store64(c, cg_const(c, 0), cpu);
+
+	/* for (cpu = 0; cpu < ncpus; cpu++): a loop the verifier bounds */
+	LLVMBasicBlockRef head = cg_block(c, "percpu_head"), body = cg_block(c, "percpu_body");
+	LLVMBasicBlockRef next = cg_block(c, "percpu_next"), done = cg_block(c, "percpu_done");
+	LLVMBuildBr(c->b, head);
+	LLVMPositionBuilderAtEnd(c->b, head);
+	LLVMValueRef i = cg_load64(c, cpu);
+	LLVMValueRef more = LLVMBuildICmp(c->b, LLVMIntULT, i,
+					  cg_const(c, ncpus > 0 ? (uint64_t)ncpus : 1), "");
+	LLVMBuildCondBr(c->b, more, body, done);
+	LLVMPositionBuilderAtEnd(c->b, body);
+	LLVMValueRef args[] = {c->maps[m->id], key, i};
+	LLVMValueRef p = LLVMBuildIntToPtr(c->b, cg_helper(c, BPF_FUNC_map_lookup_percpu_elem, args, 3),
+					   c->ptr, "");
+	LLVMBasicBlockRef skip = cg_if_nonnull(c, p);
+	merge_cpu(c, ops->merge, sg, p, acc, acc2);
+	LLVMBuildBr(c->b, skip);
+	LLVMPositionBuilderAtEnd(c->b, skip);
+	LLVMBuildBr(c->b, next);
+	LLVMPositionBuilderAtEnd(c->b, next);
+	cg_store64(c, LLVMBuildAdd(c->b, cg_load64(c, cpu), cg_const(c, 1), ""), cpu);
+	LLVMBuildBr(c->b, head);
+	LLVMPositionBuilderAtEnd(c->b, done);
+
+	LLVMValueRef v = cg_load64(c, acc);
+	if (ops->read != TR_AVG)
+		return v;
+	/* avg: total / count in the value's sign; no count reads 0 */
+	LLVMValueRef n = cg_load64(c, acc2);
+	LLVMValueRef none = LLVMBuildICmp(c->b, LLVMIntEQ, n, cg_const(c, 0), "");
+	LLVMValueRef div = LLVMBuildSelect(c->b, none, cg_const(c, 1), n, "");
+	LLVMValueRef q = cg_arith(c, OP_DIV, v, div, sg);
+	return LLVMBuildSelect(c->b, none, cg_const(c, 0), q, "");
 }
 
 LLVMBasicBlockRef cg_if_nonnull(struct cg *c, LLVMValueRef ptr)

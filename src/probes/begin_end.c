@@ -69,6 +69,7 @@ const struct probe_family probe_begin = {
 	.aliases = begin_aliases,
 	.expand = special_expand,
 	.section = special_section,
+	.special = true,
 	.run = run_once,
 };
 
@@ -77,6 +78,7 @@ const struct probe_family probe_end = {
 	.aliases = end_aliases,
 	.expand = special_expand,
 	.section = special_section,
+	.special = true,
 	.run = run_once,
 };
 
@@ -84,5 +86,6 @@ const struct probe_family probe_self = {
 	.name = "self",
 	.expand = self_expand,
 	.section = special_section,
+	.special = true,
 	.run = run_once,
 };

@@ -1282,13 +1282,17 @@ static struct type *check_for_map(struct sema *s, struct node *n)
 			   m->map.name);
 		return NULL;
 	}
-	if (type_has(def->value, TF_AGG)) {
+	/* an aggregation's element is its value as an expression reads it,
+	 * merged over the CPUs (codegen/loop.c) */
+	bool agg = type_has(def->value, TF_AGG);
+	if (agg && type_ops(def->value)->read == TR_NONE) {
 		diag_error(s->d, m->loc, "for loops over maps of '%s' values are not supported",
 			   tname(def->value, b, sizeof b));
 		return NULL;
 	}
 	m->type = def->value;
-	struct type *elems[] = {type_copy(s, def->key), type_copy(s, def->value)};
+	struct type *elems[] = {type_copy(s, def->key),
+				agg ? map_value_type(s, m, def) : type_copy(s, def->value)};
 	return type_tuple(s->a, elems, 2);
 }
 
