@@ -37,16 +37,6 @@ static void declare(struct sema *s, const char *name, const struct node *desc)
 	vec_push(&s->p->getopts, d);
 }
 
-/* The call becomes the integer literal v. */
-static void become_int(struct node *n, uint64_t v, bool is_unsigned)
-{
-	n->kind = N_INT;
-	n->num.value = v;
-	n->num.is_unsigned = is_unsigned;
-	n->num.is_bool = false;
-	n->num.param = NULL;
-}
-
 static void become_str(struct node *n, const char *v)
 {
 	n->kind = N_STR;
@@ -99,13 +89,13 @@ static bool resolve(struct sema *s, struct node *n, const char *name, const stru
 		bool u = def->num.is_unsigned;
 		if (np && !parse_int(np->value, &v, &u))
 			return bad_value(s, name, "integer", np->value);
-		become_int(n, v, u);
+		ast_fold_int(n, v, u);
 		return true;
 	}
 	bool b = false;
 	if (np && !parse_bool(np->value, &b))
 		return bad_value(s, name, "boolean", np->value);
-	become_int(n, b, false);
+	ast_fold_int(n, b, false);
 	return true;
 }
 
@@ -117,7 +107,7 @@ static bool check_default(struct sema *s, struct node *n, struct node *def)
 		return true;
 	if (!sema_want_const(s, n, def, &v))
 		return false;
-	become_int(def, (uint64_t)v, false);
+	ast_fold_int(def, (uint64_t)v, false);
 	return true;
 }
 

@@ -42,6 +42,8 @@ struct probe_def {
 				 * (itself unless shared, see probes_share) */
 	bool shared;		/* its program runs several probe_defs: `probe` comes
 				 * from the BPF cookie, which holds probe_def.index */
+	bool multi;		/* the program of its owner attaches at the whole group
+				 * with one link (probe_family.attach_group) */
 };
 
 /* A program option given after `--` on the command line: --name[=value]. */

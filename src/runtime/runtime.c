@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -124,10 +125,14 @@ static int attach_one(struct rt *rt, size_t i)
 		msg_error("probe '%s': this probe type is not supported yet", pd->name);
 		return -EOPNOTSUPP;
 	}
+	if (pd->multi && pd->owner != pd->index)
+		return 0;	/* its owner attached it with the whole group */
 	prog = prog_of(rt, pd);
 	if (!prog)
 		return -ENOENT;
-	if (ops->attach_many) {
+	if (pd->multi) {
+		err = ops->attach_group(rt->p, pd, prog, &rt->links, &hint);
+	} else if (ops->attach_many) {
 		err = ops->attach_many(pd, prog, &rt->links, &hint);
 	} else {
 		err = ops->attach(pd, prog, &link, &hint);
@@ -206,7 +211,7 @@ static void *detach_slice_run(void *arg)
  * (~80 ms here), so links are destroyed from several threads at once: their
  * waits overlap and 27 sched tracepoints detach in about one grace period
  * instead of two seconds. Falls back to this thread if threads can't start. */
-static void detach_all(struct rt *rt)
+void rt_detach_all(struct rt *rt)
 {
 	size_t n = rt->links.len, nthreads = 0;
 	struct bpf_link **links = rt->links.links;
@@ -231,6 +236,9 @@ static void detach_all(struct rt *rt)
 		links[i] = NULL;
 	}
 	rt->links.len = 0;
+	for (size_t i = 0; i < rt->links.nfds; i++)
+		close(rt->links.fds[i]);
+	rt->links.nfds = 0;
 }
 
 /* The line bpftrace's test engine waits for (__BPFTRACE_NOTIFY_PROBES_ATTACHED
@@ -451,7 +459,7 @@ static void stacks_begin(struct rt *rt)
 	}
 }
 
-static double now_ms(void)
+double rt_now_ms(void)
 {
 	struct timespec ts;
 
@@ -485,11 +493,11 @@ static int run_probes(struct rt *rt)
 		err = rt_run_special(rt, &probe_begin);
 		err = err ?: out_drain(rt);
 	}
-	t0 = now_ms();
+	t0 = rt_now_ms();
 	if (!err && !rt->stop)
 		err = attach_all(rt);
-	t1 = now_ms();
-	rt_log(1, "attached %zu links in %.1f ms\n", rt->links.len, t1 - t0);
+	t1 = rt_now_ms();
+	rt_log(1, "attached %zu links in %.1f ms\n", rt->links.len + rt->links.nfds, t1 - t0);
 	if (!err)
 		release_held(rt);
 	rt->hold = false;
@@ -499,10 +507,10 @@ static int run_probes(struct rt *rt)
 		err = proc_release(rt->opts->target);
 	if (!err && !rt->stop)
 		err = out_loop(rt);
-	t0 = now_ms();
-	size_t n = rt->links.len;
-	detach_all(rt);
-	rt_log(1, "detached %zu links in %.1f ms\n", n, now_ms() - t0);
+	t0 = rt_now_ms();
+	size_t n = rt->links.len + rt->links.nfds;
+	rt_detach_all(rt);
+	rt_log(1, "detached %zu links in %.1f ms\n", n, rt_now_ms() - t0);
 	return err;
 }
 
@@ -543,8 +551,9 @@ int rt_run(struct program *p, const void *obj, size_t obj_size, const struct rt_
 
 	fflush(rt.out);
 	out_close(&rt);
-	detach_all(&rt);
+	rt_detach_all(&rt);
 	xfree(rt.links.links);
+	xfree(rt.links.fds);
 	xfree(rt.map_fds);
 	stack_fini();
 	bpf_object__close(rt.obj);

@@ -884,17 +884,6 @@ static bool call_as_variable(struct node *n)
 	return true;
 }
 
-/* Turn N into an integer literal. num shares its storage with the node's old
- * payload (a call's arguments, an identifier's name), so every field is set. */
-static void fold_to_int(struct node *n, uint64_t value, bool is_unsigned)
-{
-	n->kind = N_INT;
-	n->num.value = value;
-	n->num.is_unsigned = is_unsigned;
-	n->num.is_bool = false;
-	n->num.param = NULL;
-}
-
 /* sizeof(type) and sizeof(expr): the C size, folded into an integer literal. */
 static struct type *check_sizeof(struct sema *s, struct node *n)
 {
@@ -914,7 +903,7 @@ static struct type *check_sizeof(struct sema *s, struct node *n)
 		if (t->kind == TY_NONE)
 			return t;
 	}
-	fold_to_int(n, t && t->kind != TY_PTR ? type_c_size(t) : 8, true);
+	ast_fold_int(n, t && t->kind != TY_PTR ? type_c_size(t) : 8, true);
 	return type_int(s->a, 64, false);
 }
 
@@ -955,7 +944,7 @@ static struct type *check_ident(struct sema *s, struct node *n)
 	int64_t value;
 	if (!b && (program_cconst(s->p, n->ident.name, &value) ||
 		   kbtf_enum_value(n->ident.name, &value))) {
-		fold_to_int(n, (uint64_t)value, false);	/* an enumerator or #define */
+		ast_fold_int(n, (uint64_t)value, false);	/* an enumerator or #define */
 		return type_int(s->a, 64, true);
 	}
 	if (!b) {

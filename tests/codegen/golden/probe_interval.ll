@@ -57,28 +57,28 @@ nonnull2:
 
 join3:
   %20 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 16, i64 0)	; ringbuf_reserve
-  %21 = icmp eq i64 %20, 0
-  br i1 %21, label %lost, label %reserved
+  %21 = inttoptr i64 %20 to ptr
+  store i32 1, ptr %1, align 8
+  %22 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %23 = icmp eq i64 %22, 0
+  br i1 %23, label %join5, label %nonnull4
 
 reserved:
-  %22 = inttoptr i64 %20 to ptr
-  call void @llvm.memset.p0.i64(ptr %22, i8 0, i64 16, i1 false)
-  call void inttoptr (i64 132 to ptr)(ptr %22, i64 2)	; ringbuf_submit
+  call void @llvm.memset.p0.i64(ptr %21, i8 0, i64 16, i1 false)
+  call void inttoptr (i64 132 to ptr)(ptr %21, i64 2)	; ringbuf_submit
   br label %emitted
-
-lost:
-  store i32 1, ptr %1, align 8
-  %23 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %24 = icmp eq i64 %23, 0
-  br i1 %24, label %emitted, label %nonnull4
 
 emitted:
   ret i64 0
 
 nonnull4:
-  %25 = inttoptr i64 %23 to ptr
-  store i64 4294967296, ptr %25, align 8
-  br label %emitted
+  %24 = inttoptr i64 %22 to ptr
+  store i64 4294967296, ptr %24, align 8
+  br label %join5
+
+join5:
+  %25 = icmp eq i64 %20, 0
+  br i1 %25, label %emitted, label %reserved
 }
 
 declare void @llvm.memset.p0.i64(ptr, i8, i64, i1)

@@ -20,25 +20,25 @@ common.ret:
 
 endif:
   %3 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 16, i64 0)	; ringbuf_reserve
-  %4 = icmp eq i64 %3, 0
-  br i1 %4, label %lost, label %reserved
+  %4 = inttoptr i64 %3 to ptr
+  store i32 1, ptr %1, align 8
+  %5 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %6 = icmp eq i64 %5, 0
+  br i1 %6, label %join, label %nonnull
 
 reserved:
-  %5 = inttoptr i64 %3 to ptr
-  call void @llvm.memset.p0.i64(ptr %5, i8 0, i64 16, i1 false)
-  call void inttoptr (i64 132 to ptr)(ptr %5, i64 2)	; ringbuf_submit
+  call void @llvm.memset.p0.i64(ptr %4, i8 0, i64 16, i1 false)
+  call void inttoptr (i64 132 to ptr)(ptr %4, i64 2)	; ringbuf_submit
   br label %common.ret
-
-lost:
-  store i32 1, ptr %1, align 8
-  %6 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %7 = icmp eq i64 %6, 0
-  br i1 %7, label %common.ret, label %nonnull
 
 nonnull:
-  %8 = inttoptr i64 %6 to ptr
-  store i64 4294967296, ptr %8, align 8
-  br label %common.ret
+  %7 = inttoptr i64 %5 to ptr
+  store i64 4294967296, ptr %7, align 8
+  br label %join
+
+join:
+  %8 = icmp eq i64 %3, 0
+  br i1 %8, label %common.ret, label %reserved
 }
 
 declare void @llvm.memset.p0.i64(ptr, i8, i64, i1)
