@@ -15,6 +15,7 @@
 
 #include "codegen/codegen.h"
 #include "parser/cdecl.h"
+#include "parser/cinclude.h"
 #include "parser/parse.h"
 #include "probes/probes.h"
 #include "kernel/udwarf.h"
@@ -56,6 +57,8 @@ struct cmdline {
 	bool info;		/* --info */
 	bool dry_run;		/* --dry-run: load and attach, then stop */
 	bool no_warnings;	/* --no-warnings */
+	const char *includes[32];	/* --include FILE: headers read for their constants */
+	int nincludes;
 };
 
 typedef int (*opt_fn)(struct cmdline *cl, const char *arg);
@@ -77,6 +80,15 @@ static int set_verbose(struct cmdline *cl, const char *a) { (void)a; cl->verbose
 static int set_quiet(struct cmdline *cl, const char *a) { (void)a; cl->quiet = true; return 0; }
 static int set_out(struct cmdline *cl, const char *a) { cl->out_path = a; return 0; }
 static int set_unsafe(struct cmdline *cl, const char *a) { (void)a; cl->unsafe = true; return 0; }
+
+/* --include FILE: as `#include <FILE>` before the program (bpftrace's option). */
+static int set_include(struct cmdline *cl, const char *a)
+{
+	if (cl->nincludes == (int)(sizeof(cl->includes) / sizeof(cl->includes[0])))
+		return msg_error("too many --include options"), -EINVAL;
+	cl->includes[cl->nincludes++] = a;
+	return 0;
+}
 static int set_usdt_file(struct cmdline *cl, const char *a)
 {
 	(void)a;
@@ -177,7 +189,7 @@ static int set_debuginfo(struct cmdline *cl, const char *a)
 }
 
 enum { OPT_UNSAFE = 256, OPT_USDT_FILE, OPT_INFO, OPT_DRY_RUN, OPT_NO_WARNINGS, OPT_VERIFY_IR,
-       OPT_DEBUGINFO };
+       OPT_DEBUGINFO, OPT_INCLUDE };
 
 static const struct opt opts[] = {
 	{ NULL, 'B', true, "-B MODE", "output buffering mode ('line', 'full', 'none')", set_buffering },
@@ -191,6 +203,8 @@ static const struct opt opts[] = {
 	{ "usdt-file-activation", OPT_USDT_FILE, false, "--usdt-file-activation",
 	  "activate usdt semaphores based on file path", set_usdt_file },
 	{ "unsafe", OPT_UNSAFE, false, "--unsafe", "allow unsafe builtin functions", set_unsafe },
+	{ "include", OPT_INCLUDE, true, "--include FILE",
+	  "read the constants (#define NAME number) of header FILE", set_include },
 	{ NULL, 'q', false, "-q", "keep messages quiet", set_quiet },
 	{ NULL, 'k', false, "-k", "warn when a bpf helper returns an error (-kk: every helper)",
 	  set_k },
@@ -359,6 +373,8 @@ static int compile(struct program *p, const struct cmdline *cl, void **obj, size
 	int err = 0;
 
 	err = err ?: !parse_program(p);
+	for (int i = 0; !err && i < cl->nincludes; i++)
+		cinclude_header(p, cl->includes[i], false);
 	err = err ?: !cdecl_parse(p, btf_lookup, NULL);
 	err = err ?: dump_stage(cl->dump_ast, p);
 	err = err ?: !sema_check(p);

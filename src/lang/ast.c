@@ -30,6 +30,7 @@ void ast_fold_int(struct node *n, uint64_t value, bool is_unsigned)
 	n->num.is_unsigned = is_unsigned;
 	n->num.is_bool = false;
 	n->num.param = NULL;
+	n->num.enum_type = NULL;
 }
 
 struct node *ast_append(struct node **head, struct node *item)

@@ -147,6 +147,8 @@ struct node {
 			bool is_unsigned, is_bool;
 			const char *param;	/* the text of $N when the literal is a
 						 * positional parameter, else NULL */
+			struct type *enum_type;	/* an enumerator: its enum's type
+						 * (printed by name), else NULL */
 		} num;
 		struct { const char *value; size_t len; } str;
 		struct { const char *name; } ident;

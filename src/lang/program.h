@@ -127,5 +127,7 @@ struct type *program_ctype(const struct program *p, const char *name);
 /* The value of the script's enumerator or #define constant `name`; false when
  * there is none. */
 bool program_cconst(const struct program *p, const char *name, int64_t *value);
+/* The script's enumerator or #define constant `name` (the latest), or NULL. */
+const struct cconst_def *program_cconst_def(const struct program *p, const char *name);
 
 #endif

@@ -199,12 +199,16 @@ static int act_cat(struct rt *rt, const struct action *a, const void *rec)
 	if (!f) {
 		out_emit(rt);
 		fflush(rt->out);	/* keep stdout and stderr in order on a terminal */
-		msg_error("failed to open file '%s': %s", path, strerror(errno));
+		msg_error("failed to open file '%s' (%s)", path, strerror(errno));
 		return 0;
 	}
 	sb_init(&text);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+	/* at most max_cat_bytes, as bpftrace (BPFTRACE_MAX_CAT_BYTES) */
+	size_t left = rt->p->config.max_cat_bytes;
+	while (left && (n = fread(buf, 1, left < sizeof(buf) ? left : sizeof(buf), f)) > 0) {
 		sb_put(&text, buf, n);
+		left -= n;
+	}
 	fclose(f);
 	emit_text(rt, "cat", sb_str(&text), text.len);
 	sb_fini(&text);

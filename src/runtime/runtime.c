@@ -52,6 +52,7 @@ static int set_probe_names(struct program *p)
 	for (i = 0; i < p->probes.len; i++)
 		names[i] = ((struct probe_def *)p->probes.items[i])->name;
 	print_probe_names = names;
+	print_str_trailer = p->config.str_trunc_trailer;
 	print_nprobe_names = (int)p->probes.len;
 	return 0;
 }
