@@ -20,6 +20,8 @@
 #ifndef BPFL_TYPES_H
 #define BPFL_TYPES_H
 
+struct loc;
+
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -152,6 +154,8 @@ struct type {
 	uint32_t btf_id;	/* TY_RECORD/TY_PTR from kernel BTF, else 0 */
 	uint32_t align;		/* TY_RECORD from a C definition: its alignment (bytes) */
 	bool is_char;		/* TY_INT: C's `char` (a char array is a string) */
+	bool is_data_loc;	/* TY_INT: a tracepoint's `__data_loc` word (len << 16 |
+				 * offset of the data in the record): str() reads there */
 	bool may_cut;		/* TY_STR read by str() without a length: when it fills
 				 * its size, str() cut it (printed with the trailer) */
 	const struct enumerator *enumerators;	/* TY_INT of an enum type: its values,
@@ -247,6 +251,9 @@ struct action {
 	uint32_t size;			/* record size in bytes, multiple of 8 */
 	struct map_def *map;		/* ACT_PRINT_MAP/CLEAR/ZERO */
 	const struct node *site;	/* the call, for runtime diagnostics */
+	const struct loc *expanded;	/* the macro calls the site was expanded
+					 * from, innermost first */
+	int nexpanded;
 };
 
 #endif
