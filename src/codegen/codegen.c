@@ -79,6 +79,10 @@ static void emit_probe(struct cg *c, struct probe_def *d)
 		emit_null_end(c, d->value);
 	if (d->filter_pid)
 		emit_pid_filter(c, d->filter_pid);
+	/* after exit(), traced probes do nothing until they are detached; BEGIN
+	 * and END run once each, END after exit() by design */
+	if (c->exited && d->family != &probe_begin && d->family != &probe_end)
+		cg_emit_exit_guard(c);
 	if (probe->probe.pred) {
 		cg_set_loc(c, probe->probe.pred);
 		LLVMBasicBlockRef go = cg_block(c, "pred_true"), stop = cg_block(c, "pred_false");

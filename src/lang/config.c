@@ -283,6 +283,7 @@ int config_read(struct config *c, config_lookup_fn *lookup, char *err, size_t er
 		}
 		c->no_share = !strcmp(v, "1");
 	}
+	c->dummy_ts_map = lookup("BPFTRACE_DUMMY_TS_MAP");
 	/* bpftrace's test protocol: set means on, whatever the value */
 	c->notify_attached = lookup("__BPFTRACE_NOTIFY_PROBES_ATTACHED") != NULL;
 	return 0;

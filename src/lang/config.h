@@ -51,6 +51,8 @@ struct config {
 				 * CONFIG_KFEAT_* bits claimed ("none": 0) */
 	bool no_share;		/* BPFL_NO_SHARE=1: one BPF program per attach point
 				 * (benchmarks) */
+	const char *dummy_ts_map;	/* BPFTRACE_DUMMY_TS_MAP: tseries() reads "now" from
+				 * this scalar map (bpftrace's hook for exact tests) */
 	bool notify_attached;	/* __BPFTRACE_NOTIFY_PROBES_ATTACHED set (any value):
 				 * say on stdout when every probe is attached */
 };

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "probes/probes_internal.h"
+#include "util/duration.h"
 
 /* Split text at ':' into at most max parts (the last keeps any further ':'). */
 static int split(struct arena *a, const char *text, char **parts, int max)
@@ -57,6 +58,24 @@ bool probes_parse_count(const char *s, uint64_t *v)
 	}
 	*v = m;
 	return !*end && m > 0;
+}
+
+bool probes_parse_period(struct program *p, const struct node *at, const char *kind,
+			 const char *s, uint64_t *us)
+{
+	uint64_t ns;
+	if (!dur_parse(s, &ns)) {
+		diag_error(&p->diags, at->loc, "Invalid rate of %s probe: invalid duration: %s", kind, s);
+		return false;
+	}
+	if (ns < 1000) {
+		diag_error(&p->diags, at->loc,
+			   "Invalid rate of %s probe. Minimum is 1000 or 1us. Found: %llu nanoseconds",
+			   kind, (unsigned long long)ns);
+		return false;
+	}
+	*us = ns / 1000;
+	return true;
 }
 
 bool probes_missing(struct program *p, const struct node *at, const char *what)

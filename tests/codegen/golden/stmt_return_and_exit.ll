@@ -6,38 +6,52 @@ target triple = "bpfel"
 ;   type=ringbuf max_entries=1048576
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=percpu_array max_entries=4 key_size=4 value_size=8
+@exited = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
+;   type=array max_entries=1 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "raw_tp" {
 entry:
   %1 = alloca [1 x i64], align 8
-  %2 = call i64 inttoptr (i64 125 to ptr)()	; ktime_get_boot_ns
-  %.not = icmp eq i64 %2, 0
+  %2 = alloca [1 x i64], align 8
+  %3 = call i64 inttoptr (i64 125 to ptr)()	; ktime_get_boot_ns
+  %.not = icmp eq i64 %3, 0
   br i1 %.not, label %endif, label %common.ret
 
 common.ret:
   ret i64 0
 
 endif:
-  %3 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 16, i64 0)	; ringbuf_reserve
-  %4 = icmp eq i64 %3, 0
-  br i1 %4, label %lost, label %reserved
+  store i32 0, ptr %2, align 8
+  %4 = call i64 inttoptr (i64 1 to ptr)(ptr @exited, ptr %2)	; map_lookup_elem
+  %5 = icmp eq i64 %4, 0
+  br i1 %5, label %join, label %nonnull
+
+nonnull:
+  %6 = inttoptr i64 %4 to ptr
+  store i64 1, ptr %6, align 8
+  br label %join
+
+join:
+  %7 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 16, i64 0)	; ringbuf_reserve
+  %8 = icmp eq i64 %7, 0
+  br i1 %8, label %lost, label %reserved
 
 reserved:
-  %5 = inttoptr i64 %3 to ptr
-  call void @llvm.memset.p0.i64(ptr %5, i8 0, i64 16, i1 false)
-  call void inttoptr (i64 132 to ptr)(ptr %5, i64 2)	; ringbuf_submit
+  %9 = inttoptr i64 %7 to ptr
+  call void @llvm.memset.p0.i64(ptr %9, i8 0, i64 16, i1 false)
+  call void inttoptr (i64 132 to ptr)(ptr %9, i64 2)	; ringbuf_submit
   br label %common.ret
 
 lost:
   store i32 1, ptr %1, align 8
-  %6 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %7 = icmp eq i64 %6, 0
-  br i1 %7, label %common.ret, label %nonnull
+  %10 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %11 = icmp eq i64 %10, 0
+  br i1 %11, label %common.ret, label %nonnull1
 
-nonnull:
-  %8 = inttoptr i64 %6 to ptr
-  store i64 4294967296, ptr %8, align 8
+nonnull1:
+  %12 = inttoptr i64 %10 to ptr
+  store i64 4294967296, ptr %12, align 8
   br label %common.ret
 }
 
