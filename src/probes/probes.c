@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fnmatch.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,6 +167,42 @@ static bool check_programs(struct program *p, const struct node *at, size_t prog
 	return false;
 }
 
+/* BEGIN and END run whatever --probe-filter says. */
+static bool filter_exempt(const struct probe_def *d)
+{
+	return d->family == &probe_begin || d->family == &probe_end;
+}
+
+/* --probe-filter: keep the probes whose name the ERE matches (anywhere in it),
+ * renumbered; an error when none of the traced probes is left. */
+static bool apply_filter(struct program *p)
+{
+	regex_t re;
+	size_t kept = 0, traced = 0;
+	if (regcomp(&re, p->probe_filter, REG_EXTENDED | REG_NOSUB)) {
+		diag_error(&p->diags, p->ast->program.probes->loc, "Invalid --probe-filter regex: %s",
+			   p->probe_filter);
+		return false;
+	}
+	for (size_t i = 0; i < p->probes.len; i++) {
+		struct probe_def *d = p->probes.items[i];
+		bool match = !filter_exempt(d) && !regexec(&re, d->name, 0, NULL, 0);
+		if (!filter_exempt(d) && !match)
+			continue;
+		traced += match;
+		d->index = d->owner = (int)kept;
+		p->probes.items[kept++] = d;
+	}
+	regfree(&re);
+	p->probes.len = kept;
+	if (!traced) {
+		diag_error(&p->diags, p->ast->program.probes->loc,
+			   "No probes to attach: none matches --probe-filter '%s'", p->probe_filter);
+		return false;
+	}
+	return true;
+}
+
 bool probes_expand(struct program *p)
 {
 	bool ok = true, over = false;
@@ -187,6 +224,8 @@ bool probes_expand(struct program *p)
 		diag_error(&p->diags, p->ast->program.probes->loc, "No probes to attach");
 		return false;
 	}
+	if (ok && p->probe_filter && p->probes.len && !apply_filter(p))
+		return false;
 	return ok && check_alone(p);
 }
 
