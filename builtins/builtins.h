@@ -66,6 +66,10 @@ const struct builtin *builtin_printer(enum type_kind k);
 bool builtin_want_str(struct sema *s, const struct node *call, struct node *arg, int index,
 		      const char *usage);
 
+/* proc.c: `probe` (node n, of type probe) where a string is wanted becomes the
+ * attach point's name as a string; anything else is left as it is. */
+void builtin_probe_as_str(struct sema *s, struct node *n);
+
 /* stack.c: tell user space, once per pid (an LRU set), that this process has
  * user stacks or symbols to name, so it snapshots /proc/PID/maps while the
  * process still runs (runtime/stacks.h). Used by ustack and usym. */

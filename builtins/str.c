@@ -250,6 +250,8 @@ bool builtin_want_str(struct sema *s, const struct node *call, struct node *arg,
 		      const char *usage)
 {
 	struct type *t = sema_expr(s, arg);
+	builtin_probe_as_str(s, arg);
+	t = arg->type;
 	if (t->kind == TY_STR)
 		return true;
 	if (t->kind != TY_NONE) {
@@ -270,7 +272,7 @@ static bool check_strcontains(struct sema *s, struct node *n)
 	bool ok = builtin_want_str(s, n, h, 0, usage);
 	if (!(builtin_want_str(s, n, h->next, 1, usage) && ok))
 		return false;
-	n->type = type_int(s->a, 64, false);
+	n->type = type_new(s->a, TY_BOOL);	/* bpftrace v0.26 prints true/false */
 	return true;
 }
 

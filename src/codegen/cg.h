@@ -64,6 +64,12 @@ struct cg {
 LLVMValueRef cg_expr(struct cg *c, struct node *n);
 /* Write the value of n (any type) into dst in its storage layout. */
 void cg_expr_into(struct cg *c, struct node *n, LLVMValueRef dst);
+/* Write the len bytes of s and a NUL at dst. */
+void cg_store_bytes(struct cg *c, const char *s, size_t len, LLVMValueRef dst);
+/* Write the value of n into dst laid out as type `to`, which sema unified
+ * with n's type: strings may be larger there, a record's fields in another
+ * order (a variable's or map's type after every assignment widened it). */
+void cg_expr_into_as(struct cg *c, struct node *n, LLVMValueRef dst, const struct type *to);
 /* l op r on i64 values of types lt and rt: + and - move a pointer by whole
  * elements and the difference of two pointers counts elements, as in C; the rest
  * is cg_arith. */
@@ -102,6 +108,8 @@ LLVMValueRef cg_alloca(struct cg *c, uint32_t size);
  * as a pointer to the stack (the context of a loop callback). */
 LLVMValueRef cg_stack_alloca(struct cg *c, uint32_t size);
 void cg_zero(struct cg *c, LLVMValueRef dst, uint32_t size);
+/* Store len constant bytes and a NUL at dst (a string literal's value). */
+void cg_store_bytes(struct cg *c, const char *s, size_t len, LLVMValueRef dst);
 void cg_copy(struct cg *c, LLVMValueRef dst, LLVMValueRef src, uint32_t size);
 /* dst + off bytes. */
 LLVMValueRef cg_gep(struct cg *c, LLVMValueRef ptr, uint32_t off);
@@ -152,6 +160,11 @@ LLVMValueRef cg_map_lookup_or_init(struct cg *c, struct map_def *m, LLVMValueRef
 LLVMBasicBlockRef cg_if_nonnull(struct cg *c, LLVMValueRef ptr);
 /* Pointer to the value at key or NULL (i64 0 compare needed by caller). */
 LLVMValueRef cg_map_lookup(struct cg *c, struct map_def *m, LLVMValueRef key);
+/* The value of an aggregation at key, merged over every CPU as the printer
+ * merges it (type_ops.merge), read with bpf_map_lookup_percpu_elem: counts and
+ * sums add up, avg divides the totals, min/max compare the CPUs that saw a
+ * value; 0 when no CPU has the key. */
+LLVMValueRef cg_map_read_percpu(struct cg *c, struct map_def *m, LLVMValueRef key);
 void cg_map_update(struct cg *c, struct map_def *m, LLVMValueRef key, LLVMValueRef val);
 void cg_map_delete(struct cg *c, struct map_def *m, LLVMValueRef key);
 /* Emit output action `id`: reserve its record in the ring buffer, write the id,

@@ -206,14 +206,16 @@ static LLVMValueRef unary(struct cg *c, struct node *n)
 	}
 }
 
+/* c ? a : b; for c ?: b (no then), c's value is a. */
 static LLVMValueRef ternary(struct cg *c, struct node *n)
 {
-	LLVMValueRef cond = LLVMBuildICmp(c->b, LLVMIntNE, cg_expr(c, n->cond.cond), cg_const(c, 0), "");
+	LLVMValueRef cv = cg_expr(c, n->cond.cond);
+	LLVMValueRef cond = LLVMBuildICmp(c->b, LLVMIntNE, cv, cg_const(c, 0), "");
 	LLVMBasicBlockRef a = cg_block(c, "tern_a"), b = cg_block(c, "tern_b");
 	LLVMBasicBlockRef done = cg_block(c, "tern_done");
 	LLVMBuildCondBr(c->b, cond, a, b);
 	LLVMPositionBuilderAtEnd(c->b, a);
-	LLVMValueRef va = cg_expr(c, n->cond.then);
+	LLVMValueRef va = n->cond.then ? cg_expr(c, n->cond.then) : cv;
 	LLVMBasicBlockRef a_end = LLVMGetInsertBlock(c->b);
 	LLVMBuildBr(c->b, done);
 	LLVMPositionBuilderAtEnd(c->b, b);
@@ -298,14 +300,12 @@ static LLVMValueRef map_read(struct cg *c, struct node *n)
 {
 	struct map_def *m = n->map.def;
 	LLVMValueRef key = cg_map_key(c, m, n, NULL);
+	if (m->percpu && type_ops(m->value)->merge != TM_FIRST)	/* an aggregation */
+		return cg_map_read_percpu(c, m, key);
 	LLVMValueRef p = cg_map_lookup(c, m, key);
 	LLVMBasicBlockRef from = LLVMGetInsertBlock(c->b);
 	LLVMBasicBlockRef done = cg_if_nonnull(c, p);
 	LLVMValueRef v = cg_load64(c, p);
-	if (type_ops(m->value)->read == TR_AVG) {
-		LLVMValueRef cnt = cg_load64(c, cg_gep(c, p, 8));
-		v = LLVMBuildUDiv(c->b, v, cnt, "");
-	}
 	LLVMBasicBlockRef yes = LLVMGetInsertBlock(c->b);
 	LLVMBuildBr(c->b, done);
 	LLVMPositionBuilderAtEnd(c->b, done);
@@ -424,7 +424,7 @@ LLVMValueRef cg_expr(struct cg *c, struct node *n)
 }
 
 /* Store constant bytes (a string literal) at dst, 8 at a time. */
-static void store_bytes(struct cg *c, const char *s, size_t len, LLVMValueRef dst)
+void cg_store_bytes(struct cg *c, const char *s, size_t len, LLVMValueRef dst)
 {
 	for (size_t off = 0; off < len + 1; off += 8) {
 		uint64_t w = 0;
@@ -493,11 +493,11 @@ void cg_expr_into(struct cg *c, struct node *n, LLVMValueRef dst)
 	}
 	switch (n->kind) {
 	case N_STR:
-		store_bytes(c, n->str.value, n->str.len, dst);
+		cg_store_bytes(c, n->str.value, n->str.len, dst);
 		break;
 	case N_POSPARAM: {
 		const char *v = c->p->params[n->param.index - 1];
-		store_bytes(c, v, strlen(v), dst);
+		cg_store_bytes(c, v, strlen(v), dst);
 		break;
 	}
 	case N_IDENT:
@@ -538,4 +538,74 @@ void cg_expr_into(struct cg *c, struct node *n, LLVMValueRef dst)
 	default:
 		break;
 	}
+}
+
+/* Whether values of types a and b have the same bytes in memory: same size,
+ * and tuples with their fields at the same offsets, in the same order. */
+static bool same_layout(const struct type *a, const struct type *b)
+{
+	if (a == b)
+		return true;
+	if (a->kind != b->kind || a->size != b->size)
+		return false;
+	if (a->kind != TY_TUPLE)
+		return true;
+	if (a->nfields != b->nfields)
+		return false;
+	for (int i = 0; i < a->nfields; i++) {
+		const char *na = a->fields[i].name, *nb = b->fields[i].name;
+		if (a->fields[i].offset != b->fields[i].offset ||
+		    !same_layout(a->fields[i].type, b->fields[i].type) ||
+		    (na && nb && strcmp(na, nb)))
+			return false;
+	}
+	return true;
+}
+
+/* The field of tuple `to` that field i of tuple `from` goes to: by name in a
+ * record, by position in a tuple. */
+static const struct field *dest_field(const struct type *to, const struct type *from, int i)
+{
+	int j = type_is_record(to) ? type_field_index(to, from->fields[i].name) : i;
+	return j >= 0 && j < to->nfields ? &to->fields[j] : NULL;
+}
+
+/* Copy a value laid out as `from` at src into dst laid out as `to` (dst is
+ * zeroed): a string into a larger one, a tuple field by field. */
+static void convert(struct cg *c, LLVMValueRef src, const struct type *from, LLVMValueRef dst,
+		    const struct type *to)
+{
+	if (from->kind != TY_TUPLE || to->kind != TY_TUPLE) {
+		cg_copy(c, dst, src, from->size < to->size ? from->size : to->size);
+		return;
+	}
+	for (int i = 0; i < from->nfields; i++) {
+		const struct field *f = dest_field(to, from, i);
+		if (f)
+			convert(c, cg_gep(c, src, from->fields[i].offset), from->fields[i].type,
+				cg_gep(c, dst, f->offset), f->type);
+	}
+}
+
+void cg_expr_into_as(struct cg *c, struct node *n, LLVMValueRef dst, const struct type *to)
+{
+	const struct type *t = n->type;
+	if (type_is_scalar(t) || !to || same_layout(t, to)) {
+		cg_expr_into(c, n, dst);
+		return;
+	}
+	if (n->kind == N_TUPLE && to->kind == TY_TUPLE) {	/* element by element, in order */
+		int i = 0;
+		for (struct node *e = n->tuple.elems; e; e = e->next, i++) {
+			const struct field *f = dest_field(to, t, i);
+			if (f)
+				cg_expr_into_as(c, e, cg_gep(c, dst, f->offset), f->type);
+		}
+		return;
+	}
+	uint32_t size = (t->size + 7) & ~7u;
+	LLVMValueRef tmp = cg_alloca(c, size);
+	cg_zero(c, tmp, size);
+	cg_expr_into(c, n, tmp);
+	convert(c, tmp, t, dst, to);
 }

@@ -187,9 +187,14 @@ static void set_loop_var(struct cg *c, struct node *n, LLVMValueRef fn, LLVMValu
 		return;
 	}
 	const struct type *kv = n->forl.var->type;
-	const struct map_def *m = n->forl.iter->map.def;
-	cg_copy(c, cg_gep(c, slot, kv->fields[0].offset), LLVMGetParam(fn, 1), m->key->size);
-	cg_copy(c, cg_gep(c, slot, kv->fields[1].offset), LLVMGetParam(fn, 2), m->value->size);
+	struct map_def *m = n->forl.iter->map.def;
+	LLVMValueRef key = cg_gep(c, slot, kv->fields[0].offset);
+	cg_copy(c, key, LLVMGetParam(fn, 1), m->key->size);
+	if (type_has(m->value, TF_AGG))	/* this CPU's element holds a part of it */
+		cg_store64(c, cg_map_read_percpu(c, m, key),
+			   cg_gep(c, slot, kv->fields[1].offset));
+	else
+		cg_copy(c, cg_gep(c, slot, kv->fields[1].offset), LLVMGetParam(fn, 2), m->value->size);
 }
 
 /* Emit the callback of loop n; returns it. The caller's state is restored. */

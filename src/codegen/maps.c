@@ -5,6 +5,7 @@
 #include <linux/bpf.h>
 #include <string.h>
 
+#include <bpf/libbpf.h>
 #include <llvm-c/DebugInfo.h>
 
 #include "codegen/cg.h"
@@ -17,12 +18,12 @@ static bool is_scalar_value(const struct type *t)
 }
 
 /* Write a key element of node `k` at dst (ints as 8 bytes). */
-static void key_elem(struct cg *c, struct node *k, LLVMValueRef dst)
+static void key_elem(struct cg *c, struct node *k, LLVMValueRef dst, const struct type *to)
 {
 	if (is_scalar_value(k->type))
 		cg_store64(c, cg_expr(c, k), dst);
 	else
-		cg_expr_into(c, k, dst);
+		cg_expr_into_as(c, k, dst, to);
 }
 
 /* Add v to slot `key` of the per-CPU counters map (ABI_COUNTERS_NAME, see
@@ -114,11 +115,12 @@ LLVMValueRef cg_map_key(struct cg *c, struct map_def *m, struct node *use, LLVMV
 	cg_zero(c, key, m->key_size);
 	struct node *keys = use ? use->map.keys : NULL;
 	if (keys && !keys->next) {
-		key_elem(c, keys, key);
+		key_elem(c, keys, key, m->key);
 	} else if (keys) {
 		int i = 0;
 		for (struct node *k = keys; k; k = k->next, i++)
-			key_elem(c, k, cg_gep(c, key, m->key->fields[i].offset));
+			key_elem(c, k, cg_gep(c, key, m->key->fields[i].offset),
+				 m->key->fields[i].type);
 	}
 	if (bucket)
 		cg_store64(c, bucket, cg_gep(c, key, m->key_size - 8));
@@ -142,6 +144,76 @@ void cg_map_delete(struct cg *c, struct map_def *m, LLVMValueRef key)
 {
 	LLVMValueRef args[] = {c->maps[m->id], key};
 	cg_helper(c, BPF_FUNC_map_delete_elem, args, 2);
+}
+
+/* Fold one CPU's value at p into the accumulators: acc (sum, total, or the
+ * min/max so far) and acc2 (avg's count, or whether min/max saw a value). */
+static void merge_cpu(struct cg *c, enum type_merge how, bool sg, LLVMValueRef p,
+		      LLVMValueRef acc, LLVMValueRef acc2)
+{
+	LLVMValueRef v = cg_load64(c, p);
+	LLVMValueRef w = cg_load64(c, cg_gep(c, p, 8));
+	if (how == TM_ADD || how == TM_ADD2) {
+		cg_store64(c, LLVMBuildAdd(c->b, cg_load64(c, acc), v, ""), acc);
+		if (how == TM_ADD2)
+			cg_store64(c, LLVMBuildAdd(c->b, cg_load64(c, acc2), w, ""), acc2);
+		return;
+	}
+	/* min/max: a CPU that never saw a value has none to offer */
+	LLVMIntPredicate pred = how == TM_MIN ? (sg ? LLVMIntSLT : LLVMIntULT)
+					      : (sg ? LLVMIntSGT : LLVMIntUGT);
+	LLVMValueRef cur = cg_load64(c, acc), have = cg_load64(c, acc2);
+	LLVMValueRef seen = LLVMBuildICmp(c->b, LLVMIntNE, w, cg_const(c, 0), "");
+	LLVMValueRef first = LLVMBuildICmp(c->b, LLVMIntEQ, have, cg_const(c, 0), "");
+	LLVMValueRef better = LLVMBuildOr(c->b, first, LLVMBuildICmp(c->b, pred, v, cur, ""), "");
+	LLVMValueRef take = LLVMBuildAnd(c->b, seen, better, "");
+	cg_store64(c, LLVMBuildSelect(c->b, take, v, cur, ""), acc);
+	cg_store64(c, LLVMBuildOr(c->b, have, LLVMBuildZExt(c->b, seen, c->i64, ""), ""), acc2);
+}
+
+LLVMValueRef cg_map_read_percpu(struct cg *c, struct map_def *m, LLVMValueRef key)
+{
+	const struct type_ops *ops = type_ops(m->value);
+	bool sg = m->value->is_signed;
+	int ncpus = libbpf_num_possible_cpus();
+	LLVMValueRef acc = cg_stack_alloca(c, 8), acc2 = cg_stack_alloca(c, 8);
+	LLVMValueRef cpu = cg_stack_alloca(c, 8);
+	cg_store64(c, cg_const(c, 0), acc);
+	cg_store64(c, cg_const(c, 0), acc2);
+	cg_store64(c, cg_const(c, 0), cpu);
+
+	/* for (cpu = 0; cpu < ncpus; cpu++): a loop the verifier bounds */
+	LLVMBasicBlockRef head = cg_block(c, "percpu_head"), body = cg_block(c, "percpu_body");
+	LLVMBasicBlockRef next = cg_block(c, "percpu_next"), done = cg_block(c, "percpu_done");
+	LLVMBuildBr(c->b, head);
+	LLVMPositionBuilderAtEnd(c->b, head);
+	LLVMValueRef i = cg_load64(c, cpu);
+	LLVMValueRef more = LLVMBuildICmp(c->b, LLVMIntULT, i,
+					  cg_const(c, ncpus > 0 ? (uint64_t)ncpus : 1), "");
+	LLVMBuildCondBr(c->b, more, body, done);
+	LLVMPositionBuilderAtEnd(c->b, body);
+	LLVMValueRef args[] = {c->maps[m->id], key, i};
+	LLVMValueRef p = LLVMBuildIntToPtr(c->b, cg_helper(c, BPF_FUNC_map_lookup_percpu_elem, args, 3),
+					   c->ptr, "");
+	LLVMBasicBlockRef skip = cg_if_nonnull(c, p);
+	merge_cpu(c, ops->merge, sg, p, acc, acc2);
+	LLVMBuildBr(c->b, skip);
+	LLVMPositionBuilderAtEnd(c->b, skip);
+	LLVMBuildBr(c->b, next);
+	LLVMPositionBuilderAtEnd(c->b, next);
+	cg_store64(c, LLVMBuildAdd(c->b, cg_load64(c, cpu), cg_const(c, 1), ""), cpu);
+	LLVMBuildBr(c->b, head);
+	LLVMPositionBuilderAtEnd(c->b, done);
+
+	LLVMValueRef v = cg_load64(c, acc);
+	if (ops->read != TR_AVG)
+		return v;
+	/* avg: total / count in the value's sign; no count reads 0 */
+	LLVMValueRef n = cg_load64(c, acc2);
+	LLVMValueRef none = LLVMBuildICmp(c->b, LLVMIntEQ, n, cg_const(c, 0), "");
+	LLVMValueRef div = LLVMBuildSelect(c->b, none, cg_const(c, 1), n, "");
+	LLVMValueRef q = cg_arith(c, OP_DIV, v, div, sg);
+	return LLVMBuildSelect(c->b, none, cg_const(c, 0), q, "");
 }
 
 LLVMBasicBlockRef cg_if_nonnull(struct cg *c, LLVMValueRef ptr)
@@ -192,6 +264,52 @@ static LLVMValueRef submit_flags(struct cg *c, bool urgent)
 			       cg_const(c, BPF_RB_NO_WAKEUP), "");
 }
 
+/* Whether evaluating n may write output of its own: a block expression (its
+ * statements) or a call of an output action. */
+static bool emits_output(struct node *n);
+
+static void emits_output_child(struct node **slot, void *ctx)
+{
+	if (emits_output(*slot))
+		*(bool *)ctx = true;
+}
+
+static bool emits_output(struct node *n)
+{
+	bool found = n->kind == N_BLOCK_EXPR || (n->kind == N_CALL && n->call.action_id >= 0);
+	if (!found)
+		ast_each_child(n, emits_output_child, &found);
+	return found;
+}
+
+/* The value of argument a computed before the record is reserved: its output
+ * (print inside a block expression) then comes first, as it is written first.
+ * NULL when a has no output of its own and is written in place. */
+static LLVMValueRef early_arg(struct cg *c, struct node *a)
+{
+	if (!emits_output(a))
+		return NULL;
+	if (is_scalar_value(a->type))
+		return cg_expr(c, a);
+	LLVMValueRef tmp = cg_alloca(c, (a->type->size + 7) & ~7u);
+	cg_zero(c, tmp, (a->type->size + 7) & ~7u);
+	cg_expr_into(c, a, tmp);
+	return tmp;
+}
+
+/* Write argument a (or its early value) at dst in the record. */
+static void record_arg(struct cg *c, struct node *a, LLVMValueRef early, LLVMValueRef dst)
+{
+	if (early && is_scalar_value(a->type))
+		cg_store64(c, early, dst);
+	else if (early)
+		cg_copy(c, dst, early, a->type->size);
+	else if (is_scalar_value(a->type))
+		cg_store64(c, cg_expr(c, a), dst);
+	else
+		cg_expr_into(c, a, dst);
+}
+
 /* The record of action id: the id, then `extra` values, then `args`, then
  * what `fill` writes at offset 8 (for actions whose payload is not a list of
  * values, like join); reserved, written in place, submitted. */
@@ -199,6 +317,10 @@ static void emit_record(struct cg *c, int id, struct node *args, LLVMValueRef *e
 			cg_fill_fn fill, struct node *fill_node)
 {
 	struct action *act = c->p->actions.items[id];
+	LLVMValueRef early[act->nargs > 0 ? act->nargs : 1];
+	int i = 0;
+	for (struct node *a = args; a && i < act->nargs; a = a->next, i++)
+		early[i] = early_arg(c, a);
 	LLVMValueRef rargs[] = {c->ringbuf, cg_const(c, act->size), cg_const(c, 0)};
 	LLVMValueRef rec = LLVMBuildIntToPtr(c->b, cg_helper(c, BPF_FUNC_ringbuf_reserve, rargs, 3),
 					     c->ptr, "");
@@ -216,16 +338,11 @@ static void emit_record(struct cg *c, int id, struct node *args, LLVMValueRef *e
 
 	LLVMPositionBuilderAtEnd(c->b, ok);
 	cg_store64(c, cg_const(c, (uint64_t)id), rec);
-	for (int i = 0; i < nextra; i++)
-		cg_store64(c, extra[i], cg_gep(c, rec, 8 + 8 * (uint32_t)i));
-	int i = 0;
-	for (struct node *a = args; a; a = a->next, i++) {
-		LLVMValueRef dst = cg_gep(c, rec, act->offsets[i]);
-		if (is_scalar_value(a->type))
-			cg_store64(c, cg_expr(c, a), dst);
-		else
-			cg_expr_into(c, a, dst);
-	}
+	for (int x = 0; x < nextra; x++)
+		cg_store64(c, extra[x], cg_gep(c, rec, 8 + 8 * (uint32_t)x));
+	i = 0;
+	for (struct node *a = args; a && i < act->nargs; a = a->next, i++)
+		record_arg(c, a, early[i], cg_gep(c, rec, act->offsets[i]));
 	if (fill)
 		fill(c, fill_node, cg_gep(c, rec, 8));
 	LLVMValueRef sargs[] = {rec, submit_flags(c, act->kind == ACT_EXIT)};

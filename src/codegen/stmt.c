@@ -60,7 +60,7 @@ static void store_var(struct cg *c, struct cg_var *v, struct node *value, enum b
 		return;
 	}
 	cg_zero(c, v->ptr, (v->type->size + 7) & ~7u);
-	cg_expr_into(c, value, v->ptr);
+	cg_expr_into_as(c, value, v->ptr, v->type);
 }
 
 static void emit_assign_var(struct cg *c, struct node *n)
@@ -112,7 +112,7 @@ static void emit_assign_map(struct cg *c, struct node *n)
 		cg_store64(c, val, buf);
 	} else {
 		cg_zero(c, buf, m->value_size);
-		cg_expr_into(c, n->assign.value, buf);
+		cg_expr_into_as(c, n->assign.value, buf, m->value);
 	}
 	cg_map_update(c, m, key, buf);
 }

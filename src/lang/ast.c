@@ -320,7 +320,7 @@ static void dump_expr_head(FILE *out, const struct node *n)
 		break;
 	case N_INDEX: fputs("[]", out); break;
 	case N_CAST: dump_cast(out, n); break;
-	case N_TUPLE: fputs("tuple", out); break;
+	case N_TUPLE: fputs(n->tuple.names ? "record" : "tuple", out); break;
 	case N_BLOCK_EXPR:
 		fputs("block", out);
 		if (n->block.macro)

@@ -60,7 +60,9 @@ enum node_kind {
 	N_FIELD,	/* field.base, field.name, field.is_arrow */
 	N_INDEX,	/* index.base, index.index */
 	N_CAST,		/* cast.tname, cast.ptr_depth, cast.operand */
-	N_TUPLE,	/* tuple.elems */
+	N_TUPLE,	/* tuple.elems; tuple.names for a record (a=1, b=2) */
+	N_NAMED,	/* named.name = named.value: a record's field, only inside
+			 * the parser */
 	N_BLOCK_EXPR,	/* block.stmts then block.value (NULL: none, only as an
 			 * expression statement); a macro's body and its expansion */
 	N_KIND_COUNT
@@ -175,7 +177,12 @@ struct node {
 			int ptr_depth;		/* number of '*' after the name */
 			struct node *operand;
 		} cast;
-		struct { struct node *elems; } tuple;
+		struct {
+			struct node *elems;
+			const char **names;	/* a record's field names, one per
+						 * element; NULL for a tuple */
+		} tuple;
+		struct { const char *name; struct node *value; } named;
 		struct {
 			struct node *stmts;	/* statement list, may be NULL */
 			struct node *value;	/* the last expression, or NULL */

@@ -54,6 +54,33 @@ struct type *type_tuple(struct arena *a, struct type **elems, int n)
 	return t;
 }
 
+bool type_is_record(const struct type *t)
+{
+	return t && t->kind == TY_TUPLE && t->nfields && t->fields[0].name;
+}
+
+int type_field_index(const struct type *t, const char *name)
+{
+	for (int i = 0; i < t->nfields; i++)
+		if (t->fields[i].name && !strcmp(t->fields[i].name, name))
+			return i;
+	return -1;
+}
+
+/* Records are equal with the same field names, in any order (an assignment
+ * places each field by its name), and equal types under each name. */
+static bool record_equal(const struct type *a, const struct type *b)
+{
+	if (a->nfields != b->nfields || type_is_record(a) != type_is_record(b))
+		return false;
+	for (int i = 0; i < a->nfields; i++) {
+		int j = type_field_index(b, a->fields[i].name);
+		if (j < 0 || !type_equal(a->fields[i].type, b->fields[j].type))
+			return false;
+	}
+	return true;
+}
+
 bool type_is_aggregation(const struct type *t)
 {
 	return t && type_has(t, TF_AGG);
@@ -98,6 +125,8 @@ bool type_equal(const struct type *a, const struct type *b)
 	case TY_BUF:
 		return true;	/* sizes unify to the largest */
 	case TY_TUPLE:
+		if (type_is_record(a) || type_is_record(b))
+			return record_equal(a, b);
 		if (a->nfields != b->nfields)
 			return false;
 		for (int i = 0; i < a->nfields; i++)
@@ -204,6 +233,8 @@ static int tuple_name(const struct type *t, char *buf, int size)
 	for (int i = 0; i < t->nfields && n < size; i++) {
 		if (i)
 			n += snprintf(buf + n, (size_t)(size - n), ",");
+		if (n < size && t->fields[i].name)	/* a record: (a=int64,b=string[4]) */
+			n += snprintf(buf + n, (size_t)(size - n), "%s=", t->fields[i].name);
 		if (n < size)
 			n += name_into(t->fields[i].type, buf + n, size - n);
 	}

@@ -162,6 +162,11 @@ struct type *type_str(struct arena *a, uint32_t size);
 /* A tuple of n element types, laid out by the storage rules. */
 struct type *type_tuple(struct arena *a, struct type **elems, int n);
 
+/* Whether t is a record, (a=1, b="x"): a tuple whose fields have names. */
+bool type_is_record(const struct type *t);
+/* The index of t's field called name, or -1. */
+int type_field_index(const struct type *t, const char *name);
+
 /* Same type for map unification: kinds, sizes, signs, fields and hist parameters. */
 bool type_equal(const struct type *a, const struct type *b);
 bool type_is_aggregation(const struct type *t);

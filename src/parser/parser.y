@@ -81,6 +81,10 @@ static void yyerror(YYLTYPE *lloc, yyscan_t scanner, struct lex_state *st, const
 static struct node *parse_incdec(struct lex_state *st, struct node *operand, bool is_inc,
 				 bool is_post, struct loc where);
 static void parse_split_tops(struct node *prog, struct node *tops);
+static struct node *parse_block_value(struct lex_state *st, struct node *blk, struct node *stmts,
+				      struct node *last);
+static struct node *parse_if_value(struct lex_state *st, struct node *n);
+static struct node *parse_record(struct lex_state *st, struct node *fields, struct loc where);
 
 /* Allocate node `var` or abort the parse with "memory exhausted". */
 #define NEW(var, kind, where)						\
@@ -139,7 +143,7 @@ static void parse_split_tops(struct node *prog, struct node *tops);
 %token CONFIG "config"
 %token MACRO "macro"
 %token IF "if" ELSE "else" WHILE "while" UNROLL "unroll" FOR "for" LET "let"
-%token BREAK "break" CONTINUE "continue" RETURN "return"
+%token BREAK "break" CONTINUE "continue" RETURN "return" DISCARD "_"
 %token STRUCT "struct" UNION "union" ENUM "enum"
 %token EQ "==" NE "!=" LE "<=" GE ">=" SHL "<<" SHR ">>" LAND "&&" LOR "||"
 %token INC "++" DEC "--" ARROW "->" DOTDOT ".."
@@ -147,7 +151,7 @@ static void parse_split_tops(struct node *prog, struct node *tops);
 
 %type <node> program config settings setting setting_value tops top macro macro_params
 %type <node> macro_param macro_body mapdecl let_stmt probe attachs attach pred block stmts simple compound if_stmt
-%type <node> expr exprs lvalue map call
+%type <node> expr exprs lvalue map call value values block_expr if_value record_fields record_field
 %type <str> field_name type_name
 %type <num> stars
 
@@ -272,18 +276,68 @@ macro_param
  * macro's value. */
 macro_body
 	: '{' stmts '}'
-		{ NEW($$, N_BLOCK_EXPR, @$); $$->block.stmts = $2; }
-	| '{' stmts simple '}'
 		{
 			NEW($$, N_BLOCK_EXPR, @$);
-			$$->block.stmts = $2;
-			if ($3->kind == N_EXPR_STMT)
-				$$->block.value = $3->stmt.expr;
-			else
-				ast_append(&$$->block.stmts, $3);
+			$$ = parse_block_value(st, $$, $2, NULL);
+			if (!$$)
+				YYNOMEM;
 		}
+	| block_expr			{ $$ = $1; }
 	| '{' stmts error '}'
 		{ NEW($$, N_BLOCK_EXPR, @$); $$->block.stmts = $2; }
+	;
+
+/* block_expr: '{' stmts simple '}': a block whose last statement has no `;`
+ * stands where a value may (`$a = { let $b = 1; $b }`); that statement, when
+ * it is an expression, is the block's value. At the start of a statement a
+ * `{` opens a plain block instead. */
+block_expr
+	: '{' stmts simple '}'
+		{
+			NEW($$, N_BLOCK_EXPR, @$);
+			$$ = parse_block_value(st, $$, $2, $3);
+			if (!$$)
+				YYNOMEM;
+		}
+	;
+
+/* if_value: 'if' expr block 'else' (block | if_value): an if/else where a value
+ * stands is a conditional expression whose branches are block expressions. */
+if_value
+	: if_stmt
+		{
+			$$ = parse_if_value(st, $1);
+			if (!$$)
+				YYNOMEM;
+		}
+	;
+
+/* value: expr | block_expr | if_value: what an assignment, a call argument, a
+ * tuple element or a parenthesised expression takes. */
+value
+	: expr				{ $$ = $1; }
+	| block_expr			{ $$ = $1; }
+	| if_value			{ $$ = $1; }
+	;
+
+values
+	: value				{ $$ = $1; }
+	| values ',' value		{ $$ = ast_append(&$1, $3); }
+	;
+
+/* record_field: identifier '=' value: one named element of a record. */
+record_field
+	: IDENT '=' value
+		{
+			NEW($$, N_NAMED, @$);
+			$$->named.name = $1;
+			$$->named.value = $3;
+		}
+	;
+
+record_fields
+	: record_field			{ $$ = $1; }
+	| record_fields ',' record_field { $$ = ast_append(&$1, $3); }
 	;
 
 /* probe: attach (',' attach)* ['/' expr '/'] block */
@@ -403,14 +457,19 @@ if_stmt
 simple
 	: expr
 		{ NEW($$, N_EXPR_STMT, @$); $$->stmt.expr = $1; }
-	| lvalue '=' expr
+	| lvalue '=' value
 		{
 			NEW($$, N_ASSIGN, @$);
 			$$->assign.target = $1;
 			$$->assign.op = OP_NONE;
 			$$->assign.value = $3;
 		}
-	| lvalue COMPOUND_ASSIGN expr
+	| DISCARD '=' value	/* `_ = f()`: the discard expression */
+		{
+			NEW($$, N_EXPR_STMT, @$);
+			$$->stmt.expr = $3;
+		}
+	| lvalue COMPOUND_ASSIGN value
 		{
 			NEW($$, N_ASSIGN, @$);
 			$$->assign.target = $1;
@@ -428,7 +487,7 @@ simple
 let_stmt
 	: LET VAR
 		{ NEW($$, N_LET, @$); $$->let.var = $2; }
-	| LET VAR '=' expr
+	| LET VAR '=' value
 		{ NEW($$, N_LET, @$); $$->let.var = $2; $$->let.value = $4; }
 	| LET VAR ':' type_name stars
 		{
@@ -437,7 +496,7 @@ let_stmt
 			$$->let.tname = $4;
 			$$->let.ptr_depth = $5;
 		}
-	| LET VAR ':' type_name stars '=' expr
+	| LET VAR ':' type_name stars '=' value
 		{
 			NEW($$, N_LET, @$);
 			$$->let.var = $2;
@@ -460,7 +519,7 @@ map
 call
 	: CALL '(' ')'
 		{ NEW($$, N_CALL, @$); $$->call.name = $1; }
-	| CALL '(' exprs ')'
+	| CALL '(' values ')'
 		{ NEW($$, N_CALL, @$); $$->call.name = $1; $$->call.args = $3; }
 	| CALL '(' type_name stars ')'
 		{
@@ -487,11 +546,17 @@ expr
 	| IDENT				{ NEW($$, N_IDENT, @$); $$->ident.name = $1; }
 	| lvalue			{ $$ = $1; }
 	| call				{ $$ = $1; }
-	| '(' expr ')'			{ $$ = $2; }
-	| '(' expr ',' exprs ')'
+	| '(' value ')'			{ $$ = $2; }
+	| '(' value ',' values ')'
 		{
 			NEW($$, N_TUPLE, @$);
 			$$->tuple.elems = ast_append(&$2, $4);
+		}
+	| '(' record_fields ')'	/* a record: (a=1, b="x") */
+		{
+			$$ = parse_record(st, $2, @$);
+			if (!$$)
+				YYNOMEM;
 		}
 	| '(' type_name stars ')' expr %prec UNARY
 		{
@@ -506,6 +571,12 @@ expr
 			$$->cond.cond = $1;
 			$$->cond.then = $3;
 			$$->cond.els = $5;
+		}
+	| expr '?' ':' expr	/* a ?: b is a when it is not zero, else b */
+		{
+			NEW($$, N_TERNARY, @$);
+			$$->cond.cond = $1;
+			$$->cond.els = $4;
 		}
 	| expr LOR expr			{ BINARY($$, OP_LOR, $1, $3, @$); }
 	| expr LAND expr		{ BINARY($$, OP_LAND, $1, $3, @$); }
@@ -614,6 +685,95 @@ static struct node *parse_incdec(struct lex_state *st, struct node *operand, boo
 		n->incdec.operand = operand;
 		n->incdec.is_inc = is_inc;
 		n->incdec.is_post = is_post;
+	}
+	return n;
+}
+
+/* A block expression `blk` of stmts and a last statement `last` (NULL when the
+ * block ends with `;`): an expression statement is the value; a final if/else
+ * whose branches have values is one too (`{ if (a) { 1 } else { 2 } }`). NULL
+ * when out of memory. */
+static struct node *parse_block_value(struct lex_state *st, struct node *blk, struct node *stmts,
+				      struct node *last)
+{
+	blk->block.stmts = stmts;
+	if (!last) {	/* the last statement, if it is an if/else, may be the value */
+		struct node **slot = &blk->block.stmts;
+		while (*slot && (*slot)->next)
+			slot = &(*slot)->next;
+		if (!*slot || (*slot)->kind != N_IF || !(*slot)->cond.els)
+			return blk;
+		last = *slot;
+		*slot = NULL;
+	}
+	if (last->kind == N_EXPR_STMT) {
+		blk->block.value = last->stmt.expr;
+	} else if (last->kind == N_IF && last->cond.els) {
+		blk->block.value = parse_if_value(st, last);
+		if (!blk->block.value)
+			return NULL;
+	} else {
+		ast_append(&blk->block.stmts, last);
+	}
+	return blk;
+}
+
+/* A branch of an if/else used as a value: its statement list as a block
+ * expression (an `else if` is a nested conditional). */
+static struct node *parse_branch_value(struct lex_state *st, struct node *list, struct loc where)
+{
+	if (list && list->kind == N_IF && !list->next)
+		return parse_if_value(st, list);
+	struct node *blk = ast_new(ARENA, N_BLOCK_EXPR, where);
+	if (!blk)
+		return NULL;
+	struct node **slot = &list, *last = NULL;
+	while (*slot && (*slot)->next)
+		slot = &(*slot)->next;
+	last = *slot;
+	*slot = NULL;
+	return parse_block_value(st, blk, list, last);
+}
+
+/* `if (c) { a } else { b }` where a value stands: the conditional c ? a : b.
+ * Without an else branch it has no value, which is an error. NULL when out of
+ * memory. */
+static struct node *parse_if_value(struct lex_state *st, struct node *n)
+{
+	if (!n->cond.els) {
+		diag_error(&st->p->diags, n->loc, "if statement without an else branch has no value");
+		return n;
+	}
+	struct node *t = ast_new(ARENA, N_TERNARY, n->loc);
+	if (!t)
+		return NULL;
+	t->cond.cond = n->cond.cond;
+	t->cond.then = parse_branch_value(st, n->cond.then, n->loc);
+	t->cond.els = parse_branch_value(st, n->cond.els, n->loc);
+	return t->cond.then && t->cond.els ? t : NULL;
+}
+
+/* (a=1, b="x"): a tuple whose elements have names. `fields` is the list of
+ * N_NAMED the grammar built; the record keeps the values and a name array.
+ * A name given twice is an error. NULL when out of memory. */
+static struct node *parse_record(struct lex_state *st, struct node *fields, struct loc where)
+{
+	struct node *n = ast_new(ARENA, N_TUPLE, where), **tail;
+	int count = ast_list_len(fields), i = 0;
+	if (!n)
+		return NULL;
+	n->tuple.names = arena_alloc(ARENA, sizeof(*n->tuple.names) * (size_t)count);
+	if (!n->tuple.names)
+		return NULL;
+	tail = &n->tuple.elems;
+	for (struct node *f = fields; f; f = f->next, i++) {
+		for (int j = 0; j < i; j++)
+			if (!strcmp(n->tuple.names[j], f->named.name))
+				diag_error(&st->p->diags, f->loc, "Duplicate field name '%s' in record",
+					   f->named.name);
+		n->tuple.names[i] = f->named.name;
+		*tail = f->named.value;
+		tail = &f->named.value->next;
 	}
 	return n;
 }

@@ -88,6 +88,7 @@ const struct probe_family probe_begin = {
 	.aliases = begin_aliases,
 	.expand = special_expand,
 	.section = special_section,
+	.special = true,
 	.run = run_once,
 };
 
@@ -96,6 +97,7 @@ const struct probe_family probe_end = {
 	.aliases = end_aliases,
 	.expand = special_expand,
 	.section = special_section,
+	.special = true,
 	.run = run_once,
 };
 
@@ -110,5 +112,6 @@ const struct probe_family probe_self = {
 	.name = "self",
 	.expand = self_expand,
 	.section = special_section,
+	.special = true,
 	.run = run_once,
 };

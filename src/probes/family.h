@@ -81,6 +81,9 @@ struct probe_family {
 	bool ends_run;		/* the run ends once the probes are attached
 				 * (an iterator ran to its end while attaching) */
 	bool alone;		/* cannot be mixed with any other probe */
+	bool special;		/* run by bpfline itself, from user space
+				 * (begin, end, self): `probetype` is "special"
+				 * and `usermode` is 1 */
 	bool fires_reversed;	/* of several programs on one event, the kernel runs
 				 * the last attached first (kprobes on one address,
 				 * the programs of a fentry/fexit trampoline: each

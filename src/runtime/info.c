@@ -1,8 +1,8 @@
 /* --info (bpftrace's section and line names, which its test engine searches
  * for, e.g. "Loop support: yes", "fentry: yes"). The kernel is probed through
  * src/kernel/, each feature once. Features bpfline has not implemented are
- * printed "no" whatever the kernel says: builtins (signal, path, skboutput,
- * jiffies), probe kinds (kprobe_multi/session, uprobe_multi), DWARF. */
+ * printed "no" whatever the kernel says: builtins (signal, path, skboutput),
+ * probe kinds (kprobe_multi/session, uprobe_multi), DWARF. */
 #include "runtime/info.h"
 
 #include <stdbool.h>
@@ -55,10 +55,10 @@ static const struct { const char *name; int helper; } helpers[] = {
 	{"skboutput", 0},
 	{"get_tai_ns", BPF_FUNC_ktime_get_tai_ns},
 	{"get_func_ip", BPF_FUNC_get_func_ip},
-	{"jiffies64", 0},
+	{"jiffies64", BPF_FUNC_jiffies64},
 	{"for_each_map_elem", BPF_FUNC_for_each_map_elem},
 	{"get_ns_current_pid_tgid", BPF_FUNC_get_ns_current_pid_tgid},
-	{"map_lookup_percpu_elem", 0},
+	{"map_lookup_percpu_elem", BPF_FUNC_map_lookup_percpu_elem},
 };
 
 static void print_helpers(FILE *out)

@@ -168,10 +168,17 @@ static void print_timestamp(struct sb *out, const char *fmt, uint64_t ns)
 	sb_put(out, text, n);
 }
 
-/* Tuple "(1, b)" in text, [1,"b"] in JSON. */
+static void print_fields(struct sb *out, const struct type *t, const uint8_t *data,
+			 enum out_format f, bool native);
+
+/* Tuple "(1, b)" in text, [1,"b"] in JSON; a record as a struct. */
 static void print_tuple(struct sb *out, const struct type *t, const uint8_t *data,
 			enum out_format f)
 {
+	if (type_is_record(t)) {
+		print_fields(out, t, data, f, false);
+		return;
+	}
 	sb_putc(out, f == OUT_JSON ? '[' : '(');
 	for (int i = 0; i < t->nfields; i++) {
 		if (i)
@@ -181,18 +188,27 @@ static void print_tuple(struct sb *out, const struct type *t, const uint8_t *dat
 	sb_putc(out, f == OUT_JSON ? ']' : ')');
 }
 
-/* A BTF record: "{ .a = 1, .b = 2 }" in text, { "a": 1, "b": 2 } in JSON. */
-static void print_record(struct sb *out, const struct type *t, const uint8_t *data,
-			 enum out_format f)
+/* A BTF struct or a record (a=1, b=2): "{ .a = 1, .b = 2 }" in text,
+ * {"a": 1, "b": 2} in JSON. `native`: a BTF struct's integers have their own
+ * width; a record's are 8-byte slots. */
+static void print_fields(struct sb *out, const struct type *t, const uint8_t *data,
+			 enum out_format f, bool native)
 {
-	sb_puts(out, "{ ");
+	sb_puts(out, f == OUT_JSON ? "{" : "{ ");
 	for (int i = 0; i < t->nfields; i++) {
 		if (i)
 			sb_puts(out, ", ");
 		sb_printf(out, f == OUT_JSON ? "\"%s\": " : ".%s = ", t->fields[i].name);
-		print_value_div(out, t->fields[i].type, data + t->fields[i].offset, f, 1, false, true);
+		print_value_div(out, t->fields[i].type, data + t->fields[i].offset, f, 1, false,
+				native);
 	}
-	sb_puts(out, " }");
+	sb_puts(out, f == OUT_JSON ? "}" : " }");
+}
+
+static void print_record(struct sb *out, const struct type *t, const uint8_t *data,
+			 enum out_format f)
+{
+	print_fields(out, t, data, f, true);
 }
 
 static void print_array(struct sb *out, const struct type *t, const uint8_t *data,

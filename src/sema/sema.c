@@ -21,6 +21,7 @@ static struct type *check_expr(struct sema *s, struct node *n);
 static void check_stmts(struct sema *s, struct node *list);
 static void check_stmt(struct sema *s, struct node *n);
 static struct type *check_ident(struct sema *s, struct node *n);
+static struct type *check_block_expr(struct sema *s, struct node *n, bool need_value);
 static void end_scope(struct sema *s, struct sema_var *outer);
 static void usage_hint(struct sema *s, struct diag *dg, const struct node *call);
 
@@ -64,7 +65,8 @@ static void type_widen(struct type *into, const struct type *t)
 	if (into->kind == TY_TUPLE) {
 		uint32_t off = 0;
 		for (int i = 0; i < into->nfields; i++) {
-			type_widen(into->fields[i].type, t->fields[i].type);
+			int j = type_is_record(into) ? type_field_index(t, into->fields[i].name) : i;
+			type_widen(into->fields[i].type, t->fields[j < 0 ? i : j].type);
 			into->fields[i].offset = off;
 			off += (into->fields[i].type->size + 7) & ~7u;
 		}
@@ -435,6 +437,12 @@ static struct type *check_binary(struct sema *s, struct node *n)
 	if (l->kind == TY_NONE || r->kind == TY_NONE)
 		return ty_none(s);
 	enum binop op = n->binary.op;
+	if ((l->kind == TY_STR) != (r->kind == TY_STR)) {	/* probe == "name" */
+		builtin_probe_as_str(s, n->binary.lhs);
+		builtin_probe_as_str(s, n->binary.rhs);
+		l = n->binary.lhs->type;
+		r = n->binary.rhs->type;
+	}
 	if (l->kind == TY_STR && r->kind == TY_STR && (op == OP_EQ || op == OP_NE))
 		return type_new(s->a, TY_BOOL);
 	if (l->kind == TY_ARRAY && type_equal(l, r) && (op == OP_EQ || op == OP_NE))
@@ -524,11 +532,28 @@ static struct type *check_unary(struct sema *s, struct node *n)
 	return ty_none(s);
 }
 
+/* $r.name: a record's field. The node's name becomes the field's index, so
+ * codegen reads it as it reads $t.N. */
+static struct type *check_record_field(struct sema *s, struct node *n, struct type *t)
+{
+	int i = type_field_index(t, n->field.name);
+	if (i < 0) {
+		char b[128];
+		diag_error(s->d, n->loc, "Record '%s' does not contain a field named '%s'",
+			   tname(t, b, sizeof b), n->field.name);
+		return ty_none(s);
+	}
+	n->field.name = arena_printf(s->a, "%d", i);
+	return t->fields[i].type;
+}
+
 /* $t.N: element N of a tuple. */
 static struct type *check_tuple_elem(struct sema *s, struct node *n, struct type *t)
 {
 	char *end;
 	unsigned long i = strtoul(n->field.name, &end, 10);
+	if (type_is_record(t) && (*end || end == n->field.name))
+		return check_record_field(s, n, t);
 	if (*end || end == n->field.name) {
 		diag_error(s->d, n->loc, "Can not access field '%s' on type '%s'", n->field.name,
 			   tname(t, (char[128]){0}, 128));
@@ -575,7 +600,8 @@ static struct type *check_field(struct sema *s, struct node *n)
 	return ty_none(s);
 }
 
-/* base[index]: an element of an array (by value or in memory) or behind a pointer. */
+/* base[index]: an element of an array (by value or in memory) or behind a pointer;
+ * a string's byte is an int8 (bpftrace's `$s[i]`). */
 static struct type *check_index(struct sema *s, struct node *n)
 {
 	struct type *t = check_expr(s, n->index.base);
@@ -583,6 +609,10 @@ static struct type *check_index(struct sema *s, struct node *n)
 	int64_t at;
 	if (t->kind == TY_NONE || i->kind == TY_NONE)
 		return ty_none(s);
+	/* no bounds check: like bpftrace, an index past the string reads whatever
+	 * probe_read finds there (0 when it faults) */
+	if (t->kind == TY_STR && i->kind == TY_INT)
+		return type_int(s->a, 8, true);
 	if ((t->kind != TY_PTR && t->kind != TY_ARRAY) || !t->elem || i->kind != TY_INT) {
 		char b[128];
 		diag_error(s->d, n->loc, "The array index operator [] can not be used on type '%s'",
@@ -718,16 +748,31 @@ static struct type *check_tuple(struct sema *s, struct node *n)
 			ok = false;
 		i++;
 	}
-	return ok ? type_tuple(s->a, elems, count) : ty_none(s);
+	if (!ok)
+		return ty_none(s);
+	struct type *t = type_tuple(s->a, elems, count);
+	for (i = 0; t && n->tuple.names && i < count; i++)
+		t->fields[i].name = n->tuple.names[i];
+	return t;
 }
 
+/* c ? a : b, and c ?: b (then == NULL): c's value when it is not zero, else
+ * b; c is evaluated once, so it must be an integer. */
 static struct type *check_ternary(struct sema *s, struct node *n)
 {
 	struct type *c = check_expr(s, n->cond.cond);
-	struct type *a = check_expr(s, n->cond.then);
+	struct type *a = n->cond.then ? check_expr(s, n->cond.then) : c;
 	struct type *b = check_expr(s, n->cond.els);
 	if (c->kind == TY_NONE || a->kind == TY_NONE || b->kind == TY_NONE)
 		return ty_none(s);
+	if (!n->cond.then && !type_is_scalar(c)) {
+		char b1[128];
+		diag_error(s->d, n->cond.cond->loc, "The condition of '?:' must be an integer, not '%s'",
+			   tname(c, b1, sizeof b1));
+		return ty_none(s);
+	}
+	if (type_is_scalar(a) && type_is_scalar(b) && a->kind != b->kind && !n->cond.then)
+		return type_int(s->a, 64, true);
 	if (!type_equal(a, b)) {
 		char b1[128], b2[128];
 		diag_error(s->d, n->loc, "Ternary operator branches have different types: '%s' and '%s'",
@@ -1034,9 +1079,33 @@ static void check_agg_assign(struct sema *s, struct node *n)
 	target->type = call->type;
 }
 
+/* `@m = { stmts; count() }`: an aggregation is not a value, so the
+ * assignment moves into the block, which becomes the statement:
+ * `{ stmts; @m = count(); }`. The block keeps its scope. */
+static bool hoist_agg_block(struct sema *s, struct node *n)
+{
+	struct node *blk = n->assign.value;
+	if (blk->kind != N_BLOCK_EXPR || !blk->block.value || !is_agg_call(blk->block.value))
+		return false;
+	struct node *assign = arena_alloc(s->a, sizeof(*assign));
+	if (!assign)
+		return false;
+	*assign = *n;
+	assign->next = NULL;
+	assign->assign.value = blk->block.value;
+	ast_append(&blk->block.stmts, assign);
+	blk->block.value = NULL;
+	n->kind = N_EXPR_STMT;
+	n->stmt.expr = blk;
+	blk->type = check_block_expr(s, blk, false);
+	return true;
+}
+
 static void check_assign(struct sema *s, struct node *n)
 {
 	struct node *target = n->assign.target, *value = n->assign.value;
+	if (hoist_agg_block(s, n))
+		return;
 	if (is_agg_call(value)) {
 		check_agg_assign(s, n);
 		return;
@@ -1164,13 +1233,17 @@ static struct type *check_for_map(struct sema *s, struct node *n)
 			   m->map.name);
 		return NULL;
 	}
-	if (type_has(def->value, TF_AGG)) {
+	/* an aggregation's element is its value as an expression reads it,
+	 * merged over the CPUs (codegen/loop.c) */
+	bool agg = type_has(def->value, TF_AGG);
+	if (agg && type_ops(def->value)->read == TR_NONE) {
 		diag_error(s->d, m->loc, "for loops over maps of '%s' values are not supported",
 			   tname(def->value, b, sizeof b));
 		return NULL;
 	}
 	m->type = def->value;
-	struct type *elems[] = {type_copy(s, def->key), type_copy(s, def->value)};
+	struct type *elems[] = {type_copy(s, def->key),
+				agg ? map_value_type(s, m, def) : type_copy(s, def->value)};
 	return type_tuple(s->a, elems, 2);
 }
 
@@ -1423,6 +1496,24 @@ static void finish_maps(struct sema *s)
 	}
 }
 
+/* Lay the actions' records out again: a $variable's type can widen after
+ * an action took it (`print($t)` before `$t = ("longer", 1)`), and the record
+ * holds the variable's final layout. */
+static void finish_actions(struct sema *s)
+{
+	for (size_t k = 0; k < s->p->actions.len; k++) {
+		struct action *act = s->p->actions.items[k];
+		if (act->nargs == 0)
+			continue;
+		uint32_t off = act->offsets[0];
+		for (int i = 0; i < act->nargs; i++) {
+			act->offsets[i] = off;
+			off += (act->args[i]->size + 7) & ~7u;
+		}
+		act->size = off;
+	}
+}
+
 static void sema_init(struct sema *s, struct program *p)
 {
 	memset(s, 0, sizeof(*s));
@@ -1451,6 +1542,7 @@ bool sema_check(struct program *p)
 	check_program(&s);
 	drop_unused_maps(&s);
 	finish_maps(&s);
+	finish_actions(&s);
 	if (p->diags.nerrors == 0)
 		probes_share(p);
 	return p->diags.nerrors == 0;

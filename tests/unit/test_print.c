@@ -178,7 +178,7 @@ static void test_values(void **state)
 	rec->fields[2] = (struct field){ "c", arr, 6 };
 	uint8_t r[12] = { 1, 0, 0, 0, 0xfe, 0xff, 1, 2, 3 };
 	check_value(rec, r, "{ .a = 1, .b = -2, .c = [1,2,3] }",
-		    "{ \"a\": 1, \"b\": -2, \"c\": [1,2,3] }");
+		    "{\"a\": 1, \"b\": -2, \"c\": [1,2,3]}");
 }
 
 static void test_messages(void **state)
