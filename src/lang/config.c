@@ -30,7 +30,7 @@ struct config_opt {
 					 * OPT_STR: the accepted values, NULL: any */
 };
 
-static const char *const stack_modes[] = { "bpftrace", "perf", "raw", NULL };
+static const char *const stack_modes[] = { "bpftrace", "perf", "raw", "build_id", NULL };
 static const char *const missing_modes[] = { "error", "warn", "ignore", NULL };
 static const char *const unstable_modes[] = { "error", "warn", "enable", NULL };
 static const char *const symbol_caches[] = { "PER_PROGRAM", "PER_PID", "NONE", NULL };

@@ -19,7 +19,8 @@
 
 /* stack_mode: how kstack/ustack print when the call does not say (the values
  * of enum stack_mode in runtime/stacks.h). */
-enum config_stack_mode { CONFIG_STACK_BPFTRACE, CONFIG_STACK_PERF, CONFIG_STACK_RAW };
+enum config_stack_mode { CONFIG_STACK_BPFTRACE, CONFIG_STACK_PERF, CONFIG_STACK_RAW,
+			 CONFIG_STACK_BUILD_ID };
 
 /* missing_probes: what a probe that cannot be attached does. */
 enum config_missing { CONFIG_MISSING_ERROR, CONFIG_MISSING_WARN, CONFIG_MISSING_IGNORE };
