@@ -252,15 +252,16 @@ static void emit_func(struct cg *c, struct node *n, LLVMValueRef dst)
 }
 
 /* ctx: the context of a family that types it (an iterator's struct
- * bpf_iter__NAME *); its fields are read through the pointer (deref.c). */
+ * bpf_iter__NAME *), its fields read through the pointer (deref.c); in other
+ * families an int8 * to the program's context, as in bpftrace, which a script
+ * casts to a struct of its own ((struct x *)ctx).x). */
 static bool check_ctx(struct sema *s, struct node *n)
 {
 	const struct probe_family *f = family_of(s);
 	if (!f || !f->ctx_type) {
-		struct diag *dg = diag_error(s->d, n->loc, "The ctx builtin can only be used with "
-					     "iter probes");
-		diag_hint(s->d, dg, "tracepoints have args, kprobes and uprobes arg0..argN");
-		return false;
+		n->type = type_new(s->a, TY_PTR);
+		n->type->elem = type_int(s->a, 8, true);
+		return true;
 	}
 	n->type = f->ctx_type(s->a, s->pdef);
 	if (!n->type) {

@@ -37,16 +37,6 @@ static void declare(struct sema *s, const char *name, const struct node *desc)
 	vec_push(&s->p->getopts, d);
 }
 
-/* The call becomes the integer literal v (a bool literal when is_bool). */
-static void become_int(struct node *n, uint64_t v, bool is_unsigned, bool is_bool)
-{
-	n->kind = N_INT;
-	n->num.value = v;
-	n->num.is_unsigned = is_unsigned;
-	n->num.is_bool = is_bool;
-	n->num.param = NULL;
-}
-
 /* A bool option: no default, or a `true`/`false` default. */
 static bool is_bool_opt(const struct node *def)
 {
@@ -105,13 +95,14 @@ static bool resolve(struct sema *s, struct node *n, const char *name, const stru
 		bool u = def->num.is_unsigned;
 		if (np && !parse_int(np->value, &v, &u))
 			return bad_value(s, name, "integer", np->value);
-		become_int(n, v, u, false);
+		ast_fold_int(n, v, u);
 		return true;
 	}
 	bool b = def ? def->num.value != 0 : false;
 	if (np && !parse_bool(np->value, &b))
 		return bad_value(s, name, "boolean", np->value);
-	become_int(n, b, false, true);
+	ast_fold_int(n, b, false);
+	n->num.is_bool = true;	/* a bool literal: prints true/false */
 	return true;
 }
 
@@ -123,7 +114,7 @@ static bool check_default(struct sema *s, struct node *n, struct node *def)
 		return true;
 	if (!sema_want_const(s, n, def, &v))
 		return false;
-	become_int(def, (uint64_t)v, false, false);
+	ast_fold_int(def, (uint64_t)v, false);
 	return true;
 }
 

@@ -62,6 +62,53 @@ static void emit_ntop(struct cg *c, struct node *n, LLVMValueRef dst)
 	}
 }
 
+/* macaddr(mac): six bytes — a char[6] (or longer) array or string held in
+ * memory, or the address of one — printed as XX:XX:XX:XX:XX:XX. */
+static bool check_macaddr(struct sema *s, struct node *n)
+{
+	struct node *m = n->call.args;
+	struct type *t = sema_expr(s, m);
+	if (t->kind == TY_NONE)
+		return false;
+	bool inline_bytes = (t->kind == TY_STR || t->kind == TY_ARRAY) && t->size >= 6;
+	if (!inline_bytes && t->kind != TY_PTR && t->kind != TY_INT) {
+		char b[128];
+		struct diag *dg = diag_error(s->d, m->loc,
+			"macaddr() expects an array of at least 6 bytes or a pointer to one (%s supplied)",
+			type_name(t, b, sizeof b));
+		diag_hint(s->d, dg, "usage: macaddr(char[6] mac)");
+		return false;
+	}
+	n->type = type_new(s->a, TY_MACADDR);
+	return true;
+}
+
+static void emit_macaddr(struct cg *c, struct node *n, LLVMValueRef dst)
+{
+	struct node *m = n->call.args;
+	cg_zero(c, dst, 8);
+	if (m->type->kind == TY_STR || m->type->kind == TY_ARRAY) {
+		LLVMValueRef tmp = cg_alloca(c, (m->type->size + 7) & ~7u);
+		cg_expr_into(c, m, tmp);
+		cg_copy(c, dst, tmp, 6);
+		return;
+	}
+	/* an address: user memory in user-space probes, as str() reads it */
+	int helper = m->type->kind == TY_PTR ? (m->type->is_user ? BPF_FUNC_probe_read_user
+								 : BPF_FUNC_probe_read_kernel)
+					     : BPF_FUNC_probe_read;
+	LLVMValueRef args[] = {dst, cg_const(c, 6), cg_expr(c, m)};
+	cg_helper(c, helper, args, 3);
+}
+
+static void print_macaddr(struct sb *out, const struct type *t, const void *data, bool json,
+			  uint32_t div)
+{
+	const uint8_t *b = data;
+	(void)t, (void)json, (void)div;
+	sb_printf(out, "%02X:%02X:%02X:%02X:%02X:%02X", b[0], b[1], b[2], b[3], b[4], b[5]);
+}
+
 /* pton("addr"): a literal; IPv6 when it has a ':', else IPv4 (bpftrace's rule). */
 static bool check_pton(struct sema *s, struct node *n)
 {
@@ -97,5 +144,8 @@ const struct builtin builtins_net[] = {
 	 .usage = "pton(\"address\")", .check = check_pton, .emit_into = emit_pton},
 	{.name = "ntop", .kind = BI_CALL, .min_args = 1, .max_args = 2,
 	 .usage = "ntop([af, ]address)", .check = check_ntop, .emit_into = emit_ntop},
+	{.name = "macaddr", .kind = BI_CALL, .min_args = 1, .max_args = 1,
+	 .usage = "macaddr(char[6] mac)", .check = check_macaddr, .emit_into = emit_macaddr,
+	 .owns = TY_MACADDR, .print = print_macaddr},
 	{0},
 };

@@ -60,11 +60,13 @@ static LLVMValueRef emit_cpu(struct cg *c, struct node *n)
 	return helper0(c, BPF_FUNC_get_smp_processor_id);
 }
 
-/* curtask: a uint64 that casts to a kernel pointer wherever it is read. */
+/* curtask: a uint64 that casts to a kernel pointer wherever it is read, and
+ * reads fields as a struct task_struct * (curtask.comm, curtask->parent). */
 static bool check_curtask(struct sema *s, struct node *n)
 {
 	n->type = type_int(s->a, 64, false);
 	n->type->is_kaddr = true;
+	n->type->name = "struct task_struct";
 	return true;
 }
 

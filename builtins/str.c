@@ -80,6 +80,7 @@ static bool check_str(struct sema *s, struct node *n)
 	if (p->next && !check_str_len(s, n, p->next, &size))
 		return false;
 	n->type = type_str(s->a, size);
+	n->type->may_cut = !p->next && t->kind != TY_STR;	/* see emit_str_full */
 	return true;
 }
 
@@ -111,6 +112,19 @@ static void emit_str_of_str(struct cg *c, struct node *n, LLVMValueRef dst)
 	LLVMBuildStore(c->b, LLVMConstInt(c->i8, 0, 0), at);
 }
 
+/* str(p) without a length keeps up to max_strlen characters and no NUL when
+ * the string is longer, so the printer can tell it was cut (bpftrace's
+ * trailer): one byte more is read, and left out. */
+static void emit_str_full(struct cg *c, struct node *n, int helper, LLVMValueRef dst)
+{
+	uint32_t size = n->type->size;
+	LLVMValueRef tmp = cg_alloca(c, size + 1);
+	cg_zero(c, tmp, size + 1);	/* map keys compare the bytes after the NUL */
+	LLVMValueRef args[] = {tmp, cg_const(c, size + 1), cg_expr(c, n->call.args)};
+	cg_helper(c, helper, args, 3);
+	cg_copy(c, dst, tmp, size);
+}
+
 static void emit_str(struct cg *c, struct node *n, LLVMValueRef dst)
 {
 	struct node *p = n->call.args;
@@ -125,6 +139,10 @@ static void emit_str(struct cg *c, struct node *n, LLVMValueRef dst)
 					     : BPF_FUNC_probe_read_str;
 	if (p->next && p->next->kind != N_INT)	/* a shorter read leaves the rest */
 		cg_zero(c, dst, n->type->size);
+	if (!p->next) {
+		emit_str_full(c, n, helper, dst);
+		return;
+	}
 	LLVMValueRef args[] = {dst, str_limit(c, n), cg_expr(c, p)};
 	cg_helper(c, helper, args, 3);
 }

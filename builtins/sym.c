@@ -16,6 +16,7 @@
 #include "codegen/cg.h"
 #include "probes/family.h"
 #include "sema/sema.h"
+#include "kernel/kbtf.h"
 #include "kernel/ksyms.h"
 #include "runtime/usyms.h"
 
@@ -162,7 +163,69 @@ static LLVMValueRef emit_reg(struct cg *c, struct node *n)
 	return cg_load64(c, cg_gep(c, c->ctxarg, off));
 }
 
+/* percpu_kaddr("name"[, cpu]): the address of per-CPU kernel variable `name`
+ * on CPU cpu (this CPU without it), a pointer to the variable's BTF type. The
+ * kernel's bpf_per_cpu_ptr/bpf_this_cpu_ptr take the variable as a typed ksym,
+ * so the object declares it as an extern in .ksyms (emit_ksym_var). */
+static bool check_percpu_kaddr(struct sema *s, struct node *n)
+{
+	struct node *a = n->call.args;
+	if (!sema_want_literal(s, n, a) || (a->next && !sema_want_int(s, n, a->next, 1)))
+		return false;
+	struct type *vt = kbtf_var(s->a, a->str.value);
+	if (!vt || (vt->kind != TY_INT && vt->kind != TY_RECORD)) {
+		struct diag *dg = diag_error(s->d, a->loc, vt ? "percpu_kaddr(): variable '%s' is neither an integer nor a struct"
+							  : "Could not resolve variable \"%s\" from BTF", a->str.value);
+		diag_hint(s->d, dg, "percpu_kaddr() takes the name of a per-CPU kernel variable");
+		return false;
+	}
+	n->type = type_new(s->a, TY_PTR);
+	n->type->elem = vt;
+	return true;
+}
+
+/* The extern `name __ksym` of the per-CPU variable's type, declared once per
+ * object: an integer of its size or a struct of its name (libbpf finds the
+ * kernel's variable by name and checks only that the kinds agree). */
+static LLVMValueRef emit_ksym_var(struct cg *c, const char *name, const struct type *t)
+{
+	LLVMValueRef g = LLVMGetNamedGlobal(c->mod, name);
+	if (g)
+		return g;
+	uint32_t size = type_c_size(t);
+	g = LLVMAddGlobal(c->mod, LLVMArrayType(c->i8, size ? size : 1), name);
+	LLVMSetLinkage(g, LLVMExternalLinkage);
+	LLVMSetSection(g, ".ksyms");
+	LLVMMetadataRef ty;
+	if (t->kind == TY_RECORD) {
+		const char *tag = t->name && !strncmp(t->name, "struct ", 7) ? t->name + 7 : t->name ? t->name : "";
+		ty = LLVMDIBuilderCreateStructType(c->di, c->di_cu, tag, strlen(tag), c->di_file, 0,
+						   (uint64_t)size * 8, 0, 0, NULL, NULL, 0, 0, NULL, "", 0);
+	} else {
+		ty = LLVMDIBuilderCreateBasicType(c->di, "long", 4, (uint64_t)size * 8,
+						  t->is_signed ? 5 /* DW_ATE_signed */ : 7 /* unsigned */, 0);
+	}
+	LLVMMetadataRef expr = LLVMDIBuilderCreateExpression(c->di, NULL, 0);
+	LLVMMetadataRef gve = LLVMDIBuilderCreateGlobalVariableExpression(c->di, c->di_cu, name,
+		strlen(name), name, strlen(name), c->di_file, 0, ty, 0, expr, NULL, 0);
+	LLVMGlobalSetMetadata(g, LLVMGetMDKindIDInContext(c->ctx, "dbg", 3), gve);
+	return g;
+}
+
+static LLVMValueRef emit_percpu_kaddr(struct cg *c, struct node *n)
+{
+	struct node *a = n->call.args;
+	LLVMValueRef args[] = {emit_ksym_var(c, a->str.value, n->type->elem), NULL};
+	if (!a->next)
+		return cg_helper(c, BPF_FUNC_this_cpu_ptr, args, 1);
+	args[1] = cg_expr(c, a->next);
+	return cg_helper(c, BPF_FUNC_per_cpu_ptr, args, 2);
+}
+
 const struct builtin builtins_sym[] = {
+	{.name = "percpu_kaddr", .kind = BI_CALL, .min_args = 1, .max_args = 2,
+	 .usage = "percpu_kaddr(\"symbol\"[, cpu])", .check = check_percpu_kaddr,
+	 .emit = emit_percpu_kaddr},
 	{.name = "ksym", .kind = BI_CALL, .min_args = 1, .max_args = 1, .usage = "ksym(address)",
 	 .check = check_ksym, .emit = emit_ksym},
 	{.name = "usym", .kind = BI_CALL, .min_args = 1, .max_args = 1, .usage = "usym(address)",

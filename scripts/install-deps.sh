@@ -16,6 +16,8 @@ packages=(
 	# (C, C++, zip, llvm-objcopy-19/llvm-dwp-19) and runs its Python engine,
 	# which uses ps, pidof, unshare and nsenter
 	g++ zip llvm-19 util-linux sysvinit-utils
+	# some of the suite's tests count the kernel's BPF links and programs (REQUIRES bpftool)
+	bpftool
 	# the VM lane (tests/vm): a second kernel under qemu, a static busybox initramfs
 	qemu-system-x86 busybox-static
 )

@@ -16,6 +16,7 @@
 
 #include "codegen/codegen.h"
 #include "parser/cdecl.h"
+#include "parser/cinclude.h"
 #include "parser/parse.h"
 #include "probes/probes.h"
 #include "kernel/udwarf.h"
@@ -59,6 +60,8 @@ struct cmdline {
 	bool no_warnings;	/* --no-warnings */
 	const char *probe_filter;	/* --probe-filter REGEX */
 	bool bench;		/* --mode bench */
+	const char *includes[32];	/* --include FILE: headers read for their constants */
+	int nincludes;
 };
 
 typedef int (*opt_fn)(struct cmdline *cl, const char *arg);
@@ -102,6 +105,15 @@ static int set_mode(struct cmdline *cl, const char *a)
 		return msg_report(MSG_ERROR, NULL, "Valid modes: 'run', 'bench'",
 				  "Invalid mode \"%s\"", a), -EINVAL;
 	cl->bench = !strcmp(a, "bench");
+	return 0;
+}
+
+/* --include FILE: as `#include <FILE>` before the program (bpftrace's option). */
+static int set_include(struct cmdline *cl, const char *a)
+{
+	if (cl->nincludes == (int)(sizeof(cl->includes) / sizeof(cl->includes[0])))
+		return msg_error("too many --include options"), -EINVAL;
+	cl->includes[cl->nincludes++] = a;
 	return 0;
 }
 static int set_usdt_file(struct cmdline *cl, const char *a)
@@ -204,7 +216,7 @@ static int set_debuginfo(struct cmdline *cl, const char *a)
 }
 
 enum { OPT_UNSAFE = 256, OPT_USDT_FILE, OPT_INFO, OPT_DRY_RUN, OPT_NO_WARNINGS, OPT_VERIFY_IR,
-       OPT_DEBUGINFO, OPT_PROBE_FILTER, OPT_MODE };
+       OPT_DEBUGINFO, OPT_PROBE_FILTER, OPT_MODE, OPT_INCLUDE };
 
 static const struct opt opts[] = {
 	{ NULL, 'B', true, "-B MODE", "output buffering mode ('line', 'full', 'none')", set_buffering },
@@ -222,6 +234,8 @@ static const struct opt opts[] = {
 	  "'run' (trace, the default) or 'bench' (time the bench probes)", set_mode },
 	{ "probe-filter", OPT_PROBE_FILTER, true, "--probe-filter REGEX",
 	  "only load the probes whose name matches REGEX (BEGIN and END always)", set_probe_filter },
+	{ "include", OPT_INCLUDE, true, "--include FILE",
+	  "read the constants (#define NAME number) of header FILE", set_include },
 	{ NULL, 'q', false, "-q", "keep messages quiet", set_quiet },
 	{ NULL, 'k', false, "-k", "warn when a bpf helper returns an error (-kk: every helper)",
 	  set_k },
@@ -390,6 +404,8 @@ static int compile(struct program *p, const struct cmdline *cl, void **obj, size
 	int err = 0;
 
 	err = err ?: !parse_program(p);
+	for (int i = 0; !err && i < cl->nincludes; i++)
+		cinclude_header(p, cl->includes[i], false);
 	err = err ?: !cdecl_parse(p, btf_lookup, NULL);
 	err = err ?: dump_stage(cl->dump_ast, p);
 	err = err ?: !sema_check(p);

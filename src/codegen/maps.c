@@ -326,13 +326,15 @@ static void emit_record(struct cg *c, int id, struct node *args, LLVMValueRef *e
 					     c->ptr, "");
 	LLVMBasicBlockRef ok = cg_block(c, "reserved"), fail = cg_block(c, "lost");
 	LLVMBasicBlockRef done = cg_block(c, "emitted");
+	/* The loop polls this slot: it stops the probes as soon as an exit() ran,
+	 * and an exit() whose record is lost (ring buffer full) still ends the run. */
+	if (act->kind == ACT_EXIT)
+		counter_store(c, ABI_CTR_EXIT, LLVMBuildAdd(c->b, extra[0], cg_const(c, 1ull << 32), ""),
+			      false);
 	LLVMBuildCondBr(c->b, LLVMBuildIsNull(c->b, rec, ""), fail, ok);
 
 	LLVMPositionBuilderAtEnd(c->b, fail);
-	if (act->kind == ACT_EXIT)	/* the loop polls this slot: exit() is never lost */
-		counter_store(c, ABI_CTR_EXIT, LLVMBuildAdd(c->b, extra[0], cg_const(c, 1ull << 32), ""),
-			      false);
-	else
+	if (act->kind != ACT_EXIT)
 		count_lost(c);
 	LLVMBuildBr(c->b, done);
 

@@ -144,6 +144,29 @@ static struct type *convert_int(struct arena *a, const struct btf_type *t, bool 
 	return type_int(a, bits, is_signed);
 }
 
+/* A BTF enum: an integer of its width whose enumerators print by name. */
+static struct type *convert_enum(struct arena *a, const struct btf *btf, const struct btf_type *t)
+{
+	struct type *r = convert_int(a, t, btf_kflag(t));
+	int n = btf_vlen(t);
+	struct enumerator *e = r && n ? arena_alloc(a, sizeof(*e) * (size_t)n) : NULL;
+	if (!e)
+		return r;
+	for (int i = 0; i < n; i++) {
+		if (btf_is_enum64(t)) {
+			e[i].name = btf__name_by_offset(btf, btf_enum64(t)[i].name_off);
+			e[i].value = (int64_t)btf_enum64_value(btf_enum64(t) + i);
+		} else {
+			int32_t v = btf_enum(t)[i].val;
+			e[i].name = btf__name_by_offset(btf, btf_enum(t)[i].name_off);
+			e[i].value = btf_kflag(t) ? (int64_t)v : (int64_t)(uint32_t)v;
+		}
+	}
+	r->enumerators = e;
+	r->nenumerators = n;
+	return r;
+}
+
 /* depth bounds pointer chains through records that are converted eagerly
  * (arrays of pointers to pointers...); records themselves stop the recursion. */
 static struct type *convert(struct arena *a, const struct btf *btf, unsigned int id, int depth)
@@ -157,7 +180,7 @@ static struct type *convert(struct arena *a, const struct btf *btf, unsigned int
 		return convert_int(a, t, btf_int_encoding(t) & BTF_INT_SIGNED);
 	case BTF_KIND_ENUM:
 	case BTF_KIND_ENUM64:
-		return convert_int(a, t, btf_kflag(t));
+		return convert_enum(a, btf, t);
 	case BTF_KIND_PTR:
 		r = type_new(a, TY_PTR);
 		if (r)
@@ -215,7 +238,16 @@ struct type *kbtf_named(struct arena *a, const char *cname)
 	return id > 0 ? convert(a, btf, (unsigned int)id, 0) : NULL;
 }
 
-bool kbtf_enum_value(const char *name, int64_t *value)
+struct type *kbtf_var(struct arena *a, const char *name)
+{
+	const struct btf *btf = kbtf_vmlinux();
+	int id = btf ? btf__find_by_name_kind(btf, name, BTF_KIND_VAR) : -1;
+	if (id <= 0)
+		return NULL;
+	return convert(a, btf, btf__type_by_id(btf, (unsigned int)id)->type, 0);
+}
+
+struct type *kbtf_enumerator(struct arena *a, const char *name, int64_t *value)
 {
 	const struct btf *btf = kbtf_vmlinux();
 	unsigned int n = btf ? btf__type_cnt(btf) : 0;
@@ -225,18 +257,18 @@ bool kbtf_enum_value(const char *name, int64_t *value)
 			const struct btf_enum *e = btf_enum(t) + i;
 			if (!strcmp(btf__name_by_offset(btf, e->name_off), name)) {
 				*value = btf_kflag(t) ? (int64_t)e->val : (int64_t)(uint32_t)e->val;
-				return true;
+				return convert_enum(a, btf, t);
 			}
 		}
 		for (int i = 0; btf_is_enum64(t) && i < btf_vlen(t); i++) {
 			const struct btf_enum64 *e = btf_enum64(t) + i;
 			if (!strcmp(btf__name_by_offset(btf, e->name_off), name)) {
 				*value = (int64_t)btf_enum64_value(e);
-				return true;
+				return convert_enum(a, btf, t);
 			}
 		}
 	}
-	return false;
+	return NULL;
 }
 
 /* Count the fields members of t contribute (anonymous members flattened). */

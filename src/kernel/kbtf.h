@@ -35,9 +35,14 @@ struct type *kbtf_record(struct arena *a, const char *cname);
  * "enum NAME" or a typedef name ("u32", "size_t"); NULL when BTF has none. */
 struct type *kbtf_named(struct arena *a, const char *cname);
 
-/* The value of kernel enumerator `name` (BTF_VAR_STATIC); false when BTF has
- * no such enumerator. Scans every enum: for names nothing else defines. */
-bool kbtf_enum_value(const char *name, int64_t *value);
+/* The type of kernel variable `name` (a BTF VAR: global and per-CPU variables);
+ * NULL when BTF has none. */
+struct type *kbtf_var(struct arena *a, const char *name);
+
+/* The enum type (an integer whose enumerators print by name) of kernel
+ * enumerator `name`, with its value in *value; NULL when BTF has no such
+ * enumerator. Scans every enum: for names nothing else defines. */
+struct type *kbtf_enumerator(struct arena *a, const char *name, int64_t *value);
 
 /* Fill the fields of a BTF record (rec->btf_id != 0) on first use: members with
  * byte offsets, anonymous struct/union members flattened into their parent,

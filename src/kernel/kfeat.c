@@ -3,9 +3,11 @@
 #include "kernel/kfeat.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/syscall.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -126,4 +128,68 @@ int kfeat_insn_limit(void)
 		rt_log(1, "kernel: instruction limit %d\n", limit);
 	}
 	return limit;
+}
+
+/* uprobe_multi (Linux 6.6): one BPF link attaches a program at many offsets
+ * of one binary. Debian 12's libbpf (1.1) and UAPI headers (6.1) predate it,
+ * so the attach type, the flag and the layout of bpf_attr.link_create for it
+ * are written here, as the kernel defines them. */
+#define KF_TRACE_UPROBE_MULTI 48	/* enum bpf_attach_type BPF_TRACE_UPROBE_MULTI */
+#define KF_F_UPROBE_MULTI_RETURN 1U
+
+struct kf_link_create_uprobe_multi {
+	uint32_t prog_fd, target_fd, attach_type, flags;
+	uint64_t path, offsets, ref_ctr_offsets, cookies;
+	uint32_t cnt, multi_flags, pid, pad;
+};
+
+int kfeat_uprobe_multi_attach_type(void)
+{
+	return KF_TRACE_UPROBE_MULTI;
+}
+
+int kfeat_uprobe_multi_link(int prog_fd, const char *path, const uint64_t *offsets,
+			    const uint64_t *cookies, uint32_t cnt, bool ret, int pid)
+{
+	struct kf_link_create_uprobe_multi attr;
+
+	memset(&attr, 0, sizeof(attr));
+	attr.prog_fd = (uint32_t)prog_fd;
+	attr.attach_type = KF_TRACE_UPROBE_MULTI;
+	attr.path = (uint64_t)(uintptr_t)path;
+	attr.offsets = (uint64_t)(uintptr_t)offsets;
+	attr.cookies = (uint64_t)(uintptr_t)cookies;
+	attr.cnt = cnt;
+	attr.multi_flags = ret ? KF_F_UPROBE_MULTI_RETURN : 0;
+	attr.pid = pid > 0 ? (uint32_t)pid : 0;
+	int fd = (int)syscall(__NR_bpf, BPF_LINK_CREATE, &attr, sizeof(attr));
+	return fd < 0 ? -errno : fd;
+}
+
+/* As libbpf probes it: a kprobe program loaded for uprobe_multi, attached in
+ * "/" (not a regular file), fails with EBADF only where uprobe_multi exists
+ * (older kernels reject the attach type: EINVAL). */
+bool kfeat_uprobe_multi(void)
+{
+	static kf_slot s;
+	const struct bpf_insn insns[] = {
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = KF_TRACE_UPROBE_MULTI);
+	uint64_t off = 0;
+
+	if (!s) {
+		int fd = bpf_prog_load(BPF_PROG_TYPE_KPROBE, "bpfl_probe", "GPL", insns, 2, &o);
+		s = 1;
+		if (fd >= 0) {
+			int link = kfeat_uprobe_multi_link(fd, "/", &off, NULL, 1, false, 0);
+			if (link >= 0)
+				close(link);
+			else if (link == -EBADF)
+				s = 2;
+			close(fd);
+		}
+	}
+	return s == 2;
 }

@@ -273,6 +273,17 @@ int tracefs_format(struct arena *a, const char *cat, const char *name,
 	return err;
 }
 
+char *tracefs_format_text(const char *cat, const char *name)
+{
+	const char *root = tracefs_path();
+	char path[PATH_MAX];
+
+	if (!root)
+		return NULL;
+	snprintf(path, sizeof(path), "%s/events/%s/%s/format", root, cat, name);
+	return read_small_file(path);
+}
+
 bool tracefs_exists(const char *cat, const char *name)
 {
 	const char *root = tracefs_path();

@@ -60,6 +60,10 @@ int tracefs_parse_format(struct arena *a, const char *cat, const char *text,
 int tracefs_format(struct arena *a, const char *cat, const char *name,
 		   struct tracefs_field **fields, int *nfields);
 
+/* The text of events/<cat>/<name>/format (NUL-terminated, free with xfree), or
+ * NULL with errno set. */
+char *tracefs_format_text(const char *cat, const char *name);
+
 /* Called once per matching tracepoint, in sorted order (category, then name).
  * Return 0 to go on, non-zero to stop the walk (returned by tracefs_expand). */
 typedef int (*tracefs_expand_cb)(const char *cat, const char *name, void *ctx);

@@ -11,8 +11,10 @@
  *   struct action (args at offsets). ACT_EXIT carries the exit code as an int64
  *   at offset 8. ACT_PRINT_MAP carries uint64 top and div at offsets 8 and 16.
  * - ABI_COUNTERS_NAME is a per-CPU array of uint64 counters: ABI_CTR_LOST counts
- *   records that could not be reserved; ABI_CTR_EXIT holds (1 << 32 | code) when
- *   an exit() record could not be reserved (the loop polls it); ABI_CTR_START
+ *   records that could not be reserved; ABI_CTR_EXIT holds (1 << 32 | code) once
+ *   an exit() ran, whether or not its record could be reserved (the loop polls
+ *   it: it detaches the probes at once, then reads up to the exit record, or ends
+ *   with this code when the record was lost); ABI_CTR_START
  *   the CLOCK_MONOTONIC ns at start, set before BEGIN (`elapsed`);
  *   ABI_CTR_TAI_OFFSET CLOCK_TAI minus CLOCK_BOOTTIME at start (`nsecs(sw_tai)`);
  *   ABI_CTR_MAP_FULL + map id counts failed inserts into that map (full: map

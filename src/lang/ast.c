@@ -23,6 +23,16 @@ struct node *ast_new(struct arena *a, enum node_kind kind, struct loc loc)
 	return n;
 }
 
+void ast_fold_int(struct node *n, uint64_t value, bool is_unsigned)
+{
+	n->kind = N_INT;
+	n->num.value = value;
+	n->num.is_unsigned = is_unsigned;
+	n->num.is_bool = false;
+	n->num.param = NULL;
+	n->num.enum_type = NULL;
+}
+
 struct node *ast_append(struct node **head, struct node *item)
 {
 	if (!item)

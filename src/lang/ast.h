@@ -147,6 +147,8 @@ struct node {
 			bool is_unsigned, is_bool;
 			const char *param;	/* the text of $N when the literal is a
 						 * positional parameter, else NULL */
+			struct type *enum_type;	/* an enumerator: its enum's type
+						 * (printed by name), else NULL */
 		} num;
 		struct { const char *value; size_t len; } str;
 		struct { const char *name; } ident;
@@ -205,6 +207,10 @@ void ast_each_child(struct node *n, void (*fn)(struct node **slot, void *ctx), v
 /* A copy of the tree n (n->next not followed: the copy's next is NULL);
  * NULL when memory runs out. */
 struct node *ast_clone(struct arena *a, const struct node *n);
+/* Turn n, in place, into the integer literal `value` (sizeof, constants,
+ * getopt defaults folded by sema). num shares its storage with the node's old
+ * payload (a call's arguments, an identifier's name), so every field is set. */
+void ast_fold_int(struct node *n, uint64_t value, bool is_unsigned);
 /* A range from the start of `a` to the end of `b`. */
 struct loc loc_span(struct loc a, struct loc b);
 

@@ -42,14 +42,20 @@ struct type *program_ctype(const struct program *p, const char *name)
 	return NULL;
 }
 
-bool program_cconst(const struct program *p, const char *name, int64_t *value)
+const struct cconst_def *program_cconst_def(const struct program *p, const char *name)
 {
 	for (size_t i = p->cconsts.len; i-- > 0;) {
 		const struct cconst_def *d = p->cconsts.items[i];
-		if (!strcmp(d->name, name)) {
-			*value = d->value;
-			return true;
-		}
+		if (!strcmp(d->name, name))
+			return d;
 	}
-	return false;
+	return NULL;
+}
+
+bool program_cconst(const struct program *p, const char *name, int64_t *value)
+{
+	const struct cconst_def *d = program_cconst_def(p, name);
+	if (d)
+		*value = d->value;
+	return d != NULL;
 }

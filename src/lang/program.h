@@ -42,6 +42,8 @@ struct probe_def {
 				 * (itself unless shared, see probes_share) */
 	bool shared;		/* its program runs several probe_defs: `probe` comes
 				 * from the BPF cookie, which holds probe_def.index */
+	bool multi;		/* the program of its owner attaches at the whole group
+				 * with one link (probe_family.attach_group) */
 };
 
 /* A program option given after `--` on the command line: --name[=value]. */
@@ -127,5 +129,7 @@ struct type *program_ctype(const struct program *p, const char *name);
 /* The value of the script's enumerator or #define constant `name`; false when
  * there is none. */
 bool program_cconst(const struct program *p, const char *name, int64_t *value);
+/* The script's enumerator or #define constant `name` (the latest), or NULL. */
+const struct cconst_def *program_cconst_def(const struct program *p, const char *name);
 
 #endif

@@ -110,6 +110,14 @@ bool type_promotes_signed(const struct type *t)
 	return t->kind == TY_BOOL || (t->kind == TY_INT && (t->is_signed || t->bits < 64));
 }
 
+const char *type_enum_name(const struct type *t, int64_t v)
+{
+	for (int i = 0; t && i < t->nenumerators; i++)
+		if (t->enumerators[i].value == v)
+			return t->enumerators[i].name;
+	return NULL;
+}
+
 bool type_equal(const struct type *a, const struct type *b)
 {
 	if (a == b)
@@ -190,6 +198,8 @@ const struct type_ops type_kinds[] = {
 			  .printf_class = TP_STRING},
 	[TY_CGROUP_PATH] = {.name = "cgroup_path_t", .printf_name = "string",
 			     .flags = TF_QUOTED | TF_NO_KEY, .printf_class = TP_STRING},
+	[TY_MACADDR] = {.name = "macaddr_t", .printf_name = "string", .flags = TF_QUOTED,
+			.printf_class = TP_STRING},
 	[TY_COUNT] = {.name = "count_t", .printf_name = "count", .flags = TF_AGGREGATION,
 		      .value_size = 8, .merge = TM_ADD, .sort = TS_UINT, .read = TR_UINT},
 	[TY_SUM] = {.name = "sum_t", .printf_name = "sum", .flags = TF_AGGREGATION,
@@ -261,7 +271,7 @@ static int name_into(const struct type *t, char *buf, int size)
 			return snprintf(buf, (size_t)size, "%s", t->name);
 		return snprintf(buf, (size_t)size, "struct %s", t->name ? t->name : "(anon)");
 	case TY_PTR: {
-		int n = name_into(t->elem, buf, size);
+		int n = t->elem ? name_into(t->elem, buf, size) : snprintf(buf, (size_t)size, "void");
 		return n + snprintf(buf + n, (size_t)(size > n ? size - n : 0), " *");
 	}
 	case TY_ARRAY: {

@@ -45,6 +45,7 @@ enum type_kind {
 	TY_TIMESTAMP,
 	TY_STRERROR,	/* strerror(errno): the number; printed as its message */
 	TY_CGROUP_PATH,	/* cgroup_path(id[, filter]): the id; name: the filter */
+	TY_MACADDR,	/* macaddr(mac): the 6 bytes, padded to 8 */
 	/* aggregations: only as map values */
 	TY_COUNT, TY_SUM, TY_MIN, TY_MAX, TY_AVG, TY_STATS, TY_HIST, TY_LHIST,
 	TY_TSERIES,	/* tseries(): min = interval ns, max = intervals, step = enum tseries_agg */
@@ -126,6 +127,12 @@ const struct type_ops *type_ops(const struct type *t);
 /* Whether t's kind has every flag in `flags`. */
 bool type_has(const struct type *t, unsigned flags);
 
+/* One named value of a C enum. */
+struct enumerator {
+	const char *name;
+	int64_t value;
+};
+
 struct field {
 	const char *name;
 	struct type *type;
@@ -151,6 +158,11 @@ struct type {
 	uint32_t btf_id;	/* TY_RECORD/TY_PTR from kernel BTF, else 0 */
 	uint32_t align;		/* TY_RECORD from a C definition: its alignment (bytes) */
 	bool is_char;		/* TY_INT: C's `char` (a char array is a string) */
+	bool may_cut;		/* TY_STR read by str() without a length: when it fills
+				 * its size, str() cut it (printed with the trailer) */
+	const struct enumerator *enumerators;	/* TY_INT of an enum type: its values,
+						 * so text output prints the name */
+	int nenumerators;
 };
 
 struct arena;
@@ -162,6 +174,8 @@ struct type *type_str(struct arena *a, uint32_t size);
 /* A tuple of n element types, laid out by the storage rules. */
 struct type *type_tuple(struct arena *a, struct type **elems, int n);
 
+/* The name of t's enumerator of value v (t an enum-typed TY_INT), or NULL. */
+const char *type_enum_name(const struct type *t, int64_t v);
 /* Whether t is a record, (a=1, b="x"): a tuple whose fields have names. */
 bool type_is_record(const struct type *t);
 /* The index of t's field called name, or -1. */

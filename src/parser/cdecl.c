@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "lang/diag.h"
+#include "parser/cinclude.h"
 #include "util/arena.h"
 
 enum { CT_EOF, CT_IDENT, CT_NUM, CT_PUNCT };
@@ -138,6 +139,21 @@ static void define_const(struct cp *c, const char *name, int64_t value, struct t
 	d->name = arena_strdup(c->a, name);
 	d->value = value;
 	d->type = t;
+}
+
+/* Append enumerator `name` = value to enum type t (its names print values). The
+ * array is copied on each append: script enums are short. */
+static void add_enumerator(struct cp *c, struct type *t, const char *name, int64_t value)
+{
+	struct enumerator *e = arena_alloc(c->a, sizeof(*e) * (size_t)(t->nenumerators + 1));
+	if (!e)
+		return;
+	if (t->nenumerators)
+		memcpy(e, t->enumerators, sizeof(*e) * (size_t)t->nenumerators);
+	e[t->nenumerators].name = arena_strdup(c->a, name);
+	e[t->nenumerators].value = value;
+	t->enumerators = e;
+	t->nenumerators++;
 }
 
 /* ---- layout ------------------------------------------------------------------ */
@@ -497,6 +513,7 @@ static struct type *enumeration(struct cp *c, bool *defined)
 		}
 		if (v < 0)
 			t->is_signed = true;
+		add_enumerator(c, t, item, v);
 		define_const(c, item, v++, t);
 		if (!accept(c, ","))
 			break;
@@ -558,11 +575,31 @@ static void declaration(struct cp *c)
 		expect(c, ";");
 }
 
+/* `#include <h>`: the header's integer constants (cinclude.c). */
+static void include_directive(struct cp *c)
+{
+	const char *s = c->s;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	char close = *s == '<' ? '>' : *s == '"' ? '"' : 0;
+	const char *end = close ? strchr(s + 1, close) : NULL;
+	if (!end || end - s > 1000)
+		return;
+	char name[1024];
+	snprintf(name, sizeof(name), "%.*s", (int)(end - s - 1), s + 1);
+	cinclude_header(c->p, name, close == '"');
+}
+
 /* `#define NAME value`: an integer constant, or kept as a macro's text;
- * `#include` and other directives: kernel types come from BTF. */
+ * `#include`: the header's integer constants (its types come from BTF);
+ * other directives are ignored. */
 static void directive(struct cp *c)
 {
 	next(c);	/* '#' */
+	if (is(c, "include")) {
+		include_directive(c);
+		return;
+	}
 	if (!is(c, "define"))
 		return;
 	next(c);

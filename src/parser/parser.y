@@ -532,6 +532,18 @@ call
 			$$->call.name = $1;
 			$$->call.args = t;
 		}
+	| CALL '(' type_name stars ',' values ')'
+		{
+			/* offsetof(struct A, f.g): a type, then the field path */
+			struct node *t;
+			NEW(t, N_CAST, loc_span(@3, @4));
+			t->cast.tname = $3;
+			t->cast.ptr_depth = $4;
+			t->next = $6;
+			NEW($$, N_CALL, @$);
+			$$->call.name = $1;
+			$$->call.args = t;
+		}
 	;
 
 exprs

@@ -99,6 +99,18 @@ struct probe_family {
 	 * (the caller detaches them). 0 or -errno, *hint as for attach. */
 	int (*attach_many)(const struct probe_def *pd, struct bpf_program *prog,
 			   struct attach_set *set, const char **hint);
+	/* Instead of attach, for the probe_defs that share one program and that
+	 * probes_share marked probe_def.multi: attach owner's program at owner
+	 * and at every probe_def it owns with one link (uprobe_multi), added to
+	 * set. 0 or -errno, *hint as for attach. */
+	int (*attach_group)(const struct program *p, const struct probe_def *owner,
+			    struct bpf_program *prog, struct attach_set *set,
+			    const char **hint);
+	/* With attach_group: whether the running kernel attaches groups, and the
+	 * expected attach type (enum bpf_attach_type) the group's program must be
+	 * loaded with. */
+	bool (*can_group)(void);
+	int (*group_attach_type)(void);
 	/* Run prog once now, in this thread, instead of attaching (BEGIN/END);
 	 * 0 or -errno. */
 	int (*run)(const struct probe_def *pd, struct bpf_program *prog);

@@ -34,6 +34,22 @@ int attach_set_add(struct attach_set *set, struct bpf_link *link)
 	return 0;
 }
 
+int attach_set_add_fd(struct attach_set *set, int fd)
+{
+	if (set->nfds == set->capfds) {
+		size_t cap = set->capfds ? set->capfds * 2 : 4;
+		int *f = xrealloc(set->fds, cap * sizeof(*f));
+		if (!f) {
+			close(fd);
+			return -ENOMEM;
+		}
+		set->fds = f;
+		set->capfds = cap;
+	}
+	set->fds[set->nfds++] = fd;
+	return 0;
+}
+
 int attach_perf_event_open(void *attr, int pid, int cpu)
 {
 	return (int)syscall(__NR_perf_event_open, attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);

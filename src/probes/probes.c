@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "probes/probes_internal.h"
+#include "util/alloc.h"
 #include "util/duration.h"
 
 /* Split text at ':' into at most max parts (the last keeps any further ':'). */
@@ -229,6 +230,31 @@ bool probes_expand(struct program *p)
 	return ok && check_alone(p);
 }
 
+/* Mark the probe_defs of each shared program multi when their family attaches
+ * a group with one link and every one of them is in the owner's binary and
+ * process (one uprobe_multi link takes one path and one pid). */
+static void group_shared(struct program *p)
+{
+	size_t n = p->probes.len;
+	bool *mixed;
+
+	if (!n || !(mixed = xcalloc(n, sizeof(*mixed))))
+		return;
+	for (size_t i = 0; i < n; i++) {
+		struct probe_def *d = p->probes.items[i];
+		struct probe_def *o = p->probes.items[d->owner];
+		if (d->shared && (!d->target || !o->target || strcmp(d->target, o->target) ||
+				  d->pid != o->pid))
+			mixed[d->owner] = true;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct probe_def *d = p->probes.items[i];
+		const struct probe_family *f = d->family;
+		d->multi = d->shared && !mixed[d->owner] && f->attach_group && f->can_group();
+	}
+	xfree(mixed);
+}
+
 void probes_share(struct program *p)
 {
 	if (p->config.no_share)	/* for benchmarks: one program per attach point */
@@ -247,6 +273,7 @@ void probes_share(struct program *p)
 			}
 		}
 	}
+	group_shared(p);
 }
 
 bool probes_list_match(const char *pattern, const char *name)

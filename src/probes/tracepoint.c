@@ -1,6 +1,7 @@
 /* tracepoint:<category>:<name>: a perf event on the tracepoint, through libbpf,
  * with the probe's index as BPF cookie (read by `probe` when the program is
  * shared by several tracepoints of a wildcard). -l/-lv walk tracefs. */
+#include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdio.h>
@@ -8,6 +9,7 @@
 
 #include <bpf/libbpf.h>
 
+#include "kernel/kbtf.h"
 #include "kernel/tracefs.h"
 #include "lang/types.h"
 #include "probes/probes_internal.h"
@@ -68,6 +70,11 @@ static const char *tracepoint_section(struct arena *a, const struct probe_def *p
 	return arena_printf(a, "tracepoint/%s/%s", pd->target, pd->func);
 }
 
+static bool is_ident_char(char c)
+{
+	return isalnum((unsigned char)c) || c == '_';
+}
+
 /* The integer a pointer field points to, from its base type's words: "char" and
  * unknown names (structs) are bytes; short, int, long and the kernel's uN/sN/__uN
  * have their widths. */
@@ -87,11 +94,33 @@ static struct type *pointee_int(struct arena *a, const char *ty)
 	return type_int(a, 8, !is_unsigned);
 }
 
+/* What a pointer field points to: "struct x"/"union x" a record known by name
+ * only (no fields, no BTF id), which sema resolves on the first field access
+ * as a cast resolves the name, so BTF is loaded only when a program follows
+ * the pointer; "void" nothing (a void *); anything else an integer. */
+static struct type *pointee(struct arena *a, const char *ty)
+{
+	const char *w = ty;
+	while (!strncmp(w, "const ", 6) || !strncmp(w, "volatile ", 9))
+		w = strchr(w, ' ') + 1;
+	if (!strncmp(w, "void", 4) && !is_ident_char(w[4]))
+		return NULL;
+	if (!strncmp(w, "struct ", 7) || !strncmp(w, "union ", 6)) {
+		size_t kw = w[0] == 's' ? 7 : 6, n = kw;
+		while (is_ident_char(w[n]))
+			n++;
+		struct type *r = type_new(a, TY_RECORD);
+		r->name = arena_strndup(a, w, n);
+		return r;
+	}
+	return pointee_int(a, ty);
+}
+
 /* A pointer field: one TY_PTR per '*' of its type ("const char *const *argv" is
  * a pointer to pointers to chars), each into user memory when the field is. */
 static struct type *pointer_type(struct arena *a, const struct tracefs_field *f)
 {
-	struct type *t = pointee_int(a, f->type);
+	struct type *t = pointee(a, f->type);
 	for (const char *c = strchr(f->type, '*'); c; c = strchr(c + 1, '*')) {
 		struct type *p = type_new(a, TY_PTR);
 		p->elem = t;
@@ -102,6 +131,17 @@ static struct type *pointer_type(struct arena *a, const struct tracefs_field *f)
 }
 
 /* The type of one tracepoint field, from its format-file description. */
+/* A field of enum type prints its enumerators' names, which kernel BTF has (its
+ * first use in the run loads it); without BTF the field stays a number. */
+static void enum_names(struct arena *a, struct type *t, const char *cname)
+{
+	const struct type *e = kbtf_named(a, cname);
+	if (e && e->kind == TY_INT) {
+		t->enumerators = e->enumerators;
+		t->nenumerators = e->nenumerators;
+	}
+}
+
 static struct type *field_type(struct arena *a, const struct tracefs_field *f)
 {
 	if (f->array_len && strstr(f->type, "char"))
@@ -116,7 +156,10 @@ static struct type *field_type(struct arena *a, const struct tracefs_field *f)
 	if (f->is_pointer)
 		return pointer_type(a, f);
 	int bits = f->size >= 8 ? 64 : (int)f->size * 8;
-	return type_int(a, bits ? bits : 64, f->is_signed);
+	struct type *t = type_int(a, bits ? bits : 64, f->is_signed);
+	if (t && !strncmp(f->type, "enum ", 5))
+		enum_names(a, t, f->type);
+	return t;
 }
 
 /* `args`: the record of the tracepoint's format file (common fields left out). */

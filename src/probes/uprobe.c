@@ -15,9 +15,11 @@
 #include <bpf/libbpf.h>
 
 #include "arch/arch.h"
+#include "kernel/kfeat.h"
 #include "kernel/udwarf.h"
 #include "kernel/uelf.h"
 #include "probes/probes_internal.h"
+#include "util/alloc.h"
 #include "util/arena.h"
 
 /* The -c command's executable as the match of glob bin (`*`, `prog*`), in
@@ -253,6 +255,39 @@ static int uprobe_attach(const struct probe_def *pd, struct bpf_program *prog,
 				     pd->shared ? attach_cookie(pd) : 0, link, hint);
 }
 
+/* A wildcard's functions in one binary: one uprobe_multi link for all of
+ * them, each offset with its probe_def's cookie, instead of one perf event and
+ * link per function (thousands of functions attach in one system call). */
+static int uprobe_attach_group(const struct program *p, const struct probe_def *owner,
+			       struct bpf_program *prog, struct attach_set *set,
+			       const char **hint)
+{
+	size_t n = 0;
+	uint64_t *offs = xcalloc(p->probes.len, sizeof(*offs));
+	uint64_t *cookies = xcalloc(p->probes.len, sizeof(*cookies));
+	int fd = -ENOMEM;
+
+	if (offs && cookies) {
+		for (size_t i = 0; i < p->probes.len; i++) {
+			const struct probe_def *d = p->probes.items[i];
+			if (d->owner != owner->index || !d->multi)
+				continue;
+			offs[n] = d->value;
+			cookies[n++] = attach_cookie(d);
+		}
+		fd = kfeat_uprobe_multi_link(bpf_program__fd(prog), owner->target, offs, cookies,
+					     (uint32_t)n, owner->family == &probe_uretprobe,
+					     owner->pid);
+	}
+	xfree(offs);
+	xfree(cookies);
+	if (fd < 0) {
+		*hint = uprobe_hint(fd);
+		return fd;
+	}
+	return attach_set_add_fd(set, fd);
+}
+
 /* -l: the binaries named by bin (a glob, see uelf_expand), or every file the
  * -p process maps when bin is NULL; how many or -errno. */
 int probes_list_binaries(struct arena *a, const char *bin, const char ***paths)
@@ -383,6 +418,9 @@ const struct probe_family probe_uprobe = {
 	.args_type = uprobe_args,
 	.shares = true,
 	.attach = uprobe_attach,
+	.attach_group = uprobe_attach_group,
+	.can_group = kfeat_uprobe_multi,
+	.group_attach_type = kfeat_uprobe_multi_attach_type,
 };
 
 const struct probe_family probe_uretprobe = {
@@ -398,4 +436,7 @@ const struct probe_family probe_uretprobe = {
 	.user = true,
 	.shares = true,
 	.attach = uprobe_attach,
+	.attach_group = uprobe_attach_group,
+	.can_group = kfeat_uprobe_multi,
+	.group_attach_type = kfeat_uprobe_multi_attach_type,
 };

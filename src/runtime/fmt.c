@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "kernel/gfp.h"
 #include "lang/ast.h"
 #include "lang/types.h"
 #include "runtime/print.h"
@@ -17,7 +18,9 @@ struct fmt_spec {
 	int width;	/* -1: none */
 	int prec;	/* -1: none */
 	char len[3];	/* length modifier: "", "hh", "h", "l", "ll", "z", "j", "t" */
-	char conv;	/* d i u x X o c p s r */
+	char conv;	/* d i u x X o c p s r g */
+	char sub;	/* after r: 'x' (every byte \\xNN) or 'h' (hex pairs with spaces);
+			 * after g: 'r' (%gr, GFP flags by name); else 0 */
 };
 
 enum fmt_piece { FMT_END, FMT_TEXT, FMT_SPEC };
@@ -63,9 +66,16 @@ static size_t fmt_parse_spec(const char *p, struct fmt_spec *s)
 			break;
 		}
 	}
-	if (!*p || !strchr("diuxXocpsr", *p))
+	if (!*p || !strchr("diuxXocpsrg", *p))
 		return 0;
 	s->conv = *p++;
+	if (s->conv == 'r' && (*p == 'x' || *p == 'h'))
+		s->sub = *p++;
+	if (s->conv == 'g') {	/* only as %gr: bpftrace has no floating point */
+		if (*p != 'r')
+			return 0;
+		s->sub = *p++;
+	}
 	return (size_t)(p - start);
 }
 
@@ -149,7 +159,8 @@ bool fmt_check(struct diags *d, const struct node *site, const char *fmt,
 		if (k != FMT_SPEC)
 			continue;
 		const char *have, *want;
-		if (!fmt_accepts(s.conv, fmt_class_of(a->type, &have), &want)) {
+		bool enum_name = s.conv == 's' && a->type && a->type->nenumerators;	/* its name */
+		if (!fmt_accepts(s.conv, fmt_class_of(a->type, &have), &want) && !enum_name) {
 			/* bpftrace reports the argument errors at the call, too */
 			diag_error(d, site->loc, "%s: %%%s%c specifier expects a value of type %s (%s supplied)",
 				   fn, s.len, s.conv, want, have);
@@ -252,7 +263,7 @@ static void fmt_print_text(struct sb *out, const struct fmt_spec *s, const struc
 	struct sb tmp;
 	sb_init(&tmp);
 	if (t->kind == TY_STR)
-		sb_put(&tmp, data, strnlen(data, t->size));
+		print_str(&tmp, t, data);
 	else
 		print_value(&tmp, t, data, OUT_TEXT);
 	/* the precision goes through '*': it also bounds the copy */
@@ -264,6 +275,21 @@ static void fmt_print_text(struct sb *out, const struct fmt_spec *s, const struc
 	int prec = s->prec >= 0 && (size_t)s->prec < tmp.len ? s->prec : (int)tmp.len;
 	fmt_emit_str(out, conv, prec, sb_str(&tmp));
 	sb_fini(&tmp);
+}
+
+/* %rx and %rh of a buffer ({uint32 len; pad; data}): every byte in hex, as
+ * \\xNN without spaces (x) or as NN separated by spaces (h). */
+static void fmt_print_hex(struct sb *out, const struct fmt_spec *s, const struct type *t,
+			  const uint8_t *data)
+{
+	uint32_t len, cap = t->size > 8 ? t->size - 8 : 0;
+	memcpy(&len, data, sizeof(len));
+	for (uint32_t i = 0; i < len && i < cap; i++) {
+		if (s->sub == 'x')
+			sb_printf(out, "\\x%02x", data[8 + i]);
+		else
+			sb_printf(out, i ? " %02x" : "%02x", data[8 + i]);
+	}
 }
 
 void fmt_print(struct sb *out, const char *fmt, struct type *const *types,
@@ -284,7 +310,11 @@ void fmt_print(struct sb *out, const char *fmt, struct type *const *types,
 		const struct type *t = types[i];
 		const void *data = (const char *)record + offsets[i];
 		i++;
-		if (s.conv == 's' || s.conv == 'r' || type_ops(t)->printf_class != TP_INTEGER)
+		if (s.conv == 'r' && s.sub && t->kind == TY_BUF)
+			fmt_print_hex(out, &s, t, data);
+		else if (s.conv == 'g')
+			gfp_print(out, fmt_load_int(t, data, true));
+		else if (s.conv == 's' || s.conv == 'r' || type_ops(t)->printf_class != TP_INTEGER)
 			fmt_print_text(out, &s, t, data);
 		else
 			fmt_print_int(out, &s, t, data);

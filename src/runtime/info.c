@@ -100,11 +100,12 @@ static void print_probes(FILE *out)
 {
 	fprintf(out, "Probe types\n  kprobe: %s\n  tracepoint: %s\n  perf_event: %s\n"
 		"  fentry: %s\n  uprobe: %s\n  raw_tracepoint: %s\n  kprobe_multi: no\n"
-		"  kprobe_session: no\n  uprobe_multi: no\n  iter: %s\n",
+		"  kprobe_session: no\n  uprobe_multi: %s\n  iter: %s\n",
 		yes_no(kfunc_has_kprobes()), yes_no(kfeat_prog(BPF_PROG_TYPE_TRACEPOINT)),
 		yes_no(kfeat_prog(BPF_PROG_TYPE_PERF_EVENT)), yes_no(kfunc_has_fentry("vfs_read", NULL)),
 		yes_no(access("/sys/bus/event_source/devices/uprobe/type", R_OK) == 0),
-		yes_no(kfeat_prog(BPF_PROG_TYPE_RAW_TRACEPOINT)), yes_no(has_iter()));
+		yes_no(kfeat_prog(BPF_PROG_TYPE_RAW_TRACEPOINT)), yes_no(kfeat_uprobe_multi()),
+		yes_no(has_iter()));
 }
 
 void rt_info_print(FILE *out)

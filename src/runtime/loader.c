@@ -14,6 +14,7 @@
 #include <bpf/libbpf.h>
 
 #include "lang/diag.h"
+#include "probes/family.h"
 #include "runtime/linemap.h"
 #include "runtime/msg.h"
 #include "util/log.h"
@@ -168,6 +169,22 @@ static void report_load_failure(const struct program *p, int err, const char *lo
 	sb_fini(&tail);
 }
 
+/* The program of a group that attaches with one link (probe_def.multi) is
+ * loaded for that kind of link (uprobe_multi). */
+static void set_group_attach_types(const struct program *p, struct bpf_object *o)
+{
+	for (size_t i = 0; i < p->probes.len; i++) {
+		const struct probe_def *pd = p->probes.items[i];
+		struct bpf_program *prog;
+		if (!pd->multi || pd->owner != pd->index || !pd->prog_name)
+			continue;
+		prog = bpf_object__find_program_by_name(o, pd->prog_name);
+		if (prog)
+			bpf_program__set_expected_attach_type(prog,
+				(enum bpf_attach_type)pd->family->group_attach_type());
+	}
+}
+
 int rt_load(const struct program *p, const void *obj, size_t obj_size,
 	    struct bpf_object **objp)
 {
@@ -188,6 +205,7 @@ int rt_load(const struct program *p, const void *obj, size_t obj_size,
 		goto out;
 	}
 	failed_prog[0] = '\0';
+	set_group_attach_types(p, o);
 	err = bpf_object__load(o);
 	if (err) {
 		report_load_failure(p, err, log, obj, obj_size);

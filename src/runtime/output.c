@@ -33,6 +33,9 @@
 #define POLL_TIMEOUT_MS 100
 #define OUT_CHUNK (64 * 1024)	/* write the batch's text once it is this large */
 #define STOP_CONSUMING (-ECANCELED)	/* handler result: exit() seen, stop */
+#define YIELD (-EAGAIN)	/* handler result: this turn's time is up, more later */
+#define TURN_MS 20	/* a consume turn yields to signals and exit() after this */
+#define TURN_CHECK 64	/* records between two looks at the clock */
 
 extern char **environ;
 
@@ -196,12 +199,16 @@ static int act_cat(struct rt *rt, const struct action *a, const void *rec)
 	if (!f) {
 		out_emit(rt);
 		fflush(rt->out);	/* keep stdout and stderr in order on a terminal */
-		msg_error("failed to open file '%s': %s", path, strerror(errno));
+		msg_error("failed to open file '%s' (%s)", path, strerror(errno));
 		return 0;
 	}
 	sb_init(&text);
-	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+	/* at most max_cat_bytes, as bpftrace (BPFTRACE_MAX_CAT_BYTES) */
+	size_t left = rt->p->config.max_cat_bytes;
+	while (left && (n = fread(buf, 1, left < sizeof(buf) ? left : sizeof(buf), f)) > 0) {
 		sb_put(&text, buf, n);
+		left -= n;
+	}
 	fclose(f);
 	emit_text(rt, "cat", sb_str(&text), text.len);
 	sb_fini(&text);
@@ -352,6 +359,14 @@ static int handle_record(void *ctx, void *data, size_t size)
 	ret = act_table[a->kind](rt, a, data);
 	if (rt->sb.len >= OUT_CHUNK)	/* else it goes out with the batch */
 		out_emit(rt);
+	/* Probes may write faster than records are printed: libbpf's consume then
+	 * never returns. Yield now and then so that Ctrl-C, SIGTERM and exit()
+	 * are seen within a turn (the record is consumed: libbpf commits it). */
+	if (!ret && !rt->ending && ++rt->turn_records % TURN_CHECK == 0 &&
+	    rt_now_ms() - rt->turn_start > TURN_MS) {
+		rt->yielded = true;
+		return YIELD;
+	}
 	return ret;
 corrupt:
 	rt->corrupt++;
@@ -361,11 +376,14 @@ corrupt:
 /* Consume what is in the ring buffer now; 0 or -errno (exit() is not an error). */
 static int consume(struct rt *rt)
 {
+	rt->turn_start = rt_now_ms();
+	rt->turn_records = 0;
+	rt->yielded = false;
 	int n = ring_buffer__consume(rt->rb);
 
 	out_emit(rt);	/* one write per batch */
 	fflush(rt->out);
-	if (n < 0 && n != STOP_CONSUMING) {
+	if (n < 0 && n != STOP_CONSUMING && n != YIELD) {
 		msg_error("reading the ring buffer: %s", strerror(-n));
 		return n;
 	}
@@ -391,14 +409,24 @@ static int handle_signal(struct rt *rt)
 	return 0;
 }
 
-/* An exit() whose record found the ring buffer full left its code in the
- * counters map instead: act on it as on the record. */
-static void check_lost_exit(struct rt *rt)
+/* An exit() ran (its code is in the counters map) but its record has not been
+ * read yet: the probes may be writing faster than the output is printed. Stop
+ * them now, so nothing runs long after exit(), then read on up to the record.
+ * When the buffer is empty without it, the record was lost (ring buffer
+ * full): end with the code from the counter. */
+static void check_exit(struct rt *rt)
 {
 	uint64_t v;
 
 	rt_counter(rt, ABI_CTR_EXIT, &v);
 	if (!v || rt->exit_seen)
+		return;
+	if (!rt->exit_detached) {
+		rt_detach_all(rt);
+		rt->exit_detached = true;
+		return;
+	}
+	if (rt->yielded)
 		return;
 	rt->exit_seen = true;
 	rt->exit_code = (int)(v & 0xff);
@@ -421,8 +449,8 @@ int out_loop(struct rt *rt)
 				rt->stop = true;	/* the -c/-p process exited */
 		}
 		err = err ?: consume(rt);
-		if (!rt->stop)
-			check_lost_exit(rt);
+		if (!rt->stop && !err)
+			check_exit(rt);
 	}
 	return err;
 }

@@ -24,6 +24,18 @@
 #include "builtins/builtins.h"
 
 const char *const *print_probe_names;
+const char *print_str_trailer = "..";
+
+/* A string that str() read (may_cut) fills its whole size only when str() cut
+ * it (its read leaves the NUL out then): bpftrace's heuristic, which marks it
+ * with the trailer. A char array without a NUL is printed as it is. */
+void print_str(struct sb *out, const struct type *t, const void *data)
+{
+	size_t n = strnlen((const char *)data, t->size);
+	sb_put(out, (const char *)data, n);
+	if (n == t->size && t->may_cut && print_str_trailer)
+		sb_puts(out, print_str_trailer);
+}
 int print_nprobe_names;
 
 #define PRINT_BAR_WIDTH 52
@@ -90,6 +102,17 @@ static void print_int(struct sb *out, const struct type *t, const void *data, bo
 		sb_printf(out, "%lld", (long long)(v / (int64_t)div));
 	else
 		sb_printf(out, "%llu", (unsigned long long)((uint64_t)v / div));
+}
+
+/* An enum-typed integer in text: its enumerator's name; false (nothing printed)
+ * for a value no enumerator has, which prints as a number (bpftrace). JSON keeps
+ * numbers. */
+static bool print_enum(struct sb *out, const struct type *t, const void *data, bool native)
+{
+	const char *name = t->nenumerators ? type_enum_name(t, print_load_int(t, data, native)) : NULL;
+	if (name)
+		sb_puts(out, name);
+	return name != NULL;
 }
 
 /* A buffer: printable ASCII as is, other bytes as \xNN (bpftrace's hex_format_buffer).
@@ -253,7 +276,7 @@ static void print_text_value(struct sb *out, const struct type *t, const uint8_t
 	uint64_t v = print_u64(data);
 	switch (t->kind) {
 	case TY_STR:
-		sb_put(out, (const char *)data, strnlen((const char *)data, t->size));
+		print_str(out, t, data);
 		break;
 	case TY_BUF:
 		print_buf(out, t, data);
@@ -306,6 +329,8 @@ static void print_value_div(struct sb *out, const struct type *t, const void *da
 	}
 	switch (t->kind) {
 	case TY_INT:
+		if (f == OUT_TEXT && print_enum(out, t, data, native))
+			break;
 		print_int(out, t, data, native, div);
 		break;
 	case TY_BOOL:	/* the same words in text and JSON */

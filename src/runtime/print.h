@@ -36,6 +36,10 @@ enum out_format { OUT_TEXT, OUT_JSON };
 
 /* Probe names, indexed by the value of a TY_PROBE; set by the runtime. */
 extern const char *const *print_probe_names;
+/* str_trunc_trailer: appended to a string that fills its size; set by the runtime. */
+extern const char *print_str_trailer;
+/* A string value (TY_STR of t->size bytes), with the trailer when it was cut. */
+void print_str(struct sb *out, const struct type *t, const void *data);
 extern int print_nprobe_names;
 
 /* Print one value (map key element, map value, printf %s of a non-string) as

@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -52,6 +53,7 @@ static int set_probe_names(struct program *p)
 	for (i = 0; i < p->probes.len; i++)
 		names[i] = ((struct probe_def *)p->probes.items[i])->name;
 	print_probe_names = names;
+	print_str_trailer = p->config.str_trunc_trailer;
 	print_nprobe_names = (int)p->probes.len;
 	return 0;
 }
@@ -125,10 +127,14 @@ static int attach_one(struct rt *rt, size_t i)
 		msg_error("probe '%s': this probe type is not supported yet", pd->name);
 		return -EOPNOTSUPP;
 	}
+	if (pd->multi && pd->owner != pd->index)
+		return 0;	/* its owner attached it with the whole group */
 	prog = prog_of(rt, pd);
 	if (!prog)
 		return -ENOENT;
-	if (ops->attach_many) {
+	if (pd->multi) {
+		err = ops->attach_group(rt->p, pd, prog, &rt->links, &hint);
+	} else if (ops->attach_many) {
 		err = ops->attach_many(pd, prog, &rt->links, &hint);
 	} else {
 		err = ops->attach(pd, prog, &link, &hint);
@@ -207,7 +213,7 @@ static void *detach_slice_run(void *arg)
  * (~80 ms here), so links are destroyed from several threads at once: their
  * waits overlap and 27 sched tracepoints detach in about one grace period
  * instead of two seconds. Falls back to this thread if threads can't start. */
-static void detach_all(struct rt *rt)
+void rt_detach_all(struct rt *rt)
 {
 	size_t n = rt->links.len, nthreads = 0;
 	struct bpf_link **links = rt->links.links;
@@ -232,6 +238,9 @@ static void detach_all(struct rt *rt)
 		links[i] = NULL;
 	}
 	rt->links.len = 0;
+	for (size_t i = 0; i < rt->links.nfds; i++)
+		close(rt->links.fds[i]);
+	rt->links.nfds = 0;
 }
 
 /* The line bpftrace's test engine waits for (__BPFTRACE_NOTIFY_PROBES_ATTACHED
@@ -452,7 +461,7 @@ static void stacks_begin(struct rt *rt)
 	}
 }
 
-static double now_ms(void)
+double rt_now_ms(void)
 {
 	struct timespec ts;
 
@@ -493,7 +502,7 @@ static int bench_one(struct rt *rt, const struct probe_def *pd, struct bench_res
 	uint64_t start, now, iters = 0;
 	if (!prog)
 		return -ENOENT;
-	start = now = (uint64_t)(now_ms() * 1e6);
+	start = now = (uint64_t)(rt_now_ms() * 1e6);
 	while (now - start < BENCH_NS && iters < BENCH_ITERS_MAX) {
 		for (int i = 0; i < 1000; i++, iters++) {
 			int err = pd->family->run(pd, prog);
@@ -505,7 +514,7 @@ static int bench_one(struct rt *rt, const struct probe_def *pd, struct bench_res
 		int err = out_drain(rt);
 		if (err)
 			return err;
-		now = (uint64_t)(now_ms() * 1e6);
+		now = (uint64_t)(rt_now_ms() * 1e6);
 	}
 	r->iters = iters;
 	r->avg_ns = (now - start) / iters;
@@ -559,11 +568,11 @@ static int run_probes(struct rt *rt)
 		err = rt_run_special(rt, &probe_begin);
 		err = err ?: out_drain(rt);
 	}
-	t0 = now_ms();
+	t0 = rt_now_ms();
 	if (!err && !rt->stop && !rt->opts->bench)
 		err = attach_all(rt);
-	t1 = now_ms();
-	rt_log(1, "attached %zu links in %.1f ms\n", rt->links.len, t1 - t0);
+	t1 = rt_now_ms();
+	rt_log(1, "attached %zu links in %.1f ms\n", rt->links.len + rt->links.nfds, t1 - t0);
 	if (!err)
 		release_held(rt);
 	rt->hold = false;
@@ -577,10 +586,10 @@ static int run_probes(struct rt *rt)
 		err = proc_release(rt->opts->target);
 	if (!err && !rt->stop)
 		err = out_loop(rt);
-	t0 = now_ms();
-	size_t n = rt->links.len;
-	detach_all(rt);
-	rt_log(1, "detached %zu links in %.1f ms\n", n, now_ms() - t0);
+	t0 = rt_now_ms();
+	size_t n = rt->links.len + rt->links.nfds;
+	rt_detach_all(rt);
+	rt_log(1, "detached %zu links in %.1f ms\n", n, rt_now_ms() - t0);
 	return err;
 }
 
@@ -621,8 +630,9 @@ int rt_run(struct program *p, const void *obj, size_t obj_size, const struct rt_
 
 	fflush(rt.out);
 	out_close(&rt);
-	detach_all(&rt);
+	rt_detach_all(&rt);
 	xfree(rt.links.links);
+	xfree(rt.links.fds);
 	xfree(rt.map_fds);
 	stack_fini();
 	bpf_object__close(rt.obj);

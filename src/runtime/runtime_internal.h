@@ -35,9 +35,20 @@ struct rt {
 					 * output waits for the "Attached" line */
 	bool on_sigusr1;		/* the program has self:signal:SIGUSR1 probes */
 	bool exit_seen;			/* an exit() record was handled */
+	bool exit_detached;		/* an exit() ran: the probes were detached
+					 * before its record was read */
+	bool yielded;			/* the last consume turn left records */
+	double turn_start;		/* ms (now_ms) the consume turn began */
+	unsigned turn_records;		/* records handled in this turn */
 	int exit_code;			/* from the first exit() */
 	uint64_t corrupt;		/* records with an unknown action id or bad size */
 };
+
+/* Detach every probe now (idempotent). */
+void rt_detach_all(struct rt *rt);
+
+/* Monotonic milliseconds. */
+double rt_now_ms(void);
 
 /* Slot of the counters map summed over CPUs; *any (may be NULL) gets one
  * non-zero per-CPU value. */

@@ -62,6 +62,12 @@ static void type_widen(struct type *into, const struct type *t)
 {
 	if (into->kind == TY_STR && t->size > into->size)
 		into->size = t->size;
+	if (into->kind == TY_STR)
+		into->may_cut |= t->may_cut;
+	if (into->kind == TY_INT && into->enumerators != t->enumerators) {
+		into->enumerators = NULL;	/* an enum mixed with other integers: numbers */
+		into->nenumerators = 0;
+	}
 	if (into->kind == TY_TUPLE) {
 		uint32_t off = 0;
 		for (int i = 0; i < into->nfields; i++) {
@@ -89,6 +95,18 @@ static struct type *type_copy(struct sema *s, const struct type *t)
 		}
 	}
 	return c;
+}
+
+/* An integer type that prints by the names of enum type e's enumerators: int64
+ * for an enumerator, the cast's width for (enum E)x. */
+static struct type *enum_int(struct sema *s, const struct type *e, int bits, bool is_signed)
+{
+	struct type *t = type_int(s->a, bits, is_signed);
+	if (t && e) {
+		t->enumerators = e->enumerators;
+		t->nenumerators = e->nenumerators;
+	}
+	return t;
 }
 
 /* The type of the key expressions of m: NULL for none, a tuple for several. */
@@ -502,6 +520,8 @@ static struct type *read_type(struct sema *s, const struct node *n, struct type 
 	return u;
 }
 
+static void resolve_pointee(struct sema *s, struct type *ptr);
+
 static struct type *check_unary(struct sema *s, struct node *n)
 {
 	struct type *t = check_expr(s, n->unary.operand);
@@ -509,6 +529,8 @@ static struct type *check_unary(struct sema *s, struct node *n)
 		return t;
 	switch (n->unary.op) {
 	case OP_DEREF:
+		if (t->kind == TY_PTR && t->elem && t->elem->kind == TY_RECORD)
+			resolve_pointee(s, t);
 		if (t->kind == TY_PTR && t->elem && (t->elem->kind == TY_INT ||
 		    t->elem->kind == TY_PTR || t->elem->kind == TY_RECORD))
 			return read_type(s, n, t->elem);
@@ -567,6 +589,36 @@ static struct type *check_tuple_elem(struct sema *s, struct node *n, struct type
 	return t->fields[i].type;
 }
 
+static struct type *named_type(struct sema *s, const char *name);
+
+/* A kernel address that names the struct it points to (curtask: "struct
+ * task_struct", bpftrace's type for it) reads fields as that pointer would:
+ * the base becomes the pointer, resolved as a cast would resolve the name
+ * (the script's definition first, then BTF). Unresolved, t stays. */
+static struct type *kaddr_as_pointer(struct sema *s, struct node *base, struct type *t)
+{
+	struct type *rec = named_type(s, t->name);
+	if (!rec || rec->kind != TY_RECORD)
+		return t;
+	struct type *p = type_new(s->a, TY_PTR);
+	p->elem = rec;
+	base->type = p;
+	return p;
+}
+
+/* A pointer to a record known by its name only ("struct napi_struct *" of a
+ * tracepoint's format file) points, from the first access on, to the record
+ * that name denotes: the script's definition, else kernel BTF. */
+static void resolve_pointee(struct sema *s, struct type *ptr)
+{
+	struct type *r = ptr->elem;
+	if (r->fields || r->btf_id || !r->name)
+		return;
+	struct type *def = named_type(s, r->name);
+	if (def && def->kind == TY_RECORD && (def->fields || def->btf_id))
+		ptr->elem = def;
+}
+
 static struct type *check_field(struct sema *s, struct node *n)
 {
 	struct type *t = check_expr(s, n->field.base);
@@ -574,8 +626,12 @@ static struct type *check_field(struct sema *s, struct node *n)
 		return t;
 	if (t->kind == TY_TUPLE && !n->field.is_arrow)
 		return check_tuple_elem(s, n, t);
-	if (t->kind == TY_PTR && t->elem && t->elem->kind == TY_RECORD)
+	if (t->kind == TY_INT && t->is_kaddr && t->name)
+		t = kaddr_as_pointer(s, n->field.base, t);
+	if (t->kind == TY_PTR && t->elem && t->elem->kind == TY_RECORD) {
+		resolve_pointee(s, t);
 		t = t->elem;
+	}
 	if (t->kind == TY_RECORD && t->btf_id) {
 		struct type *own = t->name ? program_ctype(s->p, t->name) : NULL;
 		if (own && own->kind == TY_RECORD && own->fields)
@@ -625,6 +681,8 @@ static struct type *check_index(struct sema *s, struct node *n)
 			   (long long)at, t->count);
 		return ty_none(s);
 	}
+	if (t->elem->kind == TY_RECORD && t->kind == TY_PTR)
+		resolve_pointee(s, t);
 	if (t->elem->kind == TY_RECORD && t->elem->btf_id)
 		kbtf_complete(s->a, t->elem);
 	return read_type(s, n, t->elem);
@@ -721,8 +779,8 @@ static struct type *check_cast(struct sema *s, struct node *n)
 		return ty_none(s);
 	}
 	if (n->cast.ptr_depth == 0) {
-		if (to && to->kind == TY_INT)
-			return type_int(s->a, to->bits, to->is_signed);
+		if (to && to->kind == TY_INT)	/* (enum E)x keeps E's names */
+			return enum_int(s, to->nenumerators ? to : NULL, to->bits, to->is_signed);
 		diag_error(s->d, n->loc, "Cannot cast to '%s': only pointers to structs can be cast to",
 			   n->cast.tname);
 		return ty_none(s);
@@ -839,17 +897,6 @@ static bool call_as_variable(struct node *n)
 	return true;
 }
 
-/* Turn N into an integer literal. num shares its storage with the node's old
- * payload (a call's arguments, an identifier's name), so every field is set. */
-static void fold_to_int(struct node *n, uint64_t value, bool is_unsigned)
-{
-	n->kind = N_INT;
-	n->num.value = value;
-	n->num.is_unsigned = is_unsigned;
-	n->num.is_bool = false;
-	n->num.param = NULL;
-}
-
 /* sizeof(type) and sizeof(expr): the C size, folded into an integer literal. */
 static struct type *check_sizeof(struct sema *s, struct node *n)
 {
@@ -864,12 +911,120 @@ static struct type *check_sizeof(struct sema *s, struct node *n)
 		t = arg->cast.ptr_depth ? NULL : named_type(s, arg->cast.tname);
 		if (!t && !arg->cast.ptr_depth)
 			return unknown_type(s, arg);
+	} else if (arg->kind == N_IDENT && !builtin_or_wrapped(arg->ident.name, false) &&
+		   !program_cconst(s->p, arg->ident.name, &(int64_t){0}) &&
+		   (t = named_type(s, arg->ident.name))) {
+		/* a type name the lexer does not know (uint64_t, a kernel typedef) */
 	} else {
 		t = check_expr(s, arg);
 		if (t->kind == TY_NONE)
 			return t;
 	}
-	fold_to_int(n, t && t->kind != TY_PTR ? type_c_size(t) : 8, true);
+	ast_fold_int(n, t && t->kind != TY_PTR ? type_c_size(t) : 8, true);
+	return type_int(s->a, 64, false);
+}
+
+/* A bare name used where a type is expected (sizeof(uint64_t), offsetof(qspinlock,
+ * f)): the type it names, as a cast names it, or "struct NAME"/"union NAME"
+ * when nothing is called NAME alone; NULL when it names no type. */
+static struct type *ident_type(struct sema *s, const char *name)
+{
+	struct type *t = named_type(s, name);
+	if (!t)
+		t = named_type(s, arena_printf(s->a, "struct %s", name));
+	if (!t)
+		t = named_type(s, arena_printf(s->a, "union %s", name));
+	return t;
+}
+
+/* The record offsetof's first argument names: a type (struct Foo, qspinlock)
+ * or an expression of record type (or a pointer to one). NULL after an error. */
+static struct type *offsetof_record(struct sema *s, struct node *arg)
+{
+	struct type *t;
+	if (arg->kind == N_CAST && !arg->cast.operand) {
+		t = arg->cast.ptr_depth ? NULL : named_type(s, arg->cast.tname);
+		if (!t && !arg->cast.ptr_depth)
+			return unknown_type(s, arg), NULL;
+	} else if (arg->kind == N_IDENT && !builtin_or_wrapped(arg->ident.name, false) &&
+		   (t = ident_type(s, arg->ident.name))) {
+		/* a type's name */
+	} else {
+		t = check_expr(s, arg);
+		if (t->kind == TY_NONE)
+			return NULL;
+		if (t->kind == TY_INT && t->is_kaddr && t->name)	/* curtask */
+			t = kaddr_as_pointer(s, arg, t);
+		if (t->kind == TY_PTR && t->elem && t->elem->kind == TY_RECORD) {
+			resolve_pointee(s, t);
+			t = t->elem;
+		}
+	}
+	if (!t || t->kind != TY_RECORD) {
+		char b[128];
+		diag_error(s->d, arg->loc, "offsetof() requires a struct or union, not '%s'",
+			   t ? tname(t, b, sizeof b) : "a pointer");
+		return NULL;
+	}
+	return t;
+}
+
+/* Walk the field path f (`x`, `bar.x`: identifiers and `.`) from record t,
+ * adding the offsets into *off; the last field's record stays in *t. */
+static bool offsetof_path(struct sema *s, struct node *f, struct type **t, uint64_t *off)
+{
+	const char *name;
+	if (f->kind == N_FIELD && !f->field.is_arrow) {
+		if (!offsetof_path(s, f->field.base, t, off))
+			return false;
+		name = f->field.name;
+	} else if (f->kind == N_IDENT) {
+		name = f->ident.name;
+	} else {
+		diag_error(s->d, f->loc, "offsetof() takes a field name, or fields joined by '.'");
+		return false;
+	}
+	struct type *r = *t;
+	if (r->kind == TY_RECORD && r->btf_id) {
+		struct type *own = r->name ? program_ctype(s->p, r->name) : NULL;
+		if (own && own->kind == TY_RECORD && own->fields)
+			r = own;
+		else
+			kbtf_complete(s->a, r);
+	}
+	if (r->kind != TY_RECORD) {
+		char b[128];
+		diag_error(s->d, f->loc, "Can not access field '%s' on type '%s'", name,
+			   tname(r, b, sizeof b));
+		return false;
+	}
+	for (int i = 0; i < r->nfields; i++) {
+		if (!strcmp(r->fields[i].name, name)) {
+			*off += r->fields[i].offset;
+			*t = r->fields[i].type;
+			return true;
+		}
+	}
+	diag_error(s->d, f->loc, "Struct/union of type '%s' does not contain a field named '%s'",
+		   r->name ? r->name : "(anonymous)", name);
+	return false;
+}
+
+/* offsetof(type or expression, field[.field...]): a compile-time constant. */
+static struct type *check_offsetof(struct sema *s, struct node *n)
+{
+	struct node *arg = n->call.args;
+	if (ast_list_len(arg) != 2) {
+		struct diag *dg = diag_error(s->d, n->loc, "offsetof() requires 2 arguments (%d provided)",
+					     ast_list_len(arg));
+		diag_hint(s->d, dg, "offsetof(struct Foo, field) or offsetof(struct Foo, a.b)");
+		return ty_none(s);
+	}
+	struct type *t = offsetof_record(s, arg);
+	uint64_t off = 0;
+	if (!t || !offsetof_path(s, arg->next, &t, &off))
+		return ty_none(s);
+	ast_fold_int(n, off, true);
 	return type_int(s->a, 64, false);
 }
 
@@ -877,6 +1032,8 @@ static struct type *check_call(struct sema *s, struct node *n)
 {
 	if (!strcmp(n->call.name, "sizeof"))
 		return check_sizeof(s, n);
+	if (!strcmp(n->call.name, "offsetof"))
+		return check_offsetof(s, n);
 	const struct builtin *b = builtin_or_wrapped(n->call.name, true);
 	n->call.action_id = -1;
 	if (!b && call_as_variable(n))
@@ -907,11 +1064,20 @@ static struct type *check_call(struct sema *s, struct node *n)
 static struct type *check_ident(struct sema *s, struct node *n)
 {
 	const struct builtin *b = builtin_or_wrapped(n->ident.name, false);
-	int64_t value;
-	if (!b && (program_cconst(s->p, n->ident.name, &value) ||
-		   kbtf_enum_value(n->ident.name, &value))) {
-		fold_to_int(n, (uint64_t)value, false);	/* an enumerator or #define */
-		return type_int(s->a, 64, true);
+	int64_t value = 0;
+	const struct cconst_def *cc = b ? NULL : program_cconst_def(s->p, n->ident.name);
+	struct type *e = NULL;
+	if (cc) {
+		value = cc->value;
+		e = cc->type && cc->type->nenumerators ? cc->type : NULL;
+	} else if (!b) {
+		e = kbtf_enumerator(s->a, n->ident.name, &value);
+	}
+	if (cc || e) {
+		ast_fold_int(n, (uint64_t)value, false);	/* an enumerator or #define */
+		if (e)
+			n->num.enum_type = enum_int(s, e, 64, true);
+		return e ? n->num.enum_type : type_int(s->a, 64, true);
 	}
 	if (!b) {
 		diag_error(s->d, n->loc, "Unknown identifier: '%s'", n->ident.name);
@@ -997,6 +1163,8 @@ static struct type *check_expr_kind(struct sema *s, struct node *n)
 	case N_INT:
 		if (n->num.is_bool)
 			return type_new(s->a, TY_BOOL);
+		if (n->num.enum_type)
+			return n->num.enum_type;
 		return type_int(s->a, 64, !n->num.is_unsigned);
 	case N_STR:
 		return type_str(s->a, (uint32_t)n->str.len + 1);

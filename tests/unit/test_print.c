@@ -102,6 +102,9 @@ static void test_values(void **state)
 	check_value(t_str(64), b, "hello", "\"hello\"");
 	memcpy(b, "abcd", 4);	/* storage full, no NUL */
 	check_value(t_str(4), b, "abcd", "\"abcd\"");
+	struct type *cut = t_str(4);	/* str() read it: full means it was cut */
+	cut->may_cut = true;
+	check_value(cut, b, "abcd..", "\"abcd..\"");
 	strcpy((char *)b, "a\"\n\\\x01");
 	check_value(t_str(16), b, "a\"\n\\\x01", "\"a\\\"\\n\\\\\\u0001\"");
 

@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "kernel/gfp.h"
 #include "kernel/tracefs.h"
 #include "util/arena.h"
 #include "util/sb.h"
@@ -257,6 +258,28 @@ static void test_real_tracefs(void **state)
 	arena_fini(&a);
 }
 
+/* The GFP name table of a kmem print format: masks are C expressions. */
+static void test_gfp_table(void **state)
+{
+	(void)state;
+	static const char fmt[] = "print fmt: \"gfp_flags=%s\", (REC->gfp_flags) ? "
+		"__print_flags(REC->gfp_flags, \"|\", "
+		"{( unsigned long)((( gfp_t)((((1UL))) << (6))) | (( gfp_t)((((1UL))) << (7)))), \"GFP_NOFS\"}, "
+		"{( unsigned long)(( gfp_t)((((1UL))) << (6))) & ~(( gfp_t)0x0u), \"__GFP_IO\"}, "
+		"{( unsigned long)0x1UL, \"GFP_DMA\"}) : \"none\"";
+	size_t n;
+	struct gfp_flag *t = gfp_parse_table(fmt, &n);
+	assert_non_null(t);
+	assert_int_equal(n, 3);
+	assert_int_equal(t[0].mask, 0xc0);
+	assert_string_equal(t[0].name, "GFP_NOFS");
+	assert_int_equal(t[1].mask, 0x40);
+	assert_string_equal(t[1].name, "__GFP_IO");
+	assert_int_equal(t[2].mask, 1);
+	gfp_free_table(t, n);
+	assert_null(gfp_parse_table("print fmt: \"%d\", REC->x", &n));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -265,6 +288,7 @@ int main(void)
 		cmocka_unit_test(test_parse_malformed),
 		cmocka_unit_test(test_expand_fake),
 		cmocka_unit_test(test_real_tracefs),
+		cmocka_unit_test(test_gfp_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

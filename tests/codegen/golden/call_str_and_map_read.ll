@@ -9,7 +9,7 @@ target triple = "bpfel"
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=percpu_array max_entries=5 key_size=4 value_size=8
 @scratch = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
-;   type=percpu_array max_entries=1 key_size=4 value_size=264
+;   type=percpu_array max_entries=1 key_size=4 value_size=336
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "tracepoint/syscalls/sys_enter_openat" {
@@ -27,87 +27,89 @@ entry:
 
 init:
   %8 = getelementptr i8, ptr %scratch, i64 64
-  %9 = getelementptr i8, ptr %scratch, i64 128
-  %10 = getelementptr i8, ptr %scratch, i64 192
-  %11 = getelementptr i8, ptr %scratch, i64 256
-  %12 = getelementptr i8, ptr %0, i64 24
-  call void @llvm.memset.p0.i64(ptr %scratch, i8 0, i64 64, i1 false)
-  %13 = load i64, ptr %12, align 4
-  %14 = call i64 inttoptr (i64 114 to ptr)(ptr %scratch, i64 64, i64 %13)	; probe_read_user_str
-  call void @llvm.memcpy.p0.p0.i32(ptr %8, ptr %scratch, i32 64, i1 false)
+  %9 = getelementptr i8, ptr %scratch, i64 136
+  %10 = getelementptr i8, ptr %scratch, i64 200
+  %11 = getelementptr i8, ptr %scratch, i64 264
+  %12 = getelementptr i8, ptr %scratch, i64 328
+  %13 = getelementptr i8, ptr %0, i64 24
+  call void @llvm.memset.p0.i64(ptr %scratch, i8 0, i64 129, i1 false)
+  %14 = load i64, ptr %13, align 4
+  %15 = call i64 inttoptr (i64 114 to ptr)(ptr %8, i64 65, i64 %14)	; probe_read_user_str
+  call void @llvm.memcpy.p0.p0.i32(ptr %scratch, ptr %8, i32 64, i1 false)
+  call void @llvm.memcpy.p0.p0.i32(ptr %9, ptr %8, i32 64, i1 false)
   store i64 1, ptr %4, align 8
-  %15 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %8, ptr %4, i64 0)	; map_update_elem
-  %16 = icmp slt i64 %15, 0
-  br i1 %16, label %update_failed, label %updated
+  %16 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %9, ptr %4, i64 0)	; map_update_elem
+  %17 = icmp slt i64 %16, 0
+  br i1 %17, label %update_failed, label %updated
 
 update_failed:
   store i32 4, ptr %3, align 8
-  %17 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %3)	; map_lookup_elem
-  %18 = icmp eq i64 %17, 0
-  br i1 %18, label %updated, label %nonnull
+  %18 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %3)	; map_lookup_elem
+  %19 = icmp eq i64 %18, 0
+  br i1 %19, label %updated, label %nonnull
 
 updated:
-  %19 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 32, i64 0)	; ringbuf_reserve
-  %20 = inttoptr i64 %19 to ptr
-  %21 = icmp eq i64 %19, 0
-  br i1 %21, label %lost, label %reserved
+  %20 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 32, i64 0)	; ringbuf_reserve
+  %21 = inttoptr i64 %20 to ptr
+  %22 = icmp eq i64 %20, 0
+  br i1 %22, label %lost, label %reserved
 
 nonnull:
-  %22 = inttoptr i64 %17 to ptr
-  %23 = load i64, ptr %22, align 8
-  %24 = add i64 %23, 1
-  store i64 %24, ptr %22, align 8
+  %23 = inttoptr i64 %18 to ptr
+  %24 = load i64, ptr %23, align 8
+  %25 = add i64 %24, 1
+  store i64 %25, ptr %23, align 8
   br label %updated
 
 reserved:
-  store i64 0, ptr %20, align 8
-  %25 = getelementptr i8, ptr %20, i64 8
-  call void @llvm.memcpy.p0.p0.i32(ptr %9, ptr %scratch, i32 64, i1 false)
-  %26 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %9)	; map_lookup_elem
-  %27 = icmp eq i64 %26, 0
-  br i1 %27, label %join4, label %nonnull3
+  store i64 0, ptr %21, align 8
+  %26 = getelementptr i8, ptr %21, i64 8
+  call void @llvm.memcpy.p0.p0.i32(ptr %10, ptr %scratch, i32 64, i1 false)
+  %27 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %10)	; map_lookup_elem
+  %28 = icmp eq i64 %27, 0
+  br i1 %28, label %join4, label %nonnull3
 
 lost:
   store i32 0, ptr %2, align 8
-  %28 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %2)	; map_lookup_elem
-  %29 = icmp eq i64 %28, 0
-  br i1 %29, label %common.ret, label %nonnull1
+  %29 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %2)	; map_lookup_elem
+  %30 = icmp eq i64 %29, 0
+  br i1 %30, label %common.ret, label %nonnull1
 
 common.ret:
   ret i64 0
 
 nonnull1:
-  %30 = inttoptr i64 %28 to ptr
-  %31 = load i64, ptr %30, align 8
-  %32 = add i64 %31, 1
-  store i64 %32, ptr %30, align 8
+  %31 = inttoptr i64 %29 to ptr
+  %32 = load i64, ptr %31, align 8
+  %33 = add i64 %32, 1
+  store i64 %33, ptr %31, align 8
   br label %common.ret
 
 nonnull3:
-  %33 = inttoptr i64 %26 to ptr
-  %34 = load i64, ptr %33, align 8
+  %34 = inttoptr i64 %27 to ptr
+  %35 = load i64, ptr %34, align 8
   br label %join4
 
 join4:
-  %35 = phi i64 [ 0, %reserved ], [ %34, %nonnull3 ]
-  store i64 %35, ptr %25, align 8
-  %36 = getelementptr i8, ptr %20, i64 16
-  call void @llvm.memcpy.p0.p0.i32(ptr %10, ptr %scratch, i32 64, i1 false)
-  %37 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %10)	; map_lookup_elem
-  %38 = icmp ne i64 %37, 0
-  %39 = zext i1 %38 to i64
-  store i64 %39, ptr %36, align 8
-  %40 = getelementptr i8, ptr %20, i64 24
-  store i64 0, ptr %11, align 8
-  %41 = load volatile i64, ptr %11, align 8
-  store i64 %41, ptr %1, align 8
-  %42 = call i64 inttoptr (i64 164 to ptr)(ptr @m0_, ptr @map_count, ptr %1, i64 0)	; for_each_map_elem
-  %43 = load i64, ptr %1, align 8
-  store i64 %43, ptr %40, align 8
-  %44 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
-  %45 = icmp ugt i64 %44, 1048575
-  %46 = select i1 %45, i64 2, i64 1
-  call void inttoptr (i64 132 to ptr)(ptr %20, i64 %46)	; ringbuf_submit
+  %36 = phi i64 [ 0, %reserved ], [ %35, %nonnull3 ]
+  store i64 %36, ptr %26, align 8
+  %37 = getelementptr i8, ptr %21, i64 16
+  call void @llvm.memcpy.p0.p0.i32(ptr %11, ptr %scratch, i32 64, i1 false)
+  %38 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %11)	; map_lookup_elem
+  %39 = icmp ne i64 %38, 0
+  %40 = zext i1 %39 to i64
+  store i64 %40, ptr %37, align 8
+  %41 = getelementptr i8, ptr %21, i64 24
+  store i64 0, ptr %12, align 8
+  %42 = load volatile i64, ptr %12, align 8
+  store i64 %42, ptr %1, align 8
+  %43 = call i64 inttoptr (i64 164 to ptr)(ptr @m0_, ptr @map_count, ptr %1, i64 0)	; for_each_map_elem
+  %44 = load i64, ptr %1, align 8
+  store i64 %44, ptr %41, align 8
+  %45 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
+  %46 = icmp ugt i64 %45, 1048575
+  %47 = select i1 %46, i64 2, i64 1
+  call void inttoptr (i64 132 to ptr)(ptr %21, i64 %47)	; ringbuf_submit
   br label %common.ret
 }
 

@@ -87,25 +87,25 @@ nonnull4:
 
 join5:
   %29 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 16, i64 0)	; ringbuf_reserve
-  %30 = icmp eq i64 %29, 0
-  br i1 %30, label %lost, label %reserved
+  %30 = inttoptr i64 %29 to ptr
+  store i32 1, ptr %1, align 8
+  %31 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %32 = icmp eq i64 %31, 0
+  br i1 %32, label %join7, label %nonnull6
 
 reserved:
-  %31 = inttoptr i64 %29 to ptr
-  call void @llvm.memset.p0.i64(ptr %31, i8 0, i64 16, i1 false)
-  call void inttoptr (i64 132 to ptr)(ptr %31, i64 2)	; ringbuf_submit
+  call void @llvm.memset.p0.i64(ptr %30, i8 0, i64 16, i1 false)
+  call void inttoptr (i64 132 to ptr)(ptr %30, i64 2)	; ringbuf_submit
   br label %common.ret
-
-lost:
-  store i32 1, ptr %1, align 8
-  %32 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %33 = icmp eq i64 %32, 0
-  br i1 %33, label %common.ret, label %nonnull6
 
 nonnull6:
-  %34 = inttoptr i64 %32 to ptr
-  store i64 4294967296, ptr %34, align 8
-  br label %common.ret
+  %33 = inttoptr i64 %31 to ptr
+  store i64 4294967296, ptr %33, align 8
+  br label %join7
+
+join7:
+  %34 = icmp eq i64 %29, 0
+  br i1 %34, label %common.ret, label %reserved
 }
 
 declare void @llvm.memset.p0.i64(ptr, i8, i64, i1)

@@ -9,7 +9,7 @@ target triple = "bpfel"
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=percpu_array max_entries=5 key_size=4 value_size=8
 @scratch = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
-;   type=percpu_array max_entries=1 key_size=4 value_size=64
+;   type=percpu_array max_entries=1 key_size=4 value_size=136
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "uretprobe" {
@@ -21,53 +21,57 @@ entry:
   %4 = call i64 inttoptr (i64 1 to ptr)(ptr @scratch, ptr %3)	; map_lookup_elem
   %scratch = inttoptr i64 %4 to ptr
   %5 = icmp eq i64 %4, 0
-  br i1 %5, label %common.ret, label %body
+  br i1 %5, label %common.ret, label %init
 
-body:
-  call void @llvm.memset.p0.i32(ptr %scratch, i8 0, i32 64, i1 false)
-  %6 = getelementptr i8, ptr %0, i64 80
-  %7 = load i64, ptr %6, align 8
-  %8 = call i64 inttoptr (i64 45 to ptr)(ptr %scratch, i64 64, i64 %7)	; probe_read_str
-  %9 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %scratch)	; map_lookup_elem
-  %10 = icmp eq i64 %9, 0
-  br i1 %10, label %init1, label %nonnull2
+init:
+  %6 = getelementptr i8, ptr %scratch, i64 64
+  %7 = getelementptr i8, ptr %0, i64 80
+  call void @llvm.memset.p0.i64(ptr %scratch, i8 0, i64 129, i1 false)
+  %8 = load i64, ptr %7, align 8
+  %9 = call i64 inttoptr (i64 45 to ptr)(ptr %6, i64 65, i64 %8)	; probe_read_str
+  call void @llvm.memcpy.p0.p0.i32(ptr %scratch, ptr %6, i32 64, i1 false)
+  %10 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %scratch)	; map_lookup_elem
+  %11 = icmp eq i64 %10, 0
+  br i1 %11, label %init1, label %nonnull2
 
 init1:
   store i64 0, ptr %2, align 8
-  %11 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %scratch, ptr %2, i64 1)	; map_update_elem
-  %.not = icmp ne i64 %11, -17
-  %12 = icmp slt i64 %11, 0
-  %13 = and i1 %.not, %12
-  br i1 %13, label %update_failed, label %found
+  %12 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %scratch, ptr %2, i64 1)	; map_update_elem
+  %.not = icmp ne i64 %12, -17
+  %13 = icmp slt i64 %12, 0
+  %14 = and i1 %.not, %13
+  br i1 %14, label %update_failed, label %found
 
 found:
-  %14 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %scratch)	; map_lookup_elem
-  %15 = icmp eq i64 %14, 0
-  br i1 %15, label %common.ret, label %nonnull2
+  %15 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %scratch)	; map_lookup_elem
+  %16 = icmp eq i64 %15, 0
+  br i1 %16, label %common.ret, label %nonnull2
 
 update_failed:
   store i32 4, ptr %1, align 8
-  %16 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %17 = icmp eq i64 %16, 0
-  br i1 %17, label %found, label %nonnull
+  %17 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %18 = icmp eq i64 %17, 0
+  br i1 %18, label %found, label %nonnull
 
 nonnull:
-  %18 = inttoptr i64 %16 to ptr
-  %19 = load i64, ptr %18, align 8
-  %20 = add i64 %19, 1
-  store i64 %20, ptr %18, align 8
+  %19 = inttoptr i64 %17 to ptr
+  %20 = load i64, ptr %19, align 8
+  %21 = add i64 %20, 1
+  store i64 %21, ptr %19, align 8
   br label %found
 
 nonnull2:
-  %.in7 = phi i64 [ %14, %found ], [ %9, %body ]
-  %21 = inttoptr i64 %.in7 to ptr
-  %22 = load i64, ptr %21, align 8
-  %23 = add i64 %22, 1
-  store i64 %23, ptr %21, align 8
+  %.in7 = phi i64 [ %15, %found ], [ %10, %init ]
+  %22 = inttoptr i64 %.in7 to ptr
+  %23 = load i64, ptr %22, align 8
+  %24 = add i64 %23, 1
+  store i64 %24, ptr %22, align 8
   br label %common.ret
 
 common.ret:
   ret i64 0
 }
 
-declare void @llvm.memset.p0.i32(ptr, i8, i32, i1)
+declare void @llvm.memcpy.p0.p0.i32(ptr, ptr, i32, i1)
+
+declare void @llvm.memset.p0.i64(ptr, i8, i64, i1)

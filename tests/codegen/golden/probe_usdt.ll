@@ -6,55 +6,71 @@ target triple = "bpfel"
 ;   type=ringbuf max_entries=8388608
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=percpu_array max_entries=4 key_size=4 value_size=8
+@scratch = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
+;   type=percpu_array max_entries=1 key_size=4 value_size=72
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "uprobe" {
 entry:
   %1 = alloca [1 x i64], align 8
   %2 = alloca [1 x i64], align 8
-  %3 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 88, i64 0)	; ringbuf_reserve
-  %4 = icmp eq i64 %3, 0
-  br i1 %4, label %lost, label %reserved
+  %3 = alloca [1 x i64], align 8
+  store i64 0, ptr %2, align 8
+  %4 = call i64 inttoptr (i64 1 to ptr)(ptr @scratch, ptr %2)	; map_lookup_elem
+  %scratch = inttoptr i64 %4 to ptr
+  %5 = icmp eq i64 %4, 0
+  br i1 %5, label %common.ret, label %body
+
+body:
+  %6 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 88, i64 0)	; ringbuf_reserve
+  %7 = icmp eq i64 %6, 0
+  br i1 %7, label %lost, label %reserved
 
 reserved:
-  %5 = inttoptr i64 %3 to ptr
-  store i64 0, ptr %5, align 8
-  %6 = getelementptr i8, ptr %5, i64 8
-  %7 = getelementptr i8, ptr %0, i64 40
-  %8 = load i64, ptr %7, align 8
-  %9 = shl i64 %8, 32
-  %10 = ashr i64 %9, 32
-  store i64 %10, ptr %6, align 8
-  %11 = getelementptr i8, ptr %5, i64 16
-  %12 = load i64, ptr %0, align 8
-  %13 = call i64 inttoptr (i64 45 to ptr)(ptr %11, i64 64, i64 %12)	; probe_read_str
-  %14 = getelementptr i8, ptr %5, i64 80
-  %15 = getelementptr i8, ptr %0, i64 152
-  %16 = load i64, ptr %15, align 8
-  %17 = add i64 %16, 8
+  %8 = inttoptr i64 %6 to ptr
+  store i64 0, ptr %8, align 8
+  %9 = getelementptr i8, ptr %8, i64 8
+  %10 = getelementptr i8, ptr %0, i64 40
+  %11 = load i64, ptr %10, align 8
+  %12 = shl i64 %11, 32
+  %13 = ashr i64 %12, 32
+  store i64 %13, ptr %9, align 8
+  %14 = getelementptr i8, ptr %8, i64 16
+  call void @llvm.memset.p0.i32(ptr %scratch, i8 0, i32 65, i1 false)
+  %15 = load i64, ptr %0, align 8
+  %16 = call i64 inttoptr (i64 45 to ptr)(ptr %scratch, i64 65, i64 %15)	; probe_read_str
+  call void @llvm.memcpy.p0.p0.i32(ptr %14, ptr %scratch, i32 64, i1 false)
+  %17 = getelementptr i8, ptr %8, i64 80
+  %18 = getelementptr i8, ptr %0, i64 152
+  %19 = load i64, ptr %18, align 8
+  %20 = add i64 %19, 8
   store i64 0, ptr %1, align 8
-  %18 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %17)	; probe_read_user
-  %19 = load i64, ptr %1, align 8
-  store i64 %19, ptr %14, align 8
-  %20 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
-  %21 = icmp ugt i64 %20, 1048575
-  %22 = select i1 %21, i64 2, i64 1
-  call void inttoptr (i64 132 to ptr)(ptr %5, i64 %22)	; ringbuf_submit
-  br label %emitted
+  %21 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %20)	; probe_read_user
+  %22 = load i64, ptr %1, align 8
+  store i64 %22, ptr %17, align 8
+  %23 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
+  %24 = icmp ugt i64 %23, 1048575
+  %25 = select i1 %24, i64 2, i64 1
+  call void inttoptr (i64 132 to ptr)(ptr %8, i64 %25)	; ringbuf_submit
+  br label %common.ret
 
 lost:
-  store i32 0, ptr %2, align 8
-  %23 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %2)	; map_lookup_elem
-  %24 = icmp eq i64 %23, 0
-  br i1 %24, label %emitted, label %nonnull
+  store i32 0, ptr %3, align 8
+  %26 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %3)	; map_lookup_elem
+  %27 = icmp eq i64 %26, 0
+  br i1 %27, label %common.ret, label %nonnull
 
-emitted:
+common.ret:
   ret i64 0
 
 nonnull:
-  %25 = inttoptr i64 %23 to ptr
-  %26 = load i64, ptr %25, align 8
-  %27 = add i64 %26, 1
-  store i64 %27, ptr %25, align 8
-  br label %emitted
+  %28 = inttoptr i64 %26 to ptr
+  %29 = load i64, ptr %28, align 8
+  %30 = add i64 %29, 1
+  store i64 %30, ptr %28, align 8
+  br label %common.ret
 }
+
+declare void @llvm.memset.p0.i32(ptr, i8, i32, i1)
+
+declare void @llvm.memcpy.p0.p0.i32(ptr, ptr, i32, i1)

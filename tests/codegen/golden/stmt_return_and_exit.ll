@@ -34,25 +34,25 @@ nonnull:
 
 join:
   %7 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 16, i64 0)	; ringbuf_reserve
-  %8 = icmp eq i64 %7, 0
-  br i1 %8, label %lost, label %reserved
+  %8 = inttoptr i64 %7 to ptr
+  store i32 1, ptr %1, align 8
+  %9 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %10 = icmp eq i64 %9, 0
+  br i1 %10, label %join2, label %nonnull1
 
 reserved:
-  %9 = inttoptr i64 %7 to ptr
-  call void @llvm.memset.p0.i64(ptr %9, i8 0, i64 16, i1 false)
-  call void inttoptr (i64 132 to ptr)(ptr %9, i64 2)	; ringbuf_submit
+  call void @llvm.memset.p0.i64(ptr %8, i8 0, i64 16, i1 false)
+  call void inttoptr (i64 132 to ptr)(ptr %8, i64 2)	; ringbuf_submit
   br label %common.ret
-
-lost:
-  store i32 1, ptr %1, align 8
-  %10 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %11 = icmp eq i64 %10, 0
-  br i1 %11, label %common.ret, label %nonnull1
 
 nonnull1:
-  %12 = inttoptr i64 %10 to ptr
-  store i64 4294967296, ptr %12, align 8
-  br label %common.ret
+  %11 = inttoptr i64 %9 to ptr
+  store i64 4294967296, ptr %11, align 8
+  br label %join2
+
+join2:
+  %12 = icmp eq i64 %7, 0
+  br i1 %12, label %common.ret, label %reserved
 }
 
 declare void @llvm.memset.p0.i64(ptr, i8, i64, i1)
