@@ -36,6 +36,7 @@
 #define YIELD (-EAGAIN)	/* handler result: this turn's time is up, more later */
 #define TURN_MS 20	/* a consume turn yields to signals and exit() after this */
 #define TURN_CHECK 64	/* records between two looks at the clock */
+#define FINAL_DRAIN_MS 400	/* after Ctrl-C: records still printed for this long */
 
 extern char **environ;
 
@@ -174,6 +175,10 @@ static int act_system(struct rt *rt, const struct action *a, const void *rec)
 
 	if (!rt->p->unsafe)	/* sema refuses system() without --unsafe */
 		return 0;
+	if (rt->interrupted) {	/* no new commands after Ctrl-C */
+		rt->unprinted++;
+		return 0;
+	}
 	format_args(rt, a, rec);
 	sb_init(&res);
 	err = run_command(sb_str(&rt->tmp), &res);
@@ -269,41 +274,59 @@ static bool map_is_array(const struct map_def *m)
 	return m->bpf_type == BPF_MAP_TYPE_ARRAY || m->bpf_type == BPF_MAP_TYPE_PERCPU_ARRAY;
 }
 
-/* Set every value of the map to zero; 0 or -errno. */
+/* The keys of the map now, at most max_entries of them (a snapshot: probes may
+ * add and delete keys meanwhile, even because of these very syscalls, and the
+ * walk restarts when its key vanishes; the bound ends it). *keys (key_size
+ * each) is the caller's to free. The number of keys or -errno. */
+static long map_snapshot_keys(const struct map_def *m, int fd, uint8_t **keys)
+{
+	size_t cap = map_capacity(m, fd), n = 0, ks = m->key_size;
+	uint8_t *k = xcalloc(cap + 1, ks ? ks : 1);
+	long err = 0;
+
+	*keys = k;
+	if (!k)
+		return -ENOMEM;
+	while (n < cap && !bpf_map_get_next_key(fd, n ? k + (n - 1) * ks : NULL, k + n * ks))
+		n++;
+	if (n < cap && errno != ENOENT)
+		err = -errno;
+	return err ? err : (long)n;
+}
+
+/* Set every value the map has now to zero; 0 or -errno. */
 static int map_zero(const struct map_def *m, int fd)
 {
-	void *key = xcalloc(1, m->key_size), *next = xcalloc(1, m->key_size);
 	void *zero = xcalloc(1, map_value_bytes(m));
-	int err = key && next && zero ? 0 : -ENOMEM;
-	void *prev = NULL;
+	uint8_t *keys = NULL;
+	long n = zero ? map_snapshot_keys(m, fd, &keys) : -ENOMEM;
+	int err = n < 0 ? (int)n : 0;
 
-	while (!err && !bpf_map_get_next_key(fd, prev, next)) {
-		if (bpf_map_update_elem(fd, next, zero, BPF_EXIST) && errno != ENOENT)
+	for (long i = 0; !err && i < n; i++)
+		if (bpf_map_update_elem(fd, keys + i * m->key_size, zero, BPF_EXIST) &&
+		    errno != ENOENT)
 			err = -errno;
-		memcpy(key, next, m->key_size);
-		prev = key;
-	}
-	xfree(key);
-	xfree(next);
+	xfree(keys);
 	xfree(zero);
 	return err;
 }
 
-/* Delete every key of the map (arrays cannot lose keys: zero them); 0 or -errno. */
+/* Delete every key the map has now (arrays cannot lose keys: zero them); keys
+ * the probes add meanwhile stay. 0 or -errno. */
 static int map_clear(const struct map_def *m, int fd)
 {
-	void *key = xcalloc(1, m->key_size);
-	int err = key ? 0 : -ENOMEM;
+	uint8_t *keys = NULL;
+	long n;
+	int err;
 
-	if (map_is_array(m)) {
-		xfree(key);
+	if (map_is_array(m))
 		return map_zero(m, fd);
-	}
-	/* Deleting the key returned first each time: no iterator to invalidate. */
-	while (!err && !bpf_map_get_next_key(fd, NULL, key))
-		if (bpf_map_delete_elem(fd, key) && errno != ENOENT)
+	n = map_snapshot_keys(m, fd, &keys);
+	err = n < 0 ? (int)n : 0;
+	for (long i = 0; !err && i < n; i++)
+		if (bpf_map_delete_elem(fd, keys + i * m->key_size) && errno != ENOENT)
 			err = -errno;
-	xfree(key);
+	xfree(keys);
 	return err;
 }
 
@@ -348,6 +371,10 @@ static int handle_record(void *ctx, void *data, size_t size)
 	uint64_t id;
 	int ret;
 
+	if (rt->discarding) {	/* interrupted, and out of time: count, skip */
+		rt->unprinted++;
+		return 0;
+	}
 	if (size < sizeof(id))
 		goto corrupt;
 	memcpy(&id, data, sizeof(id));
@@ -362,7 +389,7 @@ static int handle_record(void *ctx, void *data, size_t size)
 	/* Probes may write faster than records are printed: libbpf's consume then
 	 * never returns. Yield now and then so that Ctrl-C, SIGTERM and exit()
 	 * are seen within a turn (the record is consumed: libbpf commits it). */
-	if (!ret && !rt->ending && ++rt->turn_records % TURN_CHECK == 0 &&
+	if (!ret && (!rt->ending || rt->interrupted) && ++rt->turn_records % TURN_CHECK == 0 &&
 	    rt_now_ms() - rt->turn_start > TURN_MS) {
 		rt->yielded = true;
 		return YIELD;
@@ -395,6 +422,22 @@ int out_drain(struct rt *rt)
 	return consume(rt);
 }
 
+int out_drain_final(struct rt *rt)
+{
+	double deadline = rt_now_ms() + FINAL_DRAIN_MS;
+	int err;
+
+	do {
+		err = consume(rt);
+	} while (!err && rt->yielded && rt_now_ms() < deadline);
+	if (err || !rt->yielded)
+		return err;
+	rt->discarding = true;	/* Ctrl-C must end the run in time */
+	err = consume(rt);
+	rt->discarding = false;
+	return err;
+}
+
 /* Read the pending signal: SIGUSR1 runs the self:signal:SIGUSR1 probes,
  * SIGINT or SIGTERM ends the run. */
 static int handle_signal(struct rt *rt)
@@ -406,6 +449,7 @@ static int handle_signal(struct rt *rt)
 	if (si.ssi_signo == SIGUSR1)
 		return rt_run_special(rt, &probe_self);
 	rt->stop = true;
+	rt->interrupted = true;
 	return 0;
 }
 

@@ -18,6 +18,10 @@ int out_loop(struct rt *rt);
 /* Handle every record already in the ring buffer (after BEGIN and END, before
  * maps are printed), then flush. 0 or -errno. */
 int out_drain(struct rt *rt);
+/* After the probes are detached: handle what is left in the ring buffer. When
+ * a signal ended the run, only for FINAL_DRAIN_MS: the rest is counted
+ * (rt.unprinted), so that Ctrl-C ends the run in time. 0 or -errno. */
+int out_drain_final(struct rt *rt);
 
 /* Write the scratch buffer to the output stream and empty it. */
 void out_emit(struct rt *rt);

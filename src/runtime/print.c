@@ -949,7 +949,21 @@ static int print_read_batch(struct print_dump *d, const struct map_def *m, int f
 	return err == -ENOENT ? 0 : err;
 }
 
-/* Read with bpf_map_get_next_key + lookup; an entry deleted meanwhile is skipped. */
+uint32_t map_capacity(const struct map_def *m, int fd)
+{
+	struct bpf_map_info info;
+	uint32_t len = sizeof(info);
+
+	if (m->max_entries)
+		return m->max_entries;
+	memset(&info, 0, sizeof(info));
+	return bpf_obj_get_info_by_fd(fd, &info, &len) ? 1 : info.max_entries;
+}
+
+/* Read with bpf_map_get_next_key + lookup; an entry deleted meanwhile is skipped.
+ * At most max_entries steps: when probes delete the key the walk stands on, it
+ * restarts from the first key, and probes that keep changing the map would keep
+ * it going. */
 static int print_read_iter(struct print_dump *d, const struct map_def *m, int fd, int ncpus)
 {
 	size_t stride = ((d->vsize + 7) & ~(size_t)7) * (size_t)ncpus;
@@ -957,7 +971,8 @@ static int print_read_iter(struct print_dump *d, const struct map_def *m, int fd
 	uint8_t *key = prev ? prev + d->ksize : NULL;
 	int err = prev && raw ? 0 : -ENOMEM;
 	bool first = true;
-	while (!err) {
+	uint32_t cap = map_capacity(m, fd);
+	for (uint32_t steps = 0; !err && steps < cap; steps++) {
 		if (bpf_map_get_next_key(fd, first ? NULL : prev, key)) {
 			err = errno == ENOENT ? 1 : -errno;
 			break;

@@ -112,4 +112,8 @@ struct print_bounds {
 struct print_bounds print_hist_bounds(uint64_t index, int k);
 struct print_bounds print_lhist_bounds(uint64_t index, int64_t min, int64_t max, int64_t step);
 
+/* How many keys map m (open as fd) holds at most: its max_entries, else the
+ * kernel's. */
+uint32_t map_capacity(const struct map_def *m, int fd);
+
 #endif

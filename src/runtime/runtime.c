@@ -395,6 +395,11 @@ static void report_losses(struct rt *rt)
 	else if (lost)
 		sb_printf(&rt->sb, "Lost %llu events\n", (unsigned long long)lost);
 	out_emit(rt);
+	if (rt->unprinted)
+		msg_warning("%llu output records not printed: the run was interrupted "
+			    "while probes wrote faster than their output could be printed "
+			    "(system() does not run after Ctrl-C)",
+			    (unsigned long long)rt->unprinted);
 	if (rt->corrupt)
 		msg_warning("%llu corrupt output records ignored", (unsigned long long)rt->corrupt);
 }
@@ -427,7 +432,8 @@ static int finish(struct rt *rt)
 	int err;
 
 	rt->ending = true;
-	err = rt_run_special(rt, &probe_end);
+	err = out_drain_final(rt);	/* what the probes wrote, then END's */
+	err = err ?: rt_run_special(rt, &probe_end);
 	err = err ?: out_drain(rt);
 	if (!err)
 		report_losses(rt);

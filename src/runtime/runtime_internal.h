@@ -38,6 +38,9 @@ struct rt {
 	bool exit_detached;		/* an exit() ran: the probes were detached
 					 * before its record was read */
 	bool yielded;			/* the last consume turn left records */
+	bool interrupted;		/* SIGINT/SIGTERM ended the run */
+	bool discarding;		/* records are counted, not handled */
+	uint64_t unprinted;		/* records skipped after the signal */
 	double turn_start;		/* ms (now_ms) the consume turn began */
 	unsigned turn_records;		/* records handled in this turn */
 	int exit_code;			/* from the first exit() */
