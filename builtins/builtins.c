@@ -17,6 +17,7 @@ static const struct builtin *const families[] = {
 	builtins_sym,
 	builtins_net,
 	builtins_strerror,
+	builtins_signal,
 	builtins_cgroup,
 	builtins_getopt,
 	builtins_int,

@@ -89,6 +89,7 @@ extern const struct builtin builtins_stack[];
 extern const struct builtin builtins_sym[];
 extern const struct builtin builtins_net[];
 extern const struct builtin builtins_strerror[];
+extern const struct builtin builtins_signal[];
 extern const struct builtin builtins_cgroup[];
 extern const struct builtin builtins_getopt[];
 extern const struct builtin builtins_int[];

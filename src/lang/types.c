@@ -196,6 +196,8 @@ const struct type_ops type_kinds[] = {
 			  .printf_class = TP_STRING},
 	[TY_STRERROR] = {.name = "strerror_t", .printf_name = "string", .flags = TF_QUOTED,
 			  .printf_class = TP_STRING},
+	[TY_SIGNAL_NAME] = {.name = "signal_name_t", .printf_name = "string", .flags = TF_QUOTED,
+			    .printf_class = TP_STRING},
 	[TY_CGROUP_PATH] = {.name = "cgroup_path_t", .printf_name = "string",
 			     .flags = TF_QUOTED | TF_NO_KEY, .printf_class = TP_STRING},
 	[TY_MACADDR] = {.name = "macaddr_t", .printf_name = "string", .flags = TF_QUOTED,

@@ -44,6 +44,7 @@ enum type_kind {
 	TY_PROBE,	/* probe name, stored as an index into the probe table */
 	TY_TIMESTAMP,
 	TY_STRERROR,	/* strerror(errno): the number; printed as its message */
+	TY_SIGNAL_NAME,	/* signal_name(signum): the number; printed as its name */
 	TY_CGROUP_PATH,	/* cgroup_path(id[, filter]): the id; name: the filter */
 	TY_MACADDR,	/* macaddr(mac): the 6 bytes, padded to 8 */
 	/* aggregations: only as map values */
