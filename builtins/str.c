@@ -115,14 +115,23 @@ static void emit_str_of_str(struct cg *c, struct node *n, LLVMValueRef dst)
 /* str(p) without a length keeps up to max_strlen characters and no NUL when
  * the string is longer, so the printer can tell it was cut (bpftrace's
  * trailer): one byte more is read, and left out. */
-static void emit_str_full(struct cg *c, struct node *n, int helper, LLVMValueRef dst)
+static void emit_str_full(struct cg *c, struct node *n, int helper, LLVMValueRef addr,
+			  LLVMValueRef dst)
 {
 	uint32_t size = n->type->size;
 	LLVMValueRef tmp = cg_alloca(c, size + 1);
 	cg_zero(c, tmp, size + 1);	/* map keys compare the bytes after the NUL */
-	LLVMValueRef args[] = {tmp, cg_const(c, size + 1), cg_expr(c, n->call.args)};
+	LLVMValueRef args[] = {tmp, cg_const(c, size + 1), addr};
 	cg_helper(c, helper, args, 3);
 	cg_copy(c, dst, tmp, size);
+}
+
+/* A tracepoint's __data_loc string lives in the record itself, at the offset
+ * in the word's low 16 bits. */
+static LLVMValueRef data_loc_addr(struct cg *c, struct node *p)
+{
+	LLVMValueRef off = LLVMBuildAnd(c->b, cg_expr(c, p), cg_const(c, 0xffff), "");
+	return LLVMBuildAdd(c->b, LLVMBuildPtrToInt(c->b, c->ctxarg, c->i64, ""), off, "");
 }
 
 static void emit_str(struct cg *c, struct node *n, LLVMValueRef dst)
@@ -130,6 +139,16 @@ static void emit_str(struct cg *c, struct node *n, LLVMValueRef dst)
 	struct node *p = n->call.args;
 	if (p->type->kind == TY_STR) {
 		emit_str_of_str(c, n, dst);
+		return;
+	}
+	if (p->type->is_data_loc && !p->next) {
+		emit_str_full(c, n, BPF_FUNC_probe_read_kernel_str, data_loc_addr(c, p), dst);
+		return;
+	}
+	if (p->type->is_data_loc) {
+		cg_zero(c, dst, n->type->size);
+		LLVMValueRef args[] = {dst, str_limit(c, n), data_loc_addr(c, p)};
+		cg_helper(c, BPF_FUNC_probe_read_kernel_str, args, 3);
 		return;
 	}
 	/* a pointer whose origin is unknown (an integer) is read with the
@@ -140,7 +159,7 @@ static void emit_str(struct cg *c, struct node *n, LLVMValueRef dst)
 	if (p->next && p->next->kind != N_INT)	/* a shorter read leaves the rest */
 		cg_zero(c, dst, n->type->size);
 	if (!p->next) {
-		emit_str_full(c, n, helper, dst);
+		emit_str_full(c, n, helper, cg_expr(c, p), dst);
 		return;
 	}
 	LLVMValueRef args[] = {dst, str_limit(c, n), cg_expr(c, p)};

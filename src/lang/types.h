@@ -159,6 +159,8 @@ struct type {
 	uint32_t btf_id;	/* TY_RECORD/TY_PTR from kernel BTF, else 0 */
 	uint32_t align;		/* TY_RECORD from a C definition: its alignment (bytes) */
 	bool is_char;		/* TY_INT: C's `char` (a char array is a string) */
+	bool is_data_loc;	/* TY_INT: a tracepoint's `__data_loc` word (len << 16 |
+				 * offset of the data in the record): str() reads there */
 	bool may_cut;		/* TY_STR read by str() without a length: when it fills
 				 * its size, str() cut it (printed with the trailer) */
 	const struct enumerator *enumerators;	/* TY_INT of an enum type: its values,

@@ -155,6 +155,12 @@ static struct type *field_type(struct arena *a, const struct tracefs_field *f)
 	}
 	if (f->is_pointer)
 		return pointer_type(a, f);
+	if (f->is_data_loc) {
+		struct type *t = type_int(a, 32, false);
+		if (t)
+			t->is_data_loc = true;
+		return t;
+	}
 	int bits = f->size >= 8 ? 64 : (int)f->size * 8;
 	struct type *t = type_int(a, bits ? bits : 64, f->is_signed);
 	if (t && !strncmp(f->type, "enum ", 5))

@@ -32,8 +32,9 @@ init:
   %11 = getelementptr i8, ptr %scratch, i64 264
   %12 = getelementptr i8, ptr %scratch, i64 328
   %13 = getelementptr i8, ptr %0, i64 24
-  call void @llvm.memset.p0.i64(ptr %scratch, i8 0, i64 129, i1 false)
+  call void @llvm.memset.p0.i64(ptr %scratch, i8 0, i64 64, i1 false)
   %14 = load i64, ptr %13, align 4
+  call void @llvm.memset.p0.i32(ptr %8, i8 0, i32 65, i1 false)
   %15 = call i64 inttoptr (i64 114 to ptr)(ptr %8, i64 65, i64 %14)	; probe_read_user_str
   call void @llvm.memcpy.p0.p0.i32(ptr %scratch, ptr %8, i32 64, i1 false)
   call void @llvm.memcpy.p0.p0.i32(ptr %9, ptr %8, i32 64, i1 false)
@@ -112,6 +113,8 @@ join4:
   call void inttoptr (i64 132 to ptr)(ptr %21, i64 %47)	; ringbuf_submit
   br label %common.ret
 }
+
+declare void @llvm.memset.p0.i32(ptr, i8, i32, i1)
 
 declare void @llvm.memcpy.p0.p0.i32(ptr, ptr, i32, i1)
 

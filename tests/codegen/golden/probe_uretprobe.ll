@@ -25,9 +25,10 @@ entry:
 
 init:
   %6 = getelementptr i8, ptr %scratch, i64 64
+  call void @llvm.memset.p0.i32(ptr %scratch, i8 0, i32 64, i1 false)
   %7 = getelementptr i8, ptr %0, i64 80
-  call void @llvm.memset.p0.i64(ptr %scratch, i8 0, i64 129, i1 false)
   %8 = load i64, ptr %7, align 8
+  call void @llvm.memset.p0.i32(ptr %6, i8 0, i32 65, i1 false)
   %9 = call i64 inttoptr (i64 45 to ptr)(ptr %6, i64 65, i64 %8)	; probe_read_str
   call void @llvm.memcpy.p0.p0.i32(ptr %scratch, ptr %6, i32 64, i1 false)
   %10 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %scratch)	; map_lookup_elem
@@ -72,6 +73,6 @@ common.ret:
   ret i64 0
 }
 
-declare void @llvm.memcpy.p0.p0.i32(ptr, ptr, i32, i1)
+declare void @llvm.memset.p0.i32(ptr, i8, i32, i1)
 
-declare void @llvm.memset.p0.i64(ptr, i8, i64, i1)
+declare void @llvm.memcpy.p0.p0.i32(ptr, ptr, i32, i1)

@@ -36,8 +36,8 @@ reserved:
   %13 = ashr i64 %12, 32
   store i64 %13, ptr %9, align 8
   %14 = getelementptr i8, ptr %8, i64 16
-  call void @llvm.memset.p0.i32(ptr %scratch, i8 0, i32 65, i1 false)
   %15 = load i64, ptr %0, align 8
+  call void @llvm.memset.p0.i32(ptr %scratch, i8 0, i32 65, i1 false)
   %16 = call i64 inttoptr (i64 45 to ptr)(ptr %scratch, i64 65, i64 %15)	; probe_read_str
   call void @llvm.memcpy.p0.p0.i32(ptr %14, ptr %scratch, i32 64, i1 false)
   %17 = getelementptr i8, ptr %8, i64 80
