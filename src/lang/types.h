@@ -22,6 +22,8 @@
 #ifndef BPFL_TYPES_H
 #define BPFL_TYPES_H
 
+struct loc;
+
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -256,6 +258,9 @@ struct action {
 	uint32_t size;			/* record size in bytes, multiple of 8 */
 	struct map_def *map;		/* ACT_PRINT_MAP/CLEAR/ZERO */
 	const struct node *site;	/* the call, for runtime diagnostics */
+	const struct loc *expanded;	/* the macro calls the site was expanded
+					 * from, innermost first */
+	int nexpanded;
 };
 
 #endif
