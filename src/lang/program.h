@@ -115,6 +115,8 @@ struct program {
 				 * missing_probes let each be: the driver says
 				 * "No probes to attach" (bpftrace's bare line) */
 	const char *target_path;	/* its executable (usdt/uprobe without a path) */
+	const char *probe_filter;	/* --probe-filter: an ERE a traced probe's name must
+				 * match to be loaded (BEGIN/END always are); NULL: all */
 	struct named_param *named;	/* program options given after `--` */
 	int nnamed;
 	struct vec getopts;	/* struct getopt_decl *: what getopt() reads, in order */
