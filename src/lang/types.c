@@ -220,6 +220,9 @@ const struct type_ops type_kinds[] = {
 		     .value_size = 8, .merge = TM_ADD, .read = TR_NONE, .read_name = "histogram"},
 	[TY_LHIST] = {.name = "lhist_t", .printf_name = "lhist", .flags = TF_AGGREGATION | TF_BUCKETS,
 		      .value_size = 8, .merge = TM_ADD, .read = TR_NONE, .read_name = "histogram"},
+	[TY_TSERIES] = {.name = "tseries_t", .printf_name = "tseries",
+			.flags = TF_AGGREGATION | TF_BUCKETS, .value_size = 24, .merge = TM_TSERIES,
+			.read = TR_NONE, .read_name = "tseries"},
 };
 _Static_assert(sizeof(type_kinds) / sizeof(type_kinds[0]) == TY_KIND_COUNT,
 	       "type_kinds: every kind needs a row, the last one included");

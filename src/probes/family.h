@@ -122,7 +122,7 @@ extern const struct probe_family *const probe_families[];
 /* The family named name[0..len) (canonical or alias); NULL when none. */
 const struct probe_family *probe_family_find(const char *name, size_t len);
 
-extern const struct probe_family probe_begin, probe_end, probe_self;
+extern const struct probe_family probe_begin, probe_end, probe_self, probe_bench;
 extern const struct probe_family probe_tracepoint, probe_rawtracepoint;
 extern const struct probe_family probe_kprobe, probe_kretprobe;
 extern const struct probe_family probe_fentry, probe_fexit;

@@ -7,12 +7,14 @@
 
 #include <errno.h>
 #include <fnmatch.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "probes/probes_internal.h"
 #include "util/alloc.h"
+#include "util/duration.h"
 
 /* Split text at ':' into at most max parts (the last keeps any further ':'). */
 static int split(struct arena *a, const char *text, char **parts, int max)
@@ -58,6 +60,24 @@ bool probes_parse_count(const char *s, uint64_t *v)
 	}
 	*v = m;
 	return !*end && m > 0;
+}
+
+bool probes_parse_period(struct program *p, const struct node *at, const char *kind,
+			 const char *s, uint64_t *us)
+{
+	uint64_t ns;
+	if (!dur_parse(s, &ns)) {
+		diag_error(&p->diags, at->loc, "Invalid rate of %s probe: invalid duration: %s", kind, s);
+		return false;
+	}
+	if (ns < 1000) {
+		diag_error(&p->diags, at->loc,
+			   "Invalid rate of %s probe. Minimum is 1000 or 1us. Found: %llu nanoseconds",
+			   kind, (unsigned long long)ns);
+		return false;
+	}
+	*us = ns / 1000;
+	return true;
 }
 
 bool probes_missing(struct program *p, const struct node *at, const char *what)
@@ -148,6 +168,42 @@ static bool check_programs(struct program *p, const struct node *at, size_t prog
 	return false;
 }
 
+/* BEGIN and END run whatever --probe-filter says. */
+static bool filter_exempt(const struct probe_def *d)
+{
+	return d->family == &probe_begin || d->family == &probe_end;
+}
+
+/* --probe-filter: keep the probes whose name the ERE matches (anywhere in it),
+ * renumbered; an error when none of the traced probes is left. */
+static bool apply_filter(struct program *p)
+{
+	regex_t re;
+	size_t kept = 0, traced = 0;
+	if (regcomp(&re, p->probe_filter, REG_EXTENDED | REG_NOSUB)) {
+		diag_error(&p->diags, p->ast->program.probes->loc, "Invalid --probe-filter regex: %s",
+			   p->probe_filter);
+		return false;
+	}
+	for (size_t i = 0; i < p->probes.len; i++) {
+		struct probe_def *d = p->probes.items[i];
+		bool match = !filter_exempt(d) && !regexec(&re, d->name, 0, NULL, 0);
+		if (!filter_exempt(d) && !match)
+			continue;
+		traced += match;
+		d->index = d->owner = (int)kept;
+		p->probes.items[kept++] = d;
+	}
+	regfree(&re);
+	p->probes.len = kept;
+	if (!traced) {
+		diag_error(&p->diags, p->ast->program.probes->loc,
+			   "No probes to attach: none matches --probe-filter '%s'", p->probe_filter);
+		return false;
+	}
+	return true;
+}
+
 bool probes_expand(struct program *p)
 {
 	bool ok = true, over = false;
@@ -169,6 +225,8 @@ bool probes_expand(struct program *p)
 		diag_error(&p->diags, p->ast->program.probes->loc, "No probes to attach");
 		return false;
 	}
+	if (ok && p->probe_filter && p->probes.len && !apply_filter(p))
+		return false;
 	return ok && check_alone(p);
 }
 

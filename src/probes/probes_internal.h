@@ -28,6 +28,12 @@ bool probes_missing(struct program *p, const struct node *at, const char *what);
 /* A count, duration or frequency: a positive decimal integer (1e6 allowed). */
 bool probes_parse_count(const char *s, uint64_t *v);
 
+/* The period of `interval:500ms` / `profile:1us`: a duration (a bare number is
+ * nanoseconds), at least 1us, as *us microseconds. False (with bpftrace's located
+ * error, `kind` "interval" or "profile") when it is not one. */
+bool probes_parse_period(struct program *p, const struct node *at, const char *kind,
+			 const char *s, uint64_t *us);
+
 /* The section of perf_event programs ("perf_event"); interval.c. */
 const char *probes_perf_section(struct arena *a, const struct probe_def *pd);
 

@@ -127,7 +127,7 @@ static const struct sema_case cases[] = {
 	 "stdin:1:1-14: ERROR: Invalid interval: interval:xs:1\n"
 	 "interval:xs:1 { exit(); }\n"
 	 "~~~~~~~~~~~~~\n"
-	 "HINT: use interval:s:N, interval:ms:N, interval:us:N or interval:hz:N with N > 0\n"},
+	 "HINT: use interval:s:N, interval:ms:N, interval:us:N, interval:hz:N or interval:DURATION (interval:500ms) with N > 0\n"},
 	{"foo:bar { exit(); }",
 	 "stdin:1:1-8: ERROR: Invalid probe type: foo\n"
 	 "foo:bar { exit(); }\n"
