@@ -7,6 +7,7 @@ static const struct builtin *const families[] = {
 	builtins_proc,
 	builtins_output,
 	builtins_aggregations,
+	builtins_tseries,
 	builtins_str,
 	builtins_maps,
 	builtins_time,

@@ -79,6 +79,7 @@ void stack_emit_pid_seen(struct cg *c, LLVMValueRef pid);
 extern const struct builtin builtins_proc[];
 extern const struct builtin builtins_output[];
 extern const struct builtin builtins_aggregations[];
+extern const struct builtin builtins_tseries[];
 extern const struct builtin builtins_str[];
 extern const struct builtin builtins_maps[];
 extern const struct builtin builtins_time[];

@@ -1,8 +1,8 @@
 /* getopt(name[, default[, description]]): a program option given after `--`
  * on the command line (`-- --name=value`, `-- --flag`), as bpftrace reads
  * them. The value is known when the program is compiled, so the call becomes
- * a literal: an integer or a string like the default, or a boolean (an
- * integer 1/0 until bpfline has a bool type) when there is no default. The
+ * a literal: an integer, a string or a boolean like the default, a boolean
+ * when there is no default. The
  * driver reports options that no getopt() reads, and lists them for --help. */
 #include <errno.h>
 #include <stdlib.h>
@@ -35,6 +35,12 @@ static void declare(struct sema *s, const char *name, const struct node *desc)
 	d->name = name;
 	d->desc = desc ? desc->str.value : NULL;
 	vec_push(&s->p->getopts, d);
+}
+
+/* A bool option: no default, or a `true`/`false` default. */
+static bool is_bool_opt(const struct node *def)
+{
+	return !def || (def->kind == N_INT && def->num.is_bool);
 }
 
 static void become_str(struct node *n, const char *v)
@@ -84,7 +90,7 @@ static bool resolve(struct sema *s, struct node *n, const char *name, const stru
 		become_str(n, np && np->value ? np->value : def->str.value);
 		return true;
 	}
-	if (def) {
+	if (!is_bool_opt(def)) {
 		uint64_t v = def->num.value;
 		bool u = def->num.is_unsigned;
 		if (np && !parse_int(np->value, &v, &u))
@@ -92,10 +98,11 @@ static bool resolve(struct sema *s, struct node *n, const char *name, const stru
 		ast_fold_int(n, v, u);
 		return true;
 	}
-	bool b = false;
+	bool b = def ? def->num.value != 0 : false;
 	if (np && !parse_bool(np->value, &b))
 		return bad_value(s, name, "boolean", np->value);
 	ast_fold_int(n, b, false);
+	n->num.is_bool = true;	/* a bool literal: prints true/false */
 	return true;
 }
 
@@ -120,15 +127,15 @@ static bool check_getopt(struct sema *s, struct node *n)
 		return false;
 	const char *opt = name->str.value;
 	if (!s->final) {	/* the type only; the value in the final pass */
-		n->type = def && def->kind == N_STR
-			? type_str(s->a, s->strlen) : type_int(s->a, 64, true);
+		n->type = def && def->kind == N_STR ? type_str(s->a, s->strlen)
+			: is_bool_opt(def) ? type_new(s->a, TY_BOOL) : type_int(s->a, 64, true);
 		return true;
 	}
 	declare(s, opt, desc);
 	if (!resolve(s, n, opt, def, given(s->p, opt)))
 		return false;
 	n->type = n->kind == N_STR ? type_str(s->a, (uint32_t)n->str.len + 1)
-				   : type_int(s->a, 64, !n->num.is_unsigned);
+		: n->num.is_bool ? type_new(s->a, TY_BOOL) : type_int(s->a, 64, !n->num.is_unsigned);
 	return true;
 }
 

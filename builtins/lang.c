@@ -53,6 +53,22 @@ static LLVMValueRef emit_strncmp(struct cg *c, struct node *n)
 	return LLVMBuildXor(c->b, eq, cg_const(c, 1), "");
 }
 
+/* Whether map argument m of call is a scalar map, which has no keys to look
+ * for: the error in bpftrace's words, with the first use as a NOTE. */
+static bool scalar_map(struct sema *s, struct node *call, struct node *m)
+{
+	struct node *next = m->next;
+	m->next = NULL;	/* the map alone, without the keys after it */
+	struct map_def *def = sema_want_map(s, call, m);
+	m->next = next;
+	if (!def || def->keyed != 0)
+		return false;
+	struct diag *dg = diag_error(s->d, m->loc, "call to %s() expects a map with explicit keys "
+				     "(non-scalar map)", call->call.name);
+	diag_note(s->d, dg, def->first_use->loc, "%s is used as a scalar here", def->name);
+	return true;
+}
+
 /* has_key(@m, k1[, k2...]): 1 when the map has the key (current bpftrace). */
 static bool check_has_key(struct sema *s, struct node *n)
 {
@@ -67,6 +83,8 @@ static bool check_has_key(struct sema *s, struct node *n)
 		diag_hint(s->d, dg, "usage: has_key(@map, key)");
 		return false;
 	}
+	if (!m->map.keys && scalar_map(s, n, m))
+		return false;
 	if (!m->map.keys) {	/* the keys, as if written @m[k1, k2]; kept for pass 2 */
 		m->map.keys = m->next;
 		m->next = NULL;

@@ -102,8 +102,8 @@ static bool check_len(struct sema *s, struct node *n)
 	if (!def)
 		return false;
 	if (def->keyed == 0) {
-		struct diag *dg = diag_error(s->d, n->call.args->loc,
-					     "len() counts the keys of a map; %s has none", def->name);
+		struct diag *dg = diag_error(s->d, n->call.args->loc, "call to len() expects a map "
+					     "with explicit keys (non-scalar map)");
 		diag_hint(s->d, dg, "use len() on a map with keys, e.g. @m[pid]");
 		return false;
 	}

@@ -13,6 +13,7 @@
 
 static const char *const mode_names[] = {
 	[STACK_MODE_BPFTRACE] = "bpftrace", [STACK_MODE_PERF] = "perf", [STACK_MODE_RAW] = "raw",
+	[STACK_MODE_BUILD_ID] = "build_id",
 };
 
 /* kstack(mode[, N]) / kstack(N): fill t->stack_mode and t->count. */
@@ -30,7 +31,11 @@ static bool stack_args(struct sema *s, struct node *n, struct type *t)
 		if (m == sizeof(mode_names) / sizeof(mode_names[0])) {
 			struct diag *dg = diag_error(s->d, a->loc, "%s(): unknown stack mode '%s'",
 						     name, a->ident.name);
-			diag_hint(s->d, dg, "the modes are bpftrace, perf and raw");
+			diag_hint(s->d, dg, "the modes are bpftrace, perf, raw and build_id (ustack)");
+			return false;
+		}
+		if (m == STACK_MODE_BUILD_ID && t->kind != TY_USTACK) {
+			diag_error(s->d, a->loc, "%s(): build_id mode is only for user stacks", name);
 			return false;
 		}
 		t->stack_mode = (uint8_t)m;
@@ -125,9 +130,9 @@ static void emit_ustack(struct cg *c, struct node *n, LLVMValueRef dst)
 const struct builtin builtins_stack[] = {
 	{.name = "kstack", .kind = BI_VAR, .check = check_kstack, .emit = emit_kstack},
 	{.name = "ustack", .kind = BI_VAR, .check = check_ustack, .emit_into = emit_ustack},
-	{.name = "kstack", .kind = BI_CALL, .min_args = 1, .max_args = 2,
+	{.name = "kstack", .kind = BI_CALL, .min_args = 0, .max_args = 2,
 	 .usage = "kstack([mode, ][depth])", .check = check_kstack, .emit = emit_kstack},
-	{.name = "ustack", .kind = BI_CALL, .min_args = 1, .max_args = 2,
+	{.name = "ustack", .kind = BI_CALL, .min_args = 0, .max_args = 2,
 	 .usage = "ustack([mode, ][depth])", .check = check_ustack, .emit_into = emit_ustack},
 	{0},
 };

@@ -16,10 +16,11 @@ packages=(
 	# (C, C++, zip, llvm-objcopy-19/llvm-dwp-19) and runs its Python engine,
 	# which uses ps, pidof, unshare and nsenter
 	g++ zip llvm-19 util-linux sysvinit-utils
-	# some of the suite's tests count the kernel's BPF links and programs (REQUIRES bpftool)
-	bpftool
-	# the VM lane (tests/vm): a second kernel under qemu, a static busybox initramfs
-	qemu-system-x86 busybox-static
+	# the VM lane (tests/vm): a second kernel under qemu, a static busybox initramfs;
+	# the VM compat lane's module tests run nft, modprobe and lsmod, and some of the
+	# suite's tests count the kernel's BPF links and programs (REQUIRES bpftool)
+	# (the guest sees the host's root)
+	qemu-system-x86 busybox-static bpftool nftables kmod
 )
 
 missing=()

@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <regex.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -57,6 +58,8 @@ struct cmdline {
 	bool info;		/* --info */
 	bool dry_run;		/* --dry-run: load and attach, then stop */
 	bool no_warnings;	/* --no-warnings */
+	const char *probe_filter;	/* --probe-filter REGEX */
+	bool bench;		/* --mode bench */
 	const char *includes[32];	/* --include FILE: headers read for their constants */
 	int nincludes;
 };
@@ -80,6 +83,30 @@ static int set_verbose(struct cmdline *cl, const char *a) { (void)a; cl->verbose
 static int set_quiet(struct cmdline *cl, const char *a) { (void)a; cl->quiet = true; return 0; }
 static int set_out(struct cmdline *cl, const char *a) { cl->out_path = a; return 0; }
 static int set_unsafe(struct cmdline *cl, const char *a) { (void)a; cl->unsafe = true; return 0; }
+/* --probe-filter REGEX: checked here, before anything is compiled. */
+static int set_probe_filter(struct cmdline *cl, const char *a)
+{
+	regex_t re;
+	int rc = regcomp(&re, a, REG_EXTENDED | REG_NOSUB);
+	if (rc) {
+		char why[128];
+		regerror(rc, &re, why, sizeof(why));
+		return msg_error("Invalid --probe-filter regex '%s': %s", a, why), -EINVAL;
+	}
+	regfree(&re);
+	cl->probe_filter = a;
+	return 0;
+}
+
+/* --mode run|bench: trace (the default), or run the bench probes and time them. */
+static int set_mode(struct cmdline *cl, const char *a)
+{
+	if (strcmp(a, "run") && strcmp(a, "bench"))
+		return msg_report(MSG_ERROR, NULL, "Valid modes: 'run', 'bench'",
+				  "Invalid mode \"%s\"", a), -EINVAL;
+	cl->bench = !strcmp(a, "bench");
+	return 0;
+}
 
 /* --include FILE: as `#include <FILE>` before the program (bpftrace's option). */
 static int set_include(struct cmdline *cl, const char *a)
@@ -188,8 +215,17 @@ static int set_debuginfo(struct cmdline *cl, const char *a)
 	return 0;
 }
 
+/* --traceable-functions FILE: the kernel functions kprobes may attach to, read
+ * from FILE instead of available_filter_functions (bpftrace's option). */
+static int set_traceable(struct cmdline *cl, const char *a)
+{
+	(void)cl;
+	kfunc_set_traceable_file(a);
+	return 0;
+}
+
 enum { OPT_UNSAFE = 256, OPT_USDT_FILE, OPT_INFO, OPT_DRY_RUN, OPT_NO_WARNINGS, OPT_VERIFY_IR,
-       OPT_DEBUGINFO, OPT_INCLUDE };
+       OPT_DEBUGINFO, OPT_PROBE_FILTER, OPT_MODE, OPT_INCLUDE, OPT_TRACEABLE };
 
 static const struct opt opts[] = {
 	{ NULL, 'B', true, "-B MODE", "output buffering mode ('line', 'full', 'none')", set_buffering },
@@ -203,6 +239,10 @@ static const struct opt opts[] = {
 	{ "usdt-file-activation", OPT_USDT_FILE, false, "--usdt-file-activation",
 	  "activate usdt semaphores based on file path", set_usdt_file },
 	{ "unsafe", OPT_UNSAFE, false, "--unsafe", "allow unsafe builtin functions", set_unsafe },
+	{ "mode", OPT_MODE, true, "--mode MODE",
+	  "'run' (trace, the default) or 'bench' (time the bench probes)", set_mode },
+	{ "probe-filter", OPT_PROBE_FILTER, true, "--probe-filter REGEX",
+	  "only load the probes whose name matches REGEX (BEGIN and END always)", set_probe_filter },
 	{ "include", OPT_INCLUDE, true, "--include FILE",
 	  "read the constants (#define NAME number) of header FILE", set_include },
 	{ NULL, 'q', false, "-q", "keep messages quiet", set_quiet },
@@ -218,6 +258,9 @@ static const struct opt opts[] = {
 	  "check the LLVM IR with LLVM's verifier (always done)", set_verify },
 	{ "debuginfo", OPT_DEBUGINFO, true, "--debuginfo DIR",
 	  "look for separate DWARF debug information in DIR too (may repeat)", set_debuginfo },
+	{ "traceable-functions", OPT_TRACEABLE, true, "--traceable-functions FILE",
+	  "read the traceable kernel functions from FILE (default: available_filter_functions)",
+	  set_traceable },
 	{ NULL, 'd', true, "-d STAGE", "dry run: dump ast, sema, ir, obj or all (may repeat)", set_dump },
 };
 #define NOPTS (sizeof(opts) / sizeof(opts[0]))
@@ -496,7 +539,7 @@ static int run(const struct cmdline *cl, const struct config *cfg, const char *n
 	       const char *src)
 {
 	struct rt_opts ro = { .format = cl->format, .quiet = cl->quiet, .verbose = cl->verbose,
-			      .dry_run = cl->dry_run, .notify_attached = cfg->notify_attached };
+			      .dry_run = cl->dry_run, .bench = cl->bench, .notify_attached = cfg->notify_attached };
 	bool dry = cl->dump_ast || cl->dump_sema || cl->dump_ir || cl->dump_obj;
 	struct proc_target target = { .pidfd = -1, .go_fd = -1 };
 	struct program p;
@@ -515,6 +558,7 @@ static int run(const struct cmdline *cl, const struct config *cfg, const char *n
 		return 1;
 	}
 	p.unsafe = cl->unsafe;
+	p.probe_filter = cl->probe_filter;
 	p.usdt_file_activation = cl->usdt_file_activation;
 	if ((cl->cmd && !dry && !cl->dry_run && proc_spawn(cl->cmd, &target)) ||
 	    (cl->pid && proc_open(cl->pid, &target))) {
@@ -537,6 +581,8 @@ static int run(const struct cmdline *cl, const struct config *cfg, const char *n
 	if (cl->no_warnings)
 		drop_warnings(&p.diags);
 	diag_print(&p.diags, stderr, isatty(STDERR_FILENO));
+	if (p.no_probes)	/* bpftrace's line, unlocated: no attach point is at fault */
+		fputs("No probes to attach\n", stderr);
 	err = err ?: check_program_options(&p);
 	if (!err && dry)
 		status = 0;

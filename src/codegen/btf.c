@@ -78,6 +78,15 @@ uint32_t cg_ringbuf_size(const struct cg *c)
 	return c->p->streams_output ? RB_STREAM_BYTES : RB_SMALL_BYTES;
 }
 
+/* Whether the program calls exit() anywhere. */
+static bool has_exit(const struct program *p)
+{
+	for (size_t i = 0; i < p->actions.len; i++)
+		if (((const struct action *)p->actions.items[i])->kind == ACT_EXIT)
+			return true;
+	return false;
+}
+
 int cg_maps_define(struct cg *c)
 {
 	struct vec *maps = &c->p->maps;
@@ -102,6 +111,10 @@ int cg_maps_define(struct cg *c)
 	struct map_desc lost = {ABI_COUNTERS_NAME, BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8,
 				ABI_CTR_MAP_FULL + (uint32_t)maps->len, 0};
 	c->lost = define_map(c, &lost);
+	if (has_exit(c->p)) {
+		struct map_desc ex = {ABI_EXITED_NAME, BPF_MAP_TYPE_ARRAY, 4, 8, 1, 0};
+		c->exited = define_map(c, &ex);
+	}
 	return 0;
 }
 

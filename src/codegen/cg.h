@@ -38,6 +38,7 @@ struct cg {
 	LLVMTypeRef i8, i16, i32, i64, ptr, voidt;
 	LLVMValueRef *maps;		/* map globals by map_def.id */
 	LLVMValueRef ringbuf, lost;	/* output ring buffer, lost-record counter */
+	LLVMValueRef exited;		/* ABI_EXITED_NAME, when the program calls exit() */
 	LLVMValueRef scratch;		/* the per-CPU scratch map (a placeholder until
 					 * cg_scratch_define knows its size) */
 	uint32_t scratch_max;		/* largest scratch area of any function */
@@ -54,6 +55,8 @@ struct cg {
 					 * sets so the caller returns too; else NULL */
 	LLVMValueRef scratch_base;	/* this CPU's scratch area, looked up in entry */
 	uint32_t scratch_used;		/* bytes of it this function uses */
+	LLVMValueRef agg_now;		/* tseries: the clock its emit_bucket read, for
+					 * its emit_update (one reading for both) */
 };
 
 /* ---- expressions (expr.c) ---- */
@@ -173,6 +176,11 @@ typedef void (*cg_fill_fn)(struct cg *c, struct node *n, LLVMValueRef payload);
 void cg_emit_action_with(struct cg *c, int id, cg_fill_fn fill, struct node *n);
 /* Slot `slot` of this CPU's counters (ABI_COUNTERS_NAME, runtime.h), as an i64. */
 LLVMValueRef cg_counter_load(struct cg *c, uint32_t slot);
+/* exit(): set the flag that ends every later run of the traced probes at once
+ * (programs that call exit() only; see ABI_EXITED_NAME). */
+void cg_mark_exited(struct cg *c);
+/* A probe's first check in a program that calls exit(): return when it was called. */
+void cg_emit_exit_guard(struct cg *c);
 /* Define the scratch map, sized for the largest function, in place of the
  * placeholder (btf.c); after every function is emitted. */
 void cg_scratch_define(struct cg *c);

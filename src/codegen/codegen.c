@@ -17,6 +17,7 @@
 #include "codegen/object.h"
 #include "lang/types.h"
 #include "probes/family.h"
+#include "probes/probes.h"
 
 /* ---- functions ---------------------------------------------------------- */
 
@@ -79,6 +80,12 @@ static void emit_probe(struct cg *c, struct probe_def *d)
 		emit_null_end(c, d->value);
 	if (d->filter_pid)
 		emit_pid_filter(c, d->filter_pid);
+	/* after exit(), traced probes do nothing until they are detached; the
+	 * probes the runtime runs itself (BEGIN, END after exit() by design) and
+	 * iterators (one synchronous pass over every object, as in bpftrace) are
+	 * not held back */
+	if (c->exited && !probe_is_special(d) && !d->family->ends_run)
+		cg_emit_exit_guard(c);
 	if (probe->probe.pred) {
 		cg_set_loc(c, probe->probe.pred);
 		LLVMBasicBlockRef go = cg_block(c, "pred_true"), stop = cg_block(c, "pred_false");

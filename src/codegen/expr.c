@@ -65,15 +65,19 @@ LLVMValueRef cg_str_equal(struct cg *c, struct node *l, struct node *r, uint32_t
 	return phi;
 }
 
-/* 1 when the values of l and r (arrays of one type) have the same bytes, else 0. */
-static LLVMValueRef mem_equal(struct cg *c, struct node *l, struct node *r)
+/* 1 when the values of l and r have the same bytes, else 0: arrays of one
+ * type, or tuples and buffers laid out as `common` (their unified type, so a
+ * string compares with a shorter one). */
+static LLVMValueRef mem_equal(struct cg *c, struct node *l, struct node *r,
+			      const struct type *common)
 {
-	uint32_t size = (l->type->size + 7) & ~7u;
+	const struct type *t = common ? common : l->type;
+	uint32_t size = (t->size + 7) & ~7u;
 	LLVMValueRef a = cg_alloca(c, size), b = cg_alloca(c, size);
 	cg_zero(c, a, size);
 	cg_zero(c, b, size);
-	cg_expr_into(c, l, a);
-	cg_expr_into(c, r, b);
+	cg_expr_into_as(c, l, a, t);
+	cg_expr_into_as(c, r, b, t);
 	LLVMValueRef diff = cg_const(c, 0);
 	for (uint32_t off = 0; off < size; off += 8) {
 		LLVMValueRef x = LLVMBuildXor(c->b, cg_load64(c, cg_gep(c, a, off)),
@@ -165,9 +169,9 @@ static LLVMValueRef binary(struct cg *c, struct node *n)
 	struct node *l = n->binary.lhs, *r = n->binary.rhs;
 	if (op == OP_LAND || op == OP_LOR)
 		return logical(c, n);
-	if (l->type->kind == TY_STR || l->type->kind == TY_ARRAY) {
+	if (l->type->kind == TY_STR || l->type->kind == TY_ARRAY || n->binary.common) {
 		LLVMValueRef eq = l->type->kind == TY_STR ? cg_str_equal(c, l, r, UINT32_MAX)
-							 : mem_equal(c, l, r);
+							 : mem_equal(c, l, r, n->binary.common);
 		return op == OP_EQ ? eq : LLVMBuildXor(c->b, eq, cg_const(c, 1), "");
 	}
 	LLVMValueRef lv = cg_expr(c, l), rv = cg_expr(c, r);
@@ -181,6 +185,8 @@ static LLVMValueRef binary(struct cg *c, struct node *n)
 
 static LLVMValueRef unary(struct cg *c, struct node *n)
 {
+	if (n->unary.op == OP_ADDR)	/* &$v: its slot */
+		return LLVMBuildPtrToInt(c->b, cg_var_ptr(c, n->unary.operand), c->i64, "");
 	LLVMValueRef v = cg_expr(c, n->unary.operand);
 	switch (n->unary.op) {
 	case OP_NEG:

@@ -41,6 +41,40 @@ static void counter_store(struct cg *c, uint32_t slot, LLVMValueRef v, bool add)
 	LLVMPositionBuilderAtEnd(c->b, done);
 }
 
+/* The slot of the exited flag (never NULL for key 0, but the verifier asks). */
+static LLVMValueRef exited_slot(struct cg *c)
+{
+	LLVMValueRef key = cg_alloca(c, 8);
+	LLVMBuildStore(c->b, LLVMConstInt(c->i32, 0, 0), key);
+	LLVMValueRef args[] = {c->exited, key};
+	return LLVMBuildIntToPtr(c->b, cg_helper(c, BPF_FUNC_map_lookup_elem, args, 2), c->ptr, "");
+}
+
+void cg_mark_exited(struct cg *c)
+{
+	if (!c->exited)
+		return;
+	LLVMValueRef p = exited_slot(c);
+	LLVMBasicBlockRef done = cg_if_nonnull(c, p);
+	cg_store64(c, cg_const(c, 1), p);
+	LLVMBuildBr(c->b, done);
+	LLVMPositionBuilderAtEnd(c->b, done);
+}
+
+void cg_emit_exit_guard(struct cg *c)
+{
+	LLVMValueRef p = exited_slot(c);
+	LLVMBasicBlockRef check = cg_block(c, "exit_check"), stop = cg_block(c, "exited");
+	LLVMBasicBlockRef go = cg_block(c, "running");
+	LLVMBuildCondBr(c->b, LLVMBuildIsNull(c->b, p, ""), go, check);
+	LLVMPositionBuilderAtEnd(c->b, check);
+	LLVMValueRef set = LLVMBuildICmp(c->b, LLVMIntNE, cg_load64(c, p), cg_const(c, 0), "");
+	LLVMBuildCondBr(c->b, set, stop, go);
+	LLVMPositionBuilderAtEnd(c->b, stop);
+	cg_return(c);
+	LLVMPositionBuilderAtEnd(c->b, go);
+}
+
 LLVMValueRef cg_counter_load(struct cg *c, uint32_t slot)
 {
 	LLVMValueRef key = cg_alloca(c, 8);

@@ -12,6 +12,7 @@
  * the program's arena; only the parsed BTF is kept for the process. */
 #include "kernel/kbtf.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
 #include <stdarg.h>
@@ -90,6 +91,112 @@ unsigned int kbtf_loads(void)
 	return cache.loads;
 }
 
+/* ---- module BTF ---------------------------------------------------------
+ * A module's BTF is split BTF on top of vmlinux's: its own types take the ids
+ * after vmlinux's, and its references to kernel types use vmlinux's ids. A
+ * record from a module's own types carries the module in btf_id's high bits
+ * (MOD_SHIFT: its index in mods[] + 1), so kbtf_complete finds its BTF again. */
+#define MOD_SHIFT 24
+#define MOD_MAX 64
+
+static struct kbtf_entry mods[MOD_MAX];
+static int nmods = -1;	/* -1: /sys/kernel/btf not listed yet */
+
+/* The modules with BTF (/sys/kernel/btf/<name>, but vmlinux), listed once;
+ * their BTF is parsed when first needed (module_btf). */
+static int modules_list(void)
+{
+	if (nmods >= 0)
+		return nmods;
+	nmods = 0;
+	DIR *d = cache.vmlinux_path ? NULL : opendir("/sys/kernel/btf");
+	struct dirent *e;
+	while (d && (e = readdir(d)) && nmods < MOD_MAX)
+		if (e->d_name[0] != '.' && strcmp(e->d_name, "vmlinux"))
+			mods[nmods++].name = strdup(e->d_name);
+	if (d)
+		closedir(d);
+	return nmods;
+}
+
+static const struct btf *module_btf(int i)
+{
+	struct kbtf_entry *e = &mods[i];
+	const struct btf *base = kbtf_vmlinux();
+	if (!e->tried && base && e->name) {
+		e->tried = true;
+		cache.loads++;
+		e->btf = btf__load_module_btf(e->name, (struct btf *)base);
+		e->err = e->btf ? 0 : errno;
+		rt_log(1, "kbtf: %s %s BTF\n", e->btf ? "loaded" : "no", e->name);
+	}
+	return e->btf;
+}
+
+/* The BTF that holds type `gid` (a btf_id as records carry it), and its id there. */
+static const struct btf *btf_of(unsigned int gid, unsigned int *id)
+{
+	unsigned int m = gid >> MOD_SHIFT;
+	*id = gid & ((1u << MOD_SHIFT) - 1);
+	if (m == 0)
+		return kbtf_vmlinux();
+	return (int)m <= modules_list() ? module_btf((int)m - 1) : NULL;
+}
+
+/* The btf_id a record of BTF btf's type id carries (see MOD_SHIFT). */
+static unsigned int global_id(const struct btf *btf, unsigned int id)
+{
+	const struct btf *base = kbtf_vmlinux();
+	if (btf == base || !base || id < btf__type_cnt(base))
+		return id;
+	for (int i = 0; i < nmods; i++)
+		if (mods[i].btf == btf)
+			return ((unsigned int)i + 1) << MOD_SHIFT | id;
+	return id;
+}
+
+/* Whether BTF object `name` (vmlinux or a module) is selected by mod_glob:
+ * NULL selects every one. */
+static bool selects(const char *mod_glob, const char *name)
+{
+	return !mod_glob || !fnmatch(mod_glob, name, 0);
+}
+
+/* The BTF with a FUNC named func among those mod_glob selects, vmlinux first;
+ * *mod its name. NULL when none has it. */
+static const struct btf *func_btf(const char *mod_glob, const char *func, const char **mod)
+{
+	const struct btf *btf = kbtf_vmlinux();
+	if (!btf)
+		return NULL;
+	if (selects(mod_glob, "vmlinux") && btf__find_by_name_kind(btf, func, BTF_KIND_FUNC) > 0) {
+		*mod = "vmlinux";
+		return btf;
+	}
+	for (int i = 0; i < modules_list(); i++) {
+		const struct btf *m = selects(mod_glob, mods[i].name) ? module_btf(i) : NULL;
+		if (m && btf__find_by_name_kind(m, func, BTF_KIND_FUNC) > 0) {
+			*mod = mods[i].name;
+			return m;
+		}
+	}
+	return NULL;
+}
+
+/* The BTF defining type name of kind (vmlinux first, then the modules), its id in *id. */
+static const struct btf *type_btf(const char *name, int kind, int *id)
+{
+	const struct btf *btf = kbtf_vmlinux();
+	if (btf && (*id = btf__find_by_name_kind(btf, name, kind)) > 0)
+		return btf;
+	for (int i = 0; btf && i < modules_list(); i++) {
+		const struct btf *m = module_btf(i);
+		if (m && (*id = btf__find_by_name_kind(m, name, kind)) > 0)
+			return m;
+	}
+	return NULL;
+}
+
 /* Skip typedefs and qualifiers. */
 static const struct btf_type *resolve(const struct btf *btf, unsigned int *id)
 {
@@ -112,7 +219,7 @@ static struct type *record_stub(struct arena *a, const struct btf *btf, unsigned
 	r->name = name && *name ? arena_printf(a, "%s %s", is_union ? "union" : "struct", name)
 				: (is_union ? "union (anon)" : "struct (anon)");
 	r->size = btf_is_fwd(t) ? 0 : t->size;
-	r->btf_id = id;
+	r->btf_id = global_id(btf, id);
 	return r;
 }
 
@@ -217,8 +324,9 @@ struct type *kbtf_record(struct arena *a, const char *cname)
 		return NULL;
 	while (*cname == ' ')
 		cname++;
-	int id = btf__find_by_name_kind(btf, cname, kind);
-	if (id <= 0)
+	int id;
+	btf = type_btf(cname, kind, &id);	/* a module's own types too (kvm's) */
+	if (!btf)
 		return NULL;
 	return record_stub(a, btf, (unsigned int)id, btf__type_by_id(btf, (unsigned int)id));
 }
@@ -316,12 +424,14 @@ static void add_fields(struct arena *a, const struct btf *btf, const struct btf_
 
 bool kbtf_complete(struct arena *a, struct type *rec)
 {
-	const struct btf *btf = kbtf_vmlinux();
-	if (!btf || rec->kind != TY_RECORD || !rec->btf_id)
+	unsigned int id;
+	if (rec->kind != TY_RECORD || !rec->btf_id)
+		return false;
+	const struct btf *btf = btf_of(rec->btf_id, &id);
+	if (!btf)
 		return false;
 	if (rec->fields)
 		return true;
-	unsigned int id = rec->btf_id;
 	const struct btf_type *t = btf__type_by_id(btf, id);
 	if (t && btf_is_fwd(t)) {	/* a declaration: find the definition by name */
 		int def = btf__find_by_name_kind(btf, btf__name_by_offset(btf, t->name_off),
@@ -354,15 +464,30 @@ static const struct btf_type *func_proto(const struct btf *btf, const char *func
 
 bool kbtf_has_func(const char *func)
 {
-	const struct btf *btf = kbtf_vmlinux();
-	return btf && func_proto(btf, func);
+	return kbtf_func_module(NULL, func) != NULL;
+}
+
+const char *kbtf_func_module(const char *mod_glob, const char *func)
+{
+	const char *mod = NULL;
+	const struct btf *btf = func_btf(mod_glob, func, &mod);
+	return btf && func_proto(btf, func) ? mod : NULL;
 }
 
 int kbtf_func(struct arena *a, const char *func, struct type **args, struct type **ret)
 {
-	const struct btf *btf = kbtf_vmlinux();
-	if (!btf)
+	return kbtf_func_in(a, NULL, func, args, ret);
+}
+
+int kbtf_func_in(struct arena *a, const char *mod_glob, const char *func, struct type **args,
+		 struct type **ret)
+{
+	const char *mod;
+	if (!kbtf_vmlinux())
 		return -errno;
+	const struct btf *btf = func_btf(mod_glob, func, &mod);
+	if (!btf)
+		return -ENOENT;
 	const struct btf_type *p = func_proto(btf, func);
 	if (!p)
 		return -ENOENT;
@@ -391,13 +516,42 @@ int kbtf_func(struct arena *a, const char *func, struct type **args, struct type
 	return (int)slot;
 }
 
+static int each_func(const struct btf *btf, unsigned int from, const char *glob,
+		     int (*fn)(const char *name, void *arg), void *arg);
+
 int kbtf_each_func(const char *glob, int (*fn)(const char *name, void *arg), void *arg)
 {
 	const struct btf *btf = kbtf_vmlinux();
 	if (!btf)
 		return -errno;
+	return each_func(btf, 1, glob, fn, arg);
+}
+
+int kbtf_each_func_in(const char *mod_glob, const char *glob,
+		      int (*fn)(const char *name, void *arg), void *arg)
+{
+	const struct btf *btf = kbtf_vmlinux();
+	int r = 0;
+	if (!btf)
+		return -errno;
+	if (!mod_glob)
+		return kbtf_each_func(glob, fn, arg);
+	if (selects(mod_glob, "vmlinux"))
+		r = each_func(btf, 1, glob, fn, arg);
+	for (int i = 0; !r && i < modules_list(); i++) {
+		const struct btf *m = selects(mod_glob, mods[i].name) ? module_btf(i) : NULL;
+		if (m)	/* a module's own functions: the ids after vmlinux's */
+			r = each_func(m, btf__type_cnt(btf), glob, fn, arg);
+	}
+	return r;
+}
+
+/* fn for every FUNC of btf from id `from` on whose name matches glob. */
+static int each_func(const struct btf *btf, unsigned int from, const char *glob,
+		     int (*fn)(const char *name, void *arg), void *arg)
+{
 	unsigned int n = btf__type_cnt(btf);
-	for (unsigned int id = 1; id < n; id++) {
+	for (unsigned int id = from; id < n; id++) {
 		const struct btf_type *t = btf__type_by_id(btf, id);
 		if (!btf_is_func(t))
 			continue;
@@ -453,10 +607,11 @@ static void c_name(const struct btf *btf, unsigned int id, struct sb *out)
 
 int kbtf_print_params(const char *func, bool with_retval, FILE *out)
 {
-	const struct btf *btf = kbtf_vmlinux();
-	if (!btf)
+	const char *mod;
+	if (!kbtf_vmlinux())
 		return -errno;
-	const struct btf_type *p = func_proto(btf, func);
+	const struct btf *btf = func_btf(NULL, func, &mod);
+	const struct btf_type *p = btf ? func_proto(btf, func) : NULL;
 	if (!p)
 		return -ENOENT;
 	struct sb line;

@@ -1,4 +1,5 @@
-/* Kernel BTF (/sys/kernel/btf/vmlinux): the process's one cache of parsed BTF,
+/* Kernel BTF (/sys/kernel/btf/vmlinux, and a module's when a function or type
+ * is not in vmlinux): the process's one cache of parsed BTF,
  * which every user of kernel types goes through, and BTF as the language's
  * types: struct casts, field chains and the typed arguments of fentry/fexit.
  * The BTF is loaded the first time something asks for it, once per process. */
@@ -61,8 +62,21 @@ struct type *kbtf_type(struct arena *a, unsigned int id);
  * -ENOENT when BTF has no such function (-errno when there is no BTF). */
 int kbtf_func(struct arena *a, const char *func, struct type **args, struct type **ret);
 
-/* Whether BTF describes function `func`. */
+/* kbtf_func for the BTF objects mod_glob selects ("vmlinux", a module name, a
+ * glob; NULL: vmlinux, then every module with BTF, /sys/kernel/btf/<module>). */
+int kbtf_func_in(struct arena *a, const char *mod_glob, const char *func, struct type **args,
+		 struct type **ret);
+
+/* Whether BTF describes function `func` (vmlinux's or a module's). */
 bool kbtf_has_func(const char *func);
+
+/* The BTF object ("vmlinux" or the module's name) that describes `func`, among
+ * those mod_glob selects (NULL: any, vmlinux first); NULL when none does. */
+const char *kbtf_func_module(const char *mod_glob, const char *func);
+
+/* kbtf_each_func over the BTF objects mod_glob selects (NULL: vmlinux only). */
+int kbtf_each_func_in(const char *mod_glob, const char *glob,
+		      int (*fn)(const char *name, void *arg), void *arg);
 
 /* Call fn for every BTF function whose name matches the glob, in BTF order;
  * stops at the first non-zero return and returns it. */

@@ -89,6 +89,8 @@ bool kfunc_has_fentry(const char *func, const char **why)
 	if (cached < 0) {
 		const struct btf *btf = kbtf_vmlinux();
 		int id = btf ? btf__find_by_name_kind(btf, func, BTF_KIND_FUNC) : -1;
+		if (btf && id <= 0)	/* a module's function: ask with the kernel's own */
+			id = btf__find_by_name_kind(btf, "bpf_fentry_test1", BTF_KIND_FUNC);
 		if (!btf) {
 			cached = 0;
 			cached_why = "the kernel has no BTF (/sys/kernel/btf/vmlinux)";
@@ -180,14 +182,25 @@ static bool names_has(const struct names *s, const char *name)
 	return s->n && bsearch(&name, s->v, s->n, sizeof(*s->v), cmp_name_only);
 }
 
-/* Names of available_filter_functions ("name" or "name [module]" lines). */
+static const char *traceable_file;	/* --traceable-functions, or NULL */
+
+void kfunc_set_traceable_file(const char *path)
+{
+	traceable_file = path;
+}
+
+/* Names of available_filter_functions ("name" or "name [module]" lines), or
+ * of the --traceable-functions file. */
 static int read_filter_functions(struct names *out)
 {
 	const char *tfs = tracefs_path();
 	char path[512], line[512];
-	if (!tfs)
+	if (traceable_file)
+		snprintf(path, sizeof(path), "%s", traceable_file);
+	else if (!tfs)
 		return -errno;
-	snprintf(path, sizeof(path), "%s/available_filter_functions", tfs);
+	else
+		snprintf(path, sizeof(path), "%s/available_filter_functions", tfs);
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return -errno;
@@ -289,9 +302,17 @@ int kfunc_each(const char *glob, int (*fn)(const char *name, void *arg), void *a
 	return kfunc_each_in(NULL, glob, fn, arg);
 }
 
+/* Whether the filter list says what is traceable: read, and not empty (an
+ * empty tracefs list means tracing is off, not that nothing is traceable),
+ * or given with --traceable-functions. */
+static bool filter_known(void)
+{
+	return !funcs_load() && (filter.n || traceable_file);
+}
+
 bool kfunc_traceable(const char *name)
 {
-	if (funcs_load() || !filter.n)
+	if (!filter_known())
 		return true;
 	return names_has(&filter, name);
 }
@@ -300,7 +321,7 @@ bool kfunc_traceable_in(const char *mod, const char *name)
 {
 	if (!mod)
 		return kfunc_traceable(name);
-	if (funcs_load() || !filter.n)
+	if (!filter_known())
 		return true;
 	char **e = bsearch(&name, filter.v, filter.n, sizeof(*filter.v), cmp_name_only);
 	if (!e)

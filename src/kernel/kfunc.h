@@ -18,6 +18,11 @@ struct config;
  * once, before anything asks the kernel. Without it, the kernel is asked. */
 void kfunc_configure(const struct config *c);
 
+/* --traceable-functions FILE: read the traceable functions from FILE (the
+ * format of available_filter_functions) instead of tracefs; an empty FILE
+ * makes every function untraceable. Before anything asks for the list. */
+void kfunc_set_traceable_file(const char *path);
+
 /* Whether the kernel can attach kprobes: the perf "kprobe" PMU
  * (/sys/bus/event_source/devices/kprobe/type) or tracefs kprobe_events. */
 bool kfunc_has_kprobes(void);

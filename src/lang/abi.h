@@ -19,12 +19,17 @@
  *   ABI_CTR_TAI_OFFSET CLOCK_TAI minus CLOCK_BOOTTIME at start (`nsecs(sw_tai)`);
  *   ABI_CTR_MAP_FULL + map id counts failed inserts into that map (full: map
  *   keys max).
+ * - ABI_EXITED_NAME, in programs that call exit(), is a one-slot array that
+ *   exit() sets to 1; every probe but BEGIN/END returns at once when it is set,
+ *   so nothing runs between exit() and the detach (bpftrace leaves that window
+ *   open; under load a 1 ms interval fired several more times in it).
  * - map_def.sym is the BPF map name of each program map. */
 #ifndef BPFL_ABI_H
 #define BPFL_ABI_H
 
 #define ABI_RINGBUF_NAME "ringbuf"
 #define ABI_COUNTERS_NAME "lost"
+#define ABI_EXITED_NAME "exited"
 
 /* Slots of ABI_COUNTERS_NAME. */
 enum { ABI_CTR_LOST, ABI_CTR_EXIT, ABI_CTR_START, ABI_CTR_TAI_OFFSET, ABI_CTR_MAP_FULL };

@@ -75,6 +75,10 @@ void ast_each_child(struct node *n, void (*fn)(struct node **slot, void *ctx), v
 		each_in_list(&n->program.probes, fn, ctx);
 		break;
 	case N_CONFIG: each_one(&n->setting.value, fn, ctx); break;
+	case N_LET:
+		each_one(&n->let.var, fn, ctx);
+		each_one(&n->let.value, fn, ctx);
+		break;
 	case N_MACRO:
 		each_in_list(&n->macro.params, fn, ctx);
 		each_one(&n->macro.body, fn, ctx);

@@ -169,6 +169,8 @@ struct node {
 			struct node *lhs, *rhs;
 			int warn_id;	/* / and %: 1 + the ACT_WARNF action for a zero
 					 * divisor (sema), 0 when it cannot be zero */
+			struct type *common;	/* == and != of tuples and buffers: the
+						 * type both sides are compared in */
 		} binary;
 		struct { enum unop op; struct node *operand; } unary;
 		struct { struct node *operand; bool is_inc, is_post; } incdec;

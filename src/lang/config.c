@@ -30,7 +30,7 @@ struct config_opt {
 					 * OPT_STR: the accepted values, NULL: any */
 };
 
-static const char *const stack_modes[] = { "bpftrace", "perf", "raw", NULL };
+static const char *const stack_modes[] = { "bpftrace", "perf", "raw", "build_id", NULL };
 static const char *const missing_modes[] = { "error", "warn", "ignore", NULL };
 static const char *const unstable_modes[] = { "error", "warn", "enable", NULL };
 static const char *const symbol_caches[] = { "PER_PROGRAM", "PER_PID", "NONE", NULL };
@@ -283,6 +283,7 @@ int config_read(struct config *c, config_lookup_fn *lookup, char *err, size_t er
 		}
 		c->no_share = !strcmp(v, "1");
 	}
+	c->dummy_ts_map = lookup("BPFTRACE_DUMMY_TS_MAP");
 	/* bpftrace's test protocol: set means on, whatever the value */
 	c->notify_attached = lookup("__BPFTRACE_NOTIFY_PROBES_ATTACHED") != NULL;
 	return 0;

@@ -19,7 +19,8 @@
 
 /* stack_mode: how kstack/ustack print when the call does not say (the values
  * of enum stack_mode in runtime/stacks.h). */
-enum config_stack_mode { CONFIG_STACK_BPFTRACE, CONFIG_STACK_PERF, CONFIG_STACK_RAW };
+enum config_stack_mode { CONFIG_STACK_BPFTRACE, CONFIG_STACK_PERF, CONFIG_STACK_RAW,
+			 CONFIG_STACK_BUILD_ID };
 
 /* missing_probes: what a probe that cannot be attached does. */
 enum config_missing { CONFIG_MISSING_ERROR, CONFIG_MISSING_WARN, CONFIG_MISSING_IGNORE };
@@ -51,6 +52,8 @@ struct config {
 				 * CONFIG_KFEAT_* bits claimed ("none": 0) */
 	bool no_share;		/* BPFL_NO_SHARE=1: one BPF program per attach point
 				 * (benchmarks) */
+	const char *dummy_ts_map;	/* BPFTRACE_DUMMY_TS_MAP: tseries() reads "now" from
+				 * this scalar map (bpftrace's hook for exact tests) */
 	bool notify_attached;	/* __BPFTRACE_NOTIFY_PROBES_ATTACHED set (any value):
 				 * say on stdout when every probe is attached */
 };

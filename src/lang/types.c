@@ -118,6 +118,22 @@ const char *type_enum_name(const struct type *t, int64_t v)
 	return NULL;
 }
 
+/* Records without a name (a probe's `args`, built again for each use) are
+ * equal when their fields are: same names, offsets and types. */
+static bool anon_records_equal(const struct type *a, const struct type *b)
+{
+	if (a->nfields != b->nfields || a->size != b->size)
+		return false;
+	for (int i = 0; i < a->nfields; i++) {
+		const struct field *x = &a->fields[i], *y = &b->fields[i];
+		if ((x->name || y->name) && (!x->name || !y->name || strcmp(x->name, y->name)))
+			return false;
+		if (x->offset != y->offset || !type_equal(x->type, y->type))
+			return false;
+	}
+	return true;
+}
+
 bool type_equal(const struct type *a, const struct type *b)
 {
 	if (a == b)
@@ -149,7 +165,9 @@ bool type_equal(const struct type *a, const struct type *b)
 	case TY_ARRAY:
 		return a->count == b->count && type_equal(a->elem, b->elem);
 	case TY_RECORD:
-		return a->name && b->name && !strcmp(a->name, b->name);
+		if (a->name || b->name)
+			return a->name && b->name && !strcmp(a->name, b->name);
+		return anon_records_equal(a, b);
 	default:
 		return true;
 	}
@@ -220,6 +238,9 @@ const struct type_ops type_kinds[] = {
 		     .value_size = 8, .merge = TM_ADD, .read = TR_NONE, .read_name = "histogram"},
 	[TY_LHIST] = {.name = "lhist_t", .printf_name = "lhist", .flags = TF_AGGREGATION | TF_BUCKETS,
 		      .value_size = 8, .merge = TM_ADD, .read = TR_NONE, .read_name = "histogram"},
+	[TY_TSERIES] = {.name = "tseries_t", .printf_name = "tseries",
+			.flags = TF_AGGREGATION | TF_BUCKETS, .value_size = 24, .merge = TM_TSERIES,
+			.read = TR_NONE, .read_name = "tseries"},
 };
 _Static_assert(sizeof(type_kinds) / sizeof(type_kinds[0]) == TY_KIND_COUNT,
 	       "type_kinds: every kind needs a row, the last one included");

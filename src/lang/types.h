@@ -9,6 +9,8 @@
  *     TY_COUNT, TY_SUM: one int64;  TY_MIN, TY_MAX: { int64 value; uint64 seen; }
  *     TY_AVG, TY_STATS: { int64 total; uint64 count; }
  *     TY_HIST, TY_LHIST: uint64 count; the bucket index is the last 8 bytes of the key.
+ *     TY_TSERIES: { int64 value; uint64 meta; uint64 epoch }; the bucket (epoch %
+ *     intervals) is the last 8 bytes of the key (builtins/tseries.c).
  * - TY_KSTACK: { int64 stack id } into the map "kstack_<count>";
  *   TY_USTACK: { int64 stack id; uint64 pid } into the build-id stack map
  *   "ustack_<count>" (see runtime/stacks.h). A negative id is the helper's error.
@@ -19,6 +21,8 @@
  *   that the printer converts. */
 #ifndef BPFL_TYPES_H
 #define BPFL_TYPES_H
+
+struct loc;
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -47,6 +51,7 @@ enum type_kind {
 	TY_MACADDR,	/* macaddr(mac): the 6 bytes, padded to 8 */
 	/* aggregations: only as map values */
 	TY_COUNT, TY_SUM, TY_MIN, TY_MAX, TY_AVG, TY_STATS, TY_HIST, TY_LHIST,
+	TY_TSERIES,	/* tseries(): min = interval ns, max = intervals, step = enum tseries_agg */
 	TY_KIND_COUNT
 };
 
@@ -63,6 +68,9 @@ enum type_flag {
 	TF_NO_TOP = 1 << 7,	/* print(@m, top) prints every entry anyway (stats) */
 };
 
+/* How a tseries combines the values of one interval (type.step). */
+enum tseries_agg { TSERIES_LAST, TSERIES_AVG, TSERIES_MAX, TSERIES_MIN, TSERIES_SUM };
+
 /* How printf's conversions take a value of the kind (%d, %s, %r). */
 enum type_printf { TP_OTHER, TP_INTEGER, TP_STRING, TP_BUFFER, TP_TUPLE };
 
@@ -73,6 +81,7 @@ enum type_merge {
 	TM_ADD2,	/* add both 8-byte words: { total, count } */
 	TM_MIN,		/* { value, seen }: the smallest seen value */
 	TM_MAX,		/* { value, seen }: the largest seen value */
+	TM_TSERIES,	/* { value, meta, epoch }: the latest epoch's values, reduced */
 };
 
 /* The order of a map's entries when printed (bpftrace's). */
@@ -249,6 +258,9 @@ struct action {
 	uint32_t size;			/* record size in bytes, multiple of 8 */
 	struct map_def *map;		/* ACT_PRINT_MAP/CLEAR/ZERO */
 	const struct node *site;	/* the call, for runtime diagnostics */
+	const struct loc *expanded;	/* the macro calls the site was expanded
+					 * from, innermost first */
+	int nexpanded;
 };
 
 #endif

@@ -1,6 +1,7 @@
-/* BEGIN, END and self: raw_tp programs that are never attached; the runtime
+/* BEGIN, END, bench and self: raw_tp programs that are never attached; the runtime
  * runs each with BPF_PROG_TEST_RUN, in the calling thread: BEGIN at start, END
- * at exit, self:signal:SIGUSR1 each time the process receives that signal. */
+ * at exit, self:signal:SIGUSR1 each time the process receives that signal, bench
+ * probes repeatedly under --mode bench (runtime.c). */
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
@@ -61,6 +62,24 @@ static bool self_expand(const struct probe_family *f, struct program *p,
 	return d != NULL;
 }
 
+/* bench:NAME: a micro benchmark, run repeatedly under --mode bench only. */
+static bool bench_expand(const struct probe_family *f, struct program *p,
+			 const struct node *probe, const struct node *at, char **parts, int n)
+{
+	if (n != 2 || !*parts[1]) {
+		struct diag *dg = diag_error(&p->diags, at->loc, "Invalid bench probe: %s",
+					     at->attach.text);
+		diag_hint(&p->diags, dg, "a benchmark is named: bench:NAME");
+		return false;
+	}
+	struct probe_def *d = probes_add_def(p, probe, at, f);
+	if (d) {
+		d->func = parts[1];
+		d->name = arena_printf(&p->arena, "bench:%s", parts[1]);
+	}
+	return d != NULL;
+}
+
 static const char *const begin_aliases[] = { "BEGIN", NULL };
 static const char *const end_aliases[] = { "END", NULL };
 
@@ -79,6 +98,13 @@ const struct probe_family probe_end = {
 	.expand = special_expand,
 	.section = special_section,
 	.special = true,
+	.run = run_once,
+};
+
+const struct probe_family probe_bench = {
+	.name = "bench",
+	.expand = bench_expand,
+	.section = special_section,
 	.run = run_once,
 };
 

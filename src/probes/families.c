@@ -24,6 +24,7 @@ const struct probe_family *const probe_families[] = {
 	&probe_iter,
 	&probe_watchpoint,
 	&probe_self,
+	&probe_bench,
 	NULL,
 };
 

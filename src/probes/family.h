@@ -81,6 +81,9 @@ struct probe_family {
 	bool ends_run;		/* the run ends once the probes are attached
 				 * (an iterator ran to its end while attaching) */
 	bool alone;		/* cannot be mixed with any other probe */
+	bool pid_predicate;	/* -p PID filters its events in the program (the
+				 * kernel runs it for every process); families
+				 * that attach to the process leave it false */
 	bool special;		/* run by bpfline itself, from user space
 				 * (begin, end, self): `probetype` is "special"
 				 * and `usermode` is 1 */
@@ -122,7 +125,7 @@ extern const struct probe_family *const probe_families[];
 /* The family named name[0..len) (canonical or alias); NULL when none. */
 const struct probe_family *probe_family_find(const char *name, size_t len);
 
-extern const struct probe_family probe_begin, probe_end, probe_self;
+extern const struct probe_family probe_begin, probe_end, probe_self, probe_bench;
 extern const struct probe_family probe_tracepoint, probe_rawtracepoint;
 extern const struct probe_family probe_kprobe, probe_kretprobe;
 extern const struct probe_family probe_fentry, probe_fexit;

@@ -6,7 +6,6 @@
  * Context: an array of u64, one per parameter; fexit has the return value after
  * them (ctx[nparams]); probe_def.value is the number of parameters. */
 #include <errno.h>
-#include <fnmatch.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -28,7 +27,7 @@ static const char *probe_module_prefix(const struct kfunc_expand *c, const char 
 {
 	const char *mod = NULL;
 	if (!strcmp(c->family, "fentry") || !strcmp(c->family, "fexit"))
-		mod = "vmlinux";
+		mod = kbtf_func_module(c->module, name);	/* "vmlinux" or the module */
 	else if (c->module)
 		mod = kfunc_module_of(name, c->module);
 	if (!mod)
@@ -45,7 +44,7 @@ int probes_kfunc_add(const char *name, void *arg)
 	if (runs_fentry(c->runs)) {
 		if (!kfunc_traceable(name))
 			return 0;	/* in BTF but not attachable (notrace, inlined) */
-		nparams = kbtf_func(a, name, &args, &ret);
+		nparams = kbtf_func_in(a, c->module, name, &args, &ret);
 		if (nparams < 0)
 			return 0;
 	}
@@ -75,17 +74,18 @@ bool probes_fentry_expand(struct kfunc_expand *c, const char *func)
 	struct diags *d = &c->p->diags;
 	const char *first = NULL, *why = NULL;
 	if (probes_is_glob(func))
-		kbtf_each_func(func, first_name, &first);
-	else if (kbtf_has_func(func))
+		kbtf_each_func_in(c->module, func, first_name, &first);
+	else if (kbtf_func_module(c->module, func))
 		first = func;
+	if (!first && kbtf_vmlinux())
+		return probes_missing_hint(c->p, c->at, arena_printf(&c->p->arena, "%s %s", c->family,
+					   probes_kfunc_target(c, func)),
+					   arena_printf(&c->p->arena, "bpfline -l 'fentry:%s*' lists the "
+							"functions", func));
 	if (!first) {
-		struct diag *dg;
-		if (!kbtf_vmlinux())
-			dg = diag_error(d, c->at->loc, "%s: the kernel has no BTF (/sys/kernel/btf/vmlinux), "
-					"which %s probes need", c->at->attach.text, c->runs->name);
-		else
-			dg = diag_error(d, c->at->loc, "No matches for %s %s.", c->family,
-					probes_kfunc_target(c, func));
+		struct diag *dg = diag_error(d, c->at->loc, "%s: the kernel has no BTF "
+					     "(/sys/kernel/btf/vmlinux), which %s probes need",
+					     c->at->attach.text, c->runs->name);
 		diag_hint(d, dg, "bpfline -l 'fentry:%s*' lists the functions", func);
 		return false;
 	}
@@ -99,7 +99,7 @@ bool probes_fentry_expand(struct kfunc_expand *c, const char *func)
 			diag_hint(d, dg, TRACEPOINT_HINT);
 		return false;
 	}
-	int r = probes_is_glob(func) ? kbtf_each_func(func, probes_kfunc_add, c)
+	int r = probes_is_glob(func) ? kbtf_each_func_in(c->module, func, probes_kfunc_add, c)
 				     : probes_kfunc_add(func, c);
 	if (r < 0 || c->n == 0) {
 		diag_error(d, c->at->loc, "%s: no traceable kernel function matches", c->at->attach.text);
@@ -116,14 +116,7 @@ static bool fentry_expand(const struct probe_family *f, struct program *p,
 	char *func;
 	if (!probes_kfunc_parse(&c, parts, n, &func))
 		return false;
-	if (c.module && fnmatch(c.module, "vmlinux", 0)) {
-		struct diag *dg = diag_error(&p->diags, at->loc, "%s: functions of kernel modules need "
-					     "the module's BTF, which bpfline does not read yet",
-					     at->attach.text);
-		diag_hint(&p->diags, dg, "kprobe:%s:%s works without it", c.module, func);
-		return false;
-	}
-	return probes_fentry_expand(&c, func);
+	return probes_fentry_expand(&c, func);	/* a module's functions from its BTF */
 }
 
 static const char *fentry_section(struct arena *a, const struct probe_def *pd)
@@ -155,6 +148,7 @@ static int fentry_attach(const struct probe_def *pd, struct bpf_program *prog,
 
 struct list_ctx {
 	const char *family;
+	const char *mod;	/* the module glob of the pattern, or NULL */
 	bool verbose, retval;
 	FILE *out;
 };
@@ -162,27 +156,29 @@ struct list_ctx {
 static int list_one(const char *name, void *arg)
 {
 	struct list_ctx *c = arg;
-	if (!kfunc_traceable(name))
+	/* without a module pattern only vmlinux is listed: no lookup (a BTF name
+	 * lookup scans every type, once per listed function would be quadratic) */
+	const char *mod = c->mod ? kbtf_func_module(c->mod, name) : "vmlinux";
+	if (!kfunc_traceable(name) || !mod)
 		return 0;
-	fprintf(c->out, "%s:vmlinux:%s\n", c->family, name);
+	fprintf(c->out, "%s:%s:%s\n", c->family, mod, name);
 	if (c->verbose)
 		kbtf_print_params(name, c->retval, c->out);
 	return 0;
 }
 
+/* FUNC lists vmlinux's functions; MODULE:FUNC (globs) those of the modules named. */
 static int list_family(const char *family, const char *pattern, bool verbose, FILE *out)
 {
-	struct list_ctx c = {family, verbose, true, out};
+	char mod[256];
+	struct list_ctx c = {family, NULL, verbose, true, out};
 	const char *colon = pattern ? strchr(pattern, ':') : NULL;
 	if (colon) {
-		/* MODULE:FUNC: only vmlinux's BTF is read, so other modules list nothing */
-		char mod[256];
 		snprintf(mod, sizeof(mod), "%.*s", (int)(colon - pattern), pattern);
-		if (fnmatch(mod, "vmlinux", 0))
-			return 0;
+		c.mod = mod;
 		pattern = colon + 1;
 	}
-	return kbtf_each_func(pattern && *pattern ? pattern : "*", list_one, &c);
+	return kbtf_each_func_in(c.mod, pattern && *pattern ? pattern : "*", list_one, &c);
 }
 
 static int fentry_list(const char *pattern, bool verbose, FILE *out)
@@ -200,6 +196,7 @@ static const char *const fexit_aliases[] = {"fr", "kretfunc", NULL};
 
 const struct probe_family probe_fentry = {
 	.name = "fentry",
+	.pid_predicate = true,
 	.aliases = fentry_aliases,
 	.expand = fentry_expand,
 	.section = fentry_section,
@@ -214,6 +211,7 @@ const struct probe_family probe_fentry = {
 
 const struct probe_family probe_fexit = {
 	.name = "fexit",
+	.pid_predicate = true,
 	.aliases = fexit_aliases,
 	.expand = fentry_expand,
 	.section = fentry_section,

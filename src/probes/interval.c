@@ -13,18 +13,23 @@
 #include "probes/attach.h"
 #include "probes/probes_internal.h"
 
-/* interval:s:N, interval:ms:N, interval:us:N, interval:hz:N (and interval:N = s). */
+/* interval:s:N, interval:ms:N, interval:us:N, interval:hz:N, and interval:DURATION
+ * (`interval:500ms`; a bare number is nanoseconds), named interval:us:N as bpftrace
+ * names it. */
 static bool interval_expand(const struct probe_family *f, struct program *p,
 			    const struct node *probe, const struct node *at, char **parts, int n)
 {
 	static const struct { const char *unit; uint64_t ns; } units[] = {
 		{"s", 1000000000ull}, {"ms", 1000000ull}, {"us", 1000ull}, {"hz", 0},
 	};
-	const char *unit = n == 3 ? parts[1] : "s";
-	const char *num = n == 3 ? parts[2] : (n == 2 ? parts[1] : "");
-	char *end;
-	unsigned long long v = strtoull(num, &end, 10);
-	for (size_t i = 0; *num && !*end && v > 0 && i < sizeof(units) / sizeof(units[0]); i++) {
+	uint64_t v;
+	const char *unit = "us";
+	if (n == 2 && !probes_parse_period(p, at, "interval", parts[1], &v))
+		return false;
+	if (n == 3)
+		unit = parts[1];
+	for (size_t i = 0; (n == 2 || (n == 3 && probes_parse_count(parts[2], &v))) &&
+			   i < sizeof(units) / sizeof(units[0]); i++) {
 		if (strcmp(units[i].unit, unit))
 			continue;
 		struct probe_def *d = probes_add_def(p, probe, at, f);
@@ -32,11 +37,12 @@ static bool interval_expand(const struct probe_family *f, struct program *p,
 			return false;
 		d->target = units[i].unit;
 		d->value = units[i].ns ? v * units[i].ns : 1000000000ull / v;
-		d->name = arena_printf(&p->arena, "interval:%s:%llu", unit, v);
+		d->name = arena_printf(&p->arena, "interval:%s:%llu", unit, (unsigned long long)v);
 		return true;
 	}
 	struct diag *dg = diag_error(&p->diags, at->loc, "Invalid interval: %s", at->attach.text);
-	diag_hint(&p->diags, dg, "use interval:s:N, interval:ms:N, interval:us:N or interval:hz:N with N > 0");
+	diag_hint(&p->diags, dg, "use interval:s:N, interval:ms:N, interval:us:N, interval:hz:N "
+		  "or interval:DURATION (interval:500ms) with N > 0");
 	return false;
 }
 

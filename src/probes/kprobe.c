@@ -114,10 +114,10 @@ static bool untraceable(struct kfunc_expand *c, const char *func)
 		     "as \"notrace\"); attaching to it will likely fail", func);
 	if (c->p->unsafe)
 		return probes_kfunc_add(func, c) == 0;
-	struct diag *dg = diag_error(d, c->at->loc, "No matches for %s %s.", c->family,
-				     probes_kfunc_target(c, func));
-	diag_hint(d, dg, "bpfline -l '%s:%s*' lists the functions there are", c->family, func);
-	return false;
+	return probes_missing_hint(c->p, c->at, arena_printf(&c->p->arena, "%s %s", c->family,
+				   probes_kfunc_target(c, func)),
+				   arena_printf(&c->p->arena, "bpfline -l '%s:%s*' lists the functions "
+						"there are", c->family, func));
 }
 
 /* RCU's own functions: a kprobe program runs under RCU, so probing them can
@@ -201,12 +201,11 @@ static bool kprobe_expand(const struct probe_family *f, struct program *p,
 	}
 	if (c.n == 0 && g.refused)
 		return no_valid_attach_points(&c, func);
-	if (c.n == 0) {
-		struct diag *dg = diag_error(&p->diags, at->loc, "No matches for %s %s.", c.family,
-					     probes_kfunc_target(&c, func));
-		diag_hint(&p->diags, dg, "bpfline -l '%s:%s' lists what there is", c.family, func);
-		return false;
-	}
+	if (c.n == 0)
+		return probes_missing_hint(p, at, arena_printf(&p->arena, "%s %s", c.family,
+					   probes_kfunc_target(&c, func)),
+					   arena_printf(&p->arena, "bpfline -l '%s:%s' lists what there is",
+							c.family, func));
 	return true;
 }
 
@@ -248,19 +247,24 @@ static int kprobe_attach(const struct probe_def *pd, struct bpf_program *prog,
 
 struct list_ctx {
 	const char *family;
+	bool verbose;
 	FILE *out;
 };
 
+/* One function; with -lv its parameters as BTF declares them (as bpftrace:
+ * the function's arguments, no retval line), nothing when BTF lacks it. */
 static int list_one(const char *name, void *arg)
 {
 	struct list_ctx *c = arg;
 	fprintf(c->out, "%s:%s\n", c->family, name);
+	if (c->verbose)
+		kbtf_print_params(name, false, c->out);
 	return 0;
 }
 
-static int list_family(const char *family, const char *pattern, FILE *out)
+static int list_family(const char *family, const char *pattern, bool verbose, FILE *out)
 {
-	struct list_ctx c = {family, out};
+	struct list_ctx c = {family, verbose, out};
 	const char *colon = pattern ? strchr(pattern, ':') : NULL;
 	if (colon) {	/* MODULE:FUNC */
 		char mod[256];
@@ -272,14 +276,12 @@ static int list_family(const char *family, const char *pattern, FILE *out)
 
 static int kprobe_list(const char *pattern, bool verbose, FILE *out)
 {
-	(void)verbose;	/* kprobes have no typed arguments to show */
-	return list_family("kprobe", pattern, out);
+	return list_family("kprobe", pattern, verbose, out);
 }
 
 static int kretprobe_list(const char *pattern, bool verbose, FILE *out)
 {
-	(void)verbose;
-	return list_family("kretprobe", pattern, out);
+	return list_family("kretprobe", pattern, verbose, out);
 }
 
 static const char *const kprobe_aliases[] = {"k", NULL};
@@ -287,6 +289,7 @@ static const char *const kretprobe_aliases[] = {"kr", NULL};
 
 const struct probe_family probe_kprobe = {
 	.name = "kprobe",
+	.pid_predicate = true,
 	.aliases = kprobe_aliases,
 	.expand = kprobe_expand,
 	.section = kprobe_section,
@@ -300,6 +303,7 @@ const struct probe_family probe_kprobe = {
 
 const struct probe_family probe_kretprobe = {
 	.name = "kretprobe",
+	.pid_predicate = true,
 	.aliases = kretprobe_aliases,
 	.expand = kprobe_expand,
 	.section = kprobe_section,

@@ -55,16 +55,19 @@ int attach_perf_event_open(void *attr, int pid, int cpu)
 	return (int)syscall(__NR_perf_event_open, attr, pid, cpu, -1, PERF_FLAG_FD_CLOEXEC);
 }
 
-/* profile:hz:N, profile:s:N, profile:ms:N, profile:us:N (profile:N = hz). */
+/* profile:hz:N, profile:s:N, profile:ms:N, profile:us:N and profile:DURATION
+ * (`profile:1us`; a bare number is nanoseconds), named profile:us:N as bpftrace does. */
 static bool profile_expand(const struct probe_family *f, struct program *p,
 			   const struct node *probe, const struct node *at, char **parts, int n)
 {
 	static const struct { const char *unit; uint64_t ns; } units[] = {
 		{"hz", 0}, {"s", 1000000000ull}, {"ms", 1000000ull}, {"us", 1000ull},
 	};
-	const char *unit = n == 3 ? parts[1] : "hz";
+	const char *unit = n == 3 ? parts[1] : "us";
 	uint64_t v;
-	for (size_t i = 0; n >= 2 && n <= 3 && probes_parse_count(parts[n - 1], &v) &&
+	if (n == 2 && !probes_parse_period(p, at, "profile", parts[1], &v))
+		return false;
+	for (size_t i = 0; (n == 2 || (n == 3 && probes_parse_count(parts[2], &v))) &&
 			   i < sizeof(units) / sizeof(units[0]); i++) {
 		if (strcmp(units[i].unit, unit))
 			continue;
@@ -77,7 +80,8 @@ static bool profile_expand(const struct probe_family *f, struct program *p,
 		return true;
 	}
 	struct diag *dg = diag_error(&p->diags, at->loc, "Invalid profile probe: %s", at->attach.text);
-	diag_hint(&p->diags, dg, "use profile:hz:N, profile:s:N, profile:ms:N or profile:us:N with N > 0");
+	diag_hint(&p->diags, dg, "use profile:hz:N, profile:s:N, profile:ms:N, profile:us:N "
+		  "or profile:DURATION (profile:10ms) with N > 0");
 	return false;
 }
 

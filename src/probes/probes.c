@@ -7,12 +7,14 @@
 
 #include <errno.h>
 #include <fnmatch.h>
+#include <regex.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "probes/probes_internal.h"
 #include "util/alloc.h"
+#include "util/duration.h"
 
 /* Split text at ':' into at most max parts (the last keeps any further ':'). */
 static int split(struct arena *a, const char *text, char **parts, int max)
@@ -42,6 +44,9 @@ struct probe_def *probes_add_def(struct program *p, const struct node *probe,
 	d->index = (int)p->probes.len - 1;
 	d->owner = d->index;
 	d->pid = p->target_pid;
+	/* -p (not -c: bpftrace adds no implicit filter for the child) */
+	if (f->pid_predicate && !p->child)
+		d->filter_pid = p->target_pid;
 	return d;
 }
 
@@ -60,7 +65,31 @@ bool probes_parse_count(const char *s, uint64_t *v)
 	return !*end && m > 0;
 }
 
+bool probes_parse_period(struct program *p, const struct node *at, const char *kind,
+			 const char *s, uint64_t *us)
+{
+	uint64_t ns;
+	if (!dur_parse(s, &ns)) {
+		diag_error(&p->diags, at->loc, "Invalid rate of %s probe: invalid duration: %s", kind, s);
+		return false;
+	}
+	if (ns < 1000) {
+		diag_error(&p->diags, at->loc,
+			   "Invalid rate of %s probe. Minimum is 1000 or 1us. Found: %llu nanoseconds",
+			   kind, (unsigned long long)ns);
+		return false;
+	}
+	*us = ns / 1000;
+	return true;
+}
+
 bool probes_missing(struct program *p, const struct node *at, const char *what)
+{
+	return probes_missing_hint(p, at, what, NULL);
+}
+
+bool probes_missing_hint(struct program *p, const struct node *at, const char *what,
+			 const char *hint)
 {
 	switch (p->config.missing_probes) {
 	case CONFIG_MISSING_IGNORE:
@@ -68,10 +97,23 @@ bool probes_missing(struct program *p, const struct node *at, const char *what)
 	case CONFIG_MISSING_WARN:
 		diag_warning(&p->diags, at->loc, "No matches for %s. Skipping.", what);
 		return true;
-	default:
-		diag_error(&p->diags, at->loc, "No matches for %s.", what);
+	default: {
+		struct diag *dg = diag_error(&p->diags, at->loc, "No matches for %s.", what);
+		if (hint)
+			diag_hint(&p->diags, dg, "%s", hint);
 		return false;
 	}
+	}
+}
+
+/* A block whose attach points all matched nothing, which missing_probes let
+ * be: under "warn", bpftrace says the block goes (its maps and variables may
+ * then never be written). */
+static void check_block_kept(struct program *p, const struct node *probe, size_t from)
+{
+	if (p->probes.len == from && p->config.missing_probes == CONFIG_MISSING_WARN)
+		diag_warning(&p->diags, probe->loc, "Probe has no valid attach points. It is being "
+			     "removed which may cause issues with program behavior.");
 }
 
 static bool expand_one(struct program *p, const struct node *probe, const struct node *at)
@@ -148,27 +190,69 @@ static bool check_programs(struct program *p, const struct node *at, size_t prog
 	return false;
 }
 
+/* BEGIN and END run whatever --probe-filter says. */
+static bool filter_exempt(const struct probe_def *d)
+{
+	return d->family == &probe_begin || d->family == &probe_end;
+}
+
+/* --probe-filter: keep the probes whose name the ERE matches (anywhere in it),
+ * renumbered; an error when none of the traced probes is left. */
+static bool apply_filter(struct program *p)
+{
+	regex_t re;
+	size_t kept = 0, traced = 0;
+	if (regcomp(&re, p->probe_filter, REG_EXTENDED | REG_NOSUB)) {
+		diag_error(&p->diags, p->ast->program.probes->loc, "Invalid --probe-filter regex: %s",
+			   p->probe_filter);
+		return false;
+	}
+	for (size_t i = 0; i < p->probes.len; i++) {
+		struct probe_def *d = p->probes.items[i];
+		bool match = !filter_exempt(d) && !regexec(&re, d->name, 0, NULL, 0);
+		if (!filter_exempt(d) && !match)
+			continue;
+		traced += match;
+		d->index = d->owner = (int)kept;
+		p->probes.items[kept++] = d;
+	}
+	regfree(&re);
+	p->probes.len = kept;
+	if (!traced) {
+		diag_error(&p->diags, p->ast->program.probes->loc,
+			   "No probes to attach: none matches --probe-filter '%s'", p->probe_filter);
+		return false;
+	}
+	return true;
+}
+
 bool probes_expand(struct program *p)
 {
 	bool ok = true, over = false;
 	int index = 0;
 	size_t programs = 0;
 	for (struct node *pr = p->ast->program.probes; pr; pr = pr->next) {
-		bool shared_seen = false;
+		bool shared_seen = false, block_ok = true;
+		size_t block_from = p->probes.len;
 		pr->probe.index = index++;
 		for (struct node *at = pr->probe.attach; at; at = at->next) {
 			size_t from = p->probes.len;
-			ok &= expand_one(p, pr, at);
+			block_ok &= expand_one(p, pr, at);
 			programs += programs_added(p, from, pr, &shared_seen);
 			if (!over && !check_programs(p, at, programs))
-				ok = false, over = true;
+				block_ok = false, over = true;
 		}
+		if (block_ok)
+			check_block_kept(p, pr, block_from);
+		ok &= block_ok;
 	}
 	if (ok && p->ast->program.probes && p->probes.len == 0) {
 		/* every attach point was missing, and missing_probes let it be */
-		diag_error(&p->diags, p->ast->program.probes->loc, "No probes to attach");
+		p->no_probes = true;
 		return false;
 	}
+	if (ok && p->probe_filter && p->probes.len && !apply_filter(p))
+		return false;
 	return ok && check_alone(p);
 }
 

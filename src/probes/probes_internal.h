@@ -24,9 +24,18 @@ static inline bool probes_is_glob(const char *s)
  * warning ("... Skipping.") or nothing, and the program goes on without it
  * (true). */
 bool probes_missing(struct program *p, const struct node *at, const char *what);
+/* The same, with a HINT under the error (hint: NULL for none). */
+bool probes_missing_hint(struct program *p, const struct node *at, const char *what,
+			 const char *hint);
 
 /* A count, duration or frequency: a positive decimal integer (1e6 allowed). */
 bool probes_parse_count(const char *s, uint64_t *v);
+
+/* The period of `interval:500ms` / `profile:1us`: a duration (a bare number is
+ * nanoseconds), at least 1us, as *us microseconds. False (with bpftrace's located
+ * error, `kind` "interval" or "profile") when it is not one. */
+bool probes_parse_period(struct program *p, const struct node *at, const char *kind,
+			 const char *s, uint64_t *us);
 
 /* The section of perf_event programs ("perf_event"); interval.c. */
 const char *probes_perf_section(struct arena *a, const struct probe_def *pd);

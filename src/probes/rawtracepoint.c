@@ -77,6 +77,7 @@ static const char *const rawtp_aliases[] = {"rt", NULL};
 
 const struct probe_family probe_rawtracepoint = {
 	.name = "rawtracepoint",
+	.pid_predicate = true,
 	.aliases = rawtp_aliases,
 	.expand = rawtp_expand_at,
 	.section = rawtp_section,

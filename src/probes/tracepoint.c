@@ -279,6 +279,7 @@ static const char *const tracepoint_aliases[] = {"t", NULL};
 
 const struct probe_family probe_tracepoint = {
 	.name = "tracepoint",
+	.pid_predicate = true,
 	.aliases = tracepoint_aliases,
 	.expand = tracepoint_expand,
 	.section = tracepoint_section,

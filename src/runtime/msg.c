@@ -168,23 +168,45 @@ void msg_diags(const struct diags *d, const char *detail)
 	sb_fini(&s);
 }
 
-void msg_located(enum msg_level level, const struct loc *loc, const char *src,
-		 const char *fmt, ...)
+/* msg_located_from with the arguments in a va_list. */
+static void msg_vlocated(enum msg_level level, const struct loc *loc, const struct loc *from,
+			 int nfrom, const char *src, const char *fmt, va_list ap)
 {
+	enum { MAX_FROM = 16 };
 	struct sb text;
-	va_list ap;
 
 	if (level == MSG_WARNING && msg_quiet_warnings)
 		return;
 	sb_init(&text);
-	va_start(ap, fmt);
 	sb_vprintf(&text, fmt, ap);
-	va_end(ap);
-	/* one diagnostic on the stack: nothing is allocated from an arena per event */
-	struct diag dg = {.level = level == MSG_ERROR ? DIAG_ERROR : DIAG_WARNING,
-			  .loc = *loc, .msg = sb_str(&text)};
-	struct diags d = {.src = src, .head = &dg, .tail = &dg,
+	/* diagnostics on the stack: nothing is allocated from an arena per event */
+	enum diag_level dl = level == MSG_ERROR ? DIAG_ERROR : DIAG_WARNING;
+	struct diag dg[1 + MAX_FROM] = {{.level = dl, .loc = *loc, .msg = sb_str(&text)}};
+	int n = 1;
+	for (int i = 0; i < nfrom && i < MAX_FROM; i++, n++) {
+		dg[n] = (struct diag){.level = dl, .loc = from[i], .msg = "expanded from"};
+		dg[n - 1].next = &dg[n];
+	}
+	struct diags d = {.src = src, .head = &dg[0], .tail = &dg[n - 1],
 			  .nerrors = level == MSG_ERROR, .nwarnings = level == MSG_WARNING};
 	msg_diags(&d, NULL);
 	sb_fini(&text);
+}
+
+void msg_located(enum msg_level level, const struct loc *loc, const char *src,
+		 const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	msg_vlocated(level, loc, NULL, 0, src, fmt, ap);
+	va_end(ap);
+}
+
+void msg_located_from(enum msg_level level, const struct loc *loc, const struct loc *from,
+		      int nfrom, const char *src, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	msg_vlocated(level, loc, from, nfrom, src, fmt, ap);
+	va_end(ap);
 }

@@ -47,6 +47,11 @@ void msg_report(enum msg_level level, const char *hint, const char *detail,
  * record; a warning is dropped under --no-warnings. */
 void msg_located(enum msg_level level, const struct loc *loc, const char *src,
 		 const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The same, followed by an "expanded from" entry at each of the nfrom macro
+ * calls `from` (innermost first) that the site was expanded from. */
+void msg_located_from(enum msg_level level, const struct loc *loc, const struct loc *from,
+		      int nfrom, const char *src, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
 
 /* Located diagnostics found at run time (a verifier rejection mapped to the
  * script): text as diag_print prints them, or one record per diagnostic;

@@ -93,8 +93,8 @@ static int act_located(struct rt *rt, const struct action *a, const void *rec)
 		n--;
 	out_emit(rt);
 	fflush(rt->out);
-	msg_located(a->kind == ACT_ERRORF ? MSG_ERROR : MSG_WARNING, &a->site->loc,
-		    rt->p->src, "%.*s", (int)n, text);
+	msg_located_from(a->kind == ACT_ERRORF ? MSG_ERROR : MSG_WARNING, &a->site->loc,
+			 a->expanded, a->nexpanded, rt->p->src, "%.*s", (int)n, text);
 	return 0;
 }
 

@@ -7,6 +7,7 @@
  *   avg/stats    "@m[k]: v" lines, then "\n\n"
  *   hist/lhist   "@m[k]:\n" + bucket lines per key, keys separated by "\n", then "\n" */
 #include "runtime/print.h"
+#include "runtime/print_internal.h"
 
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
@@ -386,7 +387,7 @@ static void print_key_elems(struct sb *out, const struct type *key, const uint8_
 }
 
 /* "@name[k1, k2]" in text. */
-static void print_key_name(struct sb *out, const struct map_def *m, const uint8_t *key)
+void print_key_name(struct sb *out, const struct map_def *m, const uint8_t *key)
 {
 	sb_puts(out, m->name);
 	if (m->key) {
@@ -397,8 +398,8 @@ static void print_key_name(struct sb *out, const struct map_def *m, const uint8_
 }
 
 /* "@name[k1, k2]: " in text; "\"k1,k2\": " in JSON (nothing for a map without keys). */
-static void print_key(struct sb *out, const struct map_def *m, const uint8_t *key,
-		      enum out_format f)
+void print_key(struct sb *out, const struct map_def *m, const uint8_t *key,
+	       enum out_format f)
 {
 	if (f == OUT_TEXT) {
 		print_key_name(out, m, key);
@@ -417,14 +418,14 @@ static void print_key(struct sb *out, const struct map_def *m, const uint8_t *ke
 }
 
 /* Start of a JSON map line: {"type": "<type>", "data": {"@name": [{] */
-static void print_json_open(struct sb *out, const struct map_def *m, const char *type)
+void print_json_open(struct sb *out, const struct map_def *m, const char *type)
 {
 	sb_printf(out, "{\"type\": \"%s\", \"data\": {\"", type);
 	print_json_escape(out, m->name, strlen(m->name));
 	sb_puts(out, m->key ? "\": {" : "\": ");
 }
 
-static void print_json_close(struct sb *out, const struct map_def *m)
+void print_json_close(struct sb *out, const struct map_def *m)
 {
 	sb_puts(out, m->key ? "}}}\n" : "}}\n");
 }
@@ -872,6 +873,10 @@ static void print_combine(const struct type *t, const uint8_t *raw, int ncpus,
 			  uint32_t vsize, uint8_t *out)
 {
 	size_t stride = (vsize + 7) & ~(size_t)7;
+	if (type_ops(t)->merge == TM_TSERIES) {
+		print_tseries_combine(t, raw, ncpus, stride, out);
+		return;
+	}
 	memcpy(out, raw, vsize);
 	for (int c = 1; c < ncpus; c++) {
 		const uint8_t *v = raw + (size_t)c * stride;
@@ -895,6 +900,7 @@ static void print_combine(const struct type *t, const uint8_t *raw, int ncpus,
 			a += b;
 			memcpy(out, &a, 8);
 			break;
+		case TM_TSERIES:	/* print_tseries_combine, above */
 		case TM_FIRST:	/* not an aggregation: CPU 0's value stands */
 			break;
 		}

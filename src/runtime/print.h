@@ -91,6 +91,15 @@ void print_json_escape(struct sb *out, const char *s, size_t len);
 void print_hist_map(struct sb *out, const struct map_def *m, struct map_entry *e,
 		    size_t n, bool json, uint32_t top, uint32_t div);
 
+/* A tseries map: one chart (text) or list of {interval_start, value} (JSON) per user
+ * key, over the last num_intervals intervals of the newest update; the print_map
+ * hook of tseries (print_tseries.c). */
+void print_tseries_map(struct sb *out, const struct map_def *m, struct map_entry *e,
+		       size_t n, bool json, uint32_t top, uint32_t div);
+/* Reduce the per-CPU { value, meta, epoch } of one tseries bucket into out: the
+ * newest epoch's values combined by the type's aggregation (avg divided). */
+void print_tseries_combine(const struct type *t, const uint8_t *raw, int ncpus,
+			   size_t stride, uint8_t *out);
 #define PRINT_HIST_NBUCKETS(k) ((uint32_t)(65 - (k)) * (1u << (k)) + 1)
 uint64_t print_hist_index(int64_t v, int k);
 uint64_t print_lhist_index(int64_t v, int64_t min, int64_t max, int64_t step);

@@ -23,6 +23,7 @@
 #include "runtime/msg.h"
 #include "util/log.h"
 #include "runtime/output.h"
+#include "runtime/print.h"
 #include "runtime/proc.h"
 #include "runtime/runtime_internal.h"
 #include "runtime/stacks.h"
@@ -152,6 +153,10 @@ static int attach_one(struct rt *rt, size_t i)
 		if (skip)
 			msg_report(MSG_WARNING, why, NULL, "Unable to attach probe: %s. Skipping.",
 				   pd->name);
+		else if (err == -EILSEQ)	/* the kernel's answer to kprobe:f+OFF inside an
+					 * instruction: bpftrace's words for it */
+			msg_report(MSG_ERROR, why, NULL, "Possible attachment attempt in the middle "
+				   "of an instruction, try a different offset.");
 		else
 			msg_report(MSG_ERROR, why, NULL, "Unable to attach probe: %s. If this is "
 				   "expected, set the 'missing_probes' config variable to 'warn'.",
@@ -483,10 +488,83 @@ static bool waits_for_events(const struct rt *rt)
 		return true;
 	for (size_t i = 0; i < rt->p->probes.len; i++) {
 		const struct probe_def *pd = probe_at(rt, i);
-		if (pd->family != &probe_begin && pd->family != &probe_end)
+		if (pd->family != &probe_begin && pd->family != &probe_end &&
+		    pd->family != &probe_bench)
 			return true;
 	}
 	return false;
+}
+
+/* A benchmark runs for this long, or this many times, whichever comes first. */
+#define BENCH_NS 100000000ull
+#define BENCH_ITERS_MAX 1000000ull
+
+struct bench_result {
+	uint64_t avg_ns, iters;
+};
+
+/* Run one bench probe again and again (BPF_PROG_TEST_RUN has no repeat count for
+ * raw_tp programs, so the loop is ours and the time includes the syscall),
+ * draining its output between batches. */
+static int bench_one(struct rt *rt, const struct probe_def *pd, struct bench_result *r)
+{
+	struct bpf_program *prog = prog_of(rt, pd);
+	uint64_t start, now, iters = 0;
+	if (!prog)
+		return -ENOENT;
+	start = now = (uint64_t)(rt_now_ms() * 1e6);
+	while (now - start < BENCH_NS && iters < BENCH_ITERS_MAX) {
+		for (int i = 0; i < 1000; i++, iters++) {
+			int err = pd->family->run(pd, prog);
+			if (err) {
+				msg_error("probe '%s': run failed: %s", pd->name, strerror(-err));
+				return err;
+			}
+		}
+		int err = out_drain(rt);
+		if (err)
+			return err;
+		now = (uint64_t)(rt_now_ms() * 1e6);
+	}
+	r->iters = iters;
+	r->avg_ns = (now - start) / iters;
+	return 0;
+}
+
+static void bench_print(struct rt *rt, const struct probe_def *pd, const struct bench_result *r)
+{
+	if (rt->format == OUT_JSON) {
+		fprintf(rt->out, "{\"type\": \"benchmark_result\", \"data\": {\"");
+		struct sb name;
+		sb_init(&name);
+		print_json_escape(&name, pd->func, strlen(pd->func));
+		fprintf(rt->out, "%s\": {\"average\": %llu, \"iters\": %llu}}}\n", sb_str(&name),
+			(unsigned long long)r->avg_ns, (unsigned long long)r->iters);
+		sb_fini(&name);
+		return;
+	}
+	fprintf(rt->out, "%-40s %-14llu %llu\n", pd->func, (unsigned long long)r->avg_ns,
+		(unsigned long long)r->iters);
+}
+
+/* --mode bench: each bench probe in program order, then the table of their
+ * average times (bpftrace's layout), or one JSON record each. */
+static int run_benches(struct rt *rt)
+{
+	size_t n = rt->p->probes.len, k = 0;
+	struct bench_result *res = xcalloc(n ? n : 1, sizeof(*res));
+	int err = res ? 0 : -ENOMEM;
+	for (size_t i = 0; i < n && !err; i++)
+		if (probe_at(rt, i)->family == &probe_bench)
+			err = bench_one(rt, probe_at(rt, i), &res[i]), k++;
+	if (!err && k && rt->format != OUT_JSON)
+		fprintf(rt->out, "%-40s %-15s%s\n%.66s\n", "Benchmark", "Time(ns)", "Iterations",
+			"------------------------------------------------------------------------");
+	for (size_t i = 0; i < n && !err; i++)
+		if (probe_at(rt, i)->family == &probe_bench)
+			bench_print(rt, probe_at(rt, i), &res[i]);
+	xfree(res);
+	return err;
 }
 
 /* Everything between loading and detaching: BEGIN, attach, the event loop. */
@@ -501,13 +579,17 @@ static int run_probes(struct rt *rt)
 		err = err ?: out_drain(rt);
 	}
 	t0 = rt_now_ms();
-	if (!err && !rt->stop)
+	if (!err && !rt->stop && !rt->opts->bench)
 		err = attach_all(rt);
 	t1 = rt_now_ms();
 	rt_log(1, "attached %zu links in %.1f ms\n", rt->links.len + rt->links.nfds, t1 - t0);
 	if (!err)
 		release_held(rt);
 	rt->hold = false;
+	if (!err && !rt->stop && rt->opts->bench) {	/* benchmarks instead of tracing */
+		err = run_benches(rt);
+		rt->stop = true;
+	}
 	if (rt->opts->dry_run || !waits_for_events(rt))
 		rt->stop = true;
 	if (!err && rt->opts->target)

@@ -23,6 +23,7 @@ struct rt_opts {
 				 * (no BEGIN, no event loop, no END, no maps) */
 	bool notify_attached;	/* print __BPFTRACE_NOTIFY_PROBES_ATTACHED on stdout
 				 * once every probe is attached (bpftrace's tests) */
+	bool bench;		/* --mode bench: run the bench probes, print their times */
 	struct proc_target *target;	/* -c/-p: released after attaching, its exit
 					 * ends the run; NULL when none */
 };

@@ -183,6 +183,20 @@ static bool resolve_uframe(const struct bpf_stack_build_id *f, int pid, struct u
 	return usyms_by_pid(u, pid, f->ip, s);
 }
 
+/* build_id mode: the frame as the kernel recorded it, to be symbolized
+ * elsewhere: "<build id> 0x<file offset>", or the bare ip when the kernel had
+ * no build id for its file. */
+static void build_id_line(struct sb *out, const struct bpf_stack_build_id *f)
+{
+	if (f->status != BPF_STACK_BUILD_ID_VALID) {
+		sb_printf(out, "%llx\n", (unsigned long long)f->ip);
+		return;
+	}
+	for (int b = 0; b < BPF_BUILD_ID_SIZE; b++)
+		sb_printf(out, "%02x", f->build_id[b]);
+	sb_printf(out, " 0x%llx\n", (unsigned long long)f->offset);
+}
+
 static void print_ustack(struct sb *out, const struct type *t, const void *data, bool is_key)
 {
 	int64_t id;
@@ -196,6 +210,10 @@ static void print_ustack(struct sb *out, const struct type *t, const void *data,
 		return;
 	}
 	for (uint32_t i = 0; i < t->count && fr[i].status != BPF_STACK_BUILD_ID_EMPTY; i++) {
+		if (t->stack_mode == STACK_MODE_BUILD_ID) {
+			build_id_line(out, &fr[i]);
+			continue;
+		}
 		struct usym s = {0};
 		/* the address shown: the ip, or the ELF virtual address in its file
 		 * when the kernel recorded a build id (the ip is not kept then) */

@@ -25,6 +25,7 @@ enum stack_mode {
 	STACK_MODE_BPFTRACE = CONFIG_STACK_BPFTRACE,	/* "symbol+offset" indented */
 	STACK_MODE_PERF = CONFIG_STACK_PERF,	/* "\t<hex addr> symbol+offset (module)" */
 	STACK_MODE_RAW = CONFIG_STACK_RAW,	/* "<hex addr>" */
+	STACK_MODE_BUILD_ID = CONFIG_STACK_BUILD_ID,	/* ustack: "<build id> 0x<file offset>" */
 };
 
 /* New pids with user stacks: an LRU set in BPF and a ring buffer of their pids

@@ -171,16 +171,29 @@ static bool assigned(const struct subst *sub, const char *name)
 	return false;
 }
 
-/* Collect the $variables a body assigns (not its parameters). */
+/* The $variable statement n gives a value or declares: an assignment's
+ * target, `let $x`, a for loop's variable; NULL for other nodes. */
+static struct node *bound_var(struct node *n)
+{
+	struct node *v = NULL;
+	if (n->kind == N_ASSIGN)
+		v = n->assign.target;
+	else if (n->kind == N_LET)
+		v = n->let.var;
+	else if (n->kind == N_FOR)
+		v = n->forl.var;
+	return v && v->kind == N_VAR ? v : NULL;
+}
+
+/* Collect the $variables a body assigns or declares (not its parameters). */
 static void collect_assigned(struct node **slot, void *ctx)
 {
 	struct subst *sub = ctx;
-	struct node *n = *slot;
+	struct node *n = *slot, *v = bound_var(n);
 	int i;
-	if (n->kind == N_ASSIGN && n->assign.target->kind == N_VAR &&
-	    !find_param(sub, n->assign.target, &i) &&
-	    !assigned(sub, n->assign.target->ident.name) && sub->nassigned < MACRO_MAX_DEPTH)
-		sub->assigned[sub->nassigned++] = n->assign.target->ident.name;
+	if (v && !find_param(sub, v, &i) && !assigned(sub, v->ident.name) &&
+	    sub->nassigned < MACRO_MAX_DEPTH)
+		sub->assigned[sub->nassigned++] = v->ident.name;
 	ast_each_child(n, collect_assigned, ctx);
 }
 

@@ -465,6 +465,12 @@ static struct type *check_binary(struct sema *s, struct node *n)
 		return type_new(s->a, TY_BOOL);
 	if (l->kind == TY_ARRAY && type_equal(l, r) && (op == OP_EQ || op == OP_NE))
 		return type_new(s->a, TY_BOOL);	/* element by element */
+	if ((l->kind == TY_TUPLE || l->kind == TY_BUF) && type_equal(l, r) &&
+	    (op == OP_EQ || op == OP_NE)) {	/* bytes, both laid out as one type */
+		n->binary.common = type_copy(s, l);
+		type_widen(n->binary.common, r);
+		return type_new(s->a, TY_BOOL);
+	}
 	/* two values of one printed kind held in 8 bytes (username, probe, ...):
 	 * equal when the numbers they print from are */
 	if (l->kind == r->kind && l->size == 8 && r->size == 8 && (op == OP_EQ || op == OP_NE) &&
@@ -520,7 +526,31 @@ static struct type *read_type(struct sema *s, const struct node *n, struct type 
 	return u;
 }
 
+/* &$v: the address of a variable's slot (on the BPF stack or in the scratch
+ * map), a kernel pointer to the variable's type. */
+static struct type *check_addr(struct sema *s, struct node *n, struct type *t)
+{
+	if (n->unary.operand->kind != N_VAR) {
+		diag_error(s->d, n->loc, "The address-of operator can only be used on variables");
+		return ty_none(s);
+	}
+	struct type *p = type_new(s->a, TY_PTR);
+	p->elem = t;
+	return p;
+}
+
 static void resolve_pointee(struct sema *s, struct type *ptr);
+
+/* A kernel struct used as a whole value (*p, printed or stored): its fields,
+ * and those of the structs it embeds, a few levels down (pointers stay
+ * addresses, so a value never pulls in the whole kernel). */
+static void complete_value(struct sema *s, struct type *t, int depth)
+{
+	if (t->kind != TY_RECORD || !t->btf_id || depth > 8 || !kbtf_complete(s->a, t))
+		return;
+	for (int i = 0; i < t->nfields; i++)
+		complete_value(s, t->fields[i].type, depth + 1);
+}
 
 static struct type *check_unary(struct sema *s, struct node *n)
 {
@@ -531,17 +561,26 @@ static struct type *check_unary(struct sema *s, struct node *n)
 	case OP_DEREF:
 		if (t->kind == TY_PTR && t->elem && t->elem->kind == TY_RECORD)
 			resolve_pointee(s, t);
+		if (t->kind == TY_PTR && t->elem)
+			complete_value(s, t->elem, 0);	/* *p is the whole struct: its fields */
 		if (t->kind == TY_PTR && t->elem && (t->elem->kind == TY_INT ||
 		    t->elem->kind == TY_PTR || t->elem->kind == TY_RECORD))
 			return read_type(s, n, t->elem);
+		if (t->kind == TY_PTR && t->elem && t->elem->kind > TY_VOID && !type_is_aggregation(t->elem))
+			return t->elem;	/* a value the program holds: &$s, &$tuple */
 		diag_error(s->d, n->loc, "Can not dereference a value of this type");
 		return ty_none(s);
 	case OP_ADDR:
-		diag_error(s->d, n->loc, "The address-of operator is not supported");
-		return ty_none(s);
+		return check_addr(s, n, t);
 	case OP_LNOT:
 		if (type_is_scalar(t))
 			return type_new(s->a, TY_BOOL);
+		break;
+	case OP_BNOT:	/* ~ of a non-negative literal: the literal is a uint64 */
+		if (n->unary.operand->kind == N_INT && !n->unary.operand->num.is_bool)
+			return type_int(s->a, 64, false);
+		if (t->kind == TY_INT || t->kind == TY_BOOL)
+			return type_int(s->a, 64, t->is_signed);
 		break;
 	default:
 		if (t->kind == TY_INT || t->kind == TY_BOOL)
@@ -656,6 +695,23 @@ static struct type *check_field(struct sema *s, struct node *n)
 	return ty_none(s);
 }
 
+/* $t[1 - 1]: a tuple element by a constant index; the node becomes $t.N. */
+static struct type *check_tuple_index(struct sema *s, struct node *n, struct type *t)
+{
+	int64_t at;
+	if (!const_eval(n->index.index, &at)) {
+		diag_error(s->d, n->index.index->loc, "The index of a tuple must be an integer "
+			   "known at compile time");
+		return ty_none(s);
+	}
+	struct node *base = n->index.base;
+	n->kind = N_FIELD;
+	n->field.base = base;
+	n->field.name = arena_printf(s->a, "%lld", (long long)at);
+	n->field.is_arrow = false;
+	return check_tuple_elem(s, n, t);
+}
+
 /* base[index]: an element of an array (by value or in memory) or behind a pointer;
  * a string's byte is an int8 (bpftrace's `$s[i]`). */
 static struct type *check_index(struct sema *s, struct node *n)
@@ -665,6 +721,8 @@ static struct type *check_index(struct sema *s, struct node *n)
 	int64_t at;
 	if (t->kind == TY_NONE || i->kind == TY_NONE)
 		return ty_none(s);
+	if (t->kind == TY_TUPLE)
+		return check_tuple_index(s, n, t);
 	/* no bounds check: like bpftrace, an index past the string reads whatever
 	 * probe_read finds there (0 when it faults) */
 	if (t->kind == TY_STR && i->kind == TY_INT)
@@ -1140,10 +1198,14 @@ static struct type *check_block_expr(struct sema *s, struct node *n, bool need_v
 {
 	struct sema_var *outer = s->vars;
 	struct type *t = NULL;
+	int depth = s->nexpansions;
+	if (n->block.macro && depth < (int)(sizeof(s->expansions) / sizeof(s->expansions[0])))
+		s->expansions[s->nexpansions++] = n;
 	for (struct node *st = n->block.stmts; st; st = st->next)
 		check_stmt(s, st);
 	if (n->block.value)
 		t = check_expr(s, n->block.value);
+	s->nexpansions = depth;
 	end_scope(s, outer);
 	if (!t && need_value) {
 		if (n->block.macro)
@@ -1718,6 +1780,19 @@ bool sema_check(struct program *p)
 
 /* ---- actions ----------------------------------------------------------- */
 
+/* The macro calls the action's site was expanded from, innermost first. */
+static void set_expanded(struct sema *s, struct action *act)
+{
+	struct loc *from = s->nexpansions ? arena_alloc(s->a, sizeof(*from) * (size_t)s->nexpansions)
+					  : NULL;
+	if (!from)
+		return;
+	for (int i = 0; i < s->nexpansions; i++)
+		from[i] = s->expansions[s->nexpansions - 1 - i]->block.call;
+	act->expanded = from;
+	act->nexpanded = s->nexpansions;
+}
+
 int sema_add_action(struct sema *s, enum action_kind kind, struct node *site,
 		    const char *fmt, struct node *args, uint32_t extra)
 {
@@ -1746,6 +1821,7 @@ int sema_add_action(struct sema *s, enum action_kind kind, struct node *site,
 	}
 	act->size = off;
 	act->id = (int)s->p->actions.len;
+	set_expanded(s, act);
 	if (vec_push(&s->p->actions, act))
 		return -1;
 	return act->id;

@@ -28,6 +28,9 @@ struct sema {
 	int loop_depth;		/* while/unroll nesting, for break/continue */
 	bool final;		/* second pass: types are complete, actions are made */
 	uint32_t strlen;	/* default string size (64, BPFTRACE_STRLEN) */
+	struct node *expansions[16];	/* macro expansions being checked, outermost
+					 * first (their calls locate runtime errors) */
+	int nexpansions;
 };
 
 /* Check the whole program; false when any error was appended to p->diags. */

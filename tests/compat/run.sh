@@ -105,7 +105,7 @@ run_suite() {
 # selects nothing), then boot once and run the engine $2 times in the guest
 # (tests/vm/compat-guest.sh); the logs come back over the console into $TMP/vm.N.log.
 run_vm() {
-  local f=$1 n=$2 console=$WORK.console.log
+  local f=$1 n=$2 console=${3:-$WORK.console.log}
   "$SUITE/run.sh" "$BIN" '^$' > /dev/null ||
     { echo "compat: FAILED: preparing $WORK on the host"; exit 1; }
   # The guest sees the host's root, but not its /tmp: the tarball goes to the cache.
@@ -205,7 +205,7 @@ if [ "$VM" = 1 ] && [ "$MODE" = check ] && [ -s "$TMP/missing" ]; then
 print(":".join("^" + re.escape(l.strip()).replace(":", r"\x3a") + "$" for l in open(sys.argv[1]) if l.strip()))' "$TMP/missing")
   cp "$TMP/missing" "$TMP/first-missing"
   rm -f "$TARBALL" "$VMBIN"
-  run_vm "$RF" 1
+  run_vm "$RF" 1 "$WORK.retry.console.log"   # the first boot's console stays
   vm_log 1
   passed_in_log | sort -u > "$TMP/pass.retry"
   comm -23 <(sort -u "$TMP/first-missing") "$TMP/pass.retry" > "$TMP/missing"

@@ -17,8 +17,10 @@ import os
 import re
 import sys
 
-# An attach point of a kernel-function probe: the provider, not '%f:' or '$f:'.
-PROBE = re.compile(r"(?<![\w%$@.])(kprobe|kretprobe|fentry|fexit|kfunc|kretfunc|k|kr|f|fr):")
+# An attach point of a kernel-function probe: the provider, not '%f:' or '$f:'; a
+# short alias (k, kr, f, fr) only before a name, not a C bitfield's 'f:15'.
+PROBE = re.compile(r"(?<![\w%$@.])((kprobe|kretprobe|fentry|fexit|kfunc|kretfunc):"
+                   r"|(k|kr|f|fr):(?=[A-Za-z_*]))")
 FEATURES = {"kprobe_multi", "kprobe_session", "get_func_ip"}
 SKIP_DIRS = ("engine", "scripts", "outputs")
 

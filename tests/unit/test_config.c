@@ -145,7 +145,7 @@ static const struct set_case set_cases[] = {
 	{ ENV(NULL), "BPFTRACE_MAX_PROBES", "hello",
 	  "BPFTRACE_MAX_PROBES: expecting a number, got hello" },
 	{ ENV(NULL), "stack_mode", "fancy",
-	  "stack_mode: expecting bpftrace, perf or raw, got fancy" },
+	  "stack_mode: expecting bpftrace, perf, raw or build_id, got fancy" },
 	{ ENV(NULL), "print_maps_on_exit", "maybe",
 	  "print_maps_on_exit: expecting false, true, 0 or 1, got maybe" },
 	{ ENV(NULL), "max_strlen", "0", "max_strlen: '0' is not a number from 1 to 4294967295" },

@@ -127,7 +127,7 @@ static const struct sema_case cases[] = {
 	 "stdin:1:1-14: ERROR: Invalid interval: interval:xs:1\n"
 	 "interval:xs:1 { exit(); }\n"
 	 "~~~~~~~~~~~~~\n"
-	 "HINT: use interval:s:N, interval:ms:N, interval:us:N or interval:hz:N with N > 0\n"},
+	 "HINT: use interval:s:N, interval:ms:N, interval:us:N, interval:hz:N or interval:DURATION (interval:500ms) with N > 0\n"},
 	{"foo:bar { exit(); }",
 	 "stdin:1:1-8: ERROR: Invalid probe type: foo\n"
 	 "foo:bar { exit(); }\n"
@@ -158,11 +158,10 @@ static const struct sema_case cases[] = {
 	 "                            ~~\n"
 	 "HINT: print it with print(@s), or let it print at exit\n"},
 	{"BEGIN { @x = 1; @y = has_key(@x, 1); }",
-	 "stdin:1:30-32: ERROR: @x used as a map with keys, but it was used as a scalar before\n"
+	 "stdin:1:30-32: ERROR: call to has_key() expects a map with explicit keys (non-scalar map)\n"
 	 "BEGIN { @x = 1; @y = has_key(@x, 1); }\n"
 	 "                             ~~\n"
-	 "HINT: a map is either a scalar (@x) or keyed (@x[key]) in the whole program; use another name for the other\n"
-	 "stdin:1:9-11: NOTE: @x first used here\n"
+	 "stdin:1:9-11: NOTE: @x is used as a scalar here\n"
 	 "BEGIN { @x = 1; @y = has_key(@x, 1); }\n"
 	 "        ~~\n"},
 	{"BEGIN { @x[1] = 1; @y = has_key(@x); }",

@@ -18,6 +18,19 @@ mkdir -p "$copy" && tar -C "$copy" -xf "$tarball" && mount --bind "$copy" "$work
 	echo "compat-vm: cannot make $work writable in the guest"
 	exit 125
 }
+# The binary runs from the guest's memory too: every test executes it, and
+# paging a 45 MB static executable in over 9p each time is slow under TCG.
+cp "$bin" /tmp/bpfline && bin=/tmp/bpfline || {
+	echo "compat-vm: cannot copy $bin into the guest"
+	exit 125
+}
+# The modules the suite's module tests look for (REQUIRES lsmod | grep '^nf_tables',
+# '^kvm'), from the guest kernel's package unpacked in the host's cache
+# (BPFL_VM_MODROOT, tests/vm/run.sh).
+for m in nf_tables kvm; do
+	modprobe -d "${BPFL_VM_MODROOT:-/}" "$m" 2>/dev/null ||
+		echo "compat-vm: modprobe $m failed (its tests will be skipped)"
+done
 for ((i = 1; i <= runs; i++)); do
 	start=$(date +%s)
 	rm -f "$work/last.log"

@@ -62,6 +62,37 @@ if [ -n "$keep" ] && [ -d /keep ]; then
 	mount -o move /keep "/host$keep" || fail "moving $keep back into place"
 fi
 
+# The stall report: when the console has sent nothing for bpfl.stall= seconds (the
+# serial port's tx count in /proc/tty/driver/serial stands still), print every
+# task's state, wait channel and kernel stack, once per silence, so a guest that
+# hangs shows where it waits. It runs from the initramfs, not over 9p, so a stuck
+# 9p request cannot stop it; the host kills the VM later (tests/vm/run.sh).
+stall_report() {
+	local limit=$1 last= quiet=0 tx p stat cmd
+	while sleep 10; do
+		tx=$(sed -n 's/^0:.* tx:\([0-9]*\).*/\1/p' /proc/tty/driver/serial)
+		if [ "$tx" != "$last" ]; then last=$tx quiet=0; continue; fi
+		quiet=$((quiet + 10))
+		[ "$quiet" -ge "$limit" ] && [ $((quiet - 10)) -lt "$limit" ] || continue
+		echo "BPFL-VM-STALL: the console was silent for $limit s; tasks:"
+		for p in /proc/[0-9]*; do
+			read -r stat <"$p/stat" 2>/dev/null || continue
+			# kernel threads (no command line) only when not sleeping
+			cmd=
+			read -r cmd <"$p/cmdline" 2>/dev/null
+			[ -n "$cmd" ] || case $stat in *") D "*|*") R "*) ;; *) continue ;; esac
+			echo "BPFL-VM-STALL: ${p#/proc/} $(echo "$stat" | sed 's/^[0-9]* \(([^)]*)\) \(.\) \([0-9]*\).*/\1 state \2 ppid \3/') wchan $(cat "$p/wchan" 2>/dev/null) cmd $(tr '\0' ' ' <"$p/cmdline" 2>/dev/null | cut -c1-160)"
+			sed 's/^/BPFL-VM-STALL:     /' "$p/stack" 2>/dev/null | head -n 12
+		done
+		dmesg | tail -n 20 | sed 's/^/BPFL-VM-STALL: dmesg: /'
+	done
+}
+stall=
+for arg in $(cat /proc/cmdline); do
+	case $arg in bpfl.stall=*) stall=${arg#bpfl.stall=} ;; esac
+done
+[ -z "$stall" ] || stall_report "$stall" &
+
 chroot /host /usr/bin/env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
 	HOME=/root TMPDIR=/tmp TERM=dumb /bin/bash "$run"
 echo "BPFL-VM-EXIT: $?"

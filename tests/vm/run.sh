@@ -17,6 +17,9 @@
 #   BPFL_VM_CACHE       kernel and initramfs cache directory
 #   BPFL_VM_ACCEL       tcg (default) | kvm
 #   BPFL_VM_TIMEOUT     seconds before the VM is killed (default 1200)
+#   BPFL_VM_STALL       seconds without console output before the VM is killed as
+#                       hung (default 240; the guest lists its tasks' kernel stacks
+#                       at half that, lines "BPFL-VM-STALL: ...")
 #   BPFL_TIMEOUT_SCALE  passed to the runner in the guest (default 1.5 with KVM, 3 with TCG)
 #   BPFL_VM_SHELL=1     interactive: a shell in the guest instead of the tests
 #   BPFL_VM_CMD=...     a shell command to run in the guest instead of the tests
@@ -68,6 +71,11 @@ kernel_fetch() {
 		dpkg -x "$deb" "$cache/$ver/root" && rm -f "$deb"
 		"$busybox" depmod -b "$cache/$ver/root" "$ver"
 		touch "$cache/$ver/ok"
+	fi
+	# kmod's modprobe (in the guest, for the compat lane's module tests) needs the
+	# binary indexes, which busybox's depmod does not write
+	if [ ! -e "$cache/$ver/root/lib/modules/$ver/modules.dep.bin" ] && command -v depmod >/dev/null; then
+		depmod -b "$cache/$ver/root" "$ver" || say "depmod of the guest's modules failed"
 	fi
 	echo "$ver"
 }
@@ -137,6 +145,8 @@ trap 'rm -rf "$rundir"' EXIT
 		echo "exec /bin/bash -i </dev/ttyS0 >/dev/ttyS0 2>&1"
 	fi
 	printf 'export BPFL_TIMEOUT_SCALE=%q CI=%q\n' "$scale" "${CI:-}"
+	# the guest kernel's modules: modprobe -d "$BPFL_VM_MODROOT" NAME
+	printf 'export BPFL_VM_MODROOT=%q\n' "$cache/$ver/root"
 	if [ -n "${BPFL_VM_CMD:-}" ]; then
 		printf '%s\n' "$BPFL_VM_CMD"
 	else
@@ -148,25 +158,58 @@ trap 'rm -rf "$rundir"' EXIT
 } >"$rundir/guest.sh"
 
 log="$rundir/console.log"
+limit=${BPFL_VM_TIMEOUT:-1200} stall=${BPFL_VM_STALL:-240}
 say "booting $ver ($accel) with ${#cases[@]} case file(s)"
 start=$(date +%s%N)
 qemu=(qemu-system-x86_64 "${accel_args[@]}" -m 2G -smp 2 -nographic -no-reboot
 	-kernel "$kernel" -initrd "$initrd"
-	-append "console=ttyS0 quiet loglevel=3 panic=-1 bpfl.run=$rundir/guest.sh bpfl.keep=$repo"
+	-append "console=ttyS0 quiet loglevel=3 panic=-1 bpfl.run=$rundir/guest.sh bpfl.keep=$repo bpfl.stall=$((stall / 20 * 10))"
 	-virtfs "local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap"
 	-nic none)
 if [ "${BPFL_VM_SHELL:-0}" = 1 ]; then
 	"${qemu[@]}"
 	exit 0
 fi
+# A guest that stops printing is stuck (the suite's tests and the runner's cases
+# all have timeouts far below this): end it after $stall s of silence, after the
+# guest's own stall report (init.sh, at half that) has shown where it waits.
+stall_watch() {	# stall_watch PID LOG
+	local pid=$1 log=$2 lines last=-1 quiet=0
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 5
+		# the guest's stall report is not progress
+		lines=$(grep -vc '^BPFL-VM-STALL' "$log" 2>/dev/null)
+		if [ "$lines" != "$last" ]; then last=$lines quiet=0; continue; fi
+		quiet=$((quiet + 5))
+		if [ "$quiet" -ge "$stall" ]; then
+			touch "$rundir/stalled"
+			kill -TERM "$pid" 2>/dev/null
+			return
+		fi
+	done
+}
 set +e
-timeout --foreground -k 10 "${BPFL_VM_TIMEOUT:-1200}" "${qemu[@]}" </dev/null 2>&1 | sed -u 's/\r$//' | tee "$log"
-qrc=${PIPESTATUS[0]}
+mkfifo "$rundir/out"
+sed -u 's/\r$//' <"$rundir/out" | tee "$log" &
+teepid=$!
+timeout --foreground -k 10 "$limit" "${qemu[@]}" </dev/null >"$rundir/out" 2>&1 &
+qpid=$!
+stall_watch "$qpid" "$log" &
+wpid=$!
+wait "$qpid"
+qrc=$?
+kill "$wpid" 2>/dev/null
+wait "$teepid" "$wpid" 2>/dev/null
 set -e
 elapsed=$(( ($(date +%s%N) - start) / 1000000 ))
 rc=$(sed -n 's/^BPFL-VM-EXIT: \([0-9]*\)$/\1/p' "$log" | tail -n1)
 if [ -z "$rc" ]; then
-	[ "$qrc" = 124 ] && say "timed out after ${BPFL_VM_TIMEOUT:-1200} s"
+	if [ -e "$rundir/stalled" ]; then
+		say "FAILED: the guest printed nothing for $stall s (hung; BPFL_VM_STALL): killed after $((elapsed / 1000)) s; its last lines:"
+		grep -v '^BPFL-VM-STALL' "$log" | tail -n 5 | sed 's/^/vm:   /' >&2
+	elif [ "$qrc" = 124 ]; then
+		say "FAILED: the VM ran over its $limit s (BPFL_VM_TIMEOUT): killed"
+	fi
 	say "the VM ended without a result (qemu status $qrc)"
 	exit 125
 fi
