@@ -81,6 +81,19 @@ static LLVMValueRef base_addr(struct cg *c, struct node *b)
 	return LLVMBuildPtrToInt(c->b, slot, c->i64, "");
 }
 
+/* base[i] on an array whose index is known only at run time: the warning
+ * when i is past its end (the element is read anyway, as bpftrace does). */
+static void warn_out_of_bounds(struct cg *c, struct node *n, LLVMValueRef i)
+{
+	LLVMBasicBlockRef warn = cg_block(c, "oob"), done = cg_block(c, "inbounds");
+	uint32_t count = n->index.base->type->count;
+	LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntUGE, i, cg_const(c, count), ""), warn, done);
+	LLVMPositionBuilderAtEnd(c->b, warn);
+	cg_emit_action(c, n->index.warn_id - 1, NULL, NULL, 0);
+	LLVMBuildBr(c->b, done);
+	LLVMPositionBuilderAtEnd(c->b, done);
+}
+
 /* The address (i64) of the object a field or index expression names. */
 static LLVMValueRef addr_of(struct cg *c, struct node *n)
 {
@@ -95,6 +108,8 @@ static LLVMValueRef addr_of(struct cg *c, struct node *n)
 	const struct type *bt = n->index.base->type;
 	LLVMValueRef base = base_addr(c, n->index.base);	/* pointer value, or array address */
 	LLVMValueRef i = cg_expr(c, n->index.index);
+	if (n->index.warn_id)
+		warn_out_of_bounds(c, n, i);
 	LLVMValueRef scaled = LLVMBuildMul(c->b, i, cg_const(c, type_c_size(bt->elem)), "");
 	return LLVMBuildAdd(c->b, base, scaled, "");
 }

@@ -360,6 +360,31 @@ static LLVMValueRef cast_bool(struct cg *c, struct node *x)
 	return bool64(c, LLVMBuildICmp(c->b, LLVMIntNE, v, cg_const(c, 0), ""));
 }
 
+/* (uint32)$arr: the array's bytes (as many as the integer has) as an integer. */
+static LLVMValueRef int_from_array(struct cg *c, struct node *n)
+{
+	struct node *x = n->cast.operand;
+	uint32_t size = (x->type->size + 7) & ~7u;
+	LLVMValueRef tmp = cg_alloca(c, size);
+	cg_zero(c, tmp, size);
+	cg_expr_into(c, x, tmp);
+	return fit(c, cg_load64(c, tmp), n->type->bits, n->type->is_signed);
+}
+
+/* (int8[N])x: the bytes of an integer (little-endian) or of a string, as an
+ * array written into dst. */
+static void array_cast_into(struct cg *c, struct node *n, LLVMValueRef dst)
+{
+	struct node *x = n->cast.operand;
+	if (!type_is_scalar(x->type)) {
+		cg_expr_into(c, x, dst);
+		return;
+	}
+	LLVMValueRef tmp = cg_alloca(c, 8);
+	cg_store64(c, cg_expr(c, x), tmp);
+	cg_copy(c, dst, tmp, n->type->size);
+}
+
 /* '{' stmts value '}': the statements, then the value as an integer (NULL when
  * the block has none), with the block's $variables ending after it. */
 static LLVMValueRef block_expr(struct cg *c, struct node *n)
@@ -417,6 +442,8 @@ LLVMValueRef cg_expr(struct cg *c, struct node *n)
 	case N_INDEX:
 		return cg_deref(c, n);
 	case N_CAST:
+		if (n->cast.operand->type->kind == TY_ARRAY)
+			return int_from_array(c, n);
 		if (n->type->kind == TY_BOOL)
 			return cast_bool(c, n->cast.operand);
 		if (n->type->kind == TY_INT)
@@ -534,6 +561,9 @@ void cg_expr_into(struct cg *c, struct node *n, LLVMValueRef dst)
 		break;
 	case N_BLOCK_EXPR:
 		block_expr_into(c, n, dst);
+		break;
+	case N_CAST:
+		array_cast_into(c, n, dst);
 		break;
 	case N_TUPLE: {
 		int i = 0;

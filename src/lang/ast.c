@@ -275,6 +275,10 @@ static void dump_cast(FILE *out, const struct node *n)
 	fprintf(out, "cast (%s", n->cast.tname);
 	if (n->cast.ptr_depth)
 		fprintf(out, " %.*s", n->cast.ptr_depth, "****************");
+	if (n->cast.array > 0)
+		fprintf(out, "[%d]", n->cast.array);
+	else if (n->cast.array < 0)
+		fputs("[]", out);
 	fputc(')', out);
 }
 

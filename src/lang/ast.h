@@ -106,6 +106,7 @@ struct node {
 			struct node *var;	/* N_VAR */
 			const char *tname;	/* declared type ("uint8", "struct x") or NULL */
 			int ptr_depth;		/* '*' after tname */
+			int array;		/* [N] after that: N; 0 for none */
 			struct node *value;	/* initial value or NULL */
 		} let;
 		struct {
@@ -175,10 +176,18 @@ struct node {
 		struct { enum unop op; struct node *operand; } unary;
 		struct { struct node *operand; bool is_inc, is_post; } incdec;
 		struct { struct node *base; const char *name; bool is_arrow; } field;
-		struct { struct node *base; struct node *index; } index;
+		struct {
+			struct node *base;
+			struct node *index;
+			int warn_id;	/* an array indexed by a value known only at
+					 * run time: 1 + the ACT_WARNF action for an
+					 * index out of bounds, else 0 */
+		} index;
 		struct {
 			const char *tname;	/* "uint32", "struct path", "int8" */
 			int ptr_depth;		/* number of '*' after the name */
+			int array;		/* (int8[N])x: N; (int8[])x: -1 (the
+						 * operand's size); 0: not an array */
 			struct node *operand;
 		} cast;
 		struct {

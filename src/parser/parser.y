@@ -153,7 +153,7 @@ static struct node *parse_record(struct lex_state *st, struct node *fields, stru
 %type <node> macro_param macro_body mapdecl let_stmt probe attachs attach pred block stmts simple compound if_stmt
 %type <node> expr exprs lvalue map call value values block_expr if_value record_fields record_field
 %type <str> field_name type_name
-%type <num> stars
+%type <num> stars array_dim
 
 /* Listed first so "expecting" lists read `; or }`. */
 %token ';' ',' ')' ']' '}'
@@ -489,20 +489,22 @@ let_stmt
 		{ NEW($$, N_LET, @$); $$->let.var = $2; }
 	| LET VAR '=' value
 		{ NEW($$, N_LET, @$); $$->let.var = $2; $$->let.value = $4; }
-	| LET VAR ':' type_name stars
+	| LET VAR ':' type_name stars array_dim
 		{
 			NEW($$, N_LET, @$);
 			$$->let.var = $2;
 			$$->let.tname = $4;
 			$$->let.ptr_depth = $5;
+			$$->let.array = $6;
 		}
-	| LET VAR ':' type_name stars '=' value
+	| LET VAR ':' type_name stars array_dim '=' value
 		{
 			NEW($$, N_LET, @$);
 			$$->let.var = $2;
 			$$->let.tname = $4;
 			$$->let.ptr_depth = $5;
-			$$->let.value = $7;
+			$$->let.array = $6;
+			$$->let.value = $8;
 		}
 	;
 
@@ -570,12 +572,13 @@ expr
 			if (!$$)
 				YYNOMEM;
 		}
-	| '(' type_name stars ')' expr %prec UNARY
+	| '(' type_name stars array_dim ')' expr %prec UNARY
 		{
 			NEW($$, N_CAST, @$);
 			$$->cast.tname = $2;
 			$$->cast.ptr_depth = $3;
-			$$->cast.operand = $5;
+			$$->cast.array = $4;
+			$$->cast.operand = $6;
 		}
 	| expr '?' expr ':' expr
 		{
@@ -658,6 +661,19 @@ type_name
 stars
 	: %empty			{ $$ = 0; }
 	| stars '*'			{ $$ = $1 + 1; }
+	;
+
+/* array_dim: ['[' [integer] ']']: an array of the type before it; -1 for
+ * `[]`, whose count comes from what is cast. */
+array_dim
+	: %empty			{ $$ = 0; }
+	| '[' ']'			{ $$ = -1; }
+	| '[' INT ']'
+		{
+			if ($2->num.value < 1 || $2->num.value > 4096)
+				diag_error(&st->p->diags, @2, "array size must be from 1 to 4096");
+			$$ = $2->num.value < 1 || $2->num.value > 4096 ? 1 : (int)$2->num.value;
+		}
 	;
 
 %%

@@ -333,8 +333,9 @@ static void print_value_div(struct sb *out, const struct type *t, const void *da
 			break;
 		print_int(out, t, data, native, div);
 		break;
-	case TY_BOOL:	/* the same words in text and JSON */
-		sb_puts(out, print_u64(data) ? "true" : "false");
+	case TY_BOOL:	/* the same words in text and JSON; one byte in an array */
+		sb_puts(out, (native && t->size == 1 ? *(const uint8_t *)data : print_u64(data)) ?
+			"true" : "false");
 		break;
 	case TY_PTR: case TY_CTX:	/* in hex, as bpftrace prints pointers; JSON: a number */
 		sb_printf(out, f == OUT_JSON ? "%llu" : "0x%llx", (unsigned long long)print_u64(data));

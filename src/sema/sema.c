@@ -741,6 +741,11 @@ static struct type *check_index(struct sema *s, struct node *n)
 	}
 	if (t->elem->kind == TY_RECORD && t->kind == TY_PTR)
 		resolve_pointee(s, t);
+	if (t->kind == TY_ARRAY && t->count && !const_eval(n->index.index, &at)) {
+		int id = sema_add_action(s, ACT_WARNF, n, "Array access out of bounds. This can "
+					 "lead to unexpected results.", NULL, 0);
+		n->index.warn_id = id >= 0 ? id + 1 : 0;
+	}
 	if (t->elem->kind == TY_RECORD && t->elem->btf_id)
 		kbtf_complete(s->a, t->elem);
 	return read_type(s, n, t->elem);
@@ -816,6 +821,71 @@ static struct type *unknown_type(struct sema *s, const struct node *n)
 	return ty_none(s);
 }
 
+/* An array of count elements of type elem, laid out as C lays it out. */
+static struct type *array_of(struct sema *s, struct type *elem, uint32_t count)
+{
+	struct type *a = type_new(s->a, TY_ARRAY);
+	a->elem = elem;
+	a->count = count;
+	a->size = type_c_size(elem) * count;
+	return a;
+}
+
+/* The bytes a value of type t has for a reinterpreting cast: an integer's
+ * width, a string's or an array's size; 0 when it cannot be reinterpreted. */
+static uint32_t cast_bytes(const struct type *t)
+{
+	if (t->kind == TY_INT)
+		return t->bits ? t->bits / 8u : 8;
+	if (t->kind == TY_BOOL)
+		return 1;
+	if (t->kind == TY_STR || (t->kind == TY_ARRAY && type_is_scalar(t->elem)))
+		return t->size;
+	return 0;
+}
+
+/* (int8[N])x, (uint8[])"str", (bool[2])(uint16)1: the bytes of an integer or
+ * a string seen as an array of integers (or bools); `[]` takes the count from
+ * the operand's size, `[N]` must fit it. */
+static struct type *check_array_cast(struct sema *s, struct node *n, struct type *from)
+{
+	char b1[128], b2[128];
+	struct type *elem = !strcmp(n->cast.tname, "bool") ? type_new(s->a, TY_BOOL)
+							   : named_type(s, n->cast.tname);
+	if (elem && elem->kind == TY_BOOL)
+		elem->size = 1;
+	if (!elem)
+		return unknown_type(s, n);
+	if ((elem->kind != TY_INT && elem->kind != TY_BOOL) || n->cast.ptr_depth) {
+		diag_error(s->d, n->loc, "Cannot cast to an array of '%s': only integer and bool "
+			   "arrays", n->cast.tname);
+		return ty_none(s);
+	}
+	uint32_t bytes = cast_bytes(from), esize = type_c_size(elem);
+	uint32_t count = n->cast.array > 0 ? (uint32_t)n->cast.array : bytes / esize;
+	if (!bytes || bytes % esize || count * esize != bytes) {
+		struct type *to = array_of(s, elem, count ? count : 1);
+		diag_error(s->d, n->loc, "Cannot cast from '%s' to '%s'", tname(from, b1, sizeof b1),
+			   tname(to, b2, sizeof b2));
+		return ty_none(s);
+	}
+	return array_of(s, elem, count);
+}
+
+/* (uint32)$arr: an integer array (or string) of the integer's size seen as
+ * that integer, little-endian, as bpftrace does. */
+static struct type *check_int_from_array(struct sema *s, struct node *n, struct type *from,
+					 struct type *to)
+{
+	char b[128];
+	if (to && to->kind == TY_INT && !n->cast.ptr_depth && from->kind == TY_ARRAY &&
+	    cast_bytes(from) == cast_bytes(to))
+		return type_int(s->a, to->bits, to->is_signed);
+	diag_error(s->d, n->loc, "Cannot cast from '%s' to '%s'", tname(from, b, sizeof b),
+		   n->cast.tname);
+	return ty_none(s);
+}
+
 /* (type)expr and (type *)expr: integers are truncated or extended; a pointer of
  * any depth to an integer, a struct or void. */
 static struct type *check_cast(struct sema *s, struct node *n)
@@ -823,6 +893,8 @@ static struct type *check_cast(struct sema *s, struct node *n)
 	struct type *from = check_expr(s, n->cast.operand);
 	if (from->kind == TY_NONE)
 		return from;
+	if (n->cast.array)
+		return check_array_cast(s, n, from);
 	/* to bool: any integer or pointer, and a string (true when not empty) */
 	if (!strcmp(n->cast.tname, "bool") && !n->cast.ptr_depth &&
 	    (type_is_scalar(from) || from->kind == TY_STR))
@@ -831,6 +903,8 @@ static struct type *check_cast(struct sema *s, struct node *n)
 	struct type *to = is_void ? NULL : named_type(s, n->cast.tname);
 	if (!to && !is_void)
 		return unknown_type(s, n);
+	if (from->kind == TY_ARRAY)
+		return check_int_from_array(s, n, from, to);
 	if (!type_is_scalar(from)) {
 		char b[128];
 		diag_error(s->d, n->loc, "Cannot cast from '%s'", tname(from, b, sizeof b));
@@ -1388,8 +1462,10 @@ static struct type *let_type(struct sema *s, struct node *n)
 	if (!strcmp(name, "bool")) {
 		t = type_new(s->a, TY_BOOL);
 	} else if (!strncmp(name, "struct ", 7) || !strncmp(name, "union ", 6)) {
-		t = kbtf_record(s->a, name);
-		if (!t || !depth) {
+		t = named_type(s, name);	/* the script's, the binary's or the kernel's */
+		if (t && t->kind == TY_RECORD && t->btf_id)
+			kbtf_complete(s->a, t);
+		if (!t || (!depth && !n->let.array)) {
 			diag_error(s->d, n->loc, t ? "Variables of type '%s' must be pointers" :
 				   "Unknown struct/union: '%s'", name);
 			return NULL;
@@ -1400,10 +1476,16 @@ static struct type *let_type(struct sema *s, struct node *n)
 		diag_error(s->d, n->loc, "Unknown type: %s", name);
 		return NULL;
 	}
-	for (int i = 0; i < depth; i++) {
+	for (int i = 0; i < depth; i++) {	/* in user space in a user-space probe */
 		struct type *p = type_new(s->a, TY_PTR);
 		p->elem = t;
+		p->is_user = s->pdef && s->pdef->family->user;
 		t = p;
+	}
+	if (n->let.array > 0) {	/* let $w: struct W[10] */
+		if (t && t->kind == TY_BOOL)
+			t->size = 1;
+		t = array_of(s, t, (uint32_t)n->let.array);
 	}
 	return t;
 }
