@@ -9,7 +9,7 @@
 #
 #   (default)  run every test (or FILTER's); also list the tests that pass
 #              but are not in passing.txt yet ("NEW name"). The CI lane: a
-#              whole run takes ~4 minutes on 2 cores.
+#              whole run takes ~10 minutes on 2 cores.
 #   --listed   run only the tests of passing.txt (quicker)
 #   --update   run the tests of FILTER (default: all) BPFL_COMPAT_RUNS times
 #              (default 3) and append to passing.txt those that passed every
