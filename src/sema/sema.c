@@ -351,7 +351,7 @@ static void usage_hint(struct sema *s, struct diag *dg, const struct node *call)
 
 bool sema_want_int(struct sema *s, const struct node *call, struct node *arg, int index)
 {
-	struct type *t = arg->type ? arg->type : check_expr(s, arg);
+	struct type *t = check_expr(s, arg);	/* every pass: the first one is silent */
 	if (t->kind == TY_NONE)
 		return false;
 	if (t->kind != TY_INT) {
