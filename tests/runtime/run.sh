@@ -21,6 +21,7 @@ export LC_ALL=C
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 bin=${BPFLINE:-$here/../../build/bpfline}
+tools_dir=$(cd "$here/../../tools" 2>/dev/null && pwd || echo "$here/../../tools")
 filter=
 
 usage() {
@@ -112,10 +113,10 @@ binname=${binname:0:15}	# pgrep -x matches the kernel's 15-character comm
 baseline=" $(pgrep -x "$binname" | tr '\n' ' ' || true) "
 
 # Case fields, reset by reset_case.
-c_name='' c_args='' c_trigger='' c_stdin='' c_skip='' c_exit='' c_timeout='' c_file='' c_line=''
+c_name='' c_args='' c_tool='' c_trigger='' c_stdin='' c_skip='' c_exit='' c_timeout='' c_file='' c_line=''
 c_prog=() c_expect=() c_reject=() c_once=() c_env=()
 reset_case() {
-	c_name='' c_args='' c_trigger='' c_stdin='' c_skip='' c_exit=0 c_timeout=5 c_line=''
+	c_name='' c_args='' c_tool='' c_trigger='' c_stdin='' c_skip='' c_exit=0 c_timeout=5 c_line=''
 	c_prog=() c_expect=() c_reject=() c_once=() c_env=()
 }
 
@@ -246,7 +247,11 @@ run_case() {
 	quiet=0
 	for a in ${argv[@]+"${argv[@]}"}; do [ "$a" != -q ] || quiet=1; done
 	prog=$(printf '%s\n' ${c_prog[@]+"${c_prog[@]}"})
-	if [ -n "$c_stdin" ]; then
+	if [ -n "$c_tool" ]; then	# tools/NAME.bt, then its positional parameters
+		local targv=()
+		eval "targv=($c_tool)"
+		argv+=("$tools_dir/${targv[0]}" "${targv[@]:1}")
+	elif [ -n "$c_stdin" ]; then
 		in=$tmp/$n.stdin.bt
 		printf '%s\n' "$prog" >"$in"
 		argv+=(-)
@@ -329,6 +334,7 @@ parse_file() {
 		name) c_name=$val ;;
 		prog) c_prog+=("$val") ;;
 		args) c_args=$val ;;
+		tool) c_tool=$val ;;
 		env) c_env+=("$val") ;;
 		trigger) c_trigger=$val ;;
 		expect) c_expect+=("$val") ;;
