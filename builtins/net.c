@@ -14,14 +14,17 @@
 
 #define INET_SIZE 24
 
-/* The address family an address argument of type t implies (0: not one). */
-static int addr_family(const struct type *t)
+/* The address family an address argument of type t implies (0: not one). A
+ * byte array that BTF types as chars (struct in6_addr's u6_addr8, a string to
+ * us) is an address too, but a string literal is not. */
+static int addr_family(const struct node *addr, const struct type *t)
 {
+	bool bytes = t->kind == TY_ARRAY || (t->kind == TY_STR && addr->kind != N_STR);
 	if (t->kind == TY_INT)
 		return AF_INET;
-	if (t->kind == TY_ARRAY && t->size == 4)
+	if (bytes && t->size == 4)
 		return AF_INET;
-	if (t->kind == TY_ARRAY && t->size == 16)
+	if (bytes && t->size == 16)
 		return AF_INET6;
 	return 0;
 }
@@ -35,7 +38,7 @@ static bool check_ntop(struct sema *s, struct node *n)
 	struct type *t = sema_expr(s, addr);
 	if (t->kind == TY_NONE)
 		return false;
-	if (!addr_family(t)) {
+	if (!addr_family(addr, t)) {
 		char b[128];
 		diag_error(s->d, addr->loc,
 			   "ntop() expects an integer or an array of 4 or 16 bytes (%s supplied)",
@@ -52,7 +55,7 @@ static void emit_ntop(struct cg *c, struct node *n, LLVMValueRef dst)
 	struct node *af = n->call.args->next ? n->call.args : NULL;
 	struct node *addr = af ? af->next : n->call.args;
 	cg_zero(c, dst, INET_SIZE);
-	cg_store64(c, af ? cg_expr(c, af) : cg_const(c, (uint64_t)addr_family(addr->type)), dst);
+	cg_store64(c, af ? cg_expr(c, af) : cg_const(c, (uint64_t)addr_family(addr, addr->type)), dst);
 	LLVMValueRef at = cg_gep(c, dst, 8);
 	if (addr->type->kind == TY_INT) {
 		LLVMValueRef v = LLVMBuildTrunc(c->b, cg_expr(c, addr), c->i32, "");
