@@ -36,6 +36,8 @@ DESTDIR=$root cmake --install "$build" --prefix /usr --strip >/dev/null
 rm -f "$build/install_manifest.txt"	# a staging, not an install `make uninstall` should undo
 
 doc=$root/usr/share/doc/bpfline
+[ -f "$root/usr/share/man/man8/bpfline.8" ] ||
+	die "no man page to package: install scdoc (scripts/install-deps.sh) and reconfigure"
 gzip -9n "$root/usr/share/man/man8/bpfline.8"
 gzip -9n -c "$src/packaging/deb/changelog" >"$doc/changelog.gz"
 install -m 0644 "$src/packaging/deb/copyright" "$doc/copyright"

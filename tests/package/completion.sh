@@ -53,7 +53,11 @@ options=$("$bin" --help | sed -n '/^OPTIONS:/,/^$/p' |
 	grep -oE '(^|[ ,])--?[A-Za-z][-A-Za-z]*' | tr -d ' ,' | sort -u)
 case_ "bpfline -" - $options --
 
-# zsh: every option of --help is in _bpfline
+# zsh: the function parses, and every option of --help is in it
+if command -v zsh >/dev/null; then
+	ran=$((ran + 1))
+	zsh -n "$src/completion/_bpfline" || { echo "FAIL: zsh -n completion/_bpfline"; fail=1; }
+fi
 for opt in $options; do
 	ran=$((ran + 1))
 	grep -qE -- "(['{,*]|^ *)$opt[\[,}']" "$src/completion/_bpfline" ||
