@@ -77,6 +77,15 @@ deb_test() {
 	check "copyright" sh -c "dpkg-deb -c '$deb' | grep -q ' ./usr/share/doc/bpfline/copyright$'"
 	check "changelog" sh -c "dpkg-deb -c '$deb' | grep -q ' ./usr/share/doc/bpfline/changelog.gz$'"
 
+	if command -v lintian >/dev/null; then	# not installed by install-deps: 100 MB of perl
+		# no error and no warning (an intended one is overridden in packaging/deb)
+		if ! lintian "$deb" >"$tmp/lintian.log" 2>&1 || grep -qE '^[EW]:' "$tmp/lintian.log"; then
+			errors+=("lintian: $(head -5 "$tmp/lintian.log" | tr '\n' ' ')")
+		fi
+	else
+		echo "NOTE: lintian is not installed: the package is not linted"
+	fi
+
 	remove_package	# a run interrupted before its dpkg -r
 	if ! dpkg -i "$deb" >"$tmp/dpkg.log" 2>&1; then
 		fail "dpkg -i" "$(tail -5 "$tmp/dpkg.log")"
