@@ -94,7 +94,8 @@ static const struct btf_type *proto_of(const struct btf *btf, const char *name)
 }
 
 /* Our type for the BTF type id: integers, enums and pointers (to what BTF
- * says they point at, else to bytes); 64-bit integers for anything else (a raw tracepoint argument is one u64 slot). */
+ * says they point at, else to bytes); 64-bit integers for anything else (a
+ * raw tracepoint argument is one u64 slot). */
 static struct type *arg_type(struct arena *a, const struct btf *btf, __u32 id)
 {
 	__u32 rid = (__u32)btf__resolve_type(btf, id);

@@ -295,8 +295,9 @@ run_case() {
 	if [ -n "$c_trigger" ]; then
 		wait_attached "$start"
 		nap "$(secs "$settle_ms")"
-		# BPFL_PID: bpfline's pid (env execs it), for a trigger that signals it
-		BPFL_PID=$child timeout -k 2 "$(secs "$timeout_ms")" \
+		# BPFL_PID: bpfline's pid (env execs it), for a trigger that signals it;
+		# BPFL_TESTS: this directory, for a trigger that runs a helper script here
+		BPFL_PID=$child BPFL_TESTS=$here timeout -k 2 "$(secs "$timeout_ms")" \
 			bash -c "$c_trigger" </dev/null >"$trig_out" 2>&1 ||
 			echo "(trigger exited with status $?)" >>"$trig_out"
 	fi
