@@ -37,8 +37,9 @@ run() {
 	echo "$(((t1 - t0) / 1000)) $rc"
 }
 
-# figure NAME OUT_FIELD: a number from bpfline's -v lines.
-vfield() { sed -n "s/^$1 \([0-9]*\) links in \([0-9.]*\) ms$/\2/p" "$tmp/out" | tail -1; }
+# vfield attached|detached: the milliseconds of bpfline's -v line
+# ("attached N probes (K links) in T ms", "detached K links in T ms").
+vfield() { sed -n "s/^$1 .* in \([0-9.]*\) ms$/\1/p" "$tmp/out" | tail -1; }
 
 report() {
 	local where=$1 ms=$2 rc=$3 probes attach detach
@@ -64,5 +65,5 @@ done
 if command -v bpftrace >/dev/null; then
 	read -r ms rc < <(run bpftrace)
 	printf '%-10s %-12s %8s %10s %10s %10s %6s   %s\n' bpftrace system-wide - - - "$ms" "$rc" \
-		"$(grep -m1 -i -E 'error|attach' "$tmp/out" | cut -c1-80)"
+		"$(grep -i -E 'error|attach' "$tmp/out" | grep -v RLIMIT | head -1 | cut -c1-80)"
 fi
