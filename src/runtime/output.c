@@ -363,10 +363,9 @@ static const act_fn act_table[] = {	/* sized by its last row: the assert can fai
 _Static_assert(sizeof(act_table) / sizeof(act_table[0]) == ACT_KIND_COUNT,
 	       "act_table must cover every action kind");
 
-/* ring_buffer callback: dispatch one record on its action id. */
-static int handle_record(void *ctx, void *data, size_t size)
+/* Dispatch one record on its action id; the handler's result. */
+static int dispatch(struct rt *rt, const void *data, size_t size)
 {
-	struct rt *rt = ctx;
 	const struct action *a;
 	uint64_t id;
 	int ret;
@@ -386,18 +385,90 @@ static int handle_record(void *ctx, void *data, size_t size)
 	ret = act_table[a->kind](rt, a, data);
 	if (rt->sb.len >= OUT_CHUNK)	/* else it goes out with the batch */
 		out_emit(rt);
-	/* Probes may write faster than records are printed: libbpf's consume then
-	 * never returns. Yield now and then so that Ctrl-C, SIGTERM and exit()
-	 * are seen within a turn (the record is consumed: libbpf commits it). */
+	return ret;
+corrupt:
+	rt->corrupt++;
+	return 0;
+}
+
+/* Probes may write faster than records are printed: libbpf's consume then
+ * never returns. Yield now and then so that Ctrl-C, SIGTERM and exit() are
+ * seen within a turn (the record is consumed: libbpf commits it). */
+static int turn_over(struct rt *rt, int ret)
+{
 	if (!ret && (!rt->ending || rt->interrupted) && ++rt->turn_records % TURN_CHECK == 0 &&
 	    rt_now_ms() - rt->turn_start > TURN_MS) {
 		rt->yielded = true;
 		return YIELD;
 	}
 	return ret;
-corrupt:
-	rt->corrupt++;
+}
+
+/* A control record read before the output ring reached its tag. */
+struct pending {
+	uint64_t tag;		/* output ring position it follows */
+	size_t size;		/* bytes of data */
+	unsigned char data[];	/* the record, from its action id on */
+};
+
+/* Handle the queued control records, in order, whose tag the output ring has
+ * been read up to; the first non-zero handler result (exit). */
+static int flush_pending(struct rt *rt, uint64_t upto)
+{
+	int ret = 0;
+
+	while (!ret && rt->pending_head < rt->pending.len) {
+		struct pending *e = rt->pending.items[rt->pending_head];
+		if (e->tag > upto)
+			break;
+		rt->pending.items[rt->pending_head++] = NULL;
+		ret = dispatch(rt, e->data, e->size);
+		xfree(e);
+	}
+	if (rt->pending_head == rt->pending.len)
+		rt->pending.len = rt->pending_head = 0;
+	return ret;
+}
+
+/* ring_buffer callback of the control ring: handle the record now when the
+ * output ring has been read up to its tag and nothing waits before it, else
+ * queue a copy for flush_pending. */
+static int on_control(void *ctx, void *data, size_t size)
+{
+	struct rt *rt = ctx;
+	struct pending *e;
+	uint64_t tag;
+
+	if (size < sizeof(tag)) {
+		rt->corrupt++;
+		return 0;
+	}
+	memcpy(&tag, data, sizeof(tag));
+	if (rt->pending_head == rt->pending.len && tag <= rt->out_pos)
+		return turn_over(rt, dispatch(rt, (char *)data + 8, size - 8));
+	e = xrealloc(NULL, sizeof(*e) + size - 8);
+	if (!e || vec_push(&rt->pending, e)) {
+		xfree(e);
+		return -ENOMEM;
+	}
+	e->tag = tag;
+	e->size = size - 8;
+	memcpy(e->data, (char *)data + 8, size - 8);
 	return 0;
+}
+
+/* ring_buffer callback of the output ring: the control records due before
+ * this one, then this one. A record takes its size plus the ring's 8-byte
+ * header, rounded up to 8, which is how the kernel advances its positions. */
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct rt *rt = ctx;
+	uint64_t start = rt->out_pos;
+	int ret;
+
+	rt->out_pos += (size + BPF_RINGBUF_HDR_SZ + 7) & ~(uint64_t)7;
+	ret = flush_pending(rt, start);
+	return ret ? ret : turn_over(rt, dispatch(rt, data, size));
 }
 
 /* Consume what is in the ring buffer now; 0 or -errno (exit() is not an error). */
@@ -408,6 +479,10 @@ static int consume(struct rt *rt)
 	rt->yielded = false;
 	int n = ring_buffer__consume(rt->rb);
 
+	if (n >= 0 || n == YIELD) {	/* what the output ring has caught up with */
+		int r = flush_pending(rt, rt->out_pos);
+		n = r ? r : n;
+	}
 	out_emit(rt);	/* one write per batch */
 	fflush(rt->out);
 	if (n < 0 && n != STOP_CONSUMING && n != YIELD) {
@@ -427,19 +502,23 @@ int out_drain_final(struct rt *rt)
 	double deadline = rt_now_ms() + FINAL_DRAIN_MS;
 	int err;
 
-	if (rt->exit_seen) {	/* what probes wrote after exit() is not shown */
-		rt->discarding = true;
-		err = consume(rt);
-		rt->discarding = false;
-		return err;
+	if (!rt->exit_seen) {
+		do {
+			err = consume(rt);
+		} while (!err && rt->yielded && rt_now_ms() < deadline);
+		if (err)
+			return err;
+		if (!rt->yielded) {	/* all read: what still waits is due */
+			err = flush_pending(rt, UINT64_MAX);
+			out_emit(rt);
+			return err == STOP_CONSUMING ? 0 : err;
+		}
 	}
-	do {
-		err = consume(rt);
-	} while (!err && rt->yielded && rt_now_ms() < deadline);
-	if (err || !rt->yielded)
-		return err;
-	rt->discarding = true;	/* Ctrl-C must end the run in time */
+	/* after exit() what probes wrote is not shown; after Ctrl-C the run
+	 * must end in time: the rest is counted */
+	rt->discarding = true;
 	err = consume(rt);
+	flush_pending(rt, UINT64_MAX);
 	rt->discarding = false;
 	return err;
 }
@@ -459,24 +538,25 @@ static int handle_signal(struct rt *rt)
 	return 0;
 }
 
-/* An exit() ran (its code is in the counters map) but its record has not been
+/* An exit() ran (its code is in the exited flag) but its record has not been
  * read yet: the probes may be writing faster than the output is printed. Stop
  * them now, so nothing runs long after exit(), then read on up to the record.
- * When the buffer is empty without it, the record was lost (ring buffer
- * full): end with the code from the counter. */
+ * When both rings are empty without it, the record was lost (the control ring
+ * full): end with the code from the flag. */
 static void check_exit(struct rt *rt)
 {
-	uint64_t v;
+	uint32_t key = 0;
+	uint64_t v = 0;
 
-	rt_counter(rt, ABI_CTR_EXIT, &v);
-	if (!v || rt->exit_seen)
+	if (rt->exit_seen || rt->exited_fd < 0 ||
+	    bpf_map_lookup_elem(rt->exited_fd, &key, &v) || !v)
 		return;
 	if (!rt->exit_detached) {
 		rt_detach_all(rt);
 		rt->exit_detached = true;
 		return;
 	}
-	if (rt->yielded)
+	if (rt->yielded || rt->pending_head < rt->pending.len)
 		return;
 	rt->exit_seen = true;
 	rt->exit_code = (int)(v & 0xff);
@@ -508,6 +588,7 @@ int out_loop(struct rt *rt)
 int out_open(struct rt *rt)
 {
 	struct bpf_map *m = bpf_object__find_map_by_name(rt->obj, ABI_RINGBUF_NAME);
+	struct bpf_map *ctl = bpf_object__find_map_by_name(rt->obj, ABI_CTLBUF_NAME);
 	struct epoll_event ev = { .events = EPOLLIN };
 	sigset_t set;
 	int err;
@@ -517,7 +598,15 @@ int out_open(struct rt *rt)
 		msg_error("map '%s': not in the object", ABI_RINGBUF_NAME);
 		return -ENOENT;
 	}
-	rt->rb = ring_buffer__new(bpf_map__fd(m), handle_record, rt, NULL);
+	/* the control ring first: consume reads it, queueing what must wait,
+	 * then the output ring, handling the queued records as it catches up */
+	if (ctl) {
+		rt->rb = ring_buffer__new(bpf_map__fd(ctl), on_control, rt, NULL);
+		if (rt->rb && ring_buffer__add(rt->rb, bpf_map__fd(m), on_record, rt))
+			goto fail;
+	} else {
+		rt->rb = ring_buffer__new(bpf_map__fd(m), on_record, rt, NULL);
+	}
 	if (!rt->rb)
 		goto fail;
 	sigemptyset(&set);
@@ -547,6 +636,10 @@ fail:
 
 void out_close(struct rt *rt)
 {
+	for (size_t i = rt->pending_head; i < rt->pending.len; i++)
+		xfree(rt->pending.items[i]);
+	vec_fini(&rt->pending);
+	rt->pending_head = 0;
 	ring_buffer__free(rt->rb);
 	rt->rb = NULL;
 	if (rt->epfd >= 0)

@@ -10,6 +10,7 @@
 #include "probes/attach.h"
 #include "runtime/runtime.h"
 #include "util/sb.h"
+#include "util/vec.h"
 
 struct bpf_object;
 struct bpf_link;
@@ -22,7 +23,14 @@ struct rt {
 	enum out_format format;
 	struct bpf_object *obj;
 	struct attach_set links;	/* every attachment of every probe */
-	struct ring_buffer *rb;		/* over ABI_RINGBUF_NAME */
+	struct ring_buffer *rb;		/* over ABI_CTLBUF_NAME (first, when the
+					 * object has it) and ABI_RINGBUF_NAME */
+	uint64_t out_pos;		/* bytes of the output ring consumed: the
+					 * position control record tags refer to */
+	struct vec pending;		/* control records read before the output
+					 * ring reached their tag (struct pending) */
+	size_t pending_head;		/* first unhandled entry of pending */
+	int exited_fd;			/* the ABI_EXITED_NAME map, or -1 */
 	int epfd;			/* epoll over the ring buffer and sigfd */
 	int sigfd;			/* signalfd for SIGINT/SIGTERM */
 	int ctr_fd;			/* the ABI_COUNTERS_NAME counters map, or -1 */
@@ -53,9 +61,8 @@ void rt_detach_all(struct rt *rt);
 /* Monotonic milliseconds. */
 double rt_now_ms(void);
 
-/* Slot of the counters map summed over CPUs; *any (may be NULL) gets one
- * non-zero per-CPU value. */
-uint64_t rt_counter(struct rt *rt, uint32_t slot, uint64_t *any);
+/* Slot of the counters map summed over CPUs. */
+uint64_t rt_counter(struct rt *rt, uint32_t slot);
 
 struct probe_family;
 
