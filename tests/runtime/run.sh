@@ -7,7 +7,8 @@
 # docs/testing.md and /work/shared/oneliners/README.md). For each case the runner starts
 # bpfline, waits until it prints `Attached N probe(s)` (its stdout and stderr go to
 # one file), runs the trigger, waits for bpfline to exit (SIGINT after `timeout` seconds, as Ctrl-C would; SIGKILL 5 s later),
-# and checks the exit status and the expect/reject/once patterns.
+# and checks the exit status and the expect/reject/once patterns, and that the output
+# has no sanitizer report (for a binary built with -DBPFL_SANITIZE=ON).
 #
 # Environment:
 #   BPFL_TIMEOUT_SCALE  multiply every timeout and wait by this factor (default 1;
@@ -146,6 +147,10 @@ fail_case() {
 	fi
 }
 
+# The first line of a report of ASan, LeakSanitizer or UBSan (a build with
+# -DBPFL_SANITIZE=ON): any of them fails the case, whatever else it expects.
+sanitizer_report='^==[0-9]+==(ERROR|WARNING): [A-Za-z]+Sanitizer|^SUMMARY: [A-Za-z]+Sanitizer|[.](c|h|y|l):[0-9]+:[0-9]+: runtime error: '
+
 # check_output RC: compare the captured output and exit status with the case;
 # prints nothing and returns 0 on success, else sets failure reasons in `reasons`.
 reasons=()
@@ -176,6 +181,8 @@ check_output() {
 		hit=$(grep -c -E -e "$pat" "$out" || true)
 		[ "$hit" = 1 ] || reasons+=("once /$pat/ matches $hit lines, expected exactly 1")
 	done
+	hit=$(grep -m1 -E -e "$sanitizer_report" "$out" || true)
+	[ -z "$hit" ] || reasons+=("sanitizer report: $hit")
 	[ ${#reasons[@]} -eq 0 ]
 }
 
