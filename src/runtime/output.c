@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,6 +27,7 @@
 #include "probes/family.h"
 #include "runtime/fmt.h"
 #include "runtime/msg.h"
+#include "runtime/outfd.h"
 #include "runtime/print.h"
 #include "runtime/proc.h"
 #include "runtime/runtime_internal.h"
@@ -35,7 +38,7 @@
 #define STOP_CONSUMING (-ECANCELED)	/* handler result: exit() seen, stop */
 #define YIELD (-EAGAIN)	/* handler result: this turn's time is up, more later */
 #define TURN_MS 20	/* a consume turn yields to signals and exit() after this */
-#define TURN_CHECK 64	/* records between two looks at the clock */
+#define TURN_CHECK 64	/* printf records between two looks at the clock */
 #define FINAL_DRAIN_MS 400	/* after Ctrl-C: records still printed for this long */
 
 extern char **environ;
@@ -45,7 +48,7 @@ void out_emit(struct rt *rt)
 	if (rt->hold)
 		return;
 	if (rt->sb.len)
-		fwrite(rt->sb.buf, 1, rt->sb.len, rt->out);
+		outfd_write(rt, rt->sb.buf, rt->sb.len);
 	sb_reset(&rt->sb);
 }
 
@@ -130,17 +133,59 @@ static int act_time(struct rt *rt, const struct action *a, const void *rec)
 	return 0;
 }
 
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+
+/* Read the command's output into out until it closes its end and exits. A
+ * SIGINT/SIGTERM meanwhile interrupts the run: the command's process group is
+ * killed rather than waited for (it may never exit). -EINTR then, else 0. */
+static int collect_command(struct rt *rt, pid_t pid, int rfd, struct sb *out)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0), status, err = 0;
+	bool open = true, exited = pidfd < 0;	/* no pidfd: waitpid below */
+	char buf[4096];
+
+	while (open || !exited) {
+		struct pollfd p[3] = { { open ? rfd : -1, POLLIN, 0 }, { exited ? -1 : pidfd, POLLIN, 0 },
+				       { rt->sigfd, POLLIN, 0 } };
+		if (poll(p, 3, -1) < 0 && errno != EINTR)
+			break;
+		if (p[2].revents & POLLIN) {
+			out_take_signal(rt);
+			if (rt->interrupted) {
+				kill(-pid, SIGKILL);
+				err = -EINTR;
+				break;
+			}
+		}
+		if (p[1].revents & POLLIN)
+			exited = true;
+		if (p[0].revents & (POLLIN | POLLHUP)) {
+			ssize_t n = read(rfd, buf, sizeof(buf));
+			if (n > 0)
+				sb_put(out, buf, (size_t)n);
+			else if (n == 0 || errno != EINTR)
+				open = false;
+		}
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	waitpid(pid, &status, 0);
+	return err;
+}
+
 /* Run cmd with sh -c, its stdout captured into out. Signals we block (SIGINT,
- * SIGTERM) are unblocked in the child. 0 or -errno. */
-static int run_command(const char *cmd, struct sb *out)
+ * SIGTERM) are unblocked in the child, which leads a process group of its
+ * own, so that all of it can be killed if the run is interrupted while it
+ * runs. 0 or -errno (-EINTR: interrupted, the command killed). */
+static int run_command(struct rt *rt, const char *cmd, struct sb *out)
 {
 	char *argv[] = { (char *)"sh", (char *)"-c", (char *)cmd, NULL };
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t none, dflt;
-	int fds[2], err, status;
-	char buf[4096];
-	ssize_t n;
+	int fds[2], err;
 	pid_t pid;
 
 	if (pipe2(fds, O_CLOEXEC))
@@ -152,19 +197,18 @@ static int run_command(const char *cmd, struct sb *out)
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
 	posix_spawnattr_init(&attr);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
+				 POSIX_SPAWN_SETPGROUP);
 	posix_spawnattr_setsigmask(&attr, &none);
 	posix_spawnattr_setsigdefault(&attr, &dflt);
+	posix_spawnattr_setpgroup(&attr, 0);
 	err = -posix_spawn(&pid, "/bin/sh", &fa, &attr, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
 	close(fds[1]);
-	while (!err && ((n = read(fds[0], buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR)))
-		if (n > 0)
-			sb_put(out, buf, n);
-	close(fds[0]);
 	if (!err)
-		waitpid(pid, &status, 0);
+		err = collect_command(rt, pid, fds[0], out);
+	close(fds[0]);
 	return err;
 }
 
@@ -181,8 +225,10 @@ static int act_system(struct rt *rt, const struct action *a, const void *rec)
 	}
 	format_args(rt, a, rec);
 	sb_init(&res);
-	err = run_command(sb_str(&rt->tmp), &res);
-	if (err) {
+	err = run_command(rt, sb_str(&rt->tmp), &res);
+	if (err == -EINTR) {	/* Ctrl-C while it ran: killed, not printed */
+		rt->unprinted++;
+	} else if (err) {
 		out_emit(rt);
 		fflush(rt->out);	/* keep stdout and stderr in order on a terminal */
 		msg_error("system(\"%s\"): %s", sb_str(&rt->tmp), strerror(-err));
@@ -393,10 +439,12 @@ corrupt:
 
 /* Probes may write faster than records are printed: libbpf's consume then
  * never returns. Yield now and then so that Ctrl-C, SIGTERM and exit() are
- * seen within a turn (the record is consumed: libbpf commits it). */
-static int turn_over(struct rt *rt, int ret)
+ * seen within a turn (the record is consumed: libbpf commits it). The clock
+ * is read every `every` records: printf records are cheap, but one print()
+ * of a large map can take milliseconds. */
+static int turn_over(struct rt *rt, int ret, unsigned every)
 {
-	if (!ret && (!rt->ending || rt->interrupted) && ++rt->turn_records % TURN_CHECK == 0 &&
+	if (!ret && (!rt->ending || rt->interrupted) && ++rt->turn_records % every == 0 &&
 	    rt_now_ms() - rt->turn_start > TURN_MS) {
 		rt->yielded = true;
 		return YIELD;
@@ -445,7 +493,7 @@ static int on_control(void *ctx, void *data, size_t size)
 	}
 	memcpy(&tag, data, sizeof(tag));
 	if (rt->pending_head == rt->pending.len && tag <= rt->out_pos)
-		return turn_over(rt, dispatch(rt, (char *)data + 8, size - 8));
+		return turn_over(rt, dispatch(rt, (char *)data + 8, size - 8), 1);
 	e = xrealloc(NULL, sizeof(*e) + size - 8);
 	if (!e || vec_push(&rt->pending, e)) {
 		xfree(e);
@@ -468,7 +516,7 @@ static int on_record(void *ctx, void *data, size_t size)
 
 	rt->out_pos += (size + BPF_RINGBUF_HDR_SZ + 7) & ~(uint64_t)7;
 	ret = flush_pending(rt, start);
-	return ret ? ret : turn_over(rt, dispatch(rt, data, size));
+	return ret ? ret : turn_over(rt, dispatch(rt, data, size), TURN_CHECK);
 }
 
 /* Consume what is in the ring buffer now; 0 or -errno (exit() is not an error). */
@@ -523,18 +571,65 @@ int out_drain_final(struct rt *rt)
 	return err;
 }
 
-/* Read the pending signal: SIGUSR1 runs the self:signal:SIGUSR1 probes,
- * SIGINT or SIGTERM ends the run. */
-static int handle_signal(struct rt *rt)
+/* A second SIGINT/SIGTERM: the user does not want to wait for the rest of the
+ * output or the maps. Only async-signal-safe calls. */
+static void on_second_signal(int sig)
+{
+	static const char msg[] = "\nInterrupted again: exiting now, without the rest of the "
+				  "output and the maps\n";
+	ssize_t n = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	(void)n;
+	_exit(128 + sig);
+}
+
+/* After the first SIGINT/SIGTERM: the next one ends the process at once, even
+ * in the middle of printing. The links are fd-owned: the kernel detaches
+ * them when we exit, and the -c child dies with us (PR_SET_PDEATHSIG). */
+static void arm_second_signal(struct rt *rt)
+{
+	struct sigaction sa = { .sa_handler = on_second_signal };
+	sigset_t set;
+
+	if (rt->second_armed)
+		return;
+	rt->second_armed = true;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
+void out_disarm_signals(struct rt *rt)
+{
+	struct sigaction sa = { .sa_handler = SIG_DFL };
+	sigset_t set;
+
+	if (!rt->second_armed)
+		return;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, NULL);	/* rt_run restores the caller's mask */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	rt->second_armed = false;
+}
+
+int out_take_signal(struct rt *rt)
 {
 	struct signalfd_siginfo si;
 
-	if (read(rt->sigfd, &si, sizeof(si)) != sizeof(si))
+	if (rt->sigfd < 0 || read(rt->sigfd, &si, sizeof(si)) != sizeof(si))
 		return 0;
 	if (si.ssi_signo == SIGUSR1)
 		return rt_run_special(rt, &probe_self);
 	rt->stop = true;
 	rt->interrupted = true;
+	arm_second_signal(rt);
 	return 0;
 }
 
@@ -574,7 +669,7 @@ int out_loop(struct rt *rt)
 			return -errno;
 		for (i = 0; i < n; i++) {
 			if (ev[i].data.fd == rt->sigfd)
-				err = handle_signal(rt);
+				err = out_take_signal(rt);
 			else if (rt->opts->target && ev[i].data.fd == rt->opts->target->pidfd)
 				rt->stop = true;	/* the -c/-p process exited */
 		}

@@ -22,6 +22,7 @@
 #include "runtime/loader.h"
 #include "runtime/msg.h"
 #include "util/log.h"
+#include "runtime/outfd.h"
 #include "runtime/output.h"
 #include "runtime/print.h"
 #include "runtime/proc.h"
@@ -637,6 +638,8 @@ int rt_run(struct program *p, const void *obj, size_t obj_size, const struct rt_
 		err = err ?: finish(&rt);
 
 	fflush(rt.out);
+	outfd_report(&rt);
+	out_disarm_signals(&rt);
 	out_close(&rt);
 	rt_detach_all(&rt);
 	xfree(rt.links.links);

@@ -53,6 +53,12 @@ struct rt {
 	unsigned turn_records;		/* records handled in this turn */
 	int exit_code;			/* from the first exit() */
 	uint64_t corrupt;		/* records with an unknown action id or bad size */
+	int outfd_mode;			/* OUTFD_* (outfd.h), set at the first write */
+	int outfd_err;			/* -errno that stopped the output (-ETIMEDOUT:
+					 * stalled after an interrupt); later output
+					 * is dropped */
+	uint64_t outfd_dropped;		/* bytes of output dropped */
+	bool second_armed;		/* a second SIGINT/SIGTERM exits at once */
 };
 
 /* Detach every probe now (idempotent). */
@@ -65,6 +71,15 @@ double rt_now_ms(void);
 uint64_t rt_counter(struct rt *rt, uint32_t slot);
 
 struct probe_family;
+
+/* Read the pending signal from rt->sigfd: SIGUSR1 runs the self probes,
+ * SIGINT or SIGTERM interrupts the run (and a second one exits at once). 0 or
+ * -errno from the self probes. */
+int out_take_signal(struct rt *rt);
+
+/* Put SIGINT/SIGTERM back to their dispositions before the run (undo the
+ * second-signal handler). */
+void out_disarm_signals(struct rt *rt);
 
 /* Run every probe of family f (begin, end, self) once, in probe order; 0 or
  * -errno after a message. */

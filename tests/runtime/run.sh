@@ -114,10 +114,10 @@ baseline=" $(pgrep -x "$binname" | tr '\n' ' ' || true) "
 
 # Case fields, reset by reset_case.
 c_name='' c_args='' c_trigger='' c_stdin='' c_skip='' c_exit='' c_timeout='' c_file='' c_line=''
-c_prog=() c_expect=() c_reject=() c_once=() c_env=()
+c_prog=() c_expect=() c_reject=() c_once=() c_env=() c_shell=()
 reset_case() {
 	c_name='' c_args='' c_trigger='' c_stdin='' c_skip='' c_exit=0 c_timeout=5 c_line=''
-	c_prog=() c_expect=() c_reject=() c_once=() c_env=()
+	c_prog=() c_expect=() c_reject=() c_once=() c_env=() c_shell=()
 }
 
 # indent FILE: the file's lines, indented, for failure reports.
@@ -264,7 +264,14 @@ run_case() {
 	elif [ -n "$prog" ]; then
 		argv+=(-e "$prog")
 	fi
-	cmd_shown=$(printf '%q ' ${c_env[@]+"${c_env[@]}"} "$bin" ${argv[@]+"${argv[@]}"})
+	local runner=("$bin")
+	if [ ${#c_shell[@]} -gt 0 ]; then	# a scenario: the script runs $BPFLINE itself
+		script=$tmp/$n.sh
+		printf '%s\n' "${c_shell[@]}" >"$script"
+		runner=(env "BPFLINE=$bin" bash "$script")
+		argv=()
+	fi
+	cmd_shown=$(printf '%q ' ${c_env[@]+"${c_env[@]}"} "${runner[@]}" ${argv[@]+"${argv[@]}"})
 	[ "$in" = /dev/null ] || cmd_shown+="< $in"
 	: >"$trig_out"
 
@@ -273,7 +280,7 @@ run_case() {
 	start=$(now_ms)
 	# Background jobs of a non-interactive shell ignore SIGINT; env restores the default
 	# dispositions so the SIGINT below acts as a user's Ctrl-C.
-	env --default-signal=INT,TERM,QUIT ${c_env[@]+"${c_env[@]}"} "$bin" ${argv[@]+"${argv[@]}"} <"$in" >"$out" 2>&1 &
+	env --default-signal=INT,TERM,QUIT ${c_env[@]+"${c_env[@]}"} "${runner[@]}" ${argv[@]+"${argv[@]}"} <"$in" >"$out" 2>&1 &
 	child=$!
 
 	if [ -n "$c_trigger" ]; then
@@ -335,6 +342,7 @@ parse_file() {
 		case $key in
 		name) c_name=$val ;;
 		prog) c_prog+=("$val") ;;
+		shell) c_shell+=("$val") ;;
 		args) c_args=$val ;;
 		env) c_env+=("$val") ;;
 		trigger) c_trigger=$val ;;
