@@ -143,11 +143,11 @@ static int act_time(struct rt *rt, const struct action *a, const void *rec)
 static int collect_command(struct rt *rt, pid_t pid, int rfd, struct sb *out)
 {
 	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0), status, err = 0;
-	bool open = true, exited = pidfd < 0;	/* no pidfd: waitpid below */
+	bool reading = true, exited = pidfd < 0;	/* no pidfd: waitpid below */
 	char buf[4096];
 
-	while (open || !exited) {
-		struct pollfd p[3] = { { open ? rfd : -1, POLLIN, 0 }, { exited ? -1 : pidfd, POLLIN, 0 },
+	while (reading || !exited) {
+		struct pollfd p[3] = { { reading ? rfd : -1, POLLIN, 0 }, { exited ? -1 : pidfd, POLLIN, 0 },
 				       { rt->sigfd, POLLIN, 0 } };
 		if (poll(p, 3, -1) < 0 && errno != EINTR)
 			break;
@@ -166,7 +166,7 @@ static int collect_command(struct rt *rt, pid_t pid, int rfd, struct sb *out)
 			if (n > 0)
 				sb_put(out, buf, (size_t)n);
 			else if (n == 0 || errno != EINTR)
-				open = false;
+				reading = false;
 		}
 	}
 	if (pidfd >= 0)
