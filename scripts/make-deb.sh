@@ -11,6 +11,8 @@
 #   changelog       packaging/deb/changelog, whose top version must be VERSION
 #   copyright       packaging/deb/copyright (machine-readable format)
 #   md5sums         of every file, as dpkg-deb leaves them to the builder
+#   lintian         packaging/deb/lintian-overrides: the one warning lintian 2.116
+#                   gives (hardening-no-pie) is a decision, explained there
 # Man page and changelog are gzip -9n (Debian policy 12.1, 12.7), the zsh function
 # goes where Debian's zsh looks for vendor completions. The result is a plain .deb
 # that `dpkg -i` installs and `dpkg -r` removes without a trace.
@@ -41,6 +43,7 @@ doc=$root/usr/share/doc/bpfline
 gzip -9n "$root/usr/share/man/man8/bpfline.8"
 gzip -9n -c "$src/packaging/deb/changelog" >"$doc/changelog.gz"
 install -m 0644 "$src/packaging/deb/copyright" "$doc/copyright"
+install -D -m 0644 "$src/packaging/deb/lintian-overrides" "$root/usr/share/lintian/overrides/bpfline"
 if [ -d "$root/usr/share/zsh/site-functions" ]; then
 	mkdir -p "$root/usr/share/zsh/vendor-completions"
 	mv "$root/usr/share/zsh/site-functions/"* "$root/usr/share/zsh/vendor-completions/"

@@ -54,6 +54,13 @@ ran=$((ran + 1))
 printf '%s\n' "${COMPREPLY[@]}" | grep -qx "$$" ||
 	{ echo "FAIL: completing [bpfline -p $$]: this shell's pid is not offered"; fail=1; }
 
+# the binary of a uprobe is a file name: files get the ':' of the function that
+# follows, directories a '/'
+touch "$tmp/prog1" "$tmp/prog2"
+mkdir "$tmp/progd"
+case_ "bpfline -l uprobe:$tmp/pro" "$tmp/pro" "$tmp/prog1:" "$tmp/prog2:" "$tmp/progd/"
+case_ "bpfline -e 'ur:$tmp/prog1" "ur:$tmp/prog1" "ur:$tmp/prog1:"
+
 # every option of --help is offered after '-'
 options=$("$bin" --help | sed -n '/^OPTIONS:/,/^$/p' |
 	grep -oE '(^|[ ,])--?[A-Za-z][-A-Za-z]*' | tr -d ' ,' | sort -u)

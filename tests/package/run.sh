@@ -3,7 +3,8 @@
 #   1. make install into a DESTDIR puts every file where bpftrace users look (bin,
 #      man8, share/bpfline/tools, completion, doc), and make uninstall removes them all
 #   2. make deb builds BUILD/bpfline_<version>_<arch>.deb; `dpkg -i` installs it;
-#      the installed /usr/bin/bpfline runs -V, a tracepoint one-liner and a tool;
+#      the installed /usr/bin/bpfline runs -V, a tracepoint one-liner, and every
+#      installed tool with --dry-run (compiled, loaded, attached, detached);
 #      `man -w bpfline` finds the page; `dpkg -r` leaves none of its files behind.
 # Step 2 needs root and dpkg; without them it is SKIPPED (a failure under CI=true).
 # A bpfline package left by an interrupted run is removed first, so the lane can run
@@ -77,6 +78,15 @@ deb_test() {
 	check "copyright" sh -c "dpkg-deb -c '$deb' | grep -q ' ./usr/share/doc/bpfline/copyright$'"
 	check "changelog" sh -c "dpkg-deb -c '$deb' | grep -q ' ./usr/share/doc/bpfline/changelog.gz$'"
 
+	if command -v lintian >/dev/null; then	# not installed by install-deps: 100 MB of perl
+		# no error and no warning (an intended one is overridden in packaging/deb)
+		if ! lintian "$deb" >"$tmp/lintian.log" 2>&1 || grep -qE '^[EW]:' "$tmp/lintian.log"; then
+			errors+=("lintian: $(head -5 "$tmp/lintian.log" | tr '\n' ' ')")
+		fi
+	else
+		echo "NOTE: lintian is not installed: the package is not linted"
+	fi
+
 	remove_package	# a run interrupted before its dpkg -r
 	if ! dpkg -i "$deb" >"$tmp/dpkg.log" 2>&1; then
 		fail "dpkg -i" "$(tail -5 "$tmp/dpkg.log")"
@@ -104,12 +114,12 @@ deb_test() {
 	for t in "${tools[@]}"; do
 		check "tool ${t##*/} installed" test -x "/usr/share/bpfline/tools/${t##*/}"
 	done
-	if [ ${#tools[@]} -gt 0 ]; then
-		# a tool compiles, loads and attaches from where it is installed
-		t=/usr/share/bpfline/tools/${tools[0]##*/}
+	# each tool compiles, loads and attaches from where it is installed
+	for t in "${tools[@]}"; do
+		t=/usr/share/bpfline/tools/${t##*/}
 		/usr/bin/bpfline --dry-run "$t" >"$tmp/tool.log" 2>&1 ||
 			errors+=("bpfline --dry-run $t: $(tail -3 "$tmp/tool.log")")
-	fi
+	done
 	files=$(dpkg -L bpfline | while read -r f; do [ -f "$f" ] && echo "$f"; done)
 	dpkg -r bpfline >>"$tmp/dpkg.log" 2>&1 || errors+=("dpkg -r failed")
 	local left=()
