@@ -89,6 +89,8 @@ struct program {
 	struct arena arena;
 	const char *file;	/* "stdin" or the script path */
 	const char *src;	/* program text, NUL-terminated (in the arena) */
+	size_t src_len;		/* bytes of the text as read; more than strlen(src)
+				 * when it holds a NUL byte (parse_program rejects it) */
 	struct diags diags;
 	struct node *ast;	/* N_PROGRAM, after parse */
 	struct vec maps;	/* struct map_def *, by id */
@@ -124,6 +126,9 @@ struct program {
 
 /* Start a compilation of `src` (copied) named `file`; 0 or -ENOMEM. */
 int program_init(struct program *p, const char *file, const char *src);
+/* The same for a text of len bytes as read from a file, which may hold NUL
+ * bytes: they are kept for parse_program to report, not silently cut at. */
+int program_init_text(struct program *p, const char *file, const char *src, size_t len);
 void program_fini(struct program *p);
 
 /* The script's C definition of type `name` ("struct A", "enum E", a typedef
