@@ -16,6 +16,10 @@
 #   make fuzz-replay  run the harnesses over the committed corpus (no mutation)
 #   make bad    the bad-input corpus tests/bad/ against build-asan/bpfline
 #   make demo   build, then count system calls by process for 5 seconds (root)
+#   make install        install into PREFIX (default /usr/local), under DESTDIR if set:
+#                       bin/bpfline, the man page, share/bpfline/tools, completion, docs
+#   make uninstall      remove what the last `make install` from this build installed
+#   make deb    build/bpfline_<version>_<arch>.deb (scripts/make-deb.sh)
 #   make clean  remove the build trees
 
 BUILD      ?= build
@@ -23,13 +27,14 @@ ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
 SECONDS    ?= 60
 JOBS       ?= $(shell nproc)
+PREFIX     ?= /usr/local
 DEMO_PROG  ?= tracepoint:raw_syscalls:sys_enter { @[comm] = count(); } interval:s:5 { exit(); }
 
 MAKEFLAGS += --no-print-directory
 
 .PHONY: all deps build test runtime golden golden-update compat compat-all compat-update \
 	compat-vm compat-vm-all compat-vm-update fuzz fuzz-build fuzz-replay bad \
-	demo tracefs clean
+	demo tracefs clean install uninstall deb
 
 all: build
 
@@ -74,6 +79,15 @@ compat-vm-all: build
 
 compat-vm-update: build
 	@tests/compat/run.sh -b $(BUILD)/bpfline --vm --update $(if $(FILTER),'$(FILTER)')
+
+install: build
+	@DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(PREFIX)"
+
+uninstall:
+	@DESTDIR="$(DESTDIR)" cmake --build $(BUILD) --target uninstall
+
+deb: build
+	@cmake --build $(BUILD) --target deb
 
 # Fuzzing (tests/fuzz/run.sh): libFuzzer harnesses of the front end and of codegen,
 # built with clang-19 under ASan/UBSan in $(FUZZ_BUILD)/.

@@ -8,7 +8,9 @@
 #      each refused with a located error, no sanitizer report), then build-fuzz/ (clang-19,
 #      libFuzzer) and the fuzz corpus replayed through both harnesses (tests/fuzz/run.sh)
 #   3. runtime tests on the live kernel with build/bpfline (needs root; mounts tracefs)
-#   4. the stream test: 1,000,000 printf records delivered or reported lost (root)
+#   4. the stream test: 1,000,000 printf records delivered or reported lost (root);
+#      the package lane: make install/uninstall into a DESTDIR, make deb, dpkg -i, run
+#      the installed bpfline, dpkg -r (tests/package/run.sh; the deb part needs root)
 #   5. the compat lane: the tests of tests/compat/passing.txt from bpftrace's own suite
 #      (tests/compat/run.sh; root; skipped when ../shared/bpftrace-suite is absent)
 #   6. the VM lane: the runtime tests of tests/runtime/cases/vm in a VM on Debian's
@@ -126,6 +128,15 @@ elif tests/stream/run.sh -b "$BUILD/bpfline"; then
 	if [ "$(id -u)" = 0 ]; then record stream ok; else record stream skipped; fi
 else
 	record stream FAILED
+fi
+
+section "package: make install/uninstall, make deb, dpkg -i/-r (tests/package/run.sh)"
+if [ "$build_ok" = 0 ]; then
+	record package "not run"
+elif tests/package/run.sh -b "$BUILD"; then
+	if [ "$(id -u)" = 0 ]; then record package ok; else record package skipped; fi
+else
+	record package FAILED
 fi
 
 section "compat: bpftrace's runtime suite, the tests of tests/compat/passing.txt"
