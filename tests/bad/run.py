@@ -102,7 +102,7 @@ GENERATORS = {
 	"crlf_line_endings_with_error": lambda: "BEGIN {\r\n  $x = nosuch;\r\n}\r\n",
 	"form_feed_and_vt_with_error": lambda: "BEGIN {\f\v $x = nosuch; }\n",
 	"tabs_before_error": lambda: "BEGIN {\n\t\t\t$x = nosuch;\n}\n",
-	"many_errors_one_per_line": lambda: "BEGIN {\n" + "".join("  $v%d = nosuch%d;\n" % (i, i) for i in range(5000)) + "}\n",
+	"many_errors_one_per_line": lambda: "BEGIN {\n" + "".join("  $v%d = nosuch%d;\n" % (i, i) for i in range(1000)) + "}\n",
 	"empty_file": lambda: "",
 	"only_whitespace": lambda: " \n\t\n   \n",
 	"only_comment": lambda: "// nothing here\n/* nor here */\n",

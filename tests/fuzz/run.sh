@@ -22,7 +22,7 @@ CORPUS=tests/fuzz/corpus
 DICT=tests/fuzz/bpfline.dict
 # -max_len: the harnesses skip longer inputs (FUZZ_MAX_INPUT); -timeout: a
 # compile of a 4 KB program takes milliseconds, 10 s is a hang
-FLAGS=(-dict="$DICT" -max_len=4096 -timeout=10 -rss_limit_mb=2048 -detect_leaks=1 -reload=0
+FLAGS=(-dict="$DICT" -max_len=4096 -timeout=30 -rss_limit_mb=2048 -detect_leaks=1 -reload=0
        -print_final_stats=1)
 
 build() {
@@ -68,7 +68,7 @@ replay() {
 		bin=$(need "$h")
 		n=$(find "$CORPUS/$h" -type f | wc -l)
 		log=$WORK/replay-$h.log
-		if "$bin" -runs=0 -detect_leaks=1 -timeout=10 "$CORPUS/$h" >"$log" 2>&1; then
+		if "$bin" -runs=0 -detect_leaks=1 -timeout=60 "$CORPUS/$h" >"$log" 2>&1; then
 			echo "PASS fuzz_$h: $n corpus inputs replayed"
 		else
 			rc=1
@@ -85,7 +85,7 @@ merge() {	# merge SOURCES...: minimise the corpus plus SOURCES into the corpus
 		bin=$(need "$h")
 		tmp=$(mktemp -d "${TMPDIR:-/tmp}/bpfline-fuzz-merge.XXXXXX")
 		mkdir -p "$CORPUS/$h"
-		nice -n 19 "$bin" -merge=1 -max_len=4096 -timeout=10 "$tmp" "$CORPUS/$h" "$@" \
+		nice -n 19 "$bin" -merge=1 -max_len=4096 -timeout=30 "$tmp" "$CORPUS/$h" "$@" \
 			$([ -d "$WORK/$h-new" ] && echo "$WORK/$h-new") \
 			>"$WORK/merge-$h.log" 2>&1 || { tail -n 20 "$WORK/merge-$h.log" >&2; rm -rf "$tmp"; return 1; }
 		cp "$CORPUS/$h"/regress-* "$tmp"/ 2>/dev/null || true	# named by the bug they found
