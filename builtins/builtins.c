@@ -22,6 +22,7 @@ static const struct builtin *const families[] = {
 	builtins_getopt,
 	builtins_int,
 	builtins_addrspace,
+	builtins_path,
 };
 
 const struct builtin *builtin_printer(enum type_kind k)

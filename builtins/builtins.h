@@ -94,5 +94,6 @@ extern const struct builtin builtins_cgroup[];
 extern const struct builtin builtins_getopt[];
 extern const struct builtin builtins_int[];
 extern const struct builtin builtins_addrspace[];
+extern const struct builtin builtins_path[];
 
 #endif

@@ -112,8 +112,9 @@ struct program {
 	int target_pid;		/* -p PID or the -c child's pid; 0 when neither */
 	bool child;		/* target_pid is the -c child (the `cpid` builtin) */
 	bool no_probes;		/* sema: every attach point matched nothing and
-				 * missing_probes let each be: the driver says
-				 * "No probes to attach" (bpftrace's bare line) */
+				 * missing_probes let each be, or --probe-filter
+				 * matched none: the driver says "No probes to
+				 * attach" (bpftrace's bare line) */
 	const char *target_path;	/* its executable (usdt/uprobe without a path) */
 	const char *probe_filter;	/* --probe-filter: an ERE a traced probe's name must
 				 * match to be loaded (BEGIN/END always are); NULL: all */
