@@ -30,11 +30,12 @@
 #define PATH_BUF_MIN 1024	/* the helper's buffer: at least this, a power of two */
 
 /* Whether pd's program is a BPF tracing program (its section says: fentry,
- * fexit, fmod_ret, iter, lsm, with or without ".s"), the only kind the
- * kernel gives bpf_d_path. */
+ * fexit, fmod_ret, tp_btf, iter, lsm, with or without ".s"), the only kind the
+ * kernel gives its BTF-typed helpers (bpf_d_path, bpf_get_socket_cookie of a
+ * struct sock *). */
 static bool is_tracing_prog(struct arena *a, const struct probe_def *pd)
 {
-	static const char *const prefixes[] = {"fentry", "fexit", "fmod_ret", "iter", "lsm"};
+	static const char *const prefixes[] = {"fentry", "fexit", "fmod_ret", "tp_btf", "iter", "lsm"};
 	const char *sec = pd->family->section ? pd->family->section(a, pd) : NULL;
 
 	for (size_t i = 0; sec && i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
@@ -45,18 +46,16 @@ static bool is_tracing_prog(struct arena *a, const struct probe_def *pd)
 	return false;
 }
 
-/* Every attach point of the probe being checked runs a tracing program. */
-static bool check_context(struct sema *s, struct node *n)
+bool builtin_want_tracing(struct sema *s, struct node *n, const char *helper)
 {
 	for (size_t i = 0; i < s->p->probes.len; i++) {
 		const struct probe_def *d = s->p->probes.items[i];
 		if (d->probe != s->probe || is_tracing_prog(s->a, d))
 			continue;
-		struct diag *dg = diag_error(s->d, n->loc, "path() cannot be used in %s probes",
-					     d->family->special ? d->name : d->family->name);
-		diag_hint(s->d, dg, "the kernel's bpf_d_path helper is for fentry, fexit and iter "
-			  "probes only (and for fentry/fexit only on some functions, e.g. "
-			  "security_file_open, vfs_getattr)");
+		struct diag *dg = diag_error(s->d, n->loc, "%s() cannot be used in %s probes",
+					     n->call.name, d->family->name);
+		diag_hint(s->d, dg, "the kernel's %s helper is for fentry, fexit and iter probes "
+			  "only", helper);
 		return false;
 	}
 	return true;
@@ -102,7 +101,7 @@ static bool check_path(struct sema *s, struct node *n)
 	}
 	if (p->next && !check_size(s, n, p->next, &size))
 		return false;
-	if (!check_context(s, n))
+	if (!builtin_want_tracing(s, n, "bpf_d_path"))
 		return false;
 	n->type = type_str(s->a, size);
 	return true;

@@ -109,6 +109,9 @@ struct program {
 	bool streams_output;	/* sema: a traced probe (not BEGIN/END) writes
 				 * output records, so the ring buffer is sized
 				 * for a stream */
+	bool stack_frames;	/* sema: the program takes len() of a stack, so
+				 * every capture records its number of frames
+				 * (builtins/stack.c; a second stack walk) */
 	int target_pid;		/* -p PID or the -c child's pid; 0 when neither */
 	bool child;		/* target_pid is the -c child (the `cpid` builtin) */
 	bool no_probes;		/* sema: every attach point matched nothing and
