@@ -95,7 +95,6 @@ static LLVMValueRef emit_map_action(struct cg *c, struct node *n)
 	return cg_const(c, 0);
 }
 
-/* len(@m): the number of elements, counted in the kernel. */
 /* len(kstack), len($s) of a ustack: its number of frames, which the capture
  * records when a program asks for it (builtins/stack.c). */
 static bool check_stack_len(struct sema *s, struct node *n)
@@ -115,6 +114,7 @@ static bool check_stack_len(struct sema *s, struct node *n)
 	return true;
 }
 
+/* len(@m): the number of elements, counted in the kernel. */
 static bool check_len(struct sema *s, struct node *n)
 {
 	if (n->call.args->kind != N_MAP)
