@@ -22,6 +22,7 @@ struct rt {
 	enum out_format format;
 	struct bpf_object *obj;
 	struct attach_set links;	/* every attachment of every probe */
+	size_t nattached;		/* probes attached (a multi link's every probe) */
 	struct ring_buffer *rb;		/* over ABI_RINGBUF_NAME */
 	int epfd;			/* epoll over the ring buffer and sigfd */
 	int sigfd;			/* signalfd for SIGINT/SIGTERM */
