@@ -587,6 +587,8 @@ static int run(const struct cmdline *cl, const struct config *cfg, const char *n
 	diag_print(&p.diags, stderr, isatty(STDERR_FILENO));
 	if (p.no_probes)	/* bpftrace's line, unlocated: no attach point is at fault */
 		fputs("No probes to attach\n", stderr);
+	if (p.no_probes && p.probe_filter)
+		fprintf(stderr, "HINT: no probe's name matches --probe-filter '%s'\n", p.probe_filter);
 	err = err ?: check_program_options(&p);
 	if (!err && dry)
 		status = 0;

@@ -111,11 +111,15 @@ struct program {
 	bool streams_output;	/* sema: a traced probe (not BEGIN/END) writes
 				 * output records, so the ring buffer is sized
 				 * for a stream */
+	bool stack_frames;	/* sema: the program takes len() of a stack, so
+				 * every capture records its number of frames
+				 * (builtins/stack.c; a second stack walk) */
 	int target_pid;		/* -p PID or the -c child's pid; 0 when neither */
 	bool child;		/* target_pid is the -c child (the `cpid` builtin) */
 	bool no_probes;		/* sema: every attach point matched nothing and
-				 * missing_probes let each be: the driver says
-				 * "No probes to attach" (bpftrace's bare line) */
+				 * missing_probes let each be, or --probe-filter
+				 * matched none: the driver says "No probes to
+				 * attach" (bpftrace's bare line) */
 	const char *target_path;	/* its executable (usdt/uprobe without a path) */
 	const char *probe_filter;	/* --probe-filter: an ERE a traced probe's name must
 				 * match to be loaded (BEGIN/END always are); NULL: all */

@@ -225,12 +225,9 @@ static bool apply_filter(struct program *p)
 	}
 	regfree(&re);
 	p->probes.len = kept;
-	if (!traced) {
-		diag_error(&p->diags, p->ast->program.probes->loc,
-			   "No probes to attach: none matches --probe-filter '%s'", p->probe_filter);
-		return false;
-	}
-	return true;
+	if (!traced)	/* bpftrace's bare line; the driver adds why */
+		p->no_probes = true;
+	return traced > 0;
 }
 
 bool probes_expand(struct program *p)
