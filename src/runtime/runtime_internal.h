@@ -23,6 +23,7 @@ struct rt {
 	struct bpf_object *obj;
 	struct attach_set links;	/* every attachment of every probe */
 	size_t nattached;		/* probes attached (a multi link's every probe) */
+	size_t skipped;			/* probes of a wildcard skipped: they did not attach */
 	struct ring_buffer *rb;		/* over ABI_RINGBUF_NAME */
 	int epfd;			/* epoll over the ring buffer and sigfd */
 	int sigfd;			/* signalfd for SIGINT/SIGTERM */
