@@ -22,6 +22,7 @@
 #include "runtime/loader.h"
 #include "runtime/msg.h"
 #include "util/log.h"
+#include "runtime/outfd.h"
 #include "runtime/output.h"
 #include "runtime/print.h"
 #include "runtime/proc.h"
@@ -74,6 +75,8 @@ static int find_map_fds(struct rt *rt)
 	}
 	m = bpf_object__find_map_by_name(rt->obj, ABI_COUNTERS_NAME);
 	rt->ctr_fd = m ? bpf_map__fd(m) : -1;
+	m = bpf_object__find_map_by_name(rt->obj, ABI_EXITED_NAME);
+	rt->exited_fd = m ? bpf_map__fd(m) : -1;
 	return 0;
 }
 
@@ -354,24 +357,19 @@ static void release_held(struct rt *rt)
 	fflush(rt->out);
 }
 
-/* Slot `slot` of the per-CPU counters map, summed over CPUs; *any gets one
- * non-zero per-CPU value (for ABI_CTR_EXIT). 0 when there is no such slot. */
-uint64_t rt_counter(struct rt *rt, uint32_t slot, uint64_t *any)
+/* Slot `slot` of the per-CPU counters map, summed over CPUs. 0 when there is
+ * no such slot. */
+uint64_t rt_counter(struct rt *rt, uint32_t slot)
 {
 	int ncpus = libbpf_num_possible_cpus(), i;
 	uint64_t *vals, sum = 0;
 
-	if (any)
-		*any = 0;
 	if (rt->ctr_fd < 0 || ncpus <= 0)
 		return 0;
 	vals = xcalloc(ncpus, sizeof(*vals));
 	if (vals && !bpf_map_lookup_elem(rt->ctr_fd, &slot, vals)) {
-		for (i = 0; i < ncpus; i++) {
+		for (i = 0; i < ncpus; i++)
 			sum += vals[i];
-			if (any && vals[i])
-				*any = vals[i];
-		}
 	}
 	xfree(vals);
 	return sum;
@@ -431,7 +429,7 @@ static void report_full_maps(struct rt *rt)
 {
 	for (size_t i = 0; i < rt->p->maps.len; i++) {
 		const struct map_def *m = rt->p->maps.items[i];
-		uint64_t n = rt_counter(rt, ABI_CTR_MAP_FULL + (uint32_t)i, NULL);
+		uint64_t n = rt_counter(rt, ABI_CTR_MAP_FULL + (uint32_t)i);
 		if (!n)
 			continue;
 		fflush(rt->out);
@@ -446,7 +444,7 @@ static void report_full_maps(struct rt *rt)
 /* Report lost and corrupt records, as bpftrace does ("Lost N events"). */
 static void report_losses(struct rt *rt)
 {
-	uint64_t lost = rt_counter(rt, ABI_CTR_LOST, NULL);
+	uint64_t lost = rt_counter(rt, ABI_CTR_LOST);
 
 	if (lost && rt->format == OUT_JSON)
 		sb_printf(&rt->sb, "{\"type\": \"lost_events\", \"data\": {\"events\": %llu}}\n",
@@ -662,7 +660,8 @@ static int run_probes(struct rt *rt)
 
 int rt_run(struct program *p, const void *obj, size_t obj_size, const struct rt_opts *opts)
 {
-	struct rt rt = { .p = p, .opts = opts, .epfd = -1, .sigfd = -1, .ctr_fd = -1 };
+	struct rt rt = { .p = p, .opts = opts, .epfd = -1, .sigfd = -1, .ctr_fd = -1,
+			  .exited_fd = -1 };
 	sigset_t block, old;
 	int err;
 
@@ -696,6 +695,8 @@ int rt_run(struct program *p, const void *obj, size_t obj_size, const struct rt_
 		err = err ?: finish(&rt);
 
 	fflush(rt.out);
+	outfd_report(&rt);
+	out_disarm_signals(&rt);
 	out_close(&rt);
 	rt_detach_all(&rt);
 	xfree(rt.links.links);

@@ -10,8 +10,10 @@ target triple = "bpfel"
 ;   type=hash max_entries=4096 key_size=8 value_size=8
 @ringbuf = global { ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=ringbuf max_entries=1048576
+@ctlbuf = global { ptr, ptr } zeroinitializer, section ".maps", align 8
+;   type=ringbuf max_entries=65536
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
-;   type=percpu_array max_entries=7 key_size=4 value_size=8
+;   type=percpu_array max_entries=6 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "raw_tp" {
@@ -36,7 +38,7 @@ entry:
   br i1 %15, label %update_failed, label %updated
 
 update_failed:
-  store i32 4, ptr %11, align 8
+  store i32 3, ptr %11, align 8
   %16 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %11)	; map_lookup_elem
   %17 = icmp eq i64 %16, 0
   br i1 %17, label %updated, label %nonnull
@@ -56,7 +58,7 @@ nonnull:
   br label %updated
 
 update_failed1:
-  store i32 5, ptr %8, align 8
+  store i32 4, ptr %8, align 8
   %23 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %8)	; map_lookup_elem
   %24 = icmp eq i64 %23, 0
   br i1 %24, label %updated2, label %nonnull3
@@ -76,76 +78,82 @@ nonnull3:
   br label %updated2
 
 update_failed5:
-  store i32 6, ptr %5, align 8
+  store i32 5, ptr %5, align 8
   %30 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %5)	; map_lookup_elem
   %31 = icmp eq i64 %30, 0
   br i1 %31, label %updated6, label %nonnull7
 
 updated6:
-  %32 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 8, i64 0)	; ringbuf_reserve
-  %33 = icmp eq i64 %32, 0
-  br i1 %33, label %lost, label %reserved
+  %32 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 3)	; ringbuf_query
+  %33 = call i64 inttoptr (i64 131 to ptr)(ptr @ctlbuf, i64 16, i64 0)	; ringbuf_reserve
+  %34 = icmp eq i64 %33, 0
+  br i1 %34, label %lost, label %reserved
 
 nonnull7:
-  %34 = inttoptr i64 %30 to ptr
-  %35 = load i64, ptr %34, align 8
-  %36 = add i64 %35, 1
-  store i64 %36, ptr %34, align 8
+  %35 = inttoptr i64 %30 to ptr
+  %36 = load i64, ptr %35, align 8
+  %37 = add i64 %36, 1
+  store i64 %37, ptr %35, align 8
   br label %updated6
 
 reserved:
-  %37 = inttoptr i64 %32 to ptr
-  store i64 0, ptr %37, align 8
-  %38 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
-  %39 = icmp ugt i64 %38, 131071
-  %40 = select i1 %39, i64 2, i64 1
-  call void inttoptr (i64 132 to ptr)(ptr %37, i64 %40)	; ringbuf_submit
+  %38 = inttoptr i64 %33 to ptr
+  store i64 %32, ptr %38, align 8
+  %39 = getelementptr i8, ptr %38, i64 8
+  store i64 0, ptr %39, align 8
+  %40 = call i64 inttoptr (i64 134 to ptr)(ptr @ctlbuf, i64 0)	; ringbuf_query
+  %41 = icmp ugt i64 %40, 8191
+  %42 = select i1 %41, i64 2, i64 1
+  call void inttoptr (i64 132 to ptr)(ptr %38, i64 %42)	; ringbuf_submit
   br label %emitted
 
 lost:
   store i32 0, ptr %4, align 8
-  %41 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %4)	; map_lookup_elem
-  %42 = icmp eq i64 %41, 0
-  br i1 %42, label %emitted, label %nonnull9
+  %43 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %4)	; map_lookup_elem
+  %44 = icmp eq i64 %43, 0
+  br i1 %44, label %emitted, label %nonnull9
 
 emitted:
-  %43 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 8, i64 0)	; ringbuf_reserve
-  %44 = icmp eq i64 %43, 0
-  br i1 %44, label %lost12, label %reserved11
+  %45 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 3)	; ringbuf_query
+  %46 = call i64 inttoptr (i64 131 to ptr)(ptr @ctlbuf, i64 16, i64 0)	; ringbuf_reserve
+  %47 = icmp eq i64 %46, 0
+  br i1 %47, label %lost12, label %reserved11
 
 nonnull9:
-  %45 = inttoptr i64 %41 to ptr
-  %46 = load i64, ptr %45, align 8
-  %47 = add i64 %46, 1
-  store i64 %47, ptr %45, align 8
+  %48 = inttoptr i64 %43 to ptr
+  %49 = load i64, ptr %48, align 8
+  %50 = add i64 %49, 1
+  store i64 %50, ptr %48, align 8
   br label %emitted
 
 reserved11:
-  %48 = inttoptr i64 %43 to ptr
-  store i64 1, ptr %48, align 8
-  %49 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
-  %50 = icmp ugt i64 %49, 131071
-  %51 = select i1 %50, i64 2, i64 1
-  call void inttoptr (i64 132 to ptr)(ptr %48, i64 %51)	; ringbuf_submit
+  %51 = inttoptr i64 %46 to ptr
+  store i64 %45, ptr %51, align 8
+  %52 = getelementptr i8, ptr %51, i64 8
+  store i64 1, ptr %52, align 8
+  %53 = call i64 inttoptr (i64 134 to ptr)(ptr @ctlbuf, i64 0)	; ringbuf_query
+  %54 = icmp ugt i64 %53, 8191
+  %55 = select i1 %54, i64 2, i64 1
+  call void inttoptr (i64 132 to ptr)(ptr %51, i64 %55)	; ringbuf_submit
   br label %emitted13
 
 lost12:
   store i32 0, ptr %3, align 8
-  %52 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %3)	; map_lookup_elem
-  %53 = icmp eq i64 %52, 0
-  br i1 %53, label %emitted13, label %nonnull14
+  %56 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %3)	; map_lookup_elem
+  %57 = icmp eq i64 %56, 0
+  br i1 %57, label %emitted13, label %nonnull14
 
 emitted13:
   store i64 2, ptr %2, align 8
-  %54 = call i64 inttoptr (i64 3 to ptr)(ptr @m2_c, ptr %2)	; map_delete_elem
+  %58 = call i64 inttoptr (i64 3 to ptr)(ptr @m2_c, ptr %2)	; map_delete_elem
   store i64 2, ptr %1, align 8
-  %55 = call i64 inttoptr (i64 3 to ptr)(ptr @m2_c, ptr %1)	; map_delete_elem
+  %59 = call i64 inttoptr (i64 3 to ptr)(ptr @m2_c, ptr %1)	; map_delete_elem
   ret i64 0
 
 nonnull14:
-  %56 = inttoptr i64 %52 to ptr
-  %57 = load i64, ptr %56, align 8
-  %58 = add i64 %57, 1
-  store i64 %58, ptr %56, align 8
+  %60 = inttoptr i64 %56 to ptr
+  %61 = load i64, ptr %60, align 8
+  %62 = add i64 %61, 1
+  store i64 %62, ptr %60, align 8
   br label %emitted13
 }

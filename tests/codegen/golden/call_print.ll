@@ -6,8 +6,10 @@ target triple = "bpfel"
 ;   type=hash max_entries=4096 key_size=8 value_size=8
 @ringbuf = global { ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=ringbuf max_entries=1048576
+@ctlbuf = global { ptr, ptr } zeroinitializer, section ".maps", align 8
+;   type=ringbuf max_entries=65536
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
-;   type=percpu_array max_entries=5 key_size=4 value_size=8
+;   type=percpu_array max_entries=4 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "raw_tp" {
@@ -25,106 +27,115 @@ entry:
   br i1 %8, label %update_failed, label %updated
 
 update_failed:
-  store i32 4, ptr %4, align 8
+  store i32 3, ptr %4, align 8
   %9 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %4)	; map_lookup_elem
   %10 = icmp eq i64 %9, 0
   br i1 %10, label %updated, label %nonnull
 
 updated:
-  %11 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 24, i64 0)	; ringbuf_reserve
-  %12 = icmp eq i64 %11, 0
-  br i1 %12, label %lost, label %reserved
+  %11 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 3)	; ringbuf_query
+  %12 = call i64 inttoptr (i64 131 to ptr)(ptr @ctlbuf, i64 32, i64 0)	; ringbuf_reserve
+  %13 = icmp eq i64 %12, 0
+  br i1 %13, label %lost, label %reserved
 
 nonnull:
-  %13 = inttoptr i64 %9 to ptr
-  %14 = load i64, ptr %13, align 8
-  %15 = add i64 %14, 1
-  store i64 %15, ptr %13, align 8
+  %14 = inttoptr i64 %9 to ptr
+  %15 = load i64, ptr %14, align 8
+  %16 = add i64 %15, 1
+  store i64 %16, ptr %14, align 8
   br label %updated
 
 reserved:
-  %16 = inttoptr i64 %11 to ptr
-  call void @llvm.memset.p0.i64(ptr %16, i8 0, i64 24, i1 false)
-  %17 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
-  %18 = icmp ugt i64 %17, 131071
-  %19 = select i1 %18, i64 2, i64 1
-  call void inttoptr (i64 132 to ptr)(ptr %16, i64 %19)	; ringbuf_submit
+  %17 = inttoptr i64 %12 to ptr
+  store i64 %11, ptr %17, align 8
+  %18 = getelementptr i8, ptr %17, i64 8
+  call void @llvm.memset.p0.i64(ptr %18, i8 0, i64 24, i1 false)
+  %19 = call i64 inttoptr (i64 134 to ptr)(ptr @ctlbuf, i64 0)	; ringbuf_query
+  %20 = icmp ugt i64 %19, 8191
+  %21 = select i1 %20, i64 2, i64 1
+  call void inttoptr (i64 132 to ptr)(ptr %17, i64 %21)	; ringbuf_submit
   br label %emitted
 
 lost:
   store i32 0, ptr %3, align 8
-  %20 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %3)	; map_lookup_elem
-  %21 = icmp eq i64 %20, 0
-  br i1 %21, label %emitted, label %nonnull1
+  %22 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %3)	; map_lookup_elem
+  %23 = icmp eq i64 %22, 0
+  br i1 %23, label %emitted, label %nonnull1
 
 emitted:
-  %22 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 16, i64 0)	; ringbuf_reserve
-  %23 = icmp eq i64 %22, 0
-  br i1 %23, label %lost4, label %reserved3
+  %24 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 3)	; ringbuf_query
+  %25 = call i64 inttoptr (i64 131 to ptr)(ptr @ctlbuf, i64 24, i64 0)	; ringbuf_reserve
+  %26 = icmp eq i64 %25, 0
+  br i1 %26, label %lost4, label %reserved3
 
 nonnull1:
-  %24 = inttoptr i64 %20 to ptr
-  %25 = load i64, ptr %24, align 8
-  %26 = add i64 %25, 1
-  store i64 %26, ptr %24, align 8
+  %27 = inttoptr i64 %22 to ptr
+  %28 = load i64, ptr %27, align 8
+  %29 = add i64 %28, 1
+  store i64 %29, ptr %27, align 8
   br label %emitted
 
 reserved3:
-  %27 = inttoptr i64 %22 to ptr
-  store i64 1, ptr %27, align 8
-  %28 = getelementptr i8, ptr %27, i64 8
-  store i64 5, ptr %28, align 8
-  %29 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
-  %30 = icmp ugt i64 %29, 131071
-  %31 = select i1 %30, i64 2, i64 1
-  call void inttoptr (i64 132 to ptr)(ptr %27, i64 %31)	; ringbuf_submit
+  %30 = inttoptr i64 %25 to ptr
+  store i64 %24, ptr %30, align 8
+  %31 = getelementptr i8, ptr %30, i64 8
+  store i64 1, ptr %31, align 8
+  %32 = getelementptr i8, ptr %30, i64 16
+  store i64 5, ptr %32, align 8
+  %33 = call i64 inttoptr (i64 134 to ptr)(ptr @ctlbuf, i64 0)	; ringbuf_query
+  %34 = icmp ugt i64 %33, 8191
+  %35 = select i1 %34, i64 2, i64 1
+  call void inttoptr (i64 132 to ptr)(ptr %30, i64 %35)	; ringbuf_submit
   br label %emitted5
 
 lost4:
   store i32 0, ptr %2, align 8
-  %32 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %2)	; map_lookup_elem
-  %33 = icmp eq i64 %32, 0
-  br i1 %33, label %emitted5, label %nonnull6
+  %36 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %2)	; map_lookup_elem
+  %37 = icmp eq i64 %36, 0
+  br i1 %37, label %emitted5, label %nonnull6
 
 emitted5:
-  %34 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 24, i64 0)	; ringbuf_reserve
-  %35 = icmp eq i64 %34, 0
-  br i1 %35, label %lost9, label %reserved8
+  %38 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 3)	; ringbuf_query
+  %39 = call i64 inttoptr (i64 131 to ptr)(ptr @ctlbuf, i64 32, i64 0)	; ringbuf_reserve
+  %40 = icmp eq i64 %39, 0
+  br i1 %40, label %lost9, label %reserved8
 
 nonnull6:
-  %36 = inttoptr i64 %32 to ptr
-  %37 = load i64, ptr %36, align 8
-  %38 = add i64 %37, 1
-  store i64 %38, ptr %36, align 8
+  %41 = inttoptr i64 %36 to ptr
+  %42 = load i64, ptr %41, align 8
+  %43 = add i64 %42, 1
+  store i64 %43, ptr %41, align 8
   br label %emitted5
 
 reserved8:
-  %39 = inttoptr i64 %34 to ptr
-  store i64 2, ptr %39, align 8
-  %40 = getelementptr i8, ptr %39, i64 8
-  store i64 1, ptr %40, align 8
-  %41 = getelementptr i8, ptr %39, i64 16
-  store i64 0, ptr %41, align 8
-  %42 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
-  %43 = icmp ugt i64 %42, 131071
-  %44 = select i1 %43, i64 2, i64 1
-  call void inttoptr (i64 132 to ptr)(ptr %39, i64 %44)	; ringbuf_submit
+  %44 = inttoptr i64 %39 to ptr
+  store i64 %38, ptr %44, align 8
+  %45 = getelementptr i8, ptr %44, i64 8
+  store i64 2, ptr %45, align 8
+  %46 = getelementptr i8, ptr %44, i64 16
+  store i64 1, ptr %46, align 8
+  %47 = getelementptr i8, ptr %44, i64 24
+  store i64 0, ptr %47, align 8
+  %48 = call i64 inttoptr (i64 134 to ptr)(ptr @ctlbuf, i64 0)	; ringbuf_query
+  %49 = icmp ugt i64 %48, 8191
+  %50 = select i1 %49, i64 2, i64 1
+  call void inttoptr (i64 132 to ptr)(ptr %44, i64 %50)	; ringbuf_submit
   br label %emitted10
 
 lost9:
   store i32 0, ptr %1, align 8
-  %45 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %46 = icmp eq i64 %45, 0
-  br i1 %46, label %emitted10, label %nonnull11
+  %51 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %52 = icmp eq i64 %51, 0
+  br i1 %52, label %emitted10, label %nonnull11
 
 emitted10:
   ret i64 0
 
 nonnull11:
-  %47 = inttoptr i64 %45 to ptr
-  %48 = load i64, ptr %47, align 8
-  %49 = add i64 %48, 1
-  store i64 %49, ptr %47, align 8
+  %53 = inttoptr i64 %51 to ptr
+  %54 = load i64, ptr %53, align 8
+  %55 = add i64 %54, 1
+  store i64 %55, ptr %53, align 8
   br label %emitted10
 }
 

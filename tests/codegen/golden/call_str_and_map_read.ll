@@ -7,7 +7,7 @@ target triple = "bpfel"
 @ringbuf = global { ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=ringbuf max_entries=8388608
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
-;   type=percpu_array max_entries=5 key_size=4 value_size=8
+;   type=percpu_array max_entries=4 key_size=4 value_size=8
 @scratch = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=percpu_array max_entries=1 key_size=4 value_size=336
 @_license = global [4 x i8] c"GPL\00", section "license"
@@ -44,7 +44,7 @@ init:
   br i1 %17, label %update_failed, label %updated
 
 update_failed:
-  store i32 4, ptr %3, align 8
+  store i32 3, ptr %3, align 8
   %18 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %3)	; map_lookup_elem
   %19 = icmp eq i64 %18, 0
   br i1 %19, label %updated, label %nonnull

@@ -11,7 +11,7 @@ target triple = "bpfel"
 @ringbuf = global { ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=ringbuf max_entries=1048576
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
-;   type=percpu_array max_entries=7 key_size=4 value_size=8
+;   type=percpu_array max_entries=6 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "raw_tp" {
@@ -42,7 +42,7 @@ entry:
   br i1 %17, label %update_failed, label %updated
 
 update_failed:
-  store i32 4, ptr %7, align 8
+  store i32 3, ptr %7, align 8
   %18 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %7)	; map_lookup_elem
   %19 = icmp eq i64 %18, 0
   br i1 %19, label %updated, label %nonnull
@@ -66,7 +66,7 @@ nonnull:
   br label %updated
 
 update_failed1:
-  store i32 5, ptr %4, align 8
+  store i32 4, ptr %4, align 8
   %29 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %4)	; map_lookup_elem
   %30 = icmp eq i64 %29, 0
   br i1 %30, label %updated2, label %nonnull3
@@ -88,7 +88,7 @@ nonnull3:
   br label %updated2
 
 update_failed7:
-  store i32 6, ptr %1, align 8
+  store i32 5, ptr %1, align 8
   %37 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
   %38 = icmp eq i64 %37, 0
   br i1 %38, label %updated8, label %nonnull9

@@ -9,7 +9,7 @@ target triple = "bpfel"
 @ringbuf = global { ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=ringbuf max_entries=1048576
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
-;   type=percpu_array max_entries=6 key_size=4 value_size=8
+;   type=percpu_array max_entries=5 key_size=4 value_size=8
 @scratch = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=percpu_array max_entries=1 key_size=4 value_size=72
 @_license = global [4 x i8] c"GPL\00", section "license"
@@ -50,7 +50,7 @@ init:
   br i1 %18, label %update_failed, label %updated
 
 update_failed:
-  store i32 4, ptr %4, align 8
+  store i32 3, ptr %4, align 8
   %19 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %4)	; map_lookup_elem
   %20 = icmp eq i64 %19, 0
   br i1 %20, label %updated, label %nonnull
@@ -70,7 +70,7 @@ nonnull:
   br label %updated
 
 update_failed1:
-  store i32 5, ptr %2, align 8
+  store i32 4, ptr %2, align 8
   %26 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %2)	; map_lookup_elem
   %27 = icmp eq i64 %26, 0
   br i1 %27, label %updated2, label %nonnull3

@@ -9,7 +9,7 @@ target triple = "bpfel"
 @ringbuf = global { ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=ringbuf max_entries=1048576
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
-;   type=percpu_array max_entries=6 key_size=4 value_size=8
+;   type=percpu_array max_entries=5 key_size=4 value_size=8
 @kstack_127 = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=stack_trace max_entries=4096 key_size=4 value_size=1016
 @ustack_127 = global { ptr, ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
@@ -51,7 +51,7 @@ found:
   br i1 %16, label %join3, label %nonnull2
 
 update_failed:
-  store i32 4, ptr %5, align 8
+  store i32 3, ptr %5, align 8
   %17 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %5)	; map_lookup_elem
   %18 = icmp eq i64 %17, 0
   br i1 %18, label %found, label %nonnull
@@ -113,7 +113,7 @@ found5:
   br i1 %41, label %join11, label %nonnull10
 
 update_failed6:
-  store i32 5, ptr %1, align 8
+  store i32 4, ptr %1, align 8
   %42 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
   %43 = icmp eq i64 %42, 0
   br i1 %43, label %found5, label %nonnull8

@@ -9,7 +9,7 @@ target triple = "bpfel"
 @ringbuf = global { ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=ringbuf max_entries=1048576
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
-;   type=percpu_array max_entries=6 key_size=4 value_size=8
+;   type=percpu_array max_entries=5 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "raw_tp" {
@@ -36,7 +36,7 @@ entry:
   br i1 %17, label %update_failed, label %updated
 
 update_failed:
-  store i32 4, ptr %13, align 8
+  store i32 3, ptr %13, align 8
   %18 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %13)	; map_lookup_elem
   %19 = icmp eq i64 %18, 0
   br i1 %19, label %updated, label %nonnull
@@ -69,7 +69,7 @@ join2:
   br i1 %30, label %update_failed3, label %updated4
 
 update_failed3:
-  store i32 4, ptr %9, align 8
+  store i32 3, ptr %9, align 8
   %31 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %9)	; map_lookup_elem
   %32 = icmp eq i64 %31, 0
   br i1 %32, label %updated4, label %nonnull5
@@ -102,7 +102,7 @@ join8:
   br i1 %43, label %update_failed9, label %updated10
 
 update_failed9:
-  store i32 5, ptr %5, align 8
+  store i32 4, ptr %5, align 8
   %44 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %5)	; map_lookup_elem
   %45 = icmp eq i64 %44, 0
   br i1 %45, label %updated10, label %nonnull11
@@ -135,7 +135,7 @@ join14:
   br i1 %56, label %update_failed15, label %updated16
 
 update_failed15:
-  store i32 5, ptr %1, align 8
+  store i32 4, ptr %1, align 8
   %57 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
   %58 = icmp eq i64 %57, 0
   br i1 %58, label %updated16, label %nonnull17

@@ -13,7 +13,7 @@ target triple = "bpfel"
 @ringbuf = global { ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=ringbuf max_entries=1048576
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
-;   type=percpu_array max_entries=8 key_size=4 value_size=8
+;   type=percpu_array max_entries=7 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "raw_tp" {
@@ -56,7 +56,7 @@ join:
   br i1 %26, label %update_failed, label %updated
 
 update_failed:
-  store i32 4, ptr %15, align 8
+  store i32 3, ptr %15, align 8
   %27 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %15)	; map_lookup_elem
   %28 = icmp eq i64 %27, 0
   br i1 %28, label %updated, label %nonnull1
@@ -89,7 +89,7 @@ join4:
   br i1 %39, label %update_failed5, label %updated6
 
 update_failed5:
-  store i32 5, ptr %11, align 8
+  store i32 4, ptr %11, align 8
   %40 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %11)	; map_lookup_elem
   %41 = icmp eq i64 %40, 0
   br i1 %41, label %updated6, label %nonnull7
@@ -109,7 +109,7 @@ nonnull7:
   br label %updated6
 
 update_failed9:
-  store i32 6, ptr %8, align 8
+  store i32 5, ptr %8, align 8
   %47 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %8)	; map_lookup_elem
   %48 = icmp eq i64 %47, 0
   br i1 %48, label %updated10, label %nonnull11
@@ -143,7 +143,7 @@ join14:
   br i1 %59, label %update_failed15, label %updated16
 
 update_failed15:
-  store i32 4, ptr %2, align 8
+  store i32 3, ptr %2, align 8
   %60 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %2)	; map_lookup_elem
   %61 = icmp eq i64 %60, 0
   br i1 %61, label %updated16, label %nonnull17
@@ -162,7 +162,7 @@ nonnull17:
   br label %updated16
 
 update_failed19:
-  store i32 7, ptr %1, align 8
+  store i32 6, ptr %1, align 8
   %67 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
   %68 = icmp eq i64 %67, 0
   br i1 %68, label %updated20, label %nonnull21
