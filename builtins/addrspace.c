@@ -2,7 +2,7 @@
  * user or kernel memory, so reads through it (str(), *p, p->field) use the
  * matching probe_read helper. The pointer's value and pointee are unchanged; an
  * integer becomes a pointer to bytes. write_user(dst, src, len) writes into
- * user memory (unsafe). */
+ * user memory (unsafe). is_err(p) tells a kernel ERR_PTR from a pointer. */
 #include <string.h>
 
 #include <linux/bpf.h>
@@ -117,7 +117,37 @@ static LLVMValueRef emit_write_user(struct cg *c, struct node *n)
 	return LLVMBuildZExt(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, r, cg_const(c, 0), ""), c->i64, "");
 }
 
+/* is_err(ptr): the kernel's IS_ERR(): ptr is an error code -4095..-1 that a
+ * function returned as a pointer (ERR_PTR), not an address. */
+#define MAX_ERRNO 4095
+
+static bool check_is_err(struct sema *s, struct node *n)
+{
+	struct node *p = n->call.args;
+	struct type *t = sema_expr(s, p);
+	if (t->kind == TY_NONE)
+		return false;
+	if (t->kind != TY_PTR && t->kind != TY_INT) {
+		char b[128];
+		struct diag *dg = diag_error(s->d, p->loc, "is_err() expects a pointer (%s supplied)",
+					     type_name(t, b, sizeof b));
+		diag_hint(s->d, dg, "usage: is_err(ptr), e.g. is_err(retval) in fexit");
+		return false;
+	}
+	n->type = type_new(s->a, TY_BOOL);
+	return true;
+}
+
+static LLVMValueRef emit_is_err(struct cg *c, struct node *n)
+{
+	LLVMValueRef v = cg_expr(c, n->call.args);
+	LLVMValueRef err = LLVMBuildICmp(c->b, LLVMIntUGE, v, cg_const(c, (uint64_t)-MAX_ERRNO), "");
+	return LLVMBuildZExt(c->b, err, c->i64, "");
+}
+
 const struct builtin builtins_addrspace[] = {
+	{.name = "is_err", .kind = BI_CALL, .min_args = 1, .max_args = 1,
+	 .usage = "is_err(ptr)", .check = check_is_err, .emit = emit_is_err},
 	{.name = "write_user", .kind = BI_CALL, .min_args = 3, .max_args = 3,
 	 .usage = "write_user(dst, src, len)", .check = check_write_user, .emit = emit_write_user},
 	{.name = "uptr", .kind = BI_CALL, .min_args = 1, .max_args = 1,

@@ -178,9 +178,14 @@ static int add_functions(struct program *p, const struct node *probe, const stru
 	}
 	struct uelf_code *code = arena_alloc(&p->arena, sizeof(*code) * (size_t)(nhit ? nhit : 1));
 	const char **skipped = arena_alloc(&p->arena, sizeof(*skipped) * (size_t)(nhit ? nhit : 1));
-	int nskipped = 0;
-	if (!hit || !vaddrs || !code || !skipped || uelf_locate(path, vaddrs, nhit, code))
-		return nhit ? -1 : 0;
+	int nskipped = 0, err = hit && vaddrs && code && skipped ? 0 : -ENOMEM;
+	if (!err && nhit)
+		err = uelf_locate(path, vaddrs, nhit, code);
+	if (err) {
+		diag_error(&p->diags, at->loc, "%s: cannot read %s: %s", at->attach.text, path,
+			   strerror(-err));
+		return -1;
+	}
 	for (int k = 0; k < nhit; k++) {
 		const char *fname = syms[hit[k]].name;
 		if (!code[k].found)
