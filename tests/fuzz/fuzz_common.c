@@ -16,8 +16,10 @@
 static struct config fuzz_config;	/* every program starts from these settings */
 static FILE *fuzz_null;			/* diagnostics are printed here */
 
-void fuzz_init(void)
+int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
+	(void)argc;
+	(void)argv;
 	config_defaults(&fuzz_config);
 	fuzz_config.btf_path = FUZZ_BTF;
 	fuzz_config.kfeat = CONFIG_KFEAT_KPROBE | CONFIG_KFEAT_FENTRY;
@@ -28,6 +30,7 @@ void fuzz_init(void)
 	fuzz_null = fopen("/dev/null", "w");
 	if (!fuzz_null)
 		abort();
+	return 0;
 }
 
 /* Types a script's C definitions name but do not define: the fake BTF's. */

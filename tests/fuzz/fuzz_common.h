@@ -15,8 +15,9 @@
 /* Point the kernel layer at the fake kernel of tests/fuzz/kernel/: its BTF
  * (vmlinux.c compiled by the build), its tracefs copy and function list, and
  * kprobes and fentry claimed present, so no input reads the running kernel's
- * BTF or tracefs or loads a BPF program. Once per process. */
-void fuzz_init(void);
+ * BTF or tracefs or loads a BPF program. libFuzzer calls it once per process,
+ * for both harnesses. */
+int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 /* program_init over the input (a copy, NUL-terminated: inputs may hold NUL
  * bytes), then parse → C declarations → sema as bpfline's driver runs them.
