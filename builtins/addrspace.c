@@ -12,20 +12,30 @@
 #include "sema/sema.h"
 #include "util/arena.h"
 
-/* The argument's pointer type, copied with is_user set as asked. */
-static bool check_addrspace(struct sema *s, struct node *n, bool user)
+/* The type of n's one argument when it is a pointer or an integer (an
+ * address); otherwise NULL after a located error with usage as the hint. */
+static struct type *pointer_arg(struct sema *s, struct node *n, const char *usage)
 {
 	struct node *p = n->call.args;
 	struct type *t = sema_expr(s, p);
 	if (t->kind == TY_NONE)
-		return false;
+		return NULL;
 	if (t->kind != TY_PTR && t->kind != TY_INT) {
 		char b[128];
 		struct diag *dg = diag_error(s->d, p->loc, "%s() expects a pointer (%s supplied)",
 					     n->call.name, type_name(t, b, sizeof b));
-		diag_hint(s->d, dg, "usage: %s(pointer)", n->call.name);
-		return false;
+		diag_hint(s->d, dg, "usage: %s", usage);
+		return NULL;
 	}
+	return t;
+}
+
+/* The argument's pointer type, copied with is_user set as asked. */
+static bool check_addrspace(struct sema *s, struct node *n, bool user)
+{
+	struct type *t = pointer_arg(s, n, user ? "uptr(pointer)" : "kptr(pointer)");
+	if (!t)
+		return false;
 	struct type *r = type_new(s->a, TY_PTR);
 	if (t->kind == TY_PTR)
 		memcpy(r, t, sizeof(*r));
@@ -123,17 +133,8 @@ static LLVMValueRef emit_write_user(struct cg *c, struct node *n)
 
 static bool check_is_err(struct sema *s, struct node *n)
 {
-	struct node *p = n->call.args;
-	struct type *t = sema_expr(s, p);
-	if (t->kind == TY_NONE)
+	if (!pointer_arg(s, n, "is_err(ptr), e.g. is_err(retval) in fexit"))
 		return false;
-	if (t->kind != TY_PTR && t->kind != TY_INT) {
-		char b[128];
-		struct diag *dg = diag_error(s->d, p->loc, "is_err() expects a pointer (%s supplied)",
-					     type_name(t, b, sizeof b));
-		diag_hint(s->d, dg, "usage: is_err(ptr), e.g. is_err(retval) in fexit");
-		return false;
-	}
 	n->type = type_new(s->a, TY_BOOL);
 	return true;
 }
