@@ -118,6 +118,15 @@ baseline=" $(pgrep -x "$binname" | tr '\n' ' ' || true) "
 c_name='' c_args='' c_tool='' c_trigger='' c_stdin='' c_skip='' c_exit='' c_timeout='' c_file='' c_line=''
 c_json=''
 c_prog=() c_expect=() c_reject=() c_once=() c_env=() c_shell=()
+# A yes/no key's value: prints 1 for yes, nothing for no; a located complaint
+# and status 1 for anything else.
+yes_no() {
+	case $2 in
+	yes | true | 1) echo 1 ;;
+	no | false | 0 | "") ;;
+	*) echo "$file:$lineno: $1: takes yes or no" >&2; return 1 ;;
+	esac
+}
 reset_case() {
 	c_name='' c_args='' c_tool='' c_trigger='' c_stdin='' c_skip='' c_exit=0 c_timeout=5 c_line=''
 	c_json=''
@@ -369,25 +378,14 @@ parse_file() {
 		shell) c_shell+=("$val") ;;
 		args) c_args=$val ;;
 		tool) c_tool=$val ;;
-		env) c_env+=("$val") ;;
 		trigger) c_trigger=$val ;;
 		expect) c_expect+=("$val") ;;
 		reject) c_reject+=("$val") ;;
 		once) c_once+=("$val") ;;
-		json)
-			case $val in
-			yes | true | 1) c_json=1 ;;
-			no | false | 0 | "") c_json= ;;
-			*) echo "$file:$lineno: json: takes yes or no" >&2; exit 2 ;;
-			esac ;;
+		json) c_json=$(yes_no json "$val") || exit 2 ;;
 		exit) c_exit=$val ;;
 		timeout) c_timeout=$val ;;
-		stdin)
-			case $val in
-			yes | true | 1) c_stdin=1 ;;
-			no | false | 0 | "") c_stdin= ;;
-			*) echo "$file:$lineno: stdin: takes yes or no" >&2; exit 2 ;;
-			esac ;;
+		stdin) c_stdin=$(yes_no stdin "$val") || exit 2 ;;
 		skip) c_skip=${val:-no reason given} ;;
 		env)
 			if ! [[ $val =~ ^[A-Za-z_][A-Za-z0-9_]*= ]]; then
