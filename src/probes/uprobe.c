@@ -324,10 +324,9 @@ static bool uprobe_expand(const struct probe_family *f, struct program *p,
 	int added = probes_each_binary(p, at, bin, expand_func_in, &ctx, &where);
 	if (added != 0)
 		return added > 0;
-	if (probes_missing(p, at, arena_printf(&p->arena, "%s %s:%s", f->name, where, func)))
-		return true;
-	diag_hint(&p->diags, p->diags.tail, "bpfline -l '%s:%s:*' lists its functions", f->name, where);
-	return false;
+	return probes_missing_hint(p, at, arena_printf(&p->arena, "%s %s:%s", f->name, where, func),
+				   arena_printf(&p->arena, "bpfline -l '%s:%s:*' lists its functions",
+						f->name, where));
 }
 
 static const char *uprobe_section(struct arena *a, const struct probe_def *pd)
