@@ -86,10 +86,6 @@ int probes_each_binary(struct program *p, const struct node *at, const char *bin
 	return added;
 }
 
-/* The kernel's ENOTSUPP (no user-space errno): an instruction uprobes cannot
- * handle. */
-#define KERNEL_ENOTSUPP 524
-
 static const char *uprobe_hint(int err)
 {
 	if (err == -ENOENT)

@@ -18,6 +18,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "kernel/kfeat.h"
 #include "probes/probes.h"
 #include "runtime/loader.h"
 #include "runtime/msg.h"
@@ -134,8 +135,7 @@ static size_t group_size(const struct rt *rt, const struct probe_def *pd)
 static int attach_failed(struct rt *rt, const struct probe_def *pd, int err, const char *hint,
 			 bool group)
 {
-	/* 524: the kernel's own ENOTSUPP, which user space has no text for */
-	const char *said = err == -524 ? "Operation not supported (ENOTSUPP)" : strerror(-err);
+	const char *said = kernel_strerror(err);
 	bool skip = pd->attach && strpbrk(pd->attach->attach.text, "*?[") && !group;
 	char why[512];
 
