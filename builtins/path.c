@@ -29,28 +29,11 @@
 #define PATH_SIZE_MAX 4096	/* PATH_MAX: no path the kernel names is longer */
 #define PATH_BUF_MIN 1024	/* the helper's buffer: at least this, a power of two */
 
-/* Whether pd's program is a BPF tracing program (its section says: fentry,
- * fexit, fmod_ret, tp_btf, iter, lsm, with or without ".s"), the only kind the
- * kernel gives its BTF-typed helpers (bpf_d_path, bpf_get_socket_cookie of a
- * struct sock *). */
-static bool is_tracing_prog(struct arena *a, const struct probe_def *pd)
-{
-	static const char *const prefixes[] = {"fentry", "fexit", "fmod_ret", "tp_btf", "iter", "lsm"};
-	const char *sec = pd->family->section ? pd->family->section(a, pd) : NULL;
-
-	for (size_t i = 0; sec && i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
-		size_t len = strlen(prefixes[i]);
-		if (!strncmp(sec, prefixes[i], len) && (sec[len] == '/' || sec[len] == '.'))
-			return true;
-	}
-	return false;
-}
-
 bool builtin_want_tracing(struct sema *s, struct node *n, const char *helper)
 {
 	for (size_t i = 0; i < s->p->probes.len; i++) {
 		const struct probe_def *d = s->p->probes.items[i];
-		if (d->probe != s->probe || is_tracing_prog(s->a, d))
+		if (d->probe != s->probe || d->family->tracing)
 			continue;
 		struct diag *dg = diag_error(s->d, n->loc, "%s() cannot be used in %s probes",
 					     n->call.name, d->family->name);

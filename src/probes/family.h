@@ -88,6 +88,9 @@ struct probe_family {
 	bool pid_predicate;	/* -p PID filters its events in the program (the
 				 * kernel runs it for every process); families
 				 * that attach to the process leave it false */
+	bool tracing;		/* its program is a BPF tracing program (BTF-typed:
+				 * fentry, fexit, iter), the only kind the kernel
+				 * gives its BTF-typed helpers (bpf_d_path, ...) */
 	bool special;		/* run by bpfline itself, from user space
 				 * (begin, end, self): `probetype` is "special"
 				 * and `usermode` is 1 */
