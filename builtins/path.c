@@ -101,15 +101,6 @@ static uint32_t helper_buf_size(uint32_t size)
 	return b;
 }
 
-/* The offset of field `name` in record t. */
-static uint32_t offset_in(const struct type *t, const char *name)
-{
-	for (int i = 0; i < t->nfields; i++)
-		if (!strcmp(t->fields[i].name, name))
-			return t->fields[i].offset;
-	return 0;
-}
-
 /* The struct path argument a as the kernel pointer bpf_d_path needs: the
  * pointer the chain starts from (args.file, ctx.file: cg_kernel_ptr) and,
  * in *off, the offsets of the members embedded in what it points to
@@ -120,7 +111,7 @@ static LLVMValueRef path_base(struct cg *c, struct node *a, uint32_t *off)
 	while (a->kind == N_FIELD && a->type->kind == TY_RECORD) {
 		struct node *b = a->field.base;
 		const struct type *rec = b->type->kind == TY_PTR ? b->type->elem : b->type;
-		*off += offset_in(rec, a->field.name);
+		*off += rec->fields[type_field_index(rec, a->field.name)].offset;	/* sema found it */
 		a = b;
 		if (b->type->kind == TY_PTR)
 			return cg_kernel_ptr(c, b);
