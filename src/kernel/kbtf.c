@@ -23,6 +23,7 @@
 #include <bpf/btf.h>
 
 #include "lang/config.h"
+#include "util/alloc.h"
 #include "util/arena.h"
 #include "util/log.h"
 #include "util/sb.h"
@@ -97,9 +98,10 @@ unsigned int kbtf_loads(void)
  * record from a module's own types carries the module in btf_id's high bits
  * (MOD_SHIFT: its index in mods[] + 1), so kbtf_complete finds its BTF again. */
 #define MOD_SHIFT 24
-#define MOD_MAX 64
+/* The most modules a btf_id can name: its bits above MOD_SHIFT. */
+#define MOD_MAX ((1 << (32 - MOD_SHIFT)) - 1)
 
-static struct kbtf_entry mods[MOD_MAX];
+static struct kbtf_entry *mods;
 static int nmods = -1;	/* -1: /sys/kernel/btf not listed yet */
 
 /* The modules with BTF (/sys/kernel/btf/<name>, but vmlinux), listed once;
@@ -111,9 +113,24 @@ static int modules_list(void)
 	nmods = 0;
 	DIR *d = cache.vmlinux_path ? NULL : opendir("/sys/kernel/btf");
 	struct dirent *e;
-	while (d && (e = readdir(d)) && nmods < MOD_MAX)
-		if (e->d_name[0] != '.' && strcmp(e->d_name, "vmlinux"))
-			mods[nmods++].name = strdup(e->d_name);
+	int cap = 0;
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.' || !strcmp(e->d_name, "vmlinux"))
+			continue;
+		if (nmods == MOD_MAX) {
+			rt_log(1, "kbtf: more than %d modules with BTF: %s and later ones "
+			       "are not searched\n", MOD_MAX, e->d_name);
+			break;
+		}
+		if (nmods == cap) {
+			struct kbtf_entry *m = xrealloc(mods, sizeof(*m) * (size_t)(cap ? cap * 2 : 64));
+			if (!m)
+				break;
+			mods = m;
+			cap = cap ? cap * 2 : 64;
+		}
+		mods[nmods++] = (struct kbtf_entry){ .name = strdup(e->d_name) };
+	}
 	if (d)
 		closedir(d);
 	return nmods;
