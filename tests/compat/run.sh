@@ -204,14 +204,15 @@ off = set()
 for path in glob.glob(os.path.join(sys.argv[4], "*")):
     if not os.path.isfile(path):
         continue
-    name = None
-    for line in open(path, errors="replace"):
-        if line.startswith("NAME "):
-            name = os.path.basename(path) + "." + line[5:].strip()
-        elif line.startswith("SKIP_IF_ENV_HAS ") and name:
-            var, _, val = line[16:].strip().partition("=")
-            if os.environ.get(var, "") == val:
-                off.add(name)
+    # a test is a block of lines ending at a blank line; NAME may come anywhere in it
+    for block in re.split(r"\n\s*\n", open(path, errors="replace").read()):
+        lines = block.splitlines()
+        names = [l[5:].strip() for l in lines if l.startswith("NAME ")]
+        for l in lines:
+            if names and l.startswith("SKIP_IF_ENV_HAS "):
+                var, _, val = l[16:].strip().partition("=")
+                if os.environ.get(var, "") == val:
+                    off.add(os.path.basename(path) + "." + names[0])
 for n in listed:
     if re.search(pos, n) and not (neg and re.search(neg, n)) and n not in passed:
         if n in off:
