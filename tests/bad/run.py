@@ -126,7 +126,7 @@ def parse_cases(path):
 	def flush():
 		if cur:
 			if "name" not in cur:
-				sys.exit("%s:%d: a case without name:" % (path, lineno))
+				malformed("%s:%d: a case without name:" % (path, lineno))
 			cur["file"] = os.path.relpath(path, ROOT)
 			cases.append(dict(cur))
 			cur.clear()
@@ -140,12 +140,12 @@ def parse_cases(path):
 			continue
 		key, sep, value = line.partition(":")
 		if not sep or key not in KEYS:
-			sys.exit("%s:%d: not a `key: value` line with a known key: %s" % (path, lineno, line))
+			malformed("%s:%d: not a `key: value` line with a known key: %s" % (path, lineno, line))
 		value = value[1:] if value.startswith(" ") else value
 		if key in ("prog", "env", "expect"):
 			cur.setdefault(key, []).append(value)
 		elif key in cur:
-			sys.exit("%s:%d: %s: given twice" % (path, lineno, key))
+			malformed("%s:%d: %s: given twice" % (path, lineno, key))
 		else:
 			cur[key] = value
 	flush()
@@ -237,6 +237,12 @@ def check(case, status, out):
 	return (not reasons, reasons)
 
 
+def malformed(msg):
+	"""A malformed case file: the message, exit status 2 (the docstring's promise)."""
+	print(msg, file=sys.stderr)
+	sys.exit(2)
+
+
 def main():
 	ap = argparse.ArgumentParser(add_help=True)
 	ap.add_argument("-b", default=os.environ.get("BPFLINE", os.path.join(ROOT, "build-asan/bpfline")))
@@ -255,7 +261,7 @@ def main():
 	names = set()
 	for c in cases:
 		if c["name"] in names:
-			sys.exit("%s: case %s: name given twice" % (c["file"], c["name"]))
+			malformed("%s: case %s: name given twice" % (c["file"], c["name"]))
 		names.add(c["name"])
 	if a.f:
 		cases = [c for c in cases if re.search(a.f, c["name"])]
