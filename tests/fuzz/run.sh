@@ -20,9 +20,11 @@ WORK=${WORK:-/tmp/bpfline-fuzz}
 HARNESSES=${HARNESSES:-frontend codegen}
 CORPUS=tests/fuzz/corpus
 DICT=tests/fuzz/bpfline.dict
-# -max_len: the harnesses skip longer inputs (FUZZ_MAX_INPUT); -timeout: a
-# compile of a 4 KB program takes milliseconds, 10 s is a hang
-FLAGS=(-dict="$DICT" -max_len=4096 -timeout=30 -rss_limit_mb=2048 -detect_leaks=1 -reload=0
+# MAX_LEN: the harnesses skip longer inputs (FUZZ_MAX_INPUT in fuzz_common.h);
+# TIMEOUT: a compile of a 4 KB program takes milliseconds, so 30 s (room for a
+# loaded machine) is a hang
+MAX_LEN=4096 TIMEOUT=30
+FLAGS=(-dict="$DICT" -max_len=$MAX_LEN -timeout=$TIMEOUT -rss_limit_mb=2048 -detect_leaks=1 -reload=0
        -print_final_stats=1)
 
 build() {
@@ -85,7 +87,7 @@ merge() {	# merge SOURCES...: minimise the corpus plus SOURCES into the corpus
 		bin=$(need "$h")
 		tmp=$(mktemp -d "${TMPDIR:-/tmp}/bpfline-fuzz-merge.XXXXXX")
 		mkdir -p "$CORPUS/$h"
-		nice -n 19 "$bin" -merge=1 -max_len=4096 -timeout=30 "$tmp" "$CORPUS/$h" "$@" \
+		nice -n 19 "$bin" -merge=1 -max_len=$MAX_LEN -timeout=$TIMEOUT "$tmp" "$CORPUS/$h" "$@" \
 			$([ -d "$WORK/$h-new" ] && echo "$WORK/$h-new") \
 			>"$WORK/merge-$h.log" 2>&1 || { tail -n 20 "$WORK/merge-$h.log" >&2; rm -rf "$tmp"; return 1; }
 		cp "$CORPUS/$h"/regress-* "$tmp"/ 2>/dev/null || true	# named by the bug they found
