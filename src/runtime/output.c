@@ -133,16 +133,12 @@ static int act_time(struct rt *rt, const struct action *a, const void *rec)
 	return 0;
 }
 
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
-
 /* Read the command's output into out until it closes its end and exits. A
  * SIGINT/SIGTERM meanwhile interrupts the run: the command's process group is
  * killed rather than waited for (it may never exit). -EINTR then, else 0. */
 static int collect_command(struct rt *rt, pid_t pid, int rfd, struct sb *out)
 {
-	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0), status, err = 0;
+	int pidfd = proc_pidfd_open(pid), status, err = 0;
 	bool reading = true, exited = pidfd < 0;	/* no pidfd: waitpid below */
 	char buf[4096];
 
