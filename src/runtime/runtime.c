@@ -223,6 +223,8 @@ static int attach_pass(struct rt *rt, size_t i, bool reverse)
  * tracepoints or kprobes can take a while): how many so far. */
 static void attach_progress(struct rt *rt, double t0, double *next)
 {
+	if (rt_verbose < 1)
+		return;
 	double now = rt_now_ms();
 	if (now < *next)
 		return;
