@@ -38,7 +38,7 @@
 #define STOP_CONSUMING (-ECANCELED)	/* handler result: exit() seen, stop */
 #define YIELD (-EAGAIN)	/* handler result: this turn's time is up, more later */
 #define TURN_MS 20	/* a consume turn yields to signals and exit() after this */
-#define TURN_CHECK 64	/* printf records between two looks at the clock */
+#define TURN_CHECK 64	/* output-ring records between two looks at the clock */
 #define FINAL_DRAIN_MS 400	/* after Ctrl-C: records still printed for this long */
 
 extern char **environ;
@@ -721,7 +721,7 @@ int out_open(struct rt *rt)
 	return 0;
 fail:
 	err = -errno;
-	msg_error("map '%s': cannot poll: %s", ABI_RINGBUF_NAME, strerror(-err));
+	msg_error("cannot poll the output ring buffers and signals: %s", strerror(-err));
 	return err;
 }
 
