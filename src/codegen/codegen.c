@@ -6,6 +6,7 @@
 #include "codegen/codegen.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <linux/bpf.h>
 #include <string.h>
 
@@ -49,6 +50,22 @@ static void emit_pid_filter(struct cg *c, int pid)
 	LLVMPositionBuilderAtEnd(c->b, go);
 }
 
+/* /pred/: return at once when it is false; its temporaries are given back
+ * before the body, like a statement's. */
+static void emit_pred(struct cg *c, struct node *pred)
+{
+	struct cg_mark m = cg_mark(c);
+	cg_set_loc(c, pred);
+	c->stmt = pred;
+	LLVMBasicBlockRef go = cg_block(c, "pred_true"), stop = cg_block(c, "pred_false");
+	LLVMBuildCondBr(c->b, cg_truth(c, pred), go, stop);
+	LLVMPositionBuilderAtEnd(c->b, stop);
+	cg_return(c);
+	LLVMPositionBuilderAtEnd(c->b, go);
+	c->stmt = NULL;
+	cg_release(c, m);
+}
+
 static void emit_probe(struct cg *c, struct probe_def *d)
 {
 	const struct node *probe = d->probe;
@@ -72,8 +89,7 @@ static void emit_probe(struct cg *c, struct probe_def *d)
 	c->init = cg_block(c, "init");
 	c->pdef = d;
 	c->vars = NULL;
-	c->scratch_base = NULL;
-	c->scratch_used = 0;
+	cg_frame_begin(c, d->prog_name);
 	LLVMBasicBlockRef body = cg_block(c, "body");
 	LLVMPositionBuilderAtEnd(c->b, body);
 	if (d->family->ctx_null_ends)
@@ -86,28 +102,13 @@ static void emit_probe(struct cg *c, struct probe_def *d)
 	 * not held back */
 	if (c->exited && !probe_is_special(d) && !d->family->ends_run)
 		cg_emit_exit_guard(c);
-	if (probe->probe.pred) {
-		cg_set_loc(c, probe->probe.pred);
-		LLVMBasicBlockRef go = cg_block(c, "pred_true"), stop = cg_block(c, "pred_false");
-		LLVMBuildCondBr(c->b, cg_truth(c, probe->probe.pred), go, stop);
-		LLVMPositionBuilderAtEnd(c->b, stop);
-		cg_return(c);
-		LLVMPositionBuilderAtEnd(c->b, go);
-	}
+	if (probe->probe.pred)
+		emit_pred(c, probe->probe.pred);
 	cg_emit_block(c, probe->probe.body);
 	if (!LLVMGetBasicBlockTerminator(LLVMGetInsertBlock(c->b)))
 		cg_return(c);
-	LLVMPositionBuilderAtEnd(c->b, c->init);
-	LLVMBuildBr(c->b, body);
-	LLVMPositionBuilderAtEnd(c->b, c->entry);
-	if (c->scratch_base) {	/* never NULL for key 0, but the verifier asks */
-		LLVMBasicBlockRef none = cg_block(c, "no_scratch");
-		LLVMBuildCondBr(c->b, LLVMBuildIsNull(c->b, c->scratch_base, ""), none, c->init);
-		LLVMPositionBuilderAtEnd(c->b, none);
-		cg_return(c);
-	} else {
-		LLVMBuildBr(c->b, c->init);
-	}
+	cg_frame_end(c, body, cg_const(c, 0));
+	cg_probe_slots_end(c);
 }
 
 static void emit_license(struct cg *c)
@@ -125,6 +126,7 @@ static void cg_init(struct cg *c, struct program *p)
 	c->ctx = LLVMContextCreate();
 	c->mod = LLVMModuleCreateWithNameInContext("bpfline", c->ctx);
 	c->b = LLVMCreateBuilderInContext(c->ctx);
+	cg_limits_init(c);
 	c->i8 = LLVMInt8TypeInContext(c->ctx);
 	c->i16 = LLVMInt16TypeInContext(c->ctx);
 	c->i32 = LLVMInt32TypeInContext(c->ctx);
@@ -195,6 +197,16 @@ int cg_compile(struct program *p, void **obj, size_t *obj_size, const struct cg_
 	if (!ret) {
 		FILE *dump = opts && opts->dump_out ? opts->dump_out : stdout;
 		ret = obj_emit(c.mod, opts && opts->dump_ir, dump, obj, obj_size, &err);
+		int lim = cg_limits_check(&c, ret ? NULL : *obj, ret ? 0 : *obj_size);
+		if (lim && !ret) {
+			free(*obj);
+			*obj = NULL;
+		}
+		if (lim) {
+			LLVMDisposeMessage(err);
+			err = NULL;
+			ret = lim;
+		}
 	}
 	if (!ret && opts && opts->dump_obj)
 		ret = write_obj(p, opts->obj_path ? opts->obj_path : "bpfline.o", *obj, *obj_size);

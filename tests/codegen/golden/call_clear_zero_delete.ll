@@ -19,133 +19,123 @@ entry:
   %1 = alloca [1 x i64], align 8
   %2 = alloca [1 x i64], align 8
   %3 = alloca [1 x i64], align 8
-  %4 = alloca [1 x i64], align 8
-  %5 = alloca [1 x i64], align 8
-  %6 = alloca [1 x i64], align 8
-  %7 = alloca [1 x i64], align 8
-  %8 = alloca [1 x i64], align 8
-  %9 = alloca [1 x i64], align 8
-  %10 = alloca [1 x i64], align 8
-  %11 = alloca [1 x i64], align 8
-  %12 = alloca [1 x i64], align 8
-  %13 = alloca [1 x i64], align 8
-  store i64 0, ptr %13, align 8
-  store i64 1, ptr %12, align 8
-  %14 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_a, ptr %13, ptr %12, i64 0)	; map_update_elem
-  %15 = icmp slt i64 %14, 0
-  br i1 %15, label %update_failed, label %updated
+  store i64 0, ptr %3, align 8
+  store i64 1, ptr %2, align 8
+  %4 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_a, ptr %3, ptr %2, i64 0)	; map_update_elem
+  %5 = icmp slt i64 %4, 0
+  br i1 %5, label %update_failed, label %updated
 
 update_failed:
-  store i32 4, ptr %11, align 8
-  %16 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %11)	; map_lookup_elem
-  %17 = icmp eq i64 %16, 0
-  br i1 %17, label %updated, label %nonnull
+  store i32 4, ptr %1, align 8
+  %6 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %7 = icmp eq i64 %6, 0
+  br i1 %7, label %updated, label %nonnull
 
 updated:
-  store i64 1, ptr %10, align 8
-  store i64 2, ptr %9, align 8
-  %18 = call i64 inttoptr (i64 2 to ptr)(ptr @m1_b, ptr %10, ptr %9, i64 0)	; map_update_elem
-  %19 = icmp slt i64 %18, 0
-  br i1 %19, label %update_failed1, label %updated2
+  store i64 1, ptr %1, align 8
+  store i64 2, ptr %2, align 8
+  %8 = call i64 inttoptr (i64 2 to ptr)(ptr @m1_b, ptr %1, ptr %2, i64 0)	; map_update_elem
+  %9 = icmp slt i64 %8, 0
+  br i1 %9, label %update_failed1, label %updated2
 
 nonnull:
-  %20 = inttoptr i64 %16 to ptr
-  %21 = load i64, ptr %20, align 8
-  %22 = add i64 %21, 1
-  store i64 %22, ptr %20, align 8
+  %10 = inttoptr i64 %6 to ptr
+  %11 = load i64, ptr %10, align 8
+  %12 = add i64 %11, 1
+  store i64 %12, ptr %10, align 8
   br label %updated
 
 update_failed1:
-  store i32 5, ptr %8, align 8
-  %23 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %8)	; map_lookup_elem
-  %24 = icmp eq i64 %23, 0
-  br i1 %24, label %updated2, label %nonnull3
+  store i32 5, ptr %3, align 8
+  %13 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %3)	; map_lookup_elem
+  %14 = icmp eq i64 %13, 0
+  br i1 %14, label %updated2, label %nonnull3
 
 updated2:
-  store i64 2, ptr %7, align 8
-  store i64 3, ptr %6, align 8
-  %25 = call i64 inttoptr (i64 2 to ptr)(ptr @m2_c, ptr %7, ptr %6, i64 0)	; map_update_elem
-  %26 = icmp slt i64 %25, 0
-  br i1 %26, label %update_failed5, label %updated6
+  store i64 2, ptr %1, align 8
+  store i64 3, ptr %2, align 8
+  %15 = call i64 inttoptr (i64 2 to ptr)(ptr @m2_c, ptr %1, ptr %2, i64 0)	; map_update_elem
+  %16 = icmp slt i64 %15, 0
+  br i1 %16, label %update_failed5, label %updated6
 
 nonnull3:
-  %27 = inttoptr i64 %23 to ptr
-  %28 = load i64, ptr %27, align 8
-  %29 = add i64 %28, 1
-  store i64 %29, ptr %27, align 8
+  %17 = inttoptr i64 %13 to ptr
+  %18 = load i64, ptr %17, align 8
+  %19 = add i64 %18, 1
+  store i64 %19, ptr %17, align 8
   br label %updated2
 
 update_failed5:
-  store i32 6, ptr %5, align 8
-  %30 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %5)	; map_lookup_elem
-  %31 = icmp eq i64 %30, 0
-  br i1 %31, label %updated6, label %nonnull7
+  store i32 6, ptr %3, align 8
+  %20 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %3)	; map_lookup_elem
+  %21 = icmp eq i64 %20, 0
+  br i1 %21, label %updated6, label %nonnull7
 
 updated6:
-  %32 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 8, i64 0)	; ringbuf_reserve
-  %33 = icmp eq i64 %32, 0
-  br i1 %33, label %lost, label %reserved
+  %22 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 8, i64 0)	; ringbuf_reserve
+  %23 = icmp eq i64 %22, 0
+  br i1 %23, label %lost, label %reserved
 
 nonnull7:
-  %34 = inttoptr i64 %30 to ptr
-  %35 = load i64, ptr %34, align 8
-  %36 = add i64 %35, 1
-  store i64 %36, ptr %34, align 8
+  %24 = inttoptr i64 %20 to ptr
+  %25 = load i64, ptr %24, align 8
+  %26 = add i64 %25, 1
+  store i64 %26, ptr %24, align 8
   br label %updated6
 
 reserved:
-  %37 = inttoptr i64 %32 to ptr
-  store i64 0, ptr %37, align 8
-  %38 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
-  %39 = icmp ugt i64 %38, 131071
-  %40 = select i1 %39, i64 2, i64 1
-  call void inttoptr (i64 132 to ptr)(ptr %37, i64 %40)	; ringbuf_submit
+  %27 = inttoptr i64 %22 to ptr
+  store i64 0, ptr %27, align 8
+  %28 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
+  %29 = icmp ugt i64 %28, 131071
+  %30 = select i1 %29, i64 2, i64 1
+  call void inttoptr (i64 132 to ptr)(ptr %27, i64 %30)	; ringbuf_submit
   br label %emitted
 
 lost:
-  store i32 0, ptr %4, align 8
-  %41 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %4)	; map_lookup_elem
-  %42 = icmp eq i64 %41, 0
-  br i1 %42, label %emitted, label %nonnull9
+  store i32 0, ptr %1, align 8
+  %31 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %32 = icmp eq i64 %31, 0
+  br i1 %32, label %emitted, label %nonnull9
 
 emitted:
-  %43 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 8, i64 0)	; ringbuf_reserve
-  %44 = icmp eq i64 %43, 0
-  br i1 %44, label %lost12, label %reserved11
+  %33 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 8, i64 0)	; ringbuf_reserve
+  %34 = icmp eq i64 %33, 0
+  br i1 %34, label %lost12, label %reserved11
 
 nonnull9:
-  %45 = inttoptr i64 %41 to ptr
-  %46 = load i64, ptr %45, align 8
-  %47 = add i64 %46, 1
-  store i64 %47, ptr %45, align 8
+  %35 = inttoptr i64 %31 to ptr
+  %36 = load i64, ptr %35, align 8
+  %37 = add i64 %36, 1
+  store i64 %37, ptr %35, align 8
   br label %emitted
 
 reserved11:
-  %48 = inttoptr i64 %43 to ptr
-  store i64 1, ptr %48, align 8
-  %49 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
-  %50 = icmp ugt i64 %49, 131071
-  %51 = select i1 %50, i64 2, i64 1
-  call void inttoptr (i64 132 to ptr)(ptr %48, i64 %51)	; ringbuf_submit
+  %38 = inttoptr i64 %33 to ptr
+  store i64 1, ptr %38, align 8
+  %39 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
+  %40 = icmp ugt i64 %39, 131071
+  %41 = select i1 %40, i64 2, i64 1
+  call void inttoptr (i64 132 to ptr)(ptr %38, i64 %41)	; ringbuf_submit
   br label %emitted13
 
 lost12:
-  store i32 0, ptr %3, align 8
-  %52 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %3)	; map_lookup_elem
-  %53 = icmp eq i64 %52, 0
-  br i1 %53, label %emitted13, label %nonnull14
+  store i32 0, ptr %1, align 8
+  %42 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %43 = icmp eq i64 %42, 0
+  br i1 %43, label %emitted13, label %nonnull14
 
 emitted13:
-  store i64 2, ptr %2, align 8
-  %54 = call i64 inttoptr (i64 3 to ptr)(ptr @m2_c, ptr %2)	; map_delete_elem
   store i64 2, ptr %1, align 8
-  %55 = call i64 inttoptr (i64 3 to ptr)(ptr @m2_c, ptr %1)	; map_delete_elem
+  %44 = call i64 inttoptr (i64 3 to ptr)(ptr @m2_c, ptr %1)	; map_delete_elem
+  store i64 2, ptr %1, align 8
+  %45 = call i64 inttoptr (i64 3 to ptr)(ptr @m2_c, ptr %1)	; map_delete_elem
   ret i64 0
 
 nonnull14:
-  %56 = inttoptr i64 %52 to ptr
-  %57 = load i64, ptr %56, align 8
-  %58 = add i64 %57, 1
-  store i64 %58, ptr %56, align 8
+  %46 = inttoptr i64 %42 to ptr
+  %47 = load i64, ptr %46, align 8
+  %48 = add i64 %47, 1
+  store i64 %48, ptr %46, align 8
   br label %emitted13
 }

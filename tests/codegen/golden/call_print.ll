@@ -15,116 +15,113 @@ entry:
   %1 = alloca [1 x i64], align 8
   %2 = alloca [1 x i64], align 8
   %3 = alloca [1 x i64], align 8
-  %4 = alloca [1 x i64], align 8
-  %5 = alloca [1 x i64], align 8
-  %6 = alloca [1 x i64], align 8
-  store i64 1, ptr %6, align 8
-  store i64 2, ptr %5, align 8
-  %7 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_a, ptr %6, ptr %5, i64 0)	; map_update_elem
-  %8 = icmp slt i64 %7, 0
-  br i1 %8, label %update_failed, label %updated
+  store i64 1, ptr %3, align 8
+  store i64 2, ptr %2, align 8
+  %4 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_a, ptr %3, ptr %2, i64 0)	; map_update_elem
+  %5 = icmp slt i64 %4, 0
+  br i1 %5, label %update_failed, label %updated
 
 update_failed:
-  store i32 4, ptr %4, align 8
-  %9 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %4)	; map_lookup_elem
-  %10 = icmp eq i64 %9, 0
-  br i1 %10, label %updated, label %nonnull
+  store i32 4, ptr %1, align 8
+  %6 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %7 = icmp eq i64 %6, 0
+  br i1 %7, label %updated, label %nonnull
 
 updated:
-  %11 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 24, i64 0)	; ringbuf_reserve
-  %12 = icmp eq i64 %11, 0
-  br i1 %12, label %lost, label %reserved
+  %8 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 24, i64 0)	; ringbuf_reserve
+  %9 = icmp eq i64 %8, 0
+  br i1 %9, label %lost, label %reserved
 
 nonnull:
-  %13 = inttoptr i64 %9 to ptr
-  %14 = load i64, ptr %13, align 8
-  %15 = add i64 %14, 1
-  store i64 %15, ptr %13, align 8
+  %10 = inttoptr i64 %6 to ptr
+  %11 = load i64, ptr %10, align 8
+  %12 = add i64 %11, 1
+  store i64 %12, ptr %10, align 8
   br label %updated
 
 reserved:
-  %16 = inttoptr i64 %11 to ptr
-  call void @llvm.memset.p0.i64(ptr %16, i8 0, i64 24, i1 false)
-  %17 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
-  %18 = icmp ugt i64 %17, 131071
-  %19 = select i1 %18, i64 2, i64 1
-  call void inttoptr (i64 132 to ptr)(ptr %16, i64 %19)	; ringbuf_submit
+  %13 = inttoptr i64 %8 to ptr
+  call void @llvm.memset.p0.i64(ptr %13, i8 0, i64 24, i1 false)
+  %14 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
+  %15 = icmp ugt i64 %14, 131071
+  %16 = select i1 %15, i64 2, i64 1
+  call void inttoptr (i64 132 to ptr)(ptr %13, i64 %16)	; ringbuf_submit
   br label %emitted
 
 lost:
-  store i32 0, ptr %3, align 8
-  %20 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %3)	; map_lookup_elem
-  %21 = icmp eq i64 %20, 0
-  br i1 %21, label %emitted, label %nonnull1
+  store i32 0, ptr %1, align 8
+  %17 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %18 = icmp eq i64 %17, 0
+  br i1 %18, label %emitted, label %nonnull1
 
 emitted:
-  %22 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 16, i64 0)	; ringbuf_reserve
-  %23 = icmp eq i64 %22, 0
-  br i1 %23, label %lost4, label %reserved3
+  %19 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 16, i64 0)	; ringbuf_reserve
+  %20 = icmp eq i64 %19, 0
+  br i1 %20, label %lost4, label %reserved3
 
 nonnull1:
-  %24 = inttoptr i64 %20 to ptr
-  %25 = load i64, ptr %24, align 8
-  %26 = add i64 %25, 1
-  store i64 %26, ptr %24, align 8
+  %21 = inttoptr i64 %17 to ptr
+  %22 = load i64, ptr %21, align 8
+  %23 = add i64 %22, 1
+  store i64 %23, ptr %21, align 8
   br label %emitted
 
 reserved3:
-  %27 = inttoptr i64 %22 to ptr
-  store i64 1, ptr %27, align 8
-  %28 = getelementptr i8, ptr %27, i64 8
-  store i64 5, ptr %28, align 8
-  %29 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
-  %30 = icmp ugt i64 %29, 131071
-  %31 = select i1 %30, i64 2, i64 1
-  call void inttoptr (i64 132 to ptr)(ptr %27, i64 %31)	; ringbuf_submit
+  %24 = inttoptr i64 %19 to ptr
+  store i64 1, ptr %24, align 8
+  %25 = getelementptr i8, ptr %24, i64 8
+  store i64 5, ptr %25, align 8
+  %26 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
+  %27 = icmp ugt i64 %26, 131071
+  %28 = select i1 %27, i64 2, i64 1
+  call void inttoptr (i64 132 to ptr)(ptr %24, i64 %28)	; ringbuf_submit
   br label %emitted5
 
 lost4:
-  store i32 0, ptr %2, align 8
-  %32 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %2)	; map_lookup_elem
-  %33 = icmp eq i64 %32, 0
-  br i1 %33, label %emitted5, label %nonnull6
+  store i32 0, ptr %1, align 8
+  %29 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %30 = icmp eq i64 %29, 0
+  br i1 %30, label %emitted5, label %nonnull6
 
 emitted5:
-  %34 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 24, i64 0)	; ringbuf_reserve
-  %35 = icmp eq i64 %34, 0
-  br i1 %35, label %lost9, label %reserved8
+  %31 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 24, i64 0)	; ringbuf_reserve
+  %32 = icmp eq i64 %31, 0
+  br i1 %32, label %lost9, label %reserved8
 
 nonnull6:
-  %36 = inttoptr i64 %32 to ptr
-  %37 = load i64, ptr %36, align 8
-  %38 = add i64 %37, 1
-  store i64 %38, ptr %36, align 8
+  %33 = inttoptr i64 %29 to ptr
+  %34 = load i64, ptr %33, align 8
+  %35 = add i64 %34, 1
+  store i64 %35, ptr %33, align 8
   br label %emitted5
 
 reserved8:
-  %39 = inttoptr i64 %34 to ptr
-  store i64 2, ptr %39, align 8
-  %40 = getelementptr i8, ptr %39, i64 8
-  store i64 1, ptr %40, align 8
-  %41 = getelementptr i8, ptr %39, i64 16
-  store i64 0, ptr %41, align 8
-  %42 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
-  %43 = icmp ugt i64 %42, 131071
-  %44 = select i1 %43, i64 2, i64 1
-  call void inttoptr (i64 132 to ptr)(ptr %39, i64 %44)	; ringbuf_submit
+  %36 = inttoptr i64 %31 to ptr
+  store i64 2, ptr %36, align 8
+  %37 = getelementptr i8, ptr %36, i64 8
+  store i64 1, ptr %37, align 8
+  %38 = getelementptr i8, ptr %36, i64 16
+  store i64 0, ptr %38, align 8
+  %39 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
+  %40 = icmp ugt i64 %39, 131071
+  %41 = select i1 %40, i64 2, i64 1
+  call void inttoptr (i64 132 to ptr)(ptr %36, i64 %41)	; ringbuf_submit
   br label %emitted10
 
 lost9:
   store i32 0, ptr %1, align 8
-  %45 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %46 = icmp eq i64 %45, 0
-  br i1 %46, label %emitted10, label %nonnull11
+  %42 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %43 = icmp eq i64 %42, 0
+  br i1 %43, label %emitted10, label %nonnull11
 
 emitted10:
   ret i64 0
 
 nonnull11:
-  %47 = inttoptr i64 %45 to ptr
-  %48 = load i64, ptr %47, align 8
-  %49 = add i64 %48, 1
-  store i64 %49, ptr %47, align 8
+  %44 = inttoptr i64 %42 to ptr
+  %45 = load i64, ptr %44, align 8
+  %46 = add i64 %45, 1
+  store i64 %46, ptr %44, align 8
   br label %emitted10
 }
 

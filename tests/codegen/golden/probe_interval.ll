@@ -18,94 +18,92 @@ entry:
   %2 = alloca [1 x i64], align 8
   %3 = alloca [1 x i64], align 8
   %4 = alloca [1 x i64], align 8
-  %5 = alloca [1 x i64], align 8
-  %6 = alloca [1 x i64], align 8
-  store i32 0, ptr %6, align 8
-  %7 = call i64 inttoptr (i64 1 to ptr)(ptr @exited, ptr %6)	; map_lookup_elem
-  %8 = icmp eq i64 %7, 0
-  br i1 %8, label %running, label %exit_check
+  store i32 0, ptr %4, align 8
+  %5 = call i64 inttoptr (i64 1 to ptr)(ptr @exited, ptr %4)	; map_lookup_elem
+  %6 = icmp eq i64 %5, 0
+  br i1 %6, label %running, label %exit_check
 
 exit_check:
-  %9 = inttoptr i64 %7 to ptr
-  %10 = load i64, ptr %9, align 8
-  %.not = icmp eq i64 %10, 0
+  %7 = inttoptr i64 %5 to ptr
+  %8 = load i64, ptr %7, align 8
+  %.not = icmp eq i64 %8, 0
   br i1 %.not, label %running, label %common.ret
 
 common.ret:
   ret i64 0
 
 running:
-  store i64 0, ptr %5, align 8
-  %11 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %5)	; map_lookup_elem
-  %12 = icmp eq i64 %11, 0
-  br i1 %12, label %init1, label %nonnull2
+  store i64 0, ptr %3, align 8
+  %9 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
+  %10 = icmp eq i64 %9, 0
+  br i1 %10, label %init1, label %nonnull2
 
 init1:
-  store i64 0, ptr %4, align 8
-  %13 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %5, ptr %4, i64 1)	; map_update_elem
-  %.not14 = icmp ne i64 %13, -17
-  %14 = icmp slt i64 %13, 0
-  %15 = and i1 %.not14, %14
-  br i1 %15, label %update_failed, label %found
+  store i64 0, ptr %2, align 8
+  %11 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %3, ptr %2, i64 1)	; map_update_elem
+  %.not14 = icmp ne i64 %11, -17
+  %12 = icmp slt i64 %11, 0
+  %13 = and i1 %.not14, %12
+  br i1 %13, label %update_failed, label %found
 
 found:
-  %16 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %5)	; map_lookup_elem
-  %17 = icmp eq i64 %16, 0
-  br i1 %17, label %join3, label %nonnull2
+  %14 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
+  %15 = icmp eq i64 %14, 0
+  br i1 %15, label %join3, label %nonnull2
 
 update_failed:
-  store i32 4, ptr %3, align 8
-  %18 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %3)	; map_lookup_elem
-  %19 = icmp eq i64 %18, 0
-  br i1 %19, label %found, label %nonnull
+  store i32 4, ptr %1, align 8
+  %16 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %17 = icmp eq i64 %16, 0
+  br i1 %17, label %found, label %nonnull
 
 nonnull:
-  %20 = inttoptr i64 %18 to ptr
-  %21 = load i64, ptr %20, align 8
-  %22 = add i64 %21, 1
-  store i64 %22, ptr %20, align 8
+  %18 = inttoptr i64 %16 to ptr
+  %19 = load i64, ptr %18, align 8
+  %20 = add i64 %19, 1
+  store i64 %20, ptr %18, align 8
   br label %found
 
 nonnull2:
-  %.in16 = phi i64 [ %16, %found ], [ %11, %running ]
-  %23 = inttoptr i64 %.in16 to ptr
-  %24 = load i64, ptr %23, align 8
-  %25 = add i64 %24, 1
-  store i64 %25, ptr %23, align 8
+  %.in16 = phi i64 [ %14, %found ], [ %9, %running ]
+  %21 = inttoptr i64 %.in16 to ptr
+  %22 = load i64, ptr %21, align 8
+  %23 = add i64 %22, 1
+  store i64 %23, ptr %21, align 8
   br label %join3
 
 join3:
-  store i32 0, ptr %2, align 8
-  %26 = call i64 inttoptr (i64 1 to ptr)(ptr @exited, ptr %2)	; map_lookup_elem
-  %27 = icmp eq i64 %26, 0
-  br i1 %27, label %join5, label %nonnull4
+  store i32 0, ptr %1, align 8
+  %24 = call i64 inttoptr (i64 1 to ptr)(ptr @exited, ptr %1)	; map_lookup_elem
+  %25 = icmp eq i64 %24, 0
+  br i1 %25, label %join5, label %nonnull4
 
 nonnull4:
-  %28 = inttoptr i64 %26 to ptr
-  store i64 1, ptr %28, align 8
+  %26 = inttoptr i64 %24 to ptr
+  store i64 1, ptr %26, align 8
   br label %join5
 
 join5:
-  %29 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 16, i64 0)	; ringbuf_reserve
-  %30 = inttoptr i64 %29 to ptr
-  store i32 1, ptr %1, align 8
-  %31 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %32 = icmp eq i64 %31, 0
-  br i1 %32, label %join7, label %nonnull6
+  %27 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 16, i64 0)	; ringbuf_reserve
+  %28 = inttoptr i64 %27 to ptr
+  store i32 1, ptr %2, align 8
+  %29 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %2)	; map_lookup_elem
+  %30 = icmp eq i64 %29, 0
+  br i1 %30, label %join7, label %nonnull6
 
 reserved:
-  call void @llvm.memset.p0.i64(ptr %30, i8 0, i64 16, i1 false)
-  call void inttoptr (i64 132 to ptr)(ptr %30, i64 2)	; ringbuf_submit
+  call void @llvm.memset.p0.i64(ptr %28, i8 0, i64 16, i1 false)
+  call void inttoptr (i64 132 to ptr)(ptr %28, i64 2)	; ringbuf_submit
   br label %common.ret
 
 nonnull6:
-  %33 = inttoptr i64 %31 to ptr
-  store i64 4294967296, ptr %33, align 8
+  %31 = inttoptr i64 %29 to ptr
+  store i64 4294967296, ptr %31, align 8
   br label %join7
 
 join7:
-  %34 = icmp eq i64 %29, 0
-  br i1 %34, label %common.ret, label %reserved
+  %32 = icmp eq i64 %27, 0
+  br i1 %32, label %common.ret, label %reserved
 }
 
 declare void @llvm.memset.p0.i64(ptr, i8, i64, i1)
