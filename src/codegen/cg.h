@@ -197,6 +197,12 @@ void cg_return(struct cg *c);
 LLVMValueRef cg_arith(struct cg *c, enum binop op, LLVMValueRef l, LLVMValueRef r,
 		      bool is_signed);
 
+/* ---- chains of programs (chunks.c) ---- */
+/* How many programs probe_def d's body runs as (*nchunks), and the first
+ * statement of each, NULL-terminated (NULL when it is one program); *nchunks
+ * is below 1 after a located error (a limit no split avoids). */
+struct node **cg_chunks(struct cg *c, struct probe_def *d, int *nchunks);
+
 /* ---- the kernel's limits (limits.c) ---- */
 /* Catch LLVM's diagnostics for this compilation (its default ends the process). */
 void cg_limits_init(struct cg *c);
@@ -211,6 +217,9 @@ void cg_emit_block(struct cg *c, struct node *list);
 /* The statements of list, in the current scope (a block expression's, whose
  * value still reads its variables). */
 void cg_emit_stmts(struct cg *c, struct node *list);
+/* The statements of a list from first up to (not including) stop, in a
+ * block of their own (a chunk of a probe's body, see chunks.c). */
+void cg_emit_range(struct cg *c, struct node *first, struct node *stop);
 /* A condition (if, while, predicate) as an i1: its value is not zero. */
 LLVMValueRef cg_truth(struct cg *c, struct node *cond);
 /* The slot of $variable var (created, zeroed in the init block, on first use). */

@@ -241,6 +241,14 @@ void cg_emit_stmts(struct cg *c, struct node *list)
 		emit_stmt(c, n);
 }
 
+void cg_emit_range(struct cg *c, struct node *first, struct node *stop)
+{
+	struct cg_var *outer = c->vars;
+	for (struct node *n = first; n && n != stop; n = n->next)
+		emit_stmt(c, n);
+	c->vars = outer;
+}
+
 void cg_emit_block(struct cg *c, struct node *list)
 {
 	struct cg_var *outer = c->vars;

@@ -23,13 +23,20 @@
  *   exit() sets to 1; every probe but BEGIN/END returns at once when it is set,
  *   so nothing runs between exit() and the detach (bpftrace leaves that window
  *   open; under load a 1 ms interval fired several more times in it).
- * - map_def.sym is the BPF map name of each program map. */
+ * - map_def.sym is the BPF map name of each program map.
+ * - A probe whose body codegen split (probe_def.nchunks > 1) runs as a chain of
+ *   programs in its section: prog_name, then ABI_CHUNK_FMT (prog_name, k) for
+ *   k = 1 .. nchunks - 1, each ending with a tail call through the program
+ *   array ABI_CHAIN_FMT (probe_def.index) at key k + 1; the runtime fills the
+ *   array after load and attaches only prog_name. */
 #ifndef BPFL_ABI_H
 #define BPFL_ABI_H
 
 #define ABI_RINGBUF_NAME "ringbuf"
 #define ABI_COUNTERS_NAME "lost"
 #define ABI_EXITED_NAME "exited"
+#define ABI_CHUNK_FMT "%s_%d"
+#define ABI_CHAIN_FMT "chain%d"
 
 /* Slots of ABI_COUNTERS_NAME. */
 enum { ABI_CTR_LOST, ABI_CTR_EXIT, ABI_CTR_START, ABI_CTR_TAI_OFFSET, ABI_CTR_MAP_FULL };

@@ -5,10 +5,22 @@
 # exits on getppid of a process named bpfl_bigend. Writes the script to
 # /tmp/bpfl-bigprog-N-MAPS.bt and prints its path. With `vars N`: a BEGIN
 # block that holds N values at once ($a1..$aN, all read at the end), more
-# than the BPF stack holds once N passes 64.
+# than the BPF stack holds once N passes 64. With `maps N`: a BEGIN block that
+# sets N scalar maps @m1..@mN.
 #
-#   tests/runtime/gen-bigprog.sh N MAPS | vars N
+#   tests/runtime/gen-bigprog.sh N MAPS | vars N | maps N
 set -euo pipefail
+if [ "$1" = maps ]; then
+	out=/tmp/bpfl-bigprog-maps-$2.bt
+	{
+		echo 'BEGIN {'
+		for ((i = 1; i <= $2; i++)); do echo "  @m$i = 1;"; done
+		echo '  exit();'
+		echo '}'
+	} >"$out"
+	echo "$out"
+	exit 0
+fi
 if [ "$1" = vars ]; then
 	out=/tmp/bpfl-bigprog-vars-$2.bt
 	{
