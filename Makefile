@@ -12,18 +12,23 @@
 #   make compat-vm-all  every kprobe/fentry test of the suite in the VM, new ones listed
 #   make compat-vm-update  append to passing-vm.txt what passes 3 runs in a row
 #   make demo   build, then count system calls by process for 5 seconds (root)
+#   make install        install into PREFIX (default /usr/local), under DESTDIR if set:
+#                       bin/bpfline, the man page, share/bpfline/tools, completion, docs
+#   make uninstall      remove what the last `make install` from this build installed
+#   make deb    build/bpfline_<version>_<arch>.deb (scripts/make-deb.sh)
 #   make clean  remove the build trees
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
+PREFIX     ?= /usr/local
 DEMO_PROG  ?= tracepoint:raw_syscalls:sys_enter { @[comm] = count(); } interval:s:5 { exit(); }
 
 MAKEFLAGS += --no-print-directory
 
 .PHONY: all deps build test runtime golden golden-update compat compat-all compat-update \
 	compat-vm compat-vm-all compat-vm-update \
-	demo tracefs clean
+	demo tracefs clean install uninstall deb
 
 all: build
 
@@ -68,6 +73,15 @@ compat-vm-all: build
 
 compat-vm-update: build
 	@tests/compat/run.sh -b $(BUILD)/bpfline --vm --update $(if $(FILTER),'$(FILTER)')
+
+install: build
+	@DESTDIR="$(DESTDIR)" cmake --install $(BUILD) --prefix "$(PREFIX)"
+
+uninstall:
+	@DESTDIR="$(DESTDIR)" cmake --build $(BUILD) --target uninstall
+
+deb: build
+	@cmake --build $(BUILD) --target deb
 
 tracefs:
 	@if [ "$$(id -u)" = 0 ]; then scripts/mount-tracefs.sh; fi

@@ -172,9 +172,9 @@ static uint64_t load_u64(const void *p)
 static void print_div_signed(struct sb *out, bool is_signed, int64_t v, uint32_t div)
 {
 	if (is_signed)
-		sb_printf(out, "%lld", (long long)(v / (int64_t)div));
+		sb_put_i64(out, (long long)(v / (int64_t)div));
 	else
-		sb_printf(out, "%llu", (unsigned long long)((uint64_t)v / div));
+		sb_put_u64(out, (unsigned long long)((uint64_t)v / div));
 }
 
 /* avg: total / count with C (truncating) division, in the type's sign. */
@@ -193,7 +193,7 @@ static void print_count(struct sb *out, const struct type *t, const void *data, 
 			uint32_t div)
 {
 	(void)t, (void)json;
-	sb_printf(out, "%llu", (unsigned long long)(load_u64(data) / div));
+	sb_put_u64(out, (unsigned long long)(load_u64(data) / div));
 }
 
 /* sum, min and max: the first word. */
@@ -215,7 +215,7 @@ static void print_stats(struct sb *out, const struct type *t, const void *data, 
 			uint32_t div)
 {
 	sb_puts(out, json ? "{\"count\": " : "{ .count = ");
-	sb_printf(out, "%llu", (unsigned long long)load_u64((const uint8_t *)data + 8));
+	sb_put_u64(out, (unsigned long long)load_u64((const uint8_t *)data + 8));
 	sb_puts(out, json ? ", \"average\": " : ", .average = ");
 	print_div_signed(out, t->is_signed, avg_of(t, data), div);
 	sb_puts(out, json ? ", \"total\": " : ", .total = ");

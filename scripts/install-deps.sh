@@ -8,8 +8,12 @@ packages=(
 	# build
 	cmake make gcc pkg-config flex bison llvm-19-dev
 	libbpf-dev libelf-dev libdw-dev zlib1g-dev libzstd-dev libcmocka-dev
-	# tests (triggers use python3; bpftrace for side-by-side benchmarks)
-	coreutils procps python3 bpftrace
+	# tests (triggers use python3; bpftrace for side-by-side benchmarks; jq checks
+	# that -f json output is one JSON document a line)
+	coreutils procps python3 bpftrace jq
+	# the man page is scdoc source, checked with man (groff) and col; make deb uses
+	# dpkg-deb and dpkg-shlibdeps (dpkg-dev)
+	scdoc man-db bsdextrautils dpkg-dev
 	# usdt tests compile a program with <sys/sdt.h>
 	systemtap-sdt-dev
 	# the compat lane (tests/compat): bpftrace's suite builds its test programs

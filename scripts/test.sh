@@ -5,7 +5,9 @@
 #                  golden tests with build/bpfline (tests/codegen/run.sh; needs root)
 #   2. build-asan/ with -DBPFL_SANITIZE=ON -DBPFL_WERROR=ON, unit tests again
 #   3. runtime tests on the live kernel with build/bpfline (needs root; mounts tracefs)
-#   4. the stream test: 1,000,000 printf records delivered or reported lost (root)
+#   4. the stream test: 1,000,000 printf records delivered or reported lost (root);
+#      the package lane: make install/uninstall into a DESTDIR, make deb, dpkg -i, run
+#      the installed bpfline, dpkg -r (tests/package/run.sh; the deb part needs root)
 #   5. the compat lane: the tests of tests/compat/passing.txt from bpftrace's own suite
 #      (tests/compat/run.sh; root; skipped when ../shared/bpftrace-suite is absent)
 #   6. the VM lane: the runtime tests of tests/runtime/cases/vm in a VM on Debian's
@@ -101,6 +103,15 @@ elif tests/stream/run.sh -b "$BUILD/bpfline"; then
 	if [ "$(id -u)" = 0 ]; then record stream ok; else record stream skipped; fi
 else
 	record stream FAILED
+fi
+
+section "package: make install/uninstall, make deb, dpkg -i/-r (tests/package/run.sh)"
+if [ "$build_ok" = 0 ]; then
+	record package "not run"
+elif tests/package/run.sh -b "$BUILD"; then
+	if [ "$(id -u)" = 0 ]; then record package ok; else record package skipped; fi
+else
+	record package FAILED
 fi
 
 section "compat: bpftrace's runtime suite, the tests of tests/compat/passing.txt"

@@ -74,6 +74,14 @@ bool probes_fentry_expand(struct kfunc_expand *c, const char *func);
 int probes_binaries_of(struct program *p, const struct node *at, const char *bin,
 		       const char ***paths);
 
+/* Expand a user attach point over the binaries of bin (probes_binaries_of):
+ * each(ctx, path) adds the probes of one file and returns how many, or -1
+ * after a located error. The total, or -1 after an error; 0 when nothing
+ * matched, with *where set to the one file or to bin for the caller's
+ * "no such probe" report. uprobe.c. */
+int probes_each_binary(struct program *p, const struct node *at, const char *bin,
+		       int (*each)(void *ctx, const char *path), void *ctx, const char **where);
+
 /* Attach prog as a uprobe (ret: uretprobe) at file offset off of pd->target,
  * with a semaphore at ref_ctr (0 none) and a BPF cookie; uprobe.c. */
 int probes_uprobe_attach_at(const struct probe_def *pd, struct bpf_program *prog, bool ret,

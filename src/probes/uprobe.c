@@ -67,6 +67,24 @@ int probes_binaries_of(struct program *p, const struct node *at, const char *bin
 	return -1;
 }
 
+int probes_each_binary(struct program *p, const struct node *at, const char *bin,
+		       int (*each)(void *ctx, const char *path), void *ctx, const char **where)
+{
+	const char **paths;
+	int npaths = probes_binaries_of(p, at, bin, &paths), added = 0;
+
+	if (npaths <= 0)
+		return -1;
+	for (int i = 0; i < npaths; i++) {
+		int k = each(ctx, paths[i]);
+		if (k < 0)
+			return -1;
+		added += k;
+	}
+	*where = npaths == 1 ? paths[0] : bin;
+	return added;
+}
+
 static const char *uprobe_hint(int err)
 {
 	if (err == -ENOENT)
@@ -199,6 +217,20 @@ static bool expand_line(const struct probe_family *f, struct program *p, const s
 			  off) != NULL;
 }
 
+/* expand_func over each binary of a glob (probes_each_binary). */
+struct func_ctx {
+	struct program *p;
+	const struct node *probe, *at;
+	const struct probe_family *f;
+	const char *func;
+};
+
+static int expand_func_in(void *ctx, const char *path)
+{
+	struct func_ctx *c = ctx;
+	return expand_func(c->p, c->probe, c->at, c->f, path, c->func);
+}
+
 /* uprobe:BIN:FUNC[+OFF] | uprobe:BIN:ADDR, and uretprobe. */
 static bool uprobe_expand(const struct probe_family *f, struct program *p,
 			  const struct node *probe, const struct node *at, char **parts, int n)
@@ -206,8 +238,7 @@ static bool uprobe_expand(const struct probe_family *f, struct program *p,
 	const char *family = f->name;
 	const char *rest = strchr(at->attach.text, ':');
 	const char *colon = rest ? strrchr(rest + 1, ':') : NULL;
-	const char *bin = NULL, *func, **paths;
-	int npaths, added = 0;
+	const char *bin = NULL, *func;
 
 	if (!rest || !rest[1]) {
 		struct diag *dg = diag_error(&p->diags, at->loc, "Invalid %s: %s", family, at->attach.text);
@@ -226,16 +257,11 @@ static bool uprobe_expand(const struct probe_family *f, struct program *p,
 	(void)n;
 	if (bin && strchr(bin, '@'))	/* uprobe:BIN@FILE:LINE */
 		return expand_line(f, p, probe, at, bin, func);
-	npaths = probes_binaries_of(p, at, bin, &paths);
-	for (int i = 0; i < npaths; i++) {
-		int k = expand_func(p, probe, at, f, paths[i], func);
-		if (k < 0)
-			return false;
-		added += k;
-	}
-	if (npaths <= 0 || added)
+	struct func_ctx ctx = {p, probe, at, f, func};
+	const char *where;
+	int added = probes_each_binary(p, at, bin, expand_func_in, &ctx, &where);
+	if (added != 0)
 		return added > 0;
-	const char *where = npaths == 1 ? paths[0] : bin;
 	if (probes_missing(p, at, arena_printf(&p->arena, "%s %s:%s", f->name, where, func)))
 		return true;
 	diag_hint(&p->diags, p->diags.tail, "bpfline -l '%s:%s:*' lists its functions", f->name, where);

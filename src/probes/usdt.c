@@ -98,12 +98,25 @@ static int expand_file(const struct probe_family *f, struct program *p, const st
 	return matched;
 }
 
+/* expand_file over each binary of a glob (probes_each_binary). */
+struct file_ctx {
+	const struct probe_family *f;
+	struct program *p;
+	const struct node *probe, *at;
+	const char *prov, *name;
+};
+
+static int expand_file_in(void *ctx, const char *path)
+{
+	struct file_ctx *c = ctx;
+	return expand_file(c->f, c->p, c->probe, c->at, path, c->prov, c->name);
+}
+
 /* usdt:[BIN:][PROVIDER:]NAME, globs in each part (BIN: see probes_binaries_of). */
 static bool usdt_expand(const struct probe_family *f, struct program *p,
 			const struct node *probe, const struct node *at, char **parts, int nparts)
 {
-	const char *rest = strchr(at->attach.text, ':'), *bin, *prov, *name, **paths;
-	int npaths, added = 0;
+	const char *rest = strchr(at->attach.text, ':'), *bin, *prov, *name, *where;
 
 	if (!rest || !rest[1]) {
 		struct diag *dg = diag_error(&p->diags, at->loc, "Invalid usdt: %s", at->attach.text);
@@ -113,16 +126,10 @@ static bool usdt_expand(const struct probe_family *f, struct program *p,
 	usdt_parts(p, rest + 1, &bin, &prov, &name);
 	(void)parts;
 	(void)nparts;
-	npaths = probes_binaries_of(p, at, bin, &paths);
-	for (int i = 0; i < npaths; i++) {
-		int k = expand_file(f, p, probe, at, paths[i], prov, name);
-		if (k < 0)
-			return false;
-		added += k;
-	}
-	if (npaths <= 0 || added)
+	struct file_ctx ctx = {f, p, probe, at, prov, name};
+	int added = probes_each_binary(p, at, bin, expand_file_in, &ctx, &where);
+	if (added != 0)
 		return added > 0;
-	const char *where = npaths == 1 ? paths[0] : bin;
 	struct diag *dg = diag_error(&p->diags, at->loc, "%s: no usdt probe %s:%s in %s",
 				     at->attach.text, prov, name, where);
 	diag_hint(&p->diags, dg, "bpfline -l 'usdt:%s:*' lists its probes", where);

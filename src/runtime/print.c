@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "util/alloc.h"
+#include "util/keysort.h"
 #include "runtime/stacks.h"
 #include "builtins/builtins.h"
 
@@ -99,9 +100,9 @@ static void print_int(struct sb *out, const struct type *t, const void *data, bo
 {
 	int64_t v = print_load_int(t, data, native);
 	if (t->is_signed)
-		sb_printf(out, "%lld", (long long)(v / (int64_t)div));
+		sb_put_i64(out, (long long)(v / (int64_t)div));
 	else
-		sb_printf(out, "%llu", (unsigned long long)((uint64_t)v / div));
+		sb_put_u64(out, (unsigned long long)((uint64_t)v / div));
 }
 
 /* An enum-typed integer in text: its enumerator's name; false (nothing printed)
@@ -499,6 +500,103 @@ static int print_entry_cmp(const void *pa, const void *pb, void *ctx)
 	return c ? c : print_key_cmp(m, a->key, b->key);
 }
 
+/* Big maps are sorted by numbers that follow these orders (keysort.h): a rank per
+ * entry for its value and one for its key, compared only when the ranks are equal. */
+
+/* A key element's place in print_key_elem_cmp's order, as far as its first 8 bytes
+ * tell: integers as unsigned, strings by their bytes up to the NUL, others equal. */
+static uint64_t print_elem_rank(const struct type *t, const uint8_t *p)
+{
+	if (t->kind == TY_INT || t->kind == TY_BOOL)
+		return print_u64(p);
+	if (t->kind == TY_STR)
+		return keysort_be(p, strnlen((const char *)p, t->size < 8 ? t->size : 8));
+	return 0;
+}
+
+/* The value's part of print_entry_cmp, as an unsigned number. */
+static uint64_t print_value_rank(const struct type *t, const void *v)
+{
+	const uint64_t sign = UINT64_C(1) << 63;
+	switch (type_ops(t)->sort) {
+	case TS_UINT:
+		return print_u64(v);
+	case TS_INT:
+		return t->is_signed ? print_u64(v) ^ sign : print_u64(v);
+	case TS_AVG:
+		return (uint64_t)print_avg(t, v) ^ sign;
+	case TS_KEY:
+		break;
+	}
+	return 0;
+}
+
+/* The key's part: avg and stats break ties by the raw key bytes, others by the
+ * first key element. */
+static uint64_t print_key_rank(const struct map_def *m, const uint8_t *key)
+{
+	const struct type *k = m->key;
+	if (type_ops(m->value)->sort == TS_AVG)
+		return keysort_be(key, m->key_size);
+	if (!k || (k->kind == TY_TUPLE && !k->nfields))
+		return 0;
+	if (k->kind == TY_TUPLE)
+		return print_elem_rank(k->fields[0].type, key + k->fields[0].offset);
+	return print_elem_rank(k, key);
+}
+
+/* Whether no two keys of the map can have the same key rank. */
+static bool print_rank_decides(const struct map_def *m)
+{
+	const struct type *k = m->key;
+	if (type_ops(m->value)->sort == TS_AVG)
+		return m->key_size <= 8;
+	return !k || ((k->kind == TY_INT || k->kind == TY_BOOL) && m->key_size == 8);
+}
+
+/* Reorder n items of `size` bytes as the sorted records say; false (nothing
+ * moved) without memory. */
+static bool print_permute(void *items, size_t n, size_t size, const struct keysort_rec *r)
+{
+	uint8_t *copy = xcalloc(n, size);
+	if (!copy)
+		return false;
+	memcpy(copy, items, n * size);
+	for (size_t i = 0; i < n; i++)
+		memcpy((uint8_t *)items + i * size, copy + r[i].idx * size, size);
+	xfree(copy);
+	return true;
+}
+
+struct print_sort_ctx {
+	const struct map_def *m;
+	const struct map_entry *e;
+};
+
+static int print_entry_tie(size_t a, size_t b, void *ctx)
+{
+	const struct print_sort_ctx *c = ctx;
+	return print_entry_cmp(&c->e[a], &c->e[b], (void *)c->m);
+}
+
+/* Sort the entries of a plain or stats map in print_entry_cmp's order. */
+static void print_sort_entries(const struct map_def *m, struct map_entry *e, size_t n)
+{
+	struct keysort_rec *r = xcalloc(n, sizeof(*r));
+	struct print_sort_ctx c = { m, e };
+	bool done = false;
+	if (r) {
+		for (size_t i = 0; i < n; i++)
+			r[i] = (struct keysort_rec){ print_value_rank(m->value, e[i].value),
+						     print_key_rank(m, e[i].key), i };
+		keysort(r, n, print_rank_decides(m) ? NULL : print_entry_tie, &c);
+		done = print_permute(e, n, sizeof(*e), r);
+		xfree(r);
+	}
+	if (!done)	/* no memory for the fast way: the slow one needs none */
+		qsort_r(e, n, sizeof(*e), print_entry_cmp, (void *)m);
+}
+
 /* ---- plain and stats maps ---- */
 
 static void print_plain_map(struct sb *out, const struct map_def *m, struct map_entry *e,
@@ -604,7 +702,7 @@ static void print_hist_label(struct sb *out, uint64_t index, int k)
 	print_hist_lo(index, k, &power, &mult);
 	int decade = power / 10;
 	power -= 10 * decade;
-	sb_printf(out, "%llu", (unsigned long long)(mult << power));
+	sb_put_u64(out, (unsigned long long)(mult << power));
 	if (decade > 0 && decade <= 6)
 		sb_putc(out, "KMGTPE"[decade - 1]);
 }
@@ -617,13 +715,15 @@ static void print_lhist_label(struct sb *out, int64_t v)
 	else if (v != 0 && v % 1024 == 0)
 		sb_printf(out, "%lldK", (long long)(v / 1024));
 	else
-		sb_printf(out, "%lld", (long long)v);
+		sb_put_i64(out, (long long)v);
 }
 
 /* One histogram of one key: its buckets and where the non-empty ones are. */
 struct print_hist {
 	const uint8_t *key;	/* the user key (prefix of the BPF key) */
-	uint64_t *counts;	/* nb buckets */
+	const struct map_entry *e;	/* its entries, one per non-empty bucket */
+	size_t ne;
+	uint64_t *counts;	/* nb buckets, while it is printed */
 	uint64_t total, max;
 	size_t first, last;	/* lowest and highest non-empty bucket; first > last: none */
 };
@@ -735,96 +835,172 @@ static int print_hist_cmp(const void *pa, const void *pb, void *ctx)
 	return c ? c : memcmp(a->key, b->key, len);
 }
 
-static void print_hist_finish(struct print_hist *h, size_t nb)
+/* The sorts of a histogram map, through keysort: items (n of `size` bytes, the
+ * array print_prefix_cmp or print_hist_cmp orders) and the comparison. */
+struct print_hist_sort {
+	void *items;
+	size_t size, plen;	/* item size; bytes of the user key */
+	int (*cmp)(const void *, const void *, void *);
+};
+
+static int print_hist_tie(size_t a, size_t b, void *ctx)
 {
-	h->first = 1;
-	h->last = 0;
-	for (size_t i = 0; i < nb; i++) {
-		h->total += h->counts[i];
-		if (h->counts[i] > h->max)
-			h->max = h->counts[i];
-		if (h->counts[i]) {
-			if (h->first > h->last)
-				h->first = i;
-			h->last = i;
-		}
-	}
+	struct print_hist_sort *s = ctx;
+	return s->cmp((uint8_t *)s->items + a * s->size, (uint8_t *)s->items + b * s->size,
+		      &s->plen);
 }
 
-/* Group the entries (sorted by prefix) into one histogram per user key. Returns the
- * number of histograms, or -ENOMEM; *out owns counts in one block (*block). */
+/* Sort s->items (n): hi/lo are each item's ranks; `decides`: no two items share
+ * them, so s->cmp is never needed. */
+static void print_hist_sort(struct print_hist_sort *s, size_t n, struct keysort_rec *r,
+			    bool decides)
+{
+	keysort(r, n, decides ? NULL : print_hist_tie, s);
+	if (!print_permute(s->items, n, s->size, r))
+		qsort_r(s->items, n, s->size, s->cmp, &s->plen);
+}
+
+/* Group order: the user key bytes, 16 of them in the ranks. */
+static void print_sort_by_prefix(struct map_entry *e, size_t n, size_t plen)
+{
+	struct print_hist_sort s = { e, sizeof(*e), plen, print_prefix_cmp };
+	struct keysort_rec *r = xcalloc(n, sizeof(*r));
+	if (!r) {
+		qsort_r(e, n, sizeof(*e), print_prefix_cmp, &plen);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const uint8_t *k = e[i].key;
+		r[i] = (struct keysort_rec){ keysort_be(k, plen),
+					     plen > 8 ? keysort_be(k + 8, plen - 8) : 0, i };
+	}
+	print_hist_sort(&s, n, r, plen <= 16);
+	xfree(r);
+}
+
+/* Print order of the histograms: total, then the user key bytes. */
+static void print_sort_hists(struct print_hist *h, size_t n, size_t plen)
+{
+	struct print_hist_sort s = { h, sizeof(*h), plen, print_hist_cmp };
+	struct keysort_rec *r = xcalloc(n, sizeof(*r));
+	if (!r) {
+		qsort_r(h, n, sizeof(*h), print_hist_cmp, &plen);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		r[i] = (struct keysort_rec){ h[i].total, keysort_be(h[i].key, plen), i };
+	print_hist_sort(&s, n, r, plen <= 8);
+	xfree(r);
+}
+
+/* Totals, largest bucket and the non-empty range of a histogram from its entries. */
+static void print_hist_finish(struct print_hist *h, size_t plen, size_t nb)
+{
+	h->first = SIZE_MAX;
+	h->last = 0;
+	for (size_t i = 0; i < h->ne; i++) {
+		uint64_t bucket = print_u64((const uint8_t *)h->e[i].key + plen);
+		uint64_t c = print_u64(h->e[i].value);
+		if (bucket >= nb || !c)
+			continue;
+		h->total += c;
+		h->max = c > h->max ? c : h->max;
+		h->first = bucket < h->first ? bucket : h->first;
+		h->last = bucket > h->last ? bucket : h->last;
+	}
+	if (h->first == SIZE_MAX)
+		h->first = 1;	/* none: first > last */
+}
+
+/* Group the entries (sorted by prefix) into one histogram per user key: the run of
+ * entries it spans. Returns the number of histograms, or -ENOMEM. */
 static long print_hist_group(const struct map_def *m, const struct map_entry *e, size_t n,
-			     struct print_hist **out, uint64_t **block)
+			     struct print_hist **out)
 {
 	size_t plen = m->key_size >= 8 ? m->key_size - 8 : 0, nb = print_nbuckets(m->value);
 	size_t ng = 0;
 	for (size_t i = 0; i < n; i++)
 		ng += !i || memcmp(e[i].key, e[i - 1].key, plen);
 	struct print_hist *h = xcalloc(ng ? ng : 1, sizeof(*h));
-	uint64_t *counts = xcalloc(ng ? ng * nb : 1, sizeof(*counts));
-	if (!h || !counts) {
-		xfree(h);
-		xfree(counts);
+	if (!h)
 		return -ENOMEM;
-	}
 	long g = -1;
 	for (size_t i = 0; i < n; i++) {
 		if (!i || memcmp(e[i].key, e[i - 1].key, plen)) {
-			g++;
-			h[g].key = e[i].key;
-			h[g].counts = counts + (size_t)g * nb;
+			h[++g].key = e[i].key;
+			h[g].e = &e[i];
 		}
-		uint64_t bucket = print_u64((const uint8_t *)e[i].key + plen);
-		if (bucket < nb)
-			h[g].counts[bucket] += print_u64(e[i].value);
+		h[g].ne++;
 	}
 	for (size_t i = 0; i < ng; i++)
-		print_hist_finish(&h[i], nb);
+		print_hist_finish(&h[i], plen, nb);
 	*out = h;
-	*block = counts;
 	return (long)ng;
+}
+
+/* Spread a histogram's entries over counts (nb buckets, zero), or take them back. */
+static void print_hist_spread(struct print_hist *h, uint64_t *counts, size_t plen, size_t nb,
+			      bool set)
+{
+	for (size_t i = 0; i < h->ne; i++) {
+		uint64_t bucket = print_u64((const uint8_t *)h->e[i].key + plen);
+		if (bucket < nb)
+			counts[bucket] = set ? print_u64(h->e[i].value) : 0;
+	}
+	h->counts = set ? counts : NULL;
+}
+
+/* One histogram: "@h[k]:" and its bucket lines, or its JSON. */
+static void print_one_hist(struct sb *out, const struct map_def *m, const struct print_hist *h,
+			   enum out_format f, uint32_t div)
+{
+	if (f == OUT_TEXT) {	/* "@h:" and the buckets below */
+		print_key_name(out, m, h->key);
+		sb_puts(out, ":\n");
+	} else {
+		print_key(out, m, h->key, f);
+	}
+	if (f == OUT_JSON)
+		print_hist_json(out, m->value, h, div);
+	else if (m->value->kind == TY_HIST)
+		print_hist_text(out, m->value, h, div);
+	else
+		print_lhist_text(out, m->value, h);
 }
 
 void print_hist_map(struct sb *out, const struct map_def *m, struct map_entry *e,
 		    size_t n, bool json, uint32_t top, uint32_t div)
 {
 	enum out_format f = json ? OUT_JSON : OUT_TEXT;
-	size_t plen = m->key_size >= 8 ? m->key_size - 8 : 0;
-	struct print_hist *h;
-	uint64_t *block;
+	size_t plen = m->key_size >= 8 ? m->key_size - 8 : 0, nb = print_nbuckets(m->value);
+	struct print_hist *h = NULL;
+	uint64_t *counts = xcalloc(nb, sizeof(*counts));	/* one histogram's, in turn */
 	if (n > 1)
-		qsort_r(e, n, sizeof(*e), print_prefix_cmp, &plen);
-	long ng = print_hist_group(m, e, n, &h, &block);
+		print_sort_by_prefix(e, n, plen);
+	long ng = counts ? print_hist_group(m, e, n, &h) : -ENOMEM;
 	if (ng < 0) {
 		out->err = out->err ? out->err : (int)ng;
+		xfree(counts);
 		return;
 	}
-	qsort_r(h, (size_t)ng, sizeof(*h), print_hist_cmp, &plen);
+	if (ng > 1)
+		print_sort_hists(h, (size_t)ng, plen);
 	size_t first = top && (size_t)ng > top ? (size_t)ng - top : 0;
 	if (f == OUT_JSON && ng)
 		print_json_open(out, m, "hist");
 	for (size_t i = first; i < (size_t)ng; i++) {
 		if (i > first)
 			sb_puts(out, f == OUT_JSON ? ", " : "\n");
-		if (f == OUT_TEXT) {	/* "@h:" and the buckets below */
-			print_key_name(out, m, h[i].key);
-			sb_puts(out, ":\n");
-		} else {
-			print_key(out, m, h[i].key, f);
-		}
-		if (f == OUT_JSON)
-			print_hist_json(out, m->value, &h[i], div);
-		else if (m->value->kind == TY_HIST)
-			print_hist_text(out, m->value, &h[i], div);
-		else
-			print_lhist_text(out, m->value, &h[i]);
+		print_hist_spread(&h[i], counts, plen, nb, true);
+		print_one_hist(out, m, &h[i], f, div);
+		print_hist_spread(&h[i], counts, plen, nb, false);
 	}
 	if (f == OUT_JSON && ng)
 		print_json_close(out, m);
 	else if (f == OUT_TEXT)
 		sb_putc(out, '\n');
 	xfree(h);
-	xfree(block);
+	xfree(counts);
 }
 
 void print_map_entries(struct sb *out, const struct map_def *m, struct map_entry *entries,
@@ -837,7 +1013,7 @@ void print_map_entries(struct sb *out, const struct map_def *m, struct map_entry
 		return;
 	}
 	if (n > 1)	/* entries may be NULL when n == 0 */
-		qsort_r(entries, n, sizeof(*entries), print_entry_cmp, (void *)m);
+		print_sort_entries(m, entries, n);
 	print_plain_map(out, m, entries, n, f, top, div);
 }
 
@@ -921,29 +1097,65 @@ static int print_dump_add(struct print_dump *d, const struct map_def *m, const v
 	return 0;
 }
 
-/* Read with bpf_map_lookup_batch, chunk by chunk; 0 at the end of the map. */
+/* One bpf_map_lookup_batch call: up to *count entries after the cursor `in` (NULL:
+ * from the start) into keys/vals; *count is what came. 0, -ENOENT at the end of the
+ * map (entries may still have come), or -errno. */
+static int print_batch_call(int fd, uint64_t **in, uint64_t *cursor, void *keys, void *vals,
+			    uint32_t *count)
+{
+	uint64_t outb = 0;	/* hash maps use a 4-byte bucket id, arrays an index */
+	LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	__u32 c = *count;
+	int err = bpf_map_lookup_batch(fd, *in, &outb, keys, vals, &c, &opts) ? -errno : 0;
+	*count = err && err != -ENOENT ? 0 : c;
+	if (!err || err == -ENOENT) {
+		*cursor = outb;
+		*in = cursor;
+	}
+	return err;
+}
+
+/* Read with bpf_map_lookup_batch, a chunk at a time; 0 at the end of the map.
+ * A map without per-CPU values is read straight into the dump; per-CPU values go
+ * through a buffer and are combined. A chunk grows when one hash bucket holds more
+ * entries than it (-ENOSPC) and as the map turns out big (fewer syscalls). */
 static int print_read_batch(struct print_dump *d, const struct map_def *m, int fd, int ncpus)
 {
-	enum { CHUNK = 256 };
 	size_t stride = ((d->vsize + 7) & ~(size_t)7) * (size_t)ncpus;
-	uint8_t *keys = xcalloc(CHUNK, d->ksize), *vals = xcalloc(CHUNK, stride);
-	uint64_t in = 0, outb = 0;	/* batch cursors: hash maps use a 4-byte bucket id */
-	void *inp = NULL;
-	int err = keys && vals ? 0 : -ENOMEM;
+	uint32_t chunk = 256;
+	uint8_t *keys = NULL, *vals = NULL;
+	uint64_t cursor = 0, *in = NULL;
+	int err = 0;
 	while (!err) {
-		__u32 count = CHUNK;
-		LIBBPF_OPTS(bpf_map_batch_opts, opts);
-		err = bpf_map_lookup_batch(fd, inp, &outb, keys, vals, &count, &opts);
-		if (err)
-			err = -errno;
-		for (__u32 i = 0; i < count && (!err || err == -ENOENT); i++) {
-			int e2 = print_dump_add(d, m, keys + (size_t)i * d->ksize,
-						vals + (size_t)i * stride, ncpus);
-			if (e2)
-				err = e2;
+		bool direct = !m->percpu;
+		err = print_dump_grow(d, d->n + chunk);
+		if (!err && !direct) {
+			uint8_t *k = xrealloc(keys, (size_t)chunk * d->ksize);
+			uint8_t *v = k ? xrealloc(vals, (size_t)chunk * stride) : NULL;
+			keys = k ? k : keys;
+			vals = v ? v : vals;
+			err = k && v ? 0 : -ENOMEM;
 		}
-		in = outb;
-		inp = &in;
+		if (err)
+			break;
+		uint32_t count = chunk;
+		err = print_batch_call(fd, &in, &cursor,
+				       direct ? d->keys + d->n * d->ksize : keys,
+				       direct ? d->vals + d->n * d->vsize : vals, &count);
+		if (direct)
+			d->n += count;
+		for (uint32_t i = 0; !direct && i < count; i++) {
+			memcpy(d->keys + d->n * d->ksize, keys + (size_t)i * d->ksize, d->ksize);
+			print_combine(m->value, vals + (size_t)i * stride, ncpus, d->vsize,
+				      d->vals + d->n * d->vsize);
+			d->n++;
+		}
+		if (err == -ENOSPC && chunk < (1u << 20)) {
+			err = 0;	/* one bucket holds more: retry, bigger */
+			chunk *= 2;
+		} else if (!err && d->n >= 4 * (size_t)chunk && chunk < 65536) {
+			chunk *= 2;
+		}
 	}
 	xfree(keys);
 	xfree(vals);

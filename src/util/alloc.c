@@ -23,6 +23,12 @@ void *xcalloc(size_t n, size_t size)
 		errno = ENOMEM;
 		return NULL;
 	}
+	if (!xalloc_hook) {	/* calloc skips the memset for fresh pages (big buffers) */
+		void *p = calloc(n ? n : 1, size ? size : 1);
+		if (!p)
+			errno = ENOMEM;
+		return p;
+	}
 	void *p = xrealloc(NULL, n * size);
 	if (p)
 		memset(p, 0, n * size);

@@ -63,6 +63,25 @@ void sb_puts(struct sb *s, const char *str)
 	sb_put(s, str, strlen(str));
 }
 
+void sb_put_u64(struct sb *s, unsigned long long v)
+{
+	char buf[20], *p = buf + sizeof(buf);
+	do
+		*--p = (char)('0' + v % 10);
+	while (v /= 10);
+	sb_put(s, p, (size_t)(buf + sizeof(buf) - p));
+}
+
+void sb_put_i64(struct sb *s, long long v)
+{
+	if (v < 0) {
+		sb_putc(s, '-');
+		sb_put_u64(s, 0ULL - (unsigned long long)v);	/* LLONG_MIN too */
+		return;
+	}
+	sb_put_u64(s, (unsigned long long)v);
+}
+
 void sb_vprintf(struct sb *s, const char *fmt, va_list ap)
 {
 	va_list ap2;

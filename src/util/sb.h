@@ -17,6 +17,9 @@ void sb_putc(struct sb *s, char c);
 void sb_put(struct sb *s, const char *str, size_t n);
 void sb_puts(struct sb *s, const char *str);
 void sb_printf(struct sb *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Decimal integers, as %llu / %lld print them, without printf's parsing. */
+void sb_put_u64(struct sb *s, unsigned long long v);
+void sb_put_i64(struct sb *s, long long v);
 void sb_vprintf(struct sb *s, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* The contents ("" when empty); valid until the next append. */
 const char *sb_str(const struct sb *s);

@@ -7,7 +7,8 @@
 # docs/testing.md and /work/shared/oneliners/README.md). For each case the runner starts
 # bpfline, waits until it prints `Attached N probe(s)` (its stdout and stderr go to
 # one file), runs the trigger, waits for bpfline to exit (SIGINT after `timeout` seconds, as Ctrl-C would; SIGKILL 5 s later),
-# and checks the exit status and the expect/reject/once patterns.
+# and checks the exit status and the expect/reject/once patterns (and, for a case with
+# `json: yes`, that every line of the output is one valid JSON document).
 #
 # Environment:
 #   BPFL_TIMEOUT_SCALE  multiply every timeout and wait by this factor (default 1;
@@ -15,7 +16,7 @@
 #   BPFL_SETTLE         seconds to wait after attaching before the trigger (default 0.3)
 #   BPFL_KEEP=1         keep the temporary directory with outputs and scripts
 #   CI=true             not being root is an error instead of a skip
-# Only bash, coreutils, grep and procps are used.
+# Only bash, coreutils, grep and procps are used, and jq for `json: yes` cases.
 set -euo pipefail
 export LC_ALL=C
 
@@ -113,9 +114,11 @@ baseline=" $(pgrep -x "$binname" | tr '\n' ' ' || true) "
 
 # Case fields, reset by reset_case.
 c_name='' c_args='' c_trigger='' c_stdin='' c_skip='' c_exit='' c_timeout='' c_file='' c_line=''
+c_json=''
 c_prog=() c_expect=() c_reject=() c_once=() c_env=()
 reset_case() {
 	c_name='' c_args='' c_trigger='' c_stdin='' c_skip='' c_exit=0 c_timeout=5 c_line=''
+	c_json=''
 	c_prog=() c_expect=() c_reject=() c_once=() c_env=()
 }
 
@@ -176,7 +179,22 @@ check_output() {
 		hit=$(grep -c -E -e "$pat" "$out" || true)
 		[ "$hit" = 1 ] || reasons+=("once /$pat/ matches $hit lines, expected exactly 1")
 	done
+	[ -z "$c_json" ] || check_json
 	[ ${#reasons[@]} -eq 0 ]
+}
+
+# check_json: -f json output is NDJSON: each line (stdout and stderr alike) is exactly
+# one JSON document; jq reads the lines raw and parses each on its own.
+check_json() {
+	local bad
+	if ! command -v jq >/dev/null; then
+		reasons+=("json: yes needs jq (scripts/install-deps.sh installs it)")
+		return
+	fi
+	bad=$(jq -R -r 'try (fromjson | empty) catch "line \(input_line_number): \(.)"' "$out" 2>&1 |
+		head -3 || true)
+	[ -z "$bad" ] || reasons+=("json: not one JSON document a line: $bad")
+	[ -s "$out" ] || reasons+=("json: no output at all")
 }
 
 # wait_attached START_MS: until the output shows the attach line, the process exits,
@@ -188,7 +206,7 @@ wait_attached() {
 		return
 	fi
 	while kill -0 "$child" 2>/dev/null &&
-		! grep -q -E '^Attached [0-9]+ probes?$' "$out" &&
+		! grep -q -E '^(Attached [0-9]+ probes?|\{"type": "attached_probes".*)$' "$out" &&
 		[ $(($(now_ms) - start)) -lt "$attach_wait_ms" ]; do
 		nap 0.02
 	done
@@ -334,6 +352,12 @@ parse_file() {
 		expect) c_expect+=("$val") ;;
 		reject) c_reject+=("$val") ;;
 		once) c_once+=("$val") ;;
+		json)
+			case $val in
+			yes | true | 1) c_json=1 ;;
+			no | false | 0 | "") c_json= ;;
+			*) echo "$file:$lineno: json: takes yes or no" >&2; exit 2 ;;
+			esac ;;
 		exit) c_exit=$val ;;
 		timeout) c_timeout=$val ;;
 		stdin)
