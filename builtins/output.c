@@ -140,7 +140,7 @@ static bool check_exit(struct sema *s, struct node *n)
 static LLVMValueRef emit_exit(struct cg *c, struct node *n)
 {
 	LLVMValueRef code = n->call.args ? cg_expr(c, n->call.args) : cg_const(c, 0);
-	cg_mark_exited(c);
+	cg_mark_exited(c, code);
 	if (n->call.action_id >= 0)
 		cg_emit_action(c, n->call.action_id, NULL, &code, 1);
 	/* exit() ends this run of the probe at once, as bpftrace's: what follows

@@ -4,7 +4,9 @@
 #   1. build/      with -DBPFL_WERROR=ON, unit tests (ctest -L unit), then the codegen
 #                  golden tests with build/bpfline (tests/codegen/run.sh; needs root)
 #   2. build-asan/ with -DBPFL_SANITIZE=ON -DBPFL_WERROR=ON, unit tests again
-#   3. runtime tests on the live kernel with build/bpfline (needs root; mounts tracefs)
+#   3. runtime tests on the live kernel with build/bpfline (needs root; mounts tracefs),
+#      then the files of ASAN_CASES again with build-asan/bpfline: a sanitizer report
+#      (ASan, LeakSanitizer, UBSan) in any output fails its case
 #   4. the stream test: 1,000,000 printf records delivered or reported lost (root);
 #      the package lane: make install/uninstall into a DESTDIR, make deb, dpkg -i, run
 #      the installed bpfline, dpkg -r (tests/package/run.sh; the deb part needs root)
@@ -93,6 +95,26 @@ else
 		if [ "$(id -u)" = 0 ]; then record runtime ok; else record runtime skipped; fi
 	else
 		record runtime FAILED
+	fi
+fi
+
+# The runtime cases run again under ASan+UBSan (leak checking on): these files,
+# chosen to cover the run's life (control events, signals, teardown, exit, the
+# error sink, printers, strings, -c/-p) at a third of the whole lane's time. The
+# sanitized binary starts several times slower: timeouts are scaled.
+ASAN_CASES=(control signals teardown exit foundation messages output printed strings)
+section "runtime tests under ASan+UBSan: $ASAN_BUILD/bpfline (${ASAN_CASES[*]})"
+if [ ! -x "$ASAN_BUILD/bpfline" ]; then
+	echo "no $ASAN_BUILD/bpfline: build failed"
+	record runtime-asan "not run"
+else
+	asan_files=()
+	for f in "${ASAN_CASES[@]}"; do asan_files+=("tests/runtime/cases/$f.cases"); done
+	if ASAN_OPTIONS=detect_leaks=1 BPFL_TIMEOUT_SCALE=3 \
+		tests/runtime/run.sh -b "$ASAN_BUILD/bpfline" "${asan_files[@]}"; then
+		if [ "$(id -u)" = 0 ]; then record runtime-asan ok; else record runtime-asan skipped; fi
+	else
+		record runtime-asan FAILED
 	fi
 fi
 

@@ -4,6 +4,10 @@
 #ifndef BPFL_ARCH_H
 #define BPFL_ARCH_H
 
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
 /* Argument registers of the calling convention; more arguments are on the stack. */
 #define ARCH_NARG_REGS 6
 
@@ -27,5 +31,12 @@ const char *arch_reg_names(void);
 /* The offset of a register named as in an AT&T operand without '%', at any
  * width ("rdi", "edi", "di", "dil", "r8d"); -1 when unknown. */
 int arch_usdt_reg_offset(const char *name);
+
+/* Whether the kernel's uprobes can place a breakpoint on the instruction at
+ * insn (len bytes, a function's first): x86-64 uprobes refuse an instruction with
+ * a segment-override or lock prefix (pthread_self's `mov %fs:0x10,%rax`) and a few
+ * opcodes (int3, int N, hlt, ...) with ENOTSUPP, which would fail a uprobe_multi
+ * link for every function of a wildcard. */
+bool arch_uprobe_insn_ok(const uint8_t *insn, size_t len);
 
 #endif

@@ -82,3 +82,22 @@ int arch_usdt_reg_offset(const char *name)
 				return regs[i].off;
 	return -1;
 }
+
+/* The kernel's x86 uprobe_init_insn: is_prefix_bad() refuses the segment
+ * overrides and lock among the legacy prefixes; good_insns_64 leaves out, of
+ * the one-byte opcodes a function may start with, int3, int N, into, iret, int1
+ * and hlt. */
+bool arch_uprobe_insn_ok(const uint8_t *insn, size_t len)
+{
+	static const uint8_t bad_prefix[] = { 0x26, 0x2e, 0x36, 0x3e, 0x64, 0x65, 0xf0 };
+	static const uint8_t other_prefix[] = { 0x66, 0x67, 0xf2, 0xf3 };
+	static const uint8_t bad_opcode[] = { 0xcc, 0xcd, 0xce, 0xcf, 0xf1, 0xf4 };
+	size_t i = 0;
+	for (; i < len; i++) {
+		if (memchr(bad_prefix, insn[i], sizeof(bad_prefix)))
+			return false;
+		if (!memchr(other_prefix, insn[i], sizeof(other_prefix)))
+			break;
+	}
+	return i >= len || !memchr(bad_opcode, insn[i], sizeof(bad_opcode));
+}

@@ -87,6 +87,15 @@ static bool has_exit(const struct program *p)
 	return false;
 }
 
+/* Whether the program has an action whose records take the control ring. */
+static bool has_control(const struct program *p)
+{
+	for (size_t i = 0; i < p->actions.len; i++)
+		if (cg_action_is_control(((const struct action *)p->actions.items[i])->kind))
+			return true;
+	return false;
+}
+
 int cg_maps_define(struct cg *c)
 {
 	struct vec *maps = &c->p->maps;
@@ -108,6 +117,10 @@ int cg_maps_define(struct cg *c)
 	struct map_desc rb = {ABI_RINGBUF_NAME, BPF_MAP_TYPE_RINGBUF, 0, 0, cg_ringbuf_size(c), 0};
 	c->ringbuf = define_map(c, &rb);
 	c->scratch = LLVMAddGlobal(c->mod, c->i8, "scratch_placeholder");
+	if (has_control(c->p)) {
+		struct map_desc ctl = {ABI_CTLBUF_NAME, BPF_MAP_TYPE_RINGBUF, 0, 0, RB_CONTROL_BYTES, 0};
+		c->ctlbuf = define_map(c, &ctl);
+	}
 	struct map_desc lost = {ABI_COUNTERS_NAME, BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8,
 				ABI_CTR_MAP_FULL + (uint32_t)maps->len, 0};
 	c->lost = define_map(c, &lost);

@@ -15,6 +15,10 @@
 #define RB_STREAM_BYTES (8u << 20)	/* absorbs ~100 ms of a 1M records/s stream */
 #define RB_SMALL_BYTES (1u << 20)
 #define RB_WAKEUP_DIVISOR 8
+/* The control ring buffer (ABI_CTLBUF_NAME): exit, print, clear, zero, time and
+ * error records, a few dozen bytes each, so a printf flood can never crowd
+ * them out of the output ring. */
+#define RB_CONTROL_BYTES (64u << 10)
 
 /* A pooled stack slot of the function being emitted (slots.c). */
 struct cg_slot {
@@ -79,6 +83,8 @@ struct cg {
 	LLVMTypeRef i8, i16, i32, i64, ptr, voidt;
 	LLVMValueRef *maps;		/* map globals by map_def.id */
 	LLVMValueRef ringbuf, lost;	/* output ring buffer, lost-record counter */
+	LLVMValueRef ctlbuf;		/* control ring buffer, when the program has
+					 * control actions (cg_action_is_control) */
 	LLVMValueRef exited;		/* ABI_EXITED_NAME, when the program calls exit() */
 	LLVMValueRef scratch;		/* the per-CPU scratch map (a placeholder until
 					 * cg_scratch_define knows its size) */
@@ -262,9 +268,12 @@ typedef void (*cg_fill_fn)(struct cg *c, struct node *n, LLVMValueRef payload);
 void cg_emit_action_with(struct cg *c, int id, cg_fill_fn fill, struct node *n);
 /* Slot `slot` of this CPU's counters (ABI_COUNTERS_NAME, runtime.h), as an i64. */
 LLVMValueRef cg_counter_load(struct cg *c, uint32_t slot);
-/* exit(): set the flag that ends every later run of the traced probes at once
- * (programs that call exit() only; see ABI_EXITED_NAME). */
-void cg_mark_exited(struct cg *c);
+/* exit(code): set the flag (1 << 32 | code) that ends every later run of the
+ * traced probes at once and that the runtime polls (programs that call exit()
+ * only; see ABI_EXITED_NAME). */
+void cg_mark_exited(struct cg *c, LLVMValueRef code);
+/* Whether records of this kind go to the control ring buffer (src/lang/abi.h). */
+bool cg_action_is_control(enum action_kind kind);
 /* A probe's first check in a program that calls exit(): return when it was called. */
 void cg_emit_exit_guard(struct cg *c);
 /* Define the scratch map, sized for the largest function, in place of the

@@ -126,10 +126,10 @@ static void mark_cuts(struct walk *w, bool *cuttable, uint32_t n)
 }
 
 /* The maps of ours every program of the probe may use besides the program's:
- * ring buffer, counters, scratch, exited flag, chain. */
+ * ring buffer, counters, scratch, control ring, exited flag, chain. */
 static uint32_t own_maps(const struct cg *c, bool chained)
 {
-	return 3 + (c->exited != NULL) + chained;
+	return 3 + (c->ctlbuf != NULL) + (c->exited != NULL) + chained;
 }
 
 static void too_many_maps(struct cg *c, const struct node *at, uint32_t own)

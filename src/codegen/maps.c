@@ -50,13 +50,14 @@ static LLVMValueRef exited_slot(struct cg *c)
 	return LLVMBuildIntToPtr(c->b, cg_helper(c, BPF_FUNC_map_lookup_elem, args, 2), c->ptr, "");
 }
 
-void cg_mark_exited(struct cg *c)
+void cg_mark_exited(struct cg *c, LLVMValueRef code)
 {
 	if (!c->exited)
 		return;
 	LLVMValueRef p = exited_slot(c);
 	LLVMBasicBlockRef done = cg_if_nonnull(c, p);
-	cg_store64(c, cg_const(c, 1), p);
+	LLVMValueRef low = LLVMBuildAnd(c->b, code, cg_const(c, 0xffffffffull), "");
+	cg_store64(c, LLVMBuildOr(c->b, low, cg_const(c, 1ull << 32), ""), p);
 	LLVMBuildBr(c->b, done);
 	LLVMPositionBuilderAtEnd(c->b, done);
 }
@@ -250,16 +251,17 @@ LLVMValueRef cg_map_lookup_or_init(struct cg *c, struct map_def *m, LLVMValueRef
 	return cg_phi2(c, c->ptr, first, from, second, init_end);
 }
 
-/* Submit flags: wake user space only once enough is pending (it polls with a
- * short timeout anyway) or when the record must act at once (exit). */
-static LLVMValueRef submit_flags(struct cg *c, bool urgent)
+/* Submit flags: wake user space only once enough is pending in `ring` (of
+ * `size` bytes; it polls with a short timeout anyway) or when the record must
+ * act at once (exit). */
+static LLVMValueRef submit_flags(struct cg *c, LLVMValueRef ring, uint32_t size, bool urgent)
 {
 	if (urgent)
 		return cg_const(c, BPF_RB_FORCE_WAKEUP);
-	LLVMValueRef args[] = {c->ringbuf, cg_const(c, BPF_RB_AVAIL_DATA)};
+	LLVMValueRef args[] = {ring, cg_const(c, BPF_RB_AVAIL_DATA)};
 	LLVMValueRef avail = cg_helper(c, BPF_FUNC_ringbuf_query, args, 2);
 	LLVMValueRef big = LLVMBuildICmp(c->b, LLVMIntUGE, avail,
-					 cg_const(c, cg_ringbuf_size(c) / RB_WAKEUP_DIVISOR), "");
+					 cg_const(c, size / RB_WAKEUP_DIVISOR), "");
 	return LLVMBuildSelect(c->b, big, cg_const(c, BPF_RB_FORCE_WAKEUP),
 			       cg_const(c, BPF_RB_NO_WAKEUP), "");
 }
@@ -310,28 +312,67 @@ static void record_arg(struct cg *c, struct node *a, LLVMValueRef early, LLVMVal
 		cg_expr_into(c, a, dst);
 }
 
+bool cg_action_is_control(enum action_kind kind)
+{
+	switch (kind) {
+	case ACT_EXIT: case ACT_TIME: case ACT_PRINT_MAP: case ACT_PRINT_VALUE:
+	case ACT_CLEAR: case ACT_ZERO: case ACT_ERRORF: case ACT_WARNF:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Where a record goes: the output ring, or the control ring with the output
+ * ring's producer position first (the tag: user space handles the record once
+ * it has read the output ring up to there, so it keeps its place among the
+ * printf records written before and after it). */
+struct record_ring {
+	LLVMValueRef ring;	/* the ring buffer map global */
+	uint32_t ring_size;	/* its bytes */
+	uint32_t head;		/* bytes before the record: 8 for the tag, else 0 */
+};
+
+static struct record_ring record_ring(struct cg *c, const struct action *act)
+{
+	if (c->ctlbuf && cg_action_is_control(act->kind))
+		return (struct record_ring){c->ctlbuf, RB_CONTROL_BYTES, 8};
+	return (struct record_ring){c->ringbuf, cg_ringbuf_size(c), 0};
+}
+
+/* Reserve `size` bytes of the record plus its ring's head; the reserved base
+ * (NULL when the ring is full). *tag gets the output ring's producer position
+ * for a control record, read just before the reservation. */
+static LLVMValueRef reserve_record(struct cg *c, const struct record_ring *r, uint32_t size,
+				   LLVMValueRef *tag)
+{
+	*tag = NULL;
+	if (r->head) {
+		LLVMValueRef qargs[] = {c->ringbuf, cg_const(c, BPF_RB_PROD_POS)};
+		*tag = cg_helper(c, BPF_FUNC_ringbuf_query, qargs, 2);
+	}
+	LLVMValueRef rargs[] = {r->ring, cg_const(c, size + r->head), cg_const(c, 0)};
+	return LLVMBuildIntToPtr(c->b, cg_helper(c, BPF_FUNC_ringbuf_reserve, rargs, 3), c->ptr, "");
+}
+
 /* The record of action id: the id, then `extra` values, then `args`, then
  * what `fill` writes at offset 8 (for actions whose payload is not a list of
- * values, like join); reserved, written in place, submitted. */
+ * values, like join); reserved, written in place, submitted. A record that
+ * does not fit is counted as lost (an exit() still ends the run: the runtime
+ * polls its flag). */
 static void emit_record(struct cg *c, int id, struct node *args, LLVMValueRef *extra, int nextra,
 			cg_fill_fn fill, struct node *fill_node)
 {
 	struct action *act = c->p->actions.items[id];
+	struct record_ring ring = record_ring(c, act);
 	LLVMValueRef early[act->nargs > 0 ? act->nargs : 1];
 	int i = 0;
 	for (struct node *a = args; a && i < act->nargs; a = a->next, i++)
 		early[i] = early_arg(c, a);
-	LLVMValueRef rargs[] = {c->ringbuf, cg_const(c, act->size), cg_const(c, 0)};
-	LLVMValueRef rec = LLVMBuildIntToPtr(c->b, cg_helper(c, BPF_FUNC_ringbuf_reserve, rargs, 3),
-					     c->ptr, "");
+	LLVMValueRef tag, base = reserve_record(c, &ring, act->size, &tag);
 	LLVMBasicBlockRef ok = cg_block(c, "reserved"), fail = cg_block(c, "lost");
 	LLVMBasicBlockRef done = cg_block(c, "emitted");
-	/* The loop polls this slot: it stops the probes as soon as an exit() ran,
-	 * and an exit() whose record is lost (ring buffer full) still ends the run. */
-	if (act->kind == ACT_EXIT)
-		counter_store(c, ABI_CTR_EXIT, LLVMBuildAdd(c->b, extra[0], cg_const(c, 1ull << 32), ""),
-			      false);
-	LLVMBuildCondBr(c->b, LLVMBuildIsNull(c->b, rec, ""), fail, ok);
+	LLVMBuildCondBr(c->b, LLVMBuildIsNull(c->b, base, ""), fail, ok);
 
 	LLVMPositionBuilderAtEnd(c->b, fail);
 	if (act->kind != ACT_EXIT)
@@ -339,6 +380,11 @@ static void emit_record(struct cg *c, int id, struct node *args, LLVMValueRef *e
 	LLVMBuildBr(c->b, done);
 
 	LLVMPositionBuilderAtEnd(c->b, ok);
+	LLVMValueRef rec = base;
+	if (tag) {
+		cg_store64(c, tag, base);
+		rec = cg_gep(c, base, ring.head);
+	}
 	cg_store64(c, cg_const(c, (uint64_t)id), rec);
 	for (int x = 0; x < nextra; x++)
 		cg_store64(c, extra[x], cg_gep(c, rec, 8 + 8 * (uint32_t)x));
@@ -347,7 +393,8 @@ static void emit_record(struct cg *c, int id, struct node *args, LLVMValueRef *e
 		record_arg(c, a, early[i], cg_gep(c, rec, act->offsets[i]));
 	if (fill)
 		fill(c, fill_node, cg_gep(c, rec, 8));
-	LLVMValueRef sargs[] = {rec, submit_flags(c, act->kind == ACT_EXIT)};
+	LLVMValueRef sargs[] = {base, submit_flags(c, ring.ring, ring.ring_size,
+						   act->kind == ACT_EXIT)};
 	LLVMTypeRef params[] = {c->ptr, c->i64};
 	LLVMTypeRef fty = LLVMFunctionType(c->voidt, params, 2, 0);
 	LLVMBuildCall2(c->b, fty, LLVMConstIntToPtr(cg_const(c, BPF_FUNC_ringbuf_submit), c->ptr),

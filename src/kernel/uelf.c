@@ -149,6 +149,36 @@ int uelf_offset(const char *path, uint64_t vaddr, uint64_t *off)
 	return err;
 }
 
+int uelf_locate(const char *path, const uint64_t *vaddrs, int n, struct uelf_code *out)
+{
+	size_t nph;
+	int fd, err = 0;
+	Elf *e = elf_open_path(path, &fd, &err);
+
+	if (!e)
+		return err;
+	memset(out, 0, sizeof(*out) * (size_t)(n > 0 ? n : 0));
+	if (elf_getphdrnum(e, &nph))
+		nph = 0;
+	for (size_t i = 0; i < nph; i++) {
+		GElf_Phdr ph;
+		if (!gelf_getphdr(e, (int)i, &ph) || ph.p_type != PT_LOAD || !(ph.p_flags & PF_X))
+			continue;
+		for (int k = 0; k < n; k++) {
+			if (out[k].found || vaddrs[k] < ph.p_vaddr ||
+			    vaddrs[k] >= ph.p_vaddr + ph.p_memsz)
+				continue;
+			out[k].off = vaddrs[k] - ph.p_vaddr + ph.p_offset;
+			out[k].found = true;
+			if (pread(fd, out[k].head, UELF_HEAD, (off_t)out[k].off) < 0)
+				memset(out[k].head, 0, UELF_HEAD);
+		}
+	}
+	elf_end(e);
+	close(fd);
+	return 0;
+}
+
 /* glibc ld.so.cache, new format: "glibc-ld.so.cache1.1", nlibs, len_strings,
  * flags, padding, then nlibs entries of { int32 flags; uint32 key, value;
  * uint32 osversion; uint64 hwcap } with string offsets from the file start. */

@@ -21,6 +21,19 @@ struct uelf_sym {
  * (the first found). 0 or -errno (-ENOEXEC: not an ELF file). */
 int uelf_functions(const char *path, struct arena *a, struct uelf_sym **syms, int *n);
 
+/* Where a function lies in its file: the file offset of its address (inside an
+ * executable segment) and the first bytes of its code there. */
+#define UELF_HEAD 16
+struct uelf_code {
+	uint64_t off;			/* file offset */
+	bool found;			/* in an executable segment */
+	uint8_t head[UELF_HEAD];	/* the code at off (zeros past the end) */
+};
+
+/* uelf_offset for n addresses at once, with their first bytes: one open of the
+ * file for a wildcard over thousands of functions. 0 or -errno. */
+int uelf_locate(const char *path, const uint64_t *vaddrs, int n, struct uelf_code *out);
+
 /* The file offset of virtual address vaddr (through the executable PT_LOAD
  * segment that contains it). 0 or -errno (-ENOENT: no code segment maps it). */
 int uelf_offset(const char *path, uint64_t vaddr, uint64_t *off);

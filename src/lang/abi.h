@@ -10,19 +10,26 @@
  *   a uint64 action id indexing program.actions; the rest is laid out by
  *   struct action (args at offsets). ACT_EXIT carries the exit code as an int64
  *   at offset 8. ACT_PRINT_MAP carries uint64 top and div at offsets 8 and 16.
+ * - ABI_CTLBUF_NAME, in programs with control actions (exit, print, clear,
+ *   zero, time, errorf/warnf and the runtime warnings: cg_action_is_control),
+ *   is a second, small ring buffer that takes their records, so a flood of
+ *   printf records can never crowd them out. Each control record is a uint64
+ *   tag, the output ring's producer position just before it was reserved, then
+ *   the record as above; user space handles it once it has consumed the output
+ *   ring up to the tag, so it keeps its place among the printf records.
  * - ABI_COUNTERS_NAME is a per-CPU array of uint64 counters: ABI_CTR_LOST counts
- *   records that could not be reserved; ABI_CTR_EXIT holds (1 << 32 | code) once
- *   an exit() ran, whether or not its record could be reserved (the loop polls
- *   it: it detaches the probes at once, then reads up to the exit record, or ends
- *   with this code when the record was lost); ABI_CTR_START
+ *   records that could not be reserved (either ring); ABI_CTR_START
  *   the CLOCK_MONOTONIC ns at start, set before BEGIN (`elapsed`);
  *   ABI_CTR_TAI_OFFSET CLOCK_TAI minus CLOCK_BOOTTIME at start (`nsecs(sw_tai)`);
  *   ABI_CTR_MAP_FULL + map id counts failed inserts into that map (full: map
  *   keys max).
  * - ABI_EXITED_NAME, in programs that call exit(), is a one-slot array that
- *   exit() sets to 1; every probe but BEGIN/END returns at once when it is set,
- *   so nothing runs between exit() and the detach (bpftrace leaves that window
- *   open; under load a 1 ms interval fired several more times in it).
+ *   exit(code) sets to (1 << 32 | code), before writing its record; every probe
+ *   but BEGIN/END returns at once when it is set, so nothing runs between exit()
+ *   and the detach (bpftrace leaves that window open; under load a 1 ms interval
+ *   fired several more times in it). The loop polls it too: it detaches the
+ *   probes at once, then reads up to the exit record, or ends with this code
+ *   when even the control ring had no room for the record.
  * - map_def.sym is the BPF map name of each program map.
  * - A probe whose body codegen split (probe_def.nchunks > 1) runs as a chain of
  *   programs in its section: prog_name, then ABI_CHUNK_FMT (prog_name, k) for
@@ -35,10 +42,11 @@
 #define ABI_RINGBUF_NAME "ringbuf"
 #define ABI_COUNTERS_NAME "lost"
 #define ABI_EXITED_NAME "exited"
+#define ABI_CTLBUF_NAME "ctlbuf"
 #define ABI_CHUNK_FMT "%s_%d"
 #define ABI_CHAIN_FMT "chain%d"
 
 /* Slots of ABI_COUNTERS_NAME. */
-enum { ABI_CTR_LOST, ABI_CTR_EXIT, ABI_CTR_START, ABI_CTR_TAI_OFFSET, ABI_CTR_MAP_FULL };
+enum { ABI_CTR_LOST, ABI_CTR_START, ABI_CTR_TAI_OFFSET, ABI_CTR_MAP_FULL };
 
 #endif

@@ -21,6 +21,7 @@
 #include "probes/probes_internal.h"
 #include "util/alloc.h"
 #include "util/arena.h"
+#include "util/sb.h"
 
 /* The -c command's executable as the match of glob bin (`*`, `prog*`), in
  * *paths; 1, or 0 when it does not match. */
@@ -126,6 +127,77 @@ static struct probe_def *add_uprobe(struct program *p, const struct node *probe,
 	return d;
 }
 
+/* A wildcard skips the functions uprobes cannot probe at their first
+ * instruction: one of them would fail the uprobe_multi link of all the others.
+ * One warning names them. */
+static void warn_unprobeable(struct program *p, const struct node *at, const char **names,
+			     int n)
+{
+	struct sb list;
+	if (!n)
+		return;
+	sb_init(&list);
+	for (int i = 0; i < n && i < 8; i++)
+		sb_printf(&list, "%s%s", i ? ", " : "", names[i]);
+	if (n > 8)
+		sb_printf(&list, " and %d more", n - 8);
+	struct diag *dg = diag_warning(&p->diags, at->loc, "%d function%s of %s cannot be probed "
+				       "and %s skipped: %s", n, n == 1 ? "" : "s",
+				       at->attach.text, n == 1 ? "is" : "are", sb_str(&list));
+	diag_hint(&p->diags, dg, "uprobes refuse a function whose first instruction has a "
+		  "segment or lock prefix (e.g. pthread_self's %%fs access)");
+	sb_fini(&list);
+}
+
+/* The matching functions of syms (name: a glob or a name; add: FUNC+OFF's offset
+ * or NULL), located in the file with one open: how many probes were added, or
+ * -1 after an error. */
+static int add_functions(struct program *p, const struct node *probe, const struct node *at,
+			 const struct probe_family *f, const char *path, const char *name,
+			 const uint64_t *add, const struct uelf_sym *syms, int n)
+{
+	bool glob = probes_is_glob(name);
+	int *hit = arena_alloc(&p->arena, sizeof(*hit) * (size_t)(n ? n : 1)), nhit = 0, matched = 0;
+	uint64_t *vaddrs = arena_alloc(&p->arena, sizeof(*vaddrs) * (size_t)(n ? n : 1));
+	for (int i = 0; hit && vaddrs && i < n; i++) {
+		if (glob ? fnmatch(name, syms[i].name, 0) : strcmp(name, syms[i].name))
+			continue;
+		if (add && syms[i].size && *add >= syms[i].size) {
+			diag_error(&p->diags, at->loc, "Offset outside the function bounds ('%s' size is %llu)",
+				   syms[i].name, (unsigned long long)syms[i].size);
+			return -1;
+		}
+		vaddrs[nhit] = syms[i].addr + (add ? *add : 0);
+		hit[nhit++] = i;
+	}
+	struct uelf_code *code = arena_alloc(&p->arena, sizeof(*code) * (size_t)(nhit ? nhit : 1));
+	const char **skipped = arena_alloc(&p->arena, sizeof(*skipped) * (size_t)(nhit ? nhit : 1));
+	int nskipped = 0, err = hit && vaddrs && code && skipped ? 0 : -ENOMEM;
+	if (!err && nhit)
+		err = uelf_locate(path, vaddrs, nhit, code);
+	if (err) {
+		diag_error(&p->diags, at->loc, "%s: cannot read %s: %s", at->attach.text, path,
+			   strerror(-err));
+		return -1;
+	}
+	for (int k = 0; k < nhit; k++) {
+		const char *fname = syms[hit[k]].name;
+		if (!code[k].found)
+			continue;
+		if (glob && !arch_uprobe_insn_ok(code[k].head, UELF_HEAD)) {
+			skipped[nskipped++] = fname;
+			continue;
+		}
+		if (!add_uprobe(p, probe, at, f, path,
+				add ? arena_printf(&p->arena, "%s+%llu", fname, (unsigned long long)*add)
+				    : fname, code[k].off))
+			return -1;
+		matched++;
+	}
+	warn_unprobeable(p, at, skipped, nskipped);
+	return matched;
+}
+
 /* The probes of FUNC, FUNC+OFF or an address (0x..., or decimal) in path:
  * how many were added, or -1 after an error. A glob or name that matches
  * nothing adds none. */
@@ -133,7 +205,7 @@ static int expand_func(struct program *p, const struct node *probe, const struct
 		       const struct probe_family *f, const char *path, const char *spec)
 {
 	struct uelf_sym *syms;
-	int n, err, matched = 0;
+	int n, err;
 	uint64_t off = 0, add = 0;
 	char *plus = strchr(spec, '+'), *end;
 	char *name = plus ? arena_strndup(&p->arena, spec, (size_t)(plus - spec))
@@ -167,23 +239,7 @@ static int expand_func(struct program *p, const struct node *probe, const struct
 			   path, err == -ENOEXEC ? "not an ELF file" : strerror(-err));
 		return -1;
 	}
-	for (int i = 0; i < n; i++) {
-		if (probes_is_glob(name) ? fnmatch(name, syms[i].name, 0) : strcmp(name, syms[i].name))
-			continue;
-		if (plus && syms[i].size && add >= syms[i].size) {
-			diag_error(&p->diags, at->loc, "Offset outside the function bounds ('%s' size is %llu)",
-				   syms[i].name, (unsigned long long)syms[i].size);
-			return -1;
-		}
-		if (uelf_offset(path, syms[i].addr + add, &off))
-			continue;
-		if (!add_uprobe(p, probe, at, f, path,
-				plus ? arena_printf(&p->arena, "%s+%llu", syms[i].name,
-						    (unsigned long long)add) : syms[i].name, off))
-			return -1;
-		matched++;
-	}
-	return matched;
+	return add_functions(p, probe, at, f, path, name, plus ? &add : NULL, syms, n);
 bad:
 	diag_error(&p->diags, at->loc, "Invalid %s: %s", f->name, at->attach.text);
 	return -1;

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,6 +27,7 @@
 #include "probes/family.h"
 #include "runtime/fmt.h"
 #include "runtime/msg.h"
+#include "runtime/outfd.h"
 #include "runtime/print.h"
 #include "runtime/proc.h"
 #include "runtime/runtime_internal.h"
@@ -35,7 +38,7 @@
 #define STOP_CONSUMING (-ECANCELED)	/* handler result: exit() seen, stop */
 #define YIELD (-EAGAIN)	/* handler result: this turn's time is up, more later */
 #define TURN_MS 20	/* a consume turn yields to signals and exit() after this */
-#define TURN_CHECK 64	/* records between two looks at the clock */
+#define TURN_CHECK 64	/* printf records between two looks at the clock */
 #define FINAL_DRAIN_MS 400	/* after Ctrl-C: records still printed for this long */
 
 extern char **environ;
@@ -45,7 +48,7 @@ void out_emit(struct rt *rt)
 	if (rt->hold)
 		return;
 	if (rt->sb.len)
-		fwrite(rt->sb.buf, 1, rt->sb.len, rt->out);
+		outfd_write(rt, rt->sb.buf, rt->sb.len);
 	sb_reset(&rt->sb);
 }
 
@@ -130,17 +133,59 @@ static int act_time(struct rt *rt, const struct action *a, const void *rec)
 	return 0;
 }
 
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
+
+/* Read the command's output into out until it closes its end and exits. A
+ * SIGINT/SIGTERM meanwhile interrupts the run: the command's process group is
+ * killed rather than waited for (it may never exit). -EINTR then, else 0. */
+static int collect_command(struct rt *rt, pid_t pid, int rfd, struct sb *out)
+{
+	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0), status, err = 0;
+	bool reading = true, exited = pidfd < 0;	/* no pidfd: waitpid below */
+	char buf[4096];
+
+	while (reading || !exited) {
+		struct pollfd p[3] = { { reading ? rfd : -1, POLLIN, 0 }, { exited ? -1 : pidfd, POLLIN, 0 },
+				       { rt->sigfd, POLLIN, 0 } };
+		if (poll(p, 3, -1) < 0 && errno != EINTR)
+			break;
+		if (p[2].revents & POLLIN) {
+			out_take_signal(rt);
+			if (rt->interrupted) {
+				kill(-pid, SIGKILL);
+				err = -EINTR;
+				break;
+			}
+		}
+		if (p[1].revents & POLLIN)
+			exited = true;
+		if (p[0].revents & (POLLIN | POLLHUP)) {
+			ssize_t n = read(rfd, buf, sizeof(buf));
+			if (n > 0)
+				sb_put(out, buf, (size_t)n);
+			else if (n == 0 || errno != EINTR)
+				reading = false;
+		}
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	waitpid(pid, &status, 0);
+	return err;
+}
+
 /* Run cmd with sh -c, its stdout captured into out. Signals we block (SIGINT,
- * SIGTERM) are unblocked in the child. 0 or -errno. */
-static int run_command(const char *cmd, struct sb *out)
+ * SIGTERM) are unblocked in the child, which leads a process group of its
+ * own, so that all of it can be killed if the run is interrupted while it
+ * runs. 0 or -errno (-EINTR: interrupted, the command killed). */
+static int run_command(struct rt *rt, const char *cmd, struct sb *out)
 {
 	char *argv[] = { (char *)"sh", (char *)"-c", (char *)cmd, NULL };
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
 	sigset_t none, dflt;
-	int fds[2], err, status;
-	char buf[4096];
-	ssize_t n;
+	int fds[2], err;
 	pid_t pid;
 
 	if (pipe2(fds, O_CLOEXEC))
@@ -152,19 +197,18 @@ static int run_command(const char *cmd, struct sb *out)
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_adddup2(&fa, fds[1], STDOUT_FILENO);
 	posix_spawnattr_init(&attr);
-	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+	posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF |
+				 POSIX_SPAWN_SETPGROUP);
 	posix_spawnattr_setsigmask(&attr, &none);
 	posix_spawnattr_setsigdefault(&attr, &dflt);
+	posix_spawnattr_setpgroup(&attr, 0);
 	err = -posix_spawn(&pid, "/bin/sh", &fa, &attr, argv, environ);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
 	close(fds[1]);
-	while (!err && ((n = read(fds[0], buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR)))
-		if (n > 0)
-			sb_put(out, buf, n);
-	close(fds[0]);
 	if (!err)
-		waitpid(pid, &status, 0);
+		err = collect_command(rt, pid, fds[0], out);
+	close(fds[0]);
 	return err;
 }
 
@@ -181,8 +225,10 @@ static int act_system(struct rt *rt, const struct action *a, const void *rec)
 	}
 	format_args(rt, a, rec);
 	sb_init(&res);
-	err = run_command(sb_str(&rt->tmp), &res);
-	if (err) {
+	err = run_command(rt, sb_str(&rt->tmp), &res);
+	if (err == -EINTR) {	/* Ctrl-C while it ran: killed, not printed */
+		rt->unprinted++;
+	} else if (err) {
 		out_emit(rt);
 		fflush(rt->out);	/* keep stdout and stderr in order on a terminal */
 		msg_error("system(\"%s\"): %s", sb_str(&rt->tmp), strerror(-err));
@@ -363,10 +409,9 @@ static const act_fn act_table[] = {	/* sized by its last row: the assert can fai
 _Static_assert(sizeof(act_table) / sizeof(act_table[0]) == ACT_KIND_COUNT,
 	       "act_table must cover every action kind");
 
-/* ring_buffer callback: dispatch one record on its action id. */
-static int handle_record(void *ctx, void *data, size_t size)
+/* Dispatch one record on its action id; the handler's result. */
+static int dispatch(struct rt *rt, const void *data, size_t size)
 {
-	struct rt *rt = ctx;
 	const struct action *a;
 	uint64_t id;
 	int ret;
@@ -386,18 +431,92 @@ static int handle_record(void *ctx, void *data, size_t size)
 	ret = act_table[a->kind](rt, a, data);
 	if (rt->sb.len >= OUT_CHUNK)	/* else it goes out with the batch */
 		out_emit(rt);
-	/* Probes may write faster than records are printed: libbpf's consume then
-	 * never returns. Yield now and then so that Ctrl-C, SIGTERM and exit()
-	 * are seen within a turn (the record is consumed: libbpf commits it). */
-	if (!ret && (!rt->ending || rt->interrupted) && ++rt->turn_records % TURN_CHECK == 0 &&
+	return ret;
+corrupt:
+	rt->corrupt++;
+	return 0;
+}
+
+/* Probes may write faster than records are printed: libbpf's consume then
+ * never returns. Yield now and then so that Ctrl-C, SIGTERM and exit() are
+ * seen within a turn (the record is consumed: libbpf commits it). The clock
+ * is read every `every` records: printf records are cheap, but one print()
+ * of a large map can take milliseconds. */
+static int turn_over(struct rt *rt, int ret, unsigned every)
+{
+	if (!ret && (!rt->ending || rt->interrupted) && ++rt->turn_records % every == 0 &&
 	    rt_now_ms() - rt->turn_start > TURN_MS) {
 		rt->yielded = true;
 		return YIELD;
 	}
 	return ret;
-corrupt:
-	rt->corrupt++;
+}
+
+/* A control record read before the output ring reached its tag. */
+struct pending {
+	uint64_t tag;		/* output ring position it follows */
+	size_t size;		/* bytes of data */
+	unsigned char data[];	/* the record, from its action id on */
+};
+
+/* Handle the queued control records, in order, whose tag the output ring has
+ * been read up to; the first non-zero handler result (exit). */
+static int flush_pending(struct rt *rt, uint64_t upto)
+{
+	int ret = 0;
+
+	while (!ret && rt->pending_head < rt->pending.len) {
+		struct pending *e = rt->pending.items[rt->pending_head];
+		if (e->tag > upto)
+			break;
+		rt->pending.items[rt->pending_head++] = NULL;
+		ret = dispatch(rt, e->data, e->size);
+		xfree(e);
+	}
+	if (rt->pending_head == rt->pending.len)
+		rt->pending.len = rt->pending_head = 0;
+	return ret;
+}
+
+/* ring_buffer callback of the control ring: handle the record now when the
+ * output ring has been read up to its tag and nothing waits before it, else
+ * queue a copy for flush_pending. */
+static int on_control(void *ctx, void *data, size_t size)
+{
+	struct rt *rt = ctx;
+	struct pending *e;
+	uint64_t tag;
+
+	if (size < sizeof(tag)) {
+		rt->corrupt++;
+		return 0;
+	}
+	memcpy(&tag, data, sizeof(tag));
+	if (rt->pending_head == rt->pending.len && tag <= rt->out_pos)
+		return turn_over(rt, dispatch(rt, (char *)data + 8, size - 8), 1);
+	e = xrealloc(NULL, sizeof(*e) + size - 8);
+	if (!e || vec_push(&rt->pending, e)) {
+		xfree(e);
+		return -ENOMEM;
+	}
+	e->tag = tag;
+	e->size = size - 8;
+	memcpy(e->data, (char *)data + 8, size - 8);
 	return 0;
+}
+
+/* ring_buffer callback of the output ring: the control records due before
+ * this one, then this one. A record takes its size plus the ring's 8-byte
+ * header, rounded up to 8, which is how the kernel advances its positions. */
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct rt *rt = ctx;
+	uint64_t start = rt->out_pos;
+	int ret;
+
+	rt->out_pos += (size + BPF_RINGBUF_HDR_SZ + 7) & ~(uint64_t)7;
+	ret = flush_pending(rt, start);
+	return ret ? ret : turn_over(rt, dispatch(rt, data, size), TURN_CHECK);
 }
 
 /* Consume what is in the ring buffer now; 0 or -errno (exit() is not an error). */
@@ -408,6 +527,10 @@ static int consume(struct rt *rt)
 	rt->yielded = false;
 	int n = ring_buffer__consume(rt->rb);
 
+	if (n >= 0 || n == YIELD) {	/* what the output ring has caught up with */
+		int r = flush_pending(rt, rt->out_pos);
+		n = r ? r : n;
+	}
 	out_emit(rt);	/* one write per batch */
 	fflush(rt->out);
 	if (n < 0 && n != STOP_CONSUMING && n != YIELD) {
@@ -427,56 +550,108 @@ int out_drain_final(struct rt *rt)
 	double deadline = rt_now_ms() + FINAL_DRAIN_MS;
 	int err;
 
-	if (rt->exit_seen) {	/* what probes wrote after exit() is not shown */
-		rt->discarding = true;
-		err = consume(rt);
-		rt->discarding = false;
-		return err;
+	if (!rt->exit_seen) {
+		do {
+			err = consume(rt);
+		} while (!err && rt->yielded && rt_now_ms() < deadline);
+		if (err)
+			return err;
+		if (!rt->yielded) {	/* all read: what still waits is due */
+			err = flush_pending(rt, UINT64_MAX);
+			out_emit(rt);
+			return err == STOP_CONSUMING ? 0 : err;
+		}
 	}
-	do {
-		err = consume(rt);
-	} while (!err && rt->yielded && rt_now_ms() < deadline);
-	if (err || !rt->yielded)
-		return err;
-	rt->discarding = true;	/* Ctrl-C must end the run in time */
+	/* after exit() what probes wrote is not shown; after Ctrl-C the run
+	 * must end in time: the rest is counted */
+	rt->discarding = true;
 	err = consume(rt);
+	flush_pending(rt, UINT64_MAX);
 	rt->discarding = false;
 	return err;
 }
 
-/* Read the pending signal: SIGUSR1 runs the self:signal:SIGUSR1 probes,
- * SIGINT or SIGTERM ends the run. */
-static int handle_signal(struct rt *rt)
+/* A second SIGINT/SIGTERM: the user does not want to wait for the rest of the
+ * output or the maps. Only async-signal-safe calls. */
+static void on_second_signal(int sig)
+{
+	static const char msg[] = "\nInterrupted again: exiting now, without the rest of the "
+				  "output and the maps\n";
+	ssize_t n = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	(void)n;
+	_exit(128 + sig);
+}
+
+/* After the first SIGINT/SIGTERM: the next one ends the process at once, even
+ * in the middle of printing. The links are fd-owned: the kernel detaches
+ * them when we exit, and the -c child dies with us (PR_SET_PDEATHSIG). */
+static void arm_second_signal(struct rt *rt)
+{
+	struct sigaction sa = { .sa_handler = on_second_signal };
+	sigset_t set;
+
+	if (rt->second_armed)
+		return;
+	rt->second_armed = true;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
+void out_disarm_signals(struct rt *rt)
+{
+	struct sigaction sa = { .sa_handler = SIG_DFL };
+	sigset_t set;
+
+	if (!rt->second_armed)
+		return;
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, NULL);	/* rt_run restores the caller's mask */
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	rt->second_armed = false;
+}
+
+int out_take_signal(struct rt *rt)
 {
 	struct signalfd_siginfo si;
 
-	if (read(rt->sigfd, &si, sizeof(si)) != sizeof(si))
+	if (rt->sigfd < 0 || read(rt->sigfd, &si, sizeof(si)) != sizeof(si))
 		return 0;
 	if (si.ssi_signo == SIGUSR1)
 		return rt_run_special(rt, &probe_self);
 	rt->stop = true;
 	rt->interrupted = true;
+	arm_second_signal(rt);
 	return 0;
 }
 
-/* An exit() ran (its code is in the counters map) but its record has not been
+/* An exit() ran (its code is in the exited flag) but its record has not been
  * read yet: the probes may be writing faster than the output is printed. Stop
  * them now, so nothing runs long after exit(), then read on up to the record.
- * When the buffer is empty without it, the record was lost (ring buffer
- * full): end with the code from the counter. */
+ * When both rings are empty without it, the record was lost (the control ring
+ * full): end with the code from the flag. */
 static void check_exit(struct rt *rt)
 {
-	uint64_t v;
+	uint32_t key = 0;
+	uint64_t v = 0;
 
-	rt_counter(rt, ABI_CTR_EXIT, &v);
-	if (!v || rt->exit_seen)
+	if (rt->exit_seen || rt->exited_fd < 0 ||
+	    bpf_map_lookup_elem(rt->exited_fd, &key, &v) || !v)
 		return;
 	if (!rt->exit_detached) {
 		rt_detach_all(rt);
 		rt->exit_detached = true;
 		return;
 	}
-	if (rt->yielded)
+	if (rt->yielded || rt->pending_head < rt->pending.len)
 		return;
 	rt->exit_seen = true;
 	rt->exit_code = (int)(v & 0xff);
@@ -494,7 +669,7 @@ int out_loop(struct rt *rt)
 			return -errno;
 		for (i = 0; i < n; i++) {
 			if (ev[i].data.fd == rt->sigfd)
-				err = handle_signal(rt);
+				err = out_take_signal(rt);
 			else if (rt->opts->target && ev[i].data.fd == rt->opts->target->pidfd)
 				rt->stop = true;	/* the -c/-p process exited */
 		}
@@ -508,6 +683,7 @@ int out_loop(struct rt *rt)
 int out_open(struct rt *rt)
 {
 	struct bpf_map *m = bpf_object__find_map_by_name(rt->obj, ABI_RINGBUF_NAME);
+	struct bpf_map *ctl = bpf_object__find_map_by_name(rt->obj, ABI_CTLBUF_NAME);
 	struct epoll_event ev = { .events = EPOLLIN };
 	sigset_t set;
 	int err;
@@ -517,7 +693,15 @@ int out_open(struct rt *rt)
 		msg_error("map '%s': not in the object", ABI_RINGBUF_NAME);
 		return -ENOENT;
 	}
-	rt->rb = ring_buffer__new(bpf_map__fd(m), handle_record, rt, NULL);
+	/* the control ring first: consume reads it, queueing what must wait,
+	 * then the output ring, handling the queued records as it catches up */
+	if (ctl) {
+		rt->rb = ring_buffer__new(bpf_map__fd(ctl), on_control, rt, NULL);
+		if (rt->rb && ring_buffer__add(rt->rb, bpf_map__fd(m), on_record, rt))
+			goto fail;
+	} else {
+		rt->rb = ring_buffer__new(bpf_map__fd(m), on_record, rt, NULL);
+	}
 	if (!rt->rb)
 		goto fail;
 	sigemptyset(&set);
@@ -547,6 +731,10 @@ fail:
 
 void out_close(struct rt *rt)
 {
+	for (size_t i = rt->pending_head; i < rt->pending.len; i++)
+		xfree(rt->pending.items[i]);
+	vec_fini(&rt->pending);
+	rt->pending_head = 0;
 	ring_buffer__free(rt->rb);
 	rt->rb = NULL;
 	if (rt->epfd >= 0)

@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -30,11 +32,15 @@ static int open_pidfd(struct proc_target *t)
 	return t->pidfd < 0 ? -errno : 0;
 }
 
-/* In the child: wait for the go byte, then exec. Never returns. */
-static void child_run(int rfd, char **argv)
+/* In the child: wait for the go byte, then exec. Never returns. The child is
+ * killed when bpfline dies, however it dies (PR_SET_PDEATHSIG survives exec;
+ * the getppid check covers a bpfline that died before the prctl). */
+static void child_run(int rfd, char **argv, pid_t parent)
 {
 	char c;
 
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) || getppid() != parent)
+		_exit(127);
 	if (read(rfd, &c, 1) != 1)
 		_exit(127);	/* bpfline ended before the probes were attached */
 	close(rfd);
@@ -88,10 +94,11 @@ int proc_spawn(const char *cmd, struct proc_target *t)
 		return err;
 	}
 	fflush(NULL);
+	pid_t parent = getpid();
 	t->pid = fork();
 	if (t->pid == 0) {
 		close(fds[1]);
-		child_run(fds[0], argv);
+		child_run(fds[0], argv, parent);
 	}
 	err = t->pid < 0 ? -errno : 0;
 	close(fds[0]);
@@ -138,16 +145,27 @@ int proc_release(struct proc_target *t)
 	return err;
 }
 
+#define CHILD_TERM_MS 1000	/* a -c child gets this long to exit after SIGTERM */
+
+/* End the -c child: SIGTERM, then SIGKILL if it is still there after
+ * CHILD_TERM_MS (it may ignore SIGTERM), and reap it. */
+static void end_child(struct proc_target *t)
+{
+	if (waitpid(t->pid, NULL, WNOHANG) != 0)
+		return;	/* reaped now, or not ours any more */
+	kill(t->pid, SIGTERM);
+	struct pollfd p = { t->pidfd, POLLIN, 0 };
+	if (t->pidfd < 0 || poll(&p, 1, CHILD_TERM_MS) <= 0)
+		kill(t->pid, SIGKILL);
+	waitpid(t->pid, NULL, 0);
+}
+
 void proc_close(struct proc_target *t)
 {
 	if (t->go_fd >= 0)
 		close(t->go_fd);	/* the held child exits on EOF */
-	if (t->child && t->pid > 0) {
-		if (waitpid(t->pid, NULL, WNOHANG) == 0) {
-			kill(t->pid, SIGTERM);
-			waitpid(t->pid, NULL, 0);
-		}
-	}
+	if (t->child && t->pid > 0)
+		end_child(t);
 	if (t->pidfd >= 0)
 		close(t->pidfd);
 	free(t->path);

@@ -22,6 +22,7 @@
 #include "runtime/loader.h"
 #include "runtime/msg.h"
 #include "util/log.h"
+#include "runtime/outfd.h"
 #include "runtime/output.h"
 #include "runtime/print.h"
 #include "runtime/proc.h"
@@ -74,6 +75,8 @@ static int find_map_fds(struct rt *rt)
 	}
 	m = bpf_object__find_map_by_name(rt->obj, ABI_COUNTERS_NAME);
 	rt->ctr_fd = m ? bpf_map__fd(m) : -1;
+	m = bpf_object__find_map_by_name(rt->obj, ABI_EXITED_NAME);
+	rt->exited_fd = m ? bpf_map__fd(m) : -1;
 	return 0;
 }
 
@@ -112,6 +115,17 @@ int rt_run_special(struct rt *rt, const struct probe_family *f)
 	return 0;
 }
 
+/* How many probes the multi-attach group that pd owns has. */
+static size_t group_size(const struct rt *rt, const struct probe_def *pd)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < rt->p->probes.len; i++) {
+		const struct probe_def *d = rt->p->probes.items[i];
+		n += d->multi && d->owner == pd->index;
+	}
+	return n;
+}
+
 /* Attach one probe, adding its links to rt->links; 0 or -errno, reported with
  * a hint. */
 static int attach_one(struct rt *rt, size_t i)
@@ -144,7 +158,7 @@ static int attach_one(struct rt *rt, size_t i)
 		/* one function of a wildcard that can't be traced is skipped, as
 		 * bpftrace does; a probe named exactly must attach. bpftrace's
 		 * words; the kernel's reason goes to the hint. */
-		bool skip = pd->attach && strpbrk(pd->attach->attach.text, "*?[");
+		bool skip = pd->attach && strpbrk(pd->attach->attach.text, "*?[") && !pd->multi;
 		char why[512];
 		if (hint)
 			snprintf(why, sizeof(why), "%s (the kernel said: %s)", hint, strerror(-err));
@@ -153,6 +167,10 @@ static int attach_one(struct rt *rt, size_t i)
 		if (skip)
 			msg_report(MSG_WARNING, why, NULL, "Unable to attach probe: %s. Skipping.",
 				   pd->name);
+		else if (pd->multi)	/* the kernel refused the whole group's link */
+			msg_report(MSG_ERROR, why, NULL, "Unable to attach the %zu probes of %s "
+				   "(one multi-attach link)", group_size(rt, pd),
+				   pd->attach ? pd->attach->attach.text : pd->name);
 		else if (err == -EILSEQ)	/* the kernel's answer to kprobe:f+OFF inside an
 					 * instruction: bpftrace's words for it */
 			msg_report(MSG_ERROR, why, NULL, "Possible attachment attempt in the middle "
@@ -163,6 +181,7 @@ static int attach_one(struct rt *rt, size_t i)
 				   pd->name);
 		return skip ? 0 : err;
 	}
+	rt->nattached += pd->multi ? group_size(rt, pd) : 1;
 	rt_log(1, "probe '%s': attached\n", pd->name);
 	return 0;
 }
@@ -179,6 +198,18 @@ static int attach_pass(struct rt *rt, size_t i, bool reverse)
 	return err;
 }
 
+/* Under -v, a line a second while probes attach one by one (thousands of
+ * tracepoints or kprobes can take a while): how many so far. */
+static void attach_progress(struct rt *rt, double t0, double *next)
+{
+	double now = rt_now_ms();
+	if (now < *next)
+		return;
+	rt_log(1, "attaching: %zu of %zu probes after %.1f s\n", rt->nattached,
+	       rt->p->probes.len, (now - t0) / 1000);
+	*next = now + 1000;
+}
+
 /* Attach every probe but BEGIN/END; on a failure nothing stays attached. A
  * family that has run to its end while attaching (an iterator) ends the run.
  * Blocks on the same event run in the order the program declares them: the
@@ -187,12 +218,17 @@ static int attach_pass(struct rt *rt, size_t i, bool reverse)
 static int attach_all(struct rt *rt)
 {
 	size_t n = rt->p->probes.len;
+	double t0 = rt_now_ms(), next = t0 + 1000;
 	int err = 0;
 
-	for (size_t i = 0; i < n && !err; i++)
+	for (size_t i = 0; i < n && !err; i++) {
 		err = attach_pass(rt, i, false);
-	for (size_t i = n; i > 0 && !err; i--)
+		attach_progress(rt, t0, &next);
+	}
+	for (size_t i = n; i > 0 && !err; i--) {
 		err = attach_pass(rt, i - 1, true);
+		attach_progress(rt, t0, &next);
+	}
 	return err;
 }
 
@@ -299,24 +335,19 @@ static void release_held(struct rt *rt)
 	fflush(rt->out);
 }
 
-/* Slot `slot` of the per-CPU counters map, summed over CPUs; *any gets one
- * non-zero per-CPU value (for ABI_CTR_EXIT). 0 when there is no such slot. */
-uint64_t rt_counter(struct rt *rt, uint32_t slot, uint64_t *any)
+/* Slot `slot` of the per-CPU counters map, summed over CPUs. 0 when there is
+ * no such slot. */
+uint64_t rt_counter(struct rt *rt, uint32_t slot)
 {
 	int ncpus = libbpf_num_possible_cpus(), i;
 	uint64_t *vals, sum = 0;
 
-	if (any)
-		*any = 0;
 	if (rt->ctr_fd < 0 || ncpus <= 0)
 		return 0;
 	vals = xcalloc(ncpus, sizeof(*vals));
 	if (vals && !bpf_map_lookup_elem(rt->ctr_fd, &slot, vals)) {
-		for (i = 0; i < ncpus; i++) {
+		for (i = 0; i < ncpus; i++)
 			sum += vals[i];
-			if (any && vals[i])
-				*any = vals[i];
-		}
 	}
 	xfree(vals);
 	return sum;
@@ -376,7 +407,7 @@ static void report_full_maps(struct rt *rt)
 {
 	for (size_t i = 0; i < rt->p->maps.len; i++) {
 		const struct map_def *m = rt->p->maps.items[i];
-		uint64_t n = rt_counter(rt, ABI_CTR_MAP_FULL + (uint32_t)i, NULL);
+		uint64_t n = rt_counter(rt, ABI_CTR_MAP_FULL + (uint32_t)i);
 		if (!n)
 			continue;
 		fflush(rt->out);
@@ -391,7 +422,7 @@ static void report_full_maps(struct rt *rt)
 /* Report lost and corrupt records, as bpftrace does ("Lost N events"). */
 static void report_losses(struct rt *rt)
 {
-	uint64_t lost = rt_counter(rt, ABI_CTR_LOST, NULL);
+	uint64_t lost = rt_counter(rt, ABI_CTR_LOST);
 
 	if (lost && rt->format == OUT_JSON)
 		sb_printf(&rt->sb, "{\"type\": \"lost_events\", \"data\": {\"events\": %llu}}\n",
@@ -582,7 +613,9 @@ static int run_probes(struct rt *rt)
 	if (!err && !rt->stop && !rt->opts->bench)
 		err = attach_all(rt);
 	t1 = rt_now_ms();
-	rt_log(1, "attached %zu links in %.1f ms\n", rt->links.len + rt->links.nfds, t1 - t0);
+	size_t nlinks = rt->links.len + rt->links.nfds;
+	rt_log(1, "attached %zu probe%s (%zu link%s) in %.1f ms\n", rt->nattached,
+	       rt->nattached == 1 ? "" : "s", nlinks, nlinks == 1 ? "" : "s", t1 - t0);
 	if (!err)
 		release_held(rt);
 	rt->hold = false;
@@ -605,7 +638,8 @@ static int run_probes(struct rt *rt)
 
 int rt_run(struct program *p, const void *obj, size_t obj_size, const struct rt_opts *opts)
 {
-	struct rt rt = { .p = p, .opts = opts, .epfd = -1, .sigfd = -1, .ctr_fd = -1 };
+	struct rt rt = { .p = p, .opts = opts, .epfd = -1, .sigfd = -1, .ctr_fd = -1,
+			  .exited_fd = -1 };
 	sigset_t block, old;
 	int err;
 
@@ -639,6 +673,8 @@ int rt_run(struct program *p, const void *obj, size_t obj_size, const struct rt_
 		err = err ?: finish(&rt);
 
 	fflush(rt.out);
+	outfd_report(&rt);
+	out_disarm_signals(&rt);
 	out_close(&rt);
 	rt_detach_all(&rt);
 	xfree(rt.links.links);

@@ -10,6 +10,7 @@
 #include "probes/attach.h"
 #include "runtime/runtime.h"
 #include "util/sb.h"
+#include "util/vec.h"
 
 struct bpf_object;
 struct bpf_link;
@@ -22,7 +23,15 @@ struct rt {
 	enum out_format format;
 	struct bpf_object *obj;
 	struct attach_set links;	/* every attachment of every probe */
-	struct ring_buffer *rb;		/* over ABI_RINGBUF_NAME */
+	size_t nattached;		/* probes attached (a multi link's every probe) */
+	struct ring_buffer *rb;		/* over ABI_CTLBUF_NAME (first, when the
+					 * object has it) and ABI_RINGBUF_NAME */
+	uint64_t out_pos;		/* bytes of the output ring consumed: the
+					 * position control record tags refer to */
+	struct vec pending;		/* control records read before the output
+					 * ring reached their tag (struct pending) */
+	size_t pending_head;		/* first unhandled entry of pending */
+	int exited_fd;			/* the ABI_EXITED_NAME map, or -1 */
 	int epfd;			/* epoll over the ring buffer and sigfd */
 	int sigfd;			/* signalfd for SIGINT/SIGTERM */
 	int ctr_fd;			/* the ABI_COUNTERS_NAME counters map, or -1 */
@@ -45,6 +54,12 @@ struct rt {
 	unsigned turn_records;		/* records handled in this turn */
 	int exit_code;			/* from the first exit() */
 	uint64_t corrupt;		/* records with an unknown action id or bad size */
+	int outfd_mode;			/* OUTFD_* (outfd.h), set at the first write */
+	int outfd_err;			/* -errno that stopped the output (-ETIMEDOUT:
+					 * stalled after an interrupt); later output
+					 * is dropped */
+	uint64_t outfd_dropped;		/* bytes of output dropped */
+	bool second_armed;		/* a second SIGINT/SIGTERM exits at once */
 };
 
 /* Detach every probe now (idempotent). */
@@ -53,11 +68,19 @@ void rt_detach_all(struct rt *rt);
 /* Monotonic milliseconds. */
 double rt_now_ms(void);
 
-/* Slot of the counters map summed over CPUs; *any (may be NULL) gets one
- * non-zero per-CPU value. */
-uint64_t rt_counter(struct rt *rt, uint32_t slot, uint64_t *any);
+/* Slot of the counters map summed over CPUs. */
+uint64_t rt_counter(struct rt *rt, uint32_t slot);
 
 struct probe_family;
+
+/* Read the pending signal from rt->sigfd: SIGUSR1 runs the self probes,
+ * SIGINT or SIGTERM interrupts the run (and a second one exits at once). 0 or
+ * -errno from the self probes. */
+int out_take_signal(struct rt *rt);
+
+/* Put SIGINT/SIGTERM back to their dispositions before the run (undo the
+ * second-signal handler). */
+void out_disarm_signals(struct rt *rt);
 
 /* Run every probe of family f (begin, end, self) once, in probe order; 0 or
  * -errno after a message. */

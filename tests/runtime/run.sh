@@ -8,7 +8,8 @@
 # bpfline, waits until it prints `Attached N probe(s)` (its stdout and stderr go to
 # one file), runs the trigger, waits for bpfline to exit (SIGINT after `timeout` seconds, as Ctrl-C would; SIGKILL 5 s later),
 # and checks the exit status and the expect/reject/once patterns (and, for a case with
-# `json: yes`, that every line of the output is one valid JSON document).
+# `json: yes`, that every line of the output is one valid JSON document), and that the
+# output has no sanitizer report (for a binary built with -DBPFL_SANITIZE=ON).
 #
 # Environment:
 #   BPFL_TIMEOUT_SCALE  multiply every timeout and wait by this factor (default 1;
@@ -115,11 +116,11 @@ baseline=" $(pgrep -x "$binname" | tr '\n' ' ' || true) "
 # Case fields, reset by reset_case.
 c_name='' c_args='' c_trigger='' c_stdin='' c_skip='' c_exit='' c_timeout='' c_file='' c_line=''
 c_json=''
-c_prog=() c_expect=() c_reject=() c_once=() c_env=()
+c_prog=() c_expect=() c_reject=() c_once=() c_env=() c_shell=()
 reset_case() {
 	c_name='' c_args='' c_trigger='' c_stdin='' c_skip='' c_exit=0 c_timeout=5 c_line=''
 	c_json=''
-	c_prog=() c_expect=() c_reject=() c_once=() c_env=()
+	c_prog=() c_expect=() c_reject=() c_once=() c_env=() c_shell=()
 }
 
 # indent FILE: the file's lines, indented, for failure reports.
@@ -148,6 +149,10 @@ fail_case() {
 		indent "$trig_out"
 	fi
 }
+
+# The first line of a report of ASan, LeakSanitizer or UBSan (a build with
+# -DBPFL_SANITIZE=ON): any of them fails the case, whatever else it expects.
+sanitizer_report='^==[0-9]+==(ERROR|WARNING): [A-Za-z]+Sanitizer|^SUMMARY: [A-Za-z]+Sanitizer|[.](c|h|y|l):[0-9]+:[0-9]+: runtime error: '
 
 # check_output RC: compare the captured output and exit status with the case;
 # prints nothing and returns 0 on success, else sets failure reasons in `reasons`.
@@ -180,6 +185,8 @@ check_output() {
 		[ "$hit" = 1 ] || reasons+=("once /$pat/ matches $hit lines, expected exactly 1")
 	done
 	[ -z "$c_json" ] || check_json
+	hit=$(grep -m1 -E -e "$sanitizer_report" "$out" || true)
+	[ -z "$hit" ] || reasons+=("sanitizer report: $hit")
 	[ ${#reasons[@]} -eq 0 ]
 }
 
@@ -275,7 +282,14 @@ run_case() {
 	elif [ -n "$prog" ]; then
 		argv+=(-e "$prog")
 	fi
-	cmd_shown=$(printf '%q ' ${c_env[@]+"${c_env[@]}"} "$bin" ${argv[@]+"${argv[@]}"})
+	local runner=("$bin")
+	if [ ${#c_shell[@]} -gt 0 ]; then	# a scenario: the script runs $BPFLINE itself
+		script=$tmp/$n.sh
+		printf '%s\n' "${c_shell[@]}" >"$script"
+		runner=(env "BPFLINE=$bin" bash "$script")
+		argv=()
+	fi
+	cmd_shown=$(printf '%q ' ${c_env[@]+"${c_env[@]}"} "${runner[@]}" ${argv[@]+"${argv[@]}"})
 	[ "$in" = /dev/null ] || cmd_shown+="< $in"
 	: >"$trig_out"
 
@@ -284,7 +298,7 @@ run_case() {
 	start=$(now_ms)
 	# Background jobs of a non-interactive shell ignore SIGINT; env restores the default
 	# dispositions so the SIGINT below acts as a user's Ctrl-C.
-	env --default-signal=INT,TERM,QUIT ${c_env[@]+"${c_env[@]}"} "$bin" ${argv[@]+"${argv[@]}"} <"$in" >"$out" 2>&1 &
+	env --default-signal=INT,TERM,QUIT ${c_env[@]+"${c_env[@]}"} "${runner[@]}" ${argv[@]+"${argv[@]}"} <"$in" >"$out" 2>&1 &
 	child=$!
 
 	if [ -n "$c_trigger" ]; then
@@ -346,6 +360,7 @@ parse_file() {
 		case $key in
 		name) c_name=$val ;;
 		prog) c_prog+=("$val") ;;
+		shell) c_shell+=("$val") ;;
 		args) c_args=$val ;;
 		env) c_env+=("$val") ;;
 		trigger) c_trigger=$val ;;

@@ -245,12 +245,40 @@ static void test_ldcache(void **state)
 	arena_fini(&a);
 }
 
+/* The first instructions x86-64 uprobes refuse (kernel's uprobe_init_insn). */
+static void test_uprobe_insn_ok(void **state)
+{
+	static const struct {
+		const char *what;
+		uint8_t code[6];
+		size_t len;
+		bool ok;
+	} cases[] = {
+		{ "endbr64", { 0xf3, 0x0f, 0x1e, 0xfa }, 4, true },
+		{ "push %rbp", { 0x55 }, 1, true },
+		{ "mov %fs:0x10,%rax", { 0x64, 0x48, 0x8b, 0x04, 0x25, 0x10 }, 6, false },
+		{ "lock cmpxchg", { 0xf0, 0x0f, 0xb1, 0x17 }, 4, false },
+		{ "data16 %gs: prefix", { 0x66, 0x65, 0x8b, 0x00 }, 4, false },
+		{ "int3", { 0xcc }, 1, false },
+		{ "hlt", { 0xf4 }, 1, false },
+		{ "rep ret", { 0xf3, 0xc3 }, 2, true },
+		{ "prefixes only", { 0x66, 0x66 }, 2, true },
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bool ok = arch_uprobe_insn_ok(cases[i].code, cases[i].len);
+		if (ok != cases[i].ok)
+			fail_msg("%s: %d, want %d", cases[i].what, ok, cases[i].ok);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_attach_points),
 		cmocka_unit_test(test_usdt_arg_specs),
 		cmocka_unit_test(test_arch_regs),
+		cmocka_unit_test(test_uprobe_insn_ok),
 		cmocka_unit_test(test_family_table),
 		cmocka_unit_test(test_elf_symbols),
 		cmocka_unit_test(test_ldcache),

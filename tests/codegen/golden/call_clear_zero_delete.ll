@@ -10,8 +10,10 @@ target triple = "bpfel"
 ;   type=hash max_entries=4096 key_size=8 value_size=8
 @ringbuf = global { ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=ringbuf max_entries=1048576
+@ctlbuf = global { ptr, ptr } zeroinitializer, section ".maps", align 8
+;   type=ringbuf max_entries=65536
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
-;   type=percpu_array max_entries=7 key_size=4 value_size=8
+;   type=percpu_array max_entries=6 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "raw_tp" {
@@ -26,7 +28,7 @@ entry:
   br i1 %5, label %update_failed, label %updated
 
 update_failed:
-  store i32 4, ptr %1, align 8
+  store i32 3, ptr %1, align 8
   %6 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
   %7 = icmp eq i64 %6, 0
   br i1 %7, label %updated, label %nonnull
@@ -46,7 +48,7 @@ nonnull:
   br label %updated
 
 update_failed1:
-  store i32 5, ptr %3, align 8
+  store i32 4, ptr %3, align 8
   %13 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %3)	; map_lookup_elem
   %14 = icmp eq i64 %13, 0
   br i1 %14, label %updated2, label %nonnull3
@@ -66,76 +68,82 @@ nonnull3:
   br label %updated2
 
 update_failed5:
-  store i32 6, ptr %3, align 8
+  store i32 5, ptr %3, align 8
   %20 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %3)	; map_lookup_elem
   %21 = icmp eq i64 %20, 0
   br i1 %21, label %updated6, label %nonnull7
 
 updated6:
-  %22 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 8, i64 0)	; ringbuf_reserve
-  %23 = icmp eq i64 %22, 0
-  br i1 %23, label %lost, label %reserved
+  %22 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 3)	; ringbuf_query
+  %23 = call i64 inttoptr (i64 131 to ptr)(ptr @ctlbuf, i64 16, i64 0)	; ringbuf_reserve
+  %24 = icmp eq i64 %23, 0
+  br i1 %24, label %lost, label %reserved
 
 nonnull7:
-  %24 = inttoptr i64 %20 to ptr
-  %25 = load i64, ptr %24, align 8
-  %26 = add i64 %25, 1
-  store i64 %26, ptr %24, align 8
+  %25 = inttoptr i64 %20 to ptr
+  %26 = load i64, ptr %25, align 8
+  %27 = add i64 %26, 1
+  store i64 %27, ptr %25, align 8
   br label %updated6
 
 reserved:
-  %27 = inttoptr i64 %22 to ptr
-  store i64 0, ptr %27, align 8
-  %28 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
-  %29 = icmp ugt i64 %28, 131071
-  %30 = select i1 %29, i64 2, i64 1
-  call void inttoptr (i64 132 to ptr)(ptr %27, i64 %30)	; ringbuf_submit
+  %28 = inttoptr i64 %23 to ptr
+  store i64 %22, ptr %28, align 8
+  %29 = getelementptr i8, ptr %28, i64 8
+  store i64 0, ptr %29, align 8
+  %30 = call i64 inttoptr (i64 134 to ptr)(ptr @ctlbuf, i64 0)	; ringbuf_query
+  %31 = icmp ugt i64 %30, 8191
+  %32 = select i1 %31, i64 2, i64 1
+  call void inttoptr (i64 132 to ptr)(ptr %28, i64 %32)	; ringbuf_submit
   br label %emitted
 
 lost:
   store i32 0, ptr %1, align 8
-  %31 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %32 = icmp eq i64 %31, 0
-  br i1 %32, label %emitted, label %nonnull9
+  %33 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %34 = icmp eq i64 %33, 0
+  br i1 %34, label %emitted, label %nonnull9
 
 emitted:
-  %33 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 8, i64 0)	; ringbuf_reserve
-  %34 = icmp eq i64 %33, 0
-  br i1 %34, label %lost12, label %reserved11
+  %35 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 3)	; ringbuf_query
+  %36 = call i64 inttoptr (i64 131 to ptr)(ptr @ctlbuf, i64 16, i64 0)	; ringbuf_reserve
+  %37 = icmp eq i64 %36, 0
+  br i1 %37, label %lost12, label %reserved11
 
 nonnull9:
-  %35 = inttoptr i64 %31 to ptr
-  %36 = load i64, ptr %35, align 8
-  %37 = add i64 %36, 1
-  store i64 %37, ptr %35, align 8
+  %38 = inttoptr i64 %33 to ptr
+  %39 = load i64, ptr %38, align 8
+  %40 = add i64 %39, 1
+  store i64 %40, ptr %38, align 8
   br label %emitted
 
 reserved11:
-  %38 = inttoptr i64 %33 to ptr
-  store i64 1, ptr %38, align 8
-  %39 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
-  %40 = icmp ugt i64 %39, 131071
-  %41 = select i1 %40, i64 2, i64 1
-  call void inttoptr (i64 132 to ptr)(ptr %38, i64 %41)	; ringbuf_submit
+  %41 = inttoptr i64 %36 to ptr
+  store i64 %35, ptr %41, align 8
+  %42 = getelementptr i8, ptr %41, i64 8
+  store i64 1, ptr %42, align 8
+  %43 = call i64 inttoptr (i64 134 to ptr)(ptr @ctlbuf, i64 0)	; ringbuf_query
+  %44 = icmp ugt i64 %43, 8191
+  %45 = select i1 %44, i64 2, i64 1
+  call void inttoptr (i64 132 to ptr)(ptr %41, i64 %45)	; ringbuf_submit
   br label %emitted13
 
 lost12:
   store i32 0, ptr %1, align 8
-  %42 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %43 = icmp eq i64 %42, 0
-  br i1 %43, label %emitted13, label %nonnull14
+  %46 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %47 = icmp eq i64 %46, 0
+  br i1 %47, label %emitted13, label %nonnull14
 
 emitted13:
   store i64 2, ptr %1, align 8
-  %44 = call i64 inttoptr (i64 3 to ptr)(ptr @m2_c, ptr %1)	; map_delete_elem
+  %48 = call i64 inttoptr (i64 3 to ptr)(ptr @m2_c, ptr %1)	; map_delete_elem
   store i64 2, ptr %1, align 8
-  %45 = call i64 inttoptr (i64 3 to ptr)(ptr @m2_c, ptr %1)	; map_delete_elem
+  %49 = call i64 inttoptr (i64 3 to ptr)(ptr @m2_c, ptr %1)	; map_delete_elem
   ret i64 0
 
 nonnull14:
-  %46 = inttoptr i64 %42 to ptr
-  %47 = load i64, ptr %46, align 8
-  %48 = add i64 %47, 1
-  store i64 %48, ptr %46, align 8
+  %50 = inttoptr i64 %46 to ptr
+  %51 = load i64, ptr %50, align 8
+  %52 = add i64 %51, 1
+  store i64 %52, ptr %50, align 8
   br label %emitted13
 }

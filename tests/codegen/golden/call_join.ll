@@ -5,7 +5,7 @@ target triple = "bpfel"
 @ringbuf = global { ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=ringbuf max_entries=8388608
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
-;   type=percpu_array max_entries=4 key_size=4 value_size=8
+;   type=percpu_array max_entries=3 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "tracepoint/syscalls/sys_enter_execve" {

@@ -6,8 +6,10 @@ target triple = "bpfel"
 ;   type=hash max_entries=4096 key_size=8 value_size=8
 @ringbuf = global { ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=ringbuf max_entries=1048576
+@ctlbuf = global { ptr, ptr } zeroinitializer, section ".maps", align 8
+;   type=ringbuf max_entries=65536
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
-;   type=percpu_array max_entries=5 key_size=4 value_size=8
+;   type=percpu_array max_entries=4 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "raw_tp" {
@@ -22,106 +24,115 @@ entry:
   br i1 %5, label %update_failed, label %updated
 
 update_failed:
-  store i32 4, ptr %1, align 8
+  store i32 3, ptr %1, align 8
   %6 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
   %7 = icmp eq i64 %6, 0
   br i1 %7, label %updated, label %nonnull
 
 updated:
-  %8 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 24, i64 0)	; ringbuf_reserve
-  %9 = icmp eq i64 %8, 0
-  br i1 %9, label %lost, label %reserved
+  %8 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 3)	; ringbuf_query
+  %9 = call i64 inttoptr (i64 131 to ptr)(ptr @ctlbuf, i64 32, i64 0)	; ringbuf_reserve
+  %10 = icmp eq i64 %9, 0
+  br i1 %10, label %lost, label %reserved
 
 nonnull:
-  %10 = inttoptr i64 %6 to ptr
-  %11 = load i64, ptr %10, align 8
-  %12 = add i64 %11, 1
-  store i64 %12, ptr %10, align 8
+  %11 = inttoptr i64 %6 to ptr
+  %12 = load i64, ptr %11, align 8
+  %13 = add i64 %12, 1
+  store i64 %13, ptr %11, align 8
   br label %updated
 
 reserved:
-  %13 = inttoptr i64 %8 to ptr
-  call void @llvm.memset.p0.i64(ptr %13, i8 0, i64 24, i1 false)
-  %14 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
-  %15 = icmp ugt i64 %14, 131071
-  %16 = select i1 %15, i64 2, i64 1
-  call void inttoptr (i64 132 to ptr)(ptr %13, i64 %16)	; ringbuf_submit
+  %14 = inttoptr i64 %9 to ptr
+  store i64 %8, ptr %14, align 8
+  %15 = getelementptr i8, ptr %14, i64 8
+  call void @llvm.memset.p0.i64(ptr %15, i8 0, i64 24, i1 false)
+  %16 = call i64 inttoptr (i64 134 to ptr)(ptr @ctlbuf, i64 0)	; ringbuf_query
+  %17 = icmp ugt i64 %16, 8191
+  %18 = select i1 %17, i64 2, i64 1
+  call void inttoptr (i64 132 to ptr)(ptr %14, i64 %18)	; ringbuf_submit
   br label %emitted
 
 lost:
   store i32 0, ptr %1, align 8
-  %17 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %18 = icmp eq i64 %17, 0
-  br i1 %18, label %emitted, label %nonnull1
+  %19 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %20 = icmp eq i64 %19, 0
+  br i1 %20, label %emitted, label %nonnull1
 
 emitted:
-  %19 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 16, i64 0)	; ringbuf_reserve
-  %20 = icmp eq i64 %19, 0
-  br i1 %20, label %lost4, label %reserved3
+  %21 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 3)	; ringbuf_query
+  %22 = call i64 inttoptr (i64 131 to ptr)(ptr @ctlbuf, i64 24, i64 0)	; ringbuf_reserve
+  %23 = icmp eq i64 %22, 0
+  br i1 %23, label %lost4, label %reserved3
 
 nonnull1:
-  %21 = inttoptr i64 %17 to ptr
-  %22 = load i64, ptr %21, align 8
-  %23 = add i64 %22, 1
-  store i64 %23, ptr %21, align 8
+  %24 = inttoptr i64 %19 to ptr
+  %25 = load i64, ptr %24, align 8
+  %26 = add i64 %25, 1
+  store i64 %26, ptr %24, align 8
   br label %emitted
 
 reserved3:
-  %24 = inttoptr i64 %19 to ptr
-  store i64 1, ptr %24, align 8
-  %25 = getelementptr i8, ptr %24, i64 8
-  store i64 5, ptr %25, align 8
-  %26 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
-  %27 = icmp ugt i64 %26, 131071
-  %28 = select i1 %27, i64 2, i64 1
-  call void inttoptr (i64 132 to ptr)(ptr %24, i64 %28)	; ringbuf_submit
+  %27 = inttoptr i64 %22 to ptr
+  store i64 %21, ptr %27, align 8
+  %28 = getelementptr i8, ptr %27, i64 8
+  store i64 1, ptr %28, align 8
+  %29 = getelementptr i8, ptr %27, i64 16
+  store i64 5, ptr %29, align 8
+  %30 = call i64 inttoptr (i64 134 to ptr)(ptr @ctlbuf, i64 0)	; ringbuf_query
+  %31 = icmp ugt i64 %30, 8191
+  %32 = select i1 %31, i64 2, i64 1
+  call void inttoptr (i64 132 to ptr)(ptr %27, i64 %32)	; ringbuf_submit
   br label %emitted5
 
 lost4:
   store i32 0, ptr %1, align 8
-  %29 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %30 = icmp eq i64 %29, 0
-  br i1 %30, label %emitted5, label %nonnull6
+  %33 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %34 = icmp eq i64 %33, 0
+  br i1 %34, label %emitted5, label %nonnull6
 
 emitted5:
-  %31 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 24, i64 0)	; ringbuf_reserve
-  %32 = icmp eq i64 %31, 0
-  br i1 %32, label %lost9, label %reserved8
+  %35 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 3)	; ringbuf_query
+  %36 = call i64 inttoptr (i64 131 to ptr)(ptr @ctlbuf, i64 32, i64 0)	; ringbuf_reserve
+  %37 = icmp eq i64 %36, 0
+  br i1 %37, label %lost9, label %reserved8
 
 nonnull6:
-  %33 = inttoptr i64 %29 to ptr
-  %34 = load i64, ptr %33, align 8
-  %35 = add i64 %34, 1
-  store i64 %35, ptr %33, align 8
+  %38 = inttoptr i64 %33 to ptr
+  %39 = load i64, ptr %38, align 8
+  %40 = add i64 %39, 1
+  store i64 %40, ptr %38, align 8
   br label %emitted5
 
 reserved8:
-  %36 = inttoptr i64 %31 to ptr
-  store i64 2, ptr %36, align 8
-  %37 = getelementptr i8, ptr %36, i64 8
-  store i64 1, ptr %37, align 8
-  %38 = getelementptr i8, ptr %36, i64 16
-  store i64 0, ptr %38, align 8
-  %39 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
-  %40 = icmp ugt i64 %39, 131071
-  %41 = select i1 %40, i64 2, i64 1
-  call void inttoptr (i64 132 to ptr)(ptr %36, i64 %41)	; ringbuf_submit
+  %41 = inttoptr i64 %36 to ptr
+  store i64 %35, ptr %41, align 8
+  %42 = getelementptr i8, ptr %41, i64 8
+  store i64 2, ptr %42, align 8
+  %43 = getelementptr i8, ptr %41, i64 16
+  store i64 1, ptr %43, align 8
+  %44 = getelementptr i8, ptr %41, i64 24
+  store i64 0, ptr %44, align 8
+  %45 = call i64 inttoptr (i64 134 to ptr)(ptr @ctlbuf, i64 0)	; ringbuf_query
+  %46 = icmp ugt i64 %45, 8191
+  %47 = select i1 %46, i64 2, i64 1
+  call void inttoptr (i64 132 to ptr)(ptr %41, i64 %47)	; ringbuf_submit
   br label %emitted10
 
 lost9:
   store i32 0, ptr %1, align 8
-  %42 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %43 = icmp eq i64 %42, 0
-  br i1 %43, label %emitted10, label %nonnull11
+  %48 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %49 = icmp eq i64 %48, 0
+  br i1 %49, label %emitted10, label %nonnull11
 
 emitted10:
   ret i64 0
 
 nonnull11:
-  %44 = inttoptr i64 %42 to ptr
-  %45 = load i64, ptr %44, align 8
-  %46 = add i64 %45, 1
-  store i64 %46, ptr %44, align 8
+  %50 = inttoptr i64 %48 to ptr
+  %51 = load i64, ptr %50, align 8
+  %52 = add i64 %51, 1
+  store i64 %52, ptr %50, align 8
   br label %emitted10
 }
 

@@ -4,39 +4,44 @@ target triple = "bpfel"
 
 @ringbuf = global { ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=ringbuf max_entries=1048576
+@ctlbuf = global { ptr, ptr } zeroinitializer, section ".maps", align 8
+;   type=ringbuf max_entries=65536
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
-;   type=percpu_array max_entries=4 key_size=4 value_size=8
+;   type=percpu_array max_entries=3 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "raw_tp" {
 entry:
   %1 = alloca [1 x i64], align 8
-  %2 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 8, i64 0)	; ringbuf_reserve
-  %3 = icmp eq i64 %2, 0
-  br i1 %3, label %lost, label %reserved
+  %2 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 3)	; ringbuf_query
+  %3 = call i64 inttoptr (i64 131 to ptr)(ptr @ctlbuf, i64 16, i64 0)	; ringbuf_reserve
+  %4 = icmp eq i64 %3, 0
+  br i1 %4, label %lost, label %reserved
 
 reserved:
-  %4 = inttoptr i64 %2 to ptr
-  store i64 0, ptr %4, align 8
-  %5 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
-  %6 = icmp ugt i64 %5, 131071
-  %7 = select i1 %6, i64 2, i64 1
-  call void inttoptr (i64 132 to ptr)(ptr %4, i64 %7)	; ringbuf_submit
+  %5 = inttoptr i64 %3 to ptr
+  store i64 %2, ptr %5, align 8
+  %6 = getelementptr i8, ptr %5, i64 8
+  store i64 0, ptr %6, align 8
+  %7 = call i64 inttoptr (i64 134 to ptr)(ptr @ctlbuf, i64 0)	; ringbuf_query
+  %8 = icmp ugt i64 %7, 8191
+  %9 = select i1 %8, i64 2, i64 1
+  call void inttoptr (i64 132 to ptr)(ptr %5, i64 %9)	; ringbuf_submit
   br label %emitted
 
 lost:
   store i32 0, ptr %1, align 8
-  %8 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %9 = icmp eq i64 %8, 0
-  br i1 %9, label %emitted, label %nonnull
+  %10 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %11 = icmp eq i64 %10, 0
+  br i1 %11, label %emitted, label %nonnull
 
 emitted:
   ret i64 0
 
 nonnull:
-  %10 = inttoptr i64 %8 to ptr
-  %11 = load i64, ptr %10, align 8
-  %12 = add i64 %11, 1
-  store i64 %12, ptr %10, align 8
+  %12 = inttoptr i64 %10 to ptr
+  %13 = load i64, ptr %12, align 8
+  %14 = add i64 %13, 1
+  store i64 %14, ptr %12, align 8
   br label %emitted
 }

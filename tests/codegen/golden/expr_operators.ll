@@ -11,7 +11,7 @@ target triple = "bpfel"
 @ringbuf = global { ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=ringbuf max_entries=1048576
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
-;   type=percpu_array max_entries=7 key_size=4 value_size=8
+;   type=percpu_array max_entries=6 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "raw_tp" {
@@ -36,7 +36,7 @@ entry:
   br i1 %11, label %update_failed, label %updated
 
 update_failed:
-  store i32 4, ptr %1, align 8
+  store i32 3, ptr %1, align 8
   %12 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
   %13 = icmp eq i64 %12, 0
   br i1 %13, label %updated, label %nonnull
@@ -60,7 +60,7 @@ nonnull:
   br label %updated
 
 update_failed1:
-  store i32 5, ptr %3, align 8
+  store i32 4, ptr %3, align 8
   %23 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %3)	; map_lookup_elem
   %24 = icmp eq i64 %23, 0
   br i1 %24, label %updated2, label %nonnull3
@@ -82,7 +82,7 @@ nonnull3:
   br label %updated2
 
 update_failed7:
-  store i32 6, ptr %3, align 8
+  store i32 5, ptr %3, align 8
   %31 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %3)	; map_lookup_elem
   %32 = icmp eq i64 %31, 0
   br i1 %32, label %updated8, label %nonnull9

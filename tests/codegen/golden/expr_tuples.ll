@@ -9,7 +9,7 @@ target triple = "bpfel"
 @ringbuf = global { ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=ringbuf max_entries=1048576
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
-;   type=percpu_array max_entries=6 key_size=4 value_size=8
+;   type=percpu_array max_entries=5 key_size=4 value_size=8
 @scratch = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=percpu_array max_entries=1 key_size=4 value_size=48
 @_license = global [4 x i8] c"GPL\00", section "license"
@@ -46,7 +46,7 @@ init:
   br i1 %14, label %update_failed, label %updated
 
 update_failed:
-  store i32 4, ptr %1, align 8
+  store i32 3, ptr %1, align 8
   %15 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
   %16 = icmp eq i64 %15, 0
   br i1 %16, label %updated, label %nonnull
@@ -66,7 +66,7 @@ nonnull:
   br label %updated
 
 update_failed1:
-  store i32 5, ptr %2, align 8
+  store i32 4, ptr %2, align 8
   %22 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %2)	; map_lookup_elem
   %23 = icmp eq i64 %22, 0
   br i1 %23, label %updated2, label %nonnull3

@@ -9,7 +9,7 @@ target triple = "bpfel"
 @ringbuf = global { ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=ringbuf max_entries=1048576
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
-;   type=percpu_array max_entries=6 key_size=4 value_size=8
+;   type=percpu_array max_entries=5 key_size=4 value_size=8
 @kstack_127 = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=stack_trace max_entries=4096 key_size=4 value_size=1016
 @ustack_127 = global { ptr, ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
@@ -48,7 +48,7 @@ found:
   br i1 %13, label %join3, label %nonnull2
 
 update_failed:
-  store i32 4, ptr %2, align 8
+  store i32 3, ptr %2, align 8
   %14 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %2)	; map_lookup_elem
   %15 = icmp eq i64 %14, 0
   br i1 %15, label %found, label %nonnull
@@ -110,7 +110,7 @@ found5:
   br i1 %38, label %join11, label %nonnull10
 
 update_failed6:
-  store i32 5, ptr %4, align 8
+  store i32 4, ptr %4, align 8
   %39 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %4)	; map_lookup_elem
   %40 = icmp eq i64 %39, 0
   br i1 %40, label %found5, label %nonnull8

@@ -6,8 +6,10 @@ target triple = "bpfel"
 ;   type=percpu_hash max_entries=4096 key_size=8 value_size=8
 @ringbuf = global { ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=ringbuf max_entries=1048576
+@ctlbuf = global { ptr, ptr } zeroinitializer, section ".maps", align 8
+;   type=ringbuf max_entries=65536
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
-;   type=percpu_array max_entries=5 key_size=4 value_size=8
+;   type=percpu_array max_entries=4 key_size=4 value_size=8
 @exited = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=array max_entries=1 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
@@ -41,9 +43,9 @@ running:
 init1:
   store i64 0, ptr %2, align 8
   %11 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %3, ptr %2, i64 1)	; map_update_elem
-  %.not14 = icmp ne i64 %11, -17
+  %.not11 = icmp ne i64 %11, -17
   %12 = icmp slt i64 %11, 0
-  %13 = and i1 %.not14, %12
+  %13 = and i1 %.not11, %12
   br i1 %13, label %update_failed, label %found
 
 found:
@@ -52,7 +54,7 @@ found:
   br i1 %15, label %join3, label %nonnull2
 
 update_failed:
-  store i32 4, ptr %1, align 8
+  store i32 3, ptr %1, align 8
   %16 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
   %17 = icmp eq i64 %16, 0
   br i1 %17, label %found, label %nonnull
@@ -65,8 +67,8 @@ nonnull:
   br label %found
 
 nonnull2:
-  %.in16 = phi i64 [ %14, %found ], [ %9, %running ]
-  %21 = inttoptr i64 %.in16 to ptr
+  %.in13 = phi i64 [ %14, %found ], [ %9, %running ]
+  %21 = inttoptr i64 %.in13 to ptr
   %22 = load i64, ptr %21, align 8
   %23 = add i64 %22, 1
   store i64 %23, ptr %21, align 8
@@ -80,30 +82,22 @@ join3:
 
 nonnull4:
   %26 = inttoptr i64 %24 to ptr
-  store i64 1, ptr %26, align 8
+  store i64 4294967296, ptr %26, align 8
   br label %join5
 
 join5:
-  %27 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 16, i64 0)	; ringbuf_reserve
-  %28 = inttoptr i64 %27 to ptr
-  store i32 1, ptr %2, align 8
-  %29 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %2)	; map_lookup_elem
-  %30 = icmp eq i64 %29, 0
-  br i1 %30, label %join7, label %nonnull6
+  %27 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 3)	; ringbuf_query
+  %28 = call i64 inttoptr (i64 131 to ptr)(ptr @ctlbuf, i64 24, i64 0)	; ringbuf_reserve
+  %29 = icmp eq i64 %28, 0
+  br i1 %29, label %common.ret, label %reserved
 
 reserved:
-  call void @llvm.memset.p0.i64(ptr %28, i8 0, i64 16, i1 false)
-  call void inttoptr (i64 132 to ptr)(ptr %28, i64 2)	; ringbuf_submit
+  %30 = inttoptr i64 %28 to ptr
+  store i64 %27, ptr %30, align 8
+  %31 = getelementptr i8, ptr %30, i64 8
+  call void @llvm.memset.p0.i64(ptr %31, i8 0, i64 16, i1 false)
+  call void inttoptr (i64 132 to ptr)(ptr %30, i64 2)	; ringbuf_submit
   br label %common.ret
-
-nonnull6:
-  %31 = inttoptr i64 %29 to ptr
-  store i64 4294967296, ptr %31, align 8
-  br label %join7
-
-join7:
-  %32 = icmp eq i64 %27, 0
-  br i1 %32, label %common.ret, label %reserved
 }
 
 declare void @llvm.memset.p0.i64(ptr, i8, i64, i1)

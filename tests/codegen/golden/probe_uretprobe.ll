@@ -7,7 +7,7 @@ target triple = "bpfel"
 @ringbuf = global { ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=ringbuf max_entries=1048576
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
-;   type=percpu_array max_entries=5 key_size=4 value_size=8
+;   type=percpu_array max_entries=4 key_size=4 value_size=8
 @scratch = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=percpu_array max_entries=1 key_size=4 value_size=136
 @_license = global [4 x i8] c"GPL\00", section "license"
@@ -49,7 +49,7 @@ found:
   br i1 %16, label %common.ret, label %nonnull2
 
 update_failed:
-  store i32 4, ptr %1, align 8
+  store i32 3, ptr %1, align 8
   %17 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
   %18 = icmp eq i64 %17, 0
   br i1 %18, label %found, label %nonnull

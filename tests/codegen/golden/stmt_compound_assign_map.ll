@@ -9,7 +9,7 @@ target triple = "bpfel"
 @ringbuf = global { ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=ringbuf max_entries=1048576
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
-;   type=percpu_array max_entries=6 key_size=4 value_size=8
+;   type=percpu_array max_entries=5 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "raw_tp" {
@@ -25,7 +25,7 @@ entry:
   br i1 %6, label %update_failed, label %updated
 
 update_failed:
-  store i32 4, ptr %2, align 8
+  store i32 3, ptr %2, align 8
   %7 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %2)	; map_lookup_elem
   %8 = icmp eq i64 %7, 0
   br i1 %8, label %updated, label %nonnull
@@ -58,7 +58,7 @@ join2:
   br i1 %19, label %update_failed3, label %updated4
 
 update_failed3:
-  store i32 4, ptr %1, align 8
+  store i32 3, ptr %1, align 8
   %20 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
   %21 = icmp eq i64 %20, 0
   br i1 %21, label %updated4, label %nonnull5
@@ -91,7 +91,7 @@ join8:
   br i1 %32, label %update_failed9, label %updated10
 
 update_failed9:
-  store i32 5, ptr %4, align 8
+  store i32 4, ptr %4, align 8
   %33 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %4)	; map_lookup_elem
   %34 = icmp eq i64 %33, 0
   br i1 %34, label %updated10, label %nonnull11
@@ -124,7 +124,7 @@ join14:
   br i1 %45, label %update_failed15, label %updated16
 
 update_failed15:
-  store i32 5, ptr %4, align 8
+  store i32 4, ptr %4, align 8
   %46 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %4)	; map_lookup_elem
   %47 = icmp eq i64 %46, 0
   br i1 %47, label %updated16, label %nonnull17

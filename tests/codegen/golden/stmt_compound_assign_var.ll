@@ -7,7 +7,7 @@ target triple = "bpfel"
 @ringbuf = global { ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=ringbuf max_entries=1048576
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
-;   type=percpu_array max_entries=5 key_size=4 value_size=8
+;   type=percpu_array max_entries=4 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "raw_tp" {
@@ -23,7 +23,7 @@ entry:
   br i1 %6, label %update_failed, label %updated
 
 update_failed:
-  store i32 4, ptr %1, align 8
+  store i32 3, ptr %1, align 8
   %7 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
   %8 = icmp eq i64 %7, 0
   br i1 %8, label %updated, label %nonnull

@@ -13,7 +13,7 @@ target triple = "bpfel"
 @ringbuf = global { ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=ringbuf max_entries=1048576
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
-;   type=percpu_array max_entries=8 key_size=4 value_size=8
+;   type=percpu_array max_entries=7 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "raw_tp" {
@@ -45,7 +45,7 @@ join:
   br i1 %15, label %update_failed, label %updated
 
 update_failed:
-  store i32 4, ptr %4, align 8
+  store i32 3, ptr %4, align 8
   %16 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %4)	; map_lookup_elem
   %17 = icmp eq i64 %16, 0
   br i1 %17, label %updated, label %nonnull1
@@ -78,7 +78,7 @@ join4:
   br i1 %28, label %update_failed5, label %updated6
 
 update_failed5:
-  store i32 5, ptr %7, align 8
+  store i32 4, ptr %7, align 8
   %29 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %7)	; map_lookup_elem
   %30 = icmp eq i64 %29, 0
   br i1 %30, label %updated6, label %nonnull7
@@ -98,7 +98,7 @@ nonnull7:
   br label %updated6
 
 update_failed9:
-  store i32 6, ptr %6, align 8
+  store i32 5, ptr %6, align 8
   %36 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %6)	; map_lookup_elem
   %37 = icmp eq i64 %36, 0
   br i1 %37, label %updated10, label %nonnull11
@@ -132,7 +132,7 @@ join14:
   br i1 %48, label %update_failed15, label %updated16
 
 update_failed15:
-  store i32 4, ptr %2, align 8
+  store i32 3, ptr %2, align 8
   %49 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %2)	; map_lookup_elem
   %50 = icmp eq i64 %49, 0
   br i1 %50, label %updated16, label %nonnull17
@@ -151,7 +151,7 @@ nonnull17:
   br label %updated16
 
 update_failed19:
-  store i32 7, ptr %1, align 8
+  store i32 6, ptr %1, align 8
   %56 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
   %57 = icmp eq i64 %56, 0
   br i1 %57, label %updated20, label %nonnull21

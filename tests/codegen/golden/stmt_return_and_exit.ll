@@ -4,8 +4,10 @@ target triple = "bpfel"
 
 @ringbuf = global { ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=ringbuf max_entries=1048576
+@ctlbuf = global { ptr, ptr } zeroinitializer, section ".maps", align 8
+;   type=ringbuf max_entries=65536
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
-;   type=percpu_array max_entries=4 key_size=4 value_size=8
+;   type=percpu_array max_entries=3 key_size=4 value_size=8
 @exited = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=array max_entries=1 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
@@ -13,46 +15,37 @@ target triple = "bpfel"
 define i64 @probe0(ptr %0) section "raw_tp" {
 entry:
   %1 = alloca [1 x i64], align 8
-  %2 = alloca [1 x i64], align 8
-  %3 = call i64 inttoptr (i64 125 to ptr)()	; ktime_get_boot_ns
-  %.not = icmp eq i64 %3, 0
+  %2 = call i64 inttoptr (i64 125 to ptr)()	; ktime_get_boot_ns
+  %.not = icmp eq i64 %2, 0
   br i1 %.not, label %endif, label %common.ret
 
 common.ret:
   ret i64 0
 
 endif:
-  store i32 0, ptr %2, align 8
-  %4 = call i64 inttoptr (i64 1 to ptr)(ptr @exited, ptr %2)	; map_lookup_elem
-  %5 = icmp eq i64 %4, 0
-  br i1 %5, label %join, label %nonnull
+  store i32 0, ptr %1, align 8
+  %3 = call i64 inttoptr (i64 1 to ptr)(ptr @exited, ptr %1)	; map_lookup_elem
+  %4 = icmp eq i64 %3, 0
+  br i1 %4, label %join, label %nonnull
 
 nonnull:
-  %6 = inttoptr i64 %4 to ptr
-  store i64 1, ptr %6, align 8
+  %5 = inttoptr i64 %3 to ptr
+  store i64 4294967296, ptr %5, align 8
   br label %join
 
 join:
-  %7 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 16, i64 0)	; ringbuf_reserve
-  %8 = inttoptr i64 %7 to ptr
-  store i32 1, ptr %1, align 8
-  %9 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %10 = icmp eq i64 %9, 0
-  br i1 %10, label %join2, label %nonnull1
+  %6 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 3)	; ringbuf_query
+  %7 = call i64 inttoptr (i64 131 to ptr)(ptr @ctlbuf, i64 24, i64 0)	; ringbuf_reserve
+  %8 = icmp eq i64 %7, 0
+  br i1 %8, label %common.ret, label %reserved
 
 reserved:
-  call void @llvm.memset.p0.i64(ptr %8, i8 0, i64 16, i1 false)
-  call void inttoptr (i64 132 to ptr)(ptr %8, i64 2)	; ringbuf_submit
+  %9 = inttoptr i64 %7 to ptr
+  store i64 %6, ptr %9, align 8
+  %10 = getelementptr i8, ptr %9, i64 8
+  call void @llvm.memset.p0.i64(ptr %10, i8 0, i64 16, i1 false)
+  call void inttoptr (i64 132 to ptr)(ptr %9, i64 2)	; ringbuf_submit
   br label %common.ret
-
-nonnull1:
-  %11 = inttoptr i64 %9 to ptr
-  store i64 4294967296, ptr %11, align 8
-  br label %join2
-
-join2:
-  %12 = icmp eq i64 %7, 0
-  br i1 %12, label %common.ret, label %reserved
 }
 
 declare void @llvm.memset.p0.i64(ptr, i8, i64, i1)
