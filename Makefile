@@ -11,6 +11,10 @@
 #                       tests/compat/passing-vm.txt must pass (root, qemu); FILTER=regex
 #   make compat-vm-all  every kprobe/fentry test of the suite in the VM, new ones listed
 #   make compat-vm-update  append to passing-vm.txt what passes 3 runs in a row
+#   make fuzz   build the libFuzzer harnesses (build-fuzz/, clang-19) and fuzz each
+#               for SECONDS (60) on its corpus tests/fuzz/corpus/ (tests/fuzz/run.sh)
+#   make fuzz-replay  run the harnesses over the committed corpus (no mutation)
+#   make bad    the bad-input corpus tests/bad/ against build-asan/bpfline
 #   make demo   build, then count system calls by process for 5 seconds (root)
 #   make install        install into PREFIX (default /usr/local), under DESTDIR if set:
 #                       bin/bpfline, the man page, share/bpfline/tools, completion, docs
@@ -20,6 +24,8 @@
 
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+SECONDS    ?= 60
 JOBS       ?= $(shell nproc)
 PREFIX     ?= /usr/local
 DEMO_PROG  ?= tracepoint:raw_syscalls:sys_enter { @[comm] = count(); } interval:s:5 { exit(); }
@@ -27,7 +33,7 @@ DEMO_PROG  ?= tracepoint:raw_syscalls:sys_enter { @[comm] = count(); } interval:
 MAKEFLAGS += --no-print-directory
 
 .PHONY: all deps build test runtime golden golden-update compat compat-all compat-update \
-	compat-vm compat-vm-all compat-vm-update \
+	compat-vm compat-vm-all compat-vm-update fuzz fuzz-build fuzz-replay bad \
 	demo tracefs clean install uninstall deb
 
 all: build
@@ -83,6 +89,23 @@ uninstall:
 deb: build
 	@cmake --build $(BUILD) --target deb
 
+# Fuzzing (tests/fuzz/run.sh): libFuzzer harnesses of the front end and of codegen,
+# built with clang-19 under ASan/UBSan in $(FUZZ_BUILD)/.
+fuzz-build: deps
+	@FUZZ_BUILD=$(FUZZ_BUILD) JOBS=$(JOBS) tests/fuzz/run.sh build
+
+fuzz: fuzz-build
+	@FUZZ_BUILD=$(FUZZ_BUILD) tests/fuzz/run.sh fuzz $(SECONDS)
+
+fuzz-replay: fuzz-build
+	@FUZZ_BUILD=$(FUZZ_BUILD) tests/fuzz/run.sh replay
+
+# The bad-input corpus (tests/bad/run.py) against the ASan/UBSan build.
+bad: deps
+	@cmake -S . -B $(ASAN_BUILD) -DBPFL_SANITIZE=ON >/dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	@tests/bad/run.py -b $(ASAN_BUILD)/bpfline $(if $(FILTER),-f '$(FILTER)')
+
 tracefs:
 	@if [ "$$(id -u)" = 0 ]; then scripts/mount-tracefs.sh; fi
 
@@ -91,4 +114,4 @@ demo: build tracefs
 	@$(BUILD)/bpfline -e '$(DEMO_PROG)'
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -13,16 +13,11 @@
 # Needs root. Detach dominates: the kernel waits for an RCU grace period per
 # tracepoint perf event, under its event mutex (so threads cannot overlap them).
 set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-bin=build/bpfline runs=1
-while getopts b:n: o; do
-	case $o in
-	b) bin=$OPTARG ;;
-	n) runs=$OPTARG ;;
-	*) echo "usage: $0 [-b BIN] [-n RUNS] [GLOB]" >&2; exit 2 ;;
-	esac
-done
-shift $((OPTIND - 1))
+. bench/lib.sh
+bench_start "[PROBE_GLOB]" 1 "$@"
+shift "$bench_shift"
 glob=${1:-tracepoint:syscalls:sys_enter_*}
 prog="$glob { @[probe] = count(); } interval:ms:100 { exit(); }"
 

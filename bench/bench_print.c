@@ -64,7 +64,7 @@ static void fill_hist(uint8_t *k, uint8_t *v, size_t i)
 }
 
 static double run(const struct shape *s, size_t n, uint8_t *keys, uint8_t *vals,
-		  struct map_entry *e, size_t *bytes)
+		  struct map_entry *e)
 {
 	struct sb out;
 	for (size_t i = 0; i < n; i++) {
@@ -77,7 +77,6 @@ static double run(const struct shape *s, size_t n, uint8_t *keys, uint8_t *vals,
 	double t0 = cpu_now();
 	print_map_entries(&out, &s->m, e, n, OUT_TEXT, 0, 0);
 	double t = cpu_now() - t0;
-	*bytes = out.len;
 	sb_fini(&out);
 	return t;
 }
@@ -108,8 +107,7 @@ int main(int argc, char **argv)
 		return 1;
 	printf("%-30s %10s %10s %10s\n", "map", "entries", "cpu s", "ns/entry");
 	for (size_t i = 0; i < sizeof(shapes) / sizeof(shapes[0]); i++) {
-		size_t bytes;
-		double t = run(&shapes[i], n, keys, vals, e, &bytes);
+		double t = run(&shapes[i], n, keys, vals, e);
 		printf("%-30s %10zu %10.3f %10.0f\n", shapes[i].what, n, t, t * 1e9 / (double)n);
 	}
 	free(keys);

@@ -11,19 +11,11 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-bin=build/bpfline runs=3
-while getopts b:n: o; do
-	case $o in
-	b) bin=$OPTARG ;;
-	n) runs=$OPTARG ;;
-	*) echo "usage: $0 [-b bpfline] [-n runs] [keys...]" >&2; exit 2 ;;
-	esac
-done
-shift $((OPTIND - 1))
+. bench/lib.sh
+bench_start "[keys...]" 3 "$@"
+shift "$bench_shift"
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(200000 1000000)
-[ "$(id -u)" = 0 ] || { echo "bench/mapprint.sh: needs root" >&2; exit 1; }
-[ -x "$bin" ] || { echo "bench/mapprint.sh: no $bin (run make)" >&2; exit 1; }
 have_bpftrace=1
 command -v bpftrace >/dev/null || have_bpftrace=0
 

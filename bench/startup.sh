@@ -8,17 +8,9 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-bin=build/bpfline runs=20
-while getopts b:n: o; do
-	case $o in
-	b) bin=$OPTARG ;;
-	n) runs=$OPTARG ;;
-	*) echo "usage: $0 [-b bpfline] [-n runs]" >&2; exit 2 ;;
-	esac
-done
-[ "$(id -u)" = 0 ] || { echo "bench/startup.sh: needs root" >&2; exit 1; }
+. bench/lib.sh
+bench_start "" 20 "$@"
 command -v bpftrace >/dev/null || { echo "bench/startup.sh: bpftrace is not installed" >&2; exit 1; }
-[ -x "$bin" ] || { echo "bench/startup.sh: no $bin (run make)" >&2; exit 1; }
 
 programs=(
 	'BEGIN { exit(); }'

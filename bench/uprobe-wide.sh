@@ -10,18 +10,10 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-bin=build/bpfline runs=1
-while getopts b:n: o; do
-	case $o in
-	b) bin=$OPTARG ;;
-	n) runs=$OPTARG ;;
-	*) echo "usage: $0 [-b bpfline] [-n runs] [library]" >&2; exit 2 ;;
-	esac
-done
-shift $((OPTIND - 1))
+. bench/lib.sh
+bench_start "[library]" 1 "$@"
+shift "$bench_shift"
 lib=${1:-/lib/x86_64-linux-gnu/libc.so.6}
-[ "$(id -u)" = 0 ] || { echo "bench/uprobe-wide.sh: needs root" >&2; exit 1; }
-[ -x "$bin" ] || { echo "bench/uprobe-wide.sh: no $bin (run make)" >&2; exit 1; }
 
 tmp=$(mktemp -d)
 sleeper=

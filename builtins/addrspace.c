@@ -2,7 +2,7 @@
  * user or kernel memory, so reads through it (str(), *p, p->field) use the
  * matching probe_read helper. The pointer's value and pointee are unchanged; an
  * integer becomes a pointer to bytes. write_user(dst, src, len) writes into
- * user memory (unsafe). */
+ * user memory (unsafe). is_err(p) tells a kernel ERR_PTR from a pointer. */
 #include <string.h>
 
 #include <linux/bpf.h>
@@ -12,20 +12,30 @@
 #include "sema/sema.h"
 #include "util/arena.h"
 
-/* The argument's pointer type, copied with is_user set as asked. */
-static bool check_addrspace(struct sema *s, struct node *n, bool user)
+/* The type of n's one argument when it is a pointer or an integer (an
+ * address); otherwise NULL after a located error with usage as the hint. */
+static struct type *pointer_arg(struct sema *s, struct node *n, const char *usage)
 {
 	struct node *p = n->call.args;
 	struct type *t = sema_expr(s, p);
 	if (t->kind == TY_NONE)
-		return false;
+		return NULL;
 	if (t->kind != TY_PTR && t->kind != TY_INT) {
 		char b[128];
 		struct diag *dg = diag_error(s->d, p->loc, "%s() expects a pointer (%s supplied)",
 					     n->call.name, type_name(t, b, sizeof b));
-		diag_hint(s->d, dg, "usage: %s(pointer)", n->call.name);
-		return false;
+		diag_hint(s->d, dg, "usage: %s", usage);
+		return NULL;
 	}
+	return t;
+}
+
+/* The argument's pointer type, copied with is_user set as asked. */
+static bool check_addrspace(struct sema *s, struct node *n, bool user)
+{
+	struct type *t = pointer_arg(s, n, user ? "uptr(pointer)" : "kptr(pointer)");
+	if (!t)
+		return false;
 	struct type *r = type_new(s->a, TY_PTR);
 	if (t->kind == TY_PTR)
 		memcpy(r, t, sizeof(*r));
@@ -117,7 +127,28 @@ static LLVMValueRef emit_write_user(struct cg *c, struct node *n)
 	return LLVMBuildZExt(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, r, cg_const(c, 0), ""), c->i64, "");
 }
 
+/* is_err(ptr): the kernel's IS_ERR(): ptr is an error code -4095..-1 that a
+ * function returned as a pointer (ERR_PTR), not an address. */
+#define MAX_ERRNO 4095
+
+static bool check_is_err(struct sema *s, struct node *n)
+{
+	if (!pointer_arg(s, n, "is_err(ptr), e.g. is_err(retval) in fexit"))
+		return false;
+	n->type = type_new(s->a, TY_BOOL);
+	return true;
+}
+
+static LLVMValueRef emit_is_err(struct cg *c, struct node *n)
+{
+	LLVMValueRef v = cg_expr(c, n->call.args);
+	LLVMValueRef err = LLVMBuildICmp(c->b, LLVMIntUGE, v, cg_const(c, (uint64_t)-MAX_ERRNO), "");
+	return LLVMBuildZExt(c->b, err, c->i64, "");
+}
+
 const struct builtin builtins_addrspace[] = {
+	{.name = "is_err", .kind = BI_CALL, .min_args = 1, .max_args = 1,
+	 .usage = "is_err(ptr)", .check = check_is_err, .emit = emit_is_err},
 	{.name = "write_user", .kind = BI_CALL, .min_args = 3, .max_args = 3,
 	 .usage = "write_user(dst, src, len)", .check = check_write_user, .emit = emit_write_user},
 	{.name = "uptr", .kind = BI_CALL, .min_args = 1, .max_args = 1,

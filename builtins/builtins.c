@@ -21,6 +21,7 @@ static const struct builtin *const families[] = {
 	builtins_getopt,
 	builtins_int,
 	builtins_addrspace,
+	builtins_path,
 };
 
 static const struct builtin *builtin_find_printer(enum type_kind k)

@@ -66,6 +66,11 @@ const struct builtin *builtin_printer(enum type_kind k);
 bool builtin_want_str(struct sema *s, const struct node *call, struct node *arg, int index,
 		      const char *usage);
 
+/* path.c: every attach point of the probe being checked runs a BPF tracing
+ * program (fentry, fexit, iter, ...), the only kind the kernel gives its
+ * BTF-typed helpers (`helper`, named in the error otherwise). */
+bool builtin_want_tracing(struct sema *s, struct node *n, const char *helper);
+
 /* proc.c: `probe` (node n, of type probe) where a string is wanted becomes the
  * attach point's name as a string; anything else is left as it is. */
 void builtin_probe_as_str(struct sema *s, struct node *n);
@@ -74,6 +79,10 @@ void builtin_probe_as_str(struct sema *s, struct node *n);
  * user stacks or symbols to name, so it snapshots /proc/PID/maps while the
  * process still runs (runtime/stacks.h). Used by ustack and usym. */
 void stack_emit_pid_seen(struct cg *c, LLVMValueRef pid);
+
+/* stack.c: the number of frames of stack expression n (a kstack or ustack),
+ * which captures record when program.stack_frames is set. */
+LLVMValueRef stack_emit_frames(struct cg *c, struct node *n);
 
 /* Tables of the families, each ended by an entry with a NULL name. */
 extern const struct builtin builtins_proc[];
@@ -93,5 +102,6 @@ extern const struct builtin builtins_cgroup[];
 extern const struct builtin builtins_getopt[];
 extern const struct builtin builtins_int[];
 extern const struct builtin builtins_addrspace[];
+extern const struct builtin builtins_path[];
 
 #endif

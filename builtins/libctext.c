@@ -13,17 +13,11 @@
 #include "codegen/cg.h"
 #include "sema/sema.h"
 
-/* The printed type each function's value takes. */
-static enum type_kind text_kind(const struct node *n)
-{
-	return strcmp(n->call.name, "strerror") == 0 ? TY_STRERROR : TY_SIGNAL_NAME;
-}
-
 static bool check_libc_text(struct sema *s, struct node *n)
 {
 	if (!sema_want_int(s, n, n->call.args, 0))
 		return false;
-	n->type = type_new(s->a, text_kind(n));
+	n->type = type_new(s->a, builtin_find(n->call.name, true)->owns);	/* its printed type */
 	return true;
 }
 

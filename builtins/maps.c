@@ -95,9 +95,30 @@ static LLVMValueRef emit_map_action(struct cg *c, struct node *n)
 	return cg_const(c, 0);
 }
 
+/* len(kstack), len($s) of a ustack: its number of frames, which the capture
+ * records when a program asks for it (builtins/stack.c). */
+static bool check_stack_len(struct sema *s, struct node *n)
+{
+	struct type *t = sema_expr(s, n->call.args);
+	if (t->kind == TY_NONE)
+		return false;
+	if (t->kind != TY_KSTACK && t->kind != TY_USTACK) {
+		char b[128];
+		struct diag *dg = diag_error(s->d, n->call.args->loc, "len() expects a map or a "
+					     "stack (%s supplied)", type_name(t, b, sizeof b));
+		diag_hint(s->d, dg, "usage: len(@map) or len(kstack), len(ustack)");
+		return false;
+	}
+	s->p->stack_frames = true;
+	n->type = type_int(s->a, 64, true);
+	return true;
+}
+
 /* len(@m): the number of elements, counted in the kernel. */
 static bool check_len(struct sema *s, struct node *n)
 {
+	if (n->call.args->kind != N_MAP)
+		return check_stack_len(s, n);
 	struct map_def *def = sema_want_map(s, n, n->call.args);
 	if (!def)
 		return false;
@@ -113,6 +134,8 @@ static bool check_len(struct sema *s, struct node *n)
 
 static LLVMValueRef emit_len(struct cg *c, struct node *n)
 {
+	if (n->call.args->kind != N_MAP)
+		return stack_emit_frames(c, n->call.args);
 	struct map_def *m = n->call.args->map.def;
 	LLVMValueRef counter = cg_stack_alloca(c, 8);	/* callback_ctx: the stack */
 	/* Start from a 0 the verifier cannot see (a volatile load of map memory):
@@ -131,7 +154,7 @@ static LLVMValueRef emit_len(struct cg *c, struct node *n)
 
 const struct builtin builtins_maps[] = {
 	{.name = "len", .kind = BI_CALL, .min_args = 1, .max_args = 1,
-	 .usage = "len(@map)", .check = check_len, .emit = emit_len},
+	 .usage = "len(@map) or len(stack)", .check = check_len, .emit = emit_len},
 	{.name = "delete", .kind = BI_CALL, .min_args = 1, .max_args = 2,
 	 .usage = "delete(@map[key]) or delete(@map, key)", .check = check_delete, .emit = emit_delete},
 	{.name = "clear", .kind = BI_CALL, .min_args = 1, .max_args = 1,

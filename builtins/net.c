@@ -1,4 +1,5 @@
-/* Network builtins: ntop(addr), ntop(af, addr), pton("address"). The value of ntop is the TY_INET layout
+/* Network builtins: ntop(addr), ntop(af, addr), pton("address"), macaddr(mac),
+ * socket_cookie(sk). The value of ntop is the TY_INET layout
  * { uint64 af; uint8 addr[16] }: an integer is an IPv4 address as it lies in
  * memory (network order, as in struct in_addr), a 4-byte array IPv4, a 16-byte
  * array IPv6; the printer formats it with inet_ntop. pton is its inverse, done at
@@ -14,14 +15,17 @@
 
 #define INET_SIZE 24
 
-/* The address family an address argument of type t implies (0: not one). */
-static int addr_family(const struct type *t)
+/* The address family an address argument of type t implies (0: not one). A
+ * byte array that BTF types as chars (struct in6_addr's u6_addr8, a string to
+ * us) is an address too, but a string literal is not. */
+static int addr_family(const struct node *addr, const struct type *t)
 {
+	bool bytes = t->kind == TY_ARRAY || (t->kind == TY_STR && addr->kind != N_STR);
 	if (t->kind == TY_INT)
 		return AF_INET;
-	if (t->kind == TY_ARRAY && t->size == 4)
+	if (bytes && t->size == 4)
 		return AF_INET;
-	if (t->kind == TY_ARRAY && t->size == 16)
+	if (bytes && t->size == 16)
 		return AF_INET6;
 	return 0;
 }
@@ -35,7 +39,7 @@ static bool check_ntop(struct sema *s, struct node *n)
 	struct type *t = sema_expr(s, addr);
 	if (t->kind == TY_NONE)
 		return false;
-	if (!addr_family(t)) {
+	if (!addr_family(addr, t)) {
 		char b[128];
 		diag_error(s->d, addr->loc,
 			   "ntop() expects an integer or an array of 4 or 16 bytes (%s supplied)",
@@ -52,7 +56,7 @@ static void emit_ntop(struct cg *c, struct node *n, LLVMValueRef dst)
 	struct node *af = n->call.args->next ? n->call.args : NULL;
 	struct node *addr = af ? af->next : n->call.args;
 	cg_zero(c, dst, INET_SIZE);
-	cg_store64(c, af ? cg_expr(c, af) : cg_const(c, (uint64_t)addr_family(addr->type)), dst);
+	cg_store64(c, af ? cg_expr(c, af) : cg_const(c, (uint64_t)addr_family(addr, addr->type)), dst);
 	LLVMValueRef at = cg_gep(c, dst, 8);
 	if (addr->type->kind == TY_INT) {
 		LLVMValueRef v = LLVMBuildTrunc(c->b, cg_expr(c, addr), c->i32, "");
@@ -139,7 +143,47 @@ static void emit_pton(struct cg *c, struct node *n, LLVMValueRef dst)
 		LLVMBuildStore(c->b, LLVMConstInt(c->i8, bytes[i], 0), cg_gep(c, dst, i));
 }
 
+/* socket_cookie(struct sock *sk): the kernel's cookie of the socket (made on
+ * first use, stable for its life), 0 for NULL. bpf_get_socket_cookie takes a
+ * BTF-typed socket in tracing programs only, so the pointer is loaded as
+ * path() loads its own (cg_kernel_ptr). */
+static bool check_socket_cookie(struct sema *s, struct node *n)
+{
+	struct node *sk = n->call.args;
+	struct type *t = sema_expr(s, sk);
+	if (t->kind == TY_NONE)
+		return false;
+	if (t->kind != TY_PTR || !t->elem || t->elem->kind != TY_RECORD || !t->elem->name ||
+	    strcmp(t->elem->name, "struct sock")) {
+		char b[128];
+		struct diag *dg = diag_error(s->d, sk->loc, "socket_cookie() expects a struct sock * "
+					     "(%s supplied)", type_name(t, b, sizeof b));
+		diag_hint(s->d, dg, "usage: socket_cookie(struct sock *sk), e.g. socket_cookie(args.sk)");
+		return false;
+	}
+	if (!builtin_want_tracing(s, n, "bpf_get_socket_cookie"))
+		return false;
+	n->type = type_int(s->a, 64, false);
+	return true;
+}
+
+static LLVMValueRef emit_socket_cookie(struct cg *c, struct node *n)
+{
+	LLVMValueRef sk = cg_kernel_ptr(c, n->call.args);
+	LLVMBasicBlockRef from = LLVMGetInsertBlock(c->b), call = cg_block(c, "cookie"),
+			  done = cg_block(c, "cookie_done");
+	LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntEQ, sk, cg_const(c, 0), ""), done, call);
+	LLVMPositionBuilderAtEnd(c->b, call);
+	LLVMValueRef cookie = cg_helper(c, BPF_FUNC_get_socket_cookie, &sk, 1);
+	LLVMBuildBr(c->b, done);
+	LLVMPositionBuilderAtEnd(c->b, done);
+	return cg_phi2(c, c->i64, cg_const(c, 0), from, cookie, call);
+}
+
 const struct builtin builtins_net[] = {
+	{.name = "socket_cookie", .kind = BI_CALL, .min_args = 1, .max_args = 1,
+	 .usage = "socket_cookie(struct sock *sk)", .check = check_socket_cookie,
+	 .emit = emit_socket_cookie},
 	{.name = "pton", .kind = BI_CALL, .min_args = 1, .max_args = 1,
 	 .usage = "pton(\"address\")", .check = check_pton, .emit_into = emit_pton},
 	{.name = "ntop", .kind = BI_CALL, .min_args = 1, .max_args = 2,

@@ -74,6 +74,21 @@ static bool check_ustack(struct sema *s, struct node *n)
 	return true;
 }
 
+/* A captured stack's word with its number of frames (for len()): the id in
+ * the low 32 bits, the frames that bpf_get_stack (a second walk, into the
+ * scratch area) finds above them (runtime/stacks.h). */
+static LLVMValueRef with_frames(struct cg *c, const struct type *t, bool user, LLVMValueRef id)
+{
+	uint32_t bytes = t->count * 8;
+	LLVMValueRef buf = cg_scratch_alloca(c, bytes);
+	LLVMValueRef args[] = {c->ctxarg, buf, cg_const(c, bytes), cg_const(c, user ? BPF_F_USER_STACK : 0)};
+	LLVMValueRef got = cg_helper(c, BPF_FUNC_get_stack, args, 4);
+	LLVMValueRef frames = LLVMBuildSelect(c->b, LLVMBuildICmp(c->b, LLVMIntSGT, got, cg_const(c, 0), ""),
+					      LLVMBuildLShr(c->b, got, cg_const(c, 3), ""), cg_const(c, 0), "");
+	LLVMValueRef low = LLVMBuildAnd(c->b, id, cg_const(c, 0xffffffffu), "");
+	return LLVMBuildOr(c->b, low, LLVMBuildShl(c->b, frames, cg_const(c, STACK_FRAMES_SHIFT), ""), "");
+}
+
 /* The stack id of the current kernel or user stack, from its map. */
 static LLVMValueRef stack_id(struct cg *c, const struct type *t, bool user)
 {
@@ -85,8 +100,24 @@ static LLVMValueRef stack_id(struct cg *c, const struct type *t, bool user)
 					     user ? BPF_F_STACK_BUILD_ID : 0);
 	LLVMValueRef args[] = {c->ctxarg, map, cg_const(c, user ? BPF_F_USER_STACK : 0)};
 	LLVMValueRef id = cg_helper(c, BPF_FUNC_get_stackid, args, 3);
+	if (c->p->stack_frames)
+		return with_frames(c, t, user, id);
 	/* the helper's long result as int64: errors stay negative */
 	return LLVMBuildSExt(c->b, LLVMBuildTrunc(c->b, id, c->i32, ""), c->i64, "");
+}
+
+LLVMValueRef stack_emit_frames(struct cg *c, struct node *n)
+{
+	LLVMValueRef word;
+	if (n->type->kind == TY_USTACK) {
+		LLVMValueRef slot = cg_alloca(c, n->type->size);
+		cg_expr_into(c, n, slot);
+		word = cg_load64(c, slot);
+	} else {
+		word = cg_expr(c, n);
+	}
+	return LLVMBuildAnd(c->b, LLVMBuildLShr(c->b, word, cg_const(c, STACK_FRAMES_SHIFT), ""),
+			    cg_const(c, STACK_FRAMES_MASK), "");
 }
 
 void stack_emit_pid_seen(struct cg *c, LLVMValueRef pid)

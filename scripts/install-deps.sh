@@ -25,6 +25,9 @@ packages=(
 	# suite's tests count the kernel's BPF links and programs (REQUIRES bpftool)
 	# (the guest sees the host's root)
 	qemu-system-x86 busybox-static bpftool nftables kmod
+	# the fuzz harnesses (tests/fuzz, build-fuzz/ only: bpfline itself builds with
+	# gcc): clang-19 and its libFuzzer/sanitizer runtimes
+	clang-19 libclang-rt-19-dev
 )
 
 missing=()

@@ -34,8 +34,10 @@ changelog_version=$(dpkg-parsechangelog -l "$src/packaging/deb/changelog" -S Ver
 
 rm -rf "$work"
 mkdir -p "$root/DEBIAN"
-DESTDIR=$root cmake --install "$build" --prefix /usr --strip >/dev/null
-rm -f "$build/install_manifest.txt"	# a staging, not an install `make uninstall` should undo
+# --component: the staging writes install_manifest_Unspecified.txt, so the manifest
+# of a real `make install` (which `make uninstall` replays) is left alone
+DESTDIR=$root cmake --install "$build" --prefix /usr --strip --component Unspecified >/dev/null
+rm -f "$build/install_manifest_Unspecified.txt"
 
 doc=$root/usr/share/doc/bpfline
 [ -f "$root/usr/share/man/man8/bpfline.8" ] ||

@@ -3,7 +3,10 @@
 #   0. scripts/check-layout.sh: no #include breaks the folder rules of DESIGN.md
 #   1. build/      with -DBPFL_WERROR=ON, unit tests (ctest -L unit), then the codegen
 #                  golden tests with build/bpfline (tests/codegen/run.sh; needs root)
-#   2. build-asan/ with -DBPFL_SANITIZE=ON -DBPFL_WERROR=ON, unit tests again
+#   2. build-asan/ with -DBPFL_SANITIZE=ON -DBPFL_WERROR=ON, unit tests again, then the
+#      bad-input corpus (tests/bad/run.py: ~400 hostile programs, options and settings,
+#      each refused with a located error, no sanitizer report), then build-fuzz/ (clang-19,
+#      libFuzzer) and the fuzz corpus replayed through both harnesses (tests/fuzz/run.sh)
 #   3. runtime tests on the live kernel with build/bpfline (needs root; mounts tracefs),
 #      then the files of ASAN_CASES again with build-asan/bpfline: a sanitizer report
 #      (ASan, LeakSanitizer, UBSan) in any output fails its case
@@ -24,6 +27,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 BUILD=${BUILD:-build}
 ASAN_BUILD=${ASAN_BUILD:-build-asan}
+FUZZ_BUILD=${FUZZ_BUILD:-build-fuzz}
 JOBS=${JOBS:-$(nproc)}
 results=()
 failed=0
@@ -83,6 +87,27 @@ if build_tree "$ASAN_BUILD" -DBPFL_WERROR=ON -DBPFL_SANITIZE=ON; then
 else
 	record asan-build FAILED
 	record asan-unit "not run"
+fi
+
+section "bad inputs: tests/bad with $ASAN_BUILD/bpfline"
+if [ ! -x "$ASAN_BUILD/bpfline" ]; then
+	echo "no $ASAN_BUILD/bpfline: build failed"
+	record bad "not run"
+elif [ "$(id -u)" != 0 ]; then	# tracepoint formats and uprobe targets need root
+	echo "skipped: needs root"
+	if [ "${CI:-}" = true ]; then record bad FAILED; else record bad skipped; fi
+elif scripts/mount-tracefs.sh && tests/bad/run.py -b "$ASAN_BUILD/bpfline" -j "$JOBS" | grep -v '^PASS '; then
+	record bad ok
+else
+	record bad FAILED
+fi
+
+section "fuzz corpus replay: $FUZZ_BUILD (clang-19, libFuzzer)"
+if FUZZ_BUILD="$FUZZ_BUILD" JOBS="$JOBS" tests/fuzz/run.sh build &&
+	FUZZ_BUILD="$FUZZ_BUILD" tests/fuzz/run.sh replay; then
+	record fuzz-replay ok
+else
+	record fuzz-replay FAILED
 fi
 
 section "runtime tests: $BUILD/bpfline"

@@ -361,9 +361,10 @@ static int read_all(FILE *f, struct sb *sb)
 	char buf[8192];
 	size_t n;
 
+	errno = 0;
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
 		sb_put(sb, buf, n);
-	return ferror(f) ? -EIO : sb->err;
+	return ferror(f) ? -(errno ? errno : EIO) : sb->err;
 }
 
 /* The program text into sb and its name ("stdin" or the path); 0 or -errno. */
@@ -387,6 +388,8 @@ static int read_program(const struct cmdline *cl, struct sb *sb, const char **na
 		return err;
 	}
 	err = read_all(f, sb);
+	if (err)	/* a directory opens, but does not read */
+		msg_error("failed to read file '%s': %s", cl->file, strerror(-err));
 	fclose(f);
 	return err;
 }
@@ -533,10 +536,11 @@ static int check_program_options(const struct program *p)
 	return bad ? 1 : 0;
 }
 
-/* Compile and run the program of cl with the settings cfg; returns the exit
+/* Compile and run the program of cl (its text in src, which may hold NUL bytes
+ * for the parser to report) with the settings cfg; returns the exit
  * status. */
 static int run(const struct cmdline *cl, const struct config *cfg, const char *name,
-	       const char *src)
+	       const struct sb *src)
 {
 	struct rt_opts ro = { .format = cl->format, .quiet = cl->quiet, .verbose = cl->verbose,
 			      .dry_run = cl->dry_run, .bench = cl->bench, .notify_attached = cfg->notify_attached };
@@ -547,7 +551,7 @@ static int run(const struct cmdline *cl, const struct config *cfg, const char *n
 	size_t size = 0;
 	int err, status = 1;
 
-	if (program_init(&p, name, src)) {
+	if (program_init_text(&p, name, sb_str(src), src->len)) {
 		msg_error("out of memory");
 		return 1;
 	}
@@ -583,6 +587,8 @@ static int run(const struct cmdline *cl, const struct config *cfg, const char *n
 	diag_print(&p.diags, stderr, isatty(STDERR_FILENO));
 	if (p.no_probes)	/* bpftrace's line, unlocated: no attach point is at fault */
 		fputs("No probes to attach\n", stderr);
+	if (p.no_probes && p.probe_filter)
+		fprintf(stderr, "HINT: no probe's name matches --probe-filter '%s'\n", p.probe_filter);
 	err = err ?: check_program_options(&p);
 	if (!err && dry)
 		status = 0;
@@ -669,12 +675,12 @@ static int list_probes(const char *searches, bool verbose)
 
 /* -l with a program (-e or a file): the probes its attach points name, each
  * attach point listed as a search. 0, or 1 when the program does not parse. */
-static int list_program(const char *name, const char *src, bool verbose)
+static int list_program(const char *name, const struct sb *src, bool verbose)
 {
 	struct program p;
 	int status = 0;
 
-	if (program_init(&p, name, src))
+	if (program_init_text(&p, name, sb_str(src), src->len))
 		return msg_error("out of memory"), 1;
 	if (!parse_program(&p)) {
 		diag_print(&p.diags, stderr, isatty(STDERR_FILENO));
@@ -705,7 +711,7 @@ static int list_main(const struct cmdline *cl)
 		return list_probes(cl->file ? cl->file : "", cl->verbose > 0);
 	}
 	sb_init(&src);
-	status = read_program(cl, &src, &name) ? 1 : list_program(name, sb_str(&src),
+	status = read_program(cl, &src, &name) ? 1 : list_program(name, &src,
 								  cl->verbose > 0);
 	sb_fini(&src);
 	return status;
@@ -762,7 +768,7 @@ int main(int argc, char **argv)
 	rt_verbose = cl.verbose;
 	rt_loader_log_init();
 	sb_init(&src);
-	status = read_program(&cl, &src, &name) ? 1 : run(&cl, &cfg, name, sb_str(&src));
+	status = read_program(&cl, &src, &name) ? 1 : run(&cl, &cfg, name, &src);
 	sb_fini(&src);
 	return status;
 }

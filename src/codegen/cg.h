@@ -143,6 +143,13 @@ LLVMValueRef cg_deref(struct cg *c, struct node *n);
 /* Read a field or index expression of another type (a char array: string)
  * into dst. */
 void cg_deref_into(struct cg *c, struct node *n, LLVMValueRef dst);
+/* The value of pointer expression n as a helper that takes a BTF-typed kernel
+ * pointer (bpf_d_path) needs it: the verifier types as such only what is
+ * loaded from the context, so a pointer field of the probe's typed context
+ * (an iterator's ctx.file) is loaded from there, not read with probe_read
+ * (fentry's args are loaded so anyway); any other pointer is its value. May
+ * be NULL (an iterator's fields are): check it before use. */
+LLVMValueRef cg_kernel_ptr(struct cg *c, struct node *n);
 
 /* ---- IR primitives (ir.c) ---- */
 /* Attribute the instructions built from now on to n's line and column, so the

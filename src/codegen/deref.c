@@ -16,6 +16,7 @@
 
 #include "codegen/cg.h"
 #include "lang/types.h"
+#include "probes/family.h"
 
 /* The field of record type t called name (sema checked it exists). */
 static const struct field *field_of(const struct type *t, const char *name)
@@ -120,6 +121,28 @@ static LLVMValueRef read_helper_into(struct cg *c, const struct node *n, LLVMVal
 	LLVMValueRef args[] = {dst, cg_const(c, size), addr};
 	return cg_helper(c, chain_is_user(n) ? BPF_FUNC_probe_read_user : BPF_FUNC_probe_read_kernel,
 			 args, 3);
+}
+
+/* Whether n is a pointer field in a u64 slot of the probe's typed context
+ * (`ctx.file` of an iterator, whose context is the struct bpf_iter__NAME of
+ * one u64 slot per member). */
+static bool is_ctx_slot(const struct cg *c, const struct node *n)
+{
+	const struct node *b = n->kind == N_FIELD ? n->field.base : NULL;
+	const struct field *f;
+
+	if (!b || b->kind != N_IDENT || b->type->kind != TY_PTR || !c->pdef->family->ctx_type ||
+	    strcmp(b->ident.name, "ctx"))	/* the builtin, not a pointer `retval` */
+		return false;
+	f = field_of(b->type, n->field.name);
+	return f && f->offset % 8 == 0 && n->type->kind == TY_PTR;
+}
+
+LLVMValueRef cg_kernel_ptr(struct cg *c, struct node *n)
+{
+	if (!is_ctx_slot(c, n))
+		return cg_expr(c, n);
+	return cg_load64(c, cg_gep(c, c->ctxarg, field_of(n->field.base->type, n->field.name)->offset));
 }
 
 LLVMValueRef cg_deref(struct cg *c, struct node *n)

@@ -26,9 +26,9 @@ static void key_elem(struct cg *c, struct node *k, LLVMValueRef dst, const struc
 		cg_expr_into_as(c, k, dst, to);
 }
 
-/* Add v to slot `key` of the per-CPU counters map (ABI_COUNTERS_NAME, see
- * runtime.h): lost records, an exit() whose record was lost, failed updates. */
-static void counter_store(struct cg *c, uint32_t slot, LLVMValueRef v, bool add)
+/* Add one to slot `slot` of the per-CPU counters map (ABI_COUNTERS_NAME, see
+ * lang/abi.h): lost records, failed map updates. */
+static void counter_add_one(struct cg *c, uint32_t slot)
 {
 	LLVMValueRef key = cg_alloca(c, 8);
 	LLVMBuildStore(c->b, LLVMConstInt(c->i32, slot, 0), key);
@@ -36,7 +36,7 @@ static void counter_store(struct cg *c, uint32_t slot, LLVMValueRef v, bool add)
 	LLVMValueRef p = LLVMBuildIntToPtr(c->b, cg_helper(c, BPF_FUNC_map_lookup_elem, args, 2),
 					   c->ptr, "");
 	LLVMBasicBlockRef done = cg_if_nonnull(c, p);
-	cg_store64(c, add ? LLVMBuildAdd(c->b, cg_load64(c, p), v, "") : v, p);
+	cg_store64(c, LLVMBuildAdd(c->b, cg_load64(c, p), cg_const(c, 1), ""), p);
 	LLVMBuildBr(c->b, done);
 	LLVMPositionBuilderAtEnd(c->b, done);
 }
@@ -95,7 +95,7 @@ LLVMValueRef cg_counter_load(struct cg *c, uint32_t slot)
 /* Count one record that did not fit in the ring buffer. */
 static void count_lost(struct cg *c)
 {
-	counter_store(c, ABI_CTR_LOST, cg_const(c, 1), true);
+	counter_add_one(c, ABI_CTR_LOST);
 }
 
 /* Count a failed update of map m when the helper's result r is negative (the
@@ -105,7 +105,7 @@ static void count_failed_update(struct cg *c, struct map_def *m, LLVMValueRef r)
 	LLVMBasicBlockRef fail = cg_block(c, "update_failed"), done = cg_block(c, "updated");
 	LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntSLT, r, cg_const(c, 0), ""), fail, done);
 	LLVMPositionBuilderAtEnd(c->b, fail);
-	counter_store(c, ABI_CTR_MAP_FULL + (uint32_t)m->id, cg_const(c, 1), true);
+	counter_add_one(c, ABI_CTR_MAP_FULL + (uint32_t)m->id);
 	LLVMBuildBr(c->b, done);
 	LLVMPositionBuilderAtEnd(c->b, done);
 }

@@ -23,6 +23,7 @@
 #include <bpf/btf.h>
 
 #include "lang/config.h"
+#include "util/alloc.h"
 #include "util/arena.h"
 #include "util/log.h"
 #include "util/sb.h"
@@ -97,9 +98,10 @@ unsigned int kbtf_loads(void)
  * record from a module's own types carries the module in btf_id's high bits
  * (MOD_SHIFT: its index in mods[] + 1), so kbtf_complete finds its BTF again. */
 #define MOD_SHIFT 24
-#define MOD_MAX 64
+/* The most modules a btf_id can name: its bits above MOD_SHIFT. */
+#define MOD_MAX ((1 << (32 - MOD_SHIFT)) - 1)
 
-static struct kbtf_entry mods[MOD_MAX];
+static struct kbtf_entry *mods;
 static int nmods = -1;	/* -1: /sys/kernel/btf not listed yet */
 
 /* The modules with BTF (/sys/kernel/btf/<name>, but vmlinux), listed once;
@@ -111,9 +113,24 @@ static int modules_list(void)
 	nmods = 0;
 	DIR *d = cache.vmlinux_path ? NULL : opendir("/sys/kernel/btf");
 	struct dirent *e;
-	while (d && (e = readdir(d)) && nmods < MOD_MAX)
-		if (e->d_name[0] != '.' && strcmp(e->d_name, "vmlinux"))
-			mods[nmods++].name = strdup(e->d_name);
+	int cap = 0;
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.' || !strcmp(e->d_name, "vmlinux"))
+			continue;
+		if (nmods == MOD_MAX) {
+			rt_log(1, "kbtf: more than %d modules with BTF: %s and later ones "
+			       "are not searched\n", MOD_MAX, e->d_name);
+			break;
+		}
+		if (nmods == cap) {
+			struct kbtf_entry *m = xrealloc(mods, sizeof(*m) * (size_t)(cap ? cap * 2 : 64));
+			if (!m)
+				break;
+			mods = m;
+			cap = cap ? cap * 2 : 64;
+		}
+		mods[nmods++] = (struct kbtf_entry){ .name = strdup(e->d_name) };
+	}
 	if (d)
 		closedir(d);
 	return nmods;
@@ -162,25 +179,49 @@ static bool selects(const char *mod_glob, const char *name)
 	return !mod_glob || !fnmatch(mod_glob, name, 0);
 }
 
-/* The BTF with a FUNC named func among those mod_glob selects, vmlinux first;
- * *mod its name. NULL when none has it. */
-static const struct btf *func_btf(const char *mod_glob, const char *func, const char **mod)
+/* The id of the type `name` of `kind` among btf's own types, or <= 0. For a
+ * module (split BTF) only its own ids are searched: btf__find_by_name_kind
+ * would scan all of vmlinux's again first. */
+static int find_own(const struct btf *btf, const char *name, int kind)
 {
-	const struct btf *btf = kbtf_vmlinux();
-	if (!btf)
-		return NULL;
-	if (selects(mod_glob, "vmlinux") && btf__find_by_name_kind(btf, func, BTF_KIND_FUNC) > 0) {
-		*mod = "vmlinux";
-		return btf;
+	const struct btf *base = btf__base_btf(btf);
+	if (!base)
+		return btf__find_by_name_kind(btf, name, kind);
+	for (unsigned int id = btf__type_cnt(base); id < btf__type_cnt(btf); id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		if (btf_kind(t) == kind && !strcmp(btf__name_by_offset(btf, t->name_off), name))
+			return (int)id;
 	}
-	for (int i = 0; i < modules_list(); i++) {
-		const struct btf *m = selects(mod_glob, mods[i].name) ? module_btf(i) : NULL;
-		if (m && btf__find_by_name_kind(m, func, BTF_KIND_FUNC) > 0) {
+	return -ENOENT;
+}
+
+/* The FUNC_PROTO of kernel function `func` in the first BTF among those
+ * mod_glob selects that has it, vmlinux first; *btf that BTF, *mod its name.
+ * NULL when none has it. One search per BTF. */
+static const struct btf_type *func_find(const char *mod_glob, const char *func,
+					 const struct btf **btf, const char **mod)
+{
+	const struct btf *base = kbtf_vmlinux(), *m = NULL;
+	int id = -ENOENT;
+	if (!base)
+		return NULL;
+	if (selects(mod_glob, "vmlinux") && (id = btf__find_by_name_kind(base, func, BTF_KIND_FUNC)) > 0) {
+		m = base;
+		*mod = "vmlinux";
+	}
+	for (int i = 0; !m && i < modules_list(); i++) {
+		const struct btf *b = selects(mod_glob, mods[i].name) ? module_btf(i) : NULL;
+		if (b && (id = find_own(b, func, BTF_KIND_FUNC)) > 0) {
+			m = b;
 			*mod = mods[i].name;
-			return m;
 		}
 	}
-	return NULL;
+	if (!m)
+		return NULL;
+	*btf = m;
+	const struct btf_type *f = btf__type_by_id(m, (unsigned int)id);
+	const struct btf_type *p = f ? btf__type_by_id(m, f->type) : NULL;
+	return p && btf_is_func_proto(p) ? p : NULL;
 }
 
 /* The BTF defining type name of kind (vmlinux first, then the modules), its id in *id. */
@@ -191,7 +232,7 @@ static const struct btf *type_btf(const char *name, int kind, int *id)
 		return btf;
 	for (int i = 0; btf && i < modules_list(); i++) {
 		const struct btf *m = module_btf(i);
-		if (m && (*id = btf__find_by_name_kind(m, name, kind)) > 0)
+		if (m && (*id = find_own(m, name, kind)) > 0)
 			return m;
 	}
 	return NULL;
@@ -451,17 +492,6 @@ bool kbtf_complete(struct arena *a, struct type *rec)
 	return true;
 }
 
-/* The FUNC_PROTO of kernel function `func`, or NULL. */
-static const struct btf_type *func_proto(const struct btf *btf, const char *func)
-{
-	int id = btf__find_by_name_kind(btf, func, BTF_KIND_FUNC);
-	if (id <= 0)
-		return NULL;
-	const struct btf_type *f = btf__type_by_id(btf, (unsigned int)id);
-	const struct btf_type *p = f ? btf__type_by_id(btf, f->type) : NULL;
-	return p && btf_is_func_proto(p) ? p : NULL;
-}
-
 bool kbtf_has_func(const char *func)
 {
 	return kbtf_func_module(NULL, func) != NULL;
@@ -470,8 +500,8 @@ bool kbtf_has_func(const char *func)
 const char *kbtf_func_module(const char *mod_glob, const char *func)
 {
 	const char *mod = NULL;
-	const struct btf *btf = func_btf(mod_glob, func, &mod);
-	return btf && func_proto(btf, func) ? mod : NULL;
+	const struct btf *btf;
+	return func_find(mod_glob, func, &btf, &mod) ? mod : NULL;
 }
 
 int kbtf_func(struct arena *a, const char *func, struct type **args, struct type **ret)
@@ -485,10 +515,8 @@ int kbtf_func_in(struct arena *a, const char *mod_glob, const char *func, struct
 	const char *mod;
 	if (!kbtf_vmlinux())
 		return -errno;
-	const struct btf *btf = func_btf(mod_glob, func, &mod);
-	if (!btf)
-		return -ENOENT;
-	const struct btf_type *p = func_proto(btf, func);
+	const struct btf *btf;
+	const struct btf_type *p = func_find(mod_glob, func, &btf, &mod);
 	if (!p)
 		return -ENOENT;
 	int n = btf_vlen(p);
@@ -610,8 +638,8 @@ int kbtf_print_params(const char *func, bool with_retval, FILE *out)
 	const char *mod;
 	if (!kbtf_vmlinux())
 		return -errno;
-	const struct btf *btf = func_btf(NULL, func, &mod);
-	const struct btf_type *p = btf ? func_proto(btf, func) : NULL;
+	const struct btf *btf;
+	const struct btf_type *p = func_find(NULL, func, &btf, &mod);
 	if (!p)
 		return -ENOENT;
 	struct sb line;

@@ -193,3 +193,8 @@ bool kfeat_uprobe_multi(void)
 	}
 	return s == 2;
 }
+
+const char *kernel_strerror(int err)
+{
+	return err == -KERNEL_ENOTSUPP ? "Operation not supported (ENOTSUPP)" : strerror(-err);
+}

@@ -38,4 +38,14 @@ int kfeat_uprobe_multi_attach_type(void);
 int kfeat_uprobe_multi_link(int prog_fd, const char *path, const uint64_t *offsets,
 			    const uint64_t *cookies, uint32_t cnt, bool ret, int pid);
 
+
+/* The kernel's own ENOTSUPP: an internal errno that still reaches user space
+ * (a uprobe on an instruction uprobes cannot handle) and that libc has no
+ * text for. */
+#define KERNEL_ENOTSUPP 524
+
+/* strerror() of an error the kernel returned (err < 0), with a text for
+ * KERNEL_ENOTSUPP. */
+const char *kernel_strerror(int err);
+
 #endif

@@ -108,6 +108,70 @@ bool kfunc_has_fentry(const char *func, const char **why)
 	return cached;
 }
 
+/* The byte offset of member `name` in BTF struct or union `id`, looking into
+ * anonymous members (struct file's f_path is in one on recent kernels), or -1. */
+static int member_offset(const struct btf *btf, int id, const char *name)
+{
+	const struct btf_type *t = btf__type_by_id(btf, (unsigned)id);
+	const struct btf_member *m = t && (btf_is_struct(t) || btf_is_union(t)) ? btf_members(t) : NULL;
+
+	for (unsigned i = 0; m && i < btf_vlen(t); i++, m++) {
+		const char *n = btf__name_by_offset(btf, m->name_off);
+		int inner = n && *n ? -1 : member_offset(btf, btf__resolve_type(btf, m->type), name);
+		if (inner >= 0)
+			return (int)(btf_member_bit_offset(t, i) / 8) + inner;
+		if (n && !strcmp(n, name))
+			return (int)(btf_member_bit_offset(t, i) / 8);
+	}
+	return -1;
+}
+
+/* Load (not attach) a tracing program of attach type `type` on BTF function
+ * `func` that passes &file->f_path to bpf_d_path, the struct file * being the
+ * context's u64 slot `slot`; 0 when the verifier accepts it, else -errno. */
+static int try_d_path(const struct btf *btf, const char *func, int type, int slot, int f_path)
+{
+	int id = btf__find_by_name_kind(btf, func, BTF_KIND_FUNC);
+	if (id <= 0)
+		return -ENOENT;
+	struct bpf_insn insns[] = {
+		{ .code = BPF_LDX | BPF_MEM | BPF_DW, .dst_reg = BPF_REG_1, .src_reg = BPF_REG_1,
+		  .off = (__s16)(slot * 8) },
+		{ .code = BPF_JMP | BPF_JEQ | BPF_K, .dst_reg = BPF_REG_1, .off = 5, .imm = 0 },
+		{ .code = BPF_ALU64 | BPF_ADD | BPF_K, .dst_reg = BPF_REG_1, .imm = f_path },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = BPF_REG_2, .src_reg = BPF_REG_10 },
+		{ .code = BPF_ALU64 | BPF_ADD | BPF_K, .dst_reg = BPF_REG_2, .imm = -16 },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_3, .imm = 16 },
+		{ .code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_d_path },
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+		{ .code = BPF_JMP | BPF_EXIT },
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = (enum bpf_attach_type)type,
+		    .attach_btf_id = (__u32)id);
+	int fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "bpfl_dpath", "GPL", insns,
+			       sizeof(insns) / sizeof(insns[0]), &opts);
+	if (fd < 0)
+		return -errno;
+	close(fd);
+	return 0;
+}
+
+bool kfunc_has_dpath(void)
+{
+	static int cached = -1;
+	if (cached < 0) {
+		const struct btf *btf = kbtf_vmlinux();
+		int file = btf ? btf__find_by_name_kind(btf, "file", BTF_KIND_STRUCT) : -1;
+		int f_path = file > 0 ? member_offset(btf, file, "f_path") : -1;
+		/* fentry on a function the kernel allows it in, else an iterator */
+		cached = f_path >= 0 &&
+			 (!try_d_path(btf, "security_file_open", BPF_TRACE_FENTRY, 0, f_path) ||
+			  !try_d_path(btf, "bpf_iter_task_file", BPF_TRACE_ITER, 3, f_path));
+		rt_log(1, "kernel: bpf_d_path %savailable\n", cached ? "" : "not ");
+	}
+	return cached;
+}
+
 /* ---- the function list ------------------------------------------------- */
 
 struct names {

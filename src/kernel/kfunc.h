@@ -32,6 +32,11 @@ bool kfunc_has_kprobes(void);
  * failure *why (if not NULL) says what failed ("load: Invalid argument"). */
 bool kfunc_has_fentry(const char *func, const char **why);
 
+/* Whether path() works: the kernel gives tracing programs its bpf_d_path
+ * helper (a program using it on security_file_open, or on the task_file
+ * iterator where fentry does not load, is loaded once, not attached). */
+bool kfunc_has_dpath(void);
+
 /* Call fn for every kernel function kprobes can attach to whose name matches
  * the glob, each name once: available_filter_functions (tracefs) without the
  * kprobe blacklist, else the text symbols of /proc/kallsyms. Returns the

@@ -59,15 +59,24 @@ int rawtp_expand(const char *glob, int (*cb)(const char *name, void *ctx), void 
 }
 
 /* The FUNC_PROTO of raw tracepoint name, or NULL (errno ENOENT). The
- * prototype of the function __bpf_trace_<name> has parameter names; the
- * btf_trace_<name> typedef's prototype has none, so it is the fallback. */
+ * prototypes of the functions __bpf_trace_<class> and (kernel 6.4+)
+ * __probestub_<name> have parameter names; __bpf_trace_ is named after the
+ * event class, which matches only an event that is its own class
+ * (sched_switch, not block_rq_issue of class block_rq), while a probe stub
+ * exists per event. The btf_trace_<name> typedef's prototype has no names,
+ * so it is the last resort. */
 static const struct btf_type *proto_of(const struct btf *btf, const char *name)
 {
+	static const char *const named[] = { "__bpf_trace_", "__probestub_" };
 	char buf[256];
-	snprintf(buf, sizeof(buf), "__bpf_trace_%s", name);
-	int id = btf__find_by_name_kind(btf, buf, BTF_KIND_FUNC);
-	if (id > 0)
-		return btf__type_by_id(btf, btf__type_by_id(btf, (__u32)id)->type);
+	int id;
+
+	for (size_t i = 0; i < sizeof(named) / sizeof(named[0]); i++) {
+		snprintf(buf, sizeof(buf), "%s%s", named[i], name);
+		id = btf__find_by_name_kind(btf, buf, BTF_KIND_FUNC);
+		if (id > 0)
+			return btf__type_by_id(btf, btf__type_by_id(btf, (__u32)id)->type);
+	}
 	snprintf(buf, sizeof(buf), PREFIX "%s", name);
 	id = btf__find_by_name_kind(btf, buf, BTF_KIND_TYPEDEF);
 	if (id < 0) {
@@ -84,8 +93,9 @@ static const struct btf_type *proto_of(const struct btf *btf, const char *name)
 	return t;
 }
 
-/* Our type for the BTF type id: integers, enums and pointers; 64-bit
- * integers for anything else (a raw tracepoint argument is one u64 slot). */
+/* Our type for the BTF type id: integers, enums and pointers (to what BTF
+ * says they point at, else to bytes); 64-bit integers for anything else (a
+ * raw tracepoint argument is one u64 slot). */
 static struct type *arg_type(struct arena *a, const struct btf *btf, __u32 id)
 {
 	__u32 rid = (__u32)btf__resolve_type(btf, id);
@@ -98,7 +108,10 @@ static struct type *arg_type(struct arena *a, const struct btf *btf, __u32 id)
 	}
 	if (t && btf_is_enum(t))
 		return type_int(a, (int)t->size * 8 > 32 ? 64 : 32, false);
-	if (t && btf_is_ptr(t)) {
+	if (t && btf_is_ptr(t)) {	/* typed, so that args.rq->q reads through it */
+		struct type *c = kbtf_type(a, id);
+		if (c && c->kind == TY_PTR && c->elem)
+			return c;
 		struct type *p = type_new(a, TY_PTR);
 		p->elem = type_int(a, 8, true);
 		p->btf_id = t->type;

@@ -124,29 +124,13 @@ int uelf_functions(const char *path, struct arena *a, struct uelf_sym **syms, in
 
 int uelf_offset(const char *path, uint64_t vaddr, uint64_t *off)
 {
-	size_t nph;
-	int fd, err = -ENOENT;
-	Elf *e = elf_open_path(path, &fd, &err);
+	struct uelf_code c;
+	int err = uelf_locate(path, &vaddr, 1, &c);
 
-	if (!e)
+	if (err)
 		return err;
-	err = -ENOENT;
-	if (!elf_getphdrnum(e, &nph)) {
-		for (size_t i = 0; i < nph; i++) {
-			GElf_Phdr ph;
-			if (!gelf_getphdr(e, (int)i, &ph) || ph.p_type != PT_LOAD ||
-			    !(ph.p_flags & PF_X))
-				continue;
-			if (vaddr >= ph.p_vaddr && vaddr < ph.p_vaddr + ph.p_memsz) {
-				*off = vaddr - ph.p_vaddr + ph.p_offset;
-				err = 0;
-				break;
-			}
-		}
-	}
-	elf_end(e);
-	close(fd);
-	return err;
+	*off = c.off;
+	return c.found ? 0 : -ENOENT;
 }
 
 int uelf_locate(const char *path, const uint64_t *vaddrs, int n, struct uelf_code *out)

@@ -30,6 +30,27 @@ void diag_init(struct diags *d, struct arena *a, const char *src)
 	d->src = src;
 }
 
+void diag_add_source(struct diags *d, const char *file, const char *src)
+{
+	struct diag_source *s = arena_alloc(d->arena, sizeof(*s));
+
+	if (!s)
+		return;	/* the program's line is shown instead */
+	s->file = file;
+	s->src = src;
+	s->next = d->sources;
+	d->sources = s;
+}
+
+/* The text a location points into: a registered file's, else the program's. */
+static const char *diag_source_of(const struct diags *d, const struct loc *l)
+{
+	for (const struct diag_source *s = d->sources; s && l->file; s = s->next)
+		if (!strcmp(s->file, l->file))
+			return s->src;
+	return d->src;
+}
+
 /* A new unlinked entry; the counters are bumped even when allocation fails so a
  * pass still fails on an error it could not record. */
 static struct diag *diag_vnew(struct diags *d, enum diag_level level, struct loc loc,
@@ -62,6 +83,8 @@ static struct diag *diag_vadd(struct diags *d, enum diag_level level, struct loc
 		d->nerrors++;
 	else
 		d->nwarnings++;
+	if (d->nerrors + d->nwarnings > DIAG_MAX_KEPT)
+		return NULL;	/* counted, not kept: diag_print says how many */
 	struct diag *dg = diag_vnew(d, level, loc, fmt, ap);
 	if (!dg)
 		return NULL;
@@ -135,21 +158,37 @@ static const char *diag_line(const char *src, int line, int *len)
 	return s;
 }
 
+/* Source lines longer than this are shown as a window around the range, so a
+ * hostile one-line script of megabytes prints a few hundred bytes per error. */
+#define DIAG_LINE_MAX 400
+#define DIAG_CONTEXT 60		/* columns kept on each side of the range */
+
 /* The source line and, under it, the tildes for columns [col, end) of the range
- * (to the end of the line when the range continues on later lines). */
+ * (to the end of the line when the range continues on later lines). A long
+ * line is cut to the columns [from, to] around the range, "..." marking a cut. */
 static void diag_print_marker(const struct diags *d, const struct loc *l, FILE *out,
 			      bool color)
 {
 	int len = 0;
-	const char *line = diag_line(d->src, l->line, &len);
+	const char *line = diag_line(diag_source_of(d, l), l->line, &len);
 	if (!line)
 		line = "", len = 0;
-	fprintf(out, "%.*s\n", len, line);
 	int start = l->col > 0 ? l->col : 1;
 	int end = l->end_line == l->line ? l->end_col : len + 1;
 	if (end <= start)
 		end = start + 1;
-	for (int i = 1; i < start; i++)
+	int from = 1, to = len;
+	if (len > DIAG_LINE_MAX) {
+		from = start > DIAG_CONTEXT ? start - DIAG_CONTEXT : 1;
+		if (end - start > DIAG_LINE_MAX - 2 * DIAG_CONTEXT)
+			end = start + DIAG_LINE_MAX - 2 * DIAG_CONTEXT;
+		to = end + DIAG_CONTEXT < len ? end + DIAG_CONTEXT : len;
+	}
+	const char *pre = from > 1 ? "..." : "";
+	fprintf(out, "%s%.*s%s\n", pre, to - from + 1 > 0 ? to - from + 1 : 0, line + from - 1,
+		to < len ? "..." : "");
+	fputs(pre, out);
+	for (int i = from; i < start; i++)
 		fputc(i <= len && line[i - 1] == '\t' ? '\t' : ' ', out);
 	if (color)
 		fputs(COL_MARK, out);
@@ -184,7 +223,11 @@ static void diag_print_one(const struct diags *d, const struct diag *dg, const c
 
 void diag_print(const struct diags *d, FILE *out, bool color)
 {
+	int errors = 0, warnings = 0;	/* shown */
+
 	for (const struct diag *dg = d->head; dg; dg = dg->next) {
+		errors += dg->level == DIAG_ERROR;
+		warnings += dg->level != DIAG_ERROR;
 		if (dg->level == DIAG_ERROR)
 			diag_print_one(d, dg, "ERROR", COL_ERROR, out, color);
 		else
@@ -192,4 +235,8 @@ void diag_print(const struct diags *d, FILE *out, bool color)
 		for (const struct diag *n = dg->note; n; n = n->note)
 			diag_print_one(d, n, "NOTE", COL_NOTE, out, color);
 	}
+	if (d->nerrors > errors)
+		fprintf(out, "%d more errors not shown\n", d->nerrors - errors);
+	if (d->nwarnings > warnings)
+		fprintf(out, "%d more warnings not shown\n", d->nwarnings - warnings);
 }

@@ -16,6 +16,10 @@
 
 enum diag_level { DIAG_ERROR, DIAG_WARNING };
 
+/* Entries kept (and printed) per compilation; later ones are only counted, so a
+ * hostile input of a million bad characters costs neither memory nor screens. */
+#define DIAG_MAX_KEPT 50
+
 struct diag {
 	enum diag_level level;
 	struct loc loc;		/* loc.line == 0: no location (message only) */
@@ -25,14 +29,25 @@ struct diag {
 	struct diag *next;
 };
 
+/* Another text diagnostics may point into (the standard library), by file name. */
+struct diag_source {
+	const char *file;
+	const char *src;
+	struct diag_source *next;
+};
+
 struct diags {
 	struct arena *arena;	/* where messages are allocated */
 	const char *src;	/* the whole program text, to print source lines */
+	struct diag_source *sources;	/* other texts, for locations in them */
 	struct diag *head, *tail;
 	int nerrors, nwarnings;
 };
 
 void diag_init(struct diags *d, struct arena *a, const char *src);
+/* Register the text of `file` so that a location in it prints its own source
+ * line, not the program's line of the same number. Both must outlive d. */
+void diag_add_source(struct diags *d, const char *file, const char *src);
 /* Record an error at loc; returns it so a hint or note can be attached. */
 struct diag *diag_error(struct diags *d, struct loc loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

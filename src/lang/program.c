@@ -6,10 +6,16 @@
 
 int program_init(struct program *p, const char *file, const char *src)
 {
+	return program_init_text(p, file, src, strlen(src));
+}
+
+int program_init_text(struct program *p, const char *file, const char *src, size_t len)
+{
 	memset(p, 0, sizeof(*p));
 	arena_init(&p->arena);
 	p->file = arena_strdup(&p->arena, file);
-	p->src = arena_strdup(&p->arena, src);
+	p->src = arena_strndup(&p->arena, src, len);
+	p->src_len = len;
 	if (!p->file || !p->src) {
 		arena_fini(&p->arena);
 		return -ENOMEM;

@@ -91,6 +91,8 @@ struct program {
 	struct arena arena;
 	const char *file;	/* "stdin" or the script path */
 	const char *src;	/* program text, NUL-terminated (in the arena) */
+	size_t src_len;		/* bytes of the text as read; more than strlen(src)
+				 * when it holds a NUL byte (parse_program rejects it) */
 	struct diags diags;
 	struct node *ast;	/* N_PROGRAM, after parse */
 	struct vec maps;	/* struct map_def *, by id */
@@ -111,11 +113,15 @@ struct program {
 	bool streams_output;	/* sema: a traced probe (not BEGIN/END) writes
 				 * output records, so the ring buffer is sized
 				 * for a stream */
+	bool stack_frames;	/* sema: the program takes len() of a stack, so
+				 * every capture records its number of frames
+				 * (builtins/stack.c; a second stack walk) */
 	int target_pid;		/* -p PID or the -c child's pid; 0 when neither */
 	bool child;		/* target_pid is the -c child (the `cpid` builtin) */
 	bool no_probes;		/* sema: every attach point matched nothing and
-				 * missing_probes let each be: the driver says
-				 * "No probes to attach" (bpftrace's bare line) */
+				 * missing_probes let each be, or --probe-filter
+				 * matched none: the driver says "No probes to
+				 * attach" (bpftrace's bare line) */
 	const char *target_path;	/* its executable (usdt/uprobe without a path) */
 	const char *probe_filter;	/* --probe-filter: an ERE a traced probe's name must
 				 * match to be loaded (BEGIN/END always are); NULL: all */
@@ -126,6 +132,9 @@ struct program {
 
 /* Start a compilation of `src` (copied) named `file`; 0 or -ENOMEM. */
 int program_init(struct program *p, const char *file, const char *src);
+/* The same for a text of len bytes as read from a file, which may hold NUL
+ * bytes: they are kept for parse_program to report, not silently cut at. */
+int program_init_text(struct program *p, const char *file, const char *src, size_t len);
 void program_fini(struct program *p);
 
 /* The script's C definition of type `name` ("struct A", "enum E", a typedef

@@ -287,7 +287,8 @@ static int name_into(const struct type *t, char *buf, int size)
 	case TY_TUPLE:
 		return tuple_name(t, buf, size);
 	case TY_RECORD:	/* BTF records are named "struct x" / "union x" already */
-		if (t->btf_id && t->name)
+		if (t->name && (t->btf_id || !strncmp(t->name, "struct ", 7) ||
+				!strncmp(t->name, "union ", 6)))
 			return snprintf(buf, (size_t)size, "%s", t->name);
 		return snprintf(buf, (size_t)size, "struct %s", t->name ? t->name : "(anon)");
 	case TY_PTR: {

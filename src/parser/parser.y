@@ -835,7 +835,15 @@ static void parse_split_tops(struct node *prog, struct node *tops)
 static void yyerror(YYLTYPE *lloc, yyscan_t scanner, struct lex_state *st, const char *msg)
 {
 	(void)scanner;
-	diag_error(&st->p->diags, *lloc, "%s", msg);
+	if (strcmp(msg, "memory exhausted")) {
+		diag_error(&st->p->diags, *lloc, "%s", msg);
+		return;
+	}
+	/* bison's stack (YYMAXDEPTH entries) is full: thousands of open
+	 * parentheses, blocks or operators */
+	diag_hint(&st->p->diags, diag_error(&st->p->diags, *lloc,
+					    "the program is nested too deeply to parse"),
+		  "split the expression or block: assign parts to variables");
 }
 
 /* A token's printable name: "identifier", ";", "end of file". */
@@ -922,11 +930,71 @@ static bool parse_text(struct program *p, const char *file, const char *src,
 	return rc == 0 && p->diags.nerrors == before && st.ast;
 }
 
+/* A program text with a NUL byte (a binary file given as the script) is an
+ * error at the first NUL; the text after it would otherwise be ignored. */
+static bool parse_check_nul(struct program *p)
+{
+	size_t n = strlen(p->src);
+	struct loc l = { .file = p->file, .line = 1, .col = 1 };
+
+	if (n >= p->src_len)
+		return true;
+	for (size_t i = 0; i < n; i++) {
+		l.col = p->src[i] == '\n' ? 1 : l.col + 1;
+		l.line += p->src[i] == '\n';
+	}
+	l.end_line = l.line;
+	l.end_col = l.col + 1;
+	diag_hint(&p->diags, diag_error(&p->diags, l, "invalid character '\\x00'"),
+		  "a program is text, and this one holds a NUL byte: is it a binary file?");
+	return false;
+}
+
+static bool parse_is_ident_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_';
+}
+
+/* Whether src holds the n-byte word w, not as part of a longer identifier. */
+static bool parse_has_word(const char *src, const char *w, size_t n)
+{
+	for (const char *s = src; (s = strstr(s, w)); s++) {
+		char before = s == src ? ' ' : s[-1];
+		if (!parse_is_ident_char(before) && !parse_is_ident_char(s[n]))
+			return true;
+	}
+	return false;
+}
+
+/* Whether the script may call a macro of the standard library: it names one
+ * of them (each `macro NAME(` of its text). Parsing the library costs more than
+ * lexing and parsing a typical one-liner, so it is paid for only when used. */
+static bool parse_uses_stdlib(const char *src)
+{
+	char name[64];
+
+	for (const char *m = parse_stdlib_src; (m = strstr(m, "macro ")); ) {
+		m += strlen("macro ");
+		size_t n = strcspn(m, "( ");
+		if (n >= sizeof(name))
+			return true;
+		memcpy(name, m, n);
+		name[n] = '\0';
+		if (parse_has_word(src, name, n))
+			return true;
+	}
+	return false;
+}
+
 bool parse_program(struct program *p)
 {
 	struct node *lib;
-	if (!parse_text(p, p->file, p->src, &p->ast))
+	if (!parse_check_nul(p) || !parse_text(p, p->file, p->src, &p->ast))
 		return false;
+	if (!parse_uses_stdlib(p->src))
+		return true;
+	diag_add_source(&p->diags, parse_stdlib_file, parse_stdlib_src);
 	/* the standard library's macros come after the script's, which take
 	 * precedence (a script's macro of the same signature replaces one) */
 	if (!parse_text(p, parse_stdlib_file, parse_stdlib_src, &lib))

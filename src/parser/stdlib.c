@@ -2,7 +2,8 @@
  * standard library defines as macros over other builtins and kernel types.
  * parse_program parses this text after the script, under the name below, so
  * errors inside it point into it; a script's macro of the same name and
- * parameters replaces one of these. Keep it small: it is parsed every run. */
+ * parameters replaces one of these. Keep it small: it is parsed in every run
+ * whose script names one of its macros. */
 #include "parser/parse.h"
 
 const char parse_stdlib_file[] = "stdlib/base.bt";

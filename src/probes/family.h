@@ -32,6 +32,10 @@ enum probe_retval {
 	RETVAL_PARAMS,		/* fexit: ctx[nparams], typed from BTF */
 };
 
+/* attach_group's report of one function the kernel refused (err, with a hint or
+ * NULL): 0 to go on without it, or -errno to end the attach. */
+typedef int attach_skip_fn(void *ctx, const struct probe_def *pd, int err, const char *hint);
+
 struct probe_family {
 	const char *name;		/* canonical: what `probe` prints, -l lists */
 	const char *const *aliases;	/* other names, NULL-terminated; NULL for none */
@@ -84,6 +88,9 @@ struct probe_family {
 	bool pid_predicate;	/* -p PID filters its events in the program (the
 				 * kernel runs it for every process); families
 				 * that attach to the process leave it false */
+	bool tracing;		/* its program is a BPF tracing program (BTF-typed:
+				 * fentry, fexit, iter), the only kind the kernel
+				 * gives its BTF-typed helpers (bpf_d_path, ...) */
 	bool special;		/* run by bpfline itself, from user space
 				 * (begin, end, self): `probetype` is "special"
 				 * and `usermode` is 1 */
@@ -108,10 +115,12 @@ struct probe_family {
 	/* Instead of attach, for the probe_defs that share one program and that
 	 * probes_share marked probe_def.multi: attach owner's program at owner
 	 * and at every probe_def it owns with one link (uprobe_multi), added to
-	 * set. 0 or -errno, *hint as for attach. */
+	 * set. A function the kernel refuses is handed to skip (with the error
+	 * and a hint), whose non-zero return ends the attach with that error;
+	 * the others still attach. 0 or -errno, *hint as for attach. */
 	int (*attach_group)(const struct program *p, const struct probe_def *owner,
 			    struct bpf_program *prog, struct attach_set *set,
-			    const char **hint);
+			    const char **hint, attach_skip_fn *skip, void *ctx);
 	/* With attach_group: whether the running kernel attaches groups, and the
 	 * expected attach type (enum bpf_attach_type) the group's program must be
 	 * loaded with. */

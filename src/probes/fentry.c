@@ -195,6 +195,7 @@ static const char *const fentry_aliases[] = {"f", "kfunc", NULL};
 static const char *const fexit_aliases[] = {"fr", "kretfunc", NULL};
 
 const struct probe_family probe_fentry = {
+	.tracing = true,
 	.name = "fentry",
 	.pid_predicate = true,
 	.aliases = fentry_aliases,
@@ -210,6 +211,7 @@ const struct probe_family probe_fentry = {
 };
 
 const struct probe_family probe_fexit = {
+	.tracing = true,
 	.name = "fexit",
 	.pid_predicate = true,
 	.aliases = fexit_aliases,

@@ -32,6 +32,8 @@ static bool interval_expand(const struct probe_family *f, struct program *p,
 			   i < sizeof(units) / sizeof(units[0]); i++) {
 		if (strcmp(units[i].unit, unit))
 			continue;
+		if (units[i].ns ? v > UINT64_MAX / units[i].ns : v > 1000000000ull)
+			break;	/* the period does not fit in 64 bits, or is under 1 ns */
 		struct probe_def *d = probes_add_def(p, probe, at, f);
 		if (!d)
 			return false;

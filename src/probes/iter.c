@@ -158,6 +158,7 @@ static int iter_list(const char *pattern, bool verbose, FILE *out)
 static const char *const iter_aliases[] = {"it", NULL};
 
 const struct probe_family probe_iter = {
+	.tracing = true,
 	.name = "iter",
 	.aliases = iter_aliases,
 	.expand = iter_expand,

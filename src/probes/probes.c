@@ -53,13 +53,20 @@ struct probe_def *probes_add_def(struct program *p, const struct node *probe,
 bool probes_parse_count(const char *s, uint64_t *v)
 {
 	char *end;
-	if (!*s || *s == '-')
+	if (!*s || *s == '-' || *s == '+')
 		return false;
+	errno = 0;
 	unsigned long long m = strtoull(s, &end, 10);
-	if (*end == 'e' && end[1]) {
+	if (errno == ERANGE)
+		return false;
+	if (*end == 'e' && end[1] >= '0' && end[1] <= '9') {
 		unsigned long long e = strtoull(end + 1, &end, 10);
-		while (e--)
+		/* 1e19 and more do not fit: no loop of 10^n steps, no wrap */
+		for (; e && m; e--) {
+			if (m > UINT64_MAX / 10)
+				return false;
 			m *= 10;
+		}
 	}
 	*v = m;
 	return !*end && m > 0;
@@ -218,12 +225,9 @@ static bool apply_filter(struct program *p)
 	}
 	regfree(&re);
 	p->probes.len = kept;
-	if (!traced) {
-		diag_error(&p->diags, p->ast->program.probes->loc,
-			   "No probes to attach: none matches --probe-filter '%s'", p->probe_filter);
-		return false;
-	}
-	return true;
+	if (!traced)	/* bpftrace's bare line; the driver adds why */
+		p->no_probes = true;
+	return traced > 0;
 }
 
 bool probes_expand(struct program *p)

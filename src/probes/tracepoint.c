@@ -52,11 +52,10 @@ static bool tracepoint_expand(const struct probe_family *f, struct program *p,
 	struct tp_ctx c = {p, probe, at};
 	int r = tracefs_expand(parts[1], parts[2], add_tracepoint, &c);
 	if (r == 0) {
-		if (probes_missing(p, at, arena_printf(&p->arena, "tracepoint %s:%s", parts[1], parts[2])))
-			return true;
-		diag_hint(d, d->tail, "bpfline -l 'tracepoint:%s:*' lists the tracepoints of that category",
-			  parts[1]);
-		return false;
+		return probes_missing_hint(p, at,
+			arena_printf(&p->arena, "tracepoint %s:%s", parts[1], parts[2]),
+			arena_printf(&p->arena, "bpfline -l 'tracepoint:%s:*' lists the tracepoints "
+				     "of that category", parts[1]));
 	}
 	if (r < 0) {
 		diag_error(d, at->loc, "%s: cannot list tracepoints: %s", at->attach.text, strerror(-r));

@@ -94,6 +94,8 @@ static const char *uprobe_hint(int err)
 		return "uprobes need root (CAP_PERFMON and CAP_BPF)";
 	if (err == -EINVAL)
 		return "the offset is not at an instruction the kernel can probe";
+	if (err == -KERNEL_ENOTSUPP)
+		return "uprobes cannot step over the instruction there";
 	return NULL;
 }
 
@@ -318,10 +320,9 @@ static bool uprobe_expand(const struct probe_family *f, struct program *p,
 	int added = probes_each_binary(p, at, bin, expand_func_in, &ctx, &where);
 	if (added != 0)
 		return added > 0;
-	if (probes_missing(p, at, arena_printf(&p->arena, "%s %s:%s", f->name, where, func)))
-		return true;
-	diag_hint(&p->diags, p->diags.tail, "bpfline -l '%s:%s:*' lists its functions", f->name, where);
-	return false;
+	return probes_missing_hint(p, at, arena_printf(&p->arena, "%s %s:%s", f->name, where, func),
+				   arena_printf(&p->arena, "bpfline -l '%s:%s:*' lists its functions",
+						f->name, where));
 }
 
 static const char *uprobe_section(struct arena *a, const struct probe_def *pd)
@@ -337,37 +338,77 @@ static int uprobe_attach(const struct probe_def *pd, struct bpf_program *prog,
 				     pd->shared ? attach_cookie(pd) : 0, link, hint);
 }
 
+/* A group being attached, and where a function the kernel refuses goes. */
+struct group {
+	struct bpf_program *prog;
+	const struct probe_def *owner;
+	struct attach_set *set;
+	attach_skip_fn *skip;
+	void *ctx;
+};
+
+/* Errors that concern the whole link, not one of its functions: no use
+ * splitting it. */
+static bool whole_link_error(int err)
+{
+	return err == -EPERM || err == -EACCES || err == -ENOMEM || err == -EBADF ||
+	       err == -E2BIG || err == -ENOENT || err == -ENOSYS;
+}
+
+/* Attach defs[0..n) with one uprobe_multi link. The kernel refuses the whole
+ * link when it cannot probe one of the offsets (expansion leaves out what
+ * arch_uprobe_insn_ok knows of, but the kernel has the last word): then split
+ * it in halves until the functions it refuses are found, each reported through
+ * g->skip (which skips a function of a wildcard, as bpftrace does), and the
+ * others attach with a few links. 0 or -errno. */
+static int attach_range(struct group *g, const struct probe_def **defs, uint64_t *offs,
+			uint64_t *cookies, size_t n, const char **hint)
+{
+	int fd = kfeat_uprobe_multi_link(bpf_program__fd(g->prog), g->owner->target, offs,
+					 cookies, (uint32_t)n,
+					 g->owner->family == &probe_uretprobe, g->owner->pid);
+	if (fd >= 0)
+		return attach_set_add_fd(g->set, fd);
+	if (whole_link_error(fd)) {
+		*hint = uprobe_hint(fd);
+		return fd;
+	}
+	if (n == 1)
+		return g->skip(g->ctx, defs[0], fd, uprobe_hint(fd));
+	size_t h = n / 2;
+	int err = attach_range(g, defs, offs, cookies, h, hint);
+	return err ?: attach_range(g, defs + h, offs + h, cookies + h, n - h, hint);
+}
+
 /* A wildcard's functions in one binary: one uprobe_multi link for all of
  * them, each offset with its probe_def's cookie, instead of one perf event and
  * link per function (thousands of functions attach in one system call). */
 static int uprobe_attach_group(const struct program *p, const struct probe_def *owner,
 			       struct bpf_program *prog, struct attach_set *set,
-			       const char **hint)
+			       const char **hint, attach_skip_fn *skip, void *ctx)
 {
 	size_t n = 0;
 	uint64_t *offs = xcalloc(p->probes.len, sizeof(*offs));
 	uint64_t *cookies = xcalloc(p->probes.len, sizeof(*cookies));
-	int fd = -ENOMEM;
+	const struct probe_def **defs = xcalloc(p->probes.len, sizeof(*defs));
+	struct group g = {prog, owner, set, skip, ctx};
+	int err = -ENOMEM;
 
-	if (offs && cookies) {
+	if (offs && cookies && defs) {
 		for (size_t i = 0; i < p->probes.len; i++) {
 			const struct probe_def *d = p->probes.items[i];
 			if (d->owner != owner->index || !d->multi)
 				continue;
+			defs[n] = d;
 			offs[n] = d->value;
 			cookies[n++] = attach_cookie(d);
 		}
-		fd = kfeat_uprobe_multi_link(bpf_program__fd(prog), owner->target, offs, cookies,
-					     (uint32_t)n, owner->family == &probe_uretprobe,
-					     owner->pid);
+		err = attach_range(&g, defs, offs, cookies, n, hint);
 	}
 	xfree(offs);
 	xfree(cookies);
-	if (fd < 0) {
-		*hint = uprobe_hint(fd);
-		return fd;
-	}
-	return attach_set_add_fd(set, fd);
+	xfree(defs);
+	return err;
 }
 
 /* -l: the binaries named by bin (a glob, see uelf_expand), or every file the

@@ -1,7 +1,7 @@
 /* --info (bpftrace's section and line names, which its test engine searches
  * for, e.g. "Loop support: yes", "fentry: yes"). The kernel is probed through
  * src/kernel/, each feature once. Features bpfline has not implemented are
- * printed "no" whatever the kernel says: builtins (signal, path, skboutput),
+ * printed "no" whatever the kernel says: builtins (signal, skboutput),
  * probe kinds (kprobe_multi/session, uprobe_multi), DWARF. */
 #include "runtime/info.h"
 
@@ -51,7 +51,7 @@ static const struct { const char *name; int helper; } helpers[] = {
 	{"send_signal", 0},
 	{"override_return", 0},
 	{"get_boot_ns", BPF_FUNC_ktime_get_boot_ns},
-	{"dpath", 0},
+	{"dpath", BPF_FUNC_d_path},	/* for tracing programs: path() */
 	{"skboutput", 0},
 	{"get_tai_ns", BPF_FUNC_ktime_get_tai_ns},
 	{"get_func_ip", BPF_FUNC_get_func_ip},
@@ -65,8 +65,8 @@ static void print_helpers(FILE *out)
 {
 	fputs("Kernel helpers\n", out);
 	for (size_t i = 0; i < sizeof(helpers) / sizeof(helpers[0]); i++) {
-		bool has = helpers[i].helper &&
-			   kfeat_helper(BPF_PROG_TYPE_KPROBE, helpers[i].helper);
+		bool has = helpers[i].helper == BPF_FUNC_d_path ? kfunc_has_dpath() :
+			   helpers[i].helper && kfeat_helper(BPF_PROG_TYPE_KPROBE, helpers[i].helper);
 		fprintf(out, "  %s: %s\n", helpers[i].name, yes_no(has));
 	}
 	fputc('\n', out);

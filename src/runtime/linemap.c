@@ -211,3 +211,22 @@ void linemap_reason(const char *log, char *buf, size_t size)
 		s += len;
 	}
 }
+
+int linemap_helper(const char *log, int insn, char *buf, size_t size)
+{
+	for (const char *s = log; s && *s; s = strchr(s, '\n'), s = s ? s + 1 : NULL) {
+		if (insn_line(s) != insn)
+			continue;
+		const char *call = strstr(s, ": (85) call ");
+		const char *nl = strchr(s, '\n');
+		if (!call || (nl && call > nl))
+			continue;
+		call += strlen(": (85) call ");
+		size_t len = strcspn(call, "#\n ");
+		if (!len || len >= size)
+			continue;
+		snprintf(buf, size, "%.*s", (int)len, call);
+		return 0;
+	}
+	return -ENOENT;
+}

@@ -22,4 +22,9 @@ int linemap_failing_insn(const char *log);
  * into buf (size bytes). buf is "" when there is none. */
 void linemap_reason(const char *log, char *buf, size_t size);
 
+/* The helper instruction `insn` calls, as the log names it ("12: (85) call
+ * bpf_d_path#147" gives "bpf_d_path"), into buf; -ENOENT when that
+ * instruction is not a helper call in the log. */
+int linemap_helper(const char *log, int insn, char *buf, size_t size);
+
 #endif

@@ -115,6 +115,52 @@ static const struct node *stmt_at(const struct node *list, int line, int col)
 	return NULL;
 }
 
+struct call_at {
+	int line, col;
+	const struct node *found;
+};
+
+/* ast_each_child callback: the builtin call that starts at line:col. */
+static void find_call(struct node **slot, void *ctx)
+{
+	struct call_at *at = ctx;
+	struct node *n = *slot;
+
+	if (!n || at->found)
+		return;
+	if (n->kind == N_CALL && n->loc.line == at->line && n->loc.col == at->col) {
+		at->found = n;
+		return;
+	}
+	ast_each_child(n, find_call, ctx);
+}
+
+/* The verifier's reason when the program type or attach point may not call a
+ * helper it knows (bpf_d_path outside the functions the kernel allows it in). */
+#define HELPER_REFUSED "helper call is not allowed in probe"
+
+/* A helper the kernel refuses in this probe: an error at the builtin call
+ * that uses it (builtins that use such helpers give the call instruction the
+ * call's own column), naming the helper as bpftrace does. NULL when the
+ * rejection is another one or no call starts there. */
+static struct diag *helper_refused(struct diags *d, const struct probe_def *pd, const char *log,
+				   const char *reason, int line, int col)
+{
+	struct call_at at = {line, col, NULL};
+	char helper[64];
+
+	if (strncmp(reason, HELPER_REFUSED, strlen(HELPER_REFUSED)) || !pd || !pd->probe ||
+	    linemap_helper(log, linemap_failing_insn(log), helper, sizeof(helper)))
+		return NULL;
+	ast_each_child((struct node *)pd->probe, find_call, &at);
+	if (!at.found)
+		return NULL;
+	struct diag *dg = diag_error(d, at.found->loc, "helper %s not allowed in probe", helper);
+	diag_hint(d, dg, "the kernel allows %s() only in some probes; the verifier's full "
+		  "log is shown with -v", at.found->call.name);
+	return dg;
+}
+
 /* Place a verifier rejection in the script: the statement the failing
  * instruction came from (BTF line info), with the verifier's reason. false
  * when the object's line info does not cover that instruction. */
@@ -135,9 +181,12 @@ static bool report_located(const struct program *p, const struct probe_def *pd,
 	struct loc loc = n ? n->loc : (struct loc){p->file, line, col, line, col + 1};
 	arena_init(&a);
 	diag_init(&d, &a, p->src);
-	struct diag *dg = diag_error(&d, loc, "the kernel's BPF verifier rejected probe '%s' here: %s",
-				     pd ? pd->name : failed_prog, reason[0] ? reason : "no reason given");
-	diag_hint(&d, dg, "the verifier's full log is shown with -v");
+	if (!helper_refused(&d, pd, log, reason, line, col)) {
+		struct diag *dg = diag_error(&d, loc, "the kernel's BPF verifier rejected probe '%s' "
+					     "here: %s", pd ? pd->name : failed_prog,
+					     reason[0] ? reason : "no reason given");
+		diag_hint(&d, dg, "the verifier's full log is shown with -v");
+	}
 	struct sb full;
 	sb_init(&full);
 	if (rt_verbose)

@@ -38,7 +38,7 @@
 #define STOP_CONSUMING (-ECANCELED)	/* handler result: exit() seen, stop */
 #define YIELD (-EAGAIN)	/* handler result: this turn's time is up, more later */
 #define TURN_MS 20	/* a consume turn yields to signals and exit() after this */
-#define TURN_CHECK 64	/* printf records between two looks at the clock */
+#define TURN_CHECK 64	/* output-ring records between two looks at the clock */
 #define FINAL_DRAIN_MS 400	/* after Ctrl-C: records still printed for this long */
 
 extern char **environ;
@@ -133,16 +133,12 @@ static int act_time(struct rt *rt, const struct action *a, const void *rec)
 	return 0;
 }
 
-#ifndef SYS_pidfd_open
-#define SYS_pidfd_open 434
-#endif
-
 /* Read the command's output into out until it closes its end and exits. A
  * SIGINT/SIGTERM meanwhile interrupts the run: the command's process group is
  * killed rather than waited for (it may never exit). -EINTR then, else 0. */
 static int collect_command(struct rt *rt, pid_t pid, int rfd, struct sb *out)
 {
-	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0), status, err = 0;
+	int pidfd = proc_pidfd_open(pid), status, err = 0;
 	bool reading = true, exited = pidfd < 0;	/* no pidfd: waitpid below */
 	char buf[4096];
 
@@ -725,7 +721,7 @@ int out_open(struct rt *rt)
 	return 0;
 fail:
 	err = -errno;
-	msg_error("map '%s': cannot poll: %s", ABI_RINGBUF_NAME, strerror(-err));
+	msg_error("cannot poll the output ring buffers and signals: %s", strerror(-err));
 	return err;
 }
 

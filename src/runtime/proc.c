@@ -26,10 +26,16 @@
 #define SYS_pidfd_open 434
 #endif
 
+int proc_pidfd_open(int pid)
+{
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	return fd < 0 ? -errno : fd;
+}
+
 static int open_pidfd(struct proc_target *t)
 {
-	t->pidfd = (int)syscall(SYS_pidfd_open, t->pid, 0);
-	return t->pidfd < 0 ? -errno : 0;
+	t->pidfd = proc_pidfd_open(t->pid);
+	return t->pidfd < 0 ? t->pidfd : 0;
 }
 
 /* In the child: wait for the go byte, then exec. Never returns. The child is

@@ -16,6 +16,9 @@ struct proc_target {
 
 /* -c: split cmd into words (shell quoting, no substitution), fork a child that
  * waits for proc_release and then execs them. 0 or -errno, reported. */
+/* A pidfd of process pid (pidfd_open(2)), or -errno: readable once it exits. */
+int proc_pidfd_open(int pid);
+
 int proc_spawn(const char *cmd, struct proc_target *t);
 
 /* -p: target the running process pid. 0 or -errno (ESRCH), reported. */

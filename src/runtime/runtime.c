@@ -18,6 +18,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "kernel/kfeat.h"
 #include "probes/probes.h"
 #include "runtime/loader.h"
 #include "runtime/msg.h"
@@ -126,6 +127,49 @@ static size_t group_size(const struct rt *rt, const struct probe_def *pd)
 	return n;
 }
 
+/* Report that probe pd did not attach (err, the kernel's reason in hint or
+ * NULL); group: the kernel refused the link of pd's whole multi-attach group.
+ * One function of a wildcard that can't be traced is skipped, as bpftrace
+ * does (0, counted in rt->skipped); a probe named exactly must attach (err).
+ * bpftrace's words; the kernel's reason goes to the hint. */
+static int attach_failed(struct rt *rt, const struct probe_def *pd, int err, const char *hint,
+			 bool group)
+{
+	const char *said = kernel_strerror(err);
+	bool skip = pd->attach && strpbrk(pd->attach->attach.text, "*?[") && !group;
+	char why[512];
+
+	if (hint)
+		snprintf(why, sizeof(why), "%s (the kernel said: %s)", hint, said);
+	else
+		snprintf(why, sizeof(why), "the kernel said: %s", said);
+	if (skip)
+		msg_report(MSG_WARNING, why, NULL, "Unable to attach probe: %s. Skipping.",
+			   pd->name);
+	else if (group)
+		msg_report(MSG_ERROR, why, NULL, "Unable to attach the %zu probes of %s "
+			   "(one multi-attach link)", group_size(rt, pd),
+			   pd->attach ? pd->attach->attach.text : pd->name);
+	else if (err == -EILSEQ)	/* the kernel's answer to kprobe:f+OFF inside an
+				 * instruction: bpftrace's words for it */
+		msg_report(MSG_ERROR, why, NULL, "Possible attachment attempt in the middle "
+			   "of an instruction, try a different offset.");
+	else
+		msg_report(MSG_ERROR, why, NULL, "Unable to attach probe: %s. If this is "
+			   "expected, set the 'missing_probes' config variable to 'warn'.",
+			   pd->name);
+	if (skip)
+		rt->skipped++;
+	return skip ? 0 : err;
+}
+
+/* attach_group's report of one function of the group the kernel refused
+ * (attach_skip_fn). */
+static int group_member_failed(void *ctx, const struct probe_def *pd, int err, const char *hint)
+{
+	return attach_failed(ctx, pd, err, hint, false);
+}
+
 /* Attach one probe, adding its links to rt->links; 0 or -errno, reported with
  * a hint. */
 static int attach_one(struct rt *rt, size_t i)
@@ -135,6 +179,7 @@ static int attach_one(struct rt *rt, size_t i)
 	struct bpf_program *prog;
 	struct bpf_link *link = NULL;
 	const char *hint = NULL;
+	size_t skipped = rt->skipped;
 	int err;
 
 	if (!ops->attach && !ops->attach_many) {
@@ -147,41 +192,17 @@ static int attach_one(struct rt *rt, size_t i)
 	if (!prog)
 		return -ENOENT;
 	if (pd->multi) {
-		err = ops->attach_group(rt->p, pd, prog, &rt->links, &hint);
+		err = ops->attach_group(rt->p, pd, prog, &rt->links, &hint, group_member_failed,
+					rt);
 	} else if (ops->attach_many) {
 		err = ops->attach_many(pd, prog, &rt->links, &hint);
 	} else {
 		err = ops->attach(pd, prog, &link, &hint);
 		err = err ?: attach_set_add(&rt->links, link);
 	}
-	if (err) {
-		/* one function of a wildcard that can't be traced is skipped, as
-		 * bpftrace does; a probe named exactly must attach. bpftrace's
-		 * words; the kernel's reason goes to the hint. */
-		bool skip = pd->attach && strpbrk(pd->attach->attach.text, "*?[") && !pd->multi;
-		char why[512];
-		if (hint)
-			snprintf(why, sizeof(why), "%s (the kernel said: %s)", hint, strerror(-err));
-		else
-			snprintf(why, sizeof(why), "the kernel said: %s", strerror(-err));
-		if (skip)
-			msg_report(MSG_WARNING, why, NULL, "Unable to attach probe: %s. Skipping.",
-				   pd->name);
-		else if (pd->multi)	/* the kernel refused the whole group's link */
-			msg_report(MSG_ERROR, why, NULL, "Unable to attach the %zu probes of %s "
-				   "(one multi-attach link)", group_size(rt, pd),
-				   pd->attach ? pd->attach->attach.text : pd->name);
-		else if (err == -EILSEQ)	/* the kernel's answer to kprobe:f+OFF inside an
-					 * instruction: bpftrace's words for it */
-			msg_report(MSG_ERROR, why, NULL, "Possible attachment attempt in the middle "
-				   "of an instruction, try a different offset.");
-		else
-			msg_report(MSG_ERROR, why, NULL, "Unable to attach probe: %s. If this is "
-				   "expected, set the 'missing_probes' config variable to 'warn'.",
-				   pd->name);
-		return skip ? 0 : err;
-	}
-	rt->nattached += pd->multi ? group_size(rt, pd) : 1;
+	if (err)
+		return attach_failed(rt, pd, err, hint, pd->multi);
+	rt->nattached += pd->multi ? group_size(rt, pd) - (rt->skipped - skipped) : 1;
 	rt_log(1, "probe '%s': attached\n", pd->name);
 	return 0;
 }
@@ -202,6 +223,8 @@ static int attach_pass(struct rt *rt, size_t i, bool reverse)
  * tracepoints or kprobes can take a while): how many so far. */
 static void attach_progress(struct rt *rt, double t0, double *next)
 {
+	if (rt_verbose < 1)
+		return;
 	double now = rt_now_ms();
 	if (now < *next)
 		return;
@@ -301,16 +324,17 @@ static void notify_attached(struct rt *rt)
 static void announce(struct rt *rt)
 {
 	struct sb line;
+	int nprobes = (int)(rt->p->probes.len - rt->skipped);
 
 	if (rt->opts->quiet)
 		return;
 	if (rt->format == OUT_JSON) {
-		print_attached(&rt->sb, (int)rt->p->probes.len, rt->format);
+		print_attached(&rt->sb, nprobes, rt->format);
 		out_emit(rt);
 		return;
 	}
 	sb_init(&line);
-	print_attached(&line, (int)rt->p->probes.len, rt->format);
+	print_attached(&line, nprobes, rt->format);
 	fflush(rt->out);
 	fputs(sb_str(&line), stderr);
 	fflush(stderr);

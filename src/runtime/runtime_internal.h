@@ -24,6 +24,7 @@ struct rt {
 	struct bpf_object *obj;
 	struct attach_set links;	/* every attachment of every probe */
 	size_t nattached;		/* probes attached (a multi link's every probe) */
+	size_t skipped;			/* probes of a wildcard skipped: they did not attach */
 	struct ring_buffer *rb;		/* over ABI_CTLBUF_NAME (first, when the
 					 * object has it) and ABI_RINGBUF_NAME */
 	uint64_t out_pos;		/* bytes of the output ring consumed: the

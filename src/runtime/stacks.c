@@ -151,6 +151,7 @@ static void print_kstack(struct sb *out, const struct type *t, const void *data,
 {
 	int64_t id;
 	memcpy(&id, data, sizeof(id));
+	id = stack_word_id(id);
 	uint64_t *ips = xcalloc(t->count, sizeof(*ips));
 	sb_putc(out, '\n');
 	if (!ips || !stack_read(t, false, id, ips)) {
@@ -202,6 +203,7 @@ static void print_ustack(struct sb *out, const struct type *t, const void *data,
 	int64_t id;
 	uint64_t pid;
 	memcpy(&id, data, sizeof(id));
+	id = stack_word_id(id);
 	memcpy(&pid, (const uint8_t *)data + 8, sizeof(pid));
 	struct bpf_stack_build_id *fr = xcalloc(t->count, sizeof(*fr));
 	sb_putc(out, '\n');

@@ -8,7 +8,12 @@
  * - ustack(N) is bpf_get_stackid(ctx, ustack_N, BPF_F_USER_STACK) into a stack map
  *   "ustack_<N>" with BPF_F_STACK_BUILD_ID: each frame is a struct
  *   bpf_stack_build_id { status, build id, file offset (or the ip when the kernel
- *   could not read the build id) }, captured at event time. */
+ *   could not read the build id) }, captured at event time.
+ * - The stored word of either (ustack: its first 8 bytes) is the stack id,
+ *   sign-extended (negative: the capture failed); when the program takes len()
+ *   of a stack (program.stack_frames), the id is in the low 32 bits only and
+ *   the number of frames above them (STACK_FRAMES_SHIFT). stack_word_id
+ *   reads the id of either form. */
 #ifndef BPFL_STACKS_H
 #define BPFL_STACKS_H
 
@@ -34,6 +39,15 @@ enum stack_mode {
 #define STACK_PIDS_SEEN_ENTRIES 8192
 #define STACK_PIDS_RB "pids_rb"
 #define STACK_PIDS_RB_BYTES (256u << 10)
+
+#define STACK_FRAMES_SHIFT 32
+#define STACK_FRAMES_MASK 0xffff
+
+/* The stack id in a stored stack word (see above). */
+static inline int64_t stack_word_id(int64_t word)
+{
+	return (int32_t)(uint32_t)word;
+}
 
 #define STACK_DEPTH_DEFAULT 127	/* the kernel's perf_event_max_stack default */
 #define STACK_MAP_ENTRIES 4096

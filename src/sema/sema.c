@@ -194,6 +194,20 @@ static void map_assign(struct sema *s, struct node *m, struct type *t, const str
 	}
 	if (!type_equal(def->value, t)) {
 		char b1[128], b2[128];
+		if (def->value->kind == t->kind && type_is_aggregation(t)) {
+			/* hist(x, 1) and hist(x, 2), or lhists of other ranges:
+			 * the same name, other buckets */
+			tname(t, b1, sizeof b1);
+			b1[strcspn(b1, "_")] = '\0';
+			struct diag *dg = diag_error(s->d, m->loc,
+				"Type mismatch for %s: %s() is given other parameters here than where %s was first assigned",
+				m->map.name, b1, m->map.name);
+			if (def->first_use != m)
+				diag_note(s->d, dg, def->first_use->loc, "%s was first assigned here",
+					  m->map.name);
+			diag_hint(s->d, dg, "the buckets of a map are the same in every use; use another map");
+			return;
+		}
 		struct diag *dg = diag_error(s->d, m->loc,
 			"Type mismatch for %s: trying to assign value of type '%s' when map already contains a value of type '%s'",
 			m->map.name, tname(t, b1, sizeof b1), tname(def->value, b2, sizeof b2));
@@ -351,7 +365,9 @@ static void usage_hint(struct sema *s, struct diag *dg, const struct node *call)
 
 bool sema_want_int(struct sema *s, const struct node *call, struct node *arg, int index)
 {
-	struct type *t = arg->type ? arg->type : check_expr(s, arg);
+	/* checked in every pass: a type left by the first pass would hide the
+	 * errors of the argument, which only the final pass reports */
+	struct type *t = check_expr(s, arg);
 	if (t->kind == TY_NONE)
 		return false;
 	if (t->kind != TY_INT) {
@@ -412,13 +428,17 @@ bool sema_want_const(struct sema *s, const struct node *call, struct node *arg, 
 
 bool sema_want_literal(struct sema *s, const struct node *call, struct node *arg)
 {
-	if (!arg || arg->kind != N_STR) {
-		usage_hint(s, diag_error(s->d, arg ? arg->loc : call->loc,
-					 "%s() expects a string literal as its first argument",
-					 call->call.name), call);
-		return false;
-	}
-	return true;
+	static const char *const nth[] = { "first", "second", "third", "fourth" };
+	int i = 0;
+
+	if (arg && arg->kind == N_STR)
+		return true;
+	for (const struct node *a = call->call.args; a && a != arg; a = a->next)
+		i++;
+	usage_hint(s, diag_error(s->d, arg ? arg->loc : call->loc,
+				 "%s() expects a string literal as its %s argument", call->call.name,
+				 arg && i < 4 ? nth[i] : "first"), call);
+	return false;
 }
 
 /* A read of a map that is assigned somewhere but whose value type is not
@@ -890,6 +910,13 @@ static struct type *check_int_from_array(struct sema *s, struct node *n, struct 
  * any depth to an integer, a struct or void. */
 static struct type *check_cast(struct sema *s, struct node *n)
 {
+	if (!n->cast.operand) {	/* f(int8): the parser's type-name argument */
+		diag_hint(s->d, diag_error(s->d, n->loc, "'%s%s%.*s' is a type, not a value",
+					   n->cast.tname, n->cast.ptr_depth ? " " : "",
+					   n->cast.ptr_depth, "********************************"),
+			  "only sizeof() and offsetof() take a type name as an argument");
+		return ty_none(s);
+	}
 	struct type *from = check_expr(s, n->cast.operand);
 	if (from->kind == TY_NONE)
 		return from;
@@ -907,7 +934,9 @@ static struct type *check_cast(struct sema *s, struct node *n)
 		return check_int_from_array(s, n, from, to);
 	if (!type_is_scalar(from)) {
 		char b[128];
-		diag_error(s->d, n->loc, "Cannot cast from '%s'", tname(from, b, sizeof b));
+		diag_error(s->d, n->loc, "Cannot cast from '%s' to '%s%s%.*s'", tname(from, b, sizeof b),
+			   n->cast.tname, n->cast.ptr_depth ? " " : "", n->cast.ptr_depth,
+			   "********************************");
 		return ty_none(s);
 	}
 	if (n->cast.ptr_depth == 0) {

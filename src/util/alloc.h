@@ -3,7 +3,8 @@
 #define BPFL_ALLOC_H
 #include <stddef.h>
 
-/* Allocation hook: NULL means malloc/realloc. Tests set it to inject failures. */
+/* Allocation hook: NULL means the C library (calloc for xcalloc, realloc for the
+ * others). Tests set it to inject failures. */
 extern void *(*xalloc_hook)(void *ptr, size_t size);
 
 /* Allocate or resize; returns NULL on failure (errno set), never aborts. */

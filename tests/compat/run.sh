@@ -17,8 +17,9 @@
 #   --vm       the VM lane: the tests that need kprobes or fentry/fexit
 #              (tests/compat/vm-tests.py selects them; FILTER narrows them) run in
 #              a VM on Debian's kernel (tests/vm/run.sh), checked against
-#              tests/compat/passing-vm.txt (a listed test that did not pass
-#              gets one more run, in a second boot); WORK defaults to
+#              tests/compat/passing-vm.txt (a listed test that did not pass,
+#              also after a first boot that hung, gets one more run, in a
+#              second boot); WORK defaults to
 #              $BPFL_VM_CACHE/compat (built on the host, copied into the guest)
 #   FILTER     the engine's filter: regexes over 'file.test name' separated by
 #              ':', a leading '-' excludes (e.g. 'basic\.:call\.')
@@ -105,7 +106,7 @@ run_suite() {
 # selects nothing), then boot once and run the engine $2 times in the guest
 # (tests/vm/compat-guest.sh); the logs come back over the console into $TMP/vm.N.log.
 run_vm() {
-  local f=$1 n=$2 console=${3:-$WORK.console.log}
+  local f=$1 n=$2 console=${3:-$WORK.console.log} tolerate=${4:-0}
   "$SUITE/run.sh" "$BIN" '^$' > /dev/null ||
     { echo "compat: FAILED: preparing $WORK on the host"; exit 1; }
   # The guest sees the host's root, but not its /tmp: the tarball goes to the cache.
@@ -124,7 +125,13 @@ run_vm() {
   for ((i = 1; i <= n; i++)); do
     sed -n "s/^BPFL-COMPAT-LOG $i: //p" "$console" > "$TMP/vm.$i.log"
   done
-  if [ "$rc" = 125 ]; then
+  if [ "$rc" = 125 ] && [ "$tolerate" = 1 ]; then
+    # a guest that hung (the 6.1 kernel under TCG has soft-locked while a
+    # trampoline was torn down under a tight syscall loop): what passed before
+    # counts, the rest gets the second boot
+    echo "compat: the VM ended early (console: $console); the listed tests it did not pass get a second boot"
+    VM_PARTIAL=1
+  elif [ "$rc" = 125 ]; then
     echo "compat: FAILED: the VM could not run the suite (console: $console)"
     exit 1
   fi
@@ -134,6 +141,7 @@ run_vm() {
 vm_log() {
   rm -f "$WORK/last.log"
   cp "$TMP/vm.$1.log" "$WORK/last.log" 2>/dev/null
+  [ "$VM_PARTIAL" = 1 ] && return 0   # a partial log: passed_in_log reads it
   if ! grep -Eq '[0-9]+ tests from [0-9]+ test cases ran' "$WORK/last.log" 2>/dev/null; then
     echo "compat: FAILED: the suite's engine did not finish in the VM (run $1; log: $WORK/last.log)"
     exit 1
@@ -155,7 +163,8 @@ fi
 TARBALL= VMBIN=
 TMP=$(mktemp -d); trap 'rm -rf "$TMP" "${TARBALL:-}" "${VMBIN:-}"' EXIT
 runs=1; [ "$MODE" = update ] && runs=${BPFL_COMPAT_RUNS:-3}
-[ "$VM" = 1 ] && run_vm "$F" "$runs"
+VM_PARTIAL=0
+[ "$VM" = 1 ] && run_vm "$F" "$runs" "" "$([ "$MODE" = check ] && echo 1 || echo 0)"
 for ((i = 1; i <= runs; i++)); do
   [ "$runs" -gt 1 ] && echo "==== compat run $i of $runs ===="
   if [ "$VM" = 1 ]; then vm_log "$i"; else run_suite "$F"; fi
@@ -195,14 +204,15 @@ off = set()
 for path in glob.glob(os.path.join(sys.argv[4], "*")):
     if not os.path.isfile(path):
         continue
-    name = None
-    for line in open(path, errors="replace"):
-        if line.startswith("NAME "):
-            name = os.path.basename(path) + "." + line[5:].strip()
-        elif line.startswith("SKIP_IF_ENV_HAS ") and name:
-            var, _, val = line[16:].strip().partition("=")
-            if os.environ.get(var, "") == val:
-                off.add(name)
+    # a test is a block of lines ending at a blank line; NAME may come anywhere in it
+    for block in re.split(r"\n\s*\n", open(path, errors="replace").read()):
+        lines = block.splitlines()
+        names = [l[5:].strip() for l in lines if l.startswith("NAME ")]
+        for l in lines:
+            if names and l.startswith("SKIP_IF_ENV_HAS "):
+                var, _, val = l[16:].strip().partition("=")
+                if os.environ.get(var, "") == val:
+                    off.add(os.path.basename(path) + "." + names[0])
 for n in listed:
     if re.search(pos, n) and not (neg and re.search(neg, n)) and n not in passed:
         if n in off:
@@ -222,6 +232,7 @@ if [ "$VM" = 1 ] && [ "$MODE" = check ] && [ -s "$TMP/missing" ]; then
 print(":".join("^" + re.escape(l.strip()).replace(":", r"\x3a") + "$" for l in open(sys.argv[1]) if l.strip()))' "$TMP/missing")
   cp "$TMP/missing" "$TMP/first-missing"
   rm -f "$TARBALL" "$VMBIN"
+  VM_PARTIAL=0                                # a second hang is a failure
   run_vm "$RF" 1 "$WORK.retry.console.log"   # the first boot's console stays
   vm_log 1
   passed_in_log | sort -u > "$TMP/pass.retry"

@@ -23,6 +23,7 @@ export LC_ALL=C
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 bin=${BPFLINE:-$here/../../build/bpfline}
+tools_dir=$(cd "$here/../../tools" 2>/dev/null && pwd || echo "$here/../../tools")
 filter=
 
 usage() {
@@ -114,11 +115,20 @@ binname=${binname:0:15}	# pgrep -x matches the kernel's 15-character comm
 baseline=" $(pgrep -x "$binname" | tr '\n' ' ' || true) "
 
 # Case fields, reset by reset_case.
-c_name='' c_args='' c_trigger='' c_stdin='' c_skip='' c_exit='' c_timeout='' c_file='' c_line=''
+c_name='' c_args='' c_tool='' c_trigger='' c_stdin='' c_skip='' c_exit='' c_timeout='' c_file='' c_line=''
 c_json=''
 c_prog=() c_expect=() c_reject=() c_once=() c_env=() c_shell=()
+# A yes/no key's value: prints 1 for yes, nothing for no; a located complaint
+# and status 1 for anything else.
+yes_no() {
+	case $2 in
+	yes | true | 1) echo 1 ;;
+	no | false | 0 | "") ;;
+	*) echo "$file:$lineno: $1: takes yes or no" >&2; return 1 ;;
+	esac
+}
 reset_case() {
-	c_name='' c_args='' c_trigger='' c_stdin='' c_skip='' c_exit=0 c_timeout=5 c_line=''
+	c_name='' c_args='' c_tool='' c_trigger='' c_stdin='' c_skip='' c_exit=0 c_timeout=5 c_line=''
 	c_json=''
 	c_prog=() c_expect=() c_reject=() c_once=() c_env=() c_shell=()
 }
@@ -271,7 +281,11 @@ run_case() {
 	quiet=0
 	for a in ${argv[@]+"${argv[@]}"}; do [ "$a" != -q ] || quiet=1; done
 	prog=$(printf '%s\n' ${c_prog[@]+"${c_prog[@]}"})
-	if [ -n "$c_stdin" ]; then
+	if [ -n "$c_tool" ]; then	# tools/NAME.bt, then its positional parameters
+		local targv=()
+		eval "targv=($c_tool)"
+		argv+=("$tools_dir/${targv[0]}" "${targv[@]:1}")
+	elif [ -n "$c_stdin" ]; then
 		in=$tmp/$n.stdin.bt
 		printf '%s\n' "$prog" >"$in"
 		argv+=(-)
@@ -304,8 +318,9 @@ run_case() {
 	if [ -n "$c_trigger" ]; then
 		wait_attached "$start"
 		nap "$(secs "$settle_ms")"
-		# BPFL_PID: bpfline's pid (env execs it), for a trigger that signals it
-		BPFL_PID=$child timeout -k 2 "$(secs "$timeout_ms")" \
+		# BPFL_PID: bpfline's pid (env execs it), for a trigger that signals it;
+		# BPFL_TESTS: this directory, for a trigger that runs a helper script here
+		BPFL_PID=$child BPFL_TESTS=$here timeout -k 2 "$(secs "$timeout_ms")" \
 			bash -c "$c_trigger" </dev/null >"$trig_out" 2>&1 ||
 			echo "(trigger exited with status $?)" >>"$trig_out"
 	fi
@@ -362,25 +377,15 @@ parse_file() {
 		prog) c_prog+=("$val") ;;
 		shell) c_shell+=("$val") ;;
 		args) c_args=$val ;;
-		env) c_env+=("$val") ;;
+		tool) c_tool=$val ;;
 		trigger) c_trigger=$val ;;
 		expect) c_expect+=("$val") ;;
 		reject) c_reject+=("$val") ;;
 		once) c_once+=("$val") ;;
-		json)
-			case $val in
-			yes | true | 1) c_json=1 ;;
-			no | false | 0 | "") c_json= ;;
-			*) echo "$file:$lineno: json: takes yes or no" >&2; exit 2 ;;
-			esac ;;
+		json) c_json=$(yes_no json "$val") || exit 2 ;;
 		exit) c_exit=$val ;;
 		timeout) c_timeout=$val ;;
-		stdin)
-			case $val in
-			yes | true | 1) c_stdin=1 ;;
-			no | false | 0 | "") c_stdin= ;;
-			*) echo "$file:$lineno: stdin: takes yes or no" >&2; exit 2 ;;
-			esac ;;
+		stdin) c_stdin=$(yes_no stdin "$val") || exit 2 ;;
 		skip) c_skip=${val:-no reason given} ;;
 		env)
 			if ! [[ $val =~ ^[A-Za-z_][A-Za-z0-9_]*= ]]; then

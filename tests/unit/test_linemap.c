@@ -29,6 +29,29 @@ static const char mem_log[] =
 	"verification time 30 usec\n"
 	"processed 2 insns (limit 1000000) max_states_per_insn 0 total_states 0\n";
 
+/* bpf_d_path in a fentry program on a function the kernel does not allow it in */
+static const char helper_log[] =
+	"0: R1=ctx() R10=fp0\n"
+	"11: (bf) r3 = r7                      ; R3_w=scalar(id=1)\n"
+	"12: (85) call bpf_d_path#147\n"
+	"helper call is not allowed in probe\n"
+	"processed 13 insns (limit 1000000) max_states_per_insn 0 total_states 1\n";
+
+static void test_helper_of_insn(void **state)
+{
+	(void)state;
+	char reason[128], helper[32];
+	assert_int_equal(linemap_failing_insn(helper_log), 12);
+	linemap_reason(helper_log, reason, sizeof(reason));
+	assert_string_equal(reason, "helper call is not allowed in probe");
+	assert_int_equal(linemap_helper(helper_log, 12, helper, sizeof(helper)), 0);
+	assert_string_equal(helper, "bpf_d_path");
+	assert_int_equal(linemap_helper(helper_log, 11, helper, sizeof(helper)), -ENOENT);
+	assert_int_equal(linemap_helper(helper_log, 12, helper, 4), -ENOENT);	/* no room */
+	assert_int_equal(linemap_helper(loop_log, 21, helper, sizeof(helper)), 0);
+	assert_string_equal(helper, "bpf_map_update_elem");
+}
+
 static void test_log_parsing(void **state)
 {
 	(void)state;
@@ -76,6 +99,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_log_parsing),
+		cmocka_unit_test(test_helper_of_insn),
 		cmocka_unit_test(test_lookup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
