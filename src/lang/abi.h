@@ -32,10 +32,10 @@
  *   when even the control ring had no room for the record.
  * - map_def.sym is the BPF map name of each program map.
  * - A probe whose body codegen split (probe_def.nchunks > 1) runs as a chain of
- *   programs in its section: prog_name, then ABI_CHUNK_FMT (prog_name, k) for
- *   k = 1 .. nchunks - 1, each ending with a tail call through the program
- *   array ABI_CHAIN_FMT (probe_def.index) at key k + 1; the runtime fills the
- *   array after load and attaches only prog_name. */
+ *   programs in its section: program 0 is prog_name, program k (1 .. nchunks - 1)
+ *   is ABI_CHUNK_FMT (prog_name, k). Each but the last ends with a tail call
+ *   through the program array ABI_CHAIN_FMT (probe_def.index) at key k + 1; the
+ *   runtime puts program k at key k after load and attaches only prog_name. */
 #ifndef BPFL_ABI_H
 #define BPFL_ABI_H
 
