@@ -1,6 +1,6 @@
 /* IR primitives every part of the code generator builds with: constants, helper
- * calls, slots (stack or per-CPU scratch), memory access, blocks and phis, debug
- * locations, and integer arithmetic with C's rules. Nothing here knows the
+ * calls, memory access, blocks and phis, debug locations, and integer
+ * arithmetic with C's rules (slots are in slots.c). Nothing here knows the
  * language; statements are in stmt.c, expressions in expr.c, maps and output
  * records in maps.c. */
 #include <linux/bpf.h>
@@ -35,32 +35,6 @@ LLVMValueRef cg_intrinsic1(struct cg *c, const char *name, LLVMTypeRef ty, LLVMV
 	return LLVMBuildCall2(c->b, fty, fn, &v, 1, "");
 }
 
-/* Bytes of the per-CPU scratch area: the kernel caps per-CPU values at 32 KiB. */
-#define SCRATCH_MAX (32u * 1024)
-
-/* A slot in this CPU's scratch area; the area is looked up once, at the end
- * of the entry block, whose exit checks it for NULL (see emit_probe); the
- * slot's address is computed in the init block, after that check. */
-static LLVMValueRef scratch_alloc(struct cg *c, uint32_t size)
-{
-	LLVMBasicBlockRef cur = LLVMGetInsertBlock(c->b);
-	LLVMPositionBuilderAtEnd(c->b, c->entry);
-	if (!c->scratch_base) {
-		LLVMValueRef key = cg_alloca(c, 8);
-		cg_store64(c, cg_const(c, 0), key);
-		LLVMValueRef args[] = {c->scratch, key};
-		c->scratch_base = LLVMBuildIntToPtr(c->b,
-			cg_helper(c, BPF_FUNC_map_lookup_elem, args, 2), c->ptr, "scratch");
-	}
-	LLVMPositionBuilderAtEnd(c->b, c->init);	/* after the NULL check */
-	LLVMValueRef slot = cg_gep(c, c->scratch_base, c->scratch_used);
-	c->scratch_used += (size + 7) & ~7u;
-	if (c->scratch_used > c->scratch_max)
-		c->scratch_max = c->scratch_used;
-	LLVMPositionBuilderAtEnd(c->b, cur);
-	return slot;
-}
-
 void cg_set_loc(struct cg *c, const struct node *n)
 {
 	if (!c->di_sp || !n || n->loc.line <= 0)
@@ -68,35 +42,6 @@ void cg_set_loc(struct cg *c, const struct node *n)
 	LLVMMetadataRef loc = LLVMDIBuilderCreateDebugLocation(c->ctx, (unsigned)n->loc.line,
 							       (unsigned)n->loc.col, c->di_sp, NULL);
 	LLVMSetCurrentDebugLocation2(c->b, loc);
-}
-
-LLVMValueRef cg_scratch_alloca(struct cg *c, uint32_t size)
-{
-	return scratch_alloc(c, size);
-}
-
-LLVMValueRef cg_alloca(struct cg *c, uint32_t size)
-{
-	if (size > CG_STACK_SLOT_MAX && c->scratch_used + size <= SCRATCH_MAX)
-		return scratch_alloc(c, size);
-	return cg_stack_alloca(c, size);
-}
-
-LLVMValueRef cg_stack_alloca(struct cg *c, uint32_t size)
-{
-	LLVMBasicBlockRef cur = LLVMGetInsertBlock(c->b);
-	LLVMMetadataRef loc = LLVMGetCurrentDebugLocation2(c->b);	/* moving the builder resets it */
-	LLVMValueRef first = LLVMGetFirstInstruction(c->entry);
-	if (first)
-		LLVMPositionBuilderBefore(c->b, first);
-	else
-		LLVMPositionBuilderAtEnd(c->b, c->entry);
-	LLVMTypeRef ty = LLVMArrayType2(c->i64, (size + 7) / 8);
-	LLVMValueRef a = LLVMBuildAlloca(c->b, ty, "");
-	LLVMSetAlignment(a, 8);
-	LLVMPositionBuilderAtEnd(c->b, cur);
-	LLVMSetCurrentDebugLocation2(c->b, loc);
-	return a;
 }
 
 void cg_zero(struct cg *c, LLVMValueRef dst, uint32_t size)

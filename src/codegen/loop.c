@@ -21,22 +21,25 @@
 enum { LCTX_PROBE = 0, LCTX_RET = 8, LCTX_START = 16, LCTX_VARS = 24 };
 
 /* What struct cg holds for the function being emitted; saved while a
- * callback is emitted. The scratch offset is not restored: the callback's
- * slots stay taken, so the two never share scratch bytes. */
+ * callback is emitted. The callback's scratch temporaries are taken above the
+ * caller's (the for statement gives both back when it ends) and its
+ * $variables after the caller's, so the two never share scratch bytes. */
 struct fn_state {
-	LLVMValueRef fn, ctxarg, scratch_base, loop_ret;
+	LLVMValueRef fn, ctxarg, loop_ret;
 	LLVMBasicBlockRef entry, init, brk, cont, at;
 	LLVMMetadataRef di_sp, loc;
 	struct cg_var *vars;
+	struct cg_frame frame;
+	struct cg_fn *fn_info;
 };
 
 static void fn_save(struct cg *c, struct fn_state *st)
 {
 	*st = (struct fn_state){
-		.fn = c->fn, .ctxarg = c->ctxarg, .scratch_base = c->scratch_base,
-		.loop_ret = c->loop_ret, .entry = c->entry, .init = c->init, .brk = c->brk,
+		.fn = c->fn, .ctxarg = c->ctxarg, .loop_ret = c->loop_ret, .entry = c->entry, .init = c->init, .brk = c->brk,
 		.cont = c->cont, .at = LLVMGetInsertBlock(c->b), .di_sp = c->di_sp,
 		.loc = LLVMGetCurrentDebugLocation2(c->b), .vars = c->vars,
+		.frame = c->frame, .fn_info = c->fn_info,
 	};
 }
 
@@ -44,7 +47,8 @@ static void fn_restore(struct cg *c, const struct fn_state *st)
 {
 	c->fn = st->fn;
 	c->ctxarg = st->ctxarg;
-	c->scratch_base = st->scratch_base;
+	c->frame = st->frame;
+	c->fn_info = st->fn_info;
 	c->loop_ret = st->loop_ret;
 	c->entry = st->entry;
 	c->init = st->init;
@@ -150,7 +154,7 @@ static LLVMValueRef callback_new(struct cg *c, const struct node *n)
 	c->fn = fn;
 	c->entry = cg_block(c, "entry");
 	c->init = cg_block(c, "init");
-	c->scratch_base = NULL;
+	cg_frame_begin(c, name);
 	c->brk = c->cont = NULL;
 	LLVMPositionBuilderAtEnd(c->b, cg_block(c, "body"));
 	cg_set_loc(c, n);
@@ -163,17 +167,7 @@ static void callback_finish(struct cg *c, LLVMBasicBlockRef body)
 {
 	if (!LLVMGetBasicBlockTerminator(LLVMGetInsertBlock(c->b)))
 		LLVMBuildRet(c->b, cg_const(c, 0));
-	LLVMPositionBuilderAtEnd(c->b, c->init);
-	LLVMBuildBr(c->b, body);
-	LLVMPositionBuilderAtEnd(c->b, c->entry);
-	if (!c->scratch_base) {
-		LLVMBuildBr(c->b, c->init);
-		return;
-	}
-	LLVMBasicBlockRef none = cg_block(c, "no_scratch");
-	LLVMBuildCondBr(c->b, LLVMBuildIsNull(c->b, c->scratch_base, ""), none, c->init);
-	LLVMPositionBuilderAtEnd(c->b, none);
-	LLVMBuildRet(c->b, cg_const(c, 0));
+	cg_frame_end(c, body, cg_const(c, 0));
 }
 
 /* Set the loop variable for this iteration: start + index for a range; the

@@ -286,5 +286,6 @@ const struct probe_family probe_tracepoint = {
 	.list_bare = "*:",
 	.args_type = tracepoint_args_type,
 	.shares = true,
+	.tail_calls = true,
 	.attach = tracepoint_attach,
 };
