@@ -108,7 +108,8 @@ static void mark_cuts(struct walk *w, bool *cuttable, uint32_t n)
 	int32_t *open = xcalloc(n + 1, sizeof(*open));
 	if (!open)
 		return;	/* cuttable stays all false: no split */
-	qsort(w->vars, w->nvars, sizeof(*w->vars), by_name_then_stmt);
+	if (w->nvars)	/* w->vars is NULL when the probe names no $variable */
+		qsort(w->vars, w->nvars, sizeof(*w->vars), by_name_then_stmt);
 	for (size_t i = 0; i < w->nvars;) {
 		size_t j = i;
 		while (j + 1 < w->nvars && !strcmp(w->vars[j + 1].name, w->vars[i].name))
