@@ -27,6 +27,14 @@ struct cg_var {
 	struct cg_var *next;
 };
 
+/* A stack slot that a later case of a switch may take again. */
+struct cg_slot {
+	LLVMValueRef ptr;
+	uint32_t size;
+	bool busy;		/* taken by the case being emitted */
+	struct cg_slot *next;
+};
+
 struct cg {
 	struct program *p;
 	LLVMContextRef ctx;
@@ -61,6 +69,13 @@ struct cg {
 					 * sets so the caller returns too; else NULL */
 	LLVMValueRef scratch_base;	/* this CPU's scratch area, looked up in entry */
 	uint32_t scratch_used;		/* bytes of it this function uses */
+	LLVMValueRef sys_nr;		/* syscall tracepoints: the number, as the
+					 * dispatch read it (codegen/syscall.c) */
+	LLVMValueRef probe_index;	/* syscall tracepoints: `probe`'s index as the
+					 * dispatch found it; NULL elsewhere */
+	bool stack_reuse;		/* stack slots come from `slots` when free: the
+					 * bodies of a switch, of which one runs */
+	struct cg_slot *slots;		/* this function's reusable stack slots */
 	LLVMValueRef agg_now;		/* tseries: the clock its emit_bucket read, for
 					 * its emit_update (one reading for both) */
 };
@@ -120,6 +135,8 @@ LLVMValueRef cg_alloca(struct cg *c, uint32_t size);
 /* A slot that is always on the stack, whatever its size: what a helper takes
  * as a pointer to the stack (the context of a loop callback). */
 LLVMValueRef cg_stack_alloca(struct cg *c, uint32_t size);
+/* Free every reusable slot (cg.stack_reuse): the next case takes them again. */
+void cg_stack_release(struct cg *c);
 void cg_zero(struct cg *c, LLVMValueRef dst, uint32_t size);
 /* Store len constant bytes and a NUL at dst (a string literal's value). */
 void cg_store_bytes(struct cg *c, const char *s, size_t len, LLVMValueRef dst);
@@ -139,6 +156,22 @@ void cg_return(struct cg *c);
  * unsigned division, as BPF before cpu v4 has no signed division). */
 LLVMValueRef cg_arith(struct cg *c, enum binop op, LLVMValueRef l, LLVMValueRef r,
 		      bool is_signed);
+
+/* ---- syscall tracepoints on raw_syscalls (syscall.c) ---- */
+/* Emits the body of the probe d (everything after the dispatch). */
+typedef void (*cg_body_fn)(struct cg *c, const struct probe_def *d);
+/* The program of owner's group: test the syscall number, then run body for
+ * the probe_def it selects (one body, or one per def when they read their own
+ * layout). */
+void cg_syscall_emit(struct cg *c, const struct probe_def *owner, cg_body_fn body);
+/* The syscall's number (i64). */
+LLVMValueRef cg_syscall_nr(struct cg *c);
+/* `probe`'s index in a program shared by several syscalls. */
+LLVMValueRef cg_syscall_probe_index(struct cg *c);
+/* The value of field f of `args` (i64, not yet narrowed to its type). */
+LLVMValueRef cg_syscall_field(struct cg *c, const struct field *f);
+/* `args` as a record value, written at dst. */
+void cg_syscall_args_into(struct cg *c, const struct type *rec, LLVMValueRef dst);
 
 /* ---- statements (stmt.c) ---- */
 /* Emit the statements of a block; its $variables get slots of their own and

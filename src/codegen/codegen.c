@@ -49,6 +49,34 @@ static void emit_pid_filter(struct cg *c, int pid)
 	LLVMPositionBuilderAtEnd(c->b, go);
 }
 
+/* What a probe's program does once it runs for probe d: the filters (an
+ * iterator's end, -p, after exit()), the predicate and the block. */
+static void emit_body(struct cg *c, const struct probe_def *d)
+{
+	const struct node *probe = d->probe;
+	if (d->family->ctx_null_ends)
+		emit_null_end(c, d->value);
+	if (d->filter_pid)
+		emit_pid_filter(c, d->filter_pid);
+	/* after exit(), traced probes do nothing until they are detached; the
+	 * probes the runtime runs itself (BEGIN, END after exit() by design) and
+	 * iterators (one synchronous pass over every object, as in bpftrace) are
+	 * not held back */
+	if (c->exited && !probe_is_special(d) && !d->family->ends_run)
+		cg_emit_exit_guard(c);
+	if (probe->probe.pred) {
+		cg_set_loc(c, probe->probe.pred);
+		LLVMBasicBlockRef go = cg_block(c, "pred_true"), stop = cg_block(c, "pred_false");
+		LLVMBuildCondBr(c->b, cg_truth(c, probe->probe.pred), go, stop);
+		LLVMPositionBuilderAtEnd(c->b, stop);
+		cg_return(c);
+		LLVMPositionBuilderAtEnd(c->b, go);
+	}
+	cg_emit_block(c, probe->probe.body);
+	if (!LLVMGetBasicBlockTerminator(LLVMGetInsertBlock(c->b)))
+		cg_return(c);
+}
+
 static void emit_probe(struct cg *c, struct probe_def *d)
 {
 	const struct node *probe = d->probe;
@@ -74,29 +102,14 @@ static void emit_probe(struct cg *c, struct probe_def *d)
 	c->vars = NULL;
 	c->scratch_base = NULL;
 	c->scratch_used = 0;
+	c->sys_nr = c->probe_index = NULL;
+	c->slots = NULL;
 	LLVMBasicBlockRef body = cg_block(c, "body");
 	LLVMPositionBuilderAtEnd(c->b, body);
-	if (d->family->ctx_null_ends)
-		emit_null_end(c, d->value);
-	if (d->filter_pid)
-		emit_pid_filter(c, d->filter_pid);
-	/* after exit(), traced probes do nothing until they are detached; the
-	 * probes the runtime runs itself (BEGIN, END after exit() by design) and
-	 * iterators (one synchronous pass over every object, as in bpftrace) are
-	 * not held back */
-	if (c->exited && !probe_is_special(d) && !d->family->ends_run)
-		cg_emit_exit_guard(c);
-	if (probe->probe.pred) {
-		cg_set_loc(c, probe->probe.pred);
-		LLVMBasicBlockRef go = cg_block(c, "pred_true"), stop = cg_block(c, "pred_false");
-		LLVMBuildCondBr(c->b, cg_truth(c, probe->probe.pred), go, stop);
-		LLVMPositionBuilderAtEnd(c->b, stop);
-		cg_return(c);
-		LLVMPositionBuilderAtEnd(c->b, go);
-	}
-	cg_emit_block(c, probe->probe.body);
-	if (!LLVMGetBasicBlockTerminator(LLVMGetInsertBlock(c->b)))
-		cg_return(c);
+	if (d->family->syscall)
+		cg_syscall_emit(c, d, emit_body);
+	else
+		emit_body(c, d);
 	LLVMPositionBuilderAtEnd(c->b, c->init);
 	LLVMBuildBr(c->b, body);
 	LLVMPositionBuilderAtEnd(c->b, c->entry);

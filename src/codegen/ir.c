@@ -82,8 +82,42 @@ LLVMValueRef cg_alloca(struct cg *c, uint32_t size)
 	return cg_stack_alloca(c, size);
 }
 
+/* A free reusable slot of that size, taken; NULL when none. Not in a loop
+ * callback, another function. */
+static LLVMValueRef slot_reuse(struct cg *c, uint32_t size)
+{
+	if (!c->stack_reuse || c->loop_ret)
+		return NULL;
+	for (struct cg_slot *s = c->slots; s; s = s->next)
+		if (!s->busy && s->size == size) {
+			s->busy = true;
+			return s->ptr;
+		}
+	return NULL;
+}
+
+static void slot_keep(struct cg *c, LLVMValueRef ptr, uint32_t size)
+{
+	if (!c->stack_reuse || c->loop_ret)
+		return;
+	struct cg_slot *s = arena_alloc(&c->p->arena, sizeof(*s));
+	if (!s)
+		return;
+	*s = (struct cg_slot){ptr, size, true, c->slots};
+	c->slots = s;
+}
+
+void cg_stack_release(struct cg *c)
+{
+	for (struct cg_slot *s = c->slots; s; s = s->next)
+		s->busy = false;
+}
+
 LLVMValueRef cg_stack_alloca(struct cg *c, uint32_t size)
 {
+	LLVMValueRef reused = slot_reuse(c, size);
+	if (reused)
+		return reused;
 	LLVMBasicBlockRef cur = LLVMGetInsertBlock(c->b);
 	LLVMMetadataRef loc = LLVMGetCurrentDebugLocation2(c->b);	/* moving the builder resets it */
 	LLVMValueRef first = LLVMGetFirstInstruction(c->entry);
@@ -96,6 +130,7 @@ LLVMValueRef cg_stack_alloca(struct cg *c, uint32_t size)
 	LLVMSetAlignment(a, 8);
 	LLVMPositionBuilderAtEnd(c->b, cur);
 	LLVMSetCurrentDebugLocation2(c->b, loc);
+	slot_keep(c, a, size);
 	return a;
 }
 
