@@ -20,19 +20,52 @@
  * them out of the output ring. */
 #define RB_CONTROL_BYTES (64u << 10)
 
+/* A pooled stack slot of the function being emitted (slots.c). */
+struct cg_slot {
+	LLVMValueRef ptr;		/* its alloca, in the entry block */
+	uint32_t size;			/* bytes, a multiple of 8 */
+	bool busy;			/* taken by a statement still being emitted */
+	struct cg_slot *next;		/* the next slot of the pool */
+	struct cg_slot *next_busy;	/* the slot taken before this one */
+};
+
+/* The slots of the function being emitted (slots.c); a for loop's callback
+ * gets its own while it is emitted. */
+struct cg_frame {
+	LLVMValueRef scratch_base;	/* this CPU's scratch area, looked up in entry */
+	LLVMValueRef var_base;		/* start of the $variables' scratch region: an
+					 * offset patched once the probe is emitted */
+	struct cg_slot *pool;		/* every pooled stack temporary */
+	struct cg_slot *busy;		/* the taken ones, newest first */
+	LLVMValueRef *temp_at;		/* address of the scratch temporary at each
+					 * offset / 8, computed once in init */
+	uint32_t ntemp_at;		/* entries of temp_at */
+	uint32_t stack_bytes;		/* bytes of stack slots the function has */
+};
+
+/* What a statement gives back when it ends (cg_mark, cg_release). */
+struct cg_mark {
+	struct cg_slot *busy;		/* the stack slots taken then */
+	uint32_t temp_top;		/* the top of the scratch temporaries then */
+};
+
+/* A function emitted for a probe (slots.c): for its $variables' region and
+ * for the error when the BPF stack limit refuses it. */
+struct cg_fn {
+	const char *name;		/* its LLVM name */
+	const struct node *probe;	/* the probe it is or belongs to */
+	int index;			/* the probe_def.index of the program it is in */
+	const struct node *over;	/* the statement that took its stack past the
+					 * limit by our count; NULL if none did */
+	LLVMValueRef var_base;		/* its frame's var_base, patched at the end */
+	struct cg_fn *next;		/* the function emitted before */
+};
+
 struct cg_var {
 	const char *name;	/* "$x" */
 	LLVMValueRef ptr;	/* its stack slot */
 	struct type *type;
 	struct cg_var *next;
-};
-
-/* A stack slot that a later case of a switch may take again. */
-struct cg_slot {
-	LLVMValueRef ptr;
-	uint32_t size;
-	bool busy;		/* taken by the case being emitted */
-	struct cg_slot *next;
 };
 
 struct cg {
@@ -55,7 +88,17 @@ struct cg {
 	LLVMValueRef exited;		/* ABI_EXITED_NAME, when the program calls exit() */
 	LLVMValueRef scratch;		/* the per-CPU scratch map (a placeholder until
 					 * cg_scratch_define knows its size) */
-	uint32_t scratch_max;		/* largest scratch area of any function */
+	uint32_t scratch_max;		/* largest scratch area of any probe */
+	/* per probe: its functions share the scratch area as two regions,
+	 * temporaries from 0 (a stack: statements give theirs back) and
+	 * $variables after the temporaries' high-water mark */
+	uint32_t temp_top, temp_max;	/* temporaries: the current top, the highest */
+	uint32_t var_used;		/* $variables: bytes so far */
+	const struct node *stmt;	/* the statement being emitted (or NULL) */
+	struct cg_fn *fns;		/* every function emitted, newest first */
+	const char *llvm_error;		/* LLVM's first error diagnostic, or NULL */
+	const char *stack_fn;		/* the function LLVM found over the BPF stack
+					 * limit, or NULL */
 	/* per function */
 	LLVMValueRef fn;
 	LLVMValueRef ctxarg;		/* the program's context pointer */
@@ -67,15 +110,12 @@ struct cg {
 					 * of a for loop's callback (break returns 1) */
 	LLVMValueRef loop_ret;		/* in a for loop's callback: the i64 that `return`
 					 * sets so the caller returns too; else NULL */
-	LLVMValueRef scratch_base;	/* this CPU's scratch area, looked up in entry */
-	uint32_t scratch_used;		/* bytes of it this function uses */
+	struct cg_frame frame;		/* its slots */
+	struct cg_fn *fn_info;		/* its entry in `fns` */
 	LLVMValueRef sys_nr;		/* syscall tracepoints: the number, as the
 					 * dispatch read it (codegen/syscall.c) */
 	LLVMValueRef probe_index;	/* syscall tracepoints: `probe`'s index as the
 					 * dispatch found it; NULL elsewhere */
-	bool stack_reuse;		/* stack slots come from `slots` when free: the
-					 * bodies of a switch, of which one runs */
-	struct cg_slot *slots;		/* this function's reusable stack slots */
 	LLVMValueRef agg_now;		/* tseries: the clock its emit_bucket read, for
 					 * its emit_update (one reading for both) */
 };
@@ -116,6 +156,22 @@ void cg_deref_into(struct cg *c, struct node *n, LLVMValueRef dst);
 LLVMValueRef cg_kernel_ptr(struct cg *c, struct node *n);
 
 /* ---- IR primitives (ir.c) ---- */
+/* What struct cg holds for the function being emitted; saved while another
+ * function (a loop's callback, a syscall's case) is emitted, then restored. */
+struct cg_fn_state {
+	LLVMValueRef fn, ctxarg, loop_ret, sys_nr, probe_index;
+	LLVMBasicBlockRef entry, init, brk, cont, at;
+	LLVMMetadataRef di_sp, loc;
+	struct cg_var *vars;
+	struct cg_frame frame;
+	struct cg_fn *fn_info;
+	const struct probe_def *pdef;
+};
+void cg_fn_save(struct cg *c, struct cg_fn_state *st);
+void cg_fn_restore(struct cg *c, const struct cg_fn_state *st);
+/* A new static BPF subprogram `name` of type fty in .text, never inlined (the
+ * kernel verifies it once per call site, with its caller's context types). */
+LLVMValueRef cg_subprog_add(struct cg *c, const char *name, LLVMTypeRef fty);
 /* Attribute the instructions built from now on to n's line and column, so the
  * object's BTF line info maps each BPF instruction back to the script. */
 void cg_set_loc(struct cg *c, const struct node *n);
@@ -124,19 +180,36 @@ LLVMValueRef cg_const(struct cg *c, uint64_t v);
 LLVMValueRef cg_helper(struct cg *c, int id, LLVMValueRef *args, int n);
 /* Call the overloaded LLVM intrinsic `name` (e.g. "llvm.bswap") of type ty on v. */
 LLVMValueRef cg_intrinsic1(struct cg *c, const char *name, LLVMTypeRef ty, LLVMValueRef v);
-/* A slot of size bytes (not initialised): on the stack, or, when larger than
- * CG_STACK_SLOT_MAX, in the per-CPU scratch map, so big strings, keys and
- * tuples never overflow the 512-byte BPF stack. */
+/* ---- slots (slots.c) ---- */
+/* A temporary of size bytes (not initialised), held until the statement being
+ * emitted ends (cg_release), then reused by the next one: on the stack, or,
+ * when larger than CG_STACK_SLOT_MAX, in the per-CPU scratch map, so big
+ * strings, keys and tuples never overflow the 512-byte BPF stack. */
 #define CG_STACK_SLOT_MAX 16
-/* `size` bytes of this CPU's scratch area (a map value: the verifier does not
+LLVMValueRef cg_alloca(struct cg *c, uint32_t size);
+/* A temporary in this CPU's scratch area (a map value: the verifier does not
  * track what is stored there). */
 LLVMValueRef cg_scratch_alloca(struct cg *c, uint32_t size);
-LLVMValueRef cg_alloca(struct cg *c, uint32_t size);
-/* A slot that is always on the stack, whatever its size: what a helper takes
- * as a pointer to the stack (the context of a loop callback). */
+/* A temporary that is always on the stack, whatever its size: what a helper
+ * takes as a pointer to the stack (the context of a loop callback). */
 LLVMValueRef cg_stack_alloca(struct cg *c, uint32_t size);
-/* Free every reusable slot (cg.stack_reuse): the next case takes them again. */
-void cg_stack_release(struct cg *c);
+/* A slot for the whole function (a $variable's), never reused; on the stack
+ * or in scratch as cg_alloca chooses. */
+LLVMValueRef cg_var_alloca(struct cg *c, uint32_t size);
+/* The temporaries held now; cg_release gives back every one taken since. */
+struct cg_mark cg_mark(const struct cg *c);
+void cg_release(struct cg *c, struct cg_mark m);
+/* Start the slots of a new function `name` of the probe being emitted (the
+ * frame is empty; a caller saves the previous one), and finish them: chain
+ * entry → init → body, returning `ret` when the scratch lookup failed. */
+void cg_frame_begin(struct cg *c, const char *name);
+void cg_frame_end(struct cg *c, LLVMBasicBlockRef body, LLVMValueRef ret);
+/* The probe's functions are all emitted: place their $variables' region
+ * after the temporaries' and size the scratch area for it. */
+void cg_probe_slots_end(struct cg *c);
+/* The BPF stack limit the kernel applies to each program. */
+#define CG_STACK_LIMIT 512
+
 void cg_zero(struct cg *c, LLVMValueRef dst, uint32_t size);
 /* Store len constant bytes and a NUL at dst (a string literal's value). */
 void cg_store_bytes(struct cg *c, const char *s, size_t len, LLVMValueRef dst);
@@ -157,13 +230,28 @@ void cg_return(struct cg *c);
 LLVMValueRef cg_arith(struct cg *c, enum binop op, LLVMValueRef l, LLVMValueRef r,
 		      bool is_signed);
 
+/* ---- chains of programs (chunks.c) ---- */
+/* How many programs probe_def d's body runs as (*nchunks), and the first
+ * statement of each, NULL-terminated (NULL when it is one program); *nchunks
+ * is below 1 after a located error (a limit no split avoids). */
+struct node **cg_chunks(struct cg *c, struct probe_def *d, int *nchunks);
+
+/* ---- the kernel's limits (limits.c) ---- */
+/* Catch LLVM's diagnostics for this compilation (its default ends the process). */
+void cg_limits_init(struct cg *c);
+/* After emission of obj (NULL if it failed): report a limit LLVM met (the BPF
+ * stack) at the statement that hit it, in our words. 0 or -errno. */
+int cg_limits_check(struct cg *c, const void *obj, size_t size);
+
 /* ---- syscall tracepoints on raw_syscalls (syscall.c) ---- */
-/* Emits the body of the probe d (everything after the dispatch). */
-typedef void (*cg_body_fn)(struct cg *c, const struct probe_def *d);
+/* Emits the body of the probe d (everything after the dispatch); arg is the
+ * caller's, passed through. */
+typedef void (*cg_body_fn)(struct cg *c, const struct probe_def *d, const void *arg);
 /* The program of owner's group: test the syscall number, then run body for
- * the probe_def it selects (one body, or one per def when they read their own
- * layout). */
-void cg_syscall_emit(struct cg *c, const struct probe_def *owner, cg_body_fn body);
+ * the probe_def it selects: one body, or, when the bodies read their own
+ * layout, one subprogram per def, called from a switch. */
+void cg_syscall_emit(struct cg *c, const struct probe_def *owner, cg_body_fn body,
+		     const void *arg);
 /* The syscall's number (i64). */
 LLVMValueRef cg_syscall_nr(struct cg *c);
 /* `probe`'s index in a program shared by several syscalls. */
@@ -180,6 +268,9 @@ void cg_emit_block(struct cg *c, struct node *list);
 /* The statements of list, in the current scope (a block expression's, whose
  * value still reads its variables). */
 void cg_emit_stmts(struct cg *c, struct node *list);
+/* The statements of a list from first up to (not including) stop, in a
+ * block of their own (a chunk of a probe's body, see chunks.c). */
+void cg_emit_range(struct cg *c, struct node *first, struct node *stop);
 /* A condition (if, while, predicate) as an i1: its value is not zero. */
 LLVMValueRef cg_truth(struct cg *c, struct node *cond);
 /* The slot of $variable var (created, zeroed in the init block, on first use). */

@@ -6,6 +6,7 @@
 #include "codegen/codegen.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <linux/bpf.h>
 #include <string.h>
 
@@ -15,6 +16,7 @@
 #include "builtins/builtins.h"
 #include "codegen/cg.h"
 #include "codegen/object.h"
+#include "lang/abi.h"
 #include "lang/types.h"
 #include "probes/family.h"
 #include "probes/probes.h"
@@ -49,44 +51,34 @@ static void emit_pid_filter(struct cg *c, int pid)
 	LLVMPositionBuilderAtEnd(c->b, go);
 }
 
-/* What a probe's program does once it runs for probe d: the filters (an
- * iterator's end, -p, after exit()), the predicate and the block. */
-static void emit_body(struct cg *c, const struct probe_def *d)
+/* /pred/: return at once when it is false; its temporaries are given back
+ * before the body, like a statement's. */
+static void emit_pred(struct cg *c, struct node *pred)
 {
-	const struct node *probe = d->probe;
-	if (d->family->ctx_null_ends)
-		emit_null_end(c, d->value);
-	if (d->filter_pid)
-		emit_pid_filter(c, d->filter_pid);
-	/* after exit(), traced probes do nothing until they are detached; the
-	 * probes the runtime runs itself (BEGIN, END after exit() by design) and
-	 * iterators (one synchronous pass over every object, as in bpftrace) are
-	 * not held back */
-	if (c->exited && !probe_is_special(d) && !d->family->ends_run)
-		cg_emit_exit_guard(c);
-	if (probe->probe.pred) {
-		cg_set_loc(c, probe->probe.pred);
-		LLVMBasicBlockRef go = cg_block(c, "pred_true"), stop = cg_block(c, "pred_false");
-		LLVMBuildCondBr(c->b, cg_truth(c, probe->probe.pred), go, stop);
-		LLVMPositionBuilderAtEnd(c->b, stop);
-		cg_return(c);
-		LLVMPositionBuilderAtEnd(c->b, go);
-	}
-	cg_emit_block(c, probe->probe.body);
-	if (!LLVMGetBasicBlockTerminator(LLVMGetInsertBlock(c->b)))
-		cg_return(c);
+	struct cg_mark m = cg_mark(c);
+	cg_set_loc(c, pred);
+	c->stmt = pred;
+	LLVMBasicBlockRef go = cg_block(c, "pred_true"), stop = cg_block(c, "pred_false");
+	LLVMBuildCondBr(c->b, cg_truth(c, pred), go, stop);
+	LLVMPositionBuilderAtEnd(c->b, stop);
+	cg_return(c);
+	LLVMPositionBuilderAtEnd(c->b, go);
+	c->stmt = NULL;
+	cg_release(c, m);
 }
 
-static void emit_probe(struct cg *c, struct probe_def *d)
+/* A new BPF program `name` of probe_def d in its family's section, made the
+ * current function with its entry, init and body blocks; the builder is in
+ * body, which is returned. */
+static LLVMBasicBlockRef prog_begin(struct cg *c, struct probe_def *d, const char *name)
 {
 	const struct node *probe = d->probe;
 	LLVMTypeRef fty = LLVMFunctionType(c->i64, &c->ptr, 1, 0);
-	d->prog_name = arena_printf(&c->p->arena, "probe%d", d->index);
-	c->fn = LLVMAddFunction(c->mod, d->prog_name, fty);
+	c->fn = LLVMAddFunction(c->mod, name, fty);
 	LLVMSetSection(c->fn, d->family->section(&c->p->arena, d));
-	c->di_sp = LLVMDIBuilderCreateFunction(c->di, c->di_file, d->prog_name, strlen(d->prog_name),
-		d->prog_name, strlen(d->prog_name), c->di_file, (unsigned)probe->loc.line,
-		c->di_func_type, 0, 1, (unsigned)probe->loc.line, LLVMDIFlagPrototyped, 1);
+	c->di_sp = LLVMDIBuilderCreateFunction(c->di, c->di_file, name, strlen(name), name,
+		strlen(name), c->di_file, (unsigned)probe->loc.line, c->di_func_type, 0, 1,
+		(unsigned)probe->loc.line, LLVMDIFlagPrototyped, 1);
 	LLVMSetSubprogram(c->fn, c->di_sp);
 	/* the kernel rejects BTF whose FUNC parameters have no names */
 	LLVMDIBuilderCreateParameterVariable(c->di, c->di_sp, "ctx", 3, 1, c->di_file,
@@ -100,27 +92,91 @@ static void emit_probe(struct cg *c, struct probe_def *d)
 	c->init = cg_block(c, "init");
 	c->pdef = d;
 	c->vars = NULL;
-	c->scratch_base = NULL;
-	c->scratch_used = 0;
-	c->sys_nr = c->probe_index = NULL;
-	c->slots = NULL;
+	c->sys_nr = c->probe_index = NULL;	/* a chunk reads them again */
+	cg_frame_begin(c, name);
 	LLVMBasicBlockRef body = cg_block(c, "body");
 	LLVMPositionBuilderAtEnd(c->b, body);
-	if (d->family->syscall)
-		cg_syscall_emit(c, d, emit_body);
-	else
-		emit_body(c, d);
-	LLVMPositionBuilderAtEnd(c->b, c->init);
-	LLVMBuildBr(c->b, body);
-	LLVMPositionBuilderAtEnd(c->b, c->entry);
-	if (c->scratch_base) {	/* never NULL for key 0, but the verifier asks */
-		LLVMBasicBlockRef none = cg_block(c, "no_scratch");
-		LLVMBuildCondBr(c->b, LLVMBuildIsNull(c->b, c->scratch_base, ""), none, c->init);
-		LLVMPositionBuilderAtEnd(c->b, none);
-		cg_return(c);
-	} else {
-		LLVMBuildBr(c->b, c->init);
+	return body;
+}
+
+/* One program of a probe's chain (chunks.c): the statements [first, stop),
+ * then a tail call to chunk `next` when chain is not NULL. */
+struct chunk {
+	struct node *first, *stop;
+	LLVMValueRef chain;
+	int next;
+};
+
+/* The statements of chunk k, the tail call to the next, then return 0. */
+static void emit_chunk(struct cg *c, const struct chunk *k)
+{
+	cg_emit_range(c, k->first, k->stop);
+	if (k->chain && !LLVMGetBasicBlockTerminator(LLVMGetInsertBlock(c->b))) {
+		LLVMValueRef args[] = {c->ctxarg, k->chain, cg_const(c, (uint64_t)k->next)};
+		cg_helper(c, BPF_FUNC_tail_call, args, 3);
 	}
+	if (!LLVMGetBasicBlockTerminator(LLVMGetInsertBlock(c->b)))
+		cg_return(c);
+}
+
+/* The checks that open a probe's (first) program: the context's end, the pid
+ * filter, the exit() guard, the predicate. */
+static void emit_prelude(struct cg *c, const struct probe_def *d)
+{
+	if (d->family->ctx_null_ends)
+		emit_null_end(c, d->value);
+	if (d->filter_pid)
+		emit_pid_filter(c, d->filter_pid);
+	/* after exit(), traced probes do nothing until they are detached; the
+	 * probes the runtime runs itself (BEGIN, END after exit() by design) and
+	 * iterators (one synchronous pass over every object, as in bpftrace) are
+	 * not held back */
+	if (c->exited && !probe_is_special(d) && !d->family->ends_run)
+		cg_emit_exit_guard(c);
+	if (d->probe->probe.pred)
+		emit_pred(c, d->probe->probe.pred);
+}
+
+/* What the first program runs for probe_def d (a cg_body_fn: in a syscall
+ * program, once the dispatch has chosen d): the prelude, then the first
+ * chunk, a struct chunk. */
+static void emit_first(struct cg *c, const struct probe_def *d, const void *chunk)
+{
+	emit_prelude(c, d);
+	emit_chunk(c, chunk);
+}
+
+/* The program(s) of probe_def d: one, or a chain when its body is huge (see
+ * chunks.c). 0, or -E2BIG after a located error. */
+static int emit_probe(struct cg *c, struct probe_def *d)
+{
+	int n = 1;
+	struct node **firsts = cg_chunks(c, d, &n);
+	LLVMValueRef chain = NULL;
+	if (n < 1)
+		return -E2BIG;
+	d->prog_name = arena_printf(&c->p->arena, "probe%d", d->index);
+	if (n > 1) {
+		d->nchunks = n;
+		chain = cg_map_define_raw(c, arena_printf(&c->p->arena, ABI_CHAIN_FMT, d->index),
+					  BPF_MAP_TYPE_PROG_ARRAY, 4, 4, (uint32_t)n, 0);
+	}
+	struct chunk k = {firsts ? firsts[0] : d->probe->probe.body, firsts ? firsts[1] : NULL,
+			  chain, 1};
+	LLVMBasicBlockRef body = prog_begin(c, d, d->prog_name);
+	if (d->family->syscall)
+		cg_syscall_emit(c, d, emit_first, &k);
+	else
+		emit_first(c, d, &k);
+	cg_frame_end(c, body, cg_const(c, 0));
+	for (int i = 1; i < n; i++) {
+		body = prog_begin(c, d, arena_printf(&c->p->arena, ABI_CHUNK_FMT, d->prog_name, i));
+		k = (struct chunk){firsts[i], firsts[i + 1], i + 1 < n ? chain : NULL, i + 1};
+		emit_chunk(c, &k);
+		cg_frame_end(c, body, cg_const(c, 0));
+	}
+	cg_probe_slots_end(c);
+	return 0;
 }
 
 static void emit_license(struct cg *c)
@@ -138,6 +194,7 @@ static void cg_init(struct cg *c, struct program *p)
 	c->ctx = LLVMContextCreate();
 	c->mod = LLVMModuleCreateWithNameInContext("bpfline", c->ctx);
 	c->b = LLVMCreateBuilderInContext(c->ctx);
+	cg_limits_init(c);
 	c->i8 = LLVMInt8TypeInContext(c->ctx);
 	c->i16 = LLVMInt16TypeInContext(c->ctx);
 	c->i32 = LLVMInt32TypeInContext(c->ctx);
@@ -199,7 +256,7 @@ int cg_compile(struct program *p, void **obj, size_t *obj_size, const struct cg_
 		if (d->owner != d->index)	/* shared: runs its owner's program */
 			d->prog_name = ((struct probe_def *)p->probes.items[d->owner])->prog_name;
 		else
-			emit_probe(&c, d);
+			ret = emit_probe(&c, d);
 	}
 	if (!ret)
 		cg_scratch_define(&c);
@@ -208,6 +265,16 @@ int cg_compile(struct program *p, void **obj, size_t *obj_size, const struct cg_
 	if (!ret) {
 		FILE *dump = opts && opts->dump_out ? opts->dump_out : stdout;
 		ret = obj_emit(c.mod, opts && opts->dump_ir, dump, obj, obj_size, &err);
+		int lim = cg_limits_check(&c, ret ? NULL : *obj, ret ? 0 : *obj_size);
+		if (lim && !ret) {
+			free(*obj);
+			*obj = NULL;
+		}
+		if (lim) {
+			LLVMDisposeMessage(err);
+			err = NULL;
+			ret = lim;
+		}
 	}
 	if (!ret && opts && opts->dump_obj)
 		ret = write_obj(p, opts->obj_path ? opts->obj_path : "bpfline.o", *obj, *obj_size);

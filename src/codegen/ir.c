@@ -1,6 +1,6 @@
 /* IR primitives every part of the code generator builds with: constants, helper
- * calls, slots (stack or per-CPU scratch), memory access, blocks and phis, debug
- * locations, and integer arithmetic with C's rules. Nothing here knows the
+ * calls, memory access, blocks and phis, debug locations, and integer
+ * arithmetic with C's rules (slots are in slots.c). Nothing here knows the
  * language; statements are in stmt.c, expressions in expr.c, maps and output
  * records in maps.c. */
 #include <linux/bpf.h>
@@ -35,30 +35,48 @@ LLVMValueRef cg_intrinsic1(struct cg *c, const char *name, LLVMTypeRef ty, LLVMV
 	return LLVMBuildCall2(c->b, fty, fn, &v, 1, "");
 }
 
-/* Bytes of the per-CPU scratch area: the kernel caps per-CPU values at 32 KiB. */
-#define SCRATCH_MAX (32u * 1024)
-
-/* A slot in this CPU's scratch area; the area is looked up once, at the end
- * of the entry block, whose exit checks it for NULL (see emit_probe); the
- * slot's address is computed in the init block, after that check. */
-static LLVMValueRef scratch_alloc(struct cg *c, uint32_t size)
+void cg_fn_save(struct cg *c, struct cg_fn_state *st)
 {
-	LLVMBasicBlockRef cur = LLVMGetInsertBlock(c->b);
-	LLVMPositionBuilderAtEnd(c->b, c->entry);
-	if (!c->scratch_base) {
-		LLVMValueRef key = cg_alloca(c, 8);
-		cg_store64(c, cg_const(c, 0), key);
-		LLVMValueRef args[] = {c->scratch, key};
-		c->scratch_base = LLVMBuildIntToPtr(c->b,
-			cg_helper(c, BPF_FUNC_map_lookup_elem, args, 2), c->ptr, "scratch");
-	}
-	LLVMPositionBuilderAtEnd(c->b, c->init);	/* after the NULL check */
-	LLVMValueRef slot = cg_gep(c, c->scratch_base, c->scratch_used);
-	c->scratch_used += (size + 7) & ~7u;
-	if (c->scratch_used > c->scratch_max)
-		c->scratch_max = c->scratch_used;
-	LLVMPositionBuilderAtEnd(c->b, cur);
-	return slot;
+	*st = (struct cg_fn_state){
+		.fn = c->fn, .ctxarg = c->ctxarg, .loop_ret = c->loop_ret, .sys_nr = c->sys_nr,
+		.probe_index = c->probe_index, .entry = c->entry, .init = c->init,
+		.brk = c->brk, .cont = c->cont, .at = LLVMGetInsertBlock(c->b),
+		.di_sp = c->di_sp, .loc = LLVMGetCurrentDebugLocation2(c->b), .vars = c->vars,
+		.frame = c->frame, .fn_info = c->fn_info, .pdef = c->pdef,
+	};
+}
+
+void cg_fn_restore(struct cg *c, const struct cg_fn_state *st)
+{
+	c->fn = st->fn;
+	c->ctxarg = st->ctxarg;
+	c->loop_ret = st->loop_ret;
+	c->sys_nr = st->sys_nr;
+	c->probe_index = st->probe_index;
+	c->entry = st->entry;
+	c->init = st->init;
+	c->brk = st->brk;
+	c->cont = st->cont;
+	c->di_sp = st->di_sp;
+	c->vars = st->vars;
+	c->frame = st->frame;
+	c->fn_info = st->fn_info;
+	c->pdef = st->pdef;
+	LLVMPositionBuilderAtEnd(c->b, st->at);
+	LLVMSetCurrentDebugLocation2(c->b, st->loc);
+}
+
+LLVMValueRef cg_subprog_add(struct cg *c, const char *name, LLVMTypeRef fty)
+{
+	static const char *const attrs[] = {"noinline", "nounwind"};
+	LLVMValueRef fn = LLVMAddFunction(c->mod, name, fty);
+	LLVMSetLinkage(fn, LLVMInternalLinkage);
+	LLVMSetSection(fn, ".text");
+	for (size_t i = 0; i < 2; i++)
+		LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+			LLVMCreateEnumAttribute(c->ctx, LLVMGetEnumAttributeKindForName(attrs[i],
+				strlen(attrs[i])), 0));
+	return fn;
 }
 
 void cg_set_loc(struct cg *c, const struct node *n)
@@ -68,70 +86,6 @@ void cg_set_loc(struct cg *c, const struct node *n)
 	LLVMMetadataRef loc = LLVMDIBuilderCreateDebugLocation(c->ctx, (unsigned)n->loc.line,
 							       (unsigned)n->loc.col, c->di_sp, NULL);
 	LLVMSetCurrentDebugLocation2(c->b, loc);
-}
-
-LLVMValueRef cg_scratch_alloca(struct cg *c, uint32_t size)
-{
-	return scratch_alloc(c, size);
-}
-
-LLVMValueRef cg_alloca(struct cg *c, uint32_t size)
-{
-	if (size > CG_STACK_SLOT_MAX && c->scratch_used + size <= SCRATCH_MAX)
-		return scratch_alloc(c, size);
-	return cg_stack_alloca(c, size);
-}
-
-/* A free reusable slot of that size, taken; NULL when none. Not in a loop
- * callback, another function. */
-static LLVMValueRef slot_reuse(struct cg *c, uint32_t size)
-{
-	if (!c->stack_reuse || c->loop_ret)
-		return NULL;
-	for (struct cg_slot *s = c->slots; s; s = s->next)
-		if (!s->busy && s->size == size) {
-			s->busy = true;
-			return s->ptr;
-		}
-	return NULL;
-}
-
-static void slot_keep(struct cg *c, LLVMValueRef ptr, uint32_t size)
-{
-	if (!c->stack_reuse || c->loop_ret)
-		return;
-	struct cg_slot *s = arena_alloc(&c->p->arena, sizeof(*s));
-	if (!s)
-		return;
-	*s = (struct cg_slot){ptr, size, true, c->slots};
-	c->slots = s;
-}
-
-void cg_stack_release(struct cg *c)
-{
-	for (struct cg_slot *s = c->slots; s; s = s->next)
-		s->busy = false;
-}
-
-LLVMValueRef cg_stack_alloca(struct cg *c, uint32_t size)
-{
-	LLVMValueRef reused = slot_reuse(c, size);
-	if (reused)
-		return reused;
-	LLVMBasicBlockRef cur = LLVMGetInsertBlock(c->b);
-	LLVMMetadataRef loc = LLVMGetCurrentDebugLocation2(c->b);	/* moving the builder resets it */
-	LLVMValueRef first = LLVMGetFirstInstruction(c->entry);
-	if (first)
-		LLVMPositionBuilderBefore(c->b, first);
-	else
-		LLVMPositionBuilderAtEnd(c->b, c->entry);
-	LLVMTypeRef ty = LLVMArrayType2(c->i64, (size + 7) / 8);
-	LLVMValueRef a = LLVMBuildAlloca(c->b, ty, "");
-	LLVMSetAlignment(a, 8);
-	LLVMPositionBuilderAtEnd(c->b, cur);
-	LLVMSetCurrentDebugLocation2(c->b, loc);
-	slot_keep(c, a, size);
-	return a;
 }
 
 void cg_zero(struct cg *c, LLVMValueRef dst, uint32_t size)

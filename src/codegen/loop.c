@@ -20,41 +20,9 @@
 
 enum { LCTX_PROBE = 0, LCTX_RET = 8, LCTX_START = 16, LCTX_VARS = 24 };
 
-/* What struct cg holds for the function being emitted; saved while a
- * callback is emitted. The scratch offset is not restored: the callback's
- * slots stay taken, so the two never share scratch bytes. */
-struct fn_state {
-	LLVMValueRef fn, ctxarg, scratch_base, loop_ret;
-	LLVMBasicBlockRef entry, init, brk, cont, at;
-	LLVMMetadataRef di_sp, loc;
-	struct cg_var *vars;
-};
-
-static void fn_save(struct cg *c, struct fn_state *st)
-{
-	*st = (struct fn_state){
-		.fn = c->fn, .ctxarg = c->ctxarg, .scratch_base = c->scratch_base,
-		.loop_ret = c->loop_ret, .entry = c->entry, .init = c->init, .brk = c->brk,
-		.cont = c->cont, .at = LLVMGetInsertBlock(c->b), .di_sp = c->di_sp,
-		.loc = LLVMGetCurrentDebugLocation2(c->b), .vars = c->vars,
-	};
-}
-
-static void fn_restore(struct cg *c, const struct fn_state *st)
-{
-	c->fn = st->fn;
-	c->ctxarg = st->ctxarg;
-	c->scratch_base = st->scratch_base;
-	c->loop_ret = st->loop_ret;
-	c->entry = st->entry;
-	c->init = st->init;
-	c->brk = st->brk;
-	c->cont = st->cont;
-	c->di_sp = st->di_sp;
-	c->vars = st->vars;
-	LLVMPositionBuilderAtEnd(c->b, st->at);
-	LLVMSetCurrentDebugLocation2(c->b, st->loc);
-}
+/* The callback's scratch temporaries are taken above the caller's (the for
+ * statement gives both back when it ends) and its $variables after the
+ * caller's, so the two never share scratch bytes. */
 
 static void store_ptr(struct cg *c, LLVMValueRef v, LLVMValueRef at)
 {
@@ -87,7 +55,7 @@ static LLVMValueRef build_ctx(struct cg *c, LLVMValueRef start)
 
 /* In the callback: the probe's context and the caller's $variables, read from
  * the loop context, in the order build_ctx stored them. */
-static void open_ctx(struct cg *c, const struct fn_state *caller, LLVMValueRef lctx)
+static void open_ctx(struct cg *c, const struct cg_fn_state *caller, LLVMValueRef lctx)
 {
 	c->ctxarg = load_ptr(c, cg_gep(c, lctx, LCTX_PROBE));
 	c->loop_ret = cg_gep(c, lctx, LCTX_RET);
@@ -138,19 +106,12 @@ static LLVMValueRef callback_new(struct cg *c, const struct node *n)
 	LLVMTypeRef fty = is_map ? LLVMFunctionType(c->i64, map_params, 4, 0)
 				 : LLVMFunctionType(c->i64, range_params, 2, 0);
 	const char *name = arena_printf(&c->p->arena, "for_%u", c->nloops++);
-	LLVMValueRef fn = LLVMAddFunction(c->mod, name, fty);
-	LLVMSetLinkage(fn, LLVMInternalLinkage);
-	LLVMSetSection(fn, ".text");
-	const char *attrs[] = {"noinline", "nounwind"};
-	for (size_t i = 0; i < 2; i++)
-		LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
-			LLVMCreateEnumAttribute(c->ctx, LLVMGetEnumAttributeKindForName(attrs[i],
-				strlen(attrs[i])), 0));
+	LLVMValueRef fn = cg_subprog_add(c, name, fty);
 	describe_callback(c, fn, name, is_map, (unsigned)n->loc.line);
 	c->fn = fn;
 	c->entry = cg_block(c, "entry");
 	c->init = cg_block(c, "init");
-	c->scratch_base = NULL;
+	cg_frame_begin(c, name);
 	c->brk = c->cont = NULL;
 	LLVMPositionBuilderAtEnd(c->b, cg_block(c, "body"));
 	cg_set_loc(c, n);
@@ -163,17 +124,7 @@ static void callback_finish(struct cg *c, LLVMBasicBlockRef body)
 {
 	if (!LLVMGetBasicBlockTerminator(LLVMGetInsertBlock(c->b)))
 		LLVMBuildRet(c->b, cg_const(c, 0));
-	LLVMPositionBuilderAtEnd(c->b, c->init);
-	LLVMBuildBr(c->b, body);
-	LLVMPositionBuilderAtEnd(c->b, c->entry);
-	if (!c->scratch_base) {
-		LLVMBuildBr(c->b, c->init);
-		return;
-	}
-	LLVMBasicBlockRef none = cg_block(c, "no_scratch");
-	LLVMBuildCondBr(c->b, LLVMBuildIsNull(c->b, c->scratch_base, ""), none, c->init);
-	LLVMPositionBuilderAtEnd(c->b, none);
-	LLVMBuildRet(c->b, cg_const(c, 0));
+	cg_frame_end(c, body, cg_const(c, 0));
 }
 
 /* Set the loop variable for this iteration: start + index for a range; the
@@ -200,8 +151,8 @@ static void set_loop_var(struct cg *c, struct node *n, LLVMValueRef fn, LLVMValu
 /* Emit the callback of loop n; returns it. The caller's state is restored. */
 static LLVMValueRef emit_callback(struct cg *c, struct node *n)
 {
-	struct fn_state caller;
-	fn_save(c, &caller);
+	struct cg_fn_state caller;
+	cg_fn_save(c, &caller);
 	LLVMValueRef fn = callback_new(c, n);
 	LLVMBasicBlockRef body = LLVMGetInsertBlock(c->b);
 	LLVMValueRef lctx = LLVMGetParam(fn, n->forl.iter ? 3 : 1);
@@ -209,7 +160,7 @@ static LLVMValueRef emit_callback(struct cg *c, struct node *n)
 	set_loop_var(c, n, fn, lctx);
 	cg_emit_block(c, n->forl.body);
 	callback_finish(c, body);
-	fn_restore(c, &caller);
+	cg_fn_restore(c, &caller);
 	return fn;
 }
 

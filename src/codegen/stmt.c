@@ -25,7 +25,7 @@ static struct cg_var *var_slot(struct cg *c, struct node *target)
 	struct cg_var *v = arena_alloc(&c->p->arena, sizeof(*v));
 	v->name = target->ident.name;
 	v->type = target->type;
-	v->ptr = cg_alloca(c, (target->type->size + 7) & ~7u);
+	v->ptr = cg_var_alloca(c, target->type->size);
 	v->next = c->vars;
 	c->vars = v;
 	/* zero at function start (init block) so every path sees an initialised slot */
@@ -157,10 +157,8 @@ static void emit_while(struct cg *c, struct node *n)
 	LLVMPositionBuilderAtEnd(c->b, done);
 }
 
-static void emit_stmt(struct cg *c, struct node *n)
+static void emit_stmt_kind(struct cg *c, struct node *n)
 {
-	ensure_open_block(c);
-	cg_set_loc(c, n);
 	switch (n->kind) {
 	case N_EXPR_STMT:
 		if (n->stmt.expr->type && (type_is_scalar(n->stmt.expr->type) ||
@@ -213,6 +211,20 @@ static void emit_stmt(struct cg *c, struct node *n)
 	}
 }
 
+/* One statement; the temporaries it takes are given back at its end, for the
+ * next statement to reuse. */
+static void emit_stmt(struct cg *c, struct node *n)
+{
+	struct cg_mark m = cg_mark(c);
+	const struct node *outer = c->stmt;
+	ensure_open_block(c);
+	cg_set_loc(c, n);
+	c->stmt = n;
+	emit_stmt_kind(c, n);
+	c->stmt = outer;
+	cg_release(c, m);
+}
+
 void cg_emit_return(struct cg *c)
 {
 	if (!c->loop_ret) {
@@ -227,6 +239,14 @@ void cg_emit_stmts(struct cg *c, struct node *list)
 {
 	for (struct node *n = list; n; n = n->next)
 		emit_stmt(c, n);
+}
+
+void cg_emit_range(struct cg *c, struct node *first, struct node *stop)
+{
+	struct cg_var *outer = c->vars;
+	for (struct node *n = first; n && n != stop; n = n->next)
+		emit_stmt(c, n);
+	c->vars = outer;
 }
 
 void cg_emit_block(struct cg *c, struct node *list)

@@ -87,10 +87,13 @@ bool kfunc_has_fentry(const char *func, const char **why)
 		return o;
 	}
 	if (cached < 0) {
+		/* The answer is the kernel's, cached once: ask with the function the
+		 * kernel keeps for fentry tests, so that a function of the user's that
+		 * cannot be traced (notrace, a module's) does not decide for all. */
 		const struct btf *btf = kbtf_vmlinux();
-		int id = btf ? btf__find_by_name_kind(btf, func, BTF_KIND_FUNC) : -1;
-		if (btf && id <= 0)	/* a module's function: ask with the kernel's own */
-			id = btf__find_by_name_kind(btf, "bpf_fentry_test1", BTF_KIND_FUNC);
+		int id = btf ? btf__find_by_name_kind(btf, "bpf_fentry_test1", BTF_KIND_FUNC) : -1;
+		if (btf && id <= 0)
+			id = btf__find_by_name_kind(btf, func, BTF_KIND_FUNC);
 		if (!btf) {
 			cached = 0;
 			cached_why = "the kernel has no BTF (/sys/kernel/btf/vmlinux)";

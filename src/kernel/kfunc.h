@@ -28,7 +28,8 @@ void kfunc_set_traceable_file(const char *path);
 bool kfunc_has_kprobes(void);
 
 /* Whether the kernel runs fentry/fexit programs: a no-op fentry program on
- * `func` (a BTF function) is loaded and attached once, then detached. On
+ * bpf_fentry_test1 (or `func`, a BTF function, on a kernel without it) is
+ * loaded and attached once per process, then detached. On
  * failure *why (if not NULL) says what failed ("load: Invalid argument"). */
 bool kfunc_has_fentry(const char *func, const char **why);
 

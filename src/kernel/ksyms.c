@@ -115,7 +115,8 @@ static int parse(struct ksyms *k, char *buf, size_t len)
 		}
 		k->syms[k->n++] = (struct ksym){addr, (uint32_t)(name - buf), line};
 	}
-	qsort(k->syms, k->n, sizeof(*k->syms), ksym_cmp);
+	if (k->n)
+		qsort(k->syms, k->n, sizeof(*k->syms), ksym_cmp);
 	return 0;
 }
 

@@ -30,7 +30,12 @@
  *   fired several more times in it). The loop polls it too: it detaches the
  *   probes at once, then reads up to the exit record, or ends with this code
  *   when even the control ring had no room for the record.
- * - map_def.sym is the BPF map name of each program map. */
+ * - map_def.sym is the BPF map name of each program map.
+ * - A probe whose body codegen split (probe_def.nchunks > 1) runs as a chain of
+ *   programs in its section: program 0 is prog_name, program k (1 .. nchunks - 1)
+ *   is ABI_CHUNK_FMT (prog_name, k). Each but the last ends with a tail call
+ *   through the program array ABI_CHAIN_FMT (probe_def.index) at key k + 1; the
+ *   runtime puts program k at key k after load and attaches only prog_name. */
 #ifndef BPFL_ABI_H
 #define BPFL_ABI_H
 
@@ -38,6 +43,8 @@
 #define ABI_COUNTERS_NAME "lost"
 #define ABI_EXITED_NAME "exited"
 #define ABI_CTLBUF_NAME "ctlbuf"
+#define ABI_CHUNK_FMT "%s_%d"
+#define ABI_CHAIN_FMT "chain%d"
 
 /* Slots of ABI_COUNTERS_NAME. */
 enum { ABI_CTR_LOST, ABI_CTR_START, ABI_CTR_TAI_OFFSET, ABI_CTR_MAP_FULL };

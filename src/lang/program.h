@@ -30,6 +30,8 @@ struct probe_def {
 	struct type *args;	/* tracepoint: the record type of `args` (sema);
 				 * fentry/fexit: the parameters, 8-byte slots (probes/fentry.c) */
 	const char *prog_name;	/* ELF program (function) name, set by codegen */
+	int nchunks;		/* codegen: > 1 when the body runs as a chain of that
+				 * many programs (lang/abi.h), else 0 */
 	int index;		/* in program.probes */
 	/* issue 4 (probes): */
 	int pid;		/* uprobe/usdt/perf events: only this process (-p/-c), 0 all */

@@ -987,10 +987,50 @@ static bool parse_uses_stdlib(const char *src)
 	return false;
 }
 
+/* Deeper trees than this are refused: sema and codegen walk a tree
+ * recursively, and `1+1+...+1` (left-associative, so bison's stack stays
+ * flat) or thousands of unary operators would overflow the C stack. No
+ * program a person writes comes near it. */
+enum { PARSE_MAX_DEPTH = 1000 };
+
+struct depth_walk {
+	int depth;
+	const struct node *deep;	/* the first node below the limit */
+};
+
+/* Recursion here is bounded by PARSE_MAX_DEPTH itself. */
+static void parse_depth_child(struct node **slot, void *ctx)
+{
+	struct depth_walk *w = ctx;
+	if (w->deep)
+		return;
+	if (w->depth >= PARSE_MAX_DEPTH) {
+		w->deep = *slot;
+		return;
+	}
+	w->depth++;
+	ast_each_child(*slot, parse_depth_child, w);
+	w->depth--;
+}
+
+static bool parse_check_depth(struct program *p)
+{
+	struct depth_walk w = {0, NULL};
+	ast_each_child(p->ast, parse_depth_child, &w);
+	if (!w.deep)
+		return true;
+	diag_hint(&p->diags, diag_error(&p->diags, w.deep->loc,
+					"the program is nested too deeply (more than %d levels)",
+					PARSE_MAX_DEPTH),
+		  "split the expression or block: assign parts to variables");
+	return false;
+}
+
 bool parse_program(struct program *p)
 {
 	struct node *lib;
-	if (!parse_check_nul(p) || !parse_text(p, p->file, p->src, &p->ast))
+	if (!parse_check_nul(p) || !parse_text(p, p->file, p->src, &p->ast) ||
+	    !parse_check_depth(p))
 		return false;
 	if (!parse_uses_stdlib(p->src))
 		return true;

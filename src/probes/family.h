@@ -110,6 +110,9 @@ struct probe_family {
 				 * new one goes to the head of a list), so the
 				 * runtime attaches them last to first */
 
+	bool tail_calls;	/* its programs may tail-call programs of their
+				 * own type, so codegen may run a huge block as a
+				 * chain of programs (tracing programs cannot) */
 	/* Attach prog at pd; on success *link owns the attachment. 0 or -errno;
 	 * *hint may be set to a static explanation. */
 	int (*attach)(const struct probe_def *pd, struct bpf_program *prog,

@@ -298,6 +298,7 @@ const struct probe_family probe_kprobe = {
 	.regs = true,
 	.func = true,
 	.fires_reversed = true,
+	.tail_calls = true,
 	.attach = kprobe_attach,
 };
 
@@ -312,5 +313,6 @@ const struct probe_family probe_kretprobe = {
 	.retval = RETVAL_REGS,
 	.regs = true,
 	.func = true,
+	.tail_calls = true,
 	.attach = kprobe_attach,
 };

@@ -285,19 +285,52 @@ static void group_shared(struct program *p)
 	xfree(mixed);
 }
 
+/* The kernel verifies at most 256 functions in one program (BPF_MAX_SUBPROGS);
+ * a syscall program whose bodies read their own layout calls a subprogram per
+ * syscall (codegen/syscall.c), and each has a callback per for loop. */
+#define SYSCALL_SUBPROGS_MAX 250
+
+/* The loop callbacks n and what it holds emit: one per for loop, each time an
+ * unroll repeats it. */
+static void count_loops(struct node **slot, void *ctx)
+{
+	size_t *total = ctx, inner = 0;
+	struct node *n = *slot;
+	if (!n)
+		return;
+	ast_each_child(n, count_loops, &inner);
+	if (n->kind == N_UNROLL && n->unroll.count)
+		inner *= (size_t)n->unroll.count->num.value;
+	*total += inner + (n->kind == N_FOR);
+}
+
+/* How many syscalls of a block whose bodies read their own layout fit in one
+ * program: each is a subprogram, with its loops' callbacks. */
+static size_t syscall_cases_max(const struct node *probe)
+{
+	size_t loops = 0;
+	ast_each_child((struct node *)probe, count_loops, &loops);
+	return SYSCALL_SUBPROGS_MAX / (1 + loops);
+}
+
 /* Whether d may run in o's program: a syscall's program switches on the
- * number, so one syscall only once in it. */
+ * number, so one syscall only once in it, and bodies of their own only as
+ * many as the kernel takes subprograms. */
 static bool syscall_fits(const struct program *p, const struct probe_def *o,
 			 const struct probe_def *d)
 {
+	size_t members = 0;
 	if (!d->family->syscall)
 		return true;
 	for (size_t k = (size_t)o->index; k < (size_t)d->index; k++) {
 		const struct probe_def *e = p->probes.items[k];
-		if (e->owner == o->index && e->value == d->value)
+		if (e->owner != o->index)
+			continue;
+		if (e->value == d->value)
 			return false;
+		members++;
 	}
-	return true;
+	return !d->own_layout || members < syscall_cases_max(d->probe);
 }
 
 /* How many probe_defs of d's block run as d's family. */

@@ -290,5 +290,6 @@ const struct probe_family probe_tracepoint = {
 	.list_bare = "*:",
 	.args_type = probes_tracepoint_args,
 	.shares = true,
+	.tail_calls = true,
 	.attach = tracepoint_attach,
 };

@@ -13,6 +13,7 @@
 
 #include <bpf/libbpf.h>
 
+#include "lang/abi.h"
 #include "lang/diag.h"
 #include "probes/family.h"
 #include "runtime/linemap.h"
@@ -59,7 +60,10 @@ static const struct probe_def *probe_of_prog(const struct program *p, const char
 
 	for (i = 0; i < p->probes.len; i++) {
 		const struct probe_def *pd = p->probes.items[i];
-		if (pd->prog_name && !strcmp(pd->prog_name, prog))
+		size_t len = pd->prog_name ? strlen(pd->prog_name) : 0;
+		/* its program, or one of its chain (prog_name_K) */
+		if (len && !strncmp(pd->prog_name, prog, len) &&
+		    (!prog[len] || (prog[len] == '_' && pd->nchunks > 1)))
 			return pd;
 	}
 	return NULL;
@@ -235,6 +239,32 @@ static void set_group_attach_types(const struct program *p, struct bpf_object *o
 	}
 }
 
+/* Link the programs of each probe codegen split into a chain (lang/abi.h):
+ * chunk k's fd at key k of the probe's program array. 0 or -errno. */
+static int fill_chains(const struct program *p, struct bpf_object *o)
+{
+	char name[64];
+	for (size_t i = 0; i < p->probes.len; i++) {
+		const struct probe_def *pd = p->probes.items[i];
+		if (pd->nchunks < 2 || pd->owner != pd->index)
+			continue;
+		snprintf(name, sizeof(name), ABI_CHAIN_FMT, pd->index);
+		struct bpf_map *chain = bpf_object__find_map_by_name(o, name);
+		for (int k = 1; k < pd->nchunks; k++) {
+			snprintf(name, sizeof(name), ABI_CHUNK_FMT, pd->prog_name, k);
+			struct bpf_program *prog = bpf_object__find_program_by_name(o, name);
+			uint32_t key = (uint32_t)k;
+			int fd = prog ? bpf_program__fd(prog) : -1;
+			if (!chain || fd < 0 ||
+			    bpf_map__update_elem(chain, &key, sizeof(key), &fd, sizeof(fd), 0)) {
+				msg_error("probe '%s': cannot chain its program '%s'", pd->name, name);
+				return -ENOENT;
+			}
+		}
+	}
+	return 0;
+}
+
 int rt_load(const struct program *p, const void *obj, size_t obj_size,
 	    struct bpf_object **objp)
 {
@@ -259,6 +289,11 @@ int rt_load(const struct program *p, const void *obj, size_t obj_size,
 	err = bpf_object__load(o);
 	if (err) {
 		report_load_failure(p, err, log, obj, obj_size);
+		bpf_object__close(o);
+		goto out;
+	}
+	err = fill_chains(p, o);
+	if (err) {
 		bpf_object__close(o);
 		goto out;
 	}

@@ -275,7 +275,8 @@ static void file_index_symbols(struct ufile *f)
 			continue;
 		f->syms[f->nsyms++] = (struct usymbol){addr, sym.st_size, name, GELF_ST_BIND(sym.st_info)};
 	}
-	qsort(f->syms, f->nsyms, sizeof(*f->syms), usymbol_cmp);
+	if (f->nsyms)
+		qsort(f->syms, f->nsyms, sizeof(*f->syms), usymbol_cmp);
 }
 
 /* The symbol containing vaddr: the nearest start at or below it whose size

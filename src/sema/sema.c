@@ -1544,6 +1544,8 @@ static void check_let(struct sema *s, struct node *n)
 	v->decl = var;
 	v->next = s->vars;
 	s->vars = v;
+	if (!v->type && !n->let.value && s->final)	/* never assigned nor read: 0 */
+		v->type = type_int(s->a, 64, true);
 	var->type = v->type;
 	if (n->let.value)
 		var_assign(s, var, check_expr(s, n->let.value));

@@ -81,6 +81,10 @@ GENERATORS = {
 	# far beyond any parser's stack: a located error, not a crash
 	"nesting_20000_parentheses": lambda: "BEGIN { $x = " + "(" * 20000 + "1" + ")" * 20000 + "; }\n",
 	"nesting_20000_blocks": lambda: "BEGIN { " + "{" * 20000 + "}" * 20000 + " }\n",
+	# deep trees bison's stack never sees (left-associative chains, prefix
+	# operators): refused before sema and codegen recurse down them
+	"chain_200000_additions": lambda: "BEGIN { $x = " + "1 + " * 200000 + "1; }\n",
+	"nesting_5000_derefs": lambda: "BEGIN { $x = " + "*" * 5000 + "1; }\n",
 	# huge literals
 	"string_literal_1mb_unterminated": lambda: 'BEGIN { $s = "' + "a" * (1 << 20) + "\n",
 	"integer_literal_10000_digits": lambda: "BEGIN { $x = " + "9" * 10000 + "; }\n",

@@ -31,6 +31,51 @@ for m in nf_tables kvm; do
 	modprobe -d "${BPFL_VM_MODROOT:-/}" "$m" 2>/dev/null ||
 		echo "compat-vm: modprobe $m failed (its tests will be skipped)"
 done
+# The TCG rescue. A suite test whose AFTER command is a busy loop of system calls
+# (probe.fexit large args: fentry_args calls bpf() forever) can stall the guest's
+# RCU-tasks grace period that detaching a trampoline waits for (ftrace_shutdown ->
+# synchronize_rcu_tasks[_rude]): under TCG the timer interrupt is taken at the next
+# translated block, almost always in the kernel half of the loop, so the task is
+# never seen in user mode and never lets the per-CPU work run; the vCPU soft-locks.
+# The engine kills AFTER only once the traced tool has exited, and the tool cannot
+# exit until AFTER stops: a deadlock that KVM or hardware does not have. When the
+# tool (the suite calls it bpftrace) has waited in an RCU grace period for
+# RESCUE_AFTER s, the running processes of the test's other sessions (its AFTER and
+# BEFORE commands, which the engine would kill next anyway) are killed, and a line
+# "compat-vm: RESCUE ..." says so on the console and in the summary.
+RESCUE_AFTER=${BPFL_VM_RESCUE_AFTER:-4}
+rescue_loop() {
+	local me waited=0 pid stat sid tsid comm killed=" "
+	me=$(cut -d' ' -f6 /proc/$$/stat)
+	while sleep 1; do
+		tool= tsid=
+		for pid in $(pidof bpftrace); do
+			grep -q '__wait_rcu_gp\|synchronize_rcu' "/proc/$pid/stack" 2>/dev/null &&
+				tool=$pid && tsid=$(cut -d' ' -f6 "/proc/$pid/stat")
+		done
+		if [ -z "$tool" ]; then waited=0; continue; fi
+		waited=$((waited + 1))
+		[ "$waited" -ge "$RESCUE_AFTER" ] || continue
+		for stat in /proc/[0-9]*/stat; do
+			read -r pid comm _ 2>/dev/null <"$stat" || continue
+			# fields after the parenthesised comm: state ppid pgrp session
+			set -- $(sed 's/^.*) //' "$stat" 2>/dev/null)
+			[ "${1:-}" = R ] && [ "${2:-0}" != 2 ] && [ "$pid" != 1 ] || continue
+			sid=${4:-}
+			[ -n "$sid" ] && [ "$sid" != "$me" ] && [ "$sid" != "$tsid" ] && [ "$sid" != 1 ] || continue
+			kill -9 "$pid" 2>/dev/null || continue
+			# a SIGKILL can take seconds to land on the stuck vCPU: report a pid once
+			case $killed in *" $pid "*) continue ;; esac
+			killed="$killed$pid "
+			echo "compat-vm: RESCUE: bpftrace (pid $tool) waited ${waited} s in an RCU-tasks grace period; killed pid $pid $comm, a busy process of the test" |
+				tee -a "$copy.rescues"
+		done
+		waited=0
+	done
+}
+rm -f "$copy.rescues"
+rescue_loop &
+rescuer=$!
 for ((i = 1; i <= runs; i++)); do
 	start=$(date +%s)
 	rm -f "$work/last.log"
@@ -43,3 +88,5 @@ for ((i = 1; i <= runs; i++)); do
 	sed 's/^/compat-vm: /' "$copy.summary"
 	echo "compat-vm: run $i of $runs: $(($(date +%s) - start)) s"
 done
+kill "$rescuer" 2>/dev/null
+[ ! -s "$copy.rescues" ] || echo "compat-vm: $(wc -l <"$copy.rescues") RESCUE(s) in all (the TCG RCU-tasks deadlock; see above)"

@@ -23,6 +23,9 @@
 #   BPFL_TIMEOUT_SCALE  passed to the runner in the guest (default 1.5 with KVM, 3 with TCG)
 #   BPFL_VM_SHELL=1     interactive: a shell in the guest instead of the tests
 #   BPFL_VM_CMD=...     a shell command to run in the guest instead of the tests
+#   BPFL_VM_SMP         guest CPUs (default 2)
+#   BPFL_VM_TCG         extra -accel tcg options (e.g. thread=single)
+#   BPFL_VM_APPEND      extra guest kernel parameters
 # Exit status: that of the runner in the guest; 125 when the VM could not run them.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -131,7 +134,7 @@ accel=${BPFL_VM_ACCEL:-auto}
 [ "$accel" != auto ] || accel=tcg
 case $accel in
 kvm) accel_args=(-accel kvm -cpu host,-arch-capabilities) scale=${BPFL_TIMEOUT_SCALE:-1.5} ;;
-tcg) accel_args=(-accel tcg -cpu max) scale=${BPFL_TIMEOUT_SCALE:-3} ;;
+tcg) accel_args=(-accel "tcg${BPFL_VM_TCG:+,$BPFL_VM_TCG}" -cpu max) scale=${BPFL_TIMEOUT_SCALE:-3} ;;
 *) die "BPFL_VM_ACCEL must be kvm, tcg or auto" ;;
 esac
 
@@ -161,9 +164,9 @@ log="$rundir/console.log"
 limit=${BPFL_VM_TIMEOUT:-1200} stall=${BPFL_VM_STALL:-240}
 say "booting $ver ($accel) with ${#cases[@]} case file(s)"
 start=$(date +%s%N)
-qemu=(qemu-system-x86_64 "${accel_args[@]}" -m 2G -smp 2 -nographic -no-reboot
+qemu=(qemu-system-x86_64 "${accel_args[@]}" -m 2G -smp "${BPFL_VM_SMP:-2}" -nographic -no-reboot
 	-kernel "$kernel" -initrd "$initrd"
-	-append "console=ttyS0 quiet loglevel=3 panic=-1 bpfl.run=$rundir/guest.sh bpfl.keep=$repo bpfl.stall=$((stall / 20 * 10))"
+	-append "console=ttyS0 quiet loglevel=3 panic=-1 bpfl.run=$rundir/guest.sh bpfl.keep=$repo bpfl.stall=$((stall / 20 * 10)) ${BPFL_VM_APPEND:-}"
 	-virtfs "local,path=/,mount_tag=host,security_model=none,readonly=on,multidevs=remap"
 	-nic none)
 if [ "${BPFL_VM_SHELL:-0}" = 1 ]; then

@@ -21,9 +21,9 @@ entry:
   %4 = call i64 inttoptr (i64 1 to ptr)(ptr @scratch, ptr %3)	; map_lookup_elem
   %scratch = inttoptr i64 %4 to ptr
   %5 = icmp eq i64 %4, 0
-  br i1 %5, label %common.ret, label %body
+  br i1 %5, label %common.ret, label %init
 
-body:
+init:
   call void @llvm.memset.p0.i32(ptr %scratch, i8 0, i32 24, i1 false)
   %6 = call i64 inttoptr (i64 16 to ptr)(ptr %scratch, i64 16)	; get_current_comm
   %7 = getelementptr i8, ptr %scratch, i64 16
@@ -61,7 +61,7 @@ nonnull:
   br label %found
 
 nonnull2:
-  %.in7 = phi i64 [ %15, %found ], [ %10, %body ]
+  %.in7 = phi i64 [ %15, %found ], [ %10, %init ]
   %22 = inttoptr i64 %.in7 to ptr
   %23 = load i64, ptr %22, align 8
   %24 = add i64 %23, 1

@@ -21,139 +21,129 @@ entry:
   %1 = alloca [1 x i64], align 8
   %2 = alloca [1 x i64], align 8
   %3 = alloca [1 x i64], align 8
-  %4 = alloca [1 x i64], align 8
-  %5 = alloca [1 x i64], align 8
-  %6 = alloca [1 x i64], align 8
-  %7 = alloca [1 x i64], align 8
-  %8 = alloca [1 x i64], align 8
-  %9 = alloca [1 x i64], align 8
-  %10 = alloca [1 x i64], align 8
-  %11 = alloca [1 x i64], align 8
-  %12 = alloca [1 x i64], align 8
-  %13 = alloca [1 x i64], align 8
-  store i64 0, ptr %13, align 8
-  store i64 1, ptr %12, align 8
-  %14 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_a, ptr %13, ptr %12, i64 0)	; map_update_elem
-  %15 = icmp slt i64 %14, 0
-  br i1 %15, label %update_failed, label %updated
+  store i64 0, ptr %3, align 8
+  store i64 1, ptr %2, align 8
+  %4 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_a, ptr %3, ptr %2, i64 0)	; map_update_elem
+  %5 = icmp slt i64 %4, 0
+  br i1 %5, label %update_failed, label %updated
 
 update_failed:
-  store i32 3, ptr %11, align 8
-  %16 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %11)	; map_lookup_elem
-  %17 = icmp eq i64 %16, 0
-  br i1 %17, label %updated, label %nonnull
+  store i32 3, ptr %1, align 8
+  %6 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %7 = icmp eq i64 %6, 0
+  br i1 %7, label %updated, label %nonnull
 
 updated:
-  store i64 1, ptr %10, align 8
-  store i64 2, ptr %9, align 8
-  %18 = call i64 inttoptr (i64 2 to ptr)(ptr @m1_b, ptr %10, ptr %9, i64 0)	; map_update_elem
-  %19 = icmp slt i64 %18, 0
-  br i1 %19, label %update_failed1, label %updated2
+  store i64 1, ptr %1, align 8
+  store i64 2, ptr %2, align 8
+  %8 = call i64 inttoptr (i64 2 to ptr)(ptr @m1_b, ptr %1, ptr %2, i64 0)	; map_update_elem
+  %9 = icmp slt i64 %8, 0
+  br i1 %9, label %update_failed1, label %updated2
 
 nonnull:
-  %20 = inttoptr i64 %16 to ptr
-  %21 = load i64, ptr %20, align 8
-  %22 = add i64 %21, 1
-  store i64 %22, ptr %20, align 8
+  %10 = inttoptr i64 %6 to ptr
+  %11 = load i64, ptr %10, align 8
+  %12 = add i64 %11, 1
+  store i64 %12, ptr %10, align 8
   br label %updated
 
 update_failed1:
-  store i32 4, ptr %8, align 8
-  %23 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %8)	; map_lookup_elem
-  %24 = icmp eq i64 %23, 0
-  br i1 %24, label %updated2, label %nonnull3
+  store i32 4, ptr %3, align 8
+  %13 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %3)	; map_lookup_elem
+  %14 = icmp eq i64 %13, 0
+  br i1 %14, label %updated2, label %nonnull3
 
 updated2:
-  store i64 2, ptr %7, align 8
-  store i64 3, ptr %6, align 8
-  %25 = call i64 inttoptr (i64 2 to ptr)(ptr @m2_c, ptr %7, ptr %6, i64 0)	; map_update_elem
-  %26 = icmp slt i64 %25, 0
-  br i1 %26, label %update_failed5, label %updated6
+  store i64 2, ptr %1, align 8
+  store i64 3, ptr %2, align 8
+  %15 = call i64 inttoptr (i64 2 to ptr)(ptr @m2_c, ptr %1, ptr %2, i64 0)	; map_update_elem
+  %16 = icmp slt i64 %15, 0
+  br i1 %16, label %update_failed5, label %updated6
 
 nonnull3:
-  %27 = inttoptr i64 %23 to ptr
-  %28 = load i64, ptr %27, align 8
-  %29 = add i64 %28, 1
-  store i64 %29, ptr %27, align 8
+  %17 = inttoptr i64 %13 to ptr
+  %18 = load i64, ptr %17, align 8
+  %19 = add i64 %18, 1
+  store i64 %19, ptr %17, align 8
   br label %updated2
 
 update_failed5:
-  store i32 5, ptr %5, align 8
-  %30 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %5)	; map_lookup_elem
-  %31 = icmp eq i64 %30, 0
-  br i1 %31, label %updated6, label %nonnull7
+  store i32 5, ptr %3, align 8
+  %20 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %3)	; map_lookup_elem
+  %21 = icmp eq i64 %20, 0
+  br i1 %21, label %updated6, label %nonnull7
 
 updated6:
-  %32 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 3)	; ringbuf_query
-  %33 = call i64 inttoptr (i64 131 to ptr)(ptr @ctlbuf, i64 16, i64 0)	; ringbuf_reserve
-  %34 = icmp eq i64 %33, 0
-  br i1 %34, label %lost, label %reserved
+  %22 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 3)	; ringbuf_query
+  %23 = call i64 inttoptr (i64 131 to ptr)(ptr @ctlbuf, i64 16, i64 0)	; ringbuf_reserve
+  %24 = icmp eq i64 %23, 0
+  br i1 %24, label %lost, label %reserved
 
 nonnull7:
-  %35 = inttoptr i64 %30 to ptr
-  %36 = load i64, ptr %35, align 8
-  %37 = add i64 %36, 1
-  store i64 %37, ptr %35, align 8
+  %25 = inttoptr i64 %20 to ptr
+  %26 = load i64, ptr %25, align 8
+  %27 = add i64 %26, 1
+  store i64 %27, ptr %25, align 8
   br label %updated6
 
 reserved:
-  %38 = inttoptr i64 %33 to ptr
-  store i64 %32, ptr %38, align 8
-  %39 = getelementptr i8, ptr %38, i64 8
-  store i64 0, ptr %39, align 8
-  %40 = call i64 inttoptr (i64 134 to ptr)(ptr @ctlbuf, i64 0)	; ringbuf_query
-  %41 = icmp ugt i64 %40, 8191
-  %42 = select i1 %41, i64 2, i64 1
-  call void inttoptr (i64 132 to ptr)(ptr %38, i64 %42)	; ringbuf_submit
+  %28 = inttoptr i64 %23 to ptr
+  store i64 %22, ptr %28, align 8
+  %29 = getelementptr i8, ptr %28, i64 8
+  store i64 0, ptr %29, align 8
+  %30 = call i64 inttoptr (i64 134 to ptr)(ptr @ctlbuf, i64 0)	; ringbuf_query
+  %31 = icmp ugt i64 %30, 8191
+  %32 = select i1 %31, i64 2, i64 1
+  call void inttoptr (i64 132 to ptr)(ptr %28, i64 %32)	; ringbuf_submit
   br label %emitted
 
 lost:
-  store i32 0, ptr %4, align 8
-  %43 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %4)	; map_lookup_elem
-  %44 = icmp eq i64 %43, 0
-  br i1 %44, label %emitted, label %nonnull9
+  store i32 0, ptr %1, align 8
+  %33 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %34 = icmp eq i64 %33, 0
+  br i1 %34, label %emitted, label %nonnull9
 
 emitted:
-  %45 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 3)	; ringbuf_query
-  %46 = call i64 inttoptr (i64 131 to ptr)(ptr @ctlbuf, i64 16, i64 0)	; ringbuf_reserve
-  %47 = icmp eq i64 %46, 0
-  br i1 %47, label %lost12, label %reserved11
+  %35 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 3)	; ringbuf_query
+  %36 = call i64 inttoptr (i64 131 to ptr)(ptr @ctlbuf, i64 16, i64 0)	; ringbuf_reserve
+  %37 = icmp eq i64 %36, 0
+  br i1 %37, label %lost12, label %reserved11
 
 nonnull9:
-  %48 = inttoptr i64 %43 to ptr
-  %49 = load i64, ptr %48, align 8
-  %50 = add i64 %49, 1
-  store i64 %50, ptr %48, align 8
+  %38 = inttoptr i64 %33 to ptr
+  %39 = load i64, ptr %38, align 8
+  %40 = add i64 %39, 1
+  store i64 %40, ptr %38, align 8
   br label %emitted
 
 reserved11:
-  %51 = inttoptr i64 %46 to ptr
-  store i64 %45, ptr %51, align 8
-  %52 = getelementptr i8, ptr %51, i64 8
-  store i64 1, ptr %52, align 8
-  %53 = call i64 inttoptr (i64 134 to ptr)(ptr @ctlbuf, i64 0)	; ringbuf_query
-  %54 = icmp ugt i64 %53, 8191
-  %55 = select i1 %54, i64 2, i64 1
-  call void inttoptr (i64 132 to ptr)(ptr %51, i64 %55)	; ringbuf_submit
+  %41 = inttoptr i64 %36 to ptr
+  store i64 %35, ptr %41, align 8
+  %42 = getelementptr i8, ptr %41, i64 8
+  store i64 1, ptr %42, align 8
+  %43 = call i64 inttoptr (i64 134 to ptr)(ptr @ctlbuf, i64 0)	; ringbuf_query
+  %44 = icmp ugt i64 %43, 8191
+  %45 = select i1 %44, i64 2, i64 1
+  call void inttoptr (i64 132 to ptr)(ptr %41, i64 %45)	; ringbuf_submit
   br label %emitted13
 
 lost12:
-  store i32 0, ptr %3, align 8
-  %56 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %3)	; map_lookup_elem
-  %57 = icmp eq i64 %56, 0
-  br i1 %57, label %emitted13, label %nonnull14
+  store i32 0, ptr %1, align 8
+  %46 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %47 = icmp eq i64 %46, 0
+  br i1 %47, label %emitted13, label %nonnull14
 
 emitted13:
-  store i64 2, ptr %2, align 8
-  %58 = call i64 inttoptr (i64 3 to ptr)(ptr @m2_c, ptr %2)	; map_delete_elem
   store i64 2, ptr %1, align 8
-  %59 = call i64 inttoptr (i64 3 to ptr)(ptr @m2_c, ptr %1)	; map_delete_elem
+  %48 = call i64 inttoptr (i64 3 to ptr)(ptr @m2_c, ptr %1)	; map_delete_elem
+  store i64 2, ptr %1, align 8
+  %49 = call i64 inttoptr (i64 3 to ptr)(ptr @m2_c, ptr %1)	; map_delete_elem
   ret i64 0
 
 nonnull14:
-  %60 = inttoptr i64 %56 to ptr
-  %61 = load i64, ptr %60, align 8
-  %62 = add i64 %61, 1
-  store i64 %62, ptr %60, align 8
+  %50 = inttoptr i64 %46 to ptr
+  %51 = load i64, ptr %50, align 8
+  %52 = add i64 %51, 1
+  store i64 %52, ptr %50, align 8
   br label %emitted13
 }

@@ -12,421 +12,419 @@ define i64 @probe0(ptr %0) section "tracepoint/syscalls/sys_enter_execve" {
 entry:
   %1 = alloca [1 x i64], align 8
   %2 = alloca [1 x i64], align 8
-  %3 = alloca [1 x i64], align 8
-  %4 = alloca [1 x i64], align 8
-  %5 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 1032, i64 0)	; ringbuf_reserve
-  %6 = inttoptr i64 %5 to ptr
-  %7 = icmp eq i64 %5, 0
-  br i1 %7, label %lost, label %reserved
+  %3 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 1032, i64 0)	; ringbuf_reserve
+  %4 = inttoptr i64 %3 to ptr
+  %5 = icmp eq i64 %3, 0
+  br i1 %5, label %lost, label %reserved
 
 reserved:
-  store i64 0, ptr %6, align 8
-  %8 = getelementptr i8, ptr %6, i64 8
-  %9 = getelementptr i8, ptr %0, i64 24
-  %10 = load i64, ptr %9, align 4
-  store i8 0, ptr %8, align 1
-  %11 = getelementptr i8, ptr %6, i64 72
+  store i64 0, ptr %4, align 8
+  %6 = getelementptr i8, ptr %4, i64 8
+  %7 = getelementptr i8, ptr %0, i64 24
+  %8 = load i64, ptr %7, align 4
+  store i8 0, ptr %6, align 1
+  %9 = getelementptr i8, ptr %4, i64 72
+  store i8 0, ptr %9, align 1
+  %10 = getelementptr i8, ptr %4, i64 136
+  store i8 0, ptr %10, align 1
+  %11 = getelementptr i8, ptr %4, i64 200
   store i8 0, ptr %11, align 1
-  %12 = getelementptr i8, ptr %6, i64 136
+  %12 = getelementptr i8, ptr %4, i64 264
   store i8 0, ptr %12, align 1
-  %13 = getelementptr i8, ptr %6, i64 200
+  %13 = getelementptr i8, ptr %4, i64 328
   store i8 0, ptr %13, align 1
-  %14 = getelementptr i8, ptr %6, i64 264
+  %14 = getelementptr i8, ptr %4, i64 392
   store i8 0, ptr %14, align 1
-  %15 = getelementptr i8, ptr %6, i64 328
+  %15 = getelementptr i8, ptr %4, i64 456
   store i8 0, ptr %15, align 1
-  %16 = getelementptr i8, ptr %6, i64 392
+  %16 = getelementptr i8, ptr %4, i64 520
   store i8 0, ptr %16, align 1
-  %17 = getelementptr i8, ptr %6, i64 456
+  %17 = getelementptr i8, ptr %4, i64 584
   store i8 0, ptr %17, align 1
-  %18 = getelementptr i8, ptr %6, i64 520
+  %18 = getelementptr i8, ptr %4, i64 648
   store i8 0, ptr %18, align 1
-  %19 = getelementptr i8, ptr %6, i64 584
+  %19 = getelementptr i8, ptr %4, i64 712
   store i8 0, ptr %19, align 1
-  %20 = getelementptr i8, ptr %6, i64 648
+  %20 = getelementptr i8, ptr %4, i64 776
   store i8 0, ptr %20, align 1
-  %21 = getelementptr i8, ptr %6, i64 712
+  %21 = getelementptr i8, ptr %4, i64 840
   store i8 0, ptr %21, align 1
-  %22 = getelementptr i8, ptr %6, i64 776
+  %22 = getelementptr i8, ptr %4, i64 904
   store i8 0, ptr %22, align 1
-  %23 = getelementptr i8, ptr %6, i64 840
+  %23 = getelementptr i8, ptr %4, i64 968
   store i8 0, ptr %23, align 1
-  %24 = getelementptr i8, ptr %6, i64 904
-  store i8 0, ptr %24, align 1
-  %25 = getelementptr i8, ptr %6, i64 968
-  store i8 0, ptr %25, align 1
-  store i64 0, ptr %3, align 8
-  %26 = call i64 inttoptr (i64 112 to ptr)(ptr %3, i64 8, i64 %10)	; probe_read_user
-  %27 = load i64, ptr %3, align 8
-  %28 = icmp eq i64 %27, 0
-  br i1 %28, label %join_done, label %join_arg
+  store i64 0, ptr %1, align 8
+  %24 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %8)	; probe_read_user
+  %25 = load i64, ptr %1, align 8
+  %26 = icmp eq i64 %25, 0
+  br i1 %26, label %join_done, label %join_arg
 
 lost:
-  store i32 0, ptr %4, align 8
-  %29 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %4)	; map_lookup_elem
-  %30 = icmp eq i64 %29, 0
-  br i1 %30, label %emitted, label %nonnull
+  store i32 0, ptr %2, align 8
+  %27 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %2)	; map_lookup_elem
+  %28 = icmp eq i64 %27, 0
+  br i1 %28, label %emitted, label %nonnull
 
 emitted:
-  %31 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 1032, i64 0)	; ringbuf_reserve
-  %32 = inttoptr i64 %31 to ptr
-  %33 = icmp eq i64 %31, 0
-  br i1 %33, label %lost17, label %reserved16
+  %29 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 1032, i64 0)	; ringbuf_reserve
+  %30 = inttoptr i64 %29 to ptr
+  %31 = icmp eq i64 %29, 0
+  br i1 %31, label %lost17, label %reserved16
 
 nonnull:
-  %34 = inttoptr i64 %29 to ptr
-  %35 = load i64, ptr %34, align 8
-  %36 = add i64 %35, 1
-  store i64 %36, ptr %34, align 8
+  %32 = inttoptr i64 %27 to ptr
+  %33 = load i64, ptr %32, align 8
+  %34 = add i64 %33, 1
+  store i64 %34, ptr %32, align 8
   br label %emitted
 
 join_done:
-  %37 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
-  %38 = icmp ugt i64 %37, 1048575
-  %39 = select i1 %38, i64 2, i64 1
-  call void inttoptr (i64 132 to ptr)(ptr %6, i64 %39)	; ringbuf_submit
+  %35 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
+  %36 = icmp ugt i64 %35, 1048575
+  %37 = select i1 %36, i64 2, i64 1
+  call void inttoptr (i64 132 to ptr)(ptr %4, i64 %37)	; ringbuf_submit
   br label %emitted
 
 join_arg:
-  %40 = call i64 inttoptr (i64 114 to ptr)(ptr %8, i64 64, i64 %27)	; probe_read_user_str
-  %41 = add i64 %10, 8
-  store i64 0, ptr %3, align 8
-  %42 = call i64 inttoptr (i64 112 to ptr)(ptr %3, i64 8, i64 %41)	; probe_read_user
-  %43 = load i64, ptr %3, align 8
-  %44 = icmp eq i64 %43, 0
-  br i1 %44, label %join_done, label %join_arg1
+  %38 = call i64 inttoptr (i64 114 to ptr)(ptr %6, i64 64, i64 %25)	; probe_read_user_str
+  %39 = add i64 %8, 8
+  store i64 0, ptr %1, align 8
+  %40 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %39)	; probe_read_user
+  %41 = load i64, ptr %1, align 8
+  %42 = icmp eq i64 %41, 0
+  br i1 %42, label %join_done, label %join_arg1
 
 join_arg1:
-  %45 = call i64 inttoptr (i64 114 to ptr)(ptr %11, i64 64, i64 %43)	; probe_read_user_str
-  %46 = add i64 %10, 16
-  store i64 0, ptr %3, align 8
-  %47 = call i64 inttoptr (i64 112 to ptr)(ptr %3, i64 8, i64 %46)	; probe_read_user
-  %48 = load i64, ptr %3, align 8
-  %49 = icmp eq i64 %48, 0
-  br i1 %49, label %join_done, label %join_arg2
+  %43 = call i64 inttoptr (i64 114 to ptr)(ptr %9, i64 64, i64 %41)	; probe_read_user_str
+  %44 = add i64 %8, 16
+  store i64 0, ptr %1, align 8
+  %45 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %44)	; probe_read_user
+  %46 = load i64, ptr %1, align 8
+  %47 = icmp eq i64 %46, 0
+  br i1 %47, label %join_done, label %join_arg2
 
 join_arg2:
-  %50 = call i64 inttoptr (i64 114 to ptr)(ptr %12, i64 64, i64 %48)	; probe_read_user_str
-  %51 = add i64 %10, 24
-  store i64 0, ptr %3, align 8
-  %52 = call i64 inttoptr (i64 112 to ptr)(ptr %3, i64 8, i64 %51)	; probe_read_user
-  %53 = load i64, ptr %3, align 8
-  %54 = icmp eq i64 %53, 0
-  br i1 %54, label %join_done, label %join_arg3
+  %48 = call i64 inttoptr (i64 114 to ptr)(ptr %10, i64 64, i64 %46)	; probe_read_user_str
+  %49 = add i64 %8, 24
+  store i64 0, ptr %1, align 8
+  %50 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %49)	; probe_read_user
+  %51 = load i64, ptr %1, align 8
+  %52 = icmp eq i64 %51, 0
+  br i1 %52, label %join_done, label %join_arg3
 
 join_arg3:
-  %55 = call i64 inttoptr (i64 114 to ptr)(ptr %13, i64 64, i64 %53)	; probe_read_user_str
-  %56 = add i64 %10, 32
-  store i64 0, ptr %3, align 8
-  %57 = call i64 inttoptr (i64 112 to ptr)(ptr %3, i64 8, i64 %56)	; probe_read_user
-  %58 = load i64, ptr %3, align 8
-  %59 = icmp eq i64 %58, 0
-  br i1 %59, label %join_done, label %join_arg4
+  %53 = call i64 inttoptr (i64 114 to ptr)(ptr %11, i64 64, i64 %51)	; probe_read_user_str
+  %54 = add i64 %8, 32
+  store i64 0, ptr %1, align 8
+  %55 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %54)	; probe_read_user
+  %56 = load i64, ptr %1, align 8
+  %57 = icmp eq i64 %56, 0
+  br i1 %57, label %join_done, label %join_arg4
 
 join_arg4:
-  %60 = call i64 inttoptr (i64 114 to ptr)(ptr %14, i64 64, i64 %58)	; probe_read_user_str
-  %61 = add i64 %10, 40
-  store i64 0, ptr %3, align 8
-  %62 = call i64 inttoptr (i64 112 to ptr)(ptr %3, i64 8, i64 %61)	; probe_read_user
-  %63 = load i64, ptr %3, align 8
-  %64 = icmp eq i64 %63, 0
-  br i1 %64, label %join_done, label %join_arg5
+  %58 = call i64 inttoptr (i64 114 to ptr)(ptr %12, i64 64, i64 %56)	; probe_read_user_str
+  %59 = add i64 %8, 40
+  store i64 0, ptr %1, align 8
+  %60 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %59)	; probe_read_user
+  %61 = load i64, ptr %1, align 8
+  %62 = icmp eq i64 %61, 0
+  br i1 %62, label %join_done, label %join_arg5
 
 join_arg5:
-  %65 = call i64 inttoptr (i64 114 to ptr)(ptr %15, i64 64, i64 %63)	; probe_read_user_str
-  %66 = add i64 %10, 48
-  store i64 0, ptr %3, align 8
-  %67 = call i64 inttoptr (i64 112 to ptr)(ptr %3, i64 8, i64 %66)	; probe_read_user
-  %68 = load i64, ptr %3, align 8
-  %69 = icmp eq i64 %68, 0
-  br i1 %69, label %join_done, label %join_arg6
+  %63 = call i64 inttoptr (i64 114 to ptr)(ptr %13, i64 64, i64 %61)	; probe_read_user_str
+  %64 = add i64 %8, 48
+  store i64 0, ptr %1, align 8
+  %65 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %64)	; probe_read_user
+  %66 = load i64, ptr %1, align 8
+  %67 = icmp eq i64 %66, 0
+  br i1 %67, label %join_done, label %join_arg6
 
 join_arg6:
-  %70 = call i64 inttoptr (i64 114 to ptr)(ptr %16, i64 64, i64 %68)	; probe_read_user_str
-  %71 = add i64 %10, 56
-  store i64 0, ptr %3, align 8
-  %72 = call i64 inttoptr (i64 112 to ptr)(ptr %3, i64 8, i64 %71)	; probe_read_user
-  %73 = load i64, ptr %3, align 8
-  %74 = icmp eq i64 %73, 0
-  br i1 %74, label %join_done, label %join_arg7
+  %68 = call i64 inttoptr (i64 114 to ptr)(ptr %14, i64 64, i64 %66)	; probe_read_user_str
+  %69 = add i64 %8, 56
+  store i64 0, ptr %1, align 8
+  %70 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %69)	; probe_read_user
+  %71 = load i64, ptr %1, align 8
+  %72 = icmp eq i64 %71, 0
+  br i1 %72, label %join_done, label %join_arg7
 
 join_arg7:
-  %75 = call i64 inttoptr (i64 114 to ptr)(ptr %17, i64 64, i64 %73)	; probe_read_user_str
-  %76 = add i64 %10, 64
-  store i64 0, ptr %3, align 8
-  %77 = call i64 inttoptr (i64 112 to ptr)(ptr %3, i64 8, i64 %76)	; probe_read_user
-  %78 = load i64, ptr %3, align 8
-  %79 = icmp eq i64 %78, 0
-  br i1 %79, label %join_done, label %join_arg8
+  %73 = call i64 inttoptr (i64 114 to ptr)(ptr %15, i64 64, i64 %71)	; probe_read_user_str
+  %74 = add i64 %8, 64
+  store i64 0, ptr %1, align 8
+  %75 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %74)	; probe_read_user
+  %76 = load i64, ptr %1, align 8
+  %77 = icmp eq i64 %76, 0
+  br i1 %77, label %join_done, label %join_arg8
 
 join_arg8:
-  %80 = call i64 inttoptr (i64 114 to ptr)(ptr %18, i64 64, i64 %78)	; probe_read_user_str
-  %81 = add i64 %10, 72
-  store i64 0, ptr %3, align 8
-  %82 = call i64 inttoptr (i64 112 to ptr)(ptr %3, i64 8, i64 %81)	; probe_read_user
-  %83 = load i64, ptr %3, align 8
-  %84 = icmp eq i64 %83, 0
-  br i1 %84, label %join_done, label %join_arg9
+  %78 = call i64 inttoptr (i64 114 to ptr)(ptr %16, i64 64, i64 %76)	; probe_read_user_str
+  %79 = add i64 %8, 72
+  store i64 0, ptr %1, align 8
+  %80 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %79)	; probe_read_user
+  %81 = load i64, ptr %1, align 8
+  %82 = icmp eq i64 %81, 0
+  br i1 %82, label %join_done, label %join_arg9
 
 join_arg9:
-  %85 = call i64 inttoptr (i64 114 to ptr)(ptr %19, i64 64, i64 %83)	; probe_read_user_str
-  %86 = add i64 %10, 80
-  store i64 0, ptr %3, align 8
-  %87 = call i64 inttoptr (i64 112 to ptr)(ptr %3, i64 8, i64 %86)	; probe_read_user
-  %88 = load i64, ptr %3, align 8
-  %89 = icmp eq i64 %88, 0
-  br i1 %89, label %join_done, label %join_arg10
+  %83 = call i64 inttoptr (i64 114 to ptr)(ptr %17, i64 64, i64 %81)	; probe_read_user_str
+  %84 = add i64 %8, 80
+  store i64 0, ptr %1, align 8
+  %85 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %84)	; probe_read_user
+  %86 = load i64, ptr %1, align 8
+  %87 = icmp eq i64 %86, 0
+  br i1 %87, label %join_done, label %join_arg10
 
 join_arg10:
-  %90 = call i64 inttoptr (i64 114 to ptr)(ptr %20, i64 64, i64 %88)	; probe_read_user_str
-  %91 = add i64 %10, 88
-  store i64 0, ptr %3, align 8
-  %92 = call i64 inttoptr (i64 112 to ptr)(ptr %3, i64 8, i64 %91)	; probe_read_user
-  %93 = load i64, ptr %3, align 8
-  %94 = icmp eq i64 %93, 0
-  br i1 %94, label %join_done, label %join_arg11
+  %88 = call i64 inttoptr (i64 114 to ptr)(ptr %18, i64 64, i64 %86)	; probe_read_user_str
+  %89 = add i64 %8, 88
+  store i64 0, ptr %1, align 8
+  %90 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %89)	; probe_read_user
+  %91 = load i64, ptr %1, align 8
+  %92 = icmp eq i64 %91, 0
+  br i1 %92, label %join_done, label %join_arg11
 
 join_arg11:
-  %95 = call i64 inttoptr (i64 114 to ptr)(ptr %21, i64 64, i64 %93)	; probe_read_user_str
-  %96 = add i64 %10, 96
-  store i64 0, ptr %3, align 8
-  %97 = call i64 inttoptr (i64 112 to ptr)(ptr %3, i64 8, i64 %96)	; probe_read_user
-  %98 = load i64, ptr %3, align 8
-  %99 = icmp eq i64 %98, 0
-  br i1 %99, label %join_done, label %join_arg12
+  %93 = call i64 inttoptr (i64 114 to ptr)(ptr %19, i64 64, i64 %91)	; probe_read_user_str
+  %94 = add i64 %8, 96
+  store i64 0, ptr %1, align 8
+  %95 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %94)	; probe_read_user
+  %96 = load i64, ptr %1, align 8
+  %97 = icmp eq i64 %96, 0
+  br i1 %97, label %join_done, label %join_arg12
 
 join_arg12:
-  %100 = call i64 inttoptr (i64 114 to ptr)(ptr %22, i64 64, i64 %98)	; probe_read_user_str
-  %101 = add i64 %10, 104
-  store i64 0, ptr %3, align 8
-  %102 = call i64 inttoptr (i64 112 to ptr)(ptr %3, i64 8, i64 %101)	; probe_read_user
-  %103 = load i64, ptr %3, align 8
-  %104 = icmp eq i64 %103, 0
-  br i1 %104, label %join_done, label %join_arg13
+  %98 = call i64 inttoptr (i64 114 to ptr)(ptr %20, i64 64, i64 %96)	; probe_read_user_str
+  %99 = add i64 %8, 104
+  store i64 0, ptr %1, align 8
+  %100 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %99)	; probe_read_user
+  %101 = load i64, ptr %1, align 8
+  %102 = icmp eq i64 %101, 0
+  br i1 %102, label %join_done, label %join_arg13
 
 join_arg13:
-  %105 = call i64 inttoptr (i64 114 to ptr)(ptr %23, i64 64, i64 %103)	; probe_read_user_str
-  %106 = add i64 %10, 112
-  store i64 0, ptr %3, align 8
-  %107 = call i64 inttoptr (i64 112 to ptr)(ptr %3, i64 8, i64 %106)	; probe_read_user
-  %108 = load i64, ptr %3, align 8
-  %109 = icmp eq i64 %108, 0
-  br i1 %109, label %join_done, label %join_arg14
+  %103 = call i64 inttoptr (i64 114 to ptr)(ptr %21, i64 64, i64 %101)	; probe_read_user_str
+  %104 = add i64 %8, 112
+  store i64 0, ptr %1, align 8
+  %105 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %104)	; probe_read_user
+  %106 = load i64, ptr %1, align 8
+  %107 = icmp eq i64 %106, 0
+  br i1 %107, label %join_done, label %join_arg14
 
 join_arg14:
-  %110 = call i64 inttoptr (i64 114 to ptr)(ptr %24, i64 64, i64 %108)	; probe_read_user_str
-  %111 = add i64 %10, 120
-  store i64 0, ptr %3, align 8
-  %112 = call i64 inttoptr (i64 112 to ptr)(ptr %3, i64 8, i64 %111)	; probe_read_user
-  %113 = load i64, ptr %3, align 8
-  %114 = icmp eq i64 %113, 0
-  br i1 %114, label %join_done, label %join_arg15
+  %108 = call i64 inttoptr (i64 114 to ptr)(ptr %22, i64 64, i64 %106)	; probe_read_user_str
+  %109 = add i64 %8, 120
+  store i64 0, ptr %1, align 8
+  %110 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %109)	; probe_read_user
+  %111 = load i64, ptr %1, align 8
+  %112 = icmp eq i64 %111, 0
+  br i1 %112, label %join_done, label %join_arg15
 
 join_arg15:
-  %115 = call i64 inttoptr (i64 114 to ptr)(ptr %25, i64 64, i64 %113)	; probe_read_user_str
+  %113 = call i64 inttoptr (i64 114 to ptr)(ptr %23, i64 64, i64 %111)	; probe_read_user_str
   br label %join_done
 
 reserved16:
-  store i64 1, ptr %32, align 8
-  %116 = getelementptr i8, ptr %32, i64 8
-  %117 = getelementptr i8, ptr %0, i64 24
-  %118 = load i64, ptr %117, align 4
-  store i8 0, ptr %116, align 1
-  %119 = getelementptr i8, ptr %32, i64 72
+  store i64 1, ptr %30, align 8
+  %114 = getelementptr i8, ptr %30, i64 8
+  %115 = getelementptr i8, ptr %0, i64 24
+  %116 = load i64, ptr %115, align 4
+  store i8 0, ptr %114, align 1
+  %117 = getelementptr i8, ptr %30, i64 72
+  store i8 0, ptr %117, align 1
+  %118 = getelementptr i8, ptr %30, i64 136
+  store i8 0, ptr %118, align 1
+  %119 = getelementptr i8, ptr %30, i64 200
   store i8 0, ptr %119, align 1
-  %120 = getelementptr i8, ptr %32, i64 136
+  %120 = getelementptr i8, ptr %30, i64 264
   store i8 0, ptr %120, align 1
-  %121 = getelementptr i8, ptr %32, i64 200
+  %121 = getelementptr i8, ptr %30, i64 328
   store i8 0, ptr %121, align 1
-  %122 = getelementptr i8, ptr %32, i64 264
+  %122 = getelementptr i8, ptr %30, i64 392
   store i8 0, ptr %122, align 1
-  %123 = getelementptr i8, ptr %32, i64 328
+  %123 = getelementptr i8, ptr %30, i64 456
   store i8 0, ptr %123, align 1
-  %124 = getelementptr i8, ptr %32, i64 392
+  %124 = getelementptr i8, ptr %30, i64 520
   store i8 0, ptr %124, align 1
-  %125 = getelementptr i8, ptr %32, i64 456
+  %125 = getelementptr i8, ptr %30, i64 584
   store i8 0, ptr %125, align 1
-  %126 = getelementptr i8, ptr %32, i64 520
+  %126 = getelementptr i8, ptr %30, i64 648
   store i8 0, ptr %126, align 1
-  %127 = getelementptr i8, ptr %32, i64 584
+  %127 = getelementptr i8, ptr %30, i64 712
   store i8 0, ptr %127, align 1
-  %128 = getelementptr i8, ptr %32, i64 648
+  %128 = getelementptr i8, ptr %30, i64 776
   store i8 0, ptr %128, align 1
-  %129 = getelementptr i8, ptr %32, i64 712
+  %129 = getelementptr i8, ptr %30, i64 840
   store i8 0, ptr %129, align 1
-  %130 = getelementptr i8, ptr %32, i64 776
+  %130 = getelementptr i8, ptr %30, i64 904
   store i8 0, ptr %130, align 1
-  %131 = getelementptr i8, ptr %32, i64 840
+  %131 = getelementptr i8, ptr %30, i64 968
   store i8 0, ptr %131, align 1
-  %132 = getelementptr i8, ptr %32, i64 904
-  store i8 0, ptr %132, align 1
-  %133 = getelementptr i8, ptr %32, i64 968
-  store i8 0, ptr %133, align 1
-  store i64 0, ptr %1, align 8
-  %134 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %118)	; probe_read_user
-  %135 = load i64, ptr %1, align 8
-  %136 = icmp eq i64 %135, 0
-  br i1 %136, label %join_done21, label %join_arg22
+  store i64 0, ptr %2, align 8
+  %132 = call i64 inttoptr (i64 112 to ptr)(ptr %2, i64 8, i64 %116)	; probe_read_user
+  %133 = load i64, ptr %2, align 8
+  %134 = icmp eq i64 %133, 0
+  br i1 %134, label %join_done21, label %join_arg22
 
 lost17:
-  store i32 0, ptr %2, align 8
-  %137 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %2)	; map_lookup_elem
-  %138 = icmp eq i64 %137, 0
-  br i1 %138, label %emitted18, label %nonnull19
+  store i32 0, ptr %1, align 8
+  %135 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %136 = icmp eq i64 %135, 0
+  br i1 %136, label %emitted18, label %nonnull19
 
 emitted18:
   ret i64 0
 
 nonnull19:
-  %139 = inttoptr i64 %137 to ptr
-  %140 = load i64, ptr %139, align 8
-  %141 = add i64 %140, 1
-  store i64 %141, ptr %139, align 8
+  %137 = inttoptr i64 %135 to ptr
+  %138 = load i64, ptr %137, align 8
+  %139 = add i64 %138, 1
+  store i64 %139, ptr %137, align 8
   br label %emitted18
 
 join_done21:
-  %142 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
-  %143 = icmp ugt i64 %142, 1048575
-  %144 = select i1 %143, i64 2, i64 1
-  call void inttoptr (i64 132 to ptr)(ptr %32, i64 %144)	; ringbuf_submit
+  %140 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
+  %141 = icmp ugt i64 %140, 1048575
+  %142 = select i1 %141, i64 2, i64 1
+  call void inttoptr (i64 132 to ptr)(ptr %30, i64 %142)	; ringbuf_submit
   br label %emitted18
 
 join_arg22:
-  %145 = call i64 inttoptr (i64 114 to ptr)(ptr %116, i64 64, i64 %135)	; probe_read_user_str
-  %146 = add i64 %118, 8
-  store i64 0, ptr %1, align 8
-  %147 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %146)	; probe_read_user
-  %148 = load i64, ptr %1, align 8
-  %149 = icmp eq i64 %148, 0
-  br i1 %149, label %join_done21, label %join_arg23
+  %143 = call i64 inttoptr (i64 114 to ptr)(ptr %114, i64 64, i64 %133)	; probe_read_user_str
+  %144 = add i64 %116, 8
+  store i64 0, ptr %2, align 8
+  %145 = call i64 inttoptr (i64 112 to ptr)(ptr %2, i64 8, i64 %144)	; probe_read_user
+  %146 = load i64, ptr %2, align 8
+  %147 = icmp eq i64 %146, 0
+  br i1 %147, label %join_done21, label %join_arg23
 
 join_arg23:
-  %150 = call i64 inttoptr (i64 114 to ptr)(ptr %119, i64 64, i64 %148)	; probe_read_user_str
-  %151 = add i64 %118, 16
-  store i64 0, ptr %1, align 8
-  %152 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %151)	; probe_read_user
-  %153 = load i64, ptr %1, align 8
-  %154 = icmp eq i64 %153, 0
-  br i1 %154, label %join_done21, label %join_arg24
+  %148 = call i64 inttoptr (i64 114 to ptr)(ptr %117, i64 64, i64 %146)	; probe_read_user_str
+  %149 = add i64 %116, 16
+  store i64 0, ptr %2, align 8
+  %150 = call i64 inttoptr (i64 112 to ptr)(ptr %2, i64 8, i64 %149)	; probe_read_user
+  %151 = load i64, ptr %2, align 8
+  %152 = icmp eq i64 %151, 0
+  br i1 %152, label %join_done21, label %join_arg24
 
 join_arg24:
-  %155 = call i64 inttoptr (i64 114 to ptr)(ptr %120, i64 64, i64 %153)	; probe_read_user_str
-  %156 = add i64 %118, 24
-  store i64 0, ptr %1, align 8
-  %157 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %156)	; probe_read_user
-  %158 = load i64, ptr %1, align 8
-  %159 = icmp eq i64 %158, 0
-  br i1 %159, label %join_done21, label %join_arg25
+  %153 = call i64 inttoptr (i64 114 to ptr)(ptr %118, i64 64, i64 %151)	; probe_read_user_str
+  %154 = add i64 %116, 24
+  store i64 0, ptr %2, align 8
+  %155 = call i64 inttoptr (i64 112 to ptr)(ptr %2, i64 8, i64 %154)	; probe_read_user
+  %156 = load i64, ptr %2, align 8
+  %157 = icmp eq i64 %156, 0
+  br i1 %157, label %join_done21, label %join_arg25
 
 join_arg25:
-  %160 = call i64 inttoptr (i64 114 to ptr)(ptr %121, i64 64, i64 %158)	; probe_read_user_str
-  %161 = add i64 %118, 32
-  store i64 0, ptr %1, align 8
-  %162 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %161)	; probe_read_user
-  %163 = load i64, ptr %1, align 8
-  %164 = icmp eq i64 %163, 0
-  br i1 %164, label %join_done21, label %join_arg26
+  %158 = call i64 inttoptr (i64 114 to ptr)(ptr %119, i64 64, i64 %156)	; probe_read_user_str
+  %159 = add i64 %116, 32
+  store i64 0, ptr %2, align 8
+  %160 = call i64 inttoptr (i64 112 to ptr)(ptr %2, i64 8, i64 %159)	; probe_read_user
+  %161 = load i64, ptr %2, align 8
+  %162 = icmp eq i64 %161, 0
+  br i1 %162, label %join_done21, label %join_arg26
 
 join_arg26:
-  %165 = call i64 inttoptr (i64 114 to ptr)(ptr %122, i64 64, i64 %163)	; probe_read_user_str
-  %166 = add i64 %118, 40
-  store i64 0, ptr %1, align 8
-  %167 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %166)	; probe_read_user
-  %168 = load i64, ptr %1, align 8
-  %169 = icmp eq i64 %168, 0
-  br i1 %169, label %join_done21, label %join_arg27
+  %163 = call i64 inttoptr (i64 114 to ptr)(ptr %120, i64 64, i64 %161)	; probe_read_user_str
+  %164 = add i64 %116, 40
+  store i64 0, ptr %2, align 8
+  %165 = call i64 inttoptr (i64 112 to ptr)(ptr %2, i64 8, i64 %164)	; probe_read_user
+  %166 = load i64, ptr %2, align 8
+  %167 = icmp eq i64 %166, 0
+  br i1 %167, label %join_done21, label %join_arg27
 
 join_arg27:
-  %170 = call i64 inttoptr (i64 114 to ptr)(ptr %123, i64 64, i64 %168)	; probe_read_user_str
-  %171 = add i64 %118, 48
-  store i64 0, ptr %1, align 8
-  %172 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %171)	; probe_read_user
-  %173 = load i64, ptr %1, align 8
-  %174 = icmp eq i64 %173, 0
-  br i1 %174, label %join_done21, label %join_arg28
+  %168 = call i64 inttoptr (i64 114 to ptr)(ptr %121, i64 64, i64 %166)	; probe_read_user_str
+  %169 = add i64 %116, 48
+  store i64 0, ptr %2, align 8
+  %170 = call i64 inttoptr (i64 112 to ptr)(ptr %2, i64 8, i64 %169)	; probe_read_user
+  %171 = load i64, ptr %2, align 8
+  %172 = icmp eq i64 %171, 0
+  br i1 %172, label %join_done21, label %join_arg28
 
 join_arg28:
-  %175 = call i64 inttoptr (i64 114 to ptr)(ptr %124, i64 64, i64 %173)	; probe_read_user_str
-  %176 = add i64 %118, 56
-  store i64 0, ptr %1, align 8
-  %177 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %176)	; probe_read_user
-  %178 = load i64, ptr %1, align 8
-  %179 = icmp eq i64 %178, 0
-  br i1 %179, label %join_done21, label %join_arg29
+  %173 = call i64 inttoptr (i64 114 to ptr)(ptr %122, i64 64, i64 %171)	; probe_read_user_str
+  %174 = add i64 %116, 56
+  store i64 0, ptr %2, align 8
+  %175 = call i64 inttoptr (i64 112 to ptr)(ptr %2, i64 8, i64 %174)	; probe_read_user
+  %176 = load i64, ptr %2, align 8
+  %177 = icmp eq i64 %176, 0
+  br i1 %177, label %join_done21, label %join_arg29
 
 join_arg29:
-  %180 = call i64 inttoptr (i64 114 to ptr)(ptr %125, i64 64, i64 %178)	; probe_read_user_str
-  %181 = add i64 %118, 64
-  store i64 0, ptr %1, align 8
-  %182 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %181)	; probe_read_user
-  %183 = load i64, ptr %1, align 8
-  %184 = icmp eq i64 %183, 0
-  br i1 %184, label %join_done21, label %join_arg30
+  %178 = call i64 inttoptr (i64 114 to ptr)(ptr %123, i64 64, i64 %176)	; probe_read_user_str
+  %179 = add i64 %116, 64
+  store i64 0, ptr %2, align 8
+  %180 = call i64 inttoptr (i64 112 to ptr)(ptr %2, i64 8, i64 %179)	; probe_read_user
+  %181 = load i64, ptr %2, align 8
+  %182 = icmp eq i64 %181, 0
+  br i1 %182, label %join_done21, label %join_arg30
 
 join_arg30:
-  %185 = call i64 inttoptr (i64 114 to ptr)(ptr %126, i64 64, i64 %183)	; probe_read_user_str
-  %186 = add i64 %118, 72
-  store i64 0, ptr %1, align 8
-  %187 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %186)	; probe_read_user
-  %188 = load i64, ptr %1, align 8
-  %189 = icmp eq i64 %188, 0
-  br i1 %189, label %join_done21, label %join_arg31
+  %183 = call i64 inttoptr (i64 114 to ptr)(ptr %124, i64 64, i64 %181)	; probe_read_user_str
+  %184 = add i64 %116, 72
+  store i64 0, ptr %2, align 8
+  %185 = call i64 inttoptr (i64 112 to ptr)(ptr %2, i64 8, i64 %184)	; probe_read_user
+  %186 = load i64, ptr %2, align 8
+  %187 = icmp eq i64 %186, 0
+  br i1 %187, label %join_done21, label %join_arg31
 
 join_arg31:
-  %190 = call i64 inttoptr (i64 114 to ptr)(ptr %127, i64 64, i64 %188)	; probe_read_user_str
-  %191 = add i64 %118, 80
-  store i64 0, ptr %1, align 8
-  %192 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %191)	; probe_read_user
-  %193 = load i64, ptr %1, align 8
-  %194 = icmp eq i64 %193, 0
-  br i1 %194, label %join_done21, label %join_arg32
+  %188 = call i64 inttoptr (i64 114 to ptr)(ptr %125, i64 64, i64 %186)	; probe_read_user_str
+  %189 = add i64 %116, 80
+  store i64 0, ptr %2, align 8
+  %190 = call i64 inttoptr (i64 112 to ptr)(ptr %2, i64 8, i64 %189)	; probe_read_user
+  %191 = load i64, ptr %2, align 8
+  %192 = icmp eq i64 %191, 0
+  br i1 %192, label %join_done21, label %join_arg32
 
 join_arg32:
-  %195 = call i64 inttoptr (i64 114 to ptr)(ptr %128, i64 64, i64 %193)	; probe_read_user_str
-  %196 = add i64 %118, 88
-  store i64 0, ptr %1, align 8
-  %197 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %196)	; probe_read_user
-  %198 = load i64, ptr %1, align 8
-  %199 = icmp eq i64 %198, 0
-  br i1 %199, label %join_done21, label %join_arg33
+  %193 = call i64 inttoptr (i64 114 to ptr)(ptr %126, i64 64, i64 %191)	; probe_read_user_str
+  %194 = add i64 %116, 88
+  store i64 0, ptr %2, align 8
+  %195 = call i64 inttoptr (i64 112 to ptr)(ptr %2, i64 8, i64 %194)	; probe_read_user
+  %196 = load i64, ptr %2, align 8
+  %197 = icmp eq i64 %196, 0
+  br i1 %197, label %join_done21, label %join_arg33
 
 join_arg33:
-  %200 = call i64 inttoptr (i64 114 to ptr)(ptr %129, i64 64, i64 %198)	; probe_read_user_str
-  %201 = add i64 %118, 96
-  store i64 0, ptr %1, align 8
-  %202 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %201)	; probe_read_user
-  %203 = load i64, ptr %1, align 8
-  %204 = icmp eq i64 %203, 0
-  br i1 %204, label %join_done21, label %join_arg34
+  %198 = call i64 inttoptr (i64 114 to ptr)(ptr %127, i64 64, i64 %196)	; probe_read_user_str
+  %199 = add i64 %116, 96
+  store i64 0, ptr %2, align 8
+  %200 = call i64 inttoptr (i64 112 to ptr)(ptr %2, i64 8, i64 %199)	; probe_read_user
+  %201 = load i64, ptr %2, align 8
+  %202 = icmp eq i64 %201, 0
+  br i1 %202, label %join_done21, label %join_arg34
 
 join_arg34:
-  %205 = call i64 inttoptr (i64 114 to ptr)(ptr %130, i64 64, i64 %203)	; probe_read_user_str
-  %206 = add i64 %118, 104
-  store i64 0, ptr %1, align 8
-  %207 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %206)	; probe_read_user
-  %208 = load i64, ptr %1, align 8
-  %209 = icmp eq i64 %208, 0
-  br i1 %209, label %join_done21, label %join_arg35
+  %203 = call i64 inttoptr (i64 114 to ptr)(ptr %128, i64 64, i64 %201)	; probe_read_user_str
+  %204 = add i64 %116, 104
+  store i64 0, ptr %2, align 8
+  %205 = call i64 inttoptr (i64 112 to ptr)(ptr %2, i64 8, i64 %204)	; probe_read_user
+  %206 = load i64, ptr %2, align 8
+  %207 = icmp eq i64 %206, 0
+  br i1 %207, label %join_done21, label %join_arg35
 
 join_arg35:
-  %210 = call i64 inttoptr (i64 114 to ptr)(ptr %131, i64 64, i64 %208)	; probe_read_user_str
-  %211 = add i64 %118, 112
-  store i64 0, ptr %1, align 8
-  %212 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %211)	; probe_read_user
-  %213 = load i64, ptr %1, align 8
-  %214 = icmp eq i64 %213, 0
-  br i1 %214, label %join_done21, label %join_arg36
+  %208 = call i64 inttoptr (i64 114 to ptr)(ptr %129, i64 64, i64 %206)	; probe_read_user_str
+  %209 = add i64 %116, 112
+  store i64 0, ptr %2, align 8
+  %210 = call i64 inttoptr (i64 112 to ptr)(ptr %2, i64 8, i64 %209)	; probe_read_user
+  %211 = load i64, ptr %2, align 8
+  %212 = icmp eq i64 %211, 0
+  br i1 %212, label %join_done21, label %join_arg36
 
 join_arg36:
-  %215 = call i64 inttoptr (i64 114 to ptr)(ptr %132, i64 64, i64 %213)	; probe_read_user_str
-  %216 = add i64 %118, 120
-  store i64 0, ptr %1, align 8
-  %217 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %216)	; probe_read_user
-  %218 = load i64, ptr %1, align 8
-  %219 = icmp eq i64 %218, 0
-  br i1 %219, label %join_done21, label %join_arg37
+  %213 = call i64 inttoptr (i64 114 to ptr)(ptr %130, i64 64, i64 %211)	; probe_read_user_str
+  %214 = add i64 %116, 120
+  store i64 0, ptr %2, align 8
+  %215 = call i64 inttoptr (i64 112 to ptr)(ptr %2, i64 8, i64 %214)	; probe_read_user
+  %216 = load i64, ptr %2, align 8
+  %217 = icmp eq i64 %216, 0
+  br i1 %217, label %join_done21, label %join_arg37
 
 join_arg37:
-  %220 = call i64 inttoptr (i64 114 to ptr)(ptr %133, i64 64, i64 %218)	; probe_read_user_str
+  %218 = call i64 inttoptr (i64 114 to ptr)(ptr %131, i64 64, i64 %216)	; probe_read_user_str
   br label %join_done21
 }

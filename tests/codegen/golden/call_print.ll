@@ -17,125 +17,122 @@ entry:
   %1 = alloca [1 x i64], align 8
   %2 = alloca [1 x i64], align 8
   %3 = alloca [1 x i64], align 8
-  %4 = alloca [1 x i64], align 8
-  %5 = alloca [1 x i64], align 8
-  %6 = alloca [1 x i64], align 8
-  store i64 1, ptr %6, align 8
-  store i64 2, ptr %5, align 8
-  %7 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_a, ptr %6, ptr %5, i64 0)	; map_update_elem
-  %8 = icmp slt i64 %7, 0
-  br i1 %8, label %update_failed, label %updated
+  store i64 1, ptr %3, align 8
+  store i64 2, ptr %2, align 8
+  %4 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_a, ptr %3, ptr %2, i64 0)	; map_update_elem
+  %5 = icmp slt i64 %4, 0
+  br i1 %5, label %update_failed, label %updated
 
 update_failed:
-  store i32 3, ptr %4, align 8
-  %9 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %4)	; map_lookup_elem
-  %10 = icmp eq i64 %9, 0
-  br i1 %10, label %updated, label %nonnull
+  store i32 3, ptr %1, align 8
+  %6 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %7 = icmp eq i64 %6, 0
+  br i1 %7, label %updated, label %nonnull
 
 updated:
-  %11 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 3)	; ringbuf_query
-  %12 = call i64 inttoptr (i64 131 to ptr)(ptr @ctlbuf, i64 32, i64 0)	; ringbuf_reserve
-  %13 = icmp eq i64 %12, 0
-  br i1 %13, label %lost, label %reserved
+  %8 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 3)	; ringbuf_query
+  %9 = call i64 inttoptr (i64 131 to ptr)(ptr @ctlbuf, i64 32, i64 0)	; ringbuf_reserve
+  %10 = icmp eq i64 %9, 0
+  br i1 %10, label %lost, label %reserved
 
 nonnull:
-  %14 = inttoptr i64 %9 to ptr
-  %15 = load i64, ptr %14, align 8
-  %16 = add i64 %15, 1
-  store i64 %16, ptr %14, align 8
+  %11 = inttoptr i64 %6 to ptr
+  %12 = load i64, ptr %11, align 8
+  %13 = add i64 %12, 1
+  store i64 %13, ptr %11, align 8
   br label %updated
 
 reserved:
-  %17 = inttoptr i64 %12 to ptr
-  store i64 %11, ptr %17, align 8
-  %18 = getelementptr i8, ptr %17, i64 8
-  call void @llvm.memset.p0.i64(ptr %18, i8 0, i64 24, i1 false)
-  %19 = call i64 inttoptr (i64 134 to ptr)(ptr @ctlbuf, i64 0)	; ringbuf_query
-  %20 = icmp ugt i64 %19, 8191
-  %21 = select i1 %20, i64 2, i64 1
-  call void inttoptr (i64 132 to ptr)(ptr %17, i64 %21)	; ringbuf_submit
+  %14 = inttoptr i64 %9 to ptr
+  store i64 %8, ptr %14, align 8
+  %15 = getelementptr i8, ptr %14, i64 8
+  call void @llvm.memset.p0.i64(ptr %15, i8 0, i64 24, i1 false)
+  %16 = call i64 inttoptr (i64 134 to ptr)(ptr @ctlbuf, i64 0)	; ringbuf_query
+  %17 = icmp ugt i64 %16, 8191
+  %18 = select i1 %17, i64 2, i64 1
+  call void inttoptr (i64 132 to ptr)(ptr %14, i64 %18)	; ringbuf_submit
   br label %emitted
 
 lost:
-  store i32 0, ptr %3, align 8
-  %22 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %3)	; map_lookup_elem
-  %23 = icmp eq i64 %22, 0
-  br i1 %23, label %emitted, label %nonnull1
+  store i32 0, ptr %1, align 8
+  %19 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %20 = icmp eq i64 %19, 0
+  br i1 %20, label %emitted, label %nonnull1
 
 emitted:
-  %24 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 3)	; ringbuf_query
-  %25 = call i64 inttoptr (i64 131 to ptr)(ptr @ctlbuf, i64 24, i64 0)	; ringbuf_reserve
-  %26 = icmp eq i64 %25, 0
-  br i1 %26, label %lost4, label %reserved3
+  %21 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 3)	; ringbuf_query
+  %22 = call i64 inttoptr (i64 131 to ptr)(ptr @ctlbuf, i64 24, i64 0)	; ringbuf_reserve
+  %23 = icmp eq i64 %22, 0
+  br i1 %23, label %lost4, label %reserved3
 
 nonnull1:
-  %27 = inttoptr i64 %22 to ptr
-  %28 = load i64, ptr %27, align 8
-  %29 = add i64 %28, 1
-  store i64 %29, ptr %27, align 8
+  %24 = inttoptr i64 %19 to ptr
+  %25 = load i64, ptr %24, align 8
+  %26 = add i64 %25, 1
+  store i64 %26, ptr %24, align 8
   br label %emitted
 
 reserved3:
-  %30 = inttoptr i64 %25 to ptr
-  store i64 %24, ptr %30, align 8
-  %31 = getelementptr i8, ptr %30, i64 8
-  store i64 1, ptr %31, align 8
-  %32 = getelementptr i8, ptr %30, i64 16
-  store i64 5, ptr %32, align 8
-  %33 = call i64 inttoptr (i64 134 to ptr)(ptr @ctlbuf, i64 0)	; ringbuf_query
-  %34 = icmp ugt i64 %33, 8191
-  %35 = select i1 %34, i64 2, i64 1
-  call void inttoptr (i64 132 to ptr)(ptr %30, i64 %35)	; ringbuf_submit
+  %27 = inttoptr i64 %22 to ptr
+  store i64 %21, ptr %27, align 8
+  %28 = getelementptr i8, ptr %27, i64 8
+  store i64 1, ptr %28, align 8
+  %29 = getelementptr i8, ptr %27, i64 16
+  store i64 5, ptr %29, align 8
+  %30 = call i64 inttoptr (i64 134 to ptr)(ptr @ctlbuf, i64 0)	; ringbuf_query
+  %31 = icmp ugt i64 %30, 8191
+  %32 = select i1 %31, i64 2, i64 1
+  call void inttoptr (i64 132 to ptr)(ptr %27, i64 %32)	; ringbuf_submit
   br label %emitted5
 
 lost4:
-  store i32 0, ptr %2, align 8
-  %36 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %2)	; map_lookup_elem
-  %37 = icmp eq i64 %36, 0
-  br i1 %37, label %emitted5, label %nonnull6
+  store i32 0, ptr %1, align 8
+  %33 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %34 = icmp eq i64 %33, 0
+  br i1 %34, label %emitted5, label %nonnull6
 
 emitted5:
-  %38 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 3)	; ringbuf_query
-  %39 = call i64 inttoptr (i64 131 to ptr)(ptr @ctlbuf, i64 32, i64 0)	; ringbuf_reserve
-  %40 = icmp eq i64 %39, 0
-  br i1 %40, label %lost9, label %reserved8
+  %35 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 3)	; ringbuf_query
+  %36 = call i64 inttoptr (i64 131 to ptr)(ptr @ctlbuf, i64 32, i64 0)	; ringbuf_reserve
+  %37 = icmp eq i64 %36, 0
+  br i1 %37, label %lost9, label %reserved8
 
 nonnull6:
-  %41 = inttoptr i64 %36 to ptr
-  %42 = load i64, ptr %41, align 8
-  %43 = add i64 %42, 1
-  store i64 %43, ptr %41, align 8
+  %38 = inttoptr i64 %33 to ptr
+  %39 = load i64, ptr %38, align 8
+  %40 = add i64 %39, 1
+  store i64 %40, ptr %38, align 8
   br label %emitted5
 
 reserved8:
-  %44 = inttoptr i64 %39 to ptr
-  store i64 %38, ptr %44, align 8
-  %45 = getelementptr i8, ptr %44, i64 8
-  store i64 2, ptr %45, align 8
-  %46 = getelementptr i8, ptr %44, i64 16
-  store i64 1, ptr %46, align 8
-  %47 = getelementptr i8, ptr %44, i64 24
-  store i64 0, ptr %47, align 8
-  %48 = call i64 inttoptr (i64 134 to ptr)(ptr @ctlbuf, i64 0)	; ringbuf_query
-  %49 = icmp ugt i64 %48, 8191
-  %50 = select i1 %49, i64 2, i64 1
-  call void inttoptr (i64 132 to ptr)(ptr %44, i64 %50)	; ringbuf_submit
+  %41 = inttoptr i64 %36 to ptr
+  store i64 %35, ptr %41, align 8
+  %42 = getelementptr i8, ptr %41, i64 8
+  store i64 2, ptr %42, align 8
+  %43 = getelementptr i8, ptr %41, i64 16
+  store i64 1, ptr %43, align 8
+  %44 = getelementptr i8, ptr %41, i64 24
+  store i64 0, ptr %44, align 8
+  %45 = call i64 inttoptr (i64 134 to ptr)(ptr @ctlbuf, i64 0)	; ringbuf_query
+  %46 = icmp ugt i64 %45, 8191
+  %47 = select i1 %46, i64 2, i64 1
+  call void inttoptr (i64 132 to ptr)(ptr %41, i64 %47)	; ringbuf_submit
   br label %emitted10
 
 lost9:
   store i32 0, ptr %1, align 8
-  %51 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %52 = icmp eq i64 %51, 0
-  br i1 %52, label %emitted10, label %nonnull11
+  %48 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %49 = icmp eq i64 %48, 0
+  br i1 %49, label %emitted10, label %nonnull11
 
 emitted10:
   ret i64 0
 
 nonnull11:
-  %53 = inttoptr i64 %51 to ptr
-  %54 = load i64, ptr %53, align 8
-  %55 = add i64 %54, 1
-  store i64 %55, ptr %53, align 8
+  %50 = inttoptr i64 %48 to ptr
+  %51 = load i64, ptr %50, align 8
+  %52 = add i64 %51, 1
+  store i64 %52, ptr %50, align 8
   br label %emitted10
 }
 

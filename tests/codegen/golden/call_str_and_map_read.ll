@@ -9,7 +9,7 @@ target triple = "bpfel"
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=percpu_array max_entries=4 key_size=4 value_size=8
 @scratch = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
-;   type=percpu_array max_entries=1 key_size=4 value_size=336
+;   type=percpu_array max_entries=1 key_size=4 value_size=200
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "tracepoint/syscalls/sys_enter_openat" {
@@ -17,100 +17,95 @@ entry:
   %1 = alloca [1 x i64], align 8
   %2 = alloca [1 x i64], align 8
   %3 = alloca [1 x i64], align 8
-  %4 = alloca [1 x i64], align 8
-  %5 = alloca [1 x i64], align 8
-  store i64 0, ptr %5, align 8
-  %6 = call i64 inttoptr (i64 1 to ptr)(ptr @scratch, ptr %5)	; map_lookup_elem
-  %scratch = inttoptr i64 %6 to ptr
-  %7 = icmp eq i64 %6, 0
-  br i1 %7, label %common.ret, label %init
+  store i64 0, ptr %3, align 8
+  %4 = call i64 inttoptr (i64 1 to ptr)(ptr @scratch, ptr %3)	; map_lookup_elem
+  %scratch = inttoptr i64 %4 to ptr
+  %5 = icmp eq i64 %4, 0
+  br i1 %5, label %common.ret, label %init
 
 init:
-  %8 = getelementptr i8, ptr %scratch, i64 64
-  %9 = getelementptr i8, ptr %scratch, i64 136
-  %10 = getelementptr i8, ptr %scratch, i64 200
-  %11 = getelementptr i8, ptr %scratch, i64 264
-  %12 = getelementptr i8, ptr %scratch, i64 328
-  %13 = getelementptr i8, ptr %0, i64 24
-  call void @llvm.memset.p0.i64(ptr %scratch, i8 0, i64 64, i1 false)
-  %14 = load i64, ptr %13, align 4
-  call void @llvm.memset.p0.i32(ptr %8, i8 0, i32 65, i1 false)
-  %15 = call i64 inttoptr (i64 114 to ptr)(ptr %8, i64 65, i64 %14)	; probe_read_user_str
-  call void @llvm.memcpy.p0.p0.i32(ptr %scratch, ptr %8, i32 64, i1 false)
-  call void @llvm.memcpy.p0.p0.i32(ptr %9, ptr %8, i32 64, i1 false)
-  store i64 1, ptr %4, align 8
-  %16 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %9, ptr %4, i64 0)	; map_update_elem
-  %17 = icmp slt i64 %16, 0
-  br i1 %17, label %update_failed, label %updated
+  %6 = getelementptr i8, ptr %scratch, i64 136
+  %7 = getelementptr i8, ptr %scratch, i64 64
+  %8 = getelementptr i8, ptr %scratch, i64 128
+  %9 = getelementptr i8, ptr %0, i64 24
+  call void @llvm.memset.p0.i64(ptr %6, i8 0, i64 64, i1 false)
+  %10 = load i64, ptr %9, align 4
+  call void @llvm.memset.p0.i32(ptr %scratch, i8 0, i32 65, i1 false)
+  %11 = call i64 inttoptr (i64 114 to ptr)(ptr %scratch, i64 65, i64 %10)	; probe_read_user_str
+  call void @llvm.memcpy.p0.p0.i32(ptr %6, ptr %scratch, i32 64, i1 false)
+  store i64 1, ptr %2, align 8
+  %12 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %scratch, ptr %2, i64 0)	; map_update_elem
+  %13 = icmp slt i64 %12, 0
+  br i1 %13, label %update_failed, label %updated
 
 update_failed:
-  store i32 3, ptr %3, align 8
-  %18 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %3)	; map_lookup_elem
-  %19 = icmp eq i64 %18, 0
-  br i1 %19, label %updated, label %nonnull
+  store i32 3, ptr %1, align 8
+  %14 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %15 = icmp eq i64 %14, 0
+  br i1 %15, label %updated, label %nonnull
 
 updated:
-  %20 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 32, i64 0)	; ringbuf_reserve
-  %21 = inttoptr i64 %20 to ptr
-  %22 = icmp eq i64 %20, 0
-  br i1 %22, label %lost, label %reserved
+  %16 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 32, i64 0)	; ringbuf_reserve
+  %17 = inttoptr i64 %16 to ptr
+  %18 = icmp eq i64 %16, 0
+  br i1 %18, label %lost, label %reserved
 
 nonnull:
-  %23 = inttoptr i64 %18 to ptr
-  %24 = load i64, ptr %23, align 8
-  %25 = add i64 %24, 1
-  store i64 %25, ptr %23, align 8
+  %19 = inttoptr i64 %14 to ptr
+  %20 = load i64, ptr %19, align 8
+  %21 = add i64 %20, 1
+  store i64 %21, ptr %19, align 8
   br label %updated
 
 reserved:
-  store i64 0, ptr %21, align 8
-  %26 = getelementptr i8, ptr %21, i64 8
-  call void @llvm.memcpy.p0.p0.i32(ptr %10, ptr %scratch, i32 64, i1 false)
-  %27 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %10)	; map_lookup_elem
-  %28 = icmp eq i64 %27, 0
-  br i1 %28, label %join4, label %nonnull3
+  store i64 0, ptr %17, align 8
+  %22 = getelementptr i8, ptr %17, i64 8
+  call void @llvm.memcpy.p0.p0.i32(ptr %scratch, ptr %6, i32 64, i1 false)
+  %23 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %scratch)	; map_lookup_elem
+  %24 = icmp eq i64 %23, 0
+  br i1 %24, label %join4, label %nonnull3
 
 lost:
-  store i32 0, ptr %2, align 8
-  %29 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %2)	; map_lookup_elem
-  %30 = icmp eq i64 %29, 0
-  br i1 %30, label %common.ret, label %nonnull1
+  store i32 0, ptr %1, align 8
+  %25 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %26 = icmp eq i64 %25, 0
+  br i1 %26, label %common.ret, label %nonnull1
 
 common.ret:
   ret i64 0
 
 nonnull1:
-  %31 = inttoptr i64 %29 to ptr
-  %32 = load i64, ptr %31, align 8
-  %33 = add i64 %32, 1
-  store i64 %33, ptr %31, align 8
+  %27 = inttoptr i64 %25 to ptr
+  %28 = load i64, ptr %27, align 8
+  %29 = add i64 %28, 1
+  store i64 %29, ptr %27, align 8
   br label %common.ret
 
 nonnull3:
-  %34 = inttoptr i64 %27 to ptr
-  %35 = load i64, ptr %34, align 8
+  %30 = inttoptr i64 %23 to ptr
+  %31 = load i64, ptr %30, align 8
   br label %join4
 
 join4:
-  %36 = phi i64 [ 0, %reserved ], [ %35, %nonnull3 ]
-  store i64 %36, ptr %26, align 8
-  %37 = getelementptr i8, ptr %21, i64 16
-  call void @llvm.memcpy.p0.p0.i32(ptr %11, ptr %scratch, i32 64, i1 false)
-  %38 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %11)	; map_lookup_elem
-  %39 = icmp ne i64 %38, 0
-  %40 = zext i1 %39 to i64
+  %32 = phi i64 [ 0, %reserved ], [ %31, %nonnull3 ]
+  store i64 %32, ptr %22, align 8
+  %33 = getelementptr i8, ptr %17, i64 16
+  call void @llvm.memcpy.p0.p0.i32(ptr %7, ptr %6, i32 64, i1 false)
+  %34 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %7)	; map_lookup_elem
+  %35 = icmp ne i64 %34, 0
+  %36 = zext i1 %35 to i64
+  store i64 %36, ptr %33, align 8
+  %37 = getelementptr i8, ptr %17, i64 24
+  store i64 0, ptr %8, align 8
+  %38 = load volatile i64, ptr %8, align 8
+  store i64 %38, ptr %2, align 8
+  %39 = call i64 inttoptr (i64 164 to ptr)(ptr @m0_, ptr @map_count, ptr %2, i64 0)	; for_each_map_elem
+  %40 = load i64, ptr %2, align 8
   store i64 %40, ptr %37, align 8
-  %41 = getelementptr i8, ptr %21, i64 24
-  store i64 0, ptr %12, align 8
-  %42 = load volatile i64, ptr %12, align 8
-  store i64 %42, ptr %1, align 8
-  %43 = call i64 inttoptr (i64 164 to ptr)(ptr @m0_, ptr @map_count, ptr %1, i64 0)	; for_each_map_elem
-  %44 = load i64, ptr %1, align 8
-  store i64 %44, ptr %41, align 8
-  %45 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
-  %46 = icmp ugt i64 %45, 1048575
-  %47 = select i1 %46, i64 2, i64 1
-  call void inttoptr (i64 132 to ptr)(ptr %21, i64 %47)	; ringbuf_submit
+  %41 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
+  %42 = icmp ugt i64 %41, 1048575
+  %43 = select i1 %42, i64 2, i64 1
+  call void inttoptr (i64 132 to ptr)(ptr %17, i64 %43)	; ringbuf_submit
   br label %common.ret
 }
 

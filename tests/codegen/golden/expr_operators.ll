@@ -19,87 +19,81 @@ entry:
   %1 = alloca [1 x i64], align 8
   %2 = alloca [1 x i64], align 8
   %3 = alloca [1 x i64], align 8
-  %4 = alloca [1 x i64], align 8
-  %5 = alloca [1 x i64], align 8
-  %6 = alloca [1 x i64], align 8
-  %7 = alloca [1 x i64], align 8
-  %8 = alloca [1 x i64], align 8
-  %9 = alloca [1 x i64], align 8
-  %10 = call i64 inttoptr (i64 125 to ptr)()	; ktime_get_boot_ns
-  %11 = and i64 %10, 255
-  store i64 0, ptr %9, align 8
-  %12 = trunc i64 %11 to i16
-  %.lhs.trunc = mul i16 %12, 3
-  %13 = udiv i16 %.lhs.trunc, 5
-  %.lhs.trunc20 = trunc i16 %13 to i8
-  %14 = urem i8 %.lhs.trunc20, 7
-  %.zext21 = zext i8 %14 to i64
-  %reass.add = shl i64 %11, 1
-  %15 = add i64 %reass.add, %.zext21
-  store i64 %15, ptr %8, align 8
-  %16 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_a, ptr %9, ptr %8, i64 0)	; map_update_elem
-  %17 = icmp slt i64 %16, 0
-  br i1 %17, label %update_failed, label %updated
+  %4 = call i64 inttoptr (i64 125 to ptr)()	; ktime_get_boot_ns
+  %5 = and i64 %4, 255
+  store i64 0, ptr %3, align 8
+  %6 = trunc i64 %5 to i16
+  %.lhs.trunc = mul i16 %6, 3
+  %7 = udiv i16 %.lhs.trunc, 5
+  %.lhs.trunc20 = trunc i16 %7 to i8
+  %8 = urem i8 %.lhs.trunc20, 7
+  %.zext21 = zext i8 %8 to i64
+  %reass.add = shl i64 %5, 1
+  %9 = add i64 %reass.add, %.zext21
+  store i64 %9, ptr %2, align 8
+  %10 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_a, ptr %3, ptr %2, i64 0)	; map_update_elem
+  %11 = icmp slt i64 %10, 0
+  br i1 %11, label %update_failed, label %updated
 
 update_failed:
-  store i32 3, ptr %7, align 8
-  %18 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %7)	; map_lookup_elem
-  %19 = icmp eq i64 %18, 0
-  br i1 %19, label %updated, label %nonnull
+  store i32 3, ptr %1, align 8
+  %12 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %13 = icmp eq i64 %12, 0
+  br i1 %13, label %updated, label %nonnull
 
 updated:
-  store i64 0, ptr %6, align 8
-  %20 = shl i64 %11, 2
-  %21 = and i64 %20, 4
-  %22 = xor i64 %11, -10
-  %23 = or i64 %21, %22
-  store i64 %23, ptr %5, align 8
-  %24 = call i64 inttoptr (i64 2 to ptr)(ptr @m1_b, ptr %6, ptr %5, i64 0)	; map_update_elem
-  %25 = icmp slt i64 %24, 0
-  br i1 %25, label %update_failed1, label %updated2
+  store i64 0, ptr %1, align 8
+  %14 = shl i64 %5, 2
+  %15 = and i64 %14, 4
+  %16 = xor i64 %5, -10
+  %17 = or i64 %15, %16
+  store i64 %17, ptr %2, align 8
+  %18 = call i64 inttoptr (i64 2 to ptr)(ptr @m1_b, ptr %1, ptr %2, i64 0)	; map_update_elem
+  %19 = icmp slt i64 %18, 0
+  br i1 %19, label %update_failed1, label %updated2
 
 nonnull:
-  %26 = inttoptr i64 %18 to ptr
-  %27 = load i64, ptr %26, align 8
-  %28 = add i64 %27, 1
-  store i64 %28, ptr %26, align 8
+  %20 = inttoptr i64 %12 to ptr
+  %21 = load i64, ptr %20, align 8
+  %22 = add i64 %21, 1
+  store i64 %22, ptr %20, align 8
   br label %updated
 
 update_failed1:
-  store i32 4, ptr %4, align 8
-  %29 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %4)	; map_lookup_elem
-  %30 = icmp eq i64 %29, 0
-  br i1 %30, label %updated2, label %nonnull3
+  store i32 4, ptr %3, align 8
+  %23 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %3)	; map_lookup_elem
+  %24 = icmp eq i64 %23, 0
+  br i1 %24, label %updated2, label %nonnull3
 
 updated2:
-  store i64 0, ptr %3, align 8
-  %.not = icmp eq i64 %11, 6
-  %31 = zext i1 %.not to i64
-  store i64 %31, ptr %2, align 8
-  %32 = call i64 inttoptr (i64 2 to ptr)(ptr @m2_c, ptr %3, ptr %2, i64 0)	; map_update_elem
-  %33 = icmp slt i64 %32, 0
-  br i1 %33, label %update_failed7, label %updated8
+  store i64 0, ptr %1, align 8
+  %.not = icmp eq i64 %5, 6
+  %25 = zext i1 %.not to i64
+  store i64 %25, ptr %2, align 8
+  %26 = call i64 inttoptr (i64 2 to ptr)(ptr @m2_c, ptr %1, ptr %2, i64 0)	; map_update_elem
+  %27 = icmp slt i64 %26, 0
+  br i1 %27, label %update_failed7, label %updated8
 
 nonnull3:
-  %34 = inttoptr i64 %29 to ptr
-  %35 = load i64, ptr %34, align 8
-  %36 = add i64 %35, 1
-  store i64 %36, ptr %34, align 8
+  %28 = inttoptr i64 %23 to ptr
+  %29 = load i64, ptr %28, align 8
+  %30 = add i64 %29, 1
+  store i64 %30, ptr %28, align 8
   br label %updated2
 
 update_failed7:
-  store i32 5, ptr %1, align 8
-  %37 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %38 = icmp eq i64 %37, 0
-  br i1 %38, label %updated8, label %nonnull9
+  store i32 5, ptr %3, align 8
+  %31 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %3)	; map_lookup_elem
+  %32 = icmp eq i64 %31, 0
+  br i1 %32, label %updated8, label %nonnull9
 
 updated8:
   ret i64 0
 
 nonnull9:
-  %39 = inttoptr i64 %37 to ptr
-  %40 = load i64, ptr %39, align 8
-  %41 = add i64 %40, 1
-  store i64 %41, ptr %39, align 8
+  %33 = inttoptr i64 %31 to ptr
+  %34 = load i64, ptr %33, align 8
+  %35 = add i64 %34, 1
+  store i64 %35, ptr %33, align 8
   br label %updated8
 }

@@ -17,58 +17,55 @@ entry:
   %1 = alloca [1 x i64], align 8
   %2 = alloca [1 x i64], align 8
   %3 = alloca [1 x i64], align 8
-  %4 = alloca [1 x i64], align 8
-  %5 = alloca [1 x i64], align 8
-  %6 = alloca [1 x i64], align 8
-  store i64 0, ptr %6, align 8
-  %7 = call i64 inttoptr (i64 125 to ptr)()	; ktime_get_boot_ns
-  %8 = icmp ugt i64 %7, 1
-  %9 = select i1 %8, i64 10, i64 20
-  store i64 %9, ptr %5, align 8
-  %10 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_a, ptr %6, ptr %5, i64 0)	; map_update_elem
-  %11 = icmp slt i64 %10, 0
-  br i1 %11, label %update_failed, label %updated
+  store i64 0, ptr %3, align 8
+  %4 = call i64 inttoptr (i64 125 to ptr)()	; ktime_get_boot_ns
+  %5 = icmp ugt i64 %4, 1
+  %6 = select i1 %5, i64 10, i64 20
+  store i64 %6, ptr %2, align 8
+  %7 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_a, ptr %3, ptr %2, i64 0)	; map_update_elem
+  %8 = icmp slt i64 %7, 0
+  br i1 %8, label %update_failed, label %updated
 
 update_failed:
-  store i32 3, ptr %4, align 8
-  %12 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %4)	; map_lookup_elem
-  %13 = icmp eq i64 %12, 0
-  br i1 %13, label %updated, label %nonnull
+  store i32 3, ptr %1, align 8
+  %9 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %10 = icmp eq i64 %9, 0
+  br i1 %10, label %updated, label %nonnull
 
 updated:
-  %14 = call i64 inttoptr (i64 125 to ptr)()	; ktime_get_boot_ns
-  %15 = icmp ugt i64 %14, 1
-  %. = select i1 %15, i8 97, i8 98
-  %.12 = select i1 %15, i8 0, i8 99
-  store i64 0, ptr %3, align 8
+  %11 = call i64 inttoptr (i64 125 to ptr)()	; ktime_get_boot_ns
+  %12 = icmp ugt i64 %11, 1
+  %. = select i1 %12, i8 97, i8 98
+  %.12 = select i1 %12, i8 0, i8 99
+  store i64 0, ptr %1, align 8
   store i64 0, ptr %2, align 8
   store i8 %., ptr %2, align 8
   %.sroa.5.0..sroa_idx = getelementptr i8, ptr %2, i64 1
   store i8 %.12, ptr %.sroa.5.0..sroa_idx, align 1
-  %16 = call i64 inttoptr (i64 2 to ptr)(ptr @m1_s, ptr %3, ptr %2, i64 0)	; map_update_elem
-  %17 = icmp slt i64 %16, 0
-  br i1 %17, label %update_failed4, label %updated5
+  %13 = call i64 inttoptr (i64 2 to ptr)(ptr @m1_s, ptr %1, ptr %2, i64 0)	; map_update_elem
+  %14 = icmp slt i64 %13, 0
+  br i1 %14, label %update_failed4, label %updated5
 
 nonnull:
-  %18 = inttoptr i64 %12 to ptr
-  %19 = load i64, ptr %18, align 8
-  %20 = add i64 %19, 1
-  store i64 %20, ptr %18, align 8
+  %15 = inttoptr i64 %9 to ptr
+  %16 = load i64, ptr %15, align 8
+  %17 = add i64 %16, 1
+  store i64 %17, ptr %15, align 8
   br label %updated
 
 update_failed4:
-  store i32 4, ptr %1, align 8
-  %21 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %22 = icmp eq i64 %21, 0
-  br i1 %22, label %updated5, label %nonnull6
+  store i32 4, ptr %3, align 8
+  %18 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %3)	; map_lookup_elem
+  %19 = icmp eq i64 %18, 0
+  br i1 %19, label %updated5, label %nonnull6
 
 updated5:
   ret i64 0
 
 nonnull6:
-  %23 = inttoptr i64 %21 to ptr
-  %24 = load i64, ptr %23, align 8
-  %25 = add i64 %24, 1
-  store i64 %25, ptr %23, align 8
+  %20 = inttoptr i64 %18 to ptr
+  %21 = load i64, ptr %20, align 8
+  %22 = add i64 %21, 1
+  store i64 %22, ptr %20, align 8
   br label %updated5
 }

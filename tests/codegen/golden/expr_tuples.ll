@@ -11,7 +11,7 @@ target triple = "bpfel"
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=percpu_array max_entries=5 key_size=4 value_size=8
 @scratch = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
-;   type=percpu_array max_entries=1 key_size=4 value_size=72
+;   type=percpu_array max_entries=1 key_size=4 value_size=48
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "raw_tp" {
@@ -19,99 +19,95 @@ entry:
   %1 = alloca [1 x i64], align 8
   %2 = alloca [1 x i64], align 8
   %3 = alloca [1 x i64], align 8
-  %4 = alloca [1 x i64], align 8
-  %5 = alloca [1 x i64], align 8
-  %6 = alloca [1 x i64], align 8
-  store i64 0, ptr %6, align 8
-  %7 = call i64 inttoptr (i64 1 to ptr)(ptr @scratch, ptr %6)	; map_lookup_elem
-  %scratch = inttoptr i64 %7 to ptr
-  %8 = icmp eq i64 %7, 0
-  br i1 %8, label %common.ret, label %init
+  store i64 0, ptr %3, align 8
+  %4 = call i64 inttoptr (i64 1 to ptr)(ptr @scratch, ptr %3)	; map_lookup_elem
+  %scratch = inttoptr i64 %4 to ptr
+  %5 = icmp eq i64 %4, 0
+  br i1 %5, label %common.ret, label %init
 
 init:
-  %9 = getelementptr i8, ptr %scratch, i64 24
-  %10 = getelementptr i8, ptr %scratch, i64 48
-  %11 = getelementptr i8, ptr %scratch, i64 8
-  call void @llvm.memset.p0.i64(ptr %11, i8 0, i64 16, i1 false)
-  store i64 1, ptr %scratch, align 8
-  %12 = getelementptr i8, ptr %scratch, i64 8
-  store i8 116, ptr %12, align 1
-  %13 = getelementptr i8, ptr %scratch, i64 9
-  store i8 119, ptr %13, align 1
-  %14 = getelementptr i8, ptr %scratch, i64 10
-  store i8 111, ptr %14, align 1
-  %15 = getelementptr i8, ptr %scratch, i64 16
-  %16 = call i64 inttoptr (i64 125 to ptr)()	; ktime_get_boot_ns
-  store i64 %16, ptr %15, align 8
-  store i64 0, ptr %5, align 8
-  call void @llvm.memcpy.p0.p0.i32(ptr %9, ptr %scratch, i32 24, i1 false)
-  %17 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_t, ptr %5, ptr %9, i64 0)	; map_update_elem
-  %18 = icmp slt i64 %17, 0
-  br i1 %18, label %update_failed, label %updated
+  %6 = getelementptr i8, ptr %scratch, i64 24
+  %7 = getelementptr i8, ptr %scratch, i64 32
+  call void @llvm.memset.p0.i64(ptr %7, i8 0, i64 16, i1 false)
+  store i64 1, ptr %6, align 8
+  %8 = getelementptr i8, ptr %scratch, i64 32
+  store i8 116, ptr %8, align 1
+  %9 = getelementptr i8, ptr %scratch, i64 33
+  store i8 119, ptr %9, align 1
+  %10 = getelementptr i8, ptr %scratch, i64 34
+  store i8 111, ptr %10, align 1
+  %11 = getelementptr i8, ptr %scratch, i64 40
+  %12 = call i64 inttoptr (i64 125 to ptr)()	; ktime_get_boot_ns
+  store i64 %12, ptr %11, align 8
+  store i64 0, ptr %2, align 8
+  call void @llvm.memcpy.p0.p0.i32(ptr %scratch, ptr %6, i32 24, i1 false)
+  %13 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_t, ptr %2, ptr %scratch, i64 0)	; map_update_elem
+  %14 = icmp slt i64 %13, 0
+  br i1 %14, label %update_failed, label %updated
 
 update_failed:
-  store i32 3, ptr %4, align 8
-  %19 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %4)	; map_lookup_elem
-  %20 = icmp eq i64 %19, 0
-  br i1 %20, label %updated, label %nonnull
+  store i32 3, ptr %1, align 8
+  %15 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %16 = icmp eq i64 %15, 0
+  br i1 %16, label %updated, label %nonnull
 
 updated:
-  call void @llvm.memcpy.p0.p0.i32(ptr %10, ptr %scratch, i32 24, i1 false)
-  store i64 1, ptr %3, align 8
-  %21 = call i64 inttoptr (i64 2 to ptr)(ptr @m1_k, ptr %10, ptr %3, i64 0)	; map_update_elem
-  %22 = icmp slt i64 %21, 0
-  br i1 %22, label %update_failed1, label %updated2
+  call void @llvm.memcpy.p0.p0.i32(ptr %scratch, ptr %6, i32 24, i1 false)
+  store i64 1, ptr %1, align 8
+  %17 = call i64 inttoptr (i64 2 to ptr)(ptr @m1_k, ptr %scratch, ptr %1, i64 0)	; map_update_elem
+  %18 = icmp slt i64 %17, 0
+  br i1 %18, label %update_failed1, label %updated2
 
 nonnull:
-  %23 = inttoptr i64 %19 to ptr
-  %24 = load i64, ptr %23, align 8
-  %25 = add i64 %24, 1
-  store i64 %25, ptr %23, align 8
+  %19 = inttoptr i64 %15 to ptr
+  %20 = load i64, ptr %19, align 8
+  %21 = add i64 %20, 1
+  store i64 %21, ptr %19, align 8
   br label %updated
 
 update_failed1:
   store i32 4, ptr %2, align 8
-  %26 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %2)	; map_lookup_elem
-  %27 = icmp eq i64 %26, 0
-  br i1 %27, label %updated2, label %nonnull3
+  %22 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %2)	; map_lookup_elem
+  %23 = icmp eq i64 %22, 0
+  br i1 %23, label %updated2, label %nonnull3
 
 updated2:
-  %28 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 16, i64 0)	; ringbuf_reserve
-  %29 = icmp eq i64 %28, 0
-  br i1 %29, label %lost, label %reserved
+  %24 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 16, i64 0)	; ringbuf_reserve
+  %25 = icmp eq i64 %24, 0
+  br i1 %25, label %lost, label %reserved
 
 nonnull3:
-  %30 = inttoptr i64 %26 to ptr
-  %31 = load i64, ptr %30, align 8
-  %32 = add i64 %31, 1
-  store i64 %32, ptr %30, align 8
+  %26 = inttoptr i64 %22 to ptr
+  %27 = load i64, ptr %26, align 8
+  %28 = add i64 %27, 1
+  store i64 %28, ptr %26, align 8
   br label %updated2
 
 reserved:
-  %33 = inttoptr i64 %28 to ptr
-  store i64 0, ptr %33, align 8
-  %34 = getelementptr i8, ptr %33, i64 8
-  store i64 1, ptr %34, align 8
-  %35 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
-  %36 = icmp ugt i64 %35, 131071
-  %37 = select i1 %36, i64 2, i64 1
-  call void inttoptr (i64 132 to ptr)(ptr %33, i64 %37)	; ringbuf_submit
+  %29 = inttoptr i64 %24 to ptr
+  store i64 0, ptr %29, align 8
+  %30 = getelementptr i8, ptr %29, i64 8
+  store i64 1, ptr %30, align 8
+  %31 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
+  %32 = icmp ugt i64 %31, 131071
+  %33 = select i1 %32, i64 2, i64 1
+  call void inttoptr (i64 132 to ptr)(ptr %29, i64 %33)	; ringbuf_submit
   br label %common.ret
 
 lost:
   store i32 0, ptr %1, align 8
-  %38 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %39 = icmp eq i64 %38, 0
-  br i1 %39, label %common.ret, label %nonnull5
+  %34 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %35 = icmp eq i64 %34, 0
+  br i1 %35, label %common.ret, label %nonnull5
 
 common.ret:
   ret i64 0
 
 nonnull5:
-  %40 = inttoptr i64 %38 to ptr
-  %41 = load i64, ptr %40, align 8
-  %42 = add i64 %41, 1
-  store i64 %42, ptr %40, align 8
+  %36 = inttoptr i64 %34 to ptr
+  %37 = load i64, ptr %36, align 8
+  %38 = add i64 %37, 1
+  store i64 %38, ptr %36, align 8
   br label %common.ret
 }
 

@@ -16,61 +16,58 @@ entry:
   %2 = alloca [1 x i64], align 8
   %3 = alloca [1 x i64], align 8
   %4 = alloca [1 x i64], align 8
-  %5 = alloca [1 x i64], align 8
-  %6 = alloca [1 x i64], align 8
-  %7 = alloca [1 x i64], align 8
-  store i64 0, ptr %7, align 8
-  store i64 1, ptr %6, align 8
-  %8 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %7, ptr %6, i64 0)	; map_update_elem
-  %9 = icmp slt i64 %8, 0
-  br i1 %9, label %update_failed, label %updated
+  store i64 0, ptr %4, align 8
+  store i64 1, ptr %3, align 8
+  %5 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %4, ptr %3, i64 0)	; map_update_elem
+  %6 = icmp slt i64 %5, 0
+  br i1 %6, label %update_failed, label %updated
 
 update_failed:
-  store i32 3, ptr %5, align 8
-  %10 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %5)	; map_lookup_elem
-  %11 = icmp eq i64 %10, 0
-  br i1 %11, label %updated, label %nonnull
+  store i32 3, ptr %2, align 8
+  %7 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %2)	; map_lookup_elem
+  %8 = icmp eq i64 %7, 0
+  br i1 %8, label %updated, label %nonnull
 
 updated:
-  store i64 0, ptr %4, align 8
   store i64 0, ptr %2, align 8
-  %12 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %2)	; map_lookup_elem
-  %13 = icmp eq i64 %12, 0
-  br i1 %13, label %join2, label %nonnull1
+  store i64 0, ptr %4, align 8
+  %9 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %4)	; map_lookup_elem
+  %10 = icmp eq i64 %9, 0
+  br i1 %10, label %join2, label %nonnull1
 
 nonnull:
-  %14 = inttoptr i64 %10 to ptr
-  %15 = load i64, ptr %14, align 8
-  %16 = add i64 %15, 1
-  store i64 %16, ptr %14, align 8
+  %11 = inttoptr i64 %7 to ptr
+  %12 = load i64, ptr %11, align 8
+  %13 = add i64 %12, 1
+  store i64 %13, ptr %11, align 8
   br label %updated
 
 nonnull1:
-  %17 = inttoptr i64 %12 to ptr
-  %18 = load i64, ptr %17, align 8
-  %19 = add i64 %18, 1
+  %14 = inttoptr i64 %9 to ptr
+  %15 = load i64, ptr %14, align 8
+  %16 = add i64 %15, 1
   br label %join2
 
 join2:
-  %20 = phi i64 [ 1, %updated ], [ %19, %nonnull1 ]
-  store i64 %20, ptr %3, align 8
-  %21 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %4, ptr %3, i64 0)	; map_update_elem
-  %22 = icmp slt i64 %21, 0
-  br i1 %22, label %update_failed3, label %updated4
+  %17 = phi i64 [ 1, %updated ], [ %16, %nonnull1 ]
+  store i64 %17, ptr %3, align 8
+  %18 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %2, ptr %3, i64 0)	; map_update_elem
+  %19 = icmp slt i64 %18, 0
+  br i1 %19, label %update_failed3, label %updated4
 
 update_failed3:
   store i32 3, ptr %1, align 8
-  %23 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %24 = icmp eq i64 %23, 0
-  br i1 %24, label %updated4, label %nonnull5
+  %20 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %21 = icmp eq i64 %20, 0
+  br i1 %21, label %updated4, label %nonnull5
 
 updated4:
   ret i64 0
 
 nonnull5:
-  %25 = inttoptr i64 %23 to ptr
-  %26 = load i64, ptr %25, align 8
-  %27 = add i64 %26, 1
-  store i64 %27, ptr %25, align 8
+  %22 = inttoptr i64 %20 to ptr
+  %23 = load i64, ptr %22, align 8
+  %24 = add i64 %23, 1
+  store i64 %24, ptr %22, align 8
   br label %updated4
 }

@@ -22,115 +22,112 @@ target triple = "bpfel"
 
 define i64 @probe0(ptr %0) section "perf_event" {
 entry:
-  %1 = alloca [1 x i64], align 8
+  %1 = alloca [2 x i64], align 8
   %2 = alloca [1 x i64], align 8
   %3 = alloca [1 x i64], align 8
-  %4 = alloca [2 x i64], align 8
-  %5 = alloca [1 x i64], align 8
-  %6 = alloca [1 x i64], align 8
-  %7 = alloca [1 x i64], align 8
-  %8 = call i64 inttoptr (i64 27 to ptr)(ptr %0, ptr @kstack_127, i64 0)	; get_stackid
-  %sext = shl i64 %8, 32
-  %9 = ashr i64 %sext, 32
-  store i64 %9, ptr %7, align 8
-  %10 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_k, ptr %7)	; map_lookup_elem
-  %11 = icmp eq i64 %10, 0
-  br i1 %11, label %init1, label %nonnull2
+  %4 = alloca [1 x i64], align 8
+  %5 = call i64 inttoptr (i64 27 to ptr)(ptr %0, ptr @kstack_127, i64 0)	; get_stackid
+  %sext = shl i64 %5, 32
+  %6 = ashr i64 %sext, 32
+  store i64 %6, ptr %4, align 8
+  %7 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_k, ptr %4)	; map_lookup_elem
+  %8 = icmp eq i64 %7, 0
+  br i1 %8, label %init1, label %nonnull2
 
 init1:
-  store i64 0, ptr %6, align 8
-  %12 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_k, ptr %7, ptr %6, i64 1)	; map_update_elem
-  %.not = icmp ne i64 %12, -17
-  %13 = icmp slt i64 %12, 0
-  %14 = and i1 %.not, %13
-  br i1 %14, label %update_failed, label %found
+  store i64 0, ptr %3, align 8
+  %9 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_k, ptr %4, ptr %3, i64 1)	; map_update_elem
+  %.not = icmp ne i64 %9, -17
+  %10 = icmp slt i64 %9, 0
+  %11 = and i1 %.not, %10
+  br i1 %11, label %update_failed, label %found
 
 found:
-  %15 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_k, ptr %7)	; map_lookup_elem
-  %16 = icmp eq i64 %15, 0
-  br i1 %16, label %join3, label %nonnull2
+  %12 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_k, ptr %4)	; map_lookup_elem
+  %13 = icmp eq i64 %12, 0
+  br i1 %13, label %join3, label %nonnull2
 
 update_failed:
-  store i32 3, ptr %5, align 8
-  %17 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %5)	; map_lookup_elem
-  %18 = icmp eq i64 %17, 0
-  br i1 %18, label %found, label %nonnull
+  store i32 3, ptr %2, align 8
+  %14 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %2)	; map_lookup_elem
+  %15 = icmp eq i64 %14, 0
+  br i1 %15, label %found, label %nonnull
 
 nonnull:
-  %19 = inttoptr i64 %17 to ptr
-  %20 = load i64, ptr %19, align 8
-  %21 = add i64 %20, 1
-  store i64 %21, ptr %19, align 8
+  %16 = inttoptr i64 %14 to ptr
+  %17 = load i64, ptr %16, align 8
+  %18 = add i64 %17, 1
+  store i64 %18, ptr %16, align 8
   br label %found
 
 nonnull2:
-  %.in21 = phi i64 [ %15, %found ], [ %10, %entry ]
-  %22 = inttoptr i64 %.in21 to ptr
-  %23 = load i64, ptr %22, align 8
-  %24 = add i64 %23, 1
-  store i64 %24, ptr %22, align 8
+  %.in21 = phi i64 [ %12, %found ], [ %7, %entry ]
+  %19 = inttoptr i64 %.in21 to ptr
+  %20 = load i64, ptr %19, align 8
+  %21 = add i64 %20, 1
+  store i64 %21, ptr %19, align 8
   br label %join3
 
 join3:
-  %25 = call i64 inttoptr (i64 27 to ptr)(ptr %0, ptr @ustack_127, i64 256)	; get_stackid
-  %sext17 = shl i64 %25, 32
-  %26 = ashr i64 %sext17, 32
-  store i64 %26, ptr %4, align 8
-  %27 = call i64 inttoptr (i64 14 to ptr)()	; get_current_pid_tgid
-  %28 = lshr i64 %27, 32
-  %29 = getelementptr i8, ptr %4, i64 8
-  store i64 %28, ptr %29, align 8
-  store i64 %28, ptr %3, align 8
-  %30 = call i64 inttoptr (i64 1 to ptr)(ptr @pids_seen, ptr %3)	; map_lookup_elem
-  %31 = icmp eq i64 %30, 0
-  br i1 %31, label %pid_fresh, label %pid_known
+  %22 = call i64 inttoptr (i64 27 to ptr)(ptr %0, ptr @ustack_127, i64 256)	; get_stackid
+  %sext17 = shl i64 %22, 32
+  %23 = ashr i64 %sext17, 32
+  store i64 %23, ptr %1, align 8
+  %24 = call i64 inttoptr (i64 14 to ptr)()	; get_current_pid_tgid
+  %25 = lshr i64 %24, 32
+  %26 = getelementptr i8, ptr %1, i64 8
+  store i64 %25, ptr %26, align 8
+  store i64 %25, ptr %2, align 8
+  %27 = call i64 inttoptr (i64 1 to ptr)(ptr @pids_seen, ptr %2)	; map_lookup_elem
+  %28 = icmp eq i64 %27, 0
+  br i1 %28, label %pid_fresh, label %pid_known
 
 pid_fresh:
-  %32 = call i64 inttoptr (i64 2 to ptr)(ptr @pids_seen, ptr %3, ptr %3, i64 1)	; map_update_elem
-  %33 = icmp eq i64 %32, 0
-  br i1 %33, label %pid_send, label %pid_known
+  %29 = call i64 inttoptr (i64 2 to ptr)(ptr @pids_seen, ptr %2, ptr %2, i64 1)	; map_update_elem
+  %30 = icmp eq i64 %29, 0
+  br i1 %30, label %pid_send, label %pid_known
 
 pid_known:
-  %34 = call i64 inttoptr (i64 1 to ptr)(ptr @m1_u, ptr %4)	; map_lookup_elem
-  %35 = icmp eq i64 %34, 0
-  br i1 %35, label %init4, label %nonnull10
+  %31 = call i64 inttoptr (i64 1 to ptr)(ptr @m1_u, ptr %1)	; map_lookup_elem
+  %32 = icmp eq i64 %31, 0
+  br i1 %32, label %init4, label %nonnull10
 
 pid_send:
-  %36 = call i64 inttoptr (i64 130 to ptr)(ptr @pids_rb, ptr %3, i64 8, i64 2)	; ringbuf_output
+  %33 = call i64 inttoptr (i64 130 to ptr)(ptr @pids_rb, ptr %2, i64 8, i64 2)	; ringbuf_output
   br label %pid_known
 
 init4:
-  store i64 0, ptr %2, align 8
-  %37 = call i64 inttoptr (i64 2 to ptr)(ptr @m1_u, ptr %4, ptr %2, i64 1)	; map_update_elem
-  %.not18 = icmp ne i64 %37, -17
-  %38 = icmp slt i64 %37, 0
-  %39 = and i1 %.not18, %38
-  br i1 %39, label %update_failed6, label %found5
+  store i64 0, ptr %3, align 8
+  %34 = call i64 inttoptr (i64 2 to ptr)(ptr @m1_u, ptr %1, ptr %3, i64 1)	; map_update_elem
+  %.not18 = icmp ne i64 %34, -17
+  %35 = icmp slt i64 %34, 0
+  %36 = and i1 %.not18, %35
+  br i1 %36, label %update_failed6, label %found5
 
 found5:
-  %40 = call i64 inttoptr (i64 1 to ptr)(ptr @m1_u, ptr %4)	; map_lookup_elem
-  %41 = icmp eq i64 %40, 0
-  br i1 %41, label %join11, label %nonnull10
+  %37 = call i64 inttoptr (i64 1 to ptr)(ptr @m1_u, ptr %1)	; map_lookup_elem
+  %38 = icmp eq i64 %37, 0
+  br i1 %38, label %join11, label %nonnull10
 
 update_failed6:
-  store i32 4, ptr %1, align 8
-  %42 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %43 = icmp eq i64 %42, 0
-  br i1 %43, label %found5, label %nonnull8
+  store i32 4, ptr %4, align 8
+  %39 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %4)	; map_lookup_elem
+  %40 = icmp eq i64 %39, 0
+  br i1 %40, label %found5, label %nonnull8
 
 nonnull8:
-  %44 = inttoptr i64 %42 to ptr
-  %45 = load i64, ptr %44, align 8
-  %46 = add i64 %45, 1
-  store i64 %46, ptr %44, align 8
+  %41 = inttoptr i64 %39 to ptr
+  %42 = load i64, ptr %41, align 8
+  %43 = add i64 %42, 1
+  store i64 %43, ptr %41, align 8
   br label %found5
 
 nonnull10:
-  %.in1923 = phi i64 [ %40, %found5 ], [ %34, %pid_known ]
-  %47 = inttoptr i64 %.in1923 to ptr
-  %48 = load i64, ptr %47, align 8
-  %49 = add i64 %48, 1
-  store i64 %49, ptr %47, align 8
+  %.in1923 = phi i64 [ %37, %found5 ], [ %31, %pid_known ]
+  %44 = inttoptr i64 %.in1923 to ptr
+  %45 = load i64, ptr %44, align 8
+  %46 = add i64 %45, 1
+  store i64 %46, ptr %44, align 8
   br label %join11
 
 join11:

@@ -20,9 +20,9 @@ entry:
   store i64 0, ptr %3, align 8
   %4 = call i64 inttoptr (i64 1 to ptr)(ptr @scratch, ptr %3)	; map_lookup_elem
   %5 = icmp eq i64 %4, 0
-  br i1 %5, label %common.ret, label %body
+  br i1 %5, label %common.ret, label %init
 
-body:
+init:
   %scratch = inttoptr i64 %4 to ptr
   call void @llvm.memset.p0.i32(ptr %scratch, i8 0, i32 24, i1 false)
   %6 = call i64 inttoptr (i64 14 to ptr)()	; get_current_pid_tgid

@@ -20,84 +20,83 @@ entry:
   %2 = alloca [1 x i64], align 8
   %3 = alloca [1 x i64], align 8
   %4 = alloca [1 x i64], align 8
-  %5 = alloca [1 x i64], align 8
-  store i32 0, ptr %5, align 8
-  %6 = call i64 inttoptr (i64 1 to ptr)(ptr @exited, ptr %5)	; map_lookup_elem
-  %7 = icmp eq i64 %6, 0
-  br i1 %7, label %running, label %exit_check
+  store i32 0, ptr %4, align 8
+  %5 = call i64 inttoptr (i64 1 to ptr)(ptr @exited, ptr %4)	; map_lookup_elem
+  %6 = icmp eq i64 %5, 0
+  br i1 %6, label %running, label %exit_check
 
 exit_check:
-  %8 = inttoptr i64 %6 to ptr
-  %9 = load i64, ptr %8, align 8
-  %.not = icmp eq i64 %9, 0
+  %7 = inttoptr i64 %5 to ptr
+  %8 = load i64, ptr %7, align 8
+  %.not = icmp eq i64 %8, 0
   br i1 %.not, label %running, label %common.ret
 
 common.ret:
   ret i64 0
 
 running:
-  store i64 0, ptr %4, align 8
-  %10 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %4)	; map_lookup_elem
-  %11 = icmp eq i64 %10, 0
-  br i1 %11, label %init1, label %nonnull2
+  store i64 0, ptr %3, align 8
+  %9 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
+  %10 = icmp eq i64 %9, 0
+  br i1 %10, label %init1, label %nonnull2
 
 init1:
-  store i64 0, ptr %3, align 8
-  %12 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %4, ptr %3, i64 1)	; map_update_elem
-  %.not11 = icmp ne i64 %12, -17
-  %13 = icmp slt i64 %12, 0
-  %14 = and i1 %.not11, %13
-  br i1 %14, label %update_failed, label %found
+  store i64 0, ptr %2, align 8
+  %11 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %3, ptr %2, i64 1)	; map_update_elem
+  %.not11 = icmp ne i64 %11, -17
+  %12 = icmp slt i64 %11, 0
+  %13 = and i1 %.not11, %12
+  br i1 %13, label %update_failed, label %found
 
 found:
-  %15 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %4)	; map_lookup_elem
-  %16 = icmp eq i64 %15, 0
-  br i1 %16, label %join3, label %nonnull2
+  %14 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
+  %15 = icmp eq i64 %14, 0
+  br i1 %15, label %join3, label %nonnull2
 
 update_failed:
-  store i32 3, ptr %2, align 8
-  %17 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %2)	; map_lookup_elem
-  %18 = icmp eq i64 %17, 0
-  br i1 %18, label %found, label %nonnull
+  store i32 3, ptr %1, align 8
+  %16 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %17 = icmp eq i64 %16, 0
+  br i1 %17, label %found, label %nonnull
 
 nonnull:
-  %19 = inttoptr i64 %17 to ptr
-  %20 = load i64, ptr %19, align 8
-  %21 = add i64 %20, 1
-  store i64 %21, ptr %19, align 8
+  %18 = inttoptr i64 %16 to ptr
+  %19 = load i64, ptr %18, align 8
+  %20 = add i64 %19, 1
+  store i64 %20, ptr %18, align 8
   br label %found
 
 nonnull2:
-  %.in13 = phi i64 [ %15, %found ], [ %10, %running ]
-  %22 = inttoptr i64 %.in13 to ptr
-  %23 = load i64, ptr %22, align 8
-  %24 = add i64 %23, 1
-  store i64 %24, ptr %22, align 8
+  %.in13 = phi i64 [ %14, %found ], [ %9, %running ]
+  %21 = inttoptr i64 %.in13 to ptr
+  %22 = load i64, ptr %21, align 8
+  %23 = add i64 %22, 1
+  store i64 %23, ptr %21, align 8
   br label %join3
 
 join3:
   store i32 0, ptr %1, align 8
-  %25 = call i64 inttoptr (i64 1 to ptr)(ptr @exited, ptr %1)	; map_lookup_elem
-  %26 = icmp eq i64 %25, 0
-  br i1 %26, label %join5, label %nonnull4
+  %24 = call i64 inttoptr (i64 1 to ptr)(ptr @exited, ptr %1)	; map_lookup_elem
+  %25 = icmp eq i64 %24, 0
+  br i1 %25, label %join5, label %nonnull4
 
 nonnull4:
-  %27 = inttoptr i64 %25 to ptr
-  store i64 4294967296, ptr %27, align 8
+  %26 = inttoptr i64 %24 to ptr
+  store i64 4294967296, ptr %26, align 8
   br label %join5
 
 join5:
-  %28 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 3)	; ringbuf_query
-  %29 = call i64 inttoptr (i64 131 to ptr)(ptr @ctlbuf, i64 24, i64 0)	; ringbuf_reserve
-  %30 = icmp eq i64 %29, 0
-  br i1 %30, label %common.ret, label %reserved
+  %27 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 3)	; ringbuf_query
+  %28 = call i64 inttoptr (i64 131 to ptr)(ptr @ctlbuf, i64 24, i64 0)	; ringbuf_reserve
+  %29 = icmp eq i64 %28, 0
+  br i1 %29, label %common.ret, label %reserved
 
 reserved:
-  %31 = inttoptr i64 %29 to ptr
-  store i64 %28, ptr %31, align 8
-  %32 = getelementptr i8, ptr %31, i64 8
-  call void @llvm.memset.p0.i64(ptr %32, i8 0, i64 16, i1 false)
-  call void inttoptr (i64 132 to ptr)(ptr %31, i64 2)	; ringbuf_submit
+  %30 = inttoptr i64 %28 to ptr
+  store i64 %27, ptr %30, align 8
+  %31 = getelementptr i8, ptr %30, i64 8
+  call void @llvm.memset.p0.i64(ptr %31, i8 0, i64 16, i1 false)
+  call void inttoptr (i64 132 to ptr)(ptr %30, i64 2)	; ringbuf_submit
   br label %common.ret
 }
 

@@ -12,10 +12,9 @@ target triple = "bpfel"
 define i64 @probe0(ptr %0) section "raw_tp/sys_enter" {
 entry:
   %1 = alloca [1 x i64], align 8
-  %2 = alloca [1 x i64], align 8
-  %3 = getelementptr i8, ptr %0, i64 8
-  %4 = load i64, ptr %3, align 8
-  switch i64 %4, label %common.ret [
+  %2 = getelementptr i8, ptr %0, i64 8
+  %3 = load i64, ptr %2, align 8
+  switch i64 %3, label %common.ret [
     i64 0, label %sc_match
     i64 257, label %sc_case1
   ]
@@ -25,78 +24,98 @@ common.ret:
 
 sc_match:
   %switch = phi i1 [ false, %sc_case1 ], [ true, %entry ]
-  %5 = load i64, ptr %0, align 8
-  store i64 0, ptr %2, align 8
-  %6 = add i64 %5, 136
-  %7 = inttoptr i64 %6 to ptr
-  %8 = call i64 inttoptr (i64 113 to ptr)(ptr %2, i64 8, ptr %7)	; probe_read_kernel
-  %9 = load i64, ptr %2, align 8
-  %10 = icmp eq i64 %9, 51
-  br i1 %10, label %native, label %common.ret
+  %4 = load i64, ptr %0, align 8
+  store i64 0, ptr %1, align 8
+  %5 = add i64 %4, 136
+  %6 = inttoptr i64 %5 to ptr
+  %7 = call i64 inttoptr (i64 113 to ptr)(ptr %1, i64 8, ptr %6)	; probe_read_kernel
+  %8 = load i64, ptr %1, align 8
+  %9 = icmp eq i64 %8, 51
+  br i1 %9, label %native, label %common.ret
 
 sc_case1:
   br label %sc_match
 
 native:
-  %11 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 24, i64 0)	; ringbuf_reserve
-  %12 = icmp eq i64 %11, 0
   br i1 %switch, label %case, label %case2
 
 case:
-  br i1 %12, label %lost, label %reserved
-
-reserved:
-  %13 = inttoptr i64 %11 to ptr
-  %14 = getelementptr i8, ptr %13, i64 16
-  call void @llvm.memset.p0.i64(ptr %13, i8 0, i64 16, i1 false)
-  store i64 %4, ptr %14, align 8
-  %15 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
-  %16 = icmp ugt i64 %15, 1048575
-  %17 = select i1 %16, i64 2, i64 1
-  call void inttoptr (i64 132 to ptr)(ptr %13, i64 %17)	; ringbuf_submit
-  br label %common.ret
-
-lost:
-  store i32 0, ptr %1, align 8
-  %18 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %19 = icmp eq i64 %18, 0
-  br i1 %19, label %common.ret, label %nonnull
-
-nonnull:
-  %20 = inttoptr i64 %18 to ptr
-  %21 = load i64, ptr %20, align 8
-  %22 = add i64 %21, 1
-  store i64 %22, ptr %20, align 8
+  call fastcc void @probe0_case0()
   br label %common.ret
 
 case2:
-  br i1 %12, label %lost4, label %reserved3
-
-reserved3:
-  %23 = inttoptr i64 %11 to ptr
-  store i64 0, ptr %23, align 8
-  %24 = getelementptr i8, ptr %23, i64 8
-  store i64 1, ptr %24, align 8
-  %25 = getelementptr i8, ptr %23, i64 16
-  store i64 %4, ptr %25, align 8
-  %26 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
-  %27 = icmp ugt i64 %26, 1048575
-  %28 = select i1 %27, i64 2, i64 1
-  call void inttoptr (i64 132 to ptr)(ptr %23, i64 %28)	; ringbuf_submit
+  call fastcc void @probe0_case1()
   br label %common.ret
+}
 
-lost4:
-  store i32 0, ptr %1, align 8
-  %29 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %30 = icmp eq i64 %29, 0
-  br i1 %30, label %common.ret, label %nonnull6
+define internal fastcc void @probe0_case0() section ".text" {
+entry:
+  %0 = alloca [1 x i64], align 8
+  %1 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 24, i64 0)	; ringbuf_reserve
+  %2 = icmp eq i64 %1, 0
+  br i1 %2, label %lost, label %reserved
 
-nonnull6:
-  %31 = inttoptr i64 %29 to ptr
-  %32 = load i64, ptr %31, align 8
-  %33 = add i64 %32, 1
-  store i64 %33, ptr %31, align 8
-  br label %common.ret
+reserved:
+  %3 = inttoptr i64 %1 to ptr
+  call void @llvm.memset.p0.i64(ptr %3, i8 0, i64 24, i1 false)
+  %4 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
+  %5 = icmp ugt i64 %4, 1048575
+  %6 = select i1 %5, i64 2, i64 1
+  call void inttoptr (i64 132 to ptr)(ptr %3, i64 %6)	; ringbuf_submit
+  br label %emitted
+
+lost:
+  store i32 0, ptr %0, align 8
+  %7 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %0)	; map_lookup_elem
+  %8 = icmp eq i64 %7, 0
+  br i1 %8, label %emitted, label %nonnull
+
+emitted:
+  ret void
+
+nonnull:
+  %9 = inttoptr i64 %7 to ptr
+  %10 = load i64, ptr %9, align 8
+  %11 = add i64 %10, 1
+  store i64 %11, ptr %9, align 8
+  br label %emitted
+}
+
+define internal fastcc void @probe0_case1() section ".text" {
+entry:
+  %0 = alloca [1 x i64], align 8
+  %1 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 24, i64 0)	; ringbuf_reserve
+  %2 = icmp eq i64 %1, 0
+  br i1 %2, label %lost, label %reserved
+
+reserved:
+  %3 = inttoptr i64 %1 to ptr
+  store i64 0, ptr %3, align 8
+  %4 = getelementptr i8, ptr %3, i64 8
+  store i64 1, ptr %4, align 8
+  %5 = getelementptr i8, ptr %3, i64 16
+  store i64 257, ptr %5, align 8
+  %6 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
+  %7 = icmp ugt i64 %6, 1048575
+  %8 = select i1 %7, i64 2, i64 1
+  call void inttoptr (i64 132 to ptr)(ptr %3, i64 %8)	; ringbuf_submit
+  br label %emitted
+
+lost:
+  store i32 0, ptr %0, align 8
+  %9 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %0)	; map_lookup_elem
+  %10 = icmp eq i64 %9, 0
+  br i1 %10, label %emitted, label %nonnull
+
+emitted:
+  ret void
+
+nonnull:
+  %11 = inttoptr i64 %9 to ptr
+  %12 = load i64, ptr %11, align 8
+  %13 = add i64 %12, 1
+  store i64 %13, ptr %11, align 8
+  br label %emitted
 }
 
 declare void @llvm.memset.p0.i64(ptr, i8, i64, i1)

@@ -79,8 +79,8 @@ nonnull:
   br label %found
 
 nonnull2:
-  %.in8 = phi i64 [ %26, %found ], [ %21, %pred_true ]
-  %33 = inttoptr i64 %.in8 to ptr
+  %.in7 = phi i64 [ %26, %found ], [ %21, %pred_true ]
+  %33 = inttoptr i64 %.in7 to ptr
   %34 = load i64, ptr %18, align 8
   %35 = load i64, ptr %33, align 8
   %36 = add i64 %35, %34

@@ -36,42 +36,43 @@ sc_match:
   br i1 %12, label %native, label %common.ret
 
 native:
-  store i64 %6, ptr %3, align 8
-  %13 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
-  %14 = icmp eq i64 %13, 0
-  br i1 %14, label %init2, label %nonnull3
+  %13 = call i64 asm "", "=r,0"(i64 %6)
+  store i64 %13, ptr %3, align 8
+  %14 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
+  %15 = icmp eq i64 %14, 0
+  br i1 %15, label %init2, label %nonnull3
 
 init2:
   store i64 0, ptr %2, align 8
-  %15 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %3, ptr %2, i64 1)	; map_update_elem
-  %.not = icmp ne i64 %15, -17
-  %16 = icmp slt i64 %15, 0
-  %17 = and i1 %.not, %16
-  br i1 %17, label %update_failed, label %found
+  %16 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %3, ptr %2, i64 1)	; map_update_elem
+  %.not = icmp ne i64 %16, -17
+  %17 = icmp slt i64 %16, 0
+  %18 = and i1 %.not, %17
+  br i1 %18, label %update_failed, label %found
 
 found:
-  %18 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
-  %19 = icmp eq i64 %18, 0
-  br i1 %19, label %common.ret, label %nonnull3
+  %19 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
+  %20 = icmp eq i64 %19, 0
+  br i1 %20, label %common.ret, label %nonnull3
 
 update_failed:
   store i32 3, ptr %1, align 8
-  %20 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %21 = icmp eq i64 %20, 0
-  br i1 %21, label %found, label %nonnull
+  %21 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %22 = icmp eq i64 %21, 0
+  br i1 %22, label %found, label %nonnull
 
 nonnull:
-  %22 = inttoptr i64 %20 to ptr
-  %23 = load i64, ptr %22, align 8
-  %24 = add i64 %23, 1
-  store i64 %24, ptr %22, align 8
+  %23 = inttoptr i64 %21 to ptr
+  %24 = load i64, ptr %23, align 8
+  %25 = add i64 %24, 1
+  store i64 %25, ptr %23, align 8
   br label %found
 
 nonnull3:
-  %.in8 = phi i64 [ %18, %found ], [ %13, %native ]
-  %25 = inttoptr i64 %.in8 to ptr
-  %26 = load i64, ptr %25, align 8
-  %27 = add i64 %26, 1
-  store i64 %27, ptr %25, align 8
+  %.in8 = phi i64 [ %19, %found ], [ %14, %native ]
+  %26 = inttoptr i64 %.in8 to ptr
+  %27 = load i64, ptr %26, align 8
+  %28 = add i64 %27, 1
+  store i64 %28, ptr %26, align 8
   br label %common.ret
 }

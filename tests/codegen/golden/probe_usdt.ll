@@ -19,9 +19,9 @@ entry:
   %4 = call i64 inttoptr (i64 1 to ptr)(ptr @scratch, ptr %2)	; map_lookup_elem
   %scratch = inttoptr i64 %4 to ptr
   %5 = icmp eq i64 %4, 0
-  br i1 %5, label %common.ret, label %body
+  br i1 %5, label %common.ret, label %init
 
-body:
+init:
   %6 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 88, i64 0)	; ringbuf_reserve
   %7 = icmp eq i64 %6, 0
   br i1 %7, label %lost, label %reserved

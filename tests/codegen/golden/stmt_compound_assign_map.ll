@@ -18,135 +18,124 @@ entry:
   %2 = alloca [1 x i64], align 8
   %3 = alloca [1 x i64], align 8
   %4 = alloca [1 x i64], align 8
-  %5 = alloca [1 x i64], align 8
-  %6 = alloca [1 x i64], align 8
-  %7 = alloca [1 x i64], align 8
-  %8 = alloca [1 x i64], align 8
-  %9 = alloca [1 x i64], align 8
-  %10 = alloca [1 x i64], align 8
-  %11 = alloca [1 x i64], align 8
-  %12 = alloca [1 x i64], align 8
-  %13 = alloca [1 x i64], align 8
-  %14 = alloca [1 x i64], align 8
-  %15 = alloca [1 x i64], align 8
-  store i64 0, ptr %15, align 8
-  store i64 1, ptr %14, align 8
-  %16 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_a, ptr %15, ptr %14, i64 0)	; map_update_elem
-  %17 = icmp slt i64 %16, 0
-  br i1 %17, label %update_failed, label %updated
+  store i64 0, ptr %4, align 8
+  store i64 1, ptr %3, align 8
+  %5 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_a, ptr %4, ptr %3, i64 0)	; map_update_elem
+  %6 = icmp slt i64 %5, 0
+  br i1 %6, label %update_failed, label %updated
 
 update_failed:
-  store i32 3, ptr %13, align 8
-  %18 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %13)	; map_lookup_elem
-  %19 = icmp eq i64 %18, 0
-  br i1 %19, label %updated, label %nonnull
+  store i32 3, ptr %2, align 8
+  %7 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %2)	; map_lookup_elem
+  %8 = icmp eq i64 %7, 0
+  br i1 %8, label %updated, label %nonnull
 
 updated:
-  store i64 0, ptr %12, align 8
-  store i64 0, ptr %10, align 8
-  %20 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_a, ptr %10)	; map_lookup_elem
-  %21 = icmp eq i64 %20, 0
-  br i1 %21, label %join2, label %nonnull1
+  store i64 0, ptr %2, align 8
+  store i64 0, ptr %4, align 8
+  %9 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_a, ptr %4)	; map_lookup_elem
+  %10 = icmp eq i64 %9, 0
+  br i1 %10, label %join2, label %nonnull1
 
 nonnull:
-  %22 = inttoptr i64 %18 to ptr
-  %23 = load i64, ptr %22, align 8
-  %24 = add i64 %23, 1
-  store i64 %24, ptr %22, align 8
+  %11 = inttoptr i64 %7 to ptr
+  %12 = load i64, ptr %11, align 8
+  %13 = add i64 %12, 1
+  store i64 %13, ptr %11, align 8
   br label %updated
 
 nonnull1:
-  %25 = inttoptr i64 %20 to ptr
-  %26 = load i64, ptr %25, align 8
-  %27 = add i64 %26, 2
+  %14 = inttoptr i64 %9 to ptr
+  %15 = load i64, ptr %14, align 8
+  %16 = add i64 %15, 2
   br label %join2
 
 join2:
-  %28 = phi i64 [ 2, %updated ], [ %27, %nonnull1 ]
-  store i64 %28, ptr %11, align 8
-  %29 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_a, ptr %12, ptr %11, i64 0)	; map_update_elem
-  %30 = icmp slt i64 %29, 0
-  br i1 %30, label %update_failed3, label %updated4
+  %17 = phi i64 [ 2, %updated ], [ %16, %nonnull1 ]
+  store i64 %17, ptr %3, align 8
+  %18 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_a, ptr %2, ptr %3, i64 0)	; map_update_elem
+  %19 = icmp slt i64 %18, 0
+  br i1 %19, label %update_failed3, label %updated4
 
 update_failed3:
-  store i32 3, ptr %9, align 8
-  %31 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %9)	; map_lookup_elem
-  %32 = icmp eq i64 %31, 0
-  br i1 %32, label %updated4, label %nonnull5
+  store i32 3, ptr %1, align 8
+  %20 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %21 = icmp eq i64 %20, 0
+  br i1 %21, label %updated4, label %nonnull5
 
 updated4:
-  store i64 1, ptr %8, align 8
-  store i64 1, ptr %6, align 8
-  %33 = call i64 inttoptr (i64 1 to ptr)(ptr @m1_b, ptr %6)	; map_lookup_elem
-  %34 = icmp eq i64 %33, 0
-  br i1 %34, label %join8, label %nonnull7
+  store i64 1, ptr %1, align 8
+  store i64 1, ptr %3, align 8
+  %22 = call i64 inttoptr (i64 1 to ptr)(ptr @m1_b, ptr %3)	; map_lookup_elem
+  %23 = icmp eq i64 %22, 0
+  br i1 %23, label %join8, label %nonnull7
 
 nonnull5:
-  %35 = inttoptr i64 %31 to ptr
-  %36 = load i64, ptr %35, align 8
-  %37 = add i64 %36, 1
-  store i64 %37, ptr %35, align 8
+  %24 = inttoptr i64 %20 to ptr
+  %25 = load i64, ptr %24, align 8
+  %26 = add i64 %25, 1
+  store i64 %26, ptr %24, align 8
   br label %updated4
 
 nonnull7:
-  %38 = inttoptr i64 %33 to ptr
-  %39 = load i64, ptr %38, align 8
-  %40 = add i64 %39, -3
+  %27 = inttoptr i64 %22 to ptr
+  %28 = load i64, ptr %27, align 8
+  %29 = add i64 %28, -3
   br label %join8
 
 join8:
-  %41 = phi i64 [ -3, %updated4 ], [ %40, %nonnull7 ]
-  store i64 %41, ptr %7, align 8
-  %42 = call i64 inttoptr (i64 2 to ptr)(ptr @m1_b, ptr %8, ptr %7, i64 0)	; map_update_elem
-  %43 = icmp slt i64 %42, 0
-  br i1 %43, label %update_failed9, label %updated10
+  %30 = phi i64 [ -3, %updated4 ], [ %29, %nonnull7 ]
+  store i64 %30, ptr %2, align 8
+  %31 = call i64 inttoptr (i64 2 to ptr)(ptr @m1_b, ptr %1, ptr %2, i64 0)	; map_update_elem
+  %32 = icmp slt i64 %31, 0
+  br i1 %32, label %update_failed9, label %updated10
 
 update_failed9:
-  store i32 4, ptr %5, align 8
-  %44 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %5)	; map_lookup_elem
-  %45 = icmp eq i64 %44, 0
-  br i1 %45, label %updated10, label %nonnull11
+  store i32 4, ptr %4, align 8
+  %33 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %4)	; map_lookup_elem
+  %34 = icmp eq i64 %33, 0
+  br i1 %34, label %updated10, label %nonnull11
 
 updated10:
-  store i64 1, ptr %4, align 8
-  store i64 1, ptr %2, align 8
-  %46 = call i64 inttoptr (i64 1 to ptr)(ptr @m1_b, ptr %2)	; map_lookup_elem
-  %47 = icmp eq i64 %46, 0
-  br i1 %47, label %join14, label %nonnull13
+  store i64 1, ptr %1, align 8
+  store i64 1, ptr %3, align 8
+  %35 = call i64 inttoptr (i64 1 to ptr)(ptr @m1_b, ptr %3)	; map_lookup_elem
+  %36 = icmp eq i64 %35, 0
+  br i1 %36, label %join14, label %nonnull13
 
 nonnull11:
-  %48 = inttoptr i64 %44 to ptr
-  %49 = load i64, ptr %48, align 8
-  %50 = add i64 %49, 1
-  store i64 %50, ptr %48, align 8
+  %37 = inttoptr i64 %33 to ptr
+  %38 = load i64, ptr %37, align 8
+  %39 = add i64 %38, 1
+  store i64 %39, ptr %37, align 8
   br label %updated10
 
 nonnull13:
-  %51 = inttoptr i64 %46 to ptr
-  %52 = load i64, ptr %51, align 8
-  %53 = shl i64 %52, 4
+  %40 = inttoptr i64 %35 to ptr
+  %41 = load i64, ptr %40, align 8
+  %42 = shl i64 %41, 4
   br label %join14
 
 join14:
-  %54 = phi i64 [ 0, %updated10 ], [ %53, %nonnull13 ]
-  store i64 %54, ptr %3, align 8
-  %55 = call i64 inttoptr (i64 2 to ptr)(ptr @m1_b, ptr %4, ptr %3, i64 0)	; map_update_elem
-  %56 = icmp slt i64 %55, 0
-  br i1 %56, label %update_failed15, label %updated16
+  %43 = phi i64 [ 0, %updated10 ], [ %42, %nonnull13 ]
+  store i64 %43, ptr %2, align 8
+  %44 = call i64 inttoptr (i64 2 to ptr)(ptr @m1_b, ptr %1, ptr %2, i64 0)	; map_update_elem
+  %45 = icmp slt i64 %44, 0
+  br i1 %45, label %update_failed15, label %updated16
 
 update_failed15:
-  store i32 4, ptr %1, align 8
-  %57 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %58 = icmp eq i64 %57, 0
-  br i1 %58, label %updated16, label %nonnull17
+  store i32 4, ptr %4, align 8
+  %46 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %4)	; map_lookup_elem
+  %47 = icmp eq i64 %46, 0
+  br i1 %47, label %updated16, label %nonnull17
 
 updated16:
   ret i64 0
 
 nonnull17:
-  %59 = inttoptr i64 %57 to ptr
-  %60 = load i64, ptr %59, align 8
-  %61 = add i64 %60, 1
-  store i64 %61, ptr %59, align 8
+  %48 = inttoptr i64 %46 to ptr
+  %49 = load i64, ptr %48, align 8
+  %50 = add i64 %49, 1
+  store i64 %50, ptr %48, align 8
   br label %updated16
 }

@@ -15,67 +15,60 @@ entry:
   %1 = alloca [1 x i64], align 8
   %2 = alloca [1 x i64], align 8
   %3 = alloca [1 x i64], align 8
-  %4 = alloca [1 x i64], align 8
-  %5 = alloca [1 x i64], align 8
-  %6 = alloca [1 x i64], align 8
-  %7 = alloca [1 x i64], align 8
-  %8 = alloca [1 x i64], align 8
-  %9 = alloca [1 x i64], align 8
-  %10 = call i64 inttoptr (i64 125 to ptr)()	; ktime_get_boot_ns
-  %11 = icmp ugt i64 %10, 10
-  br i1 %11, label %then, label %else
+  %4 = call i64 inttoptr (i64 125 to ptr)()	; ktime_get_boot_ns
+  %5 = icmp ugt i64 %4, 10
+  br i1 %5, label %then, label %else
 
 then:
-  store i64 0, ptr %9, align 8
-  store i64 1, ptr %8, align 8
-  %12 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_a, ptr %9, ptr %8, i64 0)	; map_update_elem
-  %13 = icmp slt i64 %12, 0
-  br i1 %13, label %update_failed, label %endif
+  store i64 0, ptr %3, align 8
+  store i64 1, ptr %2, align 8
+  %6 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_a, ptr %3, ptr %2, i64 0)	; map_update_elem
+  %7 = icmp slt i64 %6, 0
+  br i1 %7, label %update_failed, label %endif
 
 else:
-  %14 = icmp ugt i64 %10, 5
-  br i1 %14, label %then1, label %else2
+  %8 = icmp ugt i64 %4, 5
+  store i64 0, ptr %1, align 8
+  br i1 %8, label %then1, label %else2
 
 endif.sink.split:
-  %.sink18 = phi i64 [ %18, %update_failed ], [ %24, %update_failed4 ], [ %26, %update_failed8 ]
-  %15 = inttoptr i64 %.sink18 to ptr
-  %16 = load i64, ptr %15, align 8
-  %17 = add i64 %16, 1
-  store i64 %17, ptr %15, align 8
+  %.sink18 = phi i64 [ %12, %update_failed ], [ %18, %update_failed4 ], [ %20, %update_failed8 ]
+  %9 = inttoptr i64 %.sink18 to ptr
+  %10 = load i64, ptr %9, align 8
+  %11 = add i64 %10, 1
+  store i64 %11, ptr %9, align 8
   br label %endif
 
 endif:
   ret i64 0
 
 update_failed:
-  store i32 3, ptr %7, align 8
-  %18 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %7)	; map_lookup_elem
+  store i32 3, ptr %1, align 8
+  %12 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %13 = icmp eq i64 %12, 0
+  br i1 %13, label %endif, label %endif.sink.split
+
+then1:
+  store i64 2, ptr %2, align 8
+  %14 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_a, ptr %1, ptr %2, i64 0)	; map_update_elem
+  %15 = icmp slt i64 %14, 0
+  br i1 %15, label %update_failed4, label %endif
+
+else2:
+  store i64 3, ptr %2, align 8
+  %16 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_a, ptr %1, ptr %2, i64 0)	; map_update_elem
+  %17 = icmp slt i64 %16, 0
+  br i1 %17, label %update_failed8, label %endif
+
+update_failed4:
+  store i32 3, ptr %3, align 8
+  %18 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %3)	; map_lookup_elem
   %19 = icmp eq i64 %18, 0
   br i1 %19, label %endif, label %endif.sink.split
 
-then1:
-  store i64 0, ptr %6, align 8
-  store i64 2, ptr %5, align 8
-  %20 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_a, ptr %6, ptr %5, i64 0)	; map_update_elem
-  %21 = icmp slt i64 %20, 0
-  br i1 %21, label %update_failed4, label %endif
-
-else2:
-  store i64 0, ptr %3, align 8
-  store i64 3, ptr %2, align 8
-  %22 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_a, ptr %3, ptr %2, i64 0)	; map_update_elem
-  %23 = icmp slt i64 %22, 0
-  br i1 %23, label %update_failed8, label %endif
-
-update_failed4:
-  store i32 3, ptr %4, align 8
-  %24 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %4)	; map_lookup_elem
-  %25 = icmp eq i64 %24, 0
-  br i1 %25, label %endif, label %endif.sink.split
-
 update_failed8:
-  store i32 3, ptr %1, align 8
-  %26 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %27 = icmp eq i64 %26, 0
-  br i1 %27, label %endif, label %endif.sink.split
+  store i32 3, ptr %3, align 8
+  %20 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %3)	; map_lookup_elem
+  %21 = icmp eq i64 %20, 0
+  br i1 %21, label %endif, label %endif.sink.split
 }

@@ -25,155 +25,144 @@ entry:
   %5 = alloca [1 x i64], align 8
   %6 = alloca [1 x i64], align 8
   %7 = alloca [1 x i64], align 8
-  %8 = alloca [1 x i64], align 8
-  %9 = alloca [1 x i64], align 8
-  %10 = alloca [1 x i64], align 8
-  %11 = alloca [1 x i64], align 8
-  %12 = alloca [1 x i64], align 8
-  %13 = alloca [1 x i64], align 8
-  %14 = alloca [1 x i64], align 8
-  %15 = alloca [1 x i64], align 8
-  %16 = alloca [1 x i64], align 8
-  %17 = alloca [1 x i64], align 8
-  %18 = alloca [1 x i64], align 8
-  store i64 0, ptr %18, align 8
-  %19 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_a, ptr %18)	; map_lookup_elem
-  %20 = icmp eq i64 %19, 0
-  br i1 %20, label %join, label %nonnull
+  store i64 0, ptr %7, align 8
+  %8 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_a, ptr %7)	; map_lookup_elem
+  %9 = icmp eq i64 %8, 0
+  br i1 %9, label %join, label %nonnull
 
 nonnull:
-  %21 = inttoptr i64 %19 to ptr
-  %22 = load i64, ptr %21, align 8
-  %23 = add i64 %22, 1
+  %10 = inttoptr i64 %8 to ptr
+  %11 = load i64, ptr %10, align 8
+  %12 = add i64 %11, 1
   br label %join
 
 join:
-  %24 = phi i64 [ 1, %entry ], [ %23, %nonnull ]
-  store i64 0, ptr %17, align 8
-  store i64 %24, ptr %16, align 8
-  %25 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_a, ptr %17, ptr %16, i64 0)	; map_update_elem
-  %26 = icmp slt i64 %25, 0
-  br i1 %26, label %update_failed, label %updated
+  %13 = phi i64 [ 1, %entry ], [ %12, %nonnull ]
+  store i64 0, ptr %6, align 8
+  store i64 %13, ptr %5, align 8
+  %14 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_a, ptr %6, ptr %5, i64 0)	; map_update_elem
+  %15 = icmp slt i64 %14, 0
+  br i1 %15, label %update_failed, label %updated
 
 update_failed:
-  store i32 3, ptr %15, align 8
-  %27 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %15)	; map_lookup_elem
-  %28 = icmp eq i64 %27, 0
-  br i1 %28, label %updated, label %nonnull1
+  store i32 3, ptr %4, align 8
+  %16 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %4)	; map_lookup_elem
+  %17 = icmp eq i64 %16, 0
+  br i1 %17, label %updated, label %nonnull1
 
 updated:
-  store i64 1, ptr %14, align 8
-  %29 = call i64 inttoptr (i64 1 to ptr)(ptr @m1_b, ptr %14)	; map_lookup_elem
-  %30 = icmp eq i64 %29, 0
-  br i1 %30, label %join4, label %nonnull3
+  store i64 1, ptr %4, align 8
+  %18 = call i64 inttoptr (i64 1 to ptr)(ptr @m1_b, ptr %4)	; map_lookup_elem
+  %19 = icmp eq i64 %18, 0
+  br i1 %19, label %join4, label %nonnull3
 
 nonnull1:
-  %31 = inttoptr i64 %27 to ptr
-  %32 = load i64, ptr %31, align 8
-  %33 = add i64 %32, 1
-  store i64 %33, ptr %31, align 8
+  %20 = inttoptr i64 %16 to ptr
+  %21 = load i64, ptr %20, align 8
+  %22 = add i64 %21, 1
+  store i64 %22, ptr %20, align 8
   br label %updated
 
 nonnull3:
-  %34 = inttoptr i64 %29 to ptr
-  %35 = load i64, ptr %34, align 8
-  %36 = add i64 %35, -1
+  %23 = inttoptr i64 %18 to ptr
+  %24 = load i64, ptr %23, align 8
+  %25 = add i64 %24, -1
   br label %join4
 
 join4:
-  %37 = phi i64 [ -1, %updated ], [ %36, %nonnull3 ]
-  store i64 1, ptr %13, align 8
-  store i64 %37, ptr %12, align 8
-  %38 = call i64 inttoptr (i64 2 to ptr)(ptr @m1_b, ptr %13, ptr %12, i64 0)	; map_update_elem
-  %39 = icmp slt i64 %38, 0
-  br i1 %39, label %update_failed5, label %updated6
+  %26 = phi i64 [ -1, %updated ], [ %25, %nonnull3 ]
+  store i64 1, ptr %5, align 8
+  store i64 %26, ptr %6, align 8
+  %27 = call i64 inttoptr (i64 2 to ptr)(ptr @m1_b, ptr %5, ptr %6, i64 0)	; map_update_elem
+  %28 = icmp slt i64 %27, 0
+  br i1 %28, label %update_failed5, label %updated6
 
 update_failed5:
-  store i32 4, ptr %11, align 8
-  %40 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %11)	; map_lookup_elem
-  %41 = icmp eq i64 %40, 0
-  br i1 %41, label %updated6, label %nonnull7
+  store i32 4, ptr %7, align 8
+  %29 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %7)	; map_lookup_elem
+  %30 = icmp eq i64 %29, 0
+  br i1 %30, label %updated6, label %nonnull7
 
 updated6:
-  store i64 0, ptr %10, align 8
-  store i64 1, ptr %9, align 8
-  %42 = call i64 inttoptr (i64 2 to ptr)(ptr @m2_c, ptr %10, ptr %9, i64 0)	; map_update_elem
-  %43 = icmp slt i64 %42, 0
-  br i1 %43, label %update_failed9, label %updated10
+  store i64 0, ptr %4, align 8
+  store i64 1, ptr %5, align 8
+  %31 = call i64 inttoptr (i64 2 to ptr)(ptr @m2_c, ptr %4, ptr %5, i64 0)	; map_update_elem
+  %32 = icmp slt i64 %31, 0
+  br i1 %32, label %update_failed9, label %updated10
 
 nonnull7:
-  %44 = inttoptr i64 %40 to ptr
-  %45 = load i64, ptr %44, align 8
-  %46 = add i64 %45, 1
-  store i64 %46, ptr %44, align 8
+  %33 = inttoptr i64 %29 to ptr
+  %34 = load i64, ptr %33, align 8
+  %35 = add i64 %34, 1
+  store i64 %35, ptr %33, align 8
   br label %updated6
 
 update_failed9:
-  store i32 5, ptr %8, align 8
-  %47 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %8)	; map_lookup_elem
-  %48 = icmp eq i64 %47, 0
-  br i1 %48, label %updated10, label %nonnull11
+  store i32 5, ptr %6, align 8
+  %36 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %6)	; map_lookup_elem
+  %37 = icmp eq i64 %36, 0
+  br i1 %37, label %updated10, label %nonnull11
 
 updated10:
-  store i64 0, ptr %7, align 8
-  store i64 0, ptr %5, align 8
-  %49 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_a, ptr %5)	; map_lookup_elem
-  %50 = icmp eq i64 %49, 0
-  br i1 %50, label %join14, label %nonnull13
+  store i64 0, ptr %4, align 8
+  store i64 0, ptr %6, align 8
+  %38 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_a, ptr %6)	; map_lookup_elem
+  %39 = icmp eq i64 %38, 0
+  br i1 %39, label %join14, label %nonnull13
 
 nonnull11:
-  %51 = inttoptr i64 %47 to ptr
-  %52 = load i64, ptr %51, align 8
-  %53 = add i64 %52, 1
-  store i64 %53, ptr %51, align 8
+  %40 = inttoptr i64 %36 to ptr
+  %41 = load i64, ptr %40, align 8
+  %42 = add i64 %41, 1
+  store i64 %42, ptr %40, align 8
   br label %updated10
 
 nonnull13:
-  %54 = inttoptr i64 %49 to ptr
-  %55 = load i64, ptr %54, align 8
-  %56 = add i64 %55, 1
+  %43 = inttoptr i64 %38 to ptr
+  %44 = load i64, ptr %43, align 8
+  %45 = add i64 %44, 1
   br label %join14
 
 join14:
-  %57 = phi i64 [ 1, %updated10 ], [ %56, %nonnull13 ]
-  store i64 0, ptr %4, align 8
-  store i64 %57, ptr %3, align 8
-  %58 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_a, ptr %4, ptr %3, i64 0)	; map_update_elem
-  %59 = icmp slt i64 %58, 0
-  br i1 %59, label %update_failed15, label %updated16
+  %46 = phi i64 [ 1, %updated10 ], [ %45, %nonnull13 ]
+  store i64 0, ptr %7, align 8
+  store i64 %46, ptr %3, align 8
+  %47 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_a, ptr %7, ptr %3, i64 0)	; map_update_elem
+  %48 = icmp slt i64 %47, 0
+  br i1 %48, label %update_failed15, label %updated16
 
 update_failed15:
   store i32 3, ptr %2, align 8
-  %60 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %2)	; map_lookup_elem
-  %61 = icmp eq i64 %60, 0
-  br i1 %61, label %updated16, label %nonnull17
+  %49 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %2)	; map_lookup_elem
+  %50 = icmp eq i64 %49, 0
+  br i1 %50, label %updated16, label %nonnull17
 
 updated16:
-  store i64 %57, ptr %6, align 8
-  %62 = call i64 inttoptr (i64 2 to ptr)(ptr @m3_d, ptr %7, ptr %6, i64 0)	; map_update_elem
-  %63 = icmp slt i64 %62, 0
-  br i1 %63, label %update_failed19, label %updated20
+  store i64 %46, ptr %5, align 8
+  %51 = call i64 inttoptr (i64 2 to ptr)(ptr @m3_d, ptr %4, ptr %5, i64 0)	; map_update_elem
+  %52 = icmp slt i64 %51, 0
+  br i1 %52, label %update_failed19, label %updated20
 
 nonnull17:
-  %64 = inttoptr i64 %60 to ptr
-  %65 = load i64, ptr %64, align 8
-  %66 = add i64 %65, 1
-  store i64 %66, ptr %64, align 8
+  %53 = inttoptr i64 %49 to ptr
+  %54 = load i64, ptr %53, align 8
+  %55 = add i64 %54, 1
+  store i64 %55, ptr %53, align 8
   br label %updated16
 
 update_failed19:
   store i32 6, ptr %1, align 8
-  %67 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %68 = icmp eq i64 %67, 0
-  br i1 %68, label %updated20, label %nonnull21
+  %56 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %57 = icmp eq i64 %56, 0
+  br i1 %57, label %updated20, label %nonnull21
 
 updated20:
   ret i64 0
 
 nonnull21:
-  %69 = inttoptr i64 %67 to ptr
-  %70 = load i64, ptr %69, align 8
-  %71 = add i64 %70, 1
-  store i64 %71, ptr %69, align 8
+  %58 = inttoptr i64 %56 to ptr
+  %59 = load i64, ptr %58, align 8
+  %60 = add i64 %59, 1
+  store i64 %60, ptr %58, align 8
   br label %updated20
 }

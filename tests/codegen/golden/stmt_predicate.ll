@@ -38,21 +38,21 @@ logic_rhs:
   %.not = icmp eq i8 %10, 98
   %11 = getelementptr i8, ptr %4, i64 1
   %12 = load i8, ptr %11, align 1
-  %.not9 = icmp eq i8 %12, 97
-  %or.cond = select i1 %.not, i1 %.not9, i1 false
+  %.not13 = icmp eq i8 %12, 97
+  %or.cond = select i1 %.not, i1 %.not13, i1 false
   %13 = getelementptr i8, ptr %4, i64 2
   %14 = load i8, ptr %13, align 2
-  %.not10 = icmp eq i8 %14, 115
-  %or.cond17 = select i1 %or.cond, i1 %.not10, i1 false
+  %.not14 = icmp eq i8 %14, 115
+  %or.cond22 = select i1 %or.cond, i1 %.not14, i1 false
   %15 = getelementptr i8, ptr %4, i64 3
   %16 = load i8, ptr %15, align 1
-  %.not11 = icmp eq i8 %16, 104
-  %or.cond19 = select i1 %or.cond17, i1 %.not11, i1 false
+  %.not15 = icmp eq i8 %16, 104
+  %or.cond24 = select i1 %or.cond22, i1 %.not15, i1 false
   %17 = getelementptr i8, ptr %4, i64 4
   %18 = load i8, ptr %17, align 4
-  %.not12 = icmp eq i8 %18, 0
-  %or.cond21 = select i1 %or.cond19, i1 %.not12, i1 false
-  br i1 %or.cond21, label %pred_true, label %common.ret
+  %.not16 = icmp eq i8 %18, 0
+  %or.cond26 = select i1 %or.cond24, i1 %.not16, i1 false
+  br i1 %or.cond26, label %pred_true, label %common.ret
 
 update_failed:
   store i32 3, ptr %1, align 8

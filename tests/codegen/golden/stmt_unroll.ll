@@ -15,48 +15,45 @@ entry:
   %1 = alloca [1 x i64], align 8
   %2 = alloca [1 x i64], align 8
   %3 = alloca [1 x i64], align 8
-  %4 = alloca [1 x i64], align 8
-  %5 = alloca [1 x i64], align 8
-  %6 = alloca [1 x i64], align 8
-  store i64 0, ptr %6, align 8
-  store i64 1, ptr %5, align 8
-  %7 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %6, ptr %5, i64 0)	; map_update_elem
-  %8 = icmp slt i64 %7, 0
-  br i1 %8, label %update_failed, label %updated
+  store i64 0, ptr %3, align 8
+  store i64 1, ptr %2, align 8
+  %4 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %3, ptr %2, i64 0)	; map_update_elem
+  %5 = icmp slt i64 %4, 0
+  br i1 %5, label %update_failed, label %updated
 
 update_failed:
-  store i32 3, ptr %4, align 8
-  %9 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %4)	; map_lookup_elem
-  %10 = icmp eq i64 %9, 0
-  br i1 %10, label %updated, label %nonnull
+  store i32 3, ptr %1, align 8
+  %6 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %7 = icmp eq i64 %6, 0
+  br i1 %7, label %updated, label %nonnull
 
 updated:
-  store i64 1, ptr %3, align 8
+  store i64 1, ptr %1, align 8
   store i64 1, ptr %2, align 8
-  %11 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %3, ptr %2, i64 0)	; map_update_elem
-  %12 = icmp slt i64 %11, 0
-  br i1 %12, label %update_failed1, label %updated2
+  %8 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %1, ptr %2, i64 0)	; map_update_elem
+  %9 = icmp slt i64 %8, 0
+  br i1 %9, label %update_failed1, label %updated2
 
 nonnull:
-  %13 = inttoptr i64 %9 to ptr
-  %14 = load i64, ptr %13, align 8
-  %15 = add i64 %14, 1
-  store i64 %15, ptr %13, align 8
+  %10 = inttoptr i64 %6 to ptr
+  %11 = load i64, ptr %10, align 8
+  %12 = add i64 %11, 1
+  store i64 %12, ptr %10, align 8
   br label %updated
 
 update_failed1:
-  store i32 3, ptr %1, align 8
-  %16 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %17 = icmp eq i64 %16, 0
-  br i1 %17, label %updated2, label %nonnull3
+  store i32 3, ptr %3, align 8
+  %13 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %3)	; map_lookup_elem
+  %14 = icmp eq i64 %13, 0
+  br i1 %14, label %updated2, label %nonnull3
 
 updated2:
   ret i64 0
 
 nonnull3:
-  %18 = inttoptr i64 %16 to ptr
-  %19 = load i64, ptr %18, align 8
-  %20 = add i64 %19, 1
-  store i64 %20, ptr %18, align 8
+  %15 = inttoptr i64 %13 to ptr
+  %16 = load i64, ptr %15, align 8
+  %17 = add i64 %16, 1
+  store i64 %17, ptr %15, align 8
   br label %updated2
 }

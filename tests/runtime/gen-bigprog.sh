@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# A big probe for the runtime cases of bigprog.cases: N statements in one
+# block on getppid (for a process named bpfl_big), statement i counting in map
+# @m(i % MAPS) and every 500th printing its number, and a second block that
+# exits on getppid of a process named bpfl_bigend. Writes the script to
+# /tmp/bpfl-bigprog-N-MAPS.bt and prints its path. With `vars N`: a BEGIN
+# block that holds N values at once ($a1..$aN, all read at the end), more
+# than the BPF stack holds once N passes 64. With `maps N`: a BEGIN block that
+# sets N scalar maps @m1..@mN.
+#
+#   tests/runtime/gen-bigprog.sh N MAPS | vars N | maps N
+set -euo pipefail
+if [ "$1" = maps ]; then
+	out=/tmp/bpfl-bigprog-maps-$2.bt
+	{
+		echo 'BEGIN {'
+		for ((i = 1; i <= $2; i++)); do echo "  @m$i = 1;"; done
+		echo '  exit();'
+		echo '}'
+	} >"$out"
+	echo "$out"
+	exit 0
+fi
+if [ "$1" = vars ]; then
+	out=/tmp/bpfl-bigprog-vars-$2.bt
+	{
+		echo 'BEGIN {'
+		for ((i = 1; i <= $2; i++)); do echo "  \$a$i = nsecs;"; done
+		for ((i = 1; i <= $2; i++)); do echo "  @[\$a$i] = count();"; done
+		echo '  exit();'
+		echo '}'
+	} >"$out"
+	echo "$out"
+	exit 0
+fi
+n=$1 maps=$2
+out=/tmp/bpfl-bigprog-$n-$maps.bt
+{
+	echo 'tracepoint:syscalls:sys_enter_getppid /comm == "bpfl_big"/ {'
+	for ((i = 1; i <= n; i++)); do
+		echo "  @m$((i % maps))[comm] = count();"
+		if ((i % 500 == 0)); then echo "  printf(\"at %d\\n\", $i);"; fi
+	done
+	echo '}'
+	echo 'tracepoint:syscalls:sys_enter_getppid /comm == "bpfl_bigend"/ { exit(); }'
+} >"$out"
+echo "$out"
