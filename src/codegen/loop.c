@@ -20,10 +20,6 @@
 
 enum { LCTX_PROBE = 0, LCTX_RET = 8, LCTX_START = 16, LCTX_VARS = 24 };
 
-/* The callback's scratch temporaries are taken above the caller's (the for
- * statement gives both back when it ends) and its $variables after the
- * caller's, so the two never share scratch bytes. */
-
 static void store_ptr(struct cg *c, LLVMValueRef v, LLVMValueRef at)
 {
 	LLVMSetAlignment(LLVMBuildStore(c->b, v, at), 8);
@@ -148,7 +144,10 @@ static void set_loop_var(struct cg *c, struct node *n, LLVMValueRef fn, LLVMValu
 		cg_copy(c, cg_gep(c, slot, kv->fields[1].offset), LLVMGetParam(fn, 2), m->value->size);
 }
 
-/* Emit the callback of loop n; returns it. The caller's state is restored. */
+/* Emit the callback of loop n; returns it. The caller's state is restored.
+ * The callback's scratch temporaries are taken above the caller's (the for
+ * statement gives both back when it ends) and its $variables after the
+ * caller's, so the two never share scratch bytes. */
 static LLVMValueRef emit_callback(struct cg *c, struct node *n)
 {
 	struct cg_fn_state caller;
