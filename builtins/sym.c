@@ -90,7 +90,10 @@ static bool check_kaddr(struct sema *s, struct node *n)
 		return false;
 	const struct ksyms *k = ksym_get();
 	if (!k || ksyms_addr(k, a->str.value, &addr)) {
-		diag_error(s->d, n->loc, "Failed to resolve kernel symbol: %s", a->str.value);
+		struct diag *dg = diag_error(s->d, n->loc, "Failed to resolve kernel symbol: %s",
+					     a->str.value);
+		if (ksyms_hidden(k))
+			diag_hint(s->d, dg, "%s", ksyms_hidden_hint());
 		return false;
 	}
 	n->type = type_int(s->a, 64, false);

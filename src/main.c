@@ -22,6 +22,7 @@
 #include "kernel/udwarf.h"
 #include "kernel/kbtf.h"
 #include "kernel/kfunc.h"
+#include "kernel/tracefs.h"
 #include "lang/config.h"
 #include "lang/program.h"
 #include "sema/sema.h"
@@ -617,6 +618,13 @@ static bool list_family_selected(const struct probe_family *f, const char *fam, 
 	return probe_family_find(fam, n) == f;
 }
 
+/* Why a listing was refused: tracefs readable by root alone, else no hint
+ * (a binary this user may not read says so itself). */
+static const char *list_denied_hint(void)
+{
+	return !tracefs_path() && errno == EACCES ? tracefs_hint(-EACCES) : NULL;
+}
+
 /* One -l search: "struct X" (union, enum) prints the kernel's definition;
  * "family:pattern" lists in the families it selects; a bare glob lists in
  * every family. 0, or 1 after an error. */
@@ -645,6 +653,11 @@ static int list_search(const char *search, bool verbose)
 		else if (f->list_skip_bare)
 			continue;	/* the same functions as kprobe and fentry */
 		int n = f->list(pattern, verbose, stdout);
+		if (n == -EACCES || n == -EPERM) {	/* even under a glob: not "none" */
+			msg_report(MSG_ERROR, list_denied_hint(), NULL, "cannot list %s probes: %s",
+				   f->name, strerror(-n));
+			return 1;
+		}
 		if (n < 0 && colon && !strpbrk(search, "*?[")) {
 			msg_error("cannot list %s probes: %s", f->name, strerror(-n));
 			return 1;

@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,7 +46,7 @@ bool kfunc_has_kprobes(void)
 		cached = access("/sys/bus/event_source/devices/kprobe/type", R_OK) == 0;
 		if (!cached && (tfs = tracefs_path())) {
 			snprintf(path, sizeof(path), "%s/kprobe_events", tfs);
-			cached = access(path, F_OK) == 0;
+			cached = faccessat(AT_FDCWD, path, F_OK, AT_EACCESS) == 0;
 		}
 		rt_log(1, "kernel: kprobes %savailable\n", cached ? "" : "not ");
 	}

@@ -7,11 +7,14 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "kernel/caps.h"
 #include "util/log.h"
 #include "util/alloc.h"
 
@@ -28,6 +31,7 @@ struct ksyms {
 	size_t n;
 	char *names;
 	size_t names_len;
+	size_t hidden;		/* symbols listed at address 0 (kptr_restrict) */
 };
 
 /* The whole file in one heap buffer (NUL-terminated); NULL + errno. */
@@ -97,7 +101,8 @@ static int parse(struct ksyms *k, char *buf, size_t len)
 			p++;
 		}
 		char type = p[0] == ' ' ? p[1] : 0;
-		char *name = p + 3, *e = name;
+		/* a short last line without a type: never past end */
+		char *name = type && p + 3 <= end ? p + 3 : p, *e = name;
 		while (e < end && *e != '\n' && *e != '\t' && *e != ' ')
 			e++;
 		char *nl = memchr(e, '\n', (size_t)(end - e));
@@ -105,6 +110,8 @@ static int parse(struct ksyms *k, char *buf, size_t len)
 		*e = '\0';
 		p = nl + 1;
 		line++;
+		if (type && !addr && e != name)
+			k->hidden++;
 		if (!type || type == 'a' || type == 'A' || type == 'U' || !addr || e == name)
 			continue;
 		if (k->n == cap) {
@@ -154,6 +161,22 @@ void ksyms_free(struct ksyms *k)
 size_t ksyms_count(const struct ksyms *k)
 {
 	return k ? k->n : 0;
+}
+
+bool ksyms_hidden(const struct ksyms *k)
+{
+	return k && !k->n && k->hidden;
+}
+
+const char *ksyms_hidden_hint(void)
+{
+	static char hint[PATH_MAX + 400];
+
+	snprintf(hint, sizeof(hint), "/proc/kallsyms shows kernel addresses only to "
+		 "CAP_SYSLOG (or to all when kernel.kptr_restrict=0 and "
+		 "kernel.perf_event_paranoid<=1): %s",
+		 caps_grant_hint("cap_bpf,cap_perfmon,cap_syslog"));
+	return hint;
 }
 
 const char *ksyms_resolve(const struct ksyms *k, uint64_t addr, uint64_t *offset)

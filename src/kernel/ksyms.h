@@ -4,6 +4,7 @@
 #ifndef BPFL_KSYMS_H
 #define BPFL_KSYMS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,6 +20,14 @@ const char *ksyms_resolve(const struct ksyms *k, uint64_t addr, uint64_t *offset
 int ksyms_addr(const struct ksyms *k, const char *name, uint64_t *addr);
 /* Number of symbols. */
 size_t ksyms_count(const struct ksyms *k);
+/* Whether the file listed symbols but hid every address (0): the kernel
+ * shows them only to CAP_SYSLOG unless kernel.kptr_restrict is 0 and
+ * kernel.perf_event_paranoid at most 1. */
+bool ksyms_hidden(const struct ksyms *k);
+/* The HINT for hidden addresses: which capability shows them, and how to
+ * grant it (a static buffer). */
+const char *ksyms_hidden_hint(void);
+
 
 /* The process-wide table from /proc/kallsyms, loaded on first call (and logged
  * under -v with its cost); NULL when it cannot be read. */

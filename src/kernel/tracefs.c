@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <limits.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include "kernel/caps.h"
 #include "util/log.h"
 #include "util/alloc.h"
 #include "util/arena.h"
@@ -37,36 +39,58 @@ void tracefs_set_path(const char *path)
 	tracefs_cached = path;
 }
 
-/* A tracefs is usable at dir when it is a tracefs mount with an events dir. */
-static bool tracefs_usable(const char *dir)
+/* Whether dir is a tracefs mount with an events dir this process may read:
+ * 0, -ENODEV (no tracefs there) or -EACCES (root's alone, as it is by default).
+ * AT_EACCESS: access(2) would check the real uid and drop the capabilities of
+ * a user granted CAP_DAC_READ_SEARCH. */
+static int tracefs_usable(const char *dir)
 {
 	char events[PATH_MAX];
 	struct statfs sfs;
 
 	if (statfs(dir, &sfs) || sfs.f_type != TRACEFS_MAGIC_NUM)
-		return false;
+		return -ENODEV;
 	snprintf(events, sizeof(events), "%s/events", dir);
-	return access(events, R_OK | X_OK) == 0;
+	if (faccessat(AT_FDCWD, events, R_OK | X_OK, AT_EACCESS) == 0)
+		return 0;
+	return errno == EACCES || errno == EPERM ? -EACCES : -ENODEV;
 }
 
 const char *tracefs_path(void)
 {
-	size_t i;
+	int err = -ENODEV;
 
 	if (tracefs_cached)
 		return tracefs_cached;
-	for (i = 0; i < sizeof(tracefs_dirs) / sizeof(tracefs_dirs[0]); i++) {
-		if (tracefs_usable(tracefs_dirs[i]))
+	for (size_t i = 0; i < sizeof(tracefs_dirs) / sizeof(tracefs_dirs[0]); i++) {
+		int e = tracefs_usable(tracefs_dirs[i]);
+		if (!e)
 			return tracefs_cached = tracefs_dirs[i];
+		if (e == -EACCES)
+			err = e;
 	}
-	if (geteuid() != 0) {
-		errno = ENODEV;
+	if (err == -EACCES || !caps_have(CAP_SYS_ADMIN)) {
+		errno = -err;
 		return NULL;
 	}
 	if (mount("tracefs", tracefs_dirs[0], "tracefs", 0, NULL))
 		return NULL;
 	rt_log(1, "tracefs: mounted tracefs at %s\n", tracefs_dirs[0]);
 	return tracefs_cached = tracefs_dirs[0];
+}
+
+const char *tracefs_hint(int err)
+{
+	static char hint[PATH_MAX + 300];
+
+	if (err == -EACCES || err == -EPERM) {
+		snprintf(hint, sizeof(hint), "tracefs, which names each tracepoint's id and "
+			 "format, is readable by root alone; reading it needs "
+			 "CAP_DAC_READ_SEARCH: %s",
+			 caps_grant_hint("cap_bpf,cap_perfmon,cap_dac_read_search"));
+		return hint;
+	}
+	return "mount tracefs with: mount -t tracefs tracefs /sys/kernel/tracing";
 }
 
 /* Read a whole small file into a malloc'ed NUL-terminated buffer. */
@@ -292,7 +316,7 @@ bool tracefs_exists(const char *cat, const char *name)
 	if (!root)
 		return false;
 	snprintf(path, sizeof(path), "%s/events/%s/%s", root, cat, name);
-	return access(path, F_OK) == 0;
+	return faccessat(AT_FDCWD, path, F_OK, AT_EACCESS) == 0;	/* as tracefs_usable */
 }
 
 static bool is_dir_entry(const char *dir, const struct dirent *d)

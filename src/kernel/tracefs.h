@@ -36,14 +36,16 @@ struct tracefs_field {
 	bool is_pointer;	/* type ends in '*' */
 };
 
-/* How to get a tracefs; callers add it as a HINT when tracefs_path fails. */
-#define TRACEFS_MOUNT_HINT "mount tracefs with: mount -t tracefs tracefs /sys/kernel/tracing"
+/* How to get a tracefs when tracefs_path failed with err (-errno): mount it,
+ * or, when it is mounted but readable by root alone (-EACCES), which
+ * capability reads it. Callers add it as a HINT. */
+const char *tracefs_hint(int err);
 
 /* The tracefs mount point ("/sys/kernel/tracing" or "/sys/kernel/debug/tracing"),
- * mounting tracefs at /sys/kernel/tracing when neither is mounted and we are
- * root (said under -v). NULL with errno set when there is none (ENODEV, or the
- * mount's error); prints nothing, so the caller reports it with
- * TRACEFS_MOUNT_HINT. Cached after the first successful call. */
+ * mounting tracefs at /sys/kernel/tracing when neither is mounted and we hold
+ * CAP_SYS_ADMIN (said under -v). NULL with errno set when there is none
+ * (ENODEV, EACCES when this process may not read it, or the mount's error);
+ * prints nothing, so the caller reports it with tracefs_hint(-errno). Cached after the first successful call. */
 const char *tracefs_path(void);
 
 /* Use dir as the tracefs root instead of looking for one (tests; NULL resets). */

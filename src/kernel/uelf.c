@@ -29,7 +29,7 @@ char *uelf_which(const char *name)
 	for (const char *p = path ? path : "/usr/bin:/bin"; p && *p;) {
 		size_t n = strcspn(p, ":");
 		snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, n ? p : ".", name);
-		if (!stat(buf, &st) && S_ISREG(st.st_mode) && !access(buf, X_OK))
+		if (!stat(buf, &st) && S_ISREG(st.st_mode) && !faccessat(AT_FDCWD, buf, X_OK, AT_EACCESS))
 			return realpath(buf, NULL);
 		p = p[n] ? p + n + 1 : NULL;
 	}
@@ -271,7 +271,7 @@ static const char *from_maps(struct arena *a, const char *name, int pid)
 static const char *in_root(struct arena *a, const char *path, int pid)
 {
 	const char *res = arena_printf(a, "/proc/%d/root%s%s", pid, *path == '/' ? "" : "/", path);
-	return access(res, R_OK) ? NULL : res;
+	return faccessat(AT_FDCWD, res, R_OK, AT_EACCESS) ? NULL : res;
 }
 
 /* Whether pid shares bpfline's mount namespace (its paths are ours). */
@@ -366,7 +366,7 @@ int uelf_expand(struct arena *a, const char *bin, int pid, const char ***paths, 
 	if (!strpbrk(bin, "*?[")) {
 		const char *res = uelf_resolve(a, bin, pid);
 		if (!res)
-			return -ENOENT;
+			return -errno;
 		*paths = arena_alloc(a, sizeof(const char *));
 		(*paths)[0] = res;
 		*n = 1;
@@ -411,12 +411,15 @@ const char *uelf_resolve(struct arena *a, const char *name, int pid)
 	char *exe;
 
 	if (strchr(name, '/')) {
-		if (!access(name, R_OK))
+		/* AT_EACCESS: the effective ids and capabilities (access(2) would
+		 * drop a CAP_DAC_READ_SEARCH granted to a non-root user) */
+		if (!faccessat(AT_FDCWD, name, R_OK, AT_EACCESS))
 			return name;
+		int err = errno == EACCES ? EACCES : ENOENT;
 		/* a path of the -p process's mount namespace (a container) */
 		res = pid > 0 ? in_root(a, name, pid) : NULL;
 		if (!res)
-			errno = ENOENT;
+			errno = err;
 		return res;
 	}
 	if (pid > 0)

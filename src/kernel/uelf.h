@@ -44,15 +44,16 @@ int uelf_offset(const char *path, uint64_t vaddr, uint64_t *off);
  * lib<name>.so*, an executable in $PATH, a library <name>.so* (then
  * lib<name>.so*) in ld.so.cache, then in the standard library directories
  * ("libc" finds libc.so.6, as with bpftrace). Arena-allocated; NULL (errno
- * ENOENT) when none. */
+ * ENOENT when none, EACCES when the path exists but this process may not
+ * read it). */
 const char *uelf_resolve(struct arena *a, const char *name, int pid);
 
 /* The ELF files BIN names, for attach points and -l: without glob characters
- * the one uelf_resolve finds (-ENOENT when none); with them every ELF file
- * that matches, none being no error: with pid > 0 and a pattern without '/'
- * (`*`, `libc*`), among the files pid maps (by path or file name), else on
- * the file system (glob(3): `./bin/prog*`). Arena-allocated
- * array of *n paths; 0 or -errno. */
+ * the one uelf_resolve finds (-ENOENT when none, -EACCES when unreadable);
+ * with them every ELF file that matches, none being no error: with pid > 0
+ * and a pattern without '/' (`*`, `libc*`), among the files pid maps (by path
+ * or file name), else on the file system (glob(3): `./bin/prog*`).
+ * Arena-allocated array of *n paths; 0 or -errno. */
 int uelf_expand(struct arena *a, const char *bin, int pid, const char ***paths, int *n);
 
 /* The files pid maps executable (its program, then its libraries), once each,

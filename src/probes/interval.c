@@ -71,7 +71,8 @@ static int interval_attach(const struct probe_def *pd, struct bpf_program *prog,
 	if (pfd < 0) {
 		err = -errno;
 		if (err == -EACCES || err == -EPERM)
-			*hint = "perf events need root or kernel.perf_event_paranoid <= 1";
+			*hint = "CPU-wide perf events need CAP_PERFMON "
+				"(or kernel.perf_event_paranoid <= 0)";
 		return err;
 	}
 	/* The link owns pfd from here: destroying it closes the event. */

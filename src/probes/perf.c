@@ -155,7 +155,8 @@ static int attach_cpus(const struct probe_def *pd, struct bpf_program *prog,
 		if (pfd < 0) {
 			err = -errno;
 			if (err == -EACCES || err == -EPERM)
-				*hint = "perf events need root or kernel.perf_event_paranoid <= 1";
+				*hint = "CPU-wide perf events need CAP_PERFMON "
+					"(or kernel.perf_event_paranoid <= 0)";
 			else if (attr->type == PERF_TYPE_HARDWARE &&
 				 (err == -ENOENT || err == -EOPNOTSUPP || err == -ENODEV))
 				*hint = perfev_have_pmu()

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kernel/caps.h"
 #include "probes/probes_internal.h"
 #include "util/alloc.h"
 #include "util/duration.h"
@@ -260,9 +261,18 @@ bool probes_expand(struct program *p)
 	return ok && check_alone(p);
 }
 
+/* Whether probe_def d, alone in its program, should still attach as a group
+ * of one: a uprobe's perf event needs CAP_SYS_ADMIN, a uprobe_multi link only
+ * the CAP_BPF and CAP_PERFMON its program was loaded with. */
+static bool lone_as_group(const struct probe_def *d)
+{
+	return !d->shared && d->owner == d->index && !caps_have(CAP_SYS_ADMIN);
+}
+
 /* Mark the probe_defs of each shared program multi when their family attaches
  * a group with one link and every one of them is in the owner's binary and
- * process (one uprobe_multi link takes one path and one pid). */
+ * process (one uprobe_multi link takes one path and one pid); and a lone
+ * probe_def too when this process may attach it no other way. */
 static void group_shared(struct program *p)
 {
 	size_t n = p->probes.len;
@@ -280,7 +290,8 @@ static void group_shared(struct program *p)
 	for (size_t i = 0; i < n; i++) {
 		struct probe_def *d = p->probes.items[i];
 		const struct probe_family *f = d->family;
-		d->multi = d->shared && !mixed[d->owner] && f->attach_group && f->can_group();
+		d->multi = (d->shared || lone_as_group(d)) && !mixed[d->owner] &&
+			   f->attach_group && f->can_group();
 	}
 	xfree(mixed);
 }

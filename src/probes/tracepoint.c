@@ -49,9 +49,10 @@ static bool tracepoint_expand(const struct probe_family *f, struct program *p,
 		return false;
 	}
 	if (!tracefs_path()) {
+		int err = errno;
 		struct diag *dg = diag_error(d, at->loc, "%s: tracefs is not available: %s",
-					     at->attach.text, strerror(errno));
-		diag_hint(d, dg, "%s", TRACEFS_MOUNT_HINT);
+					     at->attach.text, strerror(err));
+		diag_hint(d, dg, "%s", tracefs_hint(-err));
 		return false;
 	}
 	struct tp_ctx c = {p, probe, at};
@@ -206,7 +207,7 @@ static int tracepoint_attach(const struct probe_def *pd, struct bpf_program *pro
 	/* libbpf reads the event id from tracefs: make sure there is one. */
 	if (!tracefs_path()) {
 		err = -errno;
-		*hint = TRACEFS_MOUNT_HINT;
+		*hint = tracefs_hint(err);
 		return err;
 	}
 	*link = bpf_program__attach_tracepoint_opts(prog, pd->target, pd->func,

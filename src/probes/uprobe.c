@@ -7,6 +7,7 @@
  * given to the kernel are file offsets. */
 #include <errno.h>
 #include <fnmatch.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 #include <bpf/libbpf.h>
 
 #include "arch/arch.h"
+#include "kernel/caps.h"
 #include "kernel/kfeat.h"
 #include "kernel/udwarf.h"
 #include "kernel/uelf.h"
@@ -34,6 +36,23 @@ static int child_binary(struct program *p, const char *bin, const char ***paths)
 	*paths = arena_alloc(&p->arena, sizeof(const char *));
 	(*paths)[0] = exe;
 	return 1;
+}
+
+/* Which capability reads path when this process was refused: another
+ * process's files (/proc/PID/root/...) need ptrace access, other users'
+ * files CAP_DAC_READ_SEARCH. A static buffer, for a HINT. */
+static const char *probes_denied_hint(const char *path)
+{
+	static char hint[PATH_MAX + 400];
+
+	if (!strncmp(path, "/proc/", 6))
+		snprintf(hint, sizeof(hint), "the files of another user's process need "
+			 "CAP_SYS_PTRACE: %s", caps_grant_hint("cap_bpf,cap_perfmon,cap_sys_ptrace"));
+	else
+		snprintf(hint, sizeof(hint), "reading a file this user may not read needs "
+			 "CAP_DAC_READ_SEARCH: %s",
+			 caps_grant_hint("cap_bpf,cap_perfmon,cap_dac_read_search"));
+	return hint;
 }
 
 /* The binaries of an attach point (one, or every match of a glob), or -1
@@ -60,6 +79,12 @@ int probes_binaries_of(struct program *p, const struct node *at, const char *bin
 		err = uelf_expand(&p->arena, bin, p->target_pid, paths, &n);
 	if (!err && n > 0)
 		return n;
+	if (err == -EACCES) {
+		struct diag *dg = diag_error(&p->diags, at->loc, "%s: cannot read '%s': %s",
+					     at->attach.text, bin, strerror(EACCES));
+		diag_hint(&p->diags, dg, "%s", probes_denied_hint(bin));
+		return -1;
+	}
 	struct diag *dg = diag_error(&p->diags, at->loc, "%s: cannot find binary or library '%s'",
 				     at->attach.text, bin);
 	diag_hint(&p->diags, dg, "give its path; names are looked up in $PATH, "
@@ -91,7 +116,10 @@ static const char *uprobe_hint(int err)
 	if (err == -ENOENT)
 		return "the kernel has no uprobe event type (CONFIG_UPROBE_EVENTS)";
 	if (err == -EACCES || err == -EPERM)
-		return "uprobes need root (CAP_PERFMON and CAP_BPF)";
+		return caps_have(CAP_SYS_ADMIN)
+			? NULL
+			: "a uprobe perf event needs CAP_SYS_ADMIN; with CAP_BPF and CAP_PERFMON "
+			  "alone, uprobes attach through uprobe_multi links (Linux 6.6 and later)";
 	if (err == -EINVAL)
 		return "the offset is not at an instruction the kernel can probe";
 	if (err == -KERNEL_ENOTSUPP)
@@ -237,8 +265,11 @@ static int expand_func(struct program *p, const struct node *probe, const struct
 	}
 	err = uelf_functions(path, &p->arena, &syms, &n);
 	if (err) {
-		diag_error(&p->diags, at->loc, "%s: cannot read the symbols of %s: %s", at->attach.text,
-			   path, err == -ENOEXEC ? "not an ELF file" : strerror(-err));
+		struct diag *dg = diag_error(&p->diags, at->loc, "%s: cannot read the symbols of %s: %s",
+					     at->attach.text, path,
+					     err == -ENOEXEC ? "not an ELF file" : strerror(-err));
+		if (err == -EACCES)
+			diag_hint(&p->diags, dg, "%s", probes_denied_hint(path));
 		return -1;
 	}
 	return add_functions(p, probe, at, f, path, name, plus ? &add : NULL, syms, n);

@@ -18,6 +18,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "kernel/caps.h"
 #include "kernel/kfeat.h"
 #include "probes/probes.h"
 #include "runtime/loader.h"
@@ -31,12 +32,28 @@
 #include "runtime/stacks.h"
 #include "util/alloc.h"
 
-/* Older kernels charge BPF memory to RLIMIT_MEMLOCK; lift it, quietly. */
+/* Kernels before 5.11 charge BPF memory to RLIMIT_MEMLOCK; lift it, quietly
+ * (it needs CAP_SYS_RESOURCE, and later kernels charge the memory cgroup). */
 static void raise_memlock(void)
 {
 	struct rlimit r = { RLIM_INFINITY, RLIM_INFINITY };
 
 	setrlimit(RLIMIT_MEMLOCK, &r);
+}
+
+/* Name the capabilities that loading needs and this process lacks, before
+ * anything is tried: without CAP_BPF the first map fails with EPERM, without
+ * CAP_PERFMON the first tracing program, and neither says why. */
+static int check_privilege(void)
+{
+	const char *missing = caps_missing_for_tracing();
+
+	if (!missing)
+		return 0;
+	msg_report(MSG_ERROR, caps_grant_hint("cap_bpf,cap_perfmon"), NULL,
+		   "loading BPF tracing programs needs CAP_BPF and CAP_PERFMON; "
+		   "this process lacks %s", missing);
+	return -EPERM;
 }
 
 static struct probe_def *probe_at(const struct rt *rt, size_t i)
@@ -201,7 +218,7 @@ static int attach_one(struct rt *rt, size_t i)
 		err = err ?: attach_set_add(&rt->links, link);
 	}
 	if (err)
-		return attach_failed(rt, pd, err, hint, pd->multi);
+		return attach_failed(rt, pd, err, hint, pd->multi && group_size(rt, pd) > 1);
 	rt->nattached += pd->multi ? group_size(rt, pd) - (rt->skipped - skipped) : 1;
 	rt_log(1, "probe '%s': attached\n", pd->name);
 	return 0;
@@ -684,7 +701,8 @@ int rt_run(struct program *p, const void *obj, size_t obj_size, const struct rt_
 		sigaddset(&block, SIGUSR1);
 	sigprocmask(SIG_BLOCK, &block, &old);
 
-	err = set_probe_names(p);
+	err = check_privilege();
+	err = err ?: set_probe_names(p);
 	err = err ?: rt_load(p, obj, obj_size, &rt.obj);
 	err = err ?: find_map_fds(&rt);
 	err = err ?: set_start_time(&rt);

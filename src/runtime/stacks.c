@@ -16,6 +16,7 @@
 
 #include "kernel/ksyms.h"
 #include "util/log.h"
+#include "runtime/msg.h"
 #include "runtime/usyms.h"
 #include "util/alloc.h"
 
@@ -147,6 +148,22 @@ static void frame_line(struct sb *out, const struct type *t, bool is_key, uint64
 	}
 }
 
+/* The kernel symbol table for a printer; the first time it finds every
+ * address hidden from this process, says once why frames print as numbers. */
+static const struct ksyms *printer_ksyms(void)
+{
+	static bool warned;
+	const struct ksyms *k = ksym_get();
+
+	if (ksyms_hidden(k) && !warned) {
+		warned = true;
+		msg_report(MSG_WARNING, ksyms_hidden_hint(), NULL,
+			   "kernel symbols are hidden from this process: kernel addresses "
+			   "print as numbers");
+	}
+	return k;
+}
+
 static void print_kstack(struct sb *out, const struct type *t, const void *data, bool is_key)
 {
 	int64_t id;
@@ -158,7 +175,7 @@ static void print_kstack(struct sb *out, const struct type *t, const void *data,
 		xfree(ips);
 		return;
 	}
-	const struct ksyms *k = t->stack_mode == STACK_MODE_RAW ? NULL : ksym_get();
+	const struct ksyms *k = t->stack_mode == STACK_MODE_RAW ? NULL : printer_ksyms();
 	for (uint32_t i = 0; i < t->count && ips[i]; i++) {
 		uint64_t off;
 		const char *name = k ? ksyms_resolve(k, ips[i], &off) : NULL;
@@ -276,7 +293,7 @@ void stack_print_sym(struct sb *out, const struct type *t, const void *data)
 		return;
 	}
 	uint64_t off;
-	const struct ksyms *k = v ? ksym_get() : NULL;
+	const struct ksyms *k = v ? printer_ksyms() : NULL;
 	const char *name = k ? ksyms_resolve(k, v, &off) : NULL;
 	if (name)
 		sb_puts(out, name);

@@ -427,7 +427,7 @@ static struct ufile *file_by_id_slow(struct usyms *u, const uint8_t *id, size_t 
 		n += snprintf(path + n, sizeof(path) - (size_t)n, "%02x", id[i]);
 	snprintf(path + n, sizeof(path) - (size_t)n, ".debug");
 	struct ufile *f = NULL;
-	if (!access(path, R_OK) && (f = file_get(u, path)) && f->idlen == idlen &&
+	if (!faccessat(AT_FDCWD, path, R_OK, AT_EACCESS) && (f = file_get(u, path)) && f->idlen == idlen &&
 	    !memcmp(f->id, id, idlen))
 		return f;
 	if (u->scanned)

@@ -116,7 +116,7 @@ baseline=" $(pgrep -x "$binname" | tr '\n' ' ' || true) "
 
 # Case fields, reset by reset_case.
 c_name='' c_args='' c_tool='' c_trigger='' c_stdin='' c_skip='' c_exit='' c_timeout='' c_file='' c_line=''
-c_json=''
+c_json='' c_need=''
 c_prog=() c_expect=() c_reject=() c_once=() c_env=() c_shell=()
 # A yes/no key's value: prints 1 for yes, nothing for no; a located complaint
 # and status 1 for anything else.
@@ -129,7 +129,7 @@ yes_no() {
 }
 reset_case() {
 	c_name='' c_args='' c_tool='' c_trigger='' c_stdin='' c_skip='' c_exit=0 c_timeout=5 c_line=''
-	c_json=''
+	c_json='' c_need=''
 	c_prog=() c_expect=() c_reject=() c_once=() c_env=() c_shell=()
 }
 
@@ -263,6 +263,14 @@ run_case() {
 		echo "SKIPPED $c_name: $c_skip"
 		return
 	fi
+	local need
+	for need in $c_need; do
+		if ! command -v "$need" >/dev/null; then
+			nskip=$((nskip + 1))
+			echo "SKIPPED $c_name: needs $need, which is not installed"
+			return
+		fi
+	done
 	if [ "$is_root" = 0 ]; then
 		nskip=$((nskip + 1))
 		echo "SKIPPED $c_name: runtime tests need root (running as uid $(id -u))"
@@ -300,7 +308,7 @@ run_case() {
 	if [ ${#c_shell[@]} -gt 0 ]; then	# a scenario: the script runs $BPFLINE itself
 		script=$tmp/$n.sh
 		printf '%s\n' "${c_shell[@]}" >"$script"
-		runner=(env "BPFLINE=$bin" bash "$script")
+		runner=(env "BPFLINE=$bin" "BPFL_TESTS=$here" bash "$script")
 		argv=()
 	fi
 	cmd_shown=$(printf '%q ' ${c_env[@]+"${c_env[@]}"} "${runner[@]}" ${argv[@]+"${argv[@]}"})
@@ -387,6 +395,7 @@ parse_file() {
 		timeout) c_timeout=$val ;;
 		stdin) c_stdin=$(yes_no stdin "$val") || exit 2 ;;
 		skip) c_skip=${val:-no reason given} ;;
+		need) c_need+=" $val" ;;
 		env)
 			if ! [[ $val =~ ^[A-Za-z_][A-Za-z0-9_]*= ]]; then
 				echo "$file:$lineno: env: takes NAME=VALUE" >&2

@@ -236,9 +236,29 @@ static void test_ksyms_file(void **state)
 	assert_int_equal(ksyms_addr(k, "do_work", &addr), 0);
 	assert_int_equal(addr, 0xffffffff81002000);
 	assert_int_equal(ksyms_addr(k, "nope", &addr), -ENOENT);
+	assert_false(ksyms_hidden(k));
 	ksyms_free(k);
 	assert_null(ksyms_open(path_of("does_not_exist")));
 	assert_int_equal(ksym_load_count(), 0);	/* nothing read the real one */
+}
+
+/* What a user without CAP_SYSLOG reads: every address 0, and a short last
+ * line without a type (never read past the end). */
+static void test_ksyms_hidden(void **state)
+{
+	(void)state;
+	const char *p = path_of("kallsyms_hidden");
+	FILE *f = fopen(p, "w");
+	fputs("0000000000000000 T _stext\n"
+	      "0000000000000000 t mod_fn\t[mymod]\n"
+	      "00", f);
+	fclose(f);
+	struct ksyms *k = ksyms_open(p);
+	assert_non_null(k);
+	assert_int_equal(ksyms_count(k), 0);
+	assert_true(ksyms_hidden(k));
+	assert_false(ksyms_hidden(NULL));
+	ksyms_free(k);
 }
 
 int main(void)
@@ -249,6 +269,7 @@ int main(void)
 		cmocka_unit_test(test_build_id_and_offset),
 		cmocka_unit_test(test_pid_then_exit),
 		cmocka_unit_test(test_ksyms_file),
+		cmocka_unit_test(test_ksyms_hidden),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
