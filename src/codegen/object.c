@@ -30,6 +30,72 @@ static LLVMTargetMachineRef obj_target_machine(char **err)
 				       LLVMRelocDefault, LLVMCodeModelDefault);
 }
 
+/* The BPF backend expands llvm.memset/llvm.memcpy of constant length into
+ * at most 128 stores of the alignment's width; a longer one becomes a call to
+ * memset or memcpy, which BPF has not ("A call to built-in function 'memset'
+ * is not supported"). The optimiser makes such calls of its own (625 stores
+ * of a 5,000-byte string literal become one memset), so after it has run,
+ * each one too long is cut here into pieces the backend expands. */
+enum { BPF_MEM_STORES = 128 };
+
+static unsigned param_align(LLVMValueRef call, unsigned param)
+{
+	static unsigned kind;
+	if (!kind)
+		kind = LLVMGetEnumAttributeKindForName("align", 5);
+	LLVMAttributeRef a = LLVMGetCallSiteEnumAttribute(call, param + 1, kind);
+	uint64_t v = a ? LLVMGetEnumAttributeValue(a) : 1;
+	return v >= 8 ? 8 : v >= 4 ? 4 : v >= 2 ? 2 : 1;
+}
+
+/* Cut one memset/memcpy call (is_set: memset) in pieces if it is too long;
+ * true when it did (the call is then erased by the caller). */
+static bool split_memop(LLVMBuilderRef b, LLVMValueRef call, bool is_set)
+{
+	LLVMValueRef len = LLVMGetOperand(call, 2);
+	if (!LLVMIsAConstantInt(len))
+		return false;
+	unsigned align = param_align(call, 0);
+	if (!is_set && param_align(call, 1) < align)
+		align = param_align(call, 1);
+	uint64_t total = LLVMConstIntGetZExtValue(len), piece = (uint64_t)BPF_MEM_STORES * align / 2;
+	if (total <= (uint64_t)BPF_MEM_STORES * align)
+		return false;
+	LLVMContextRef ctx = LLVMGetTypeContext(LLVMTypeOf(len));
+	LLVMTypeRef i8 = LLVMInt8TypeInContext(ctx), i64 = LLVMInt64TypeInContext(ctx);
+	LLVMValueRef dst = LLVMGetOperand(call, 0), src = LLVMGetOperand(call, 1);
+	LLVMPositionBuilderBefore(b, call);
+	for (uint64_t off = 0; off < total; off += piece) {
+		LLVMValueRef idx = LLVMConstInt(i64, off, 0);
+		LLVMValueRef d = LLVMBuildGEP2(b, i8, dst, &idx, 1, "");
+		LLVMValueRef n = LLVMConstInt(LLVMTypeOf(len), total - off < piece ? total - off : piece, 0);
+		if (is_set) {
+			LLVMBuildMemSet(b, d, src, n, align);
+		} else {
+			LLVMValueRef sp = LLVMBuildGEP2(b, i8, src, &idx, 1, "");
+			LLVMBuildMemCpy(b, d, align, sp, align, n);
+		}
+	}
+	return true;
+}
+
+static void split_memops(LLVMModuleRef mod)
+{
+	LLVMBuilderRef b = LLVMCreateBuilderInContext(LLVMGetModuleContext(mod));
+	for (LLVMValueRef f = LLVMGetFirstFunction(mod); f; f = LLVMGetNextFunction(f))
+		for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb; bb = LLVMGetNextBasicBlock(bb))
+			for (LLVMValueRef i = LLVMGetFirstInstruction(bb), next; i; i = next) {
+				next = LLVMGetNextInstruction(i);
+				LLVMValueRef callee = LLVMIsACallInst(i) ? LLVMGetCalledValue(i) : NULL;
+				size_t n = 0;
+				const char *name = callee ? LLVMGetValueName2(callee, &n) : "";
+				bool set = !strncmp(name, "llvm.memset.", 12);
+				if ((set || !strncmp(name, "llvm.memcpy.", 12)) && split_memop(b, i, set))
+					LLVMInstructionEraseFromParent(i);
+			}
+	LLVMDisposeBuilder(b);
+}
+
 int obj_emit(LLVMModuleRef mod, bool dump_ir, FILE *dump, void **obj, size_t *size, char **err)
 {
 	LLVMMemoryBufferRef buf = NULL;
@@ -58,6 +124,7 @@ int obj_emit(LLVMModuleRef mod, bool dump_ir, FILE *dump, void **obj, size_t *si
 		LLVMDisposeErrorMessage(m);
 		goto out;
 	}
+	split_memops(mod);
 	if (dump_ir) {
 		char *ir = LLVMPrintModuleToString(mod);
 		fputs(ir, dump);
