@@ -196,6 +196,8 @@ static LLVMValueRef emit_probe(struct cg *c, struct node *n)
 	(void)n;
 	if (!c->pdef->shared)
 		return cg_const(c, (uint64_t)c->pdef->index);
+	if (c->pdef->family->syscall)	/* one program for many syscalls, one link */
+		return cg_syscall_probe_index(c);
 	LLVMValueRef ctx[] = {c->ctxarg};
 	return cg_helper(c, BPF_FUNC_get_attach_cookie, ctx, 1);
 }
@@ -243,6 +245,10 @@ static bool check_args(struct sema *s, struct node *n)
  * which starts at the context. */
 static void emit_args(struct cg *c, struct node *n, LLVMValueRef dst)
 {
+	if (c->pdef->family->syscall) {	/* the registers, not a record */
+		cg_syscall_args_into(c, n->type, dst);
+		return;
+	}
 	LLVMValueRef args[] = {dst, cg_const(c, n->type->size), c->ctxarg};
 	cg_helper(c, BPF_FUNC_probe_read_kernel, args, 3);
 }

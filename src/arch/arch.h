@@ -32,6 +32,22 @@ const char *arch_reg_names(void);
  * width ("rdi", "edi", "di", "dil", "r8d"); -1 when unknown. */
 int arch_usdt_reg_offset(const char *name);
 
+/* System calls (the syscall tracepoints run on raw_syscalls through these). */
+#define ARCH_NSYSCALL_ARGS 6
+
+/* The number of system call `name` as its tracepoint names it ("openat",
+ * "newstat"), in the 64-bit table; -1 when bpfline does not know it. */
+int arch_syscall_nr(const char *name);
+
+/* Offset in struct pt_regs of the register holding system call argument n
+ * (0 <= n < ARCH_NSYSCALL_ARGS); -1 otherwise. */
+int arch_syscall_arg_offset(int n);
+
+/* The code segment a native 64-bit system call comes from (pt_regs' cs); the
+ * kernel's syscall tracepoints ignore the others (32-bit compat calls, which
+ * are numbered differently); -1 when the architecture has no such test. */
+int arch_syscall_native_cs(void);
+
 /* Whether the kernel's uprobes can place a breakpoint on the instruction at
  * insn (len bytes, a function's first): x86-64 uprobes refuse an instruction with
  * a segment-override or lock prefix (pthread_self's `mov %fs:0x10,%rax`) and a few

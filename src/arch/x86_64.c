@@ -4,7 +4,10 @@
 #include "arch/arch.h"
 
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "arch/syscalls_x86_64.h"
 
 /* Every register of pt_regs: bpftrace's reg() name, then the AT&T names by
  * width (64, 32, 16, 8 bits) where USDT operands may use it. */
@@ -81,6 +84,33 @@ int arch_usdt_reg_offset(const char *name)
 			if (regs[i].att[k] && !strcmp(regs[i].att[k], name))
 				return regs[i].off;
 	return -1;
+}
+
+static int syscall_cmp(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct arch_syscall *)elem)->name);
+}
+
+int arch_syscall_nr(const char *name)
+{
+	const struct arch_syscall *s = bsearch(name, arch_syscalls,
+		sizeof(arch_syscalls) / sizeof(arch_syscalls[0]), sizeof(arch_syscalls[0]),
+		syscall_cmp);
+	return s ? s->nr : -1;
+}
+
+/* The syscall ABI passes the fourth argument in r10 (cx holds the return
+ * address of the syscall instruction). */
+static const char *const syscall_arg_regs[ARCH_NSYSCALL_ARGS] = {"di", "si", "dx", "r10", "r8", "r9"};
+
+int arch_syscall_arg_offset(int n)
+{
+	return n >= 0 && n < ARCH_NSYSCALL_ARGS ? arch_reg_offset(syscall_arg_regs[n]) : -1;
+}
+
+int arch_syscall_native_cs(void)
+{
+	return 0x33;	/* __USER_CS; ia32 code runs in __USER32_CS (0x23) */
 }
 
 /* The kernel's x86 uprobe_init_insn: is_prefix_bad() refuses the segment

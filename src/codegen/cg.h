@@ -54,7 +54,7 @@ struct cg_mark {
 struct cg_fn {
 	const char *name;		/* its LLVM name */
 	const struct node *probe;	/* the probe it is or belongs to */
-	int index;			/* that probe's probe_def.index */
+	int index;			/* the probe_def.index of the program it is in */
 	const struct node *over;	/* the statement that took its stack past the
 					 * limit by our count; NULL if none did */
 	LLVMValueRef var_base;		/* its frame's var_base, patched at the end */
@@ -112,6 +112,10 @@ struct cg {
 					 * sets so the caller returns too; else NULL */
 	struct cg_frame frame;		/* its slots */
 	struct cg_fn *fn_info;		/* its entry in `fns` */
+	LLVMValueRef sys_nr;		/* syscall tracepoints: the number, as the
+					 * dispatch read it (codegen/syscall.c) */
+	LLVMValueRef probe_index;	/* syscall tracepoints: `probe`'s index as the
+					 * dispatch found it; NULL elsewhere */
 	LLVMValueRef agg_now;		/* tseries: the clock its emit_bucket read, for
 					 * its emit_update (one reading for both) */
 };
@@ -152,6 +156,22 @@ void cg_deref_into(struct cg *c, struct node *n, LLVMValueRef dst);
 LLVMValueRef cg_kernel_ptr(struct cg *c, struct node *n);
 
 /* ---- IR primitives (ir.c) ---- */
+/* What struct cg holds for the function being emitted; saved while another
+ * function (a loop's callback, a syscall's case) is emitted, then restored. */
+struct cg_fn_state {
+	LLVMValueRef fn, ctxarg, loop_ret, sys_nr, probe_index;
+	LLVMBasicBlockRef entry, init, brk, cont, at;
+	LLVMMetadataRef di_sp, loc;
+	struct cg_var *vars;
+	struct cg_frame frame;
+	struct cg_fn *fn_info;
+	const struct probe_def *pdef;
+};
+void cg_fn_save(struct cg *c, struct cg_fn_state *st);
+void cg_fn_restore(struct cg *c, const struct cg_fn_state *st);
+/* A new static BPF subprogram `name` of type fty in .text, never inlined (the
+ * kernel verifies it once per call site, with its caller's context types). */
+LLVMValueRef cg_subprog_add(struct cg *c, const char *name, LLVMTypeRef fty);
 /* Attribute the instructions built from now on to n's line and column, so the
  * object's BTF line info maps each BPF instruction back to the script. */
 void cg_set_loc(struct cg *c, const struct node *n);
@@ -222,6 +242,24 @@ void cg_limits_init(struct cg *c);
 /* After emission of obj (NULL if it failed): report a limit LLVM met (the BPF
  * stack) at the statement that hit it, in our words. 0 or -errno. */
 int cg_limits_check(struct cg *c, const void *obj, size_t size);
+
+/* ---- syscall tracepoints on raw_syscalls (syscall.c) ---- */
+/* Emits the body of the probe d (everything after the dispatch); arg is the
+ * caller's, passed through. */
+typedef void (*cg_body_fn)(struct cg *c, const struct probe_def *d, const void *arg);
+/* The program of owner's group: test the syscall number, then run body for
+ * the probe_def it selects: one body, or, when the bodies read their own
+ * layout, one subprogram per def, called from a switch. */
+void cg_syscall_emit(struct cg *c, const struct probe_def *owner, cg_body_fn body,
+		     const void *arg);
+/* The syscall's number (i64). */
+LLVMValueRef cg_syscall_nr(struct cg *c);
+/* `probe`'s index in a program shared by several syscalls. */
+LLVMValueRef cg_syscall_probe_index(struct cg *c);
+/* The value of field f of `args` (i64, not yet narrowed to its type). */
+LLVMValueRef cg_syscall_field(struct cg *c, const struct field *f);
+/* `args` as a record value, written at dst. */
+void cg_syscall_args_into(struct cg *c, const struct type *rec, LLVMValueRef dst);
 
 /* ---- statements (stmt.c) ---- */
 /* Emit the statements of a block; its $variables get slots of their own and

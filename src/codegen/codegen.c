@@ -92,30 +92,36 @@ static LLVMBasicBlockRef prog_begin(struct cg *c, struct probe_def *d, const cha
 	c->init = cg_block(c, "init");
 	c->pdef = d;
 	c->vars = NULL;
+	c->sys_nr = c->probe_index = NULL;	/* a chunk reads them again */
 	cg_frame_begin(c, name);
 	LLVMBasicBlockRef body = cg_block(c, "body");
 	LLVMPositionBuilderAtEnd(c->b, body);
 	return body;
 }
 
-/* The statements [first, stop) of the body, then a tail call to chunk `next`
- * of the chain (none when next is 0 or past the last), then return 0. */
-static void prog_finish(struct cg *c, LLVMBasicBlockRef body, struct node *first,
-			struct node *stop, LLVMValueRef chain, int next)
+/* One program of a probe's chain (chunks.c): the statements [first, stop),
+ * then a tail call to chunk `next` when chain is not NULL. */
+struct chunk {
+	struct node *first, *stop;
+	LLVMValueRef chain;
+	int next;
+};
+
+/* The statements of chunk k, the tail call to the next, then return 0. */
+static void emit_chunk(struct cg *c, const struct chunk *k)
 {
-	cg_emit_range(c, first, stop);
-	if (chain && !LLVMGetBasicBlockTerminator(LLVMGetInsertBlock(c->b))) {
-		LLVMValueRef args[] = {c->ctxarg, chain, cg_const(c, (uint64_t)next)};
+	cg_emit_range(c, k->first, k->stop);
+	if (k->chain && !LLVMGetBasicBlockTerminator(LLVMGetInsertBlock(c->b))) {
+		LLVMValueRef args[] = {c->ctxarg, k->chain, cg_const(c, (uint64_t)k->next)};
 		cg_helper(c, BPF_FUNC_tail_call, args, 3);
 	}
 	if (!LLVMGetBasicBlockTerminator(LLVMGetInsertBlock(c->b)))
 		cg_return(c);
-	cg_frame_end(c, body, cg_const(c, 0));
 }
 
 /* The checks that open a probe's (first) program: the context's end, the pid
  * filter, the exit() guard, the predicate. */
-static void emit_prelude(struct cg *c, struct probe_def *d)
+static void emit_prelude(struct cg *c, const struct probe_def *d)
 {
 	if (d->family->ctx_null_ends)
 		emit_null_end(c, d->value);
@@ -129,6 +135,15 @@ static void emit_prelude(struct cg *c, struct probe_def *d)
 		cg_emit_exit_guard(c);
 	if (d->probe->probe.pred)
 		emit_pred(c, d->probe->probe.pred);
+}
+
+/* What the first program runs for probe_def d (a cg_body_fn: in a syscall
+ * program, once the dispatch has chosen d): the prelude, then the first
+ * chunk, a struct chunk. */
+static void emit_first(struct cg *c, const struct probe_def *d, const void *chunk)
+{
+	emit_prelude(c, d);
+	emit_chunk(c, chunk);
 }
 
 /* The program(s) of probe_def d: one, or a chain when its body is huge (see
@@ -146,13 +161,19 @@ static int emit_probe(struct cg *c, struct probe_def *d)
 		chain = cg_map_define_raw(c, arena_printf(&c->p->arena, ABI_CHAIN_FMT, d->index),
 					  BPF_MAP_TYPE_PROG_ARRAY, 4, 4, (uint32_t)n, 0);
 	}
+	struct chunk k = {firsts ? firsts[0] : d->probe->probe.body, firsts ? firsts[1] : NULL,
+			  chain, 1};
 	LLVMBasicBlockRef body = prog_begin(c, d, d->prog_name);
-	emit_prelude(c, d);
-	prog_finish(c, body, firsts ? firsts[0] : d->probe->probe.body,
-		    firsts ? firsts[1] : NULL, chain, 1);
-	for (int k = 1; k < n; k++) {
-		body = prog_begin(c, d, arena_printf(&c->p->arena, ABI_CHUNK_FMT, d->prog_name, k));
-		prog_finish(c, body, firsts[k], firsts[k + 1], k + 1 < n ? chain : NULL, k + 1);
+	if (d->family->syscall)
+		cg_syscall_emit(c, d, emit_first, &k);
+	else
+		emit_first(c, d, &k);
+	cg_frame_end(c, body, cg_const(c, 0));
+	for (int i = 1; i < n; i++) {
+		body = prog_begin(c, d, arena_printf(&c->p->arena, ABI_CHUNK_FMT, d->prog_name, i));
+		k = (struct chunk){firsts[i], firsts[i + 1], i + 1 < n ? chain : NULL, i + 1};
+		emit_chunk(c, &k);
+		cg_frame_end(c, body, cg_const(c, 0));
 	}
 	cg_probe_slots_end(c);
 	return 0;

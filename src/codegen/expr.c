@@ -289,6 +289,10 @@ static LLVMValueRef field(struct cg *c, struct node *n)
 	if (f->type->kind == TY_ARRAY || f->type->kind == TY_RECORD)	/* its address (deref.c) */
 		return LLVMBuildAdd(c->b, LLVMBuildPtrToInt(c->b, c->ctxarg, c->i64, ""),
 				    cg_const(c, f->offset), "");
+	if (c->pdef->family->syscall) {	/* registers of raw_syscalls */
+		LLVMValueRef v = cg_syscall_field(c, f);
+		return f->type->kind == TY_INT ? fit(c, v, f->type->bits, f->type->is_signed) : v;
+	}
 	LLVMValueRef p = cg_gep(c, c->ctxarg, f->offset);
 	if (c->pdef->family->args_slots)	/* u64 slots */
 		return f->type->kind == TY_INT ? fit(c, cg_load64(c, p), f->type->bits, f->type->is_signed)

@@ -35,6 +35,50 @@ LLVMValueRef cg_intrinsic1(struct cg *c, const char *name, LLVMTypeRef ty, LLVMV
 	return LLVMBuildCall2(c->b, fty, fn, &v, 1, "");
 }
 
+void cg_fn_save(struct cg *c, struct cg_fn_state *st)
+{
+	*st = (struct cg_fn_state){
+		.fn = c->fn, .ctxarg = c->ctxarg, .loop_ret = c->loop_ret, .sys_nr = c->sys_nr,
+		.probe_index = c->probe_index, .entry = c->entry, .init = c->init,
+		.brk = c->brk, .cont = c->cont, .at = LLVMGetInsertBlock(c->b),
+		.di_sp = c->di_sp, .loc = LLVMGetCurrentDebugLocation2(c->b), .vars = c->vars,
+		.frame = c->frame, .fn_info = c->fn_info, .pdef = c->pdef,
+	};
+}
+
+void cg_fn_restore(struct cg *c, const struct cg_fn_state *st)
+{
+	c->fn = st->fn;
+	c->ctxarg = st->ctxarg;
+	c->loop_ret = st->loop_ret;
+	c->sys_nr = st->sys_nr;
+	c->probe_index = st->probe_index;
+	c->entry = st->entry;
+	c->init = st->init;
+	c->brk = st->brk;
+	c->cont = st->cont;
+	c->di_sp = st->di_sp;
+	c->vars = st->vars;
+	c->frame = st->frame;
+	c->fn_info = st->fn_info;
+	c->pdef = st->pdef;
+	LLVMPositionBuilderAtEnd(c->b, st->at);
+	LLVMSetCurrentDebugLocation2(c->b, st->loc);
+}
+
+LLVMValueRef cg_subprog_add(struct cg *c, const char *name, LLVMTypeRef fty)
+{
+	static const char *const attrs[] = {"noinline", "nounwind"};
+	LLVMValueRef fn = LLVMAddFunction(c->mod, name, fty);
+	LLVMSetLinkage(fn, LLVMInternalLinkage);
+	LLVMSetSection(fn, ".text");
+	for (size_t i = 0; i < 2; i++)
+		LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+			LLVMCreateEnumAttribute(c->ctx, LLVMGetEnumAttributeKindForName(attrs[i],
+				strlen(attrs[i])), 0));
+	return fn;
+}
+
 void cg_set_loc(struct cg *c, const struct node *n)
 {
 	if (!c->di_sp || !n || n->loc.line <= 0)

@@ -20,46 +20,6 @@
 
 enum { LCTX_PROBE = 0, LCTX_RET = 8, LCTX_START = 16, LCTX_VARS = 24 };
 
-/* What struct cg holds for the function being emitted; saved while a
- * callback is emitted. The callback's scratch temporaries are taken above the
- * caller's (the for statement gives both back when it ends) and its
- * $variables after the caller's, so the two never share scratch bytes. */
-struct fn_state {
-	LLVMValueRef fn, ctxarg, loop_ret;
-	LLVMBasicBlockRef entry, init, brk, cont, at;
-	LLVMMetadataRef di_sp, loc;
-	struct cg_var *vars;
-	struct cg_frame frame;
-	struct cg_fn *fn_info;
-};
-
-static void fn_save(struct cg *c, struct fn_state *st)
-{
-	*st = (struct fn_state){
-		.fn = c->fn, .ctxarg = c->ctxarg, .loop_ret = c->loop_ret, .entry = c->entry, .init = c->init, .brk = c->brk,
-		.cont = c->cont, .at = LLVMGetInsertBlock(c->b), .di_sp = c->di_sp,
-		.loc = LLVMGetCurrentDebugLocation2(c->b), .vars = c->vars,
-		.frame = c->frame, .fn_info = c->fn_info,
-	};
-}
-
-static void fn_restore(struct cg *c, const struct fn_state *st)
-{
-	c->fn = st->fn;
-	c->ctxarg = st->ctxarg;
-	c->frame = st->frame;
-	c->fn_info = st->fn_info;
-	c->loop_ret = st->loop_ret;
-	c->entry = st->entry;
-	c->init = st->init;
-	c->brk = st->brk;
-	c->cont = st->cont;
-	c->di_sp = st->di_sp;
-	c->vars = st->vars;
-	LLVMPositionBuilderAtEnd(c->b, st->at);
-	LLVMSetCurrentDebugLocation2(c->b, st->loc);
-}
-
 static void store_ptr(struct cg *c, LLVMValueRef v, LLVMValueRef at)
 {
 	LLVMSetAlignment(LLVMBuildStore(c->b, v, at), 8);
@@ -91,7 +51,7 @@ static LLVMValueRef build_ctx(struct cg *c, LLVMValueRef start)
 
 /* In the callback: the probe's context and the caller's $variables, read from
  * the loop context, in the order build_ctx stored them. */
-static void open_ctx(struct cg *c, const struct fn_state *caller, LLVMValueRef lctx)
+static void open_ctx(struct cg *c, const struct cg_fn_state *caller, LLVMValueRef lctx)
 {
 	c->ctxarg = load_ptr(c, cg_gep(c, lctx, LCTX_PROBE));
 	c->loop_ret = cg_gep(c, lctx, LCTX_RET);
@@ -142,14 +102,7 @@ static LLVMValueRef callback_new(struct cg *c, const struct node *n)
 	LLVMTypeRef fty = is_map ? LLVMFunctionType(c->i64, map_params, 4, 0)
 				 : LLVMFunctionType(c->i64, range_params, 2, 0);
 	const char *name = arena_printf(&c->p->arena, "for_%u", c->nloops++);
-	LLVMValueRef fn = LLVMAddFunction(c->mod, name, fty);
-	LLVMSetLinkage(fn, LLVMInternalLinkage);
-	LLVMSetSection(fn, ".text");
-	const char *attrs[] = {"noinline", "nounwind"};
-	for (size_t i = 0; i < 2; i++)
-		LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
-			LLVMCreateEnumAttribute(c->ctx, LLVMGetEnumAttributeKindForName(attrs[i],
-				strlen(attrs[i])), 0));
+	LLVMValueRef fn = cg_subprog_add(c, name, fty);
 	describe_callback(c, fn, name, is_map, (unsigned)n->loc.line);
 	c->fn = fn;
 	c->entry = cg_block(c, "entry");
@@ -191,11 +144,14 @@ static void set_loop_var(struct cg *c, struct node *n, LLVMValueRef fn, LLVMValu
 		cg_copy(c, cg_gep(c, slot, kv->fields[1].offset), LLVMGetParam(fn, 2), m->value->size);
 }
 
-/* Emit the callback of loop n; returns it. The caller's state is restored. */
+/* Emit the callback of loop n; returns it. The caller's state is restored.
+ * The callback's scratch temporaries are taken above the caller's (the for
+ * statement gives both back when it ends) and its $variables after the
+ * caller's, so the two never share scratch bytes. */
 static LLVMValueRef emit_callback(struct cg *c, struct node *n)
 {
-	struct fn_state caller;
-	fn_save(c, &caller);
+	struct cg_fn_state caller;
+	cg_fn_save(c, &caller);
 	LLVMValueRef fn = callback_new(c, n);
 	LLVMBasicBlockRef body = LLVMGetInsertBlock(c->b);
 	LLVMValueRef lctx = LLVMGetParam(fn, n->forl.iter ? 3 : 1);
@@ -203,7 +159,7 @@ static LLVMValueRef emit_callback(struct cg *c, struct node *n)
 	set_loop_var(c, n, fn, lctx);
 	cg_emit_block(c, n->forl.body);
 	callback_finish(c, body);
-	fn_restore(c, &caller);
+	cg_fn_restore(c, &caller);
 	return fn;
 }
 

@@ -177,7 +177,7 @@ void cg_frame_begin(struct cg *c, const char *name)
 		return;
 	fi->name = name;
 	fi->probe = c->pdef->probe;
-	fi->index = c->pdef->index;
+	fi->index = c->pdef->owner;	/* a syscall case's def runs its owner's program */
 	fi->next = c->fns;
 	c->fns = fi;
 }

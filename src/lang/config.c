@@ -95,6 +95,7 @@ void config_defaults(struct config *c)
 	c->license = "GPL";
 	c->log_size = 1000000;
 	c->max_bpf_progs = 1024;
+	c->raw_syscalls_min = 8;
 	c->max_cat_bytes = 10240;
 	c->max_probes = 1024;
 	c->on_stack_limit = 32;
@@ -282,6 +283,22 @@ int config_read(struct config *c, config_lookup_fn *lookup, char *err, size_t er
 			return -EINVAL;
 		}
 		c->no_share = !strcmp(v, "1");
+	}
+	if ((v = lookup("BPFL_PERF_TRACEPOINTS"))) {
+		if (strcmp(v, "0") && strcmp(v, "1")) {
+			snprintf(err, errsz, "BPFL_PERF_TRACEPOINTS: '%s' is not 0 or 1", v);
+			return -EINVAL;
+		}
+		c->perf_tracepoints = !strcmp(v, "1");
+	}
+	if ((v = lookup("BPFL_RAW_SYSCALLS_MIN"))) {
+		char *end;
+		unsigned long n = strtoul(v, &end, 10);
+		if (!*v || *end || n < 1 || n > 100000) {
+			snprintf(err, errsz, "BPFL_RAW_SYSCALLS_MIN: '%s' is not a number from 1 to 100000", v);
+			return -EINVAL;
+		}
+		c->raw_syscalls_min = (unsigned)n;
 	}
 	c->dummy_ts_map = lookup("BPFTRACE_DUMMY_TS_MAP");
 	/* bpftrace's test protocol: set means on, whatever the value */

@@ -52,6 +52,12 @@ struct config {
 				 * CONFIG_KFEAT_* bits claimed ("none": 0) */
 	bool no_share;		/* BPFL_NO_SHARE=1: one BPF program per attach point
 				 * (benchmarks) */
+	bool perf_tracepoints;	/* BPFL_PERF_TRACEPOINTS=1: every tracepoint is a
+				 * perf event, never a raw tracepoint (benchmarks,
+				 * tests comparing both) */
+	unsigned raw_syscalls_min;	/* BPFL_RAW_SYSCALLS_MIN: the fewest syscall
+				 * tracepoints of one kind in a block that run on
+				 * raw_syscalls (probes_share); default 8 */
 	const char *dummy_ts_map;	/* BPFTRACE_DUMMY_TS_MAP: tseries() reads "now" from
 				 * this scalar map (bpftrace's hook for exact tests) */
 	bool notify_attached;	/* __BPFTRACE_NOTIFY_PROBES_ATTACHED set (any value):

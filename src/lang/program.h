@@ -21,7 +21,8 @@ struct probe_def {
 	const char *func;	/* tracepoint name / function / event name */
 	uint64_t value;		/* interval/profile period or frequency; offset for probes;
 				 * fentry/fexit: the function's number of parameters;
-				 * iter: the offset of the object pointer in ctx */
+				 * iter: the offset of the object pointer in ctx;
+				 * a syscall tracepoint: the syscall's number */
 	const char *fallback;	/* set when the kernel made this probe run as another
 				 * family (kprobe as fentry): why, for -v */
 	const struct node *probe;	/* the N_PROBE block it runs */

@@ -25,6 +25,15 @@ enum probe_argn {
 	ARGN_USDT,		/* each site's argument spec, on pt_regs */
 };
 
+/* A syscall tracepoint that runs on raw_syscalls (src/probes/syscall.c): the
+ * program tests the syscall number (probe_def.value) and reads `args` from the
+ * registers, not from a perf event's record. */
+enum probe_syscall {
+	SYSCALL_NONE,
+	SYSCALL_ENTER,		/* raw_syscalls:sys_enter (regs, id) */
+	SYSCALL_EXIT,		/* raw_syscalls:sys_exit (regs, ret) */
+};
+
 /* What retval reads. */
 enum probe_retval {
 	RETVAL_NONE,
@@ -76,6 +85,7 @@ struct probe_family {
 	/* `ctx`: its type, a pointer to a BTF struct (struct bpf_iter__task *);
 	 * NULL when the family has no `ctx` builtin. */
 	struct type *(*ctx_type)(struct arena *a, const struct probe_def *pd);
+	enum probe_syscall syscall;	/* a syscall tracepoint on raw_syscalls */
 	bool ctx_null_ends;	/* the program returns at once when the
 				 * pointer at ctx + probe_def.value is NULL
 				 * (an iterator's last call) */
@@ -123,7 +133,7 @@ struct probe_family {
 			    const char **hint, attach_skip_fn *skip, void *ctx);
 	/* With attach_group: whether the running kernel attaches groups, and the
 	 * expected attach type (enum bpf_attach_type) the group's program must be
-	 * loaded with. */
+	 * loaded with (NULL: the program type's default). */
 	bool (*can_group)(void);
 	int (*group_attach_type)(void);
 	/* Run prog once now, in this thread, instead of attaching (BEGIN/END);
@@ -145,5 +155,15 @@ extern const struct probe_family probe_uprobe, probe_uretprobe, probe_usdt;
 extern const struct probe_family probe_profile, probe_interval;
 extern const struct probe_family probe_software, probe_hardware;
 extern const struct probe_family probe_iter, probe_watchpoint;
+/* Not in probe_families: what tracepoint:syscalls:sys_{enter,exit}_NAME runs
+ * as when bpfline knows the syscall's number (named "tracepoint"). */
+extern const struct probe_family probe_syscall_enter, probe_syscall_exit;
+
+/* Whether f is a tracepoint family (perf event or raw_syscalls): what users
+ * wrote as tracepoint:CAT:NAME. */
+static inline bool probe_family_is_tracepoint(const struct probe_family *f)
+{
+	return f == &probe_tracepoint || f->syscall != SYSCALL_NONE;
+}
 
 #endif

@@ -296,18 +296,105 @@ static void group_shared(struct program *p)
 	xfree(mixed);
 }
 
+/* The kernel verifies at most 256 functions in one program (BPF_MAX_SUBPROGS);
+ * a syscall program whose bodies read their own layout calls a subprogram per
+ * syscall (codegen/syscall.c), and each has a callback per for loop. */
+#define SYSCALL_SUBPROGS_MAX 250
+
+/* The loop callbacks n and what it holds emit: one per for loop, each time an
+ * unroll repeats it. */
+static void count_loops(struct node **slot, void *ctx)
+{
+	size_t *total = ctx, inner = 0;
+	struct node *n = *slot;
+	if (!n)
+		return;
+	ast_each_child(n, count_loops, &inner);
+	if (n->kind == N_UNROLL && n->unroll.count)
+		inner *= (size_t)n->unroll.count->num.value;
+	*total += inner + (n->kind == N_FOR);
+}
+
+/* How many syscalls of a block whose bodies read their own layout fit in one
+ * program: each is a subprogram, with its loops' callbacks. */
+static size_t syscall_cases_max(const struct node *probe)
+{
+	size_t loops = 0;
+	ast_each_child((struct node *)probe, count_loops, &loops);
+	return SYSCALL_SUBPROGS_MAX / (1 + loops);
+}
+
+/* Whether d may run in o's program: a syscall's program switches on the
+ * number, so one syscall only once in it, and bodies of their own only as
+ * many as the kernel takes subprograms. */
+static bool syscall_fits(const struct program *p, const struct probe_def *o,
+			 const struct probe_def *d)
+{
+	size_t members = 0;
+	if (!d->family->syscall)
+		return true;
+	for (size_t k = (size_t)o->index; k < (size_t)d->index; k++) {
+		const struct probe_def *e = p->probes.items[k];
+		if (e->owner != o->index)
+			continue;
+		if (e->value == d->value)
+			return false;
+		members++;
+	}
+	return !d->own_layout || members < syscall_cases_max(d->probe);
+}
+
+/* How many probe_defs of d's block run as d's family. */
+static size_t block_family_count(const struct program *p, const struct probe_def *d)
+{
+	size_t n = 0;
+	for (size_t k = 0; k < p->probes.len; k++) {
+		const struct probe_def *e = p->probes.items[k];
+		n += e->probe == d->probe && e->family == d->family;
+	}
+	return n;
+}
+
+/* Syscall tracepoints run on raw_syscalls only where a block traces at least
+ * config.raw_syscalls_min syscalls of one kind (enter or exit): its program
+ * then runs on every syscall of the machine (~+150 ns each here, against
+ * ~+20 ns for the perf events of a few syscalls), which pays only when the
+ * perf events would be many (each one's detach waits ~20 ms). The others,
+ * and all of them under BPFL_NO_SHARE, stay perf events. */
+static void choose_syscall_path(struct program *p)
+{
+	size_t n = p->probes.len;
+	bool *perf = n ? xcalloc(n, sizeof(*perf)) : NULL;
+	if (!perf)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		const struct probe_def *d = p->probes.items[i];
+		perf[i] = d->family->syscall && (p->config.no_share ||
+			  block_family_count(p, d) < p->config.raw_syscalls_min);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (perf[i])
+			((struct probe_def *)p->probes.items[i])->family = &probe_tracepoint;
+	xfree(perf);
+}
+
 void probes_share(struct program *p)
 {
+	choose_syscall_path(p);
 	if (p->config.no_share)	/* for benchmarks: one program per attach point */
 		return;
 	for (size_t i = 0; i < p->probes.len; i++) {
 		struct probe_def *d = p->probes.items[i];
-		if (!d->family->shares || d->own_layout)
+		/* a syscall program switches on the number, so bodies that read
+		 * their own layout share it too (one case each) */
+		bool by_layout = d->own_layout && !d->family->syscall;
+		if (!d->family->shares || by_layout)
 			continue;
 		for (size_t j = 0; j < i; j++) {
 			struct probe_def *o = p->probes.items[j];
-			if (o->probe == d->probe && o->family == d->family && !o->own_layout &&
-			    o->owner == o->index) {
+			if (o->probe == d->probe && o->family == d->family &&
+			    o->own_layout == d->own_layout && o->owner == o->index &&
+			    syscall_fits(p, o, d)) {
 				d->owner = o->index;
 				d->shared = o->shared = true;
 				break;

@@ -102,6 +102,17 @@ bool probes_list_match(const char *pattern, const char *name);
 int probes_list_units(const char *family, const char *pattern, FILE *out);
 
 
+/* `args` of tracepoint pd: the record of its format file, common fields left
+ * out, built once (pd->args); NULL when the format cannot be read.
+ * tracepoint.c. */
+struct type *probes_tracepoint_args(struct arena *a, struct probe_def *pd);
+
+/* The family tracepoint CAT:NAME runs as when it is a syscall tracepoint
+ * bpfline can run on raw_syscalls (*nr: the syscall's number), else NULL.
+ * syscall.c. */
+const struct probe_family *probes_syscall_family(const struct program *p, const char *cat,
+						 const char *name, uint64_t *nr);
+
 #define TRACEPOINT_HINT "tracepoints work without kprobes or fentry: bpfline -l 'tracepoint:*' " \
 	"lists them (e.g. tracepoint:syscalls:sys_enter_read)"
 

@@ -1,6 +1,8 @@
 /* tracepoint:<category>:<name>: a perf event on the tracepoint, through libbpf,
  * with the probe's index as BPF cookie (read by `probe` when the program is
- * shared by several tracepoints of a wildcard). -l/-lv walk tracefs. */
+ * shared by several tracepoints of a wildcard). -l/-lv walk tracefs. The
+ * syscall tracepoints bpfline knows the number of run on raw_syscalls instead
+ * (syscall.c). */
 #include <ctype.h>
 #include <errno.h>
 #include <fnmatch.h>
@@ -23,9 +25,12 @@ struct tp_ctx {
 static int add_tracepoint(const char *cat, const char *name, void *arg)
 {
 	struct tp_ctx *c = arg;
-	struct probe_def *d = probes_add_def(c->p, c->probe, c->attach, &probe_tracepoint);
+	uint64_t nr = 0;
+	const struct probe_family *f = probes_syscall_family(c->p, cat, name, &nr);
+	struct probe_def *d = probes_add_def(c->p, c->probe, c->attach, f ? f : &probe_tracepoint);
 	if (!d)
 		return -ENOMEM;
+	d->value = nr;
 	d->target = arena_strdup(&c->p->arena, cat);
 	d->func = arena_strdup(&c->p->arena, name);
 	d->name = arena_printf(&c->p->arena, "tracepoint:%s:%s", cat, name);
@@ -168,8 +173,7 @@ static struct type *field_type(struct arena *a, const struct tracefs_field *f)
 	return t;
 }
 
-/* `args`: the record of the tracepoint's format file (common fields left out). */
-static struct type *tracepoint_args_type(struct arena *a, struct probe_def *d)
+struct type *probes_tracepoint_args(struct arena *a, struct probe_def *d)
 {
 	struct tracefs_field *f;
 	int n;
@@ -285,7 +289,7 @@ const struct probe_family probe_tracepoint = {
 	.section = tracepoint_section,
 	.list = tracepoint_list,
 	.list_bare = "*:",
-	.args_type = tracepoint_args_type,
+	.args_type = probes_tracepoint_args,
 	.shares = true,
 	.tail_calls = true,
 	.attach = tracepoint_attach,

@@ -229,7 +229,8 @@ static void set_group_attach_types(const struct program *p, struct bpf_object *o
 	for (size_t i = 0; i < p->probes.len; i++) {
 		const struct probe_def *pd = p->probes.items[i];
 		struct bpf_program *prog;
-		if (!pd->multi || pd->owner != pd->index || !pd->prog_name)
+		if (!pd->multi || pd->owner != pd->index || !pd->prog_name ||
+		    !pd->family->group_attach_type)
 			continue;
 		prog = bpf_object__find_program_by_name(o, pd->prog_name);
 		if (prog)

@@ -710,7 +710,7 @@ static struct type *check_field(struct sema *s, struct node *n)
 	struct diag *dg = diag_error(s->d, n->loc,
 		"Struct/union of type '%s' does not contain a field named '%s'",
 		t->name ? t->name : "args", n->field.name);
-	if (s->pdef && s->pdef->family == &probe_tracepoint)
+	if (s->pdef && probe_family_is_tracepoint(s->pdef->family))
 		diag_hint(s->d, dg, "bpfline -lv %s lists the fields", s->pdef->name);
 	return ty_none(s);
 }
