@@ -15,6 +15,8 @@
 #               for SECONDS (60) on its corpus tests/fuzz/corpus/ (tests/fuzz/run.sh)
 #   make fuzz-replay  run the harnesses over the committed corpus (no mutation)
 #   make bad    the bad-input corpus tests/bad/ against build-asan/bpfline
+#   make alloc  the allocation-failure sweep tests/alloc/ against build-asan/bpfline
+#               (FILTER=regex; SWEEP=--every fails every allocation, not a sample)
 #   make demo   build, then count system calls by process for 5 seconds (root)
 #   make install        install into PREFIX (default /usr/local), under DESTDIR if set:
 #                       bin/bpfline, the man page, share/bpfline/tools, completion, docs
@@ -33,7 +35,7 @@ DEMO_PROG  ?= tracepoint:raw_syscalls:sys_enter { @[comm] = count(); } interval:
 MAKEFLAGS += --no-print-directory
 
 .PHONY: all deps build test runtime golden golden-update compat compat-all compat-update \
-	compat-vm compat-vm-all compat-vm-update fuzz fuzz-build fuzz-replay bad \
+	compat-vm compat-vm-all compat-vm-update fuzz fuzz-build fuzz-replay bad alloc \
 	demo tracefs clean install uninstall deb
 
 all: build
@@ -105,6 +107,13 @@ bad: deps
 	@cmake -S . -B $(ASAN_BUILD) -DBPFL_SANITIZE=ON >/dev/null
 	@cmake --build $(ASAN_BUILD) -j $(JOBS)
 	@tests/bad/run.py -b $(ASAN_BUILD)/bpfline $(if $(FILTER),-f '$(FILTER)')
+
+# The allocation-failure sweep (tests/alloc/sweep.py) against the ASan/UBSan
+# build, which honours BPFL_FAIL_ALLOC.
+alloc: deps tracefs
+	@cmake -S . -B $(ASAN_BUILD) -DBPFL_SANITIZE=ON >/dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	@tests/alloc/sweep.py -b $(ASAN_BUILD)/bpfline -j $(JOBS) $(if $(FILTER),-f '$(FILTER)') $(SWEEP)
 
 tracefs:
 	@if [ "$$(id -u)" = 0 ]; then scripts/mount-tracefs.sh; fi

@@ -553,12 +553,12 @@ static int run(const struct cmdline *cl, const struct config *cfg, const char *n
 	int err, status = 1;
 
 	if (program_init_text(&p, name, sb_str(src), src->len)) {
-		msg_error("out of memory");
+		msg_oom();
 		return 1;
 	}
 	p.config = *cfg;
 	if (split_params(cl, &p)) {
-		msg_error("out of memory");
+		msg_oom();
 		program_fini(&p);
 		return 1;
 	}
@@ -585,7 +585,12 @@ static int run(const struct cmdline *cl, const struct config *cfg, const char *n
 	/* compile-time diagnostics are text under -f json too, as bpftrace's */
 	if (cl->no_warnings)
 		drop_warnings(&p.diags);
-	diag_print(&p.diags, stderr, isatty(STDERR_FILENO));
+	if (xalloc_oom()) {	/* the diagnostics may follow from it: it alone */
+		msg_oom();
+		err = -ENOMEM;
+	} else {
+		diag_print(&p.diags, stderr, isatty(STDERR_FILENO));
+	}
 	if (p.no_probes)	/* bpftrace's line, unlocated: no attach point is at fault */
 		fputs("No probes to attach\n", stderr);
 	if (p.no_probes && p.probe_filter)
@@ -694,7 +699,7 @@ static int list_program(const char *name, const struct sb *src, bool verbose)
 	int status = 0;
 
 	if (program_init_text(&p, name, sb_str(src), src->len))
-		return msg_error("out of memory"), 1;
+		return msg_oom(), 1;
 	if (!parse_program(&p)) {
 		diag_print(&p.diags, stderr, isatty(STDERR_FILENO));
 		program_fini(&p);
@@ -730,6 +735,52 @@ static int list_main(const struct cmdline *cl)
 	return status;
 }
 
+#ifdef BPFL_FAULT_INJECTION
+static unsigned long fault_nth;
+
+/* At exit: how many allocations the run made, and whether the injected
+ * failure happened (tests/alloc/sweep.py reads these lines). */
+static void fault_report(void)
+{
+	fflush(stdout);	/* a line of its own, not inside buffered output */
+	if (!fault_nth) {
+		const unsigned long *first;
+		size_t n = xalloc_sites(&first);
+		fprintf(stderr, "BPFL_FAIL_ALLOC: %lu allocations, %zu sites:", xalloc_count(), n);
+		for (size_t i = 0; i < n; i++)
+			fprintf(stderr, " %lu", first[i]);
+		fputc('\n', stderr);
+	} else if (xalloc_failed())
+		fprintf(stderr, "BPFL_FAIL_ALLOC: allocation %lu of %lu failed\n", fault_nth,
+			xalloc_count());
+}
+
+/* BPFL_FAIL_ALLOC=N (a test build's only): fail the N-th allocation of
+ * ours, or with 0 count them; read once, before anything allocates. */
+static int fault_setup(void)
+{
+	const char *v = getenv("BPFL_FAIL_ALLOC");
+	char *end;
+
+	if (!v)
+		return 0;
+	errno = 0;
+	fault_nth = strtoul(v, &end, 10);
+	if (!*v || *end || errno || *v == '-') {
+		msg_error("BPFL_FAIL_ALLOC: '%s' is not a count of allocations", v);
+		return -EINVAL;
+	}
+	xalloc_fail_nth(fault_nth);
+	atexit(fault_report);
+	return 0;
+}
+#else
+static int fault_setup(void)
+{
+	return 0;	/* a release build ignores BPFL_FAIL_ALLOC */
+}
+#endif
+
 int main(int argc, char **argv)
 {
 	struct cmdline cl;
@@ -739,6 +790,8 @@ int main(int argc, char **argv)
 	struct sb src;
 	int status;
 
+	if (fault_setup())
+		return 1;
 	status = cmdline_parse(argc, argv, &cl);
 	if (status) {
 		if (status == -EINVAL)
@@ -783,5 +836,9 @@ int main(int argc, char **argv)
 	sb_init(&src);
 	status = read_program(&cl, &src, &name) ? 1 : run(&cl, &cfg, name, &src);
 	sb_fini(&src);
+	if (xalloc_oom()) {	/* said once, whichever stage noticed */
+		msg_oom();
+		status = status ?: 1;
+	}
 	return status;
 }

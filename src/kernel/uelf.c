@@ -83,6 +83,8 @@ static int add_syms(Elf *e, Elf_Scn *scn, GElf_Shdr *sh, struct arena *a, struct
 		if (!name || !*name || !u)
 			continue;
 		u->name = arena_strdup(a, name);
+		if (!u->name)
+			return -ENOMEM;
 		u->addr = s.st_value;
 		u->size = s.st_size;
 		if (vec_push(out, u))

@@ -110,6 +110,15 @@ void msg_error(const char *fmt, ...)
 	va_end(ap);
 }
 
+void msg_oom(void)
+{
+	static bool said;
+
+	if (!said)
+		msg_error("out of memory");
+	said = true;
+}
+
 void msg_warning(const char *fmt, ...)
 {
 	va_list ap;

@@ -33,6 +33,10 @@ void msg_set_warnings(bool on);
 /* "ERROR: <fmt...>" or {"type": "error", "msg": ...}. */
 void msg_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* "ERROR: out of memory", at most once per process: after an allocation
+ * failed, whichever stage notices says it, and only the first does. */
+void msg_oom(void);
+
 /* "WARNING: <fmt...>" or {"type": "warning", "msg": ...}. */
 void msg_warning(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -670,6 +670,8 @@ int out_loop(struct rt *rt)
 				rt->stop = true;	/* the -c/-p process exited */
 		}
 		err = err ?: consume(rt);
+		if (!err && xalloc_oom())	/* output was lost: end, said by rt_run */
+			err = -ENOMEM;
 		if (!rt->stop && !err)
 			check_exit(rt);
 	}

@@ -56,24 +56,26 @@ static void child_run(int rfd, char **argv, pid_t parent)
 }
 
 /* cmd split at spaces and tabs into a NULL-terminated argv (one allocation
- * holding the pointers and the words), or NULL. No quoting, no expansion: as
- * bpftrace, `-c "echo 'A'"` passes 'A' with its quotes. */
-static char **split_words(const char *cmd)
+ * holding the pointers and the words): 0, -EINVAL when it has no word or
+ * -ENOMEM. No quoting, no expansion: as bpftrace, `-c "echo 'A'"` passes 'A'
+ * with its quotes. */
+static int split_words(const char *cmd, char ***out)
 {
 	size_t len = strlen(cmd), n = 0;
 	char **argv = xcalloc(1, (len / 2 + 2) * sizeof(char *) + len + 1);
 	char *w, *save = NULL;
 
 	if (!argv)
-		return NULL;
+		return -ENOMEM;
 	w = memcpy((char *)(argv + len / 2 + 2), cmd, len + 1);
 	for (w = strtok_r(w, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
 		argv[n++] = w;
 	if (!n) {
 		xfree(argv);
-		return NULL;
+		return -EINVAL;
 	}
-	return argv;
+	*out = argv;
+	return 0;
 }
 
 int proc_spawn(const char *cmd, struct proc_target *t)
@@ -83,10 +85,11 @@ int proc_spawn(const char *cmd, struct proc_target *t)
 
 	memset(t, 0, sizeof(*t));
 	t->pidfd = t->go_fd = -1;
-	argv = split_words(cmd);
-	if (!argv) {
-		msg_error("-c '%s': no command to run", cmd);
-		return -EINVAL;
+	err = split_words(cmd, &argv);
+	if (err) {	/* out of memory: said by the driver */
+		if (err == -EINVAL)
+			msg_error("-c '%s': no command to run", cmd);
+		return err;
 	}
 	t->path = uelf_which(argv[0]);
 	if (!t->path) {

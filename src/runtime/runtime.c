@@ -728,7 +728,9 @@ int rt_run(struct program *p, const void *obj, size_t obj_size, const struct rt_
 	sb_fini(&rt.tmp);
 	drain_signals(&block);
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	if (err == -ENOMEM)
-		msg_error("out of memory");
+	if (err == -ENOMEM || xalloc_oom()) {	/* output may be missing */
+		msg_oom();
+		return 1;
+	}
 	return err ? 1 : rt.exit_code;
 }

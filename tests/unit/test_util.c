@@ -134,12 +134,43 @@ static void test_sb_integers(void **state)
 	sb_fini(&s);
 }
 
+/* BPFL_FAIL_ALLOC's engine: the n-th allocation fails, the others succeed,
+ * every one is counted, the first of each call stack is a site, and the
+ * failure is remembered (xalloc_oom) for the driver to report. */
+static void test_fail_nth(void **state)
+{
+	(void)state;
+	const unsigned long *first;
+
+	xalloc_fail_nth(0);
+	for (int i = 0; i < 3; i++)
+		xfree(xrealloc(NULL, 8));	/* one call site, three times */
+	xfree(xstrdup("x"));
+	assert_int_equal(xalloc_count(), 4);
+	assert_int_equal(xalloc_sites(&first), 2);
+	assert_int_equal(first[0], 1);
+	assert_int_equal(first[1], 4);
+	assert_false(xalloc_failed());
+
+	xalloc_fail_nth(2);
+	void *a = xcalloc(1, 8), *b = xcalloc(1, 8), *c = xcalloc(1, 8);
+	assert_non_null(a);
+	assert_null(b);
+	assert_non_null(c);
+	assert_true(xalloc_failed());
+	assert_true(xalloc_oom());
+	xfree(a);
+	xfree(c);
+	xalloc_hook = NULL;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_keysort_unique),
 		cmocka_unit_test(test_keysort_ties),
 		cmocka_unit_test(test_keysort_no_memory),
+		cmocka_unit_test(test_fail_nth),
 		cmocka_unit_test(test_keysort_be),
 		cmocka_unit_test(test_sb_integers),
 	};
