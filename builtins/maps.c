@@ -1,9 +1,11 @@
 /* Map builtins: delete, clear, zero, print. delete runs in the kernel; clear,
  * zero and print of a map are output actions the runtime carries out. */
 #include <linux/bpf.h>
+#include <string.h>
 
 #include "builtins/builtins.h"
 #include "codegen/cg.h"
+#include "probes/family.h"
 #include "sema/sema.h"
 
 static bool check_delete(struct sema *s, struct node *n)
@@ -54,6 +56,8 @@ static bool check_zero(struct sema *s, struct node *n)
 	return check_map_action(s, n, ACT_ZERO);
 }
 
+static bool print_args_per_def(struct sema *s, struct node *n, struct node *a);
+
 /* print(@m), print(@m, top), print(@m, top, div), or print(value). */
 static bool check_print(struct sema *s, struct node *n)
 {
@@ -71,8 +75,51 @@ static bool check_print(struct sema *s, struct node *n)
 	}
 	if (sema_expr(s, a)->kind == TY_NONE)
 		return false;
-	n->call.action_id = sema_add_action(s, ACT_PRINT_VALUE, n, NULL, a, 0);
+	if (!print_args_per_def(s, n, a))
+		n->call.action_id = sema_add_action(s, ACT_PRINT_VALUE, n, NULL, a, 0);
 	return true;
+}
+
+/* print(args) in a block of several tracepoints: each has its own record
+ * (sys_enter_close has `fd`, sys_enter_getppid nothing), and sema typed
+ * `args` with the first one's. One action per attach point, each with its
+ * record type, in the order of the block's probe_defs; the body of each runs
+ * as its own program or case (own_layout), which picks its action by rank. */
+static bool print_args_per_def(struct sema *s, struct node *n, struct node *a)
+{
+	if (a->kind != N_IDENT || strcmp(a->ident.name, "args") || !s->pdef ||
+	    s->pdef->family->args_slots || !a->type || a->type->kind != TY_RECORD)
+		return false;
+	int ndefs = 0;
+	for (size_t i = 0; i < s->p->probes.len; i++)
+		ndefs += ((struct probe_def *)s->p->probes.items[i])->probe == s->probe;
+	if (ndefs < 2)
+		return false;
+	struct type *own = a->type;
+	int first = -1;
+	for (size_t i = 0; i < s->p->probes.len; i++) {
+		struct probe_def *d = s->p->probes.items[i];
+		if (d->probe != s->probe)
+			continue;
+		a->type = d->args ? d->args : own;
+		int id = sema_add_action(s, ACT_PRINT_VALUE, n, NULL, a, 0);
+		if (first < 0)
+			first = id;
+	}
+	a->type = own;
+	n->call.action_id = first;
+	n->call.per_def = first >= 0;
+	return true;
+}
+
+/* The record of this attach point (print_args_per_def), read as `args` is. */
+static void fill_own_args(struct cg *c, struct node *a, LLVMValueRef dst)
+{
+	struct type *own = a->type;
+	if (c->pdef->args)
+		a->type = c->pdef->args;
+	cg_expr_into(c, a, dst);
+	a->type = own;
 }
 
 static LLVMValueRef emit_map_action(struct cg *c, struct node *n)
@@ -81,6 +128,17 @@ static LLVMValueRef emit_map_action(struct cg *c, struct node *n)
 	if (n->call.action_id < 0)
 		return cg_const(c, 0);
 	struct action *act = c->p->actions.items[n->call.action_id];
+	if (act->kind == ACT_PRINT_VALUE && n->call.per_def) {
+		int rank = 0;
+		for (size_t i = 0; i < c->p->probes.len; i++) {
+			const struct probe_def *d = c->p->probes.items[i];
+			if (d == c->pdef)
+				break;
+			rank += d->probe == c->pdef->probe;
+		}
+		cg_emit_action_with(c, n->call.action_id + rank, fill_own_args, a);
+		return cg_const(c, 0);
+	}
 	if (act->kind == ACT_PRINT_VALUE) {
 		cg_emit_action(c, n->call.action_id, a, NULL, 0);
 		return cg_const(c, 0);

@@ -164,6 +164,9 @@ struct node {
 			struct node *args;
 			const struct builtin *builtin;	/* set by sema */
 			int action_id;		/* set by sema for output actions, else -1 */
+			bool per_def;		/* print(args) over attach points of their
+						 * own layouts: one action per probe_def,
+						 * action_id + the def's rank in the block */
 		} call;
 		struct {
 			enum binop op;
