@@ -21,7 +21,9 @@ struct cp {
 	struct program *p;
 	struct arena *a;
 	const char *s;		/* the next character */
-	struct loc loc;		/* of the piece, for errors */
+	const char *start;	/* the piece's first character, at loc */
+	const char *tok_at;	/* the current token's first character */
+	struct loc loc;		/* of the piece's start */
 	int kind;		/* of the current token */
 	char tok[128];		/* its text */
 	uint64_t num;		/* CT_NUM: its value */
@@ -56,6 +58,7 @@ static void next(struct cp *c)
 	skip_blank(c);
 	const char *b = c->s;
 	size_t n = 0;
+	c->tok_at = b;
 	if (!*b) {
 		c->kind = CT_EOF;
 		c->tok[0] = '\0';
@@ -96,6 +99,26 @@ static bool accept(struct cp *c, const char *tok)
 	return true;
 }
 
+/* Where the current token is: the piece is the script's own text from loc
+ * on, so lines and columns are counted from there. */
+static struct loc tok_loc(const struct cp *c)
+{
+	struct loc l = c->loc;
+	if (!c->start || !c->tok_at)
+		return l;
+	for (const char *q = c->start; q < c->tok_at; q++) {
+		if (*q == '\n') {
+			l.line++;
+			l.col = 1;
+		} else {
+			l.col++;
+		}
+	}
+	l.end_line = l.line;
+	l.end_col = l.col + (c->kind == CT_EOF ? 1 : (int)strlen(c->tok));
+	return l;
+}
+
 /* Report the first error of a piece of C; the rest of it is skipped. */
 __attribute__((format(printf, 2, 3)))
 static void fail(struct cp *c, const char *fmt, ...)
@@ -108,7 +131,7 @@ static void fail(struct cp *c, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	diag_error(&c->p->diags, c->loc, "%s", msg);
+	diag_error(&c->p->diags, tok_loc(c), "%s", msg);
 }
 
 static bool expect(struct cp *c, const char *tok)
@@ -422,6 +445,23 @@ static int members(struct cp *c, struct member **out)
 				t = declarator(c, base, &name);
 			m[n] = (struct member){ .name = name, .type = t, .bits = -1 };
 			if (accept(c, ":")) {
+				/* C's rules: an integer type, no wider than it is (a
+				 * record of size 0 would divide by zero in layout) */
+				if (c->kind != CT_NUM) {
+					fail(c, "expected a bit-field width after ':' in C definition, found '%s'",
+					     c->kind == CT_EOF ? "end of definition" : c->tok);
+					break;
+				}
+				if (t && t->kind != TY_INT && t->kind != TY_BOOL) {
+					fail(c, "bit-field '%s' has a non-integer type", name ? name : "<anonymous>");
+					break;
+				}
+				if (t && c->num > (uint64_t)type_c_size(t) * 8) {
+					fail(c, "width of bit-field '%s' (%llu bits) exceeds the width of its type (%u bits)",
+					     name ? name : "<anonymous>", (unsigned long long)c->num,
+					     type_c_size(t) * 8);
+					break;
+				}
 				m[n].bits = (int)c->num;
 				next(c);
 			}
@@ -637,8 +677,8 @@ bool cdecl_parse(struct program *p, cdecl_lookup_fn lookup, void *arg)
 	int before = p->diags.nerrors;
 	for (size_t i = 0; i < p->cdefs.len; i++) {
 		const struct cdef_text *d = p->cdefs.items[i];
-		struct cp c = { .p = p, .a = &p->arena, .s = d->text, .loc = d->loc,
-				.lookup = lookup, .arg = arg };
+		struct cp c = { .p = p, .a = &p->arena, .s = d->text, .start = d->text,
+				.loc = d->loc, .lookup = lookup, .arg = arg };
 		c.loc.end_line = c.loc.line;
 		c.loc.end_col = c.loc.col + 1;
 		next(&c);
