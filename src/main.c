@@ -22,6 +22,7 @@
 #include "kernel/udwarf.h"
 #include "kernel/kbtf.h"
 #include "kernel/kfunc.h"
+#include "kernel/caps.h"
 #include "kernel/tracefs.h"
 #include "lang/config.h"
 #include "lang/program.h"
@@ -623,10 +624,13 @@ static bool list_family_selected(const struct probe_family *f, const char *fam, 
 	return probe_family_find(fam, n) == f;
 }
 
-/* Why a listing was refused: tracefs readable by root alone, else no hint
- * (a binary this user may not read says so itself). */
-static const char *list_denied_hint(void)
+/* Why a listing of family f was refused: the families of user binaries
+ * read a file this user may not read; the others read tracefs, readable by
+ * root alone. */
+static const char *list_denied_hint(const struct probe_family *f)
 {
+	if (!strcmp(f->name, "uprobe") || !strcmp(f->name, "uretprobe") || !strcmp(f->name, "usdt"))
+		return caps_denied_hint(NULL);
 	return !tracefs_path() && errno == EACCES ? tracefs_hint(-EACCES) : NULL;
 }
 
@@ -659,7 +663,7 @@ static int list_search(const char *search, bool verbose)
 			continue;	/* the same functions as kprobe and fentry */
 		int n = f->list(pattern, verbose, stdout);
 		if (n == -EACCES || n == -EPERM) {	/* even under a glob: not "none" */
-			msg_report(MSG_ERROR, list_denied_hint(), NULL, "cannot list %s probes: %s",
+			msg_report(MSG_ERROR, list_denied_hint(f), NULL, "cannot list %s probes: %s",
 				   f->name, strerror(-n));
 			return 1;
 		}
@@ -781,6 +785,17 @@ static int fault_setup(void)
 }
 #endif
 
+/* The exit status of a run that ended with status: 1 with "out of memory"
+ * when an allocation failed on the way (said once, whichever stage noticed
+ * it first), whatever the stage made of it. */
+static int oom_status(int status)
+{
+	if (!xalloc_oom())
+		return status;
+	msg_oom();
+	return status ?: 1;
+}
+
 int main(int argc, char **argv)
 {
 	struct cmdline cl;
@@ -825,7 +840,7 @@ int main(int argc, char **argv)
 		rt_verbose = 0;
 		rt_loader_log_init();
 		attach_list_pid = cl.pid;
-		return list_main(&cl);
+		return oom_status(list_main(&cl));
 	}
 	if (!cl.expr && !cl.file) {
 		usage(stderr);
@@ -836,9 +851,5 @@ int main(int argc, char **argv)
 	sb_init(&src);
 	status = read_program(&cl, &src, &name) ? 1 : run(&cl, &cfg, name, &src);
 	sb_fini(&src);
-	if (xalloc_oom()) {	/* said once, whichever stage noticed */
-		msg_oom();
-		status = status ?: 1;
-	}
-	return status;
+	return oom_status(status);
 }

@@ -61,3 +61,17 @@ const char *caps_grant_hint(const char *cap_list)
 		 cap_list, exe);
 	return hint;
 }
+
+const char *caps_denied_hint(const char *path)
+{
+	static char hint[PATH_MAX + 400];
+
+	if (path && !strncmp(path, "/proc/", 6))
+		snprintf(hint, sizeof(hint), "the files of another user's process need "
+			 "CAP_SYS_PTRACE: %s", caps_grant_hint("cap_bpf,cap_perfmon,cap_sys_ptrace"));
+	else
+		snprintf(hint, sizeof(hint), "reading a file this user may not read needs "
+			 "CAP_DAC_READ_SEARCH: %s",
+			 caps_grant_hint("cap_bpf,cap_perfmon,cap_dac_read_search"));
+	return hint;
+}

@@ -11,9 +11,19 @@
 /* Linux 5.8 split these from CAP_SYS_ADMIN; older headers lack them. */
 #ifndef CAP_PERFMON
 #define CAP_PERFMON 38
+/* Which capability reads path (NULL: some file) when this process was
+ * refused: another process's files (/proc/PID/...) need CAP_SYS_PTRACE,
+ * other users' files CAP_DAC_READ_SEARCH. A static buffer, for a HINT. */
+const char *caps_denied_hint(const char *path);
+
 #endif
 #ifndef CAP_BPF
 #define CAP_BPF 39
+/* Which capability reads path (NULL: some file) when this process was
+ * refused: another process's files (/proc/PID/...) need CAP_SYS_PTRACE,
+ * other users' files CAP_DAC_READ_SEARCH. A static buffer, for a HINT. */
+const char *caps_denied_hint(const char *path);
+
 #endif
 
 /* Whether the effective set holds cap (CAP_*), read once with capget(2).
@@ -29,5 +39,10 @@ const char *caps_missing_for_tracing(void);
  * this binary with setcap (its path from /proc/self/exe); a static buffer,
  * for a HINT. */
 const char *caps_grant_hint(const char *cap_list);
+
+/* Which capability reads path (NULL: some file) when this process was
+ * refused: another process's files (/proc/PID/...) need CAP_SYS_PTRACE,
+ * other users' files CAP_DAC_READ_SEARCH. A static buffer, for a HINT. */
+const char *caps_denied_hint(const char *path);
 
 #endif

@@ -7,7 +7,6 @@
  * given to the kernel are file offsets. */
 #include <errno.h>
 #include <fnmatch.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,23 +37,6 @@ static int child_binary(struct program *p, const char *bin, const char ***paths)
 	return 1;
 }
 
-/* Which capability reads path when this process was refused: another
- * process's files (/proc/PID/root/...) need ptrace access, other users'
- * files CAP_DAC_READ_SEARCH. A static buffer, for a HINT. */
-static const char *probes_denied_hint(const char *path)
-{
-	static char hint[PATH_MAX + 400];
-
-	if (!strncmp(path, "/proc/", 6))
-		snprintf(hint, sizeof(hint), "the files of another user's process need "
-			 "CAP_SYS_PTRACE: %s", caps_grant_hint("cap_bpf,cap_perfmon,cap_sys_ptrace"));
-	else
-		snprintf(hint, sizeof(hint), "reading a file this user may not read needs "
-			 "CAP_DAC_READ_SEARCH: %s",
-			 caps_grant_hint("cap_bpf,cap_perfmon,cap_dac_read_search"));
-	return hint;
-}
-
 /* The binaries of an attach point (one, or every match of a glob), or -1
  * after an error. */
 int probes_binaries_of(struct program *p, const struct node *at, const char *bin,
@@ -82,7 +64,7 @@ int probes_binaries_of(struct program *p, const struct node *at, const char *bin
 	if (err == -EACCES) {
 		struct diag *dg = diag_error(&p->diags, at->loc, "%s: cannot read '%s': %s",
 					     at->attach.text, bin, strerror(EACCES));
-		diag_hint(&p->diags, dg, "%s", probes_denied_hint(bin));
+		diag_hint(&p->diags, dg, "%s", caps_denied_hint(bin));
 		return -1;
 	}
 	struct diag *dg = diag_error(&p->diags, at->loc, "%s: cannot find binary or library '%s'",
@@ -269,7 +251,7 @@ static int expand_func(struct program *p, const struct node *probe, const struct
 					     at->attach.text, path,
 					     err == -ENOEXEC ? "not an ELF file" : strerror(-err));
 		if (err == -EACCES)
-			diag_hint(&p->diags, dg, "%s", probes_denied_hint(path));
+			diag_hint(&p->diags, dg, "%s", caps_denied_hint(path));
 		return -1;
 	}
 	return add_functions(p, probe, at, f, path, name, plus ? &add : NULL, syms, n);
