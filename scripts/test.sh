@@ -5,7 +5,8 @@
 #                  golden tests with build/bpfline (tests/codegen/run.sh; needs root)
 #   2. build-asan/ with -DBPFL_SANITIZE=ON -DBPFL_WERROR=ON, unit tests again, then the
 #      bad-input corpus (tests/bad/run.py: ~400 hostile programs, options and settings,
-#      each refused with a located error, no sanitizer report), then build-fuzz/ (clang-19,
+#      each refused with a located error, no sanitizer report), the allocation-failure
+#      sweep (tests/alloc/sweep.py: one allocation failing at a time), then build-fuzz/ (clang-19,
 #      libFuzzer) and the fuzz corpus replayed through both harnesses (tests/fuzz/run.sh)
 #   3. runtime tests on the live kernel with build/bpfline (needs root; mounts tracefs),
 #      then the files of ASAN_CASES again with build-asan/bpfline: a sanitizer report
@@ -100,6 +101,23 @@ elif scripts/mount-tracefs.sh && tests/bad/run.py -b "$ASAN_BUILD/bpfline" -j "$
 	record bad ok
 else
 	record bad FAILED
+fi
+
+# Allocation failure: representative programs compiled and run with one of
+# bpfline's own allocations failing at a time (BPFL_FAIL_ALLOC, honoured by the
+# sanitized build): each must say "out of memory" and exit 1, or run as if
+# nothing failed; about a minute (--budget).
+section "allocation failure: tests/alloc with $ASAN_BUILD/bpfline"
+if [ ! -x "$ASAN_BUILD/bpfline" ]; then
+	echo "no $ASAN_BUILD/bpfline: build failed"
+	record alloc "not run"
+elif [ "$(id -u)" != 0 ]; then	# the programs load and attach
+	echo "skipped: needs root"
+	if [ "${CI:-}" = true ]; then record alloc FAILED; else record alloc skipped; fi
+elif scripts/mount-tracefs.sh && tests/alloc/sweep.py -b "$ASAN_BUILD/bpfline" -j "$JOBS" --budget 60; then
+	record alloc ok
+else
+	record alloc FAILED
 fi
 
 section "fuzz corpus replay: $FUZZ_BUILD (clang-19, libFuzzer)"
