@@ -15,20 +15,14 @@
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-bin=build/bpfline maps=0 bt_timeout=300
-while getopts b:m:t: o; do
-	case $o in
-	b) bin=$OPTARG ;;
-	m) maps=$OPTARG ;;
-	t) bt_timeout=$OPTARG ;;
-	*) echo "usage: $0 [-b bpfline] [-m maps] [-t seconds] [N...]" >&2; exit 2 ;;
-	esac
-done
-shift $((OPTIND - 1))
+. bench/lib.sh
+maps=0 bt_timeout=300
+bench_opts=m:t:
+bench_opt() { case $1 in m) maps=$2 ;; t) bt_timeout=$2 ;; esac; }
+bench_start "[-m maps] [-t seconds] [N...]" 1 "$@"	# one run per N: -n is unused
+shift "$bench_shift"
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(500 2000 8000 20000)
-[ "$(id -u)" = 0 ] || { echo "bench/bigprog.sh: needs root" >&2; exit 1; }
-[ -x "$bin" ] || { echo "bench/bigprog.sh: no $bin (run make)" >&2; exit 1; }
 have_bt=$(command -v bpftrace || true)
 
 tmp=$(mktemp -d)
