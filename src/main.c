@@ -629,7 +629,7 @@ static bool list_family_selected(const struct probe_family *f, const char *fam, 
  * root alone. */
 static const char *list_denied_hint(const struct probe_family *f)
 {
-	if (!strcmp(f->name, "uprobe") || !strcmp(f->name, "uretprobe") || !strcmp(f->name, "usdt"))
+	if (f->user)
 		return caps_denied_hint(NULL);
 	return !tracefs_path() && errno == EACCES ? tracefs_hint(-EACCES) : NULL;
 }
