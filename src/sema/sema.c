@@ -326,14 +326,21 @@ static void var_assign(struct sema *s, struct node *target, struct type *t)
 	target->type = v->type;
 }
 
+/* A `let $x;` that nothing assigns: an int64 0 (bpftrace: "If no assignment
+ * is specified variables will initialize to 0"). */
+static void var_default(struct sema *s, struct sema_var *v)
+{
+	v->type = type_int(s->a, 64, true);
+	v->decl->type = v->type;
+}
+
 static struct type *check_var(struct sema *s, struct node *n)
 {
 	struct sema_var *v = var_find(s, n->ident.name);
 	if (v && !v->type) {	/* declared, read before any assignment */
 		if (!s->final)
 			return ty_none(s);
-		v->type = type_int(s->a, 64, true);	/* never assigned: 0 */
-		v->decl->type = v->type;
+		var_default(s, v);
 	}
 	if (!v) {
 		struct diag *dg = diag_error(s->d, n->loc, "Undefined or undeclared variable: %s",
@@ -1544,8 +1551,8 @@ static void check_let(struct sema *s, struct node *n)
 	v->decl = var;
 	v->next = s->vars;
 	s->vars = v;
-	if (!v->type && !n->let.value && s->final)	/* never assigned nor read: 0 */
-		v->type = type_int(s->a, 64, true);
+	if (!v->type && !n->let.value && s->final)	/* never assigned nor read */
+		var_default(s, v);
 	var->type = v->type;
 	if (n->let.value)
 		var_assign(s, var, check_expr(s, n->let.value));
