@@ -3,7 +3,9 @@
  * registers. The raw tracepoint's context is u64[2]: sys_enter (struct pt_regs
  * *regs, long id), sys_exit (struct pt_regs *regs, long ret), whose number is
  * regs->orig_ax. The kernel's syscall tracepoints skip 32-bit compat calls
- * (numbered from another table); so do these, by the code segment. */
+ * (numbered from another table); so do these, by the code segment. A tp_btf
+ * program loads the registers through regs; a raw_tp one copies each with
+ * probe_read. */
 #include "codegen/cg.h"
 
 #include <linux/bpf.h>
@@ -16,22 +18,23 @@
 #include "lang/types.h"
 #include "probes/family.h"
 
-/* Read 8 bytes of kernel memory at addr + off (probe_read: a raw tracepoint
- * may not dereference its pt_regs). */
-static LLVMValueRef read_kernel64(struct cg *c, LLVMValueRef addr, int off)
+/* The register at offset off of the syscall's struct pt_regs (ctx[0]). A
+ * tp_btf program's regs is a trusted BTF pointer: a plain 8-byte load, which
+ * the verifier checks against struct pt_regs. A raw tracepoint may not
+ * dereference its regs: 8 bytes copied with probe_read. */
+static LLVMValueRef read_reg(struct cg *c, int off)
 {
-	LLVMValueRef buf = cg_alloca(c, 8);
+	if (c->pdef->family->syscall_btf) {
+		LLVMValueRef regs = LLVMBuildLoad2(c->b, c->ptr, c->ctxarg, "regs");
+		LLVMSetAlignment(regs, 8);
+		return cg_load64(c, cg_gep(c, regs, (uint32_t)off));
+	}
+	LLVMValueRef regs = cg_load64(c, c->ctxarg), buf = cg_alloca(c, 8);
 	cg_store64(c, cg_const(c, 0), buf);
-	LLVMValueRef src = LLVMBuildIntToPtr(c->b, LLVMBuildAdd(c->b, addr, cg_const(c, (uint64_t)off), ""),
-					     c->ptr, "");
-	LLVMValueRef args[] = {buf, cg_const(c, 8), src};
+	LLVMValueRef addr = LLVMBuildAdd(c->b, regs, cg_const(c, (uint64_t)off), "");
+	LLVMValueRef args[] = {buf, cg_const(c, 8), LLVMBuildIntToPtr(c->b, addr, c->ptr, "")};
 	cg_helper(c, BPF_FUNC_probe_read_kernel, args, 3);
 	return cg_load64(c, buf);
-}
-
-static LLVMValueRef regs(struct cg *c)
-{
-	return cg_load64(c, c->ctxarg);
 }
 
 /* The syscall's number from the context: the id argument of sys_enter,
@@ -40,7 +43,7 @@ static LLVMValueRef read_nr(struct cg *c)
 {
 	if (c->pdef->family->syscall == SYSCALL_ENTER)
 		return cg_load64(c, cg_gep(c, c->ctxarg, 8));
-	return read_kernel64(c, regs(c), arch_reg_offset("orig_ax"));
+	return read_reg(c, arch_reg_offset("orig_ax"));
 }
 
 LLVMValueRef cg_syscall_nr(struct cg *c)
@@ -55,7 +58,7 @@ LLVMValueRef cg_syscall_nr(struct cg *c)
 /* Return unless the call came from 64-bit code (the tracepoints' own test). */
 static void emit_native_only(struct cg *c)
 {
-	LLVMValueRef cs = read_kernel64(c, regs(c), arch_reg_offset("cs"));
+	LLVMValueRef cs = read_reg(c, arch_reg_offset("cs"));
 	LLVMBasicBlockRef go = cg_block(c, "native"), stop = cg_block(c, "compat");
 	LLVMValueRef native = LLVMBuildICmp(c->b, LLVMIntEQ, cs,
 					    cg_const(c, (uint64_t)arch_syscall_native_cs()), "");
@@ -235,7 +238,7 @@ LLVMValueRef cg_syscall_field(struct cg *c, const struct field *f)
 		return cg_syscall_nr(c);
 	if (c->pdef->family->syscall == SYSCALL_EXIT)
 		return cg_load64(c, cg_gep(c, c->ctxarg, 8));
-	return read_kernel64(c, regs(c), arch_syscall_arg_offset((int)(f->offset - 16) / 8));
+	return read_reg(c, arch_syscall_arg_offset((int)(f->offset - 16) / 8));
 }
 
 /* `args` as a value: the record the perf event would carry, built field by

@@ -58,6 +58,17 @@ int rawtp_expand(const char *glob, int (*cb)(const char *name, void *ctx), void 
 	return r ? r : (int)n;
 }
 
+bool rawtp_has_btf(const char *name)
+{
+	const struct btf *btf = kbtf_vmlinux();
+	char buf[256];
+
+	if (!btf)
+		return false;
+	snprintf(buf, sizeof(buf), PREFIX "%s", name);
+	return btf__find_by_name_kind(btf, buf, BTF_KIND_TYPEDEF) > 0;
+}
+
 /* The FUNC_PROTO of raw tracepoint name, or NULL (errno ENOENT). The
  * prototypes of the functions __bpf_trace_<class> and (kernel 6.4+)
  * __probestub_<name> have parameter names; __bpf_trace_ is named after the

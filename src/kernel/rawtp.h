@@ -15,6 +15,12 @@ struct type;
  * The count of matches, cb's non-zero result, or -errno (no kernel BTF). */
 int rawtp_expand(const char *glob, int (*cb)(const char *name, void *ctx), void *ctx);
 
+/* Whether kernel BTF describes raw tracepoint name (its btf_trace_<name>
+ * typedef), so a tp_btf program may attach to it: libbpf finds the attach BTF
+ * id by that name, and the program's arguments are BTF-typed (a pointer
+ * argument is a trusted kernel pointer). False when the kernel has no BTF. */
+bool rawtp_has_btf(const char *name);
+
 /* The record type of `args` of raw tracepoint name: one 8-byte slot per
  * argument of its prototype (the program's context is u64 args[]), fields
  * named and typed from BTF (integers, enums, pointers with btf_id). NULL with

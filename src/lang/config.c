@@ -291,6 +291,13 @@ int config_read(struct config *c, config_lookup_fn *lookup, char *err, size_t er
 		}
 		c->perf_tracepoints = !strcmp(v, "1");
 	}
+	if ((v = lookup("BPFL_NO_TP_BTF"))) {
+		if (strcmp(v, "0") && strcmp(v, "1")) {
+			snprintf(err, errsz, "BPFL_NO_TP_BTF: '%s' is not 0 or 1", v);
+			return -EINVAL;
+		}
+		c->no_tp_btf = !strcmp(v, "1");
+	}
 	if ((v = lookup("BPFL_RAW_SYSCALLS_MIN"))) {
 		char *end;
 		unsigned long n = strtoul(v, &end, 10);

@@ -58,6 +58,10 @@ struct config {
 	unsigned raw_syscalls_min;	/* BPFL_RAW_SYSCALLS_MIN: the fewest syscall
 				 * tracepoints of one kind in a block that run on
 				 * raw_syscalls (probes_share); default 8 */
+	bool no_tp_btf;		/* BPFL_NO_TP_BTF=1: those run as raw_tp programs
+				 * (registers read with probe_read) even when
+				 * kernel BTF would make them tp_btf (tests,
+				 * benchmarks of the fallback) */
 	const char *dummy_ts_map;	/* BPFTRACE_DUMMY_TS_MAP: tseries() reads "now" from
 				 * this scalar map (bpftrace's hook for exact tests) */
 	bool notify_attached;	/* __BPFTRACE_NOTIFY_PROBES_ATTACHED set (any value):

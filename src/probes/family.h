@@ -86,6 +86,10 @@ struct probe_family {
 	 * NULL when the family has no `ctx` builtin. */
 	struct type *(*ctx_type)(struct arena *a, const struct probe_def *pd);
 	enum probe_syscall syscall;	/* a syscall tracepoint on raw_syscalls */
+	bool syscall_btf;	/* with syscall: a tp_btf program, whose regs
+				 * (ctx[0]) is a trusted BTF pointer read with
+				 * plain loads; else raw_tp, whose regs is a
+				 * number read through probe_read */
 	bool ctx_null_ends;	/* the program returns at once when the
 				 * pointer at ctx + probe_def.value is NULL
 				 * (an iterator's last call) */
@@ -156,8 +160,10 @@ extern const struct probe_family probe_profile, probe_interval;
 extern const struct probe_family probe_software, probe_hardware;
 extern const struct probe_family probe_iter, probe_watchpoint;
 /* Not in probe_families: what tracepoint:syscalls:sys_{enter,exit}_NAME runs
- * as when bpfline knows the syscall's number (named "tracepoint"). */
+ * as when bpfline knows the syscall's number (named "tracepoint"): raw_tp
+ * programs, or tp_btf ones where kernel BTF describes raw_syscalls. */
 extern const struct probe_family probe_syscall_enter, probe_syscall_exit;
+extern const struct probe_family probe_syscall_enter_btf, probe_syscall_exit_btf;
 
 /* Whether f is a tracepoint family (perf event or raw_syscalls): what users
  * wrote as tracepoint:CAT:NAME. */

@@ -360,7 +360,9 @@ static size_t block_family_count(const struct program *p, const struct probe_def
  * then runs on every syscall of the machine (~+150 ns each here, against
  * ~+20 ns for the perf events of a few syscalls), which pays only when the
  * perf events would be many (each one's detach waits ~20 ms). The others,
- * and all of them under BPFL_NO_SHARE, stay perf events. */
+ * and all of them under BPFL_NO_SHARE, stay perf events. Those that stay on
+ * raw_syscalls become tp_btf programs where the kernel allows (asking for
+ * kernel BTF only then). */
 static void choose_syscall_path(struct program *p)
 {
 	size_t n = p->probes.len;
@@ -372,9 +374,13 @@ static void choose_syscall_path(struct program *p)
 		perf[i] = d->family->syscall && (p->config.no_share ||
 			  block_family_count(p, d) < p->config.raw_syscalls_min);
 	}
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
+		struct probe_def *d = p->probes.items[i];
 		if (perf[i])
-			((struct probe_def *)p->probes.items[i])->family = &probe_tracepoint;
+			d->family = &probe_tracepoint;
+		else if (d->family->syscall)
+			d->family = probes_syscall_program(p, d->family);
+	}
 	xfree(perf);
 }
 

@@ -113,6 +113,13 @@ struct type *probes_tracepoint_args(struct arena *a, struct probe_def *pd);
 const struct probe_family *probes_syscall_family(const struct program *p, const char *cat,
 						 const char *name, uint64_t *nr);
 
+/* The family a syscall tracepoint of family f runs as once it stays on
+ * raw_syscalls (probes_share): f's tp_btf form when the kernel's BTF describes
+ * the raw tracepoint and BPFL_NO_TP_BTF is not set, else f (raw_tp).
+ * syscall.c. */
+const struct probe_family *probes_syscall_program(const struct program *p,
+						  const struct probe_family *f);
+
 #define TRACEPOINT_HINT "tracepoints work without kprobes or fentry: bpfline -l 'tracepoint:*' " \
 	"lists them (e.g. tracepoint:syscalls:sys_enter_read)"
 

@@ -57,6 +57,9 @@ static const struct config_case cases[] = {
 	  .want = { .strlen = 64, .map_keys_max = 4096, .kfeat = -1, .notify_attached = true } },
 	{ .name = "notify_attached_empty", .env = ENV("__BPFTRACE_NOTIFY_PROBES_ATTACHED="),
 	  .want = { .strlen = 64, .map_keys_max = 4096, .kfeat = -1, .notify_attached = true } },
+	{ .name = "no_tp_btf", .env = ENV("BPFL_NO_TP_BTF=1"),
+	  .want = { .strlen = 64, .map_keys_max = 4096, .kfeat = -1, .no_tp_btf = true } },
+	GOOD("no_tp_btf_0", ENV("BPFL_NO_TP_BTF=0"), 64, 4096, -1, NULL, false),
 	BAD("strlen_not_a_number", ENV("BPFTRACE_STRLEN=abc"),
 	    "BPFTRACE_STRLEN: expecting a number, got abc"),
 	BAD("strlen_too_large", ENV("BPFTRACE_STRLEN=201"),
@@ -76,6 +79,7 @@ static const struct config_case cases[] = {
 	    "or none)"),
 	BAD("btf_empty", ENV("BPFL_BTF="), "BPFL_BTF: empty (the path of a BTF file)"),
 	BAD("no_share_yes", ENV("BPFL_NO_SHARE=yes"), "BPFL_NO_SHARE: 'yes' is not 0 or 1"),
+	BAD("no_tp_btf_yes", ENV("BPFL_NO_TP_BTF=yes"), "BPFL_NO_TP_BTF: 'yes' is not 0 or 1"),
 };
 
 static void check_case(const struct config_case *c)
@@ -96,11 +100,12 @@ static void check_case(const struct config_case *c)
 	if (got.strlen != c->want.strlen || got.map_keys_max != c->want.map_keys_max ||
 	    got.kfeat != c->want.kfeat || got.no_share != c->want.no_share ||
 	    got.notify_attached != c->want.notify_attached ||
+	    got.no_tp_btf != c->want.no_tp_btf ||
 	    !got.btf_path != !c->want.btf_path ||
 	    (got.btf_path && strcmp(got.btf_path, c->want.btf_path)))
-		fail_msg("%s: strlen %u keys %u kfeat %d share %d notify %d btf %s", c->name,
-			 got.strlen, got.map_keys_max, got.kfeat, got.no_share, got.notify_attached,
-			 got.btf_path ? got.btf_path : "(null)");
+		fail_msg("%s: strlen %u keys %u kfeat %d share %d notify %d no_tp_btf %d btf %s",
+			 c->name, got.strlen, got.map_keys_max, got.kfeat, got.no_share,
+			 got.notify_attached, got.no_tp_btf, got.btf_path ? got.btf_path : "(null)");
 }
 
 static void test_config_cases(void **state)

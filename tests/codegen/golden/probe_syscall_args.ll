@@ -11,81 +11,68 @@ target triple = "bpfel"
 ;   type=percpu_array max_entries=4 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
 
-define i64 @probe0(ptr %0) section "raw_tp/sys_enter" {
+define i64 @probe0(ptr %0) section "tp_btf/sys_enter" {
 entry:
   %1 = alloca [1 x i64], align 8
   %2 = alloca [1 x i64], align 8
   %3 = alloca [1 x i64], align 8
-  %4 = alloca [1 x i64], align 8
-  %5 = alloca [1 x i64], align 8
-  %6 = alloca [1 x i64], align 8
-  %7 = getelementptr i8, ptr %0, i64 8
-  %8 = load i64, ptr %7, align 8
-  %9 = icmp eq i64 %8, 0
-  br i1 %9, label %sc_match, label %common.ret
+  %4 = getelementptr i8, ptr %0, i64 8
+  %5 = load i64, ptr %4, align 8
+  %6 = icmp eq i64 %5, 0
+  br i1 %6, label %sc_match, label %common.ret
 
 sc_match:
-  %10 = load i64, ptr %0, align 8
-  store i64 0, ptr %6, align 8
-  %11 = add i64 %10, 136
-  %12 = inttoptr i64 %11 to ptr
-  %13 = call i64 inttoptr (i64 113 to ptr)(ptr %6, i64 8, ptr %12)	; probe_read_kernel
-  %14 = load i64, ptr %6, align 8
-  %15 = icmp eq i64 %14, 51
-  br i1 %15, label %native, label %common.ret
+  %regs = load ptr, ptr %0, align 8
+  %7 = getelementptr i8, ptr %regs, i64 136
+  %8 = load i64, ptr %7, align 8
+  %9 = icmp eq i64 %8, 51
+  br i1 %9, label %native, label %common.ret
 
 common.ret:
   ret i64 0
 
 native:
-  %16 = load i64, ptr %0, align 8
-  store i64 0, ptr %4, align 8
-  %17 = add i64 %16, 112
-  %18 = inttoptr i64 %17 to ptr
-  %19 = call i64 inttoptr (i64 113 to ptr)(ptr %4, i64 8, ptr %18)	; probe_read_kernel
-  %20 = load i64, ptr %4, align 8
-  store i64 %20, ptr %5, align 8
-  %21 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %5)	; map_lookup_elem
-  %22 = icmp eq i64 %21, 0
-  br i1 %22, label %init1, label %nonnull2
+  %10 = getelementptr i8, ptr %regs, i64 112
+  %11 = load i64, ptr %10, align 8
+  store i64 %11, ptr %3, align 8
+  %12 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
+  %13 = icmp eq i64 %12, 0
+  br i1 %13, label %init2, label %nonnull3
 
-init1:
-  store i64 0, ptr %3, align 8
-  %23 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %5, ptr %3, i64 1)	; map_update_elem
-  %.not = icmp ne i64 %23, -17
-  %24 = icmp slt i64 %23, 0
-  %25 = and i1 %.not, %24
-  br i1 %25, label %update_failed, label %found
+init2:
+  store i64 0, ptr %2, align 8
+  %14 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %3, ptr %2, i64 1)	; map_update_elem
+  %.not = icmp ne i64 %14, -17
+  %15 = icmp slt i64 %14, 0
+  %16 = and i1 %.not, %15
+  br i1 %16, label %update_failed, label %found
 
 found:
-  %26 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %5)	; map_lookup_elem
-  %27 = icmp eq i64 %26, 0
-  br i1 %27, label %common.ret, label %nonnull2
+  %17 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
+  %18 = icmp eq i64 %17, 0
+  br i1 %18, label %common.ret, label %nonnull3
 
 update_failed:
-  store i32 3, ptr %2, align 8
-  %28 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %2)	; map_lookup_elem
-  %29 = icmp eq i64 %28, 0
-  br i1 %29, label %found, label %nonnull
+  store i32 3, ptr %1, align 8
+  %19 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %20 = icmp eq i64 %19, 0
+  br i1 %20, label %found, label %nonnull
 
 nonnull:
-  %30 = inttoptr i64 %28 to ptr
-  %31 = load i64, ptr %30, align 8
-  %32 = add i64 %31, 1
-  store i64 %32, ptr %30, align 8
+  %21 = inttoptr i64 %19 to ptr
+  %22 = load i64, ptr %21, align 8
+  %23 = add i64 %22, 1
+  store i64 %23, ptr %21, align 8
   br label %found
 
-nonnull2:
-  %.in7 = phi i64 [ %26, %found ], [ %21, %native ]
-  %33 = inttoptr i64 %.in7 to ptr
-  %34 = load i64, ptr %0, align 8
-  store i64 0, ptr %1, align 8
-  %35 = add i64 %34, 96
-  %36 = inttoptr i64 %35 to ptr
-  %37 = call i64 inttoptr (i64 113 to ptr)(ptr %1, i64 8, ptr %36)	; probe_read_kernel
-  %38 = load i64, ptr %1, align 8
-  %39 = load i64, ptr %33, align 8
-  %40 = add i64 %39, %38
-  store i64 %40, ptr %33, align 8
+nonnull3:
+  %.in9 = phi i64 [ %17, %found ], [ %12, %native ]
+  %24 = inttoptr i64 %.in9 to ptr
+  %regs5 = load ptr, ptr %0, align 8
+  %25 = getelementptr i8, ptr %regs5, i64 96
+  %26 = load i64, ptr %25, align 8
+  %27 = load i64, ptr %24, align 8
+  %28 = add i64 %27, %26
+  store i64 %28, ptr %24, align 8
   br label %common.ret
 }

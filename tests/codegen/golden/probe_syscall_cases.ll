@@ -9,35 +9,31 @@ target triple = "bpfel"
 ;   type=percpu_array max_entries=3 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
 
-define i64 @probe0(ptr %0) section "raw_tp/sys_enter" {
+define i64 @probe0(ptr %0) section "tp_btf/sys_enter" {
 entry:
-  %1 = alloca [1 x i64], align 8
-  %2 = getelementptr i8, ptr %0, i64 8
-  %3 = load i64, ptr %2, align 8
-  switch i64 %3, label %common.ret [
+  %1 = getelementptr i8, ptr %0, i64 8
+  %2 = load i64, ptr %1, align 8
+  switch i64 %2, label %common.ret [
     i64 0, label %sc_match
-    i64 257, label %sc_case1
+    i64 257, label %sc_match.thread
   ]
 
 common.ret:
   ret i64 0
 
 sc_match:
-  %switch = phi i1 [ false, %sc_case1 ], [ true, %entry ]
-  %4 = load i64, ptr %0, align 8
-  store i64 0, ptr %1, align 8
-  %5 = add i64 %4, 136
-  %6 = inttoptr i64 %5 to ptr
-  %7 = call i64 inttoptr (i64 113 to ptr)(ptr %1, i64 8, ptr %6)	; probe_read_kernel
-  %8 = load i64, ptr %1, align 8
-  %9 = icmp eq i64 %8, 51
-  br i1 %9, label %native, label %common.ret
+  %regs = load ptr, ptr %0, align 8
+  %3 = getelementptr i8, ptr %regs, i64 136
+  %4 = load i64, ptr %3, align 8
+  %5 = icmp eq i64 %4, 51
+  br i1 %5, label %case, label %common.ret
 
-sc_case1:
-  br label %sc_match
-
-native:
-  br i1 %switch, label %case, label %case2
+sc_match.thread:
+  %regs4 = load ptr, ptr %0, align 8
+  %6 = getelementptr i8, ptr %regs4, i64 136
+  %7 = load i64, ptr %6, align 8
+  %8 = icmp eq i64 %7, 51
+  br i1 %8, label %case2, label %common.ret
 
 case:
   call fastcc void @probe0_case0()

@@ -11,79 +11,70 @@ target triple = "bpfel"
 ;   type=percpu_array max_entries=4 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
 
-define i64 @probe0(ptr %0) section "raw_tp/sys_exit" {
+define i64 @probe0(ptr %0) section "tp_btf/sys_exit" {
 entry:
   %1 = alloca [1 x i64], align 8
   %2 = alloca [1 x i64], align 8
   %3 = alloca [1 x i64], align 8
-  %4 = alloca [1 x i64], align 8
-  %5 = alloca [1 x i64], align 8
-  %6 = load i64, ptr %0, align 8
-  store i64 0, ptr %5, align 8
-  %7 = add i64 %6, 120
-  %8 = inttoptr i64 %7 to ptr
-  %9 = call i64 inttoptr (i64 113 to ptr)(ptr %5, i64 8, ptr %8)	; probe_read_kernel
-  %10 = load i64, ptr %5, align 8
-  %11 = icmp eq i64 %10, 0
-  br i1 %11, label %sc_match, label %common.ret
+  %regs = load ptr, ptr %0, align 8
+  %4 = getelementptr i8, ptr %regs, i64 120
+  %5 = load i64, ptr %4, align 8
+  %6 = icmp eq i64 %5, 0
+  br i1 %6, label %sc_match, label %common.ret
 
 sc_match:
-  %12 = load i64, ptr %0, align 8
-  store i64 0, ptr %4, align 8
-  %13 = add i64 %12, 136
-  %14 = inttoptr i64 %13 to ptr
-  %15 = call i64 inttoptr (i64 113 to ptr)(ptr %4, i64 8, ptr %14)	; probe_read_kernel
-  %16 = load i64, ptr %4, align 8
-  %17 = icmp eq i64 %16, 51
-  br i1 %17, label %native, label %common.ret
+  %7 = getelementptr i8, ptr %regs, i64 136
+  %8 = load i64, ptr %7, align 8
+  %9 = icmp eq i64 %8, 51
+  br i1 %9, label %native, label %common.ret
 
 common.ret:
   ret i64 0
 
 native:
-  %18 = getelementptr i8, ptr %0, i64 8
-  %19 = load i64, ptr %18, align 8
-  %20 = icmp sgt i64 %19, 0
-  br i1 %20, label %pred_true, label %common.ret
+  %10 = getelementptr i8, ptr %0, i64 8
+  %11 = load i64, ptr %10, align 8
+  %12 = icmp sgt i64 %11, 0
+  br i1 %12, label %pred_true, label %common.ret
 
 pred_true:
   store i64 0, ptr %3, align 8
-  %21 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
-  %22 = icmp eq i64 %21, 0
-  br i1 %22, label %init1, label %nonnull2
+  %13 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
+  %14 = icmp eq i64 %13, 0
+  br i1 %14, label %init2, label %nonnull3
 
-init1:
+init2:
   store i64 0, ptr %2, align 8
-  %23 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %3, ptr %2, i64 1)	; map_update_elem
-  %.not = icmp ne i64 %23, -17
-  %24 = icmp slt i64 %23, 0
-  %25 = and i1 %.not, %24
-  br i1 %25, label %update_failed, label %found
+  %15 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %3, ptr %2, i64 1)	; map_update_elem
+  %.not = icmp ne i64 %15, -17
+  %16 = icmp slt i64 %15, 0
+  %17 = and i1 %.not, %16
+  br i1 %17, label %update_failed, label %found
 
 found:
-  %26 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
-  %27 = icmp eq i64 %26, 0
-  br i1 %27, label %common.ret, label %nonnull2
+  %18 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
+  %19 = icmp eq i64 %18, 0
+  br i1 %19, label %common.ret, label %nonnull3
 
 update_failed:
   store i32 3, ptr %1, align 8
-  %28 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %29 = icmp eq i64 %28, 0
-  br i1 %29, label %found, label %nonnull
+  %20 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %21 = icmp eq i64 %20, 0
+  br i1 %21, label %found, label %nonnull
 
 nonnull:
-  %30 = inttoptr i64 %28 to ptr
-  %31 = load i64, ptr %30, align 8
-  %32 = add i64 %31, 1
-  store i64 %32, ptr %30, align 8
+  %22 = inttoptr i64 %20 to ptr
+  %23 = load i64, ptr %22, align 8
+  %24 = add i64 %23, 1
+  store i64 %24, ptr %22, align 8
   br label %found
 
-nonnull2:
-  %.in7 = phi i64 [ %26, %found ], [ %21, %pred_true ]
-  %33 = inttoptr i64 %.in7 to ptr
-  %34 = load i64, ptr %18, align 8
-  %35 = load i64, ptr %33, align 8
-  %36 = add i64 %35, %34
-  store i64 %36, ptr %33, align 8
+nonnull3:
+  %.in8 = phi i64 [ %18, %found ], [ %13, %pred_true ]
+  %25 = inttoptr i64 %.in8 to ptr
+  %26 = load i64, ptr %10, align 8
+  %27 = load i64, ptr %25, align 8
+  %28 = add i64 %27, %26
+  store i64 %28, ptr %25, align 8
   br label %common.ret
 }

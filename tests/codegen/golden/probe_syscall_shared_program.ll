@@ -11,68 +11,64 @@ target triple = "bpfel"
 ;   type=percpu_array max_entries=4 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
 
-define i64 @probe0(ptr %0) section "raw_tp/sys_enter" {
+define i64 @probe0(ptr %0) section "tp_btf/sys_enter" {
 entry:
   %1 = alloca [1 x i64], align 8
   %2 = alloca [1 x i64], align 8
   %3 = alloca [1 x i64], align 8
-  %4 = alloca [1 x i64], align 8
-  %5 = getelementptr i8, ptr %0, i64 8
-  %6 = load i64, ptr %5, align 8
-  %switch = icmp ult i64 %6, 2
+  %4 = getelementptr i8, ptr %0, i64 8
+  %5 = load i64, ptr %4, align 8
+  %switch = icmp ult i64 %5, 2
   br i1 %switch, label %sc_match, label %common.ret
 
 common.ret:
   ret i64 0
 
 sc_match:
-  %7 = load i64, ptr %0, align 8
-  store i64 0, ptr %4, align 8
-  %8 = add i64 %7, 136
-  %9 = inttoptr i64 %8 to ptr
-  %10 = call i64 inttoptr (i64 113 to ptr)(ptr %4, i64 8, ptr %9)	; probe_read_kernel
-  %11 = load i64, ptr %4, align 8
-  %12 = icmp eq i64 %11, 51
-  br i1 %12, label %native, label %common.ret
+  %regs = load ptr, ptr %0, align 8
+  %6 = getelementptr i8, ptr %regs, i64 136
+  %7 = load i64, ptr %6, align 8
+  %8 = icmp eq i64 %7, 51
+  br i1 %8, label %native, label %common.ret
 
 native:
-  %13 = call i64 asm "", "=r,0"(i64 %6)
-  store i64 %13, ptr %3, align 8
-  %14 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
-  %15 = icmp eq i64 %14, 0
-  br i1 %15, label %init2, label %nonnull3
+  %9 = call i64 asm "", "=r,0"(i64 %5)
+  store i64 %9, ptr %3, align 8
+  %10 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
+  %11 = icmp eq i64 %10, 0
+  br i1 %11, label %init2, label %nonnull3
 
 init2:
   store i64 0, ptr %2, align 8
-  %16 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %3, ptr %2, i64 1)	; map_update_elem
-  %.not = icmp ne i64 %16, -17
-  %17 = icmp slt i64 %16, 0
-  %18 = and i1 %.not, %17
-  br i1 %18, label %update_failed, label %found
+  %12 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %3, ptr %2, i64 1)	; map_update_elem
+  %.not = icmp ne i64 %12, -17
+  %13 = icmp slt i64 %12, 0
+  %14 = and i1 %.not, %13
+  br i1 %14, label %update_failed, label %found
 
 found:
-  %19 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
-  %20 = icmp eq i64 %19, 0
-  br i1 %20, label %common.ret, label %nonnull3
+  %15 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
+  %16 = icmp eq i64 %15, 0
+  br i1 %16, label %common.ret, label %nonnull3
 
 update_failed:
   store i32 3, ptr %1, align 8
-  %21 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %22 = icmp eq i64 %21, 0
-  br i1 %22, label %found, label %nonnull
+  %17 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %18 = icmp eq i64 %17, 0
+  br i1 %18, label %found, label %nonnull
 
 nonnull:
-  %23 = inttoptr i64 %21 to ptr
-  %24 = load i64, ptr %23, align 8
-  %25 = add i64 %24, 1
-  store i64 %25, ptr %23, align 8
+  %19 = inttoptr i64 %17 to ptr
+  %20 = load i64, ptr %19, align 8
+  %21 = add i64 %20, 1
+  store i64 %21, ptr %19, align 8
   br label %found
 
 nonnull3:
-  %.in8 = phi i64 [ %19, %found ], [ %14, %native ]
-  %26 = inttoptr i64 %.in8 to ptr
-  %27 = load i64, ptr %26, align 8
-  %28 = add i64 %27, 1
-  store i64 %28, ptr %26, align 8
+  %.in8 = phi i64 [ %15, %found ], [ %10, %native ]
+  %22 = inttoptr i64 %.in8 to ptr
+  %23 = load i64, ptr %22, align 8
+  %24 = add i64 %23, 1
+  store i64 %24, ptr %22, align 8
   br label %common.ret
 }
