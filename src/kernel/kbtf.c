@@ -14,13 +14,16 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <fnmatch.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <bpf/btf.h>
+#include <linux/btf.h>
 
 #include "lang/config.h"
 #include "util/alloc.h"
@@ -90,6 +93,56 @@ const struct btf *kbtf_vmlinux(void)
 unsigned int kbtf_loads(void)
 {
 	return cache.loads;
+}
+
+/* The string section of the BTF file at path, after one NUL byte (so each
+ * name stands as "\0name\0" in it), its size in *len; NULL on any error. */
+static char *read_strings(const char *path, size_t *len)
+{
+	struct btf_header h;
+	char *buf = NULL;
+	size_t got = 0;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return NULL;
+	if (pread(fd, &h, sizeof(h), 0) != (ssize_t)sizeof(h) || h.magic != BTF_MAGIC ||
+	    !(buf = xrealloc(NULL, (size_t)h.str_len + 1)))
+		goto out;
+	buf[0] = '\0';
+	while (got < h.str_len) {	/* sysfs hands out a page per read */
+		ssize_t r = pread(fd, buf + 1 + got, h.str_len - got,
+				  (off_t)h.hdr_len + h.str_off + (off_t)got);
+		if (r <= 0) {
+			xfree(buf);
+			buf = NULL;
+			goto out;
+		}
+		got += (size_t)r;
+	}
+	*len = got + 1;
+out:
+	close(fd);
+	return buf;
+}
+
+bool kbtf_has_typedef(const char *name)
+{
+	const char *path = cache.vmlinux_path ? cache.vmlinux_path : "/sys/kernel/btf/vmlinux";
+	size_t len, n = strlen(name);
+	char key[256], *strs;
+	bool found;
+
+	if (cache.vmlinux.tried)
+		return cache.vmlinux.btf &&
+		       btf__find_by_name_kind(cache.vmlinux.btf, name, BTF_KIND_TYPEDEF) > 0;
+	if (n + 2 > sizeof(key) || !(strs = read_strings(path, &len)))
+		return false;
+	key[0] = '\0';		/* "\0name\0": the whole name, not a part */
+	memcpy(key + 1, name, n + 1);
+	found = memmem(strs, len, key, n + 2) != NULL;
+	xfree(strs);
+	return found;
 }
 
 /* ---- module BTF ---------------------------------------------------------

@@ -60,13 +60,10 @@ int rawtp_expand(const char *glob, int (*cb)(const char *name, void *ctx), void 
 
 bool rawtp_has_btf(const char *name)
 {
-	const struct btf *btf = kbtf_vmlinux();
 	char buf[256];
 
-	if (!btf)
-		return false;
 	snprintf(buf, sizeof(buf), PREFIX "%s", name);
-	return btf__find_by_name_kind(btf, buf, BTF_KIND_TYPEDEF) > 0;
+	return kbtf_has_typedef(buf);
 }
 
 /* The FUNC_PROTO of raw tracepoint name, or NULL (errno ENOENT). The
