@@ -16,7 +16,11 @@
 #include "probes/probes.h"
 #include "util/alloc.h"
 
-#define CHUNK_NODES 1200	/* AST nodes per program: ~200 `@m[pid] = count();` */
+#define CHUNK_NODES 600	/* AST nodes per program: ~100 `@m[pid] = count();` */
+#define CHUNK_NODES_MAX 2000	/* and at most, past 34 * CHUNK_NODES: ~7 instructions a
+				 * node, which the verifier's inlining may double, inside
+				 * BPF's 16-bit jumps (past them LLVM or the verifier fails:
+				 * 2,350 nodes of `@m[comm] = count();` did) */
 #define CHUNKS_MAX 34		/* the first program and the kernel's 33 tail calls */
 #define PROG_MAPS_MAX 64	/* maps one program may use (the kernel's limit) */
 
@@ -142,13 +146,37 @@ static void too_many_maps(struct cg *c, const struct node *at, uint32_t own)
 		  "split the statements into several probes on the same event");
 }
 
-static void too_many_chunks(struct cg *c, const struct node *at)
+/* The chain ran out at statement `at`; by_maps: the last program was closed
+ * by the maps it may use, else by its size. */
+static void too_many_chunks(struct cg *c, const struct node *at, bool by_maps)
 {
-	struct diag *dg = diag_error(&c->p->diags, at->loc, "this probe is too large: it needs "
-		"more than %d chained BPF programs (the kernel allows %d tail calls, and %d maps "
-		"per program)", CHUNKS_MAX, CHUNKS_MAX - 1, PROG_MAPS_MAX);
+	struct diag *dg;
+	if (by_maps)
+		dg = diag_error(&c->p->diags, at->loc, "this probe is too large: it needs more "
+			"than %d chained BPF programs (the kernel allows %d tail calls, and %d maps "
+			"per program)", CHUNKS_MAX, CHUNKS_MAX - 1, PROG_MAPS_MAX);
+	else
+		dg = diag_error(&c->p->diags, at->loc, "this probe is too large: it needs more "
+			"than %d chained BPF programs (the kernel allows %d tail calls, and a "
+			"program's jumps reach at most 32,767 instructions)", CHUNKS_MAX,
+			CHUNKS_MAX - 1);
 	diag_hint(&c->p->diags, dg, "split the statements into several probes on the same "
 		  "event (each is a chain of its own)");
+}
+
+/* Statement `at` takes the program it is in past CHUNK_NODES_MAX, and no cut
+ * can help: the probe cannot chain (chain false), `at` alone is too large
+ * (alone), or a $variable is used on both sides of every cut left. */
+static void too_large_program(struct cg *c, const struct node *at, bool chain, bool alone)
+{
+	const char *why = !chain ? "a probe of this kind cannot run as a chain of programs"
+		: alone ? "this statement alone is that large"
+		: "it cannot be cut here: a $variable is used before and after this statement";
+	struct diag *dg = diag_error(&c->p->diags, at->loc, "this probe is too large for one "
+		"BPF program (a program's jumps reach at most 32,767 instructions), and %s", why);
+	diag_hint(&c->p->diags, dg, alone ? "make the statement smaller (fewer unrolled "
+		  "iterations, fewer arguments)" : "split the statements into several probes on "
+		  "the same event");
 }
 
 /* Place the cuts greedily: a chunk ends where a cut is allowed once it holds
@@ -169,15 +197,19 @@ static int place_cuts(struct cg *c, struct node **stmts, struct stmt_need *need,
 		uint32_t fresh = 0;
 		for (uint32_t m = 0; m < need[i].nmaps; m++)
 			fresh += stamp[need[i].maps[m]] != chunk + 1;
-		bool full = nodes + need[i].nodes > target || maps + fresh > budget;
+		bool full = nodes >= target || maps + fresh > budget;
 		if (chain && i > starts[chunk] && cuttable[i - 1] && full) {
 			if (++chunk == CHUNKS_MAX) {
-				too_many_chunks(c, stmts[i]);
+				too_many_chunks(c, stmts[i], maps + fresh > budget);
 				goto out;
 			}
 			starts[chunk] = i;
 			nodes = maps = 0;
 			fresh = need[i].nmaps;
+		}
+		if (nodes + need[i].nodes > CHUNK_NODES_MAX) {
+			too_large_program(c, stmts[i], chain, nodes == 0);
+			goto out;
 		}
 		for (uint32_t m = 0; m < need[i].nmaps; m++)
 			stamp[need[i].maps[m]] = chunk + 1;
@@ -229,8 +261,9 @@ struct node **cg_chunks(struct cg *c, struct probe_def *d, int *nchunks)
 	mark_cuts(&w, cuttable, n);
 	bool chain = may_chain(d) && total > CHUNK_NODES;
 	uint32_t target = CHUNK_NODES;
-	if (total / CHUNKS_MAX + 1 > target)
-		target = (uint32_t)(total / CHUNKS_MAX + 1);
+	if (total / CHUNKS_MAX + 1 > target)	/* bigger programs, up to the cap */
+		target = total / CHUNKS_MAX + 1 > CHUNK_NODES_MAX ? CHUNK_NODES_MAX
+								  : (uint32_t)(total / CHUNKS_MAX + 1);
 	*nchunks = n ? place_cuts(c, stmts, need, n, cuttable, chain, target, starts) : 1;
 	if (*nchunks < 1)
 		goto out;

@@ -3,15 +3,33 @@
 #include "codegen/object.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <llvm-c/Analysis.h>
+#include <llvm-c/ErrorHandling.h>
 #include <llvm-c/Target.h>
 #include <llvm-c/TargetMachine.h>
 #include <llvm-c/Transforms/PassBuilder.h>
 
 #include "util/alloc.h"
+#include "util/log.h"
+
+/* LLVM's fatal errors (report_fatal_error) would abort the process with its
+ * own text. Compilation runs before anything is loaded or attached, so exit
+ * with an error of ours instead. chunks.c keeps programs inside the limits we
+ * know of (BPF's 16-bit jumps: "Branch target out of insn range"); this is
+ * for what it does not foresee. */
+static void obj_fatal_error(const char *reason)
+{
+	fprintf(stderr, "ERROR: code generation failed: %s\n"
+		"HINT: the program may be too large for BPF: split big probes into several "
+		"probes on the same event\n", reason);
+	fflush(NULL);
+	_exit(1);
+}
 
 static LLVMTargetMachineRef obj_target_machine(char **err)
 {
@@ -22,6 +40,7 @@ static LLVMTargetMachineRef obj_target_machine(char **err)
 		LLVMInitializeBPFTarget();
 		LLVMInitializeBPFTargetMC();
 		LLVMInitializeBPFAsmPrinter();
+		LLVMInstallFatalErrorHandler(obj_fatal_error);
 		initialised = true;
 	}
 	if (LLVMGetTargetFromTriple("bpfel", &target, err))
@@ -96,6 +115,29 @@ static void split_memops(LLVMModuleRef mod)
 	LLVMDisposeBuilder(b);
 }
 
+/* The optimisation pipeline. O2 for the programs users write (the biggest of
+ * tools/ has ~1,400 IR instructions, optimised in 13 ms); past
+ * BIG_MODULE_INSNS, a short one: O2's time grows faster than the program
+ * (2,000 statement pairs: 136,000 instructions, 1.6 s in O2, InstCombine,
+ * SimplifyCFG and IPSCCP first), while SROA, CSE, InstCombine and SimplifyCFG
+ * alone take 0.3 s and leave code the verifier takes as readily (bench/bigprog.sh,
+ * docs/internals.md "Big programs"). */
+enum { BIG_MODULE_INSNS = 20000 };
+
+static const char *obj_pipeline(LLVMModuleRef mod)
+{
+	size_t n = 0;
+	for (LLVMValueRef f = LLVMGetFirstFunction(mod); f; f = LLVMGetNextFunction(f))
+		for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb; bb = LLVMGetNextBasicBlock(bb))
+			for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i; i = LLVMGetNextInstruction(i))
+				if (++n > BIG_MODULE_INSNS) {
+					rt_log(1, "a big program (more than %d IR instructions): the short "
+					       "optimisation pipeline\n", BIG_MODULE_INSNS);
+					return "function(sroa,early-cse,instcombine,simplifycfg)";
+				}
+	return "default<O2>";
+}
+
 int obj_emit(LLVMModuleRef mod, bool dump_ir, FILE *dump, void **obj, size_t *size, char **err)
 {
 	LLVMMemoryBufferRef buf = NULL;
@@ -116,7 +158,7 @@ int obj_emit(LLVMModuleRef mod, bool dump_ir, FILE *dump, void **obj, size_t *si
 	}
 	LLVMDisposeMessage(verr);
 	LLVMPassBuilderOptionsRef opts = LLVMCreatePassBuilderOptions();
-	LLVMErrorRef e = LLVMRunPasses(mod, "default<O2>", tm, opts);
+	LLVMErrorRef e = LLVMRunPasses(mod, obj_pipeline(mod), tm, opts);
 	LLVMDisposePassBuilderOptions(opts);
 	if (e) {
 		char *m = LLVMGetErrorMessage(e);

@@ -6,15 +6,27 @@
 # /tmp/bpfl-bigprog-N-MAPS.bt and prints its path. With `vars N`: a BEGIN
 # block that holds N values at once ($a1..$aN, all read at the end), more
 # than the BPF stack holds once N passes 64. With `maps N`: a BEGIN block that
-# sets N scalar maps @m1..@mN.
+# sets N scalar maps @m1..@mN. With `begin N`: a BEGIN block of N statements
+# `@m[i % 7] = count();` (BEGIN cannot run as a chain of programs).
 #
-#   tests/runtime/gen-bigprog.sh N MAPS | vars N | maps N
+#   tests/runtime/gen-bigprog.sh N MAPS | vars N | maps N | begin N
 set -euo pipefail
 if [ "$1" = maps ]; then
 	out=/tmp/bpfl-bigprog-maps-$2.bt
 	{
 		echo 'BEGIN {'
 		for ((i = 1; i <= $2; i++)); do echo "  @m$i = 1;"; done
+		echo '  exit();'
+		echo '}'
+	} >"$out"
+	echo "$out"
+	exit 0
+fi
+if [ "$1" = begin ]; then
+	out=/tmp/bpfl-bigprog-begin-$2.bt
+	{
+		echo 'BEGIN {'
+		for ((i = 1; i <= $2; i++)); do echo "  @m[$i % 7] = count();"; done
 		echo '  exit();'
 		echo '}'
 	} >"$out"
