@@ -319,6 +319,42 @@ bool tracefs_exists(const char *cat, const char *name)
 	return faccessat(AT_FDCWD, path, F_OK, AT_EACCESS) == 0;	/* as tracefs_usable */
 }
 
+/* Whether `word` ("grp/ev" or "ev") stands in text as an event's name: after
+ * a ':' or a '/', and followed by a space or the end of the line. */
+static bool has_event_word(const char *text, const char *word)
+{
+	size_t n = strlen(word);
+	for (const char *at = strstr(text, word); at; at = strstr(at + 1, word)) {
+		char before = at == text ? '\n' : at[-1], after = at[n];
+		if ((before == ':' || before == '/') && (after == ' ' || after == '\n' || !after))
+			return true;
+	}
+	return false;
+}
+
+bool tracefs_is_dynamic(const char *cat, const char *name)
+{
+	static char *dyn;
+	static bool loaded;
+	char word[512];
+
+	if (!strncmp(cat, "user_events", 11))
+		return true;
+	if (!loaded) {
+		const char *root = tracefs_path();
+		char path[PATH_MAX];
+		loaded = true;
+		if (root) {
+			snprintf(path, sizeof(path), "%s/dynamic_events", root);
+			dyn = read_small_file(path);
+		}
+	}
+	if (!dyn)
+		return false;
+	snprintf(word, sizeof(word), "%s/%s", cat, name);
+	return has_event_word(dyn, word);
+}
+
 static bool is_dir_entry(const char *dir, const struct dirent *d)
 {
 	char path[PATH_MAX];

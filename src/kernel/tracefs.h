@@ -80,4 +80,10 @@ int tracefs_expand(const char *cat_glob, const char *name_glob,
 /* True when events/<cat>/<name> exists. */
 bool tracefs_exists(const char *cat, const char *name);
 
+/* True when <cat>:<name> is a dynamic event (kprobe, uprobe, synthetic,
+ * eprobe, fprobe, user event: listed in dynamic_events, or in a user_events
+ * group), which has no raw tracepoint of its name; dynamic_events is read
+ * once. */
+bool tracefs_is_dynamic(const char *cat, const char *name);
+
 #endif

@@ -153,6 +153,9 @@ const struct probe_family *probe_family_find(const char *name, size_t len);
 
 extern const struct probe_family probe_begin, probe_end, probe_self, probe_bench;
 extern const struct probe_family probe_tracepoint, probe_rawtracepoint;
+/* Not in probe_families: a tracepoint whose block reads neither args, ctx nor
+ * kstack, run as the raw tracepoint of its name (named "tracepoint"). */
+extern const struct probe_family probe_tracepoint_raw;
 extern const struct probe_family probe_kprobe, probe_kretprobe;
 extern const struct probe_family probe_fentry, probe_fexit;
 extern const struct probe_family probe_uprobe, probe_uretprobe, probe_usdt;
@@ -169,7 +172,7 @@ extern const struct probe_family probe_syscall_enter_btf, probe_syscall_exit_btf
  * wrote as tracepoint:CAT:NAME. */
 static inline bool probe_family_is_tracepoint(const struct probe_family *f)
 {
-	return f == &probe_tracepoint || f->syscall != SYSCALL_NONE;
+	return f == &probe_tracepoint || f == &probe_tracepoint_raw || f->syscall != SYSCALL_NONE;
 }
 
 #endif

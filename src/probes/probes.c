@@ -13,6 +13,8 @@
 #include <string.h>
 
 #include "kernel/caps.h"
+#include "kernel/rawtp.h"
+#include "kernel/tracefs.h"
 #include "probes/probes_internal.h"
 #include "util/alloc.h"
 #include "util/duration.h"
@@ -384,9 +386,82 @@ static void choose_syscall_path(struct program *p)
 	xfree(perf);
 }
 
+struct uses {
+	const char *const *names;	/* NULL-terminated */
+	bool found;
+};
+
+static void find_names(struct node **slot, void *arg)
+{
+	struct uses *u = arg;
+	struct node *n = *slot;
+	const char *name = n->kind == N_IDENT ? n->ident.name : n->kind == N_CALL ? n->call.name
+										    : NULL;
+	for (const char *const *w = u->names; name && *w; w++)
+		u->found |= !strcmp(name, *w);
+	if (!u->found)
+		ast_each_child(n, find_names, u);
+}
+
+/* Whether block `probe` (predicate or body, macros expanded) names any of
+ * `names` (builtins). */
+static bool block_uses(const struct node *probe, const char *const *names)
+{
+	struct uses u = {names, false};
+	struct node *pred = probe->probe.pred;
+	if (pred)
+		find_names(&pred, &u);
+	for (struct node *s = probe->probe.body; s && !u.found; s = s->next) {
+		struct node *one = s;
+		find_names(&one, &u);
+	}
+	return u.found;
+}
+
+/* Whether tracepoint CAT:NAME is one of the kernel's tracepoints, with a raw
+ * tracepoint of its name: ftrace's own events and the dynamic ones (kprobe,
+ * uprobe, synthetic, eprobe, fprobe and user events, which a user names) are
+ * not, even when a name coincides. */
+static bool has_raw_tracepoint(const char *cat, const char *name)
+{
+	static const char *const not_tp[] = {"ftrace", "syscalls", "kprobes", "uprobes",
+					     "synthetic", "eprobes", "fprobes", NULL};
+	for (const char *const *c = not_tp; *c; c++)
+		if (!strcmp(cat, *c))
+			return false;
+	return rawtp_exists(name) && !tracefs_is_dynamic(cat, name);
+}
+
+/* A tracepoint whose block reads neither `args` nor `ctx` (the perf record)
+ * nor `kstack` (whose first frames would be the raw tracepoint's) nor, in a
+ * program shared by several tracepoints, `probe` (raw tracepoints take a BPF
+ * cookie only from 6.10 and libbpf 1.5) runs as the raw tracepoint of its
+ * name: the same events without the perf record (the floor per event drops
+ * from ~140 to ~70 ns here, bench/percall.sh), and a detach without the perf
+ * event's RCU wait (~75 ms). BPFL_PERF_TRACEPOINTS=1 keeps perf events. */
+static bool tracepoint_raw_ok(const struct program *p, const struct probe_def *d)
+{
+	static const char *const record[] = {"args", "ctx", "kstack", NULL};
+	static const char *const probe[] = {"probe", NULL};
+	if (d->family != &probe_tracepoint || d->own_layout || p->config.perf_tracepoints ||
+	    !has_raw_tracepoint(d->target, d->func) || block_uses(d->probe, record))
+		return false;
+	return block_family_count(p, d) == 1 || p->config.no_share || !block_uses(d->probe, probe);
+}
+
+static void choose_tracepoint_path(struct program *p)
+{
+	for (size_t i = 0; i < p->probes.len; i++) {
+		struct probe_def *d = p->probes.items[i];
+		if (tracepoint_raw_ok(p, d))
+			d->family = &probe_tracepoint_raw;
+	}
+}
+
 void probes_share(struct program *p)
 {
 	choose_syscall_path(p);
+	choose_tracepoint_path(p);
 	if (p->config.no_share)	/* for benchmarks: one program per attach point */
 		return;
 	for (size_t i = 0; i < p->probes.len; i++) {

@@ -279,6 +279,35 @@ static int tracepoint_list(const char *pattern, bool verbose, FILE *out)
 	return r;
 }
 
+/* The raw tracepoint of the same name, for bodies that read neither args,
+ * ctx nor kstack (probes.c, tracepoint_raw_ok): BPF runs on the tracepoint's
+ * arguments, without the perf record a perf event builds first. */
+static const char *tracepoint_raw_section(struct arena *a, const struct probe_def *pd)
+{
+	return arena_printf(a, "raw_tp/%s", pd->func);
+}
+
+static int tracepoint_raw_attach(const struct probe_def *pd, struct bpf_program *prog,
+				 struct bpf_link **link, const char **hint)
+{
+	*link = bpf_program__attach_raw_tracepoint(prog, pd->func);
+	if (*link)
+		return 0;
+	*hint = "the tracepoint ran as the raw tracepoint of its name; BPFL_PERF_TRACEPOINTS=1 "
+		"attaches a perf event instead";
+	return -errno;
+}
+
+const struct probe_family probe_tracepoint_raw = {
+	.name = "tracepoint",
+	.pid_predicate = true,
+	.section = tracepoint_raw_section,
+	.args_type = probes_tracepoint_args,
+	.shares = true,
+	.tail_calls = true,
+	.attach = tracepoint_raw_attach,
+};
+
 static const char *const tracepoint_aliases[] = {"t", NULL};
 
 const struct probe_family probe_tracepoint = {
