@@ -197,7 +197,8 @@ static int place_cuts(struct cg *c, struct node **stmts, struct stmt_need *need,
 		uint32_t fresh = 0;
 		for (uint32_t m = 0; m < need[i].nmaps; m++)
 			fresh += stamp[need[i].maps[m]] != chunk + 1;
-		bool full = nodes >= target || maps + fresh > budget;
+		bool full = nodes >= target || nodes + need[i].nodes > CHUNK_NODES_MAX ||
+			    maps + fresh > budget;
 		if (chain && i > starts[chunk] && cuttable[i - 1] && full) {
 			if (++chunk == CHUNKS_MAX) {
 				too_many_chunks(c, stmts[i], maps + fresh > budget);

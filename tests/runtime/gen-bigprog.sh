@@ -7,9 +7,11 @@
 # block that holds N values at once ($a1..$aN, all read at the end), more
 # than the BPF stack holds once N passes 64. With `maps N`: a BEGIN block that
 # sets N scalar maps @m1..@mN. With `begin N`: a BEGIN block of N statements
-# `@m[i % 7] = count();` (BEGIN cannot run as a chain of programs).
+# `@m[i % 7] = count();` (BEGIN cannot run as a chain of programs). With
+# `pairs N`: bench/bigprog.sh's script, N pairs `@mK[pid] = count(); if (pid ==
+# i) { printf(...); }` over 10 maps.
 #
-#   tests/runtime/gen-bigprog.sh N MAPS | vars N | maps N | begin N
+#   tests/runtime/gen-bigprog.sh N MAPS | vars N | maps N | begin N | pairs N
 set -euo pipefail
 if [ "$1" = maps ]; then
 	out=/tmp/bpfl-bigprog-maps-$2.bt
@@ -28,6 +30,18 @@ if [ "$1" = begin ]; then
 		echo 'BEGIN {'
 		for ((i = 1; i <= $2; i++)); do echo "  @m[$i % 7] = count();"; done
 		echo '  exit();'
+		echo '}'
+	} >"$out"
+	echo "$out"
+	exit 0
+fi
+if [ "$1" = pairs ]; then
+	out=/tmp/bpfl-bigprog-pairs-$2.bt
+	{
+		echo 'tracepoint:syscalls:sys_enter_getppid {'
+		for ((i = 1; i <= $2; i++)); do
+			echo "  @m$((i % 10))[pid] = count(); if (pid == $i) { printf(\"hit %d %s\\n\", $i, comm); }"
+		done
 		echo '}'
 	} >"$out"
 	echo "$out"
