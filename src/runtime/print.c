@@ -599,6 +599,11 @@ static void print_sort_entries(const struct map_def *m, struct map_entry *e, siz
 
 /* ---- plain and stats maps ---- */
 
+/* How many entries ahead the printing loop asks for a sorted entry's key and
+ * value: in sorted order they are scattered over the dump, and a miss each
+ * (two per entry) cost 30% of printing 1,000,000 counts. */
+enum { PRINT_PREFETCH = 16 };
+
 static void print_plain_map(struct sb *out, const struct map_def *m, struct map_entry *e,
 			    size_t n, enum out_format f, uint32_t top, uint32_t div)
 {
@@ -613,6 +618,10 @@ static void print_plain_map(struct sb *out, const struct map_def *m, struct map_
 		print_json_open(out, m, stats ? "stats" : "map");
 	}
 	for (size_t i = first; i < n; i++) {
+		if (i + PRINT_PREFETCH < n) {	/* sorted, the entries are read at random */
+			__builtin_prefetch(e[i + PRINT_PREFETCH].key);
+			__builtin_prefetch(e[i + PRINT_PREFETCH].value);
+		}
 		if (i > first)	/* stacks end in a newline already */
 			sb_puts(out, f == OUT_JSON ? ", " : stack ? "" : "\n");
 		print_key(out, m, e[i].key, f);
