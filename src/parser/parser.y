@@ -721,10 +721,6 @@ static struct node *parse_incdec(struct lex_state *st, struct node *operand, boo
 	return n;
 }
 
-/* A block expression `blk` of stmts and a last statement `last` (NULL when the
- * block ends with `;`): an expression statement is the value; a final if/else
- * whose branches have values is one too (`{ if (a) { 1 } else { 2 } }`). NULL
- * when out of memory. */
 /* ast_append in constant time for the left-recursive list rules: a list being
  * built keeps its last node in st->lists, most recently used first, so the
  * lists an outer list's items hold (a statement's arguments, an if's block)
@@ -752,6 +748,10 @@ static struct node *list_add(struct lex_state *st, struct node **head, struct no
 	return *head;
 }
 
+/* A block expression `blk` of stmts and a last statement `last` (NULL when the
+ * block ends with `;`): an expression statement is the value; a final if/else
+ * whose branches have values is one too (`{ if (a) { 1 } else { 2 } }`). NULL
+ * when out of memory. */
 static struct node *parse_block_value(struct lex_state *st, struct node *blk, struct node *stmts,
 				      struct node *last)
 {
