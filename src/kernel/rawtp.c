@@ -101,16 +101,6 @@ static const struct btf_type *proto_of(const struct btf *btf, const char *name)
 	return t;
 }
 
-bool rawtp_exists(const char *name)
-{
-	const struct btf *btf = kbtf_vmlinux();
-	char buf[256];
-
-	if (!btf || snprintf(buf, sizeof(buf), PREFIX "%s", name) >= (int)sizeof(buf))
-		return false;
-	return btf__find_by_name_kind(btf, buf, BTF_KIND_TYPEDEF) > 0;
-}
-
 /* Our type for the BTF type id: integers, enums and pointers (to what BTF
  * says they point at, else to bytes); 64-bit integers for anything else (a
  * raw tracepoint argument is one u64 slot). */

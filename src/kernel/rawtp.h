@@ -27,9 +27,6 @@ bool rawtp_has_btf(const char *name);
  * errno set when there is no such raw tracepoint. */
 struct type *rawtp_args_type(struct arena *a, const char *name);
 
-/* Whether the kernel (vmlinux BTF) has a raw tracepoint of this name. */
-bool rawtp_exists(const char *name);
-
 /* -l/-lv: "rawtracepoint:<name>" lines, with -lv each argument's declaration. */
 int rawtp_list(const char *pattern, bool verbose, FILE *out);
 

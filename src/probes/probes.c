@@ -429,7 +429,7 @@ static bool has_raw_tracepoint(const char *cat, const char *name)
 	for (const char *const *c = not_tp; *c; c++)
 		if (!strcmp(cat, *c))
 			return false;
-	return rawtp_exists(name) && !tracefs_is_dynamic(cat, name);
+	return rawtp_has_btf(name) && !tracefs_is_dynamic(cat, name);
 }
 
 /* A tracepoint whose block reads neither `args` nor `ctx` (the perf record)
