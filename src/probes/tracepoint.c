@@ -167,7 +167,10 @@ static struct type *field_type(struct arena *a, const struct tracefs_field *f)
 		return t;
 	}
 	int bits = f->size >= 8 ? 64 : (int)f->size * 8;
-	struct type *t = type_int(a, bits ? bits : 64, f->is_signed);
+	/* A syscall argument declared `int` is an 8-byte slot (signed:0): signed
+	 * 64 bits, as bpftrace takes it (`int dfd` of AT_FDCWD is -100) */
+	bool is_signed = f->is_signed || (f->size == 8 && !strcmp(f->type, "int"));
+	struct type *t = type_int(a, bits ? bits : 64, is_signed);
 	if (t && !strncmp(f->type, "enum ", 5))
 		enum_names(a, t, f->type);
 	return t;
