@@ -11,19 +11,9 @@
 /* Linux 5.8 split these from CAP_SYS_ADMIN; older headers lack them. */
 #ifndef CAP_PERFMON
 #define CAP_PERFMON 38
-/* Which capability reads path (NULL: some file) when this process was
- * refused: another process's files (/proc/PID/...) need CAP_SYS_PTRACE,
- * other users' files CAP_DAC_READ_SEARCH. A static buffer, for a HINT. */
-const char *caps_denied_hint(const char *path);
-
 #endif
 #ifndef CAP_BPF
 #define CAP_BPF 39
-/* Which capability reads path (NULL: some file) when this process was
- * refused: another process's files (/proc/PID/...) need CAP_SYS_PTRACE,
- * other users' files CAP_DAC_READ_SEARCH. A static buffer, for a HINT. */
-const char *caps_denied_hint(const char *path);
-
 #endif
 
 /* Whether the effective set holds cap (CAP_*), read once with capget(2).
