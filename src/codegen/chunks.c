@@ -180,9 +180,9 @@ static void too_large_program(struct cg *c, const struct node *at, bool chain, b
 }
 
 /* Place the cuts greedily: a chunk ends where a cut is allowed once it holds
- * `target` nodes or the next statement would take it past the maps one
- * program may use. starts[k] is chunk k's first statement. The number of
- * chunks, or -1 after a located error. */
+ * `target` nodes, or when the next statement would take it past
+ * CHUNK_NODES_MAX or past the maps one program may use. starts[k] is chunk
+ * k's first statement. The number of chunks, or -1 after a located error. */
 static int place_cuts(struct cg *c, struct node **stmts, struct stmt_need *need, uint32_t n,
 		      const bool *cuttable, bool chain, uint32_t target, uint32_t *starts)
 {
