@@ -16,6 +16,7 @@
 #include "lang/types.h"
 #include "probes/probes_internal.h"
 #include "util/arena.h"
+#include "util/log.h"
 
 struct tp_ctx {
 	struct program *p;
@@ -293,6 +294,8 @@ static const char *tracepoint_raw_section(struct arena *a, const struct probe_de
 static int tracepoint_raw_attach(const struct probe_def *pd, struct bpf_program *prog,
 				 struct bpf_link **link, const char **hint)
 {
+	rt_log(1, "probe '%s': the raw tracepoint %s (the block reads no args)\n", pd->name,
+	       pd->func);
 	*link = bpf_program__attach_raw_tracepoint(prog, pd->func);
 	if (*link)
 		return 0;
