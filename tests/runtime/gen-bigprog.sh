@@ -13,61 +13,49 @@
 #
 #   tests/runtime/gen-bigprog.sh N MAPS | vars N | maps N | begin N | pairs N
 set -euo pipefail
-if [ "$1" = maps ]; then
-	out=/tmp/bpfl-bigprog-maps-$2.bt
+
+# write NAME: standard input into /tmp/bpfl-bigprog-NAME.bt; print its path
+write() {
+	cat >"/tmp/bpfl-bigprog-$1.bt"
+	echo "/tmp/bpfl-bigprog-$1.bt"
+}
+
+# in_begin: the statements on standard input as a BEGIN block that exits
+in_begin() {
+	echo 'BEGIN {'
+	cat
+	echo '  exit();'
+	echo '}'
+}
+
+case $1 in
+maps)
+	for ((i = 1; i <= $2; i++)); do echo "  @m$i = 1;"; done | in_begin | write "maps-$2" ;;
+begin)
+	for ((i = 1; i <= $2; i++)); do echo "  @m[$i % 7] = count();"; done | in_begin |
+		write "begin-$2" ;;
+vars)
 	{
-		echo 'BEGIN {'
-		for ((i = 1; i <= $2; i++)); do echo "  @m$i = 1;"; done
-		echo '  exit();'
-		echo '}'
-	} >"$out"
-	echo "$out"
-	exit 0
-fi
-if [ "$1" = begin ]; then
-	out=/tmp/bpfl-bigprog-begin-$2.bt
-	{
-		echo 'BEGIN {'
-		for ((i = 1; i <= $2; i++)); do echo "  @m[$i % 7] = count();"; done
-		echo '  exit();'
-		echo '}'
-	} >"$out"
-	echo "$out"
-	exit 0
-fi
-if [ "$1" = pairs ]; then
-	out=/tmp/bpfl-bigprog-pairs-$2.bt
+		for ((i = 1; i <= $2; i++)); do echo "  \$a$i = nsecs;"; done
+		for ((i = 1; i <= $2; i++)); do echo "  @[\$a$i] = count();"; done
+	} | in_begin | write "vars-$2" ;;
+pairs)
 	{
 		echo 'tracepoint:syscalls:sys_enter_getppid {'
 		for ((i = 1; i <= $2; i++)); do
 			echo "  @m$((i % 10))[pid] = count(); if (pid == $i) { printf(\"hit %d %s\\n\", $i, comm); }"
 		done
 		echo '}'
-	} >"$out"
-	echo "$out"
-	exit 0
-fi
-if [ "$1" = vars ]; then
-	out=/tmp/bpfl-bigprog-vars-$2.bt
+	} | write "pairs-$2" ;;
+*)
+	n=$1 maps=$2
 	{
-		echo 'BEGIN {'
-		for ((i = 1; i <= $2; i++)); do echo "  \$a$i = nsecs;"; done
-		for ((i = 1; i <= $2; i++)); do echo "  @[\$a$i] = count();"; done
-		echo '  exit();'
+		echo 'tracepoint:syscalls:sys_enter_getppid /comm == "bpfl_big"/ {'
+		for ((i = 1; i <= n; i++)); do
+			echo "  @m$((i % maps))[comm] = count();"
+			if ((i % 500 == 0)); then echo "  printf(\"at %d\\n\", $i);"; fi
+		done
 		echo '}'
-	} >"$out"
-	echo "$out"
-	exit 0
-fi
-n=$1 maps=$2
-out=/tmp/bpfl-bigprog-$n-$maps.bt
-{
-	echo 'tracepoint:syscalls:sys_enter_getppid /comm == "bpfl_big"/ {'
-	for ((i = 1; i <= n; i++)); do
-		echo "  @m$((i % maps))[comm] = count();"
-		if ((i % 500 == 0)); then echo "  printf(\"at %d\\n\", $i);"; fi
-	done
-	echo '}'
-	echo 'tracepoint:syscalls:sys_enter_getppid /comm == "bpfl_bigend"/ { exit(); }'
-} >"$out"
-echo "$out"
+		echo 'tracepoint:syscalls:sys_enter_getppid /comm == "bpfl_bigend"/ { exit(); }'
+	} | write "$n-$maps" ;;
+esac
