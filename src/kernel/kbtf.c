@@ -126,23 +126,19 @@ out:
 	return buf;
 }
 
-bool kbtf_has_typedef(const char *name)
+const char *kbtf_strings(size_t *len)
 {
-	const char *path = cache.vmlinux_path ? cache.vmlinux_path : "/sys/kernel/btf/vmlinux";
-	size_t len, n = strlen(name);
-	char key[256], *strs;
-	bool found;
+	static char *strs;
+	static size_t n;
+	static bool tried;
 
-	if (cache.vmlinux.tried)
-		return cache.vmlinux.btf &&
-		       btf__find_by_name_kind(cache.vmlinux.btf, name, BTF_KIND_TYPEDEF) > 0;
-	if (n + 2 > sizeof(key) || !(strs = read_strings(path, &len)))
-		return false;
-	key[0] = '\0';		/* "\0name\0": the whole name, not a part */
-	memcpy(key + 1, name, n + 1);
-	found = memmem(strs, len, key, n + 2) != NULL;
-	xfree(strs);
-	return found;
+	if (!tried) {
+		tried = true;
+		strs = read_strings(cache.vmlinux_path ? cache.vmlinux_path
+						       : "/sys/kernel/btf/vmlinux", &n);
+	}
+	*len = strs ? n : 0;
+	return strs;
 }
 
 /* ---- module BTF ---------------------------------------------------------
