@@ -81,16 +81,6 @@ static const char *raw_tracepoint(const struct probe_family *f)
 	return f->syscall == SYSCALL_ENTER ? "sys_enter" : "sys_exit";
 }
 
-/* Whether kernel BTF describes f's raw tracepoint: asked once per kind
- * (enter, exit), since a wildcard gets hundreds of defs. */
-static bool kernel_has_btf(const struct probe_family *f)
-{
-	static signed char known[SYSCALL_EXIT + 1];	/* 0 not asked, 1 no, 2 yes */
-	if (!known[f->syscall])
-		known[f->syscall] = rawtp_has_btf(raw_tracepoint(f)) ? 2 : 1;
-	return known[f->syscall] == 2;
-}
-
 /* -v, once per kind (not per syscall): which program type sys_enter/sys_exit
  * run as, and why not tp_btf. */
 static void log_program(const struct probe_family *f, const char *why)
@@ -116,7 +106,7 @@ const struct probe_family *probes_syscall_program(const struct program *p,
 		return f;
 	if (p->config.no_tp_btf)
 		why = "BPFL_NO_TP_BTF=1";
-	else if (!kernel_has_btf(f))
+	else if (!rawtp_has_btf(raw_tracepoint(f)))
 		why = f->syscall == SYSCALL_ENTER ? "no btf_trace_sys_enter in kernel BTF"
 						  : "no btf_trace_sys_exit in kernel BTF";
 	log_program(f, why);
