@@ -8,6 +8,7 @@
  * the chain behaves as one program: the predicate and the exit() guard run
  * once, in the first, and `return` ends the chain. Only $variables do not
  * cross a tail call, so a cut never separates two uses of one variable. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -150,16 +151,14 @@ static void too_many_maps(struct cg *c, const struct node *at, uint32_t own)
  * by the maps it may use, else by its size. */
 static void too_many_chunks(struct cg *c, const struct node *at, bool by_maps)
 {
-	struct diag *dg;
+	char limit[64];
 	if (by_maps)
-		dg = diag_error(&c->p->diags, at->loc, "this probe is too large: it needs more "
-			"than %d chained BPF programs (the kernel allows %d tail calls, and %d maps "
-			"per program)", CHUNKS_MAX, CHUNKS_MAX - 1, PROG_MAPS_MAX);
+		snprintf(limit, sizeof(limit), "%d maps per program", PROG_MAPS_MAX);
 	else
-		dg = diag_error(&c->p->diags, at->loc, "this probe is too large: it needs more "
-			"than %d chained BPF programs (the kernel allows %d tail calls, and a "
-			"program's jumps reach at most 32,767 instructions)", CHUNKS_MAX,
-			CHUNKS_MAX - 1);
+		snprintf(limit, sizeof(limit), "a program's jumps reach at most 32,767 instructions");
+	struct diag *dg = diag_error(&c->p->diags, at->loc, "this probe is too large: it needs "
+		"more than %d chained BPF programs (the kernel allows %d tail calls, and %s)",
+		CHUNKS_MAX, CHUNKS_MAX - 1, limit);
 	diag_hint(&c->p->diags, dg, "split the statements into several probes on the same "
 		  "event (each is a chain of its own)");
 }
