@@ -408,13 +408,7 @@ static void find_names(struct node **slot, void *arg)
 static bool block_uses(const struct node *probe, const char *const *names)
 {
 	struct uses u = {names, false};
-	struct node *pred = probe->probe.pred;
-	if (pred)
-		find_names(&pred, &u);
-	for (struct node *s = probe->probe.body; s && !u.found; s = s->next) {
-		struct node *one = s;
-		find_names(&one, &u);
-	}
+	ast_each_child((struct node *)probe, find_names, &u);
 	return u.found;
 }
 
