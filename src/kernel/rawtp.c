@@ -71,10 +71,10 @@ static const char *const *btf_names(size_t *count)
 	static const char needle[] = "\0" PREFIX;	/* a whole name: after a NUL */
 
 	if (!built) {
-		size_t len, cap = 0;
-		const char *s = kbtf_strings(&len), *end = s + len, *at = s;
+		size_t len = 0, cap = 0;
+		const char *s = kbtf_strings(&len), *at = s;
 		built = true;
-		while (s && (at = memmem(at, (size_t)(end - at), needle, sizeof(needle) - 1))) {
+		while (s && (at = memmem(at, len - (size_t)(at - s), needle, sizeof(needle) - 1))) {
 			at += sizeof(needle) - 1;
 			if (n == cap) {
 				const char **grown = xrealloc(names, (cap = cap ? 2 * cap : 1024) *

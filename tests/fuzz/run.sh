@@ -70,7 +70,8 @@ replay() {
 		bin=$(need "$h")
 		n=$(find "$CORPUS/$h" -type f | wc -l)
 		log=$WORK/replay-$h.log
-		if "$bin" -runs=0 -detect_leaks=1 -timeout=60 "$CORPUS/$h" >"$log" 2>&1; then
+		if "$bin" -runs=0 -detect_leaks=1 -timeout=60 -artifact_prefix="$WORK/replay-$h-" \
+			"$CORPUS/$h" >"$log" 2>&1; then
 			echo "PASS fuzz_$h: $n corpus inputs replayed"
 		else
 			rc=1
