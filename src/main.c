@@ -419,6 +419,7 @@ static int compile(struct program *p, const struct cmdline *cl, void **obj, size
 	struct cg_opts cgo = { .dump_ir = cl->dump_ir, .dump_obj = cl->dump_obj,
 			       .dump_out = stdout };
 	int err = 0;
+	double t0 = log_now_ms();
 
 	err = err ?: !parse_program(p);
 	for (int i = 0; !err && i < cl->nincludes; i++)
@@ -427,6 +428,8 @@ static int compile(struct program *p, const struct cmdline *cl, void **obj, size
 	err = err ?: dump_stage(cl->dump_ast, p);
 	err = err ?: !sema_check(p);
 	err = err ?: dump_stage(cl->dump_sema, p);
+	if (!err)
+		rt_log(1, "front end (parse, types): %.1f ms\n", log_now_ms() - t0);
 	err = err ?: cg_compile(p, obj, size, &cgo);
 	return err;
 }

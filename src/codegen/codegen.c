@@ -20,6 +20,7 @@
 #include "lang/types.h"
 #include "probes/family.h"
 #include "probes/probes.h"
+#include "util/log.h"
 
 /* ---- functions ---------------------------------------------------------- */
 
@@ -249,6 +250,7 @@ int cg_compile(struct program *p, void **obj, size_t *obj_size, const struct cg_
 	struct cg c;
 	char *err = NULL;
 	int ret;
+	double t0 = log_now_ms();
 	cg_init(&c, p);
 	ret = cg_maps_define(&c);
 	for (size_t i = 0; !ret && i < p->probes.len; i++) {
@@ -264,6 +266,7 @@ int cg_compile(struct program *p, void **obj, size_t *obj_size, const struct cg_
 	LLVMDIBuilderFinalize(c.di);
 	if (!ret) {
 		FILE *dump = opts && opts->dump_out ? opts->dump_out : stdout;
+		rt_log(1, "LLVM IR built in %.1f ms\n", log_now_ms() - t0);
 		ret = obj_emit(c.mod, opts && opts->dump_ir, dump, obj, obj_size, &err);
 		int lim = cg_limits_check(&c, ret ? NULL : *obj, ret ? 0 : *obj_size);
 		if (lim && !ret) {

@@ -157,6 +157,7 @@ int obj_emit(LLVMModuleRef mod, bool dump_ir, FILE *dump, void **obj, size_t *si
 		goto out;
 	}
 	LLVMDisposeMessage(verr);
+	double t0 = log_now_ms();
 	LLVMPassBuilderOptionsRef opts = LLVMCreatePassBuilderOptions();
 	LLVMErrorRef e = LLVMRunPasses(mod, obj_pipeline(mod), tm, opts);
 	LLVMDisposePassBuilderOptions(opts);
@@ -172,8 +173,11 @@ int obj_emit(LLVMModuleRef mod, bool dump_ir, FILE *dump, void **obj, size_t *si
 		fputs(ir, dump);
 		LLVMDisposeMessage(ir);
 	}
+	double t1 = log_now_ms();
 	if (LLVMTargetMachineEmitToMemoryBuffer(tm, mod, LLVMObjectFile, err, &buf))
 		goto out;
+	rt_log(1, "LLVM: optimised in %.1f ms, BPF code generated in %.1f ms\n", t1 - t0,
+	       log_now_ms() - t1);
 	*size = LLVMGetBufferSize(buf);
 	*obj = xrealloc(NULL, *size);
 	if (!*obj) {

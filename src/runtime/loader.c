@@ -286,7 +286,10 @@ int rt_load(const struct program *p, const void *obj, size_t obj_size,
 	}
 	failed_prog[0] = '\0';
 	set_group_attach_types(p, o);
+	double t0 = log_now_ms();
 	err = bpf_object__load(o);
+	rt_log(1, "loaded the BPF object in %.1f ms (maps created, programs verified)\n",
+	       log_now_ms() - t0);
 	if (err) {
 		report_load_failure(p, err, log, obj, obj_size);
 		bpf_object__close(o);

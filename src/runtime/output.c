@@ -441,7 +441,7 @@ corrupt:
 static int turn_over(struct rt *rt, int ret, unsigned every)
 {
 	if (!ret && (!rt->ending || rt->interrupted) && ++rt->turn_records % every == 0 &&
-	    rt_now_ms() - rt->turn_start > TURN_MS) {
+	    log_now_ms() - rt->turn_start > TURN_MS) {
 		rt->yielded = true;
 		return YIELD;
 	}
@@ -518,7 +518,7 @@ static int on_record(void *ctx, void *data, size_t size)
 /* Consume what is in the ring buffer now; 0 or -errno (exit() is not an error). */
 static int consume(struct rt *rt)
 {
-	rt->turn_start = rt_now_ms();
+	rt->turn_start = log_now_ms();
 	rt->turn_records = 0;
 	rt->yielded = false;
 	int n = ring_buffer__consume(rt->rb);
@@ -543,13 +543,13 @@ int out_drain(struct rt *rt)
 
 int out_drain_final(struct rt *rt)
 {
-	double deadline = rt_now_ms() + FINAL_DRAIN_MS;
+	double deadline = log_now_ms() + FINAL_DRAIN_MS;
 	int err;
 
 	if (!rt->exit_seen) {
 		do {
 			err = consume(rt);
-		} while (!err && rt->yielded && rt_now_ms() < deadline);
+		} while (!err && rt->yielded && log_now_ms() < deadline);
 		if (err)
 			return err;
 		if (!rt->yielded) {	/* all read: what still waits is due */

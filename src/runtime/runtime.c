@@ -242,7 +242,7 @@ static void attach_progress(struct rt *rt, double t0, double *next)
 {
 	if (rt_verbose < 1)
 		return;
-	double now = rt_now_ms();
+	double now = log_now_ms();
 	if (now < *next)
 		return;
 	rt_log(1, "attaching: %zu of %zu probes after %.1f s\n", rt->nattached,
@@ -258,7 +258,7 @@ static void attach_progress(struct rt *rt, double t0, double *next)
 static int attach_all(struct rt *rt)
 {
 	size_t n = rt->p->probes.len;
-	double t0 = rt_now_ms(), next = t0 + 1000;
+	double t0 = log_now_ms(), next = t0 + 1000;
 	int err = 0;
 
 	for (size_t i = 0; i < n && !err; i++) {
@@ -543,13 +543,6 @@ static void stacks_begin(struct rt *rt)
 	}
 }
 
-double rt_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
-}
 
 /* Whether the program has a probe besides begin/end: without one there is
  * nothing to wait for after begin, and bpftrace (since v0.24) exits at once,
@@ -584,7 +577,7 @@ static int bench_one(struct rt *rt, const struct probe_def *pd, struct bench_res
 	uint64_t start, now, iters = 0;
 	if (!prog)
 		return -ENOENT;
-	start = now = (uint64_t)(rt_now_ms() * 1e6);
+	start = now = (uint64_t)(log_now_ms() * 1e6);
 	while (now - start < BENCH_NS && iters < BENCH_ITERS_MAX) {
 		for (int i = 0; i < 1000; i++, iters++) {
 			int err = pd->family->run(pd, prog);
@@ -596,7 +589,7 @@ static int bench_one(struct rt *rt, const struct probe_def *pd, struct bench_res
 		int err = out_drain(rt);
 		if (err)
 			return err;
-		now = (uint64_t)(rt_now_ms() * 1e6);
+		now = (uint64_t)(log_now_ms() * 1e6);
 	}
 	r->iters = iters;
 	r->avg_ns = (now - start) / iters;
@@ -650,10 +643,10 @@ static int run_probes(struct rt *rt)
 		err = rt_run_special(rt, &probe_begin);
 		err = err ?: out_drain(rt);
 	}
-	t0 = rt_now_ms();
+	t0 = log_now_ms();
 	if (!err && !rt->stop && !rt->opts->bench)
 		err = attach_all(rt);
-	t1 = rt_now_ms();
+	t1 = log_now_ms();
 	size_t nlinks = rt->links.len + rt->links.nfds;
 	rt_log(1, "attached %zu probe%s (%zu link%s) in %.1f ms\n", rt->nattached,
 	       rt->nattached == 1 ? "" : "s", nlinks, nlinks == 1 ? "" : "s", t1 - t0);
@@ -670,10 +663,10 @@ static int run_probes(struct rt *rt)
 		err = proc_release(rt->opts->target);
 	if (!err && !rt->stop)
 		err = out_loop(rt);
-	t0 = rt_now_ms();
+	t0 = log_now_ms();
 	size_t n = rt->links.len + rt->links.nfds;
 	rt_detach_all(rt);
-	rt_log(1, "detached %zu links in %.1f ms\n", n, rt_now_ms() - t0);
+	rt_log(1, "detached %zu links in %.1f ms\n", n, log_now_ms() - t0);
 	return err;
 }
 

@@ -9,6 +9,7 @@
 
 #include "probes/attach.h"
 #include "runtime/runtime.h"
+#include "util/log.h"
 #include "util/sb.h"
 #include "util/vec.h"
 
@@ -66,8 +67,6 @@ struct rt {
 /* Detach every probe now (idempotent). */
 void rt_detach_all(struct rt *rt);
 
-/* Monotonic milliseconds. */
-double rt_now_ms(void);
 
 /* Slot of the counters map summed over CPUs. */
 uint64_t rt_counter(struct rt *rt, uint32_t slot);
