@@ -86,20 +86,20 @@ static void update_count(struct cg *c, struct node *n, LLVMValueRef val)
 
 static void update_sum(struct cg *c, struct node *n, LLVMValueRef val)
 {
-	add_at(c, val, cg_expr(c, n->call.args));
+	add_at(c, val, cg_agg_arg(c, n));
 }
 
 /* avg and stats: { total, count }. */
 static void update_avg(struct cg *c, struct node *n, LLVMValueRef val)
 {
-	add_at(c, val, cg_expr(c, n->call.args));
+	add_at(c, val, cg_agg_arg(c, n));
 	add_at(c, cg_gep(c, val, 8), cg_const(c, 1));
 }
 
 /* min and max: { value, seen }; the first value always wins. */
 static void update_minmax(struct cg *c, struct node *n, LLVMValueRef val, bool is_min)
 {
-	LLVMValueRef v = cg_expr(c, n->call.args);
+	LLVMValueRef v = cg_agg_arg(c, n);
 	LLVMValueRef cur = cg_load64(c, val);
 	LLVMValueRef seen = cg_load64(c, cg_gep(c, val, 8));
 	bool sg = n->type->is_signed;

@@ -61,6 +61,13 @@ struct cg_fn {
 	struct cg_fn *next;		/* the function emitted before */
 };
 
+/* An output subprogram of a big probe (outline.c), by record size. */
+struct cg_out_fn {
+	uint32_t size;
+	LLVMValueRef fn;
+	struct cg_out_fn *next;
+};
+
 struct cg_var {
 	const char *name;	/* "$x" */
 	LLVMValueRef ptr;	/* its stack slot */
@@ -118,6 +125,11 @@ struct cg {
 					 * dispatch found it; NULL elsewhere */
 	LLVMValueRef agg_now;		/* tseries: the clock its emit_bucket read, for
 					 * its emit_update (one reading for both) */
+	/* big probes (outline.c) */
+	bool outline;			/* this probe calls the shared subprograms */
+	LLVMValueRef *agg_fns;		/* by map id: its update subprogram, once made */
+	LLVMValueRef agg_arg;		/* in an update subprogram: the caller's argument */
+	struct cg_out_fn *out_fns;	/* the output subprograms made so far */
 };
 
 /* ---- expressions (expr.c) ---- */
@@ -154,6 +166,23 @@ void cg_deref_into(struct cg *c, struct node *n, LLVMValueRef dst);
  * (fentry's args are loaded so anyway); any other pointer is its value. May
  * be NULL (an iterator's fields are): check it before use. */
 LLVMValueRef cg_kernel_ptr(struct cg *c, struct node *n);
+
+/* ---- big probes (outline.c) ---- */
+/* In a big probe (c->outline), update aggregation `call` of map m at key
+ * (built by the caller) by calling m's shared update subprogram; false when
+ * the probe is small or the update stays inline. */
+bool cg_outline_agg(struct cg *c, struct map_def *m, struct node *call, LLVMValueRef key);
+/* The value an aggregation's update applies (sum(x): x): the caller's, in an
+ * update subprogram, else evaluated here. */
+LLVMValueRef cg_agg_arg(struct cg *c, struct node *call);
+/* The shared subprogram that copies a record of size bytes into the output
+ * ring (cg_output_copy), or NULL; and a call of it on rec. */
+LLVMValueRef cg_outline_out(struct cg *c, uint32_t size);
+void cg_outline_call_out(struct cg *c, LLVMValueRef fn, LLVMValueRef rec);
+
+/* Copy the record of size bytes at rec into the output ring buffer, or count
+ * it lost (maps.c). */
+void cg_output_copy(struct cg *c, LLVMValueRef rec, uint32_t size);
 
 /* ---- IR primitives (ir.c) ---- */
 /* What struct cg holds for the function being emitted; saved while another

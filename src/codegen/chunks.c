@@ -22,6 +22,9 @@
 				 * node, which the verifier's inlining may double, inside
 				 * BPF's 16-bit jumps (past them LLVM or the verifier fails:
 				 * 2,350 nodes of `@m[comm] = count();` did) */
+#define CHUNK_NODES_MAX_OUTLINED 3500	/* in a probe whose aggregation updates and
+				 * records are calls (outline.c): ~2 instructions a node
+				 * there, and the verifier inlines nothing in a call */
 #define CHUNKS_MAX 34		/* the first program and the kernel's 33 tail calls */
 #define PROG_MAPS_MAX 64	/* maps one program may use (the kernel's limit) */
 
@@ -186,6 +189,7 @@ static int place_cuts(struct cg *c, struct node **stmts, struct stmt_need *need,
 		      const bool *cuttable, bool chain, uint32_t target, uint32_t *starts)
 {
 	uint32_t own = own_maps(c, chain), budget = PROG_MAPS_MAX - own;
+	uint32_t cap = c->outline ? CHUNK_NODES_MAX_OUTLINED : CHUNK_NODES_MAX;
 	uint32_t *stamp = xcalloc(c->p->maps.len + 1, sizeof(*stamp));
 	uint32_t chunk = 0, nodes = 0, maps = 0;
 	int ret = -1;
@@ -196,7 +200,7 @@ static int place_cuts(struct cg *c, struct node **stmts, struct stmt_need *need,
 		uint32_t fresh = 0;
 		for (uint32_t m = 0; m < need[i].nmaps; m++)
 			fresh += stamp[need[i].maps[m]] != chunk + 1;
-		bool full = nodes >= target || nodes + need[i].nodes > CHUNK_NODES_MAX ||
+		bool full = nodes >= target || nodes + need[i].nodes > cap ||
 			    maps + fresh > budget;
 		if (chain && i > starts[chunk] && cuttable[i - 1] && full) {
 			if (++chunk == CHUNKS_MAX) {
@@ -207,7 +211,7 @@ static int place_cuts(struct cg *c, struct node **stmts, struct stmt_need *need,
 			nodes = maps = 0;
 			fresh = need[i].nmaps;
 		}
-		if (nodes + need[i].nodes > CHUNK_NODES_MAX) {
+		if (nodes + need[i].nodes > cap) {
 			too_large_program(c, stmts[i], chain, nodes == 0);
 			goto out;
 		}
@@ -259,11 +263,12 @@ struct node **cg_chunks(struct cg *c, struct probe_def *d, int *nchunks)
 		total += need[i].nodes;
 	}
 	mark_cuts(&w, cuttable, n);
+	c->outline = total > CHUNK_NODES;
 	bool chain = may_chain(d) && total > CHUNK_NODES;
-	uint32_t target = CHUNK_NODES;
+	uint32_t target = CHUNK_NODES, cap = c->outline ? CHUNK_NODES_MAX_OUTLINED
+							 : CHUNK_NODES_MAX;
 	if (total / CHUNKS_MAX + 1 > target)	/* bigger programs, up to the cap */
-		target = total / CHUNKS_MAX + 1 > CHUNK_NODES_MAX ? CHUNK_NODES_MAX
-								  : (uint32_t)(total / CHUNKS_MAX + 1);
+		target = total / CHUNKS_MAX + 1 > cap ? cap : (uint32_t)(total / CHUNKS_MAX + 1);
 	*nchunks = n ? place_cuts(c, stmts, need, n, cuttable, chain, target, starts) : 1;
 	if (*nchunks < 1)
 		goto out;

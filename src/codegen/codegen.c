@@ -157,6 +157,9 @@ static int emit_probe(struct cg *c, struct probe_def *d)
 	if (n < 1)
 		return -E2BIG;
 	d->prog_name = arena_printf(&c->p->arena, "probe%d", d->index);
+	if (c->outline)
+		rt_log(1, "probe '%s': a big probe, %d program%s; its aggregations and output "
+		       "records call shared subprograms\n", d->name, n, n == 1 ? "" : "s (a chain)");
 	if (n > 1) {
 		d->nchunks = n;
 		chain = cg_map_define_raw(c, arena_printf(&c->p->arena, ABI_CHAIN_FMT, d->index),
@@ -188,6 +191,27 @@ static void emit_license(struct cg *c)
 	LLVMSetSection(g, "license");
 }
 
+/* Past this many lines of script, the object's line info carries no source
+ * text (see di_file). */
+#define BIG_SOURCE_LINES 1000
+
+/* The script's DIFile. LLVM's BTF writer reads the file to put each line's
+ * text in the object's string table, searching the table from the start for
+ * every line it adds: half the backend's time for a script of 8,000 lines.
+ * Our rejection messages use the line info's line and column only, so a big
+ * script's DIFile is named so that it cannot be read ("bpfline:" before the
+ * path): the line info keeps its lines, without their text. */
+static LLVMMetadataRef di_file(struct cg *c, const struct program *p)
+{
+	size_t lines = 0;
+	for (const char *s = p->src; s && *s && lines <= BIG_SOURCE_LINES; s++)
+		lines += *s == '\n';
+	if (lines <= BIG_SOURCE_LINES)
+		return LLVMDIBuilderCreateFile(c->di, p->file, strlen(p->file), ".", 1);
+	const char *name = arena_printf(&c->p->arena, "bpfline:%s", p->file);
+	return LLVMDIBuilderCreateFile(c->di, name, strlen(name), ".", 1);
+}
+
 static void cg_init(struct cg *c, struct program *p)
 {
 	memset(c, 0, sizeof(*c));
@@ -203,7 +227,7 @@ static void cg_init(struct cg *c, struct program *p)
 	c->ptr = LLVMPointerTypeInContext(c->ctx, 0);
 	c->voidt = LLVMVoidTypeInContext(c->ctx);
 	c->di = LLVMCreateDIBuilder(c->mod);
-	c->di_file = LLVMDIBuilderCreateFile(c->di, p->file, strlen(p->file), ".", 1);
+	c->di_file = di_file(c, p);
 	c->di_cu = LLVMDIBuilderCreateCompileUnit(c->di, LLVMDWARFSourceLanguageC, c->di_file,
 		"bpfline", 7, 1, "", 0, 0, "", 0, LLVMDWARFEmissionFull, 0, 0, 0, "", 0, "", 0);
 	LLVMAddModuleFlag(c->mod, LLVMModuleFlagBehaviorWarning, "Debug Info Version", 18,

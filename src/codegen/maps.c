@@ -355,6 +355,38 @@ static LLVMValueRef reserve_record(struct cg *c, const struct record_ring *r, ui
 	return LLVMBuildIntToPtr(c->b, cg_helper(c, BPF_FUNC_ringbuf_reserve, rargs, 3), c->ptr, "");
 }
 
+void cg_output_copy(struct cg *c, LLVMValueRef rec, uint32_t size)
+{
+	LLVMValueRef args[] = {c->ringbuf, rec, cg_const(c, size),
+			       submit_flags(c, c->ringbuf, cg_ringbuf_size(c), false)};
+	LLVMValueRef r = cg_helper(c, BPF_FUNC_ringbuf_output, args, 4);
+	LLVMBasicBlockRef fail = cg_block(c, "lost"), done = cg_block(c, "emitted");
+	LLVMBuildCondBr(c->b, LLVMBuildICmp(c->b, LLVMIntSLT, r, cg_const(c, 0), ""), fail, done);
+	LLVMPositionBuilderAtEnd(c->b, fail);
+	count_lost(c);
+	LLVMBuildBr(c->b, done);
+	LLVMPositionBuilderAtEnd(c->b, done);
+}
+
+/* In a big probe, a record of the output ring is written into a temporary
+ * and copied by the probe's shared output subprogram (outline.c). */
+static bool emit_record_outlined(struct cg *c, const struct action *act, struct node *args,
+				 LLVMValueRef *early, LLVMValueRef *extra, int nextra, int id)
+{
+	LLVMValueRef fn = cg_outline_out(c, act->size);
+	if (!fn)
+		return false;
+	LLVMValueRef rec = cg_alloca(c, act->size);
+	cg_store64(c, cg_const(c, (uint64_t)id), rec);
+	for (int x = 0; x < nextra; x++)
+		cg_store64(c, extra[x], cg_gep(c, rec, 8 + 8 * (uint32_t)x));
+	int i = 0;
+	for (struct node *a = args; a && i < act->nargs; a = a->next, i++)
+		record_arg(c, a, early[i], cg_gep(c, rec, act->offsets[i]));
+	cg_outline_call_out(c, fn, rec);
+	return true;
+}
+
 /* The record of action id: the id, then `extra` values, then `args`, then
  * what `fill` writes at offset 8 (for actions whose payload is not a list of
  * values, like join); reserved, written in place, submitted. A record that
@@ -369,6 +401,9 @@ static void emit_record(struct cg *c, int id, struct node *args, LLVMValueRef *e
 	int i = 0;
 	for (struct node *a = args; a && i < act->nargs; a = a->next, i++)
 		early[i] = early_arg(c, a);
+	if (c->outline && !fill && !ring.head &&
+	    emit_record_outlined(c, act, args, early, extra, nextra, id))
+		return;
 	LLVMValueRef tag, base = reserve_record(c, &ring, act->size, &tag);
 	LLVMBasicBlockRef ok = cg_block(c, "reserved"), fail = cg_block(c, "lost");
 	LLVMBasicBlockRef done = cg_block(c, "emitted");

@@ -85,6 +85,8 @@ static void emit_assign_agg(struct cg *c, struct node *n)
 	const struct builtin *b = call->call.builtin;
 	LLVMValueRef bucket = b->emit_bucket ? b->emit_bucket(c, call) : NULL;
 	LLVMValueRef key = cg_map_key(c, m, target, bucket);
+	if (cg_outline_agg(c, m, call, key))
+		return;
 	LLVMValueRef val = cg_map_lookup_or_init(c, m, key);
 	LLVMBasicBlockRef done = cg_if_nonnull(c, val);
 	b->emit_update(c, call, val);
