@@ -16,6 +16,25 @@ LLVMValueRef cg_const(struct cg *c, uint64_t v)
 	return LLVMConstInt(c->i64, v, 0);
 }
 
+/* Whether helper id returns the same value for the whole run of a program
+ * and touches no memory: the current task's ids and pointer (a program never
+ * changes task). Its calls are marked so, and LLVM keeps one where one
+ * dominates another: `pid` read in ten statements is one call. Not in a big
+ * probe (outline.c): there one value kept in a register through a thousand
+ * `if (pid == N)` became a switch the backend took 5x longer on, and a
+ * register the verifier narrows at every test, which defeated its pruning. */
+static bool helper_is_constant(int id)
+{
+	switch (id) {
+	case BPF_FUNC_get_current_pid_tgid: case BPF_FUNC_get_current_uid_gid:
+	case BPF_FUNC_get_current_task: case BPF_FUNC_get_current_task_btf:
+	case BPF_FUNC_get_current_cgroup_id:
+		return true;
+	default:
+		return false;
+	}
+}
+
 LLVMValueRef cg_helper(struct cg *c, int id, LLVMValueRef *args, int n)
 {
 	LLVMTypeRef params[8];
@@ -24,7 +43,15 @@ LLVMValueRef cg_helper(struct cg *c, int id, LLVMValueRef *args, int n)
 	}
 	LLVMTypeRef fty = LLVMFunctionType(c->i64, params, (unsigned)n, 0);
 	LLVMValueRef fn = LLVMConstIntToPtr(cg_const(c, (uint64_t)id), c->ptr);
-	return LLVMBuildCall2(c->b, fty, fn, args, (unsigned)n, "");
+	LLVMValueRef call = LLVMBuildCall2(c->b, fty, fn, args, (unsigned)n, "");
+	if (helper_is_constant(id) && !c->outline) {
+		static const char *const attrs[] = {"memory", "nounwind", "willreturn"};
+		for (size_t i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++)	/* memory(none) */
+			LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex,
+				LLVMCreateEnumAttribute(c->ctx, LLVMGetEnumAttributeKindForName(attrs[i],
+					strlen(attrs[i])), 0));
+	}
+	return call;
 }
 
 LLVMValueRef cg_intrinsic1(struct cg *c, const char *name, LLVMTypeRef ty, LLVMValueRef v)

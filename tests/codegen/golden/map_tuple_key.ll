@@ -24,31 +24,32 @@ entry:
 
 init:
   %scratch = inttoptr i64 %4 to ptr
-  call void @llvm.memset.p0.i32(ptr %scratch, i8 0, i32 24, i1 false)
-  %6 = call i64 inttoptr (i64 14 to ptr)()	; get_current_pid_tgid
-  %7 = lshr i64 %6, 32
-  store i64 %7, ptr %scratch, align 8
-  %8 = getelementptr i8, ptr %scratch, i64 8
-  %9 = call i64 inttoptr (i64 16 to ptr)(ptr %8, i64 16)	; get_current_comm
+  %6 = getelementptr i8, ptr %scratch, i64 8
+  call void @llvm.memset.p0.i32(ptr %6, i8 0, i32 16, i1 false)
+  %7 = call i64 inttoptr (i64 14 to ptr)()	; get_current_pid_tgid
+  %8 = lshr i64 %7, 32
+  store i64 %8, ptr %scratch, align 8
+  %9 = getelementptr i8, ptr %scratch, i64 8
+  %10 = call i64 inttoptr (i64 16 to ptr)(ptr %9, i64 16)	; get_current_comm
   store i64 1, ptr %2, align 8
-  %10 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %scratch, ptr %2, i64 0)	; map_update_elem
-  %11 = icmp slt i64 %10, 0
-  br i1 %11, label %update_failed, label %common.ret
+  %11 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %scratch, ptr %2, i64 0)	; map_update_elem
+  %12 = icmp slt i64 %11, 0
+  br i1 %12, label %update_failed, label %common.ret
 
 update_failed:
   store i32 3, ptr %1, align 8
-  %12 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %13 = icmp eq i64 %12, 0
-  br i1 %13, label %common.ret, label %nonnull
+  %13 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %14 = icmp eq i64 %13, 0
+  br i1 %14, label %common.ret, label %nonnull
 
 common.ret:
   ret i64 0
 
 nonnull:
-  %14 = inttoptr i64 %12 to ptr
-  %15 = load i64, ptr %14, align 8
-  %16 = add i64 %15, 1
-  store i64 %16, ptr %14, align 8
+  %15 = inttoptr i64 %13 to ptr
+  %16 = load i64, ptr %15, align 8
+  %17 = add i64 %16, 1
+  store i64 %17, ptr %15, align 8
   br label %common.ret
 }
 
