@@ -16,7 +16,10 @@
  *
  * A global subprogram's arguments are what its BTF prototype says: a pointer
  * is to memory of the pointee's size, maybe NULL (so it is checked), and the
- * result is a scalar. Small probes keep the inline code: no call per event. */
+ * result is a scalar. Kernels before 6.3 refuse such memory as a map key
+ * ("R2 type=mem expected=fp, ..."), so agg_ copies the key (at most
+ * AGG_KEY_MAX bytes) onto its stack first. Small probes keep the inline
+ * code: no call per event. */
 #include <errno.h>
 #include <linux/bpf.h>
 #include <stdio.h>
@@ -117,6 +120,10 @@ static bool update_takes_arg(const struct builtin *b, const struct node *call)
 	return !b->emit_bucket && call->call.args;
 }
 
+/* The largest key an update subprogram takes: it copies the key onto its stack,
+ * which adds to its caller's (the two share the 512 bytes). */
+#define AGG_KEY_MAX 128
+
 LLVMValueRef cg_agg_arg(struct cg *c, struct node *call)
 {
 	return c->agg_arg ? c->agg_arg : cg_expr(c, call->call.args);
@@ -127,7 +134,8 @@ bool cg_outline_agg(struct cg *c, struct map_def *m, struct node *call, LLVMValu
 	const struct builtin *b = call->call.builtin;
 	/* tseries shares a clock reading between its bucket and update; a value
 	 * past a stack slot would need the scratch area in the subprogram */
-	if (!c->outline || b->owns == TY_TSERIES || m->value_size > CG_STACK_SLOT_MAX)
+	if (!c->outline || b->owns == TY_TSERIES || m->value_size > CG_STACK_SLOT_MAX ||
+	    m->key_size > AGG_KEY_MAX)
 		return false;
 	/* count() and hist() take the key only: an argument the subprogram does
 	 * not read, LLVM leaves unset, and the verifier wants it a scalar */
@@ -145,7 +153,10 @@ bool cg_outline_agg(struct cg *c, struct map_def *m, struct node *call, LLVMValu
 		struct cg_fn_state st;
 		fn = begin(c, &st, arena_printf(&c->p->arena, "agg_%d", m->id), ptypes, names,
 			   sizes, nargs);
-		LLVMValueRef val = cg_map_lookup_or_init(c, m, LLVMGetParam(fn, 0));
+		/* kernels before 6.3 take no plain memory for a map key: copy it */
+		LLVMValueRef k = cg_stack_alloca(c, (m->key_size + 7) & ~7u);
+		cg_copy(c, k, LLVMGetParam(fn, 0), m->key_size);
+		LLVMValueRef val = cg_map_lookup_or_init(c, m, k);
 		LLVMBasicBlockRef done = cg_if_nonnull(c, val);
 		c->agg_arg = nargs == 2 ? LLVMGetParam(fn, 1) : NULL;
 		b->emit_update(c, call, val);
