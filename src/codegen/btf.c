@@ -8,6 +8,8 @@
 
 #include "codegen/cg.h"
 #include "lang/abi.h"
+#include "probes/family.h"
+#include "probes/probes.h"
 
 #define DW_ATE_signed 0x05
 
@@ -78,12 +80,19 @@ uint32_t cg_ringbuf_size(const struct cg *c)
 	return c->p->streams_output ? RB_STREAM_BYTES : RB_SMALL_BYTES;
 }
 
-/* Whether the program calls exit() anywhere. */
+/* Whether the program needs the exited flag (lang/abi.h): it calls exit()
+ * anywhere, or has a probe with the exit guard, which user space sets to stop
+ * the probes at once when the run ends. */
 static bool has_exit(const struct program *p)
 {
 	for (size_t i = 0; i < p->actions.len; i++)
 		if (((const struct action *)p->actions.items[i])->kind == ACT_EXIT)
 			return true;
+	for (size_t i = 0; i < p->probes.len; i++) {
+		const struct probe_def *d = p->probes.items[i];
+		if (!probe_is_special(d) && !d->family->ends_run)
+			return true;
+	}
 	return false;
 }
 

@@ -57,7 +57,7 @@ void cg_mark_exited(struct cg *c, LLVMValueRef code)
 	LLVMValueRef p = exited_slot(c);
 	LLVMBasicBlockRef done = cg_if_nonnull(c, p);
 	LLVMValueRef low = LLVMBuildAnd(c->b, code, cg_const(c, 0xffffffffull), "");
-	cg_store64(c, LLVMBuildOr(c->b, low, cg_const(c, 1ull << 32), ""), p);
+	cg_store64(c, LLVMBuildOr(c->b, low, cg_const(c, ABI_EXITED_EXIT), ""), p);
 	LLVMBuildBr(c->b, done);
 	LLVMPositionBuilderAtEnd(c->b, done);
 }

@@ -23,13 +23,17 @@
  *   ABI_CTR_TAI_OFFSET CLOCK_TAI minus CLOCK_BOOTTIME at start (`nsecs(sw_tai)`);
  *   ABI_CTR_MAP_FULL + map id counts failed inserts into that map (full: map
  *   keys max).
- * - ABI_EXITED_NAME, in programs that call exit(), is a one-slot array that
- *   exit(code) sets to (1 << 32 | code), before writing its record; every probe
- *   but BEGIN/END returns at once when it is set, so nothing runs between exit()
- *   and the detach (bpftrace leaves that window open; under load a 1 ms interval
- *   fired several more times in it). The loop polls it too: it detaches the
- *   probes at once, then reads up to the exit record, or ends with this code
- *   when even the control ring had no room for the record.
+ * - ABI_EXITED_NAME, in programs that call exit() or have a traced probe, is a
+ *   one-slot array that exit(code) sets to (ABI_EXITED_EXIT | code), before
+ *   writing its record, and user space ORs ABI_EXITED_STOP into when it stops
+ *   the run (a signal, the end of -c's command); every probe but BEGIN/END and
+ *   iterators returns at once when it is non-zero, so nothing runs between the
+ *   stop and the detach, which then runs in the background while the output
+ *   is finished and the maps printed (bpftrace leaves that window open; under
+ *   load a 1 ms interval fired several more times in it). The loop polls it
+ *   too: after exit() it detaches the probes, then reads up to the exit record,
+ *   or ends with this code when even the control ring had no room for the
+ *   record.
  * - map_def.sym is the BPF map name of each program map.
  * - A probe whose body codegen split (probe_def.nchunks > 1) runs as a chain of
  *   programs in its section: program 0 is prog_name, program k (1 .. nchunks - 1)
@@ -42,6 +46,8 @@
 #define ABI_RINGBUF_NAME "ringbuf"
 #define ABI_COUNTERS_NAME "lost"
 #define ABI_EXITED_NAME "exited"
+#define ABI_EXITED_EXIT (1ull << 32)	/* exit() ran; its code in the low byte */
+#define ABI_EXITED_STOP (1ull << 33)	/* user space stopped the run */
 #define ABI_CTLBUF_NAME "ctlbuf"
 #define ABI_CHUNK_FMT "%s_%d"
 #define ABI_CHAIN_FMT "chain%d"

@@ -24,6 +24,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "lang/abi.h"
 #include "probes/family.h"
 #include "runtime/fmt.h"
 #include "runtime/msg.h"
@@ -640,10 +641,10 @@ static void check_exit(struct rt *rt)
 	uint64_t v = 0;
 
 	if (rt->exit_seen || rt->exited_fd < 0 ||
-	    bpf_map_lookup_elem(rt->exited_fd, &key, &v) || !v)
+	    bpf_map_lookup_elem(rt->exited_fd, &key, &v) || !(v & ABI_EXITED_EXIT))
 		return;
 	if (!rt->exit_detached) {
-		rt_detach_all(rt);
+		rt_detach_begin(rt);	/* the guard stopped the probes already */
 		rt->exit_detached = true;
 		return;
 	}

@@ -30,6 +30,7 @@
 #include "runtime/proc.h"
 #include "runtime/runtime_internal.h"
 #include "runtime/stacks.h"
+#include "lang/abi.h"
 #include "util/alloc.h"
 
 /* Kernels before 5.11 charge BPF memory to RLIMIT_MEMLOCK; lift it, quietly
@@ -274,53 +275,107 @@ static int attach_all(struct rt *rt)
 
 #define DETACH_THREADS_MAX 64
 
+/* One detach thread's share: links[first + k * stride] and fds[first + k *
+ * stride] of the run's attachments. */
 struct detach_slice {
-	struct bpf_link **links;
-	size_t n, first, stride;	/* destroy links[first + k * stride] */
+	struct attach_set *set;
+	size_t first, stride;
+	double done_ms;		/* when the thread finished (log_now_ms) */
+};
+
+struct rt_detach {
+	pthread_t threads[DETACH_THREADS_MAX];
+	struct detach_slice slices[DETACH_THREADS_MAX];
+	size_t nthreads;
+	double start_ms;	/* when rt_detach_begin started them */
 };
 
 static void *detach_slice_run(void *arg)
 {
 	struct detach_slice *s = arg;
-	for (size_t i = s->first; i < s->n; i += s->stride) {
-		bpf_link__destroy(s->links[i]);
-		s->links[i] = NULL;
+	for (size_t i = s->first; i < s->set->len; i += s->stride) {
+		bpf_link__destroy(s->set->links[i]);
+		s->set->links[i] = NULL;
 	}
+	for (size_t i = s->first; i < s->set->nfds; i += s->stride) {
+		close(s->set->fds[i]);
+		s->set->fds[i] = -1;
+	}
+	s->done_ms = log_now_ms();
 	return NULL;
 }
 
-/* Destroy every link. Each tracepoint detach waits for an RCU grace period
- * (~80 ms here), so links are destroyed from several threads at once: their
- * waits overlap and 27 sched tracepoints detach in about one grace period
- * instead of two seconds. Falls back to this thread if threads can't start. */
-void rt_detach_all(struct rt *rt)
+/* Each tracepoint detach waits for an RCU grace period (~65 ms here), so
+ * attachments are destroyed from several threads at once: their waits overlap
+ * and 27 sched tracepoints detach in about one grace period instead of two
+ * seconds; and the threads run while the output is finished and the maps are
+ * printed (rt_stop_probes). What a thread could not take, rt_detach_all does. */
+void rt_detach_begin(struct rt *rt)
 {
-	size_t n = rt->links.len, nthreads = 0;
-	struct bpf_link **links = rt->links.links;
-	pthread_t threads[DETACH_THREADS_MAX];
-	struct detach_slice slices[DETACH_THREADS_MAX];
+	size_t n = rt->links.len > rt->links.nfds ? rt->links.len : rt->links.nfds;
+	size_t want = n < DETACH_THREADS_MAX ? n : DETACH_THREADS_MAX;
 	pthread_attr_t attr;
 
-	size_t want = n < DETACH_THREADS_MAX ? n : DETACH_THREADS_MAX;
-	if (want > 1 && !pthread_attr_init(&attr)) {
-		pthread_attr_setstacksize(&attr, 64 * 1024);
-		for (; nthreads < want; nthreads++) {
-			slices[nthreads] = (struct detach_slice){links, n, nthreads, want};
-			if (pthread_create(&threads[nthreads], &attr, detach_slice_run, &slices[nthreads]))
-				break;
-		}
-		pthread_attr_destroy(&attr);
+	if (rt->detach || !n || !(rt->detach = xcalloc(1, sizeof(*rt->detach))))
+		return;
+	rt->detach->start_ms = log_now_ms();
+	if (pthread_attr_init(&attr))
+		return;
+	pthread_attr_setstacksize(&attr, 64 * 1024);
+	for (struct rt_detach *d = rt->detach; d->nthreads < want; d->nthreads++) {
+		d->slices[d->nthreads] = (struct detach_slice){&rt->links, d->nthreads, want, 0};
+		if (pthread_create(&d->threads[d->nthreads], &attr, detach_slice_run,
+				   &d->slices[d->nthreads]))
+			break;
 	}
-	for (size_t t = 0; t < nthreads; t++)
-		pthread_join(threads[t], NULL);
-	for (size_t i = 0; i < n; i++) {	/* slices whose thread did not start */
-		bpf_link__destroy(links[i]);
-		links[i] = NULL;
+	pthread_attr_destroy(&attr);
+}
+
+void rt_detach_all(struct rt *rt)
+{
+	double t0 = log_now_ms();
+	size_t n = rt->links.len + rt->links.nfds;
+	bool rest = false;
+
+	if (!rt->detach)
+		rt_detach_begin(rt);
+	struct rt_detach *d = rt->detach;
+	double start = d ? d->start_ms : t0, end = start;
+	for (size_t t = 0; d && t < d->nthreads; t++) {
+		pthread_join(d->threads[t], NULL);
+		if (d->slices[t].done_ms > end)
+			end = d->slices[t].done_ms;
+	}
+	for (size_t i = 0; i < rt->links.len; i++) {	/* slices whose thread did not start */
+		rest |= rt->links.links[i] != NULL;
+		bpf_link__destroy(rt->links.links[i]);
+		rt->links.links[i] = NULL;
 	}
 	rt->links.len = 0;
 	for (size_t i = 0; i < rt->links.nfds; i++)
-		close(rt->links.fds[i]);
+		if (rt->links.fds[i] >= 0) {
+			rest = true;
+			close(rt->links.fds[i]);
+		}
 	rt->links.nfds = 0;
+	double now = log_now_ms();
+	if (n)
+		rt_log(1, "detached %zu links in %.1f ms (waited %.1f ms for it after the output)\n",
+		       n, (rest ? now : end) - start, now - t0);
+	xfree(d);
+	rt->detach = NULL;
+}
+
+void rt_stop_probes(struct rt *rt)
+{
+	uint32_t key = 0;
+	uint64_t v = 0;
+
+	if (rt->exited_fd >= 0 && !bpf_map_lookup_elem(rt->exited_fd, &key, &v)) {
+		v |= ABI_EXITED_STOP;	/* an exit() racing with us keeps its bit: either stops */
+		bpf_map_update_elem(rt->exited_fd, &key, &v, BPF_ANY);
+	}
+	rt_detach_begin(rt);
 }
 
 /* The line bpftrace's test engine waits for (__BPFTRACE_NOTIFY_PROBES_ATTACHED
@@ -663,10 +718,7 @@ static int run_probes(struct rt *rt)
 		err = proc_release(rt->opts->target);
 	if (!err && !rt->stop)
 		err = out_loop(rt);
-	t0 = log_now_ms();
-	size_t n = rt->links.len + rt->links.nfds;
-	rt_detach_all(rt);
-	rt_log(1, "detached %zu links in %.1f ms\n", n, log_now_ms() - t0);
+	rt_stop_probes(rt);	/* the detach goes on while finish() prints */
 	return err;
 }
 

@@ -62,9 +62,22 @@ struct rt {
 					 * is dropped */
 	uint64_t outfd_dropped;		/* bytes of output dropped */
 	bool second_armed;		/* a second SIGINT/SIGTERM exits at once */
+	struct rt_detach *detach;	/* the detach under way (rt_detach_begin) */
 };
 
-/* Detach every probe now (idempotent). */
+/* Stop the traced probes: set the exited flag's user-space bit, which their
+ * exit guard reads first, so from now on they do nothing (BEGIN, END and
+ * iterators have no guard); then detach them in the background, waits and
+ * all (rt_detach_begin). */
+void rt_stop_probes(struct rt *rt);
+
+/* Start detaching every probe on threads of its own (each detach may wait for
+ * an RCU grace period: ~65 ms for a raw tracepoint here), or do nothing if
+ * already started. */
+void rt_detach_begin(struct rt *rt);
+
+/* Detach every probe now: finish what rt_detach_begin started, or all of it
+ * (idempotent). */
 void rt_detach_all(struct rt *rt);
 
 

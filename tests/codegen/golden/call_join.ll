@@ -6,425 +6,440 @@ target triple = "bpfel"
 ;   type=ringbuf max_entries=8388608
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=percpu_array max_entries=3 key_size=4 value_size=8
+@exited = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
+;   type=array max_entries=1 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "tracepoint/syscalls/sys_enter_execve" {
 entry:
   %1 = alloca [1 x i64], align 8
   %2 = alloca [1 x i64], align 8
-  %3 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 1032, i64 0)	; ringbuf_reserve
-  %4 = inttoptr i64 %3 to ptr
-  %5 = icmp eq i64 %3, 0
-  br i1 %5, label %lost, label %reserved
+  %3 = alloca [1 x i64], align 8
+  store i32 0, ptr %3, align 8
+  %4 = call i64 inttoptr (i64 1 to ptr)(ptr @exited, ptr %3)	; map_lookup_elem
+  %5 = icmp eq i64 %4, 0
+  br i1 %5, label %running, label %exit_check
+
+exit_check:
+  %6 = inttoptr i64 %4 to ptr
+  %7 = load i64, ptr %6, align 8
+  %.not = icmp eq i64 %7, 0
+  br i1 %.not, label %running, label %common.ret
+
+common.ret:
+  ret i64 0
+
+running:
+  %8 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 1032, i64 0)	; ringbuf_reserve
+  %9 = inttoptr i64 %8 to ptr
+  %10 = icmp eq i64 %8, 0
+  br i1 %10, label %lost, label %reserved
 
 reserved:
-  store i64 0, ptr %4, align 8
-  %6 = getelementptr i8, ptr %4, i64 8
-  %7 = getelementptr i8, ptr %0, i64 24
-  %8 = load i64, ptr %7, align 4
-  store i8 0, ptr %6, align 1
-  %9 = getelementptr i8, ptr %4, i64 72
-  store i8 0, ptr %9, align 1
-  %10 = getelementptr i8, ptr %4, i64 136
-  store i8 0, ptr %10, align 1
-  %11 = getelementptr i8, ptr %4, i64 200
+  store i64 0, ptr %9, align 8
+  %11 = getelementptr i8, ptr %9, i64 8
+  %12 = getelementptr i8, ptr %0, i64 24
+  %13 = load i64, ptr %12, align 4
   store i8 0, ptr %11, align 1
-  %12 = getelementptr i8, ptr %4, i64 264
-  store i8 0, ptr %12, align 1
-  %13 = getelementptr i8, ptr %4, i64 328
-  store i8 0, ptr %13, align 1
-  %14 = getelementptr i8, ptr %4, i64 392
+  %14 = getelementptr i8, ptr %9, i64 72
   store i8 0, ptr %14, align 1
-  %15 = getelementptr i8, ptr %4, i64 456
+  %15 = getelementptr i8, ptr %9, i64 136
   store i8 0, ptr %15, align 1
-  %16 = getelementptr i8, ptr %4, i64 520
+  %16 = getelementptr i8, ptr %9, i64 200
   store i8 0, ptr %16, align 1
-  %17 = getelementptr i8, ptr %4, i64 584
+  %17 = getelementptr i8, ptr %9, i64 264
   store i8 0, ptr %17, align 1
-  %18 = getelementptr i8, ptr %4, i64 648
+  %18 = getelementptr i8, ptr %9, i64 328
   store i8 0, ptr %18, align 1
-  %19 = getelementptr i8, ptr %4, i64 712
+  %19 = getelementptr i8, ptr %9, i64 392
   store i8 0, ptr %19, align 1
-  %20 = getelementptr i8, ptr %4, i64 776
+  %20 = getelementptr i8, ptr %9, i64 456
   store i8 0, ptr %20, align 1
-  %21 = getelementptr i8, ptr %4, i64 840
+  %21 = getelementptr i8, ptr %9, i64 520
   store i8 0, ptr %21, align 1
-  %22 = getelementptr i8, ptr %4, i64 904
+  %22 = getelementptr i8, ptr %9, i64 584
   store i8 0, ptr %22, align 1
-  %23 = getelementptr i8, ptr %4, i64 968
+  %23 = getelementptr i8, ptr %9, i64 648
   store i8 0, ptr %23, align 1
+  %24 = getelementptr i8, ptr %9, i64 712
+  store i8 0, ptr %24, align 1
+  %25 = getelementptr i8, ptr %9, i64 776
+  store i8 0, ptr %25, align 1
+  %26 = getelementptr i8, ptr %9, i64 840
+  store i8 0, ptr %26, align 1
+  %27 = getelementptr i8, ptr %9, i64 904
+  store i8 0, ptr %27, align 1
+  %28 = getelementptr i8, ptr %9, i64 968
+  store i8 0, ptr %28, align 1
   store i64 0, ptr %1, align 8
-  %24 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %8)	; probe_read_user
-  %25 = load i64, ptr %1, align 8
-  %26 = icmp eq i64 %25, 0
-  br i1 %26, label %join_done, label %join_arg
+  %29 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %13)	; probe_read_user
+  %30 = load i64, ptr %1, align 8
+  %31 = icmp eq i64 %30, 0
+  br i1 %31, label %join_done, label %join_arg
 
 lost:
   store i32 0, ptr %2, align 8
-  %27 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %2)	; map_lookup_elem
-  %28 = icmp eq i64 %27, 0
-  br i1 %28, label %emitted, label %nonnull
+  %32 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %2)	; map_lookup_elem
+  %33 = icmp eq i64 %32, 0
+  br i1 %33, label %emitted, label %nonnull
 
 emitted:
-  %29 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 1032, i64 0)	; ringbuf_reserve
-  %30 = inttoptr i64 %29 to ptr
-  %31 = icmp eq i64 %29, 0
-  br i1 %31, label %lost17, label %reserved16
+  %34 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 1032, i64 0)	; ringbuf_reserve
+  %35 = inttoptr i64 %34 to ptr
+  %36 = icmp eq i64 %34, 0
+  br i1 %36, label %lost17, label %reserved16
 
 nonnull:
-  %32 = inttoptr i64 %27 to ptr
-  %33 = load i64, ptr %32, align 8
-  %34 = add i64 %33, 1
-  store i64 %34, ptr %32, align 8
+  %37 = inttoptr i64 %32 to ptr
+  %38 = load i64, ptr %37, align 8
+  %39 = add i64 %38, 1
+  store i64 %39, ptr %37, align 8
   br label %emitted
 
 join_done:
-  %35 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
-  %36 = icmp ugt i64 %35, 1048575
-  %37 = select i1 %36, i64 2, i64 1
-  call void inttoptr (i64 132 to ptr)(ptr %4, i64 %37)	; ringbuf_submit
+  %40 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
+  %41 = icmp ugt i64 %40, 1048575
+  %42 = select i1 %41, i64 2, i64 1
+  call void inttoptr (i64 132 to ptr)(ptr %9, i64 %42)	; ringbuf_submit
   br label %emitted
 
 join_arg:
-  %38 = call i64 inttoptr (i64 114 to ptr)(ptr %6, i64 64, i64 %25)	; probe_read_user_str
-  %39 = add i64 %8, 8
-  store i64 0, ptr %1, align 8
-  %40 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %39)	; probe_read_user
-  %41 = load i64, ptr %1, align 8
-  %42 = icmp eq i64 %41, 0
-  br i1 %42, label %join_done, label %join_arg1
-
-join_arg1:
-  %43 = call i64 inttoptr (i64 114 to ptr)(ptr %9, i64 64, i64 %41)	; probe_read_user_str
-  %44 = add i64 %8, 16
+  %43 = call i64 inttoptr (i64 114 to ptr)(ptr %11, i64 64, i64 %30)	; probe_read_user_str
+  %44 = add i64 %13, 8
   store i64 0, ptr %1, align 8
   %45 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %44)	; probe_read_user
   %46 = load i64, ptr %1, align 8
   %47 = icmp eq i64 %46, 0
-  br i1 %47, label %join_done, label %join_arg2
+  br i1 %47, label %join_done, label %join_arg1
 
-join_arg2:
-  %48 = call i64 inttoptr (i64 114 to ptr)(ptr %10, i64 64, i64 %46)	; probe_read_user_str
-  %49 = add i64 %8, 24
+join_arg1:
+  %48 = call i64 inttoptr (i64 114 to ptr)(ptr %14, i64 64, i64 %46)	; probe_read_user_str
+  %49 = add i64 %13, 16
   store i64 0, ptr %1, align 8
   %50 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %49)	; probe_read_user
   %51 = load i64, ptr %1, align 8
   %52 = icmp eq i64 %51, 0
-  br i1 %52, label %join_done, label %join_arg3
+  br i1 %52, label %join_done, label %join_arg2
 
-join_arg3:
-  %53 = call i64 inttoptr (i64 114 to ptr)(ptr %11, i64 64, i64 %51)	; probe_read_user_str
-  %54 = add i64 %8, 32
+join_arg2:
+  %53 = call i64 inttoptr (i64 114 to ptr)(ptr %15, i64 64, i64 %51)	; probe_read_user_str
+  %54 = add i64 %13, 24
   store i64 0, ptr %1, align 8
   %55 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %54)	; probe_read_user
   %56 = load i64, ptr %1, align 8
   %57 = icmp eq i64 %56, 0
-  br i1 %57, label %join_done, label %join_arg4
+  br i1 %57, label %join_done, label %join_arg3
 
-join_arg4:
-  %58 = call i64 inttoptr (i64 114 to ptr)(ptr %12, i64 64, i64 %56)	; probe_read_user_str
-  %59 = add i64 %8, 40
+join_arg3:
+  %58 = call i64 inttoptr (i64 114 to ptr)(ptr %16, i64 64, i64 %56)	; probe_read_user_str
+  %59 = add i64 %13, 32
   store i64 0, ptr %1, align 8
   %60 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %59)	; probe_read_user
   %61 = load i64, ptr %1, align 8
   %62 = icmp eq i64 %61, 0
-  br i1 %62, label %join_done, label %join_arg5
+  br i1 %62, label %join_done, label %join_arg4
 
-join_arg5:
-  %63 = call i64 inttoptr (i64 114 to ptr)(ptr %13, i64 64, i64 %61)	; probe_read_user_str
-  %64 = add i64 %8, 48
+join_arg4:
+  %63 = call i64 inttoptr (i64 114 to ptr)(ptr %17, i64 64, i64 %61)	; probe_read_user_str
+  %64 = add i64 %13, 40
   store i64 0, ptr %1, align 8
   %65 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %64)	; probe_read_user
   %66 = load i64, ptr %1, align 8
   %67 = icmp eq i64 %66, 0
-  br i1 %67, label %join_done, label %join_arg6
+  br i1 %67, label %join_done, label %join_arg5
 
-join_arg6:
-  %68 = call i64 inttoptr (i64 114 to ptr)(ptr %14, i64 64, i64 %66)	; probe_read_user_str
-  %69 = add i64 %8, 56
+join_arg5:
+  %68 = call i64 inttoptr (i64 114 to ptr)(ptr %18, i64 64, i64 %66)	; probe_read_user_str
+  %69 = add i64 %13, 48
   store i64 0, ptr %1, align 8
   %70 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %69)	; probe_read_user
   %71 = load i64, ptr %1, align 8
   %72 = icmp eq i64 %71, 0
-  br i1 %72, label %join_done, label %join_arg7
+  br i1 %72, label %join_done, label %join_arg6
 
-join_arg7:
-  %73 = call i64 inttoptr (i64 114 to ptr)(ptr %15, i64 64, i64 %71)	; probe_read_user_str
-  %74 = add i64 %8, 64
+join_arg6:
+  %73 = call i64 inttoptr (i64 114 to ptr)(ptr %19, i64 64, i64 %71)	; probe_read_user_str
+  %74 = add i64 %13, 56
   store i64 0, ptr %1, align 8
   %75 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %74)	; probe_read_user
   %76 = load i64, ptr %1, align 8
   %77 = icmp eq i64 %76, 0
-  br i1 %77, label %join_done, label %join_arg8
+  br i1 %77, label %join_done, label %join_arg7
 
-join_arg8:
-  %78 = call i64 inttoptr (i64 114 to ptr)(ptr %16, i64 64, i64 %76)	; probe_read_user_str
-  %79 = add i64 %8, 72
+join_arg7:
+  %78 = call i64 inttoptr (i64 114 to ptr)(ptr %20, i64 64, i64 %76)	; probe_read_user_str
+  %79 = add i64 %13, 64
   store i64 0, ptr %1, align 8
   %80 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %79)	; probe_read_user
   %81 = load i64, ptr %1, align 8
   %82 = icmp eq i64 %81, 0
-  br i1 %82, label %join_done, label %join_arg9
+  br i1 %82, label %join_done, label %join_arg8
 
-join_arg9:
-  %83 = call i64 inttoptr (i64 114 to ptr)(ptr %17, i64 64, i64 %81)	; probe_read_user_str
-  %84 = add i64 %8, 80
+join_arg8:
+  %83 = call i64 inttoptr (i64 114 to ptr)(ptr %21, i64 64, i64 %81)	; probe_read_user_str
+  %84 = add i64 %13, 72
   store i64 0, ptr %1, align 8
   %85 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %84)	; probe_read_user
   %86 = load i64, ptr %1, align 8
   %87 = icmp eq i64 %86, 0
-  br i1 %87, label %join_done, label %join_arg10
+  br i1 %87, label %join_done, label %join_arg9
 
-join_arg10:
-  %88 = call i64 inttoptr (i64 114 to ptr)(ptr %18, i64 64, i64 %86)	; probe_read_user_str
-  %89 = add i64 %8, 88
+join_arg9:
+  %88 = call i64 inttoptr (i64 114 to ptr)(ptr %22, i64 64, i64 %86)	; probe_read_user_str
+  %89 = add i64 %13, 80
   store i64 0, ptr %1, align 8
   %90 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %89)	; probe_read_user
   %91 = load i64, ptr %1, align 8
   %92 = icmp eq i64 %91, 0
-  br i1 %92, label %join_done, label %join_arg11
+  br i1 %92, label %join_done, label %join_arg10
 
-join_arg11:
-  %93 = call i64 inttoptr (i64 114 to ptr)(ptr %19, i64 64, i64 %91)	; probe_read_user_str
-  %94 = add i64 %8, 96
+join_arg10:
+  %93 = call i64 inttoptr (i64 114 to ptr)(ptr %23, i64 64, i64 %91)	; probe_read_user_str
+  %94 = add i64 %13, 88
   store i64 0, ptr %1, align 8
   %95 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %94)	; probe_read_user
   %96 = load i64, ptr %1, align 8
   %97 = icmp eq i64 %96, 0
-  br i1 %97, label %join_done, label %join_arg12
+  br i1 %97, label %join_done, label %join_arg11
 
-join_arg12:
-  %98 = call i64 inttoptr (i64 114 to ptr)(ptr %20, i64 64, i64 %96)	; probe_read_user_str
-  %99 = add i64 %8, 104
+join_arg11:
+  %98 = call i64 inttoptr (i64 114 to ptr)(ptr %24, i64 64, i64 %96)	; probe_read_user_str
+  %99 = add i64 %13, 96
   store i64 0, ptr %1, align 8
   %100 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %99)	; probe_read_user
   %101 = load i64, ptr %1, align 8
   %102 = icmp eq i64 %101, 0
-  br i1 %102, label %join_done, label %join_arg13
+  br i1 %102, label %join_done, label %join_arg12
 
-join_arg13:
-  %103 = call i64 inttoptr (i64 114 to ptr)(ptr %21, i64 64, i64 %101)	; probe_read_user_str
-  %104 = add i64 %8, 112
+join_arg12:
+  %103 = call i64 inttoptr (i64 114 to ptr)(ptr %25, i64 64, i64 %101)	; probe_read_user_str
+  %104 = add i64 %13, 104
   store i64 0, ptr %1, align 8
   %105 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %104)	; probe_read_user
   %106 = load i64, ptr %1, align 8
   %107 = icmp eq i64 %106, 0
-  br i1 %107, label %join_done, label %join_arg14
+  br i1 %107, label %join_done, label %join_arg13
 
-join_arg14:
-  %108 = call i64 inttoptr (i64 114 to ptr)(ptr %22, i64 64, i64 %106)	; probe_read_user_str
-  %109 = add i64 %8, 120
+join_arg13:
+  %108 = call i64 inttoptr (i64 114 to ptr)(ptr %26, i64 64, i64 %106)	; probe_read_user_str
+  %109 = add i64 %13, 112
   store i64 0, ptr %1, align 8
   %110 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %109)	; probe_read_user
   %111 = load i64, ptr %1, align 8
   %112 = icmp eq i64 %111, 0
-  br i1 %112, label %join_done, label %join_arg15
+  br i1 %112, label %join_done, label %join_arg14
+
+join_arg14:
+  %113 = call i64 inttoptr (i64 114 to ptr)(ptr %27, i64 64, i64 %111)	; probe_read_user_str
+  %114 = add i64 %13, 120
+  store i64 0, ptr %1, align 8
+  %115 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %114)	; probe_read_user
+  %116 = load i64, ptr %1, align 8
+  %117 = icmp eq i64 %116, 0
+  br i1 %117, label %join_done, label %join_arg15
 
 join_arg15:
-  %113 = call i64 inttoptr (i64 114 to ptr)(ptr %23, i64 64, i64 %111)	; probe_read_user_str
+  %118 = call i64 inttoptr (i64 114 to ptr)(ptr %28, i64 64, i64 %116)	; probe_read_user_str
   br label %join_done
 
 reserved16:
-  store i64 1, ptr %30, align 8
-  %114 = getelementptr i8, ptr %30, i64 8
-  %115 = getelementptr i8, ptr %0, i64 24
-  %116 = load i64, ptr %115, align 4
-  store i8 0, ptr %114, align 1
-  %117 = getelementptr i8, ptr %30, i64 72
-  store i8 0, ptr %117, align 1
-  %118 = getelementptr i8, ptr %30, i64 136
-  store i8 0, ptr %118, align 1
-  %119 = getelementptr i8, ptr %30, i64 200
+  store i64 1, ptr %35, align 8
+  %119 = getelementptr i8, ptr %35, i64 8
+  %120 = getelementptr i8, ptr %0, i64 24
+  %121 = load i64, ptr %120, align 4
   store i8 0, ptr %119, align 1
-  %120 = getelementptr i8, ptr %30, i64 264
-  store i8 0, ptr %120, align 1
-  %121 = getelementptr i8, ptr %30, i64 328
-  store i8 0, ptr %121, align 1
-  %122 = getelementptr i8, ptr %30, i64 392
+  %122 = getelementptr i8, ptr %35, i64 72
   store i8 0, ptr %122, align 1
-  %123 = getelementptr i8, ptr %30, i64 456
+  %123 = getelementptr i8, ptr %35, i64 136
   store i8 0, ptr %123, align 1
-  %124 = getelementptr i8, ptr %30, i64 520
+  %124 = getelementptr i8, ptr %35, i64 200
   store i8 0, ptr %124, align 1
-  %125 = getelementptr i8, ptr %30, i64 584
+  %125 = getelementptr i8, ptr %35, i64 264
   store i8 0, ptr %125, align 1
-  %126 = getelementptr i8, ptr %30, i64 648
+  %126 = getelementptr i8, ptr %35, i64 328
   store i8 0, ptr %126, align 1
-  %127 = getelementptr i8, ptr %30, i64 712
+  %127 = getelementptr i8, ptr %35, i64 392
   store i8 0, ptr %127, align 1
-  %128 = getelementptr i8, ptr %30, i64 776
+  %128 = getelementptr i8, ptr %35, i64 456
   store i8 0, ptr %128, align 1
-  %129 = getelementptr i8, ptr %30, i64 840
+  %129 = getelementptr i8, ptr %35, i64 520
   store i8 0, ptr %129, align 1
-  %130 = getelementptr i8, ptr %30, i64 904
+  %130 = getelementptr i8, ptr %35, i64 584
   store i8 0, ptr %130, align 1
-  %131 = getelementptr i8, ptr %30, i64 968
+  %131 = getelementptr i8, ptr %35, i64 648
   store i8 0, ptr %131, align 1
+  %132 = getelementptr i8, ptr %35, i64 712
+  store i8 0, ptr %132, align 1
+  %133 = getelementptr i8, ptr %35, i64 776
+  store i8 0, ptr %133, align 1
+  %134 = getelementptr i8, ptr %35, i64 840
+  store i8 0, ptr %134, align 1
+  %135 = getelementptr i8, ptr %35, i64 904
+  store i8 0, ptr %135, align 1
+  %136 = getelementptr i8, ptr %35, i64 968
+  store i8 0, ptr %136, align 1
   store i64 0, ptr %2, align 8
-  %132 = call i64 inttoptr (i64 112 to ptr)(ptr %2, i64 8, i64 %116)	; probe_read_user
-  %133 = load i64, ptr %2, align 8
-  %134 = icmp eq i64 %133, 0
-  br i1 %134, label %join_done21, label %join_arg22
+  %137 = call i64 inttoptr (i64 112 to ptr)(ptr %2, i64 8, i64 %121)	; probe_read_user
+  %138 = load i64, ptr %2, align 8
+  %139 = icmp eq i64 %138, 0
+  br i1 %139, label %join_done21, label %join_arg22
 
 lost17:
   store i32 0, ptr %1, align 8
-  %135 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %136 = icmp eq i64 %135, 0
-  br i1 %136, label %emitted18, label %nonnull19
-
-emitted18:
-  ret i64 0
+  %140 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %141 = icmp eq i64 %140, 0
+  br i1 %141, label %common.ret, label %nonnull19
 
 nonnull19:
-  %137 = inttoptr i64 %135 to ptr
-  %138 = load i64, ptr %137, align 8
-  %139 = add i64 %138, 1
-  store i64 %139, ptr %137, align 8
-  br label %emitted18
+  %142 = inttoptr i64 %140 to ptr
+  %143 = load i64, ptr %142, align 8
+  %144 = add i64 %143, 1
+  store i64 %144, ptr %142, align 8
+  br label %common.ret
 
 join_done21:
-  %140 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
-  %141 = icmp ugt i64 %140, 1048575
-  %142 = select i1 %141, i64 2, i64 1
-  call void inttoptr (i64 132 to ptr)(ptr %30, i64 %142)	; ringbuf_submit
-  br label %emitted18
+  %145 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
+  %146 = icmp ugt i64 %145, 1048575
+  %147 = select i1 %146, i64 2, i64 1
+  call void inttoptr (i64 132 to ptr)(ptr %35, i64 %147)	; ringbuf_submit
+  br label %common.ret
 
 join_arg22:
-  %143 = call i64 inttoptr (i64 114 to ptr)(ptr %114, i64 64, i64 %133)	; probe_read_user_str
-  %144 = add i64 %116, 8
-  store i64 0, ptr %2, align 8
-  %145 = call i64 inttoptr (i64 112 to ptr)(ptr %2, i64 8, i64 %144)	; probe_read_user
-  %146 = load i64, ptr %2, align 8
-  %147 = icmp eq i64 %146, 0
-  br i1 %147, label %join_done21, label %join_arg23
-
-join_arg23:
-  %148 = call i64 inttoptr (i64 114 to ptr)(ptr %117, i64 64, i64 %146)	; probe_read_user_str
-  %149 = add i64 %116, 16
+  %148 = call i64 inttoptr (i64 114 to ptr)(ptr %119, i64 64, i64 %138)	; probe_read_user_str
+  %149 = add i64 %121, 8
   store i64 0, ptr %2, align 8
   %150 = call i64 inttoptr (i64 112 to ptr)(ptr %2, i64 8, i64 %149)	; probe_read_user
   %151 = load i64, ptr %2, align 8
   %152 = icmp eq i64 %151, 0
-  br i1 %152, label %join_done21, label %join_arg24
+  br i1 %152, label %join_done21, label %join_arg23
 
-join_arg24:
-  %153 = call i64 inttoptr (i64 114 to ptr)(ptr %118, i64 64, i64 %151)	; probe_read_user_str
-  %154 = add i64 %116, 24
+join_arg23:
+  %153 = call i64 inttoptr (i64 114 to ptr)(ptr %122, i64 64, i64 %151)	; probe_read_user_str
+  %154 = add i64 %121, 16
   store i64 0, ptr %2, align 8
   %155 = call i64 inttoptr (i64 112 to ptr)(ptr %2, i64 8, i64 %154)	; probe_read_user
   %156 = load i64, ptr %2, align 8
   %157 = icmp eq i64 %156, 0
-  br i1 %157, label %join_done21, label %join_arg25
+  br i1 %157, label %join_done21, label %join_arg24
 
-join_arg25:
-  %158 = call i64 inttoptr (i64 114 to ptr)(ptr %119, i64 64, i64 %156)	; probe_read_user_str
-  %159 = add i64 %116, 32
+join_arg24:
+  %158 = call i64 inttoptr (i64 114 to ptr)(ptr %123, i64 64, i64 %156)	; probe_read_user_str
+  %159 = add i64 %121, 24
   store i64 0, ptr %2, align 8
   %160 = call i64 inttoptr (i64 112 to ptr)(ptr %2, i64 8, i64 %159)	; probe_read_user
   %161 = load i64, ptr %2, align 8
   %162 = icmp eq i64 %161, 0
-  br i1 %162, label %join_done21, label %join_arg26
+  br i1 %162, label %join_done21, label %join_arg25
 
-join_arg26:
-  %163 = call i64 inttoptr (i64 114 to ptr)(ptr %120, i64 64, i64 %161)	; probe_read_user_str
-  %164 = add i64 %116, 40
+join_arg25:
+  %163 = call i64 inttoptr (i64 114 to ptr)(ptr %124, i64 64, i64 %161)	; probe_read_user_str
+  %164 = add i64 %121, 32
   store i64 0, ptr %2, align 8
   %165 = call i64 inttoptr (i64 112 to ptr)(ptr %2, i64 8, i64 %164)	; probe_read_user
   %166 = load i64, ptr %2, align 8
   %167 = icmp eq i64 %166, 0
-  br i1 %167, label %join_done21, label %join_arg27
+  br i1 %167, label %join_done21, label %join_arg26
 
-join_arg27:
-  %168 = call i64 inttoptr (i64 114 to ptr)(ptr %121, i64 64, i64 %166)	; probe_read_user_str
-  %169 = add i64 %116, 48
+join_arg26:
+  %168 = call i64 inttoptr (i64 114 to ptr)(ptr %125, i64 64, i64 %166)	; probe_read_user_str
+  %169 = add i64 %121, 40
   store i64 0, ptr %2, align 8
   %170 = call i64 inttoptr (i64 112 to ptr)(ptr %2, i64 8, i64 %169)	; probe_read_user
   %171 = load i64, ptr %2, align 8
   %172 = icmp eq i64 %171, 0
-  br i1 %172, label %join_done21, label %join_arg28
+  br i1 %172, label %join_done21, label %join_arg27
 
-join_arg28:
-  %173 = call i64 inttoptr (i64 114 to ptr)(ptr %122, i64 64, i64 %171)	; probe_read_user_str
-  %174 = add i64 %116, 56
+join_arg27:
+  %173 = call i64 inttoptr (i64 114 to ptr)(ptr %126, i64 64, i64 %171)	; probe_read_user_str
+  %174 = add i64 %121, 48
   store i64 0, ptr %2, align 8
   %175 = call i64 inttoptr (i64 112 to ptr)(ptr %2, i64 8, i64 %174)	; probe_read_user
   %176 = load i64, ptr %2, align 8
   %177 = icmp eq i64 %176, 0
-  br i1 %177, label %join_done21, label %join_arg29
+  br i1 %177, label %join_done21, label %join_arg28
 
-join_arg29:
-  %178 = call i64 inttoptr (i64 114 to ptr)(ptr %123, i64 64, i64 %176)	; probe_read_user_str
-  %179 = add i64 %116, 64
+join_arg28:
+  %178 = call i64 inttoptr (i64 114 to ptr)(ptr %127, i64 64, i64 %176)	; probe_read_user_str
+  %179 = add i64 %121, 56
   store i64 0, ptr %2, align 8
   %180 = call i64 inttoptr (i64 112 to ptr)(ptr %2, i64 8, i64 %179)	; probe_read_user
   %181 = load i64, ptr %2, align 8
   %182 = icmp eq i64 %181, 0
-  br i1 %182, label %join_done21, label %join_arg30
+  br i1 %182, label %join_done21, label %join_arg29
 
-join_arg30:
-  %183 = call i64 inttoptr (i64 114 to ptr)(ptr %124, i64 64, i64 %181)	; probe_read_user_str
-  %184 = add i64 %116, 72
+join_arg29:
+  %183 = call i64 inttoptr (i64 114 to ptr)(ptr %128, i64 64, i64 %181)	; probe_read_user_str
+  %184 = add i64 %121, 64
   store i64 0, ptr %2, align 8
   %185 = call i64 inttoptr (i64 112 to ptr)(ptr %2, i64 8, i64 %184)	; probe_read_user
   %186 = load i64, ptr %2, align 8
   %187 = icmp eq i64 %186, 0
-  br i1 %187, label %join_done21, label %join_arg31
+  br i1 %187, label %join_done21, label %join_arg30
 
-join_arg31:
-  %188 = call i64 inttoptr (i64 114 to ptr)(ptr %125, i64 64, i64 %186)	; probe_read_user_str
-  %189 = add i64 %116, 80
+join_arg30:
+  %188 = call i64 inttoptr (i64 114 to ptr)(ptr %129, i64 64, i64 %186)	; probe_read_user_str
+  %189 = add i64 %121, 72
   store i64 0, ptr %2, align 8
   %190 = call i64 inttoptr (i64 112 to ptr)(ptr %2, i64 8, i64 %189)	; probe_read_user
   %191 = load i64, ptr %2, align 8
   %192 = icmp eq i64 %191, 0
-  br i1 %192, label %join_done21, label %join_arg32
+  br i1 %192, label %join_done21, label %join_arg31
 
-join_arg32:
-  %193 = call i64 inttoptr (i64 114 to ptr)(ptr %126, i64 64, i64 %191)	; probe_read_user_str
-  %194 = add i64 %116, 88
+join_arg31:
+  %193 = call i64 inttoptr (i64 114 to ptr)(ptr %130, i64 64, i64 %191)	; probe_read_user_str
+  %194 = add i64 %121, 80
   store i64 0, ptr %2, align 8
   %195 = call i64 inttoptr (i64 112 to ptr)(ptr %2, i64 8, i64 %194)	; probe_read_user
   %196 = load i64, ptr %2, align 8
   %197 = icmp eq i64 %196, 0
-  br i1 %197, label %join_done21, label %join_arg33
+  br i1 %197, label %join_done21, label %join_arg32
 
-join_arg33:
-  %198 = call i64 inttoptr (i64 114 to ptr)(ptr %127, i64 64, i64 %196)	; probe_read_user_str
-  %199 = add i64 %116, 96
+join_arg32:
+  %198 = call i64 inttoptr (i64 114 to ptr)(ptr %131, i64 64, i64 %196)	; probe_read_user_str
+  %199 = add i64 %121, 88
   store i64 0, ptr %2, align 8
   %200 = call i64 inttoptr (i64 112 to ptr)(ptr %2, i64 8, i64 %199)	; probe_read_user
   %201 = load i64, ptr %2, align 8
   %202 = icmp eq i64 %201, 0
-  br i1 %202, label %join_done21, label %join_arg34
+  br i1 %202, label %join_done21, label %join_arg33
 
-join_arg34:
-  %203 = call i64 inttoptr (i64 114 to ptr)(ptr %128, i64 64, i64 %201)	; probe_read_user_str
-  %204 = add i64 %116, 104
+join_arg33:
+  %203 = call i64 inttoptr (i64 114 to ptr)(ptr %132, i64 64, i64 %201)	; probe_read_user_str
+  %204 = add i64 %121, 96
   store i64 0, ptr %2, align 8
   %205 = call i64 inttoptr (i64 112 to ptr)(ptr %2, i64 8, i64 %204)	; probe_read_user
   %206 = load i64, ptr %2, align 8
   %207 = icmp eq i64 %206, 0
-  br i1 %207, label %join_done21, label %join_arg35
+  br i1 %207, label %join_done21, label %join_arg34
 
-join_arg35:
-  %208 = call i64 inttoptr (i64 114 to ptr)(ptr %129, i64 64, i64 %206)	; probe_read_user_str
-  %209 = add i64 %116, 112
+join_arg34:
+  %208 = call i64 inttoptr (i64 114 to ptr)(ptr %133, i64 64, i64 %206)	; probe_read_user_str
+  %209 = add i64 %121, 104
   store i64 0, ptr %2, align 8
   %210 = call i64 inttoptr (i64 112 to ptr)(ptr %2, i64 8, i64 %209)	; probe_read_user
   %211 = load i64, ptr %2, align 8
   %212 = icmp eq i64 %211, 0
-  br i1 %212, label %join_done21, label %join_arg36
+  br i1 %212, label %join_done21, label %join_arg35
 
-join_arg36:
-  %213 = call i64 inttoptr (i64 114 to ptr)(ptr %130, i64 64, i64 %211)	; probe_read_user_str
-  %214 = add i64 %116, 120
+join_arg35:
+  %213 = call i64 inttoptr (i64 114 to ptr)(ptr %134, i64 64, i64 %211)	; probe_read_user_str
+  %214 = add i64 %121, 112
   store i64 0, ptr %2, align 8
   %215 = call i64 inttoptr (i64 112 to ptr)(ptr %2, i64 8, i64 %214)	; probe_read_user
   %216 = load i64, ptr %2, align 8
   %217 = icmp eq i64 %216, 0
-  br i1 %217, label %join_done21, label %join_arg37
+  br i1 %217, label %join_done21, label %join_arg36
+
+join_arg36:
+  %218 = call i64 inttoptr (i64 114 to ptr)(ptr %135, i64 64, i64 %216)	; probe_read_user_str
+  %219 = add i64 %121, 120
+  store i64 0, ptr %2, align 8
+  %220 = call i64 inttoptr (i64 112 to ptr)(ptr %2, i64 8, i64 %219)	; probe_read_user
+  %221 = load i64, ptr %2, align 8
+  %222 = icmp eq i64 %221, 0
+  br i1 %222, label %join_done21, label %join_arg37
 
 join_arg37:
-  %218 = call i64 inttoptr (i64 114 to ptr)(ptr %131, i64 64, i64 %216)	; probe_read_user_str
+  %223 = call i64 inttoptr (i64 114 to ptr)(ptr %136, i64 64, i64 %221)	; probe_read_user_str
   br label %join_done21
 }

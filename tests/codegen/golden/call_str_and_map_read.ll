@@ -8,6 +8,8 @@ target triple = "bpfel"
 ;   type=ringbuf max_entries=8388608
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=percpu_array max_entries=4 key_size=4 value_size=8
+@exited = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
+;   type=array max_entries=1 key_size=4 value_size=8
 @scratch = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=percpu_array max_entries=1 key_size=4 value_size=200
 @_license = global [4 x i8] c"GPL\00", section "license"
@@ -17,95 +19,109 @@ entry:
   %1 = alloca [1 x i64], align 8
   %2 = alloca [1 x i64], align 8
   %3 = alloca [1 x i64], align 8
+  %4 = alloca [1 x i64], align 8
   store i64 0, ptr %3, align 8
-  %4 = call i64 inttoptr (i64 1 to ptr)(ptr @scratch, ptr %3)	; map_lookup_elem
-  %scratch = inttoptr i64 %4 to ptr
-  %5 = icmp eq i64 %4, 0
-  br i1 %5, label %common.ret, label %init
+  %5 = call i64 inttoptr (i64 1 to ptr)(ptr @scratch, ptr %3)	; map_lookup_elem
+  %scratch = inttoptr i64 %5 to ptr
+  %6 = icmp eq i64 %5, 0
+  br i1 %6, label %common.ret, label %init
 
 init:
-  %6 = getelementptr i8, ptr %scratch, i64 136
-  %7 = getelementptr i8, ptr %scratch, i64 64
-  %8 = getelementptr i8, ptr %scratch, i64 128
-  %9 = getelementptr i8, ptr %0, i64 24
-  call void @llvm.memset.p0.i64(ptr %6, i8 0, i64 64, i1 false)
-  %10 = load i64, ptr %9, align 4
-  call void @llvm.memset.p0.i32(ptr %scratch, i8 0, i32 65, i1 false)
-  %11 = call i64 inttoptr (i64 114 to ptr)(ptr %scratch, i64 65, i64 %10)	; probe_read_user_str
-  call void @llvm.memcpy.p0.p0.i32(ptr %6, ptr %scratch, i32 64, i1 false)
-  store i64 1, ptr %2, align 8
-  %12 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %scratch, ptr %2, i64 0)	; map_update_elem
-  %13 = icmp slt i64 %12, 0
-  br i1 %13, label %update_failed, label %updated
+  %7 = getelementptr i8, ptr %scratch, i64 136
+  call void @llvm.memset.p0.i32(ptr %7, i8 0, i32 64, i1 false)
+  %8 = getelementptr i8, ptr %scratch, i64 64
+  %9 = getelementptr i8, ptr %scratch, i64 128
+  store i32 0, ptr %4, align 8
+  %10 = call i64 inttoptr (i64 1 to ptr)(ptr @exited, ptr %4)	; map_lookup_elem
+  %11 = icmp eq i64 %10, 0
+  br i1 %11, label %running, label %exit_check
 
-update_failed:
-  store i32 3, ptr %1, align 8
-  %14 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %15 = icmp eq i64 %14, 0
-  br i1 %15, label %updated, label %nonnull
-
-updated:
-  %16 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 32, i64 0)	; ringbuf_reserve
-  %17 = inttoptr i64 %16 to ptr
-  %18 = icmp eq i64 %16, 0
-  br i1 %18, label %lost, label %reserved
-
-nonnull:
-  %19 = inttoptr i64 %14 to ptr
-  %20 = load i64, ptr %19, align 8
-  %21 = add i64 %20, 1
-  store i64 %21, ptr %19, align 8
-  br label %updated
-
-reserved:
-  store i64 0, ptr %17, align 8
-  %22 = getelementptr i8, ptr %17, i64 8
-  call void @llvm.memcpy.p0.p0.i32(ptr %scratch, ptr %6, i32 64, i1 false)
-  %23 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %scratch)	; map_lookup_elem
-  %24 = icmp eq i64 %23, 0
-  br i1 %24, label %join4, label %nonnull3
-
-lost:
-  store i32 0, ptr %1, align 8
-  %25 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %26 = icmp eq i64 %25, 0
-  br i1 %26, label %common.ret, label %nonnull1
+exit_check:
+  %12 = inttoptr i64 %10 to ptr
+  %13 = load i64, ptr %12, align 8
+  %.not = icmp eq i64 %13, 0
+  br i1 %.not, label %running, label %common.ret
 
 common.ret:
   ret i64 0
 
+running:
+  call void @llvm.memset.p0.i32(ptr %7, i8 0, i32 64, i1 false)
+  %14 = getelementptr i8, ptr %0, i64 24
+  %15 = load i64, ptr %14, align 4
+  call void @llvm.memset.p0.i32(ptr %scratch, i8 0, i32 65, i1 false)
+  %16 = call i64 inttoptr (i64 114 to ptr)(ptr %scratch, i64 65, i64 %15)	; probe_read_user_str
+  call void @llvm.memcpy.p0.p0.i32(ptr %7, ptr %scratch, i32 64, i1 false)
+  store i64 1, ptr %2, align 8
+  %17 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %scratch, ptr %2, i64 0)	; map_update_elem
+  %18 = icmp slt i64 %17, 0
+  br i1 %18, label %update_failed, label %updated
+
+update_failed:
+  store i32 3, ptr %1, align 8
+  %19 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %20 = icmp eq i64 %19, 0
+  br i1 %20, label %updated, label %nonnull
+
+updated:
+  %21 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 32, i64 0)	; ringbuf_reserve
+  %22 = inttoptr i64 %21 to ptr
+  %23 = icmp eq i64 %21, 0
+  br i1 %23, label %lost, label %reserved
+
+nonnull:
+  %24 = inttoptr i64 %19 to ptr
+  %25 = load i64, ptr %24, align 8
+  %26 = add i64 %25, 1
+  store i64 %26, ptr %24, align 8
+  br label %updated
+
+reserved:
+  store i64 0, ptr %22, align 8
+  %27 = getelementptr i8, ptr %22, i64 8
+  call void @llvm.memcpy.p0.p0.i32(ptr %scratch, ptr %7, i32 64, i1 false)
+  %28 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %scratch)	; map_lookup_elem
+  %29 = icmp eq i64 %28, 0
+  br i1 %29, label %join4, label %nonnull3
+
+lost:
+  store i32 0, ptr %1, align 8
+  %30 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %31 = icmp eq i64 %30, 0
+  br i1 %31, label %common.ret, label %nonnull1
+
 nonnull1:
-  %27 = inttoptr i64 %25 to ptr
-  %28 = load i64, ptr %27, align 8
-  %29 = add i64 %28, 1
-  store i64 %29, ptr %27, align 8
+  %32 = inttoptr i64 %30 to ptr
+  %33 = load i64, ptr %32, align 8
+  %34 = add i64 %33, 1
+  store i64 %34, ptr %32, align 8
   br label %common.ret
 
 nonnull3:
-  %30 = inttoptr i64 %23 to ptr
-  %31 = load i64, ptr %30, align 8
+  %35 = inttoptr i64 %28 to ptr
+  %36 = load i64, ptr %35, align 8
   br label %join4
 
 join4:
-  %32 = phi i64 [ 0, %reserved ], [ %31, %nonnull3 ]
-  store i64 %32, ptr %22, align 8
-  %33 = getelementptr i8, ptr %17, i64 16
-  call void @llvm.memcpy.p0.p0.i32(ptr %7, ptr %6, i32 64, i1 false)
-  %34 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %7)	; map_lookup_elem
-  %35 = icmp ne i64 %34, 0
-  %36 = zext i1 %35 to i64
-  store i64 %36, ptr %33, align 8
-  %37 = getelementptr i8, ptr %17, i64 24
-  store i64 0, ptr %8, align 8
-  %38 = load volatile i64, ptr %8, align 8
-  store i64 %38, ptr %2, align 8
-  %39 = call i64 inttoptr (i64 164 to ptr)(ptr @m0_, ptr @map_count, ptr %2, i64 0)	; for_each_map_elem
-  %40 = load i64, ptr %2, align 8
-  store i64 %40, ptr %37, align 8
-  %41 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
-  %42 = icmp ugt i64 %41, 1048575
-  %43 = select i1 %42, i64 2, i64 1
-  call void inttoptr (i64 132 to ptr)(ptr %17, i64 %43)	; ringbuf_submit
+  %37 = phi i64 [ 0, %reserved ], [ %36, %nonnull3 ]
+  store i64 %37, ptr %27, align 8
+  %38 = getelementptr i8, ptr %22, i64 16
+  call void @llvm.memcpy.p0.p0.i32(ptr %8, ptr %7, i32 64, i1 false)
+  %39 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %8)	; map_lookup_elem
+  %40 = icmp ne i64 %39, 0
+  %41 = zext i1 %40 to i64
+  store i64 %41, ptr %38, align 8
+  %42 = getelementptr i8, ptr %22, i64 24
+  store i64 0, ptr %9, align 8
+  %43 = load volatile i64, ptr %9, align 8
+  store i64 %43, ptr %2, align 8
+  %44 = call i64 inttoptr (i64 164 to ptr)(ptr @m0_, ptr @map_count, ptr %2, i64 0)	; for_each_map_elem
+  %45 = load i64, ptr %2, align 8
+  store i64 %45, ptr %42, align 8
+  %46 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
+  %47 = icmp ugt i64 %46, 1048575
+  %48 = select i1 %47, i64 2, i64 1
+  call void inttoptr (i64 132 to ptr)(ptr %22, i64 %48)	; ringbuf_submit
   br label %common.ret
 }
 
@@ -120,5 +136,3 @@ entry:
   store i64 %5, ptr %3, align 8
   ret i64 0
 }
-
-declare void @llvm.memset.p0.i64(ptr, i8, i64, i1)

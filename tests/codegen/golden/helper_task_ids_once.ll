@@ -10,6 +10,8 @@ target triple = "bpfel"
 ;   type=ringbuf max_entries=1048576
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=percpu_array max_entries=5 key_size=4 value_size=8
+@exited = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
+;   type=array max_entries=1 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "tracepoint/syscalls/sys_enter_getppid" {
@@ -18,56 +20,69 @@ entry:
   %2 = alloca [1 x i64], align 8
   %3 = alloca [1 x i64], align 8
   %4 = alloca [2 x i64], align 8
-  %5 = call i64 inttoptr (i64 14 to ptr)()	; get_current_pid_tgid
-  %6 = lshr i64 %5, 32
-  %7 = icmp ugt i64 %5, 8589934591
-  br i1 %7, label %pred_true, label %common.ret
+  %5 = alloca [1 x i64], align 8
+  store i32 0, ptr %5, align 8
+  %6 = call i64 inttoptr (i64 1 to ptr)(ptr @exited, ptr %5)	; map_lookup_elem
+  %7 = icmp eq i64 %6, 0
+  br i1 %7, label %running, label %exit_check
 
-pred_true:
-  store i64 %6, ptr %4, align 8
-  %8 = getelementptr i8, ptr %4, i64 8
-  %9 = and i64 %5, 4294967295
-  store i64 %9, ptr %8, align 8
-  %10 = call i64 inttoptr (i64 15 to ptr)()	; get_current_uid_gid
-  %11 = and i64 %10, 4294967295
-  store i64 %11, ptr %3, align 8
-  %12 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_a, ptr %4, ptr %3, i64 0)	; map_update_elem
-  %13 = icmp slt i64 %12, 0
-  br i1 %13, label %update_failed, label %updated
+exit_check:
+  %8 = inttoptr i64 %6 to ptr
+  %9 = load i64, ptr %8, align 8
+  %.not = icmp eq i64 %9, 0
+  br i1 %.not, label %running, label %common.ret
 
 common.ret:
   ret i64 0
 
+running:
+  %10 = call i64 inttoptr (i64 14 to ptr)()	; get_current_pid_tgid
+  %11 = lshr i64 %10, 32
+  %12 = icmp ugt i64 %10, 8589934591
+  br i1 %12, label %pred_true, label %common.ret
+
+pred_true:
+  store i64 %11, ptr %4, align 8
+  %13 = getelementptr i8, ptr %4, i64 8
+  %14 = and i64 %10, 4294967295
+  store i64 %14, ptr %13, align 8
+  %15 = call i64 inttoptr (i64 15 to ptr)()	; get_current_uid_gid
+  %16 = and i64 %15, 4294967295
+  store i64 %16, ptr %3, align 8
+  %17 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_a, ptr %4, ptr %3, i64 0)	; map_update_elem
+  %18 = icmp slt i64 %17, 0
+  br i1 %18, label %update_failed, label %updated
+
 update_failed:
   store i32 3, ptr %2, align 8
-  %14 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %2)	; map_lookup_elem
-  %15 = icmp eq i64 %14, 0
-  br i1 %15, label %updated, label %nonnull
+  %19 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %2)	; map_lookup_elem
+  %20 = icmp eq i64 %19, 0
+  br i1 %20, label %updated, label %nonnull
 
 updated:
-  store i64 %11, ptr %2, align 8
-  store i64 %6, ptr %3, align 8
-  %16 = call i64 inttoptr (i64 2 to ptr)(ptr @m1_b, ptr %2, ptr %3, i64 0)	; map_update_elem
-  %17 = icmp slt i64 %16, 0
-  br i1 %17, label %update_failed1, label %common.ret
+  store i64 %16, ptr %2, align 8
+  store i64 %11, ptr %3, align 8
+  %21 = call i64 inttoptr (i64 2 to ptr)(ptr @m1_b, ptr %2, ptr %3, i64 0)	; map_update_elem
+  %22 = icmp slt i64 %21, 0
+  br i1 %22, label %update_failed1, label %common.ret
 
 nonnull:
-  %18 = inttoptr i64 %14 to ptr
-  %19 = load i64, ptr %18, align 8
-  %20 = add i64 %19, 1
-  store i64 %20, ptr %18, align 8
+  %23 = inttoptr i64 %19 to ptr
+  %24 = load i64, ptr %23, align 8
+  %25 = add i64 %24, 1
+  store i64 %25, ptr %23, align 8
   br label %updated
 
 update_failed1:
   store i32 4, ptr %1, align 8
-  %21 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %22 = icmp eq i64 %21, 0
-  br i1 %22, label %common.ret, label %nonnull3
+  %26 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %27 = icmp eq i64 %26, 0
+  br i1 %27, label %common.ret, label %nonnull3
 
 nonnull3:
-  %23 = inttoptr i64 %21 to ptr
-  %24 = load i64, ptr %23, align 8
-  %25 = add i64 %24, 1
-  store i64 %25, ptr %23, align 8
+  %28 = inttoptr i64 %26 to ptr
+  %29 = load i64, ptr %28, align 8
+  %30 = add i64 %29, 1
+  store i64 %30, ptr %28, align 8
   br label %common.ret
 }

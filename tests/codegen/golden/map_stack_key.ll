@@ -10,6 +10,8 @@ target triple = "bpfel"
 ;   type=ringbuf max_entries=1048576
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=percpu_array max_entries=5 key_size=4 value_size=8
+@exited = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
+;   type=array max_entries=1 key_size=4 value_size=8
 @kstack_127 = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=stack_trace max_entries=4096 key_size=4 value_size=1016
 @ustack_127 = global { ptr, ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
@@ -26,110 +28,123 @@ entry:
   %2 = alloca [1 x i64], align 8
   %3 = alloca [1 x i64], align 8
   %4 = alloca [1 x i64], align 8
-  %5 = call i64 inttoptr (i64 27 to ptr)(ptr %0, ptr @kstack_127, i64 0)	; get_stackid
-  %sext = shl i64 %5, 32
-  %6 = ashr i64 %sext, 32
-  store i64 %6, ptr %4, align 8
-  %7 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_k, ptr %4)	; map_lookup_elem
-  %8 = icmp eq i64 %7, 0
-  br i1 %8, label %init1, label %nonnull2
+  %5 = alloca [1 x i64], align 8
+  store i32 0, ptr %5, align 8
+  %6 = call i64 inttoptr (i64 1 to ptr)(ptr @exited, ptr %5)	; map_lookup_elem
+  %7 = icmp eq i64 %6, 0
+  br i1 %7, label %running, label %exit_check
+
+exit_check:
+  %8 = inttoptr i64 %6 to ptr
+  %9 = load i64, ptr %8, align 8
+  %.not = icmp eq i64 %9, 0
+  br i1 %.not, label %running, label %common.ret
+
+common.ret:
+  ret i64 0
+
+running:
+  %10 = call i64 inttoptr (i64 27 to ptr)(ptr %0, ptr @kstack_127, i64 0)	; get_stackid
+  %sext = shl i64 %10, 32
+  %11 = ashr i64 %sext, 32
+  store i64 %11, ptr %4, align 8
+  %12 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_k, ptr %4)	; map_lookup_elem
+  %13 = icmp eq i64 %12, 0
+  br i1 %13, label %init1, label %nonnull2
 
 init1:
   store i64 0, ptr %3, align 8
-  %9 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_k, ptr %4, ptr %3, i64 1)	; map_update_elem
-  %.not = icmp ne i64 %9, -17
-  %10 = icmp slt i64 %9, 0
-  %11 = and i1 %.not, %10
-  br i1 %11, label %update_failed, label %found
+  %14 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_k, ptr %4, ptr %3, i64 1)	; map_update_elem
+  %.not18 = icmp ne i64 %14, -17
+  %15 = icmp slt i64 %14, 0
+  %16 = and i1 %.not18, %15
+  br i1 %16, label %update_failed, label %found
 
 found:
-  %12 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_k, ptr %4)	; map_lookup_elem
-  %13 = icmp eq i64 %12, 0
-  br i1 %13, label %join3, label %nonnull2
+  %17 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_k, ptr %4)	; map_lookup_elem
+  %18 = icmp eq i64 %17, 0
+  br i1 %18, label %join3, label %nonnull2
 
 update_failed:
   store i32 3, ptr %2, align 8
-  %14 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %2)	; map_lookup_elem
-  %15 = icmp eq i64 %14, 0
-  br i1 %15, label %found, label %nonnull
+  %19 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %2)	; map_lookup_elem
+  %20 = icmp eq i64 %19, 0
+  br i1 %20, label %found, label %nonnull
 
 nonnull:
-  %16 = inttoptr i64 %14 to ptr
-  %17 = load i64, ptr %16, align 8
-  %18 = add i64 %17, 1
-  store i64 %18, ptr %16, align 8
+  %21 = inttoptr i64 %19 to ptr
+  %22 = load i64, ptr %21, align 8
+  %23 = add i64 %22, 1
+  store i64 %23, ptr %21, align 8
   br label %found
 
 nonnull2:
-  %.in21 = phi i64 [ %12, %found ], [ %7, %entry ]
-  %19 = inttoptr i64 %.in21 to ptr
-  %20 = load i64, ptr %19, align 8
-  %21 = add i64 %20, 1
-  store i64 %21, ptr %19, align 8
+  %.in23 = phi i64 [ %17, %found ], [ %12, %running ]
+  %24 = inttoptr i64 %.in23 to ptr
+  %25 = load i64, ptr %24, align 8
+  %26 = add i64 %25, 1
+  store i64 %26, ptr %24, align 8
   br label %join3
 
 join3:
-  %22 = call i64 inttoptr (i64 27 to ptr)(ptr %0, ptr @ustack_127, i64 256)	; get_stackid
-  %sext17 = shl i64 %22, 32
-  %23 = ashr i64 %sext17, 32
-  store i64 %23, ptr %1, align 8
-  %24 = call i64 inttoptr (i64 14 to ptr)()	; get_current_pid_tgid
-  %25 = lshr i64 %24, 32
-  %26 = getelementptr i8, ptr %1, i64 8
-  store i64 %25, ptr %26, align 8
-  store i64 %25, ptr %2, align 8
-  %27 = call i64 inttoptr (i64 1 to ptr)(ptr @pids_seen, ptr %2)	; map_lookup_elem
-  %28 = icmp eq i64 %27, 0
-  br i1 %28, label %pid_fresh, label %pid_known
+  %27 = call i64 inttoptr (i64 27 to ptr)(ptr %0, ptr @ustack_127, i64 256)	; get_stackid
+  %sext19 = shl i64 %27, 32
+  %28 = ashr i64 %sext19, 32
+  store i64 %28, ptr %1, align 8
+  %29 = call i64 inttoptr (i64 14 to ptr)()	; get_current_pid_tgid
+  %30 = lshr i64 %29, 32
+  %31 = getelementptr i8, ptr %1, i64 8
+  store i64 %30, ptr %31, align 8
+  store i64 %30, ptr %2, align 8
+  %32 = call i64 inttoptr (i64 1 to ptr)(ptr @pids_seen, ptr %2)	; map_lookup_elem
+  %33 = icmp eq i64 %32, 0
+  br i1 %33, label %pid_fresh, label %pid_known
 
 pid_fresh:
-  %29 = call i64 inttoptr (i64 2 to ptr)(ptr @pids_seen, ptr %2, ptr %2, i64 1)	; map_update_elem
-  %30 = icmp eq i64 %29, 0
-  br i1 %30, label %pid_send, label %pid_known
+  %34 = call i64 inttoptr (i64 2 to ptr)(ptr @pids_seen, ptr %2, ptr %2, i64 1)	; map_update_elem
+  %35 = icmp eq i64 %34, 0
+  br i1 %35, label %pid_send, label %pid_known
 
 pid_known:
-  %31 = call i64 inttoptr (i64 1 to ptr)(ptr @m1_u, ptr %1)	; map_lookup_elem
-  %32 = icmp eq i64 %31, 0
-  br i1 %32, label %init4, label %nonnull10
+  %36 = call i64 inttoptr (i64 1 to ptr)(ptr @m1_u, ptr %1)	; map_lookup_elem
+  %37 = icmp eq i64 %36, 0
+  br i1 %37, label %init4, label %nonnull10
 
 pid_send:
-  %33 = call i64 inttoptr (i64 130 to ptr)(ptr @pids_rb, ptr %2, i64 8, i64 2)	; ringbuf_output
+  %38 = call i64 inttoptr (i64 130 to ptr)(ptr @pids_rb, ptr %2, i64 8, i64 2)	; ringbuf_output
   br label %pid_known
 
 init4:
   store i64 0, ptr %3, align 8
-  %34 = call i64 inttoptr (i64 2 to ptr)(ptr @m1_u, ptr %1, ptr %3, i64 1)	; map_update_elem
-  %.not18 = icmp ne i64 %34, -17
-  %35 = icmp slt i64 %34, 0
-  %36 = and i1 %.not18, %35
-  br i1 %36, label %update_failed6, label %found5
+  %39 = call i64 inttoptr (i64 2 to ptr)(ptr @m1_u, ptr %1, ptr %3, i64 1)	; map_update_elem
+  %.not20 = icmp ne i64 %39, -17
+  %40 = icmp slt i64 %39, 0
+  %41 = and i1 %.not20, %40
+  br i1 %41, label %update_failed6, label %found5
 
 found5:
-  %37 = call i64 inttoptr (i64 1 to ptr)(ptr @m1_u, ptr %1)	; map_lookup_elem
-  %38 = icmp eq i64 %37, 0
-  br i1 %38, label %join11, label %nonnull10
+  %42 = call i64 inttoptr (i64 1 to ptr)(ptr @m1_u, ptr %1)	; map_lookup_elem
+  %43 = icmp eq i64 %42, 0
+  br i1 %43, label %common.ret, label %nonnull10
 
 update_failed6:
   store i32 4, ptr %4, align 8
-  %39 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %4)	; map_lookup_elem
-  %40 = icmp eq i64 %39, 0
-  br i1 %40, label %found5, label %nonnull8
+  %44 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %4)	; map_lookup_elem
+  %45 = icmp eq i64 %44, 0
+  br i1 %45, label %found5, label %nonnull8
 
 nonnull8:
-  %41 = inttoptr i64 %39 to ptr
-  %42 = load i64, ptr %41, align 8
-  %43 = add i64 %42, 1
-  store i64 %43, ptr %41, align 8
+  %46 = inttoptr i64 %44 to ptr
+  %47 = load i64, ptr %46, align 8
+  %48 = add i64 %47, 1
+  store i64 %48, ptr %46, align 8
   br label %found5
 
 nonnull10:
-  %.in1923 = phi i64 [ %37, %found5 ], [ %31, %pid_known ]
-  %44 = inttoptr i64 %.in1923 to ptr
-  %45 = load i64, ptr %44, align 8
-  %46 = add i64 %45, 1
-  store i64 %46, ptr %44, align 8
-  br label %join11
-
-join11:
-  ret i64 0
+  %.in2125 = phi i64 [ %42, %found5 ], [ %36, %pid_known ]
+  %49 = inttoptr i64 %.in2125 to ptr
+  %50 = load i64, ptr %49, align 8
+  %51 = add i64 %50, 1
+  store i64 %51, ptr %49, align 8
+  br label %common.ret
 }

@@ -9,6 +9,8 @@ target triple = "bpfel"
 ;   type=ringbuf max_entries=1048576
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=percpu_array max_entries=4 key_size=4 value_size=8
+@exited = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
+;   type=array max_entries=1 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "fentry/vfs_read" {
@@ -16,47 +18,60 @@ entry:
   %1 = alloca [1 x i64], align 8
   %2 = alloca [1 x i64], align 8
   %3 = alloca [1 x i64], align 8
+  %4 = alloca [1 x i64], align 8
+  store i32 0, ptr %4, align 8
+  %5 = call i64 inttoptr (i64 1 to ptr)(ptr @exited, ptr %4)	; map_lookup_elem
+  %6 = icmp eq i64 %5, 0
+  br i1 %6, label %running, label %exit_check
+
+exit_check:
+  %7 = inttoptr i64 %5 to ptr
+  %8 = load i64, ptr %7, align 8
+  %.not = icmp eq i64 %8, 0
+  br i1 %.not, label %running, label %common.ret
+
+common.ret:
+  ret i64 0
+
+running:
   store i64 0, ptr %3, align 8
-  %4 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
-  %5 = icmp eq i64 %4, 0
-  br i1 %5, label %init1, label %nonnull2
+  %9 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
+  %10 = icmp eq i64 %9, 0
+  br i1 %10, label %init1, label %nonnull2
 
 init1:
   store i64 0, ptr %2, align 8
-  %6 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %3, ptr %2, i64 1)	; map_update_elem
-  %.not = icmp ne i64 %6, -17
-  %7 = icmp slt i64 %6, 0
-  %8 = and i1 %.not, %7
-  br i1 %8, label %update_failed, label %found
+  %11 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %3, ptr %2, i64 1)	; map_update_elem
+  %.not7 = icmp ne i64 %11, -17
+  %12 = icmp slt i64 %11, 0
+  %13 = and i1 %.not7, %12
+  br i1 %13, label %update_failed, label %found
 
 found:
-  %9 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
-  %10 = icmp eq i64 %9, 0
-  br i1 %10, label %join3, label %nonnull2
+  %14 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
+  %15 = icmp eq i64 %14, 0
+  br i1 %15, label %common.ret, label %nonnull2
 
 update_failed:
   store i32 3, ptr %1, align 8
-  %11 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %12 = icmp eq i64 %11, 0
-  br i1 %12, label %found, label %nonnull
+  %16 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %17 = icmp eq i64 %16, 0
+  br i1 %17, label %found, label %nonnull
 
 nonnull:
-  %13 = inttoptr i64 %11 to ptr
-  %14 = load i64, ptr %13, align 8
-  %15 = add i64 %14, 1
-  store i64 %15, ptr %13, align 8
+  %18 = inttoptr i64 %16 to ptr
+  %19 = load i64, ptr %18, align 8
+  %20 = add i64 %19, 1
+  store i64 %20, ptr %18, align 8
   br label %found
 
 nonnull2:
-  %.in7 = phi i64 [ %9, %found ], [ %4, %entry ]
-  %16 = inttoptr i64 %.in7 to ptr
-  %17 = getelementptr i8, ptr %0, i64 16
-  %18 = load i64, ptr %17, align 8
-  %19 = load i64, ptr %16, align 8
-  %20 = add i64 %19, %18
-  store i64 %20, ptr %16, align 8
-  br label %join3
-
-join3:
-  ret i64 0
+  %.in9 = phi i64 [ %14, %found ], [ %9, %running ]
+  %21 = inttoptr i64 %.in9 to ptr
+  %22 = getelementptr i8, ptr %0, i64 16
+  %23 = load i64, ptr %22, align 8
+  %24 = load i64, ptr %21, align 8
+  %25 = add i64 %24, %23
+  store i64 %25, ptr %21, align 8
+  br label %common.ret
 }

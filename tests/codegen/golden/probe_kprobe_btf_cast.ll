@@ -9,6 +9,8 @@ target triple = "bpfel"
 ;   type=ringbuf max_entries=1048576
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=percpu_array max_entries=4 key_size=4 value_size=8
+@exited = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
+;   type=array max_entries=1 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "kprobe/vfs_open" {
@@ -17,31 +19,44 @@ entry:
   %2 = alloca [1 x i64], align 8
   %3 = alloca [1 x i64], align 8
   %4 = alloca [1 x i64], align 8
+  %5 = alloca [1 x i64], align 8
+  store i32 0, ptr %5, align 8
+  %6 = call i64 inttoptr (i64 1 to ptr)(ptr @exited, ptr %5)	; map_lookup_elem
+  %7 = icmp eq i64 %6, 0
+  br i1 %7, label %running, label %exit_check
+
+exit_check:
+  %8 = inttoptr i64 %6 to ptr
+  %9 = load i64, ptr %8, align 8
+  %.not = icmp eq i64 %9, 0
+  br i1 %.not, label %running, label %common.ret
+
+common.ret:
+  ret i64 0
+
+running:
   store i64 0, ptr %4, align 8
-  %5 = getelementptr i8, ptr %0, i64 112
-  %6 = load i64, ptr %5, align 8
-  %7 = add i64 %6, 8
+  %10 = getelementptr i8, ptr %0, i64 112
+  %11 = load i64, ptr %10, align 8
+  %12 = add i64 %11, 8
   store i64 0, ptr %2, align 8
-  %8 = call i64 inttoptr (i64 113 to ptr)(ptr %2, i64 8, i64 %7)	; probe_read_kernel
-  %9 = load i64, ptr %2, align 8
-  store i64 %9, ptr %3, align 8
-  %10 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %4, ptr %3, i64 0)	; map_update_elem
-  %11 = icmp slt i64 %10, 0
-  br i1 %11, label %update_failed, label %updated
+  %13 = call i64 inttoptr (i64 113 to ptr)(ptr %2, i64 8, i64 %12)	; probe_read_kernel
+  %14 = load i64, ptr %2, align 8
+  store i64 %14, ptr %3, align 8
+  %15 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %4, ptr %3, i64 0)	; map_update_elem
+  %16 = icmp slt i64 %15, 0
+  br i1 %16, label %update_failed, label %common.ret
 
 update_failed:
   store i32 3, ptr %1, align 8
-  %12 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %13 = icmp eq i64 %12, 0
-  br i1 %13, label %updated, label %nonnull
-
-updated:
-  ret i64 0
+  %17 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %18 = icmp eq i64 %17, 0
+  br i1 %18, label %common.ret, label %nonnull
 
 nonnull:
-  %14 = inttoptr i64 %12 to ptr
-  %15 = load i64, ptr %14, align 8
-  %16 = add i64 %15, 1
-  store i64 %16, ptr %14, align 8
-  br label %updated
+  %19 = inttoptr i64 %17 to ptr
+  %20 = load i64, ptr %19, align 8
+  %21 = add i64 %20, 1
+  store i64 %21, ptr %19, align 8
+  br label %common.ret
 }

@@ -9,6 +9,8 @@ target triple = "bpfel"
 ;   type=ringbuf max_entries=1048576
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=percpu_array max_entries=4 key_size=4 value_size=8
+@exited = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
+;   type=array max_entries=1 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "kretprobe/vfs_read" {
@@ -16,83 +18,96 @@ entry:
   %1 = alloca [1 x i64], align 8
   %2 = alloca [1 x i64], align 8
   %3 = alloca [2 x i64], align 8
-  %4 = getelementptr i8, ptr %0, i64 80
-  %5 = load i64, ptr %4, align 8
-  %6 = icmp ugt i64 %5, 4294967295
-  %7 = lshr i64 %5, 32
-  %8 = select i1 %6, i64 %7, i64 %5
-  %9 = select i1 %6, i64 32, i64 0
-  %10 = icmp ugt i64 %8, 65535
-  %11 = lshr i64 %8, 16
-  %12 = select i1 %10, i64 %11, i64 %8
-  %13 = select i1 %10, i64 16, i64 0
-  %14 = or i64 %13, %9
-  %15 = icmp ugt i64 %12, 255
-  %16 = lshr i64 %12, 8
-  %17 = select i1 %15, i64 %16, i64 %12
-  %18 = select i1 %15, i64 8, i64 0
-  %19 = or i64 %14, %18
-  %20 = icmp ugt i64 %17, 15
-  %21 = lshr i64 %17, 4
+  %4 = alloca [1 x i64], align 8
+  store i32 0, ptr %4, align 8
+  %5 = call i64 inttoptr (i64 1 to ptr)(ptr @exited, ptr %4)	; map_lookup_elem
+  %6 = icmp eq i64 %5, 0
+  br i1 %6, label %running, label %exit_check
+
+exit_check:
+  %7 = inttoptr i64 %5 to ptr
+  %8 = load i64, ptr %7, align 8
+  %.not = icmp eq i64 %8, 0
+  br i1 %.not, label %running, label %common.ret
+
+common.ret:
+  ret i64 0
+
+running:
+  %9 = getelementptr i8, ptr %0, i64 80
+  %10 = load i64, ptr %9, align 8
+  %11 = icmp ugt i64 %10, 4294967295
+  %12 = lshr i64 %10, 32
+  %13 = select i1 %11, i64 %12, i64 %10
+  %14 = select i1 %11, i64 32, i64 0
+  %15 = icmp ugt i64 %13, 65535
+  %16 = lshr i64 %13, 16
+  %17 = select i1 %15, i64 %16, i64 %13
+  %18 = select i1 %15, i64 16, i64 0
+  %19 = or i64 %18, %14
+  %20 = icmp ugt i64 %17, 255
+  %21 = lshr i64 %17, 8
   %22 = select i1 %20, i64 %21, i64 %17
-  %23 = select i1 %20, i64 4, i64 0
+  %23 = select i1 %20, i64 8, i64 0
   %24 = or i64 %19, %23
-  %25 = icmp ugt i64 %22, 3
-  %26 = lshr i64 %22, 2
+  %25 = icmp ugt i64 %22, 15
+  %26 = lshr i64 %22, 4
   %27 = select i1 %25, i64 %26, i64 %22
-  %28 = select i1 %25, i64 2, i64 0
+  %28 = select i1 %25, i64 4, i64 0
   %29 = or i64 %24, %28
-  %30 = icmp ugt i64 %27, 1
-  %31 = zext i1 %30 to i64
-  %32 = or i64 %29, %31
-  %33 = lshr i64 %5, %32
-  %34 = add i64 %33, %32
-  %35 = icmp slt i64 %5, 2
-  %.v = select i1 %35, i64 %5, i64 %34
-  %36 = add i64 %.v, 1
-  %37 = icmp slt i64 %5, 0
-  %38 = select i1 %37, i64 0, i64 %36
+  %30 = icmp ugt i64 %27, 3
+  %31 = lshr i64 %27, 2
+  %32 = select i1 %30, i64 %31, i64 %27
+  %33 = select i1 %30, i64 2, i64 0
+  %34 = or i64 %29, %33
+  %35 = icmp ugt i64 %32, 1
+  %36 = zext i1 %35 to i64
+  %37 = or i64 %34, %36
+  %38 = lshr i64 %10, %37
+  %39 = add i64 %38, %37
+  %40 = icmp slt i64 %10, 2
+  %.v = select i1 %40, i64 %10, i64 %39
+  %41 = add i64 %.v, 1
+  %42 = icmp slt i64 %10, 0
+  %43 = select i1 %42, i64 0, i64 %41
   store i64 0, ptr %3, align 8
-  %39 = getelementptr i8, ptr %3, i64 8
-  store i64 %38, ptr %39, align 8
-  %40 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
-  %41 = icmp eq i64 %40, 0
-  br i1 %41, label %init1, label %nonnull2
+  %44 = getelementptr i8, ptr %3, i64 8
+  store i64 %43, ptr %44, align 8
+  %45 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
+  %46 = icmp eq i64 %45, 0
+  br i1 %46, label %init1, label %nonnull2
 
 init1:
   store i64 0, ptr %2, align 8
-  %42 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %3, ptr %2, i64 1)	; map_update_elem
-  %.not = icmp ne i64 %42, -17
-  %43 = icmp slt i64 %42, 0
-  %44 = and i1 %.not, %43
-  br i1 %44, label %update_failed, label %found
+  %47 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %3, ptr %2, i64 1)	; map_update_elem
+  %.not7 = icmp ne i64 %47, -17
+  %48 = icmp slt i64 %47, 0
+  %49 = and i1 %.not7, %48
+  br i1 %49, label %update_failed, label %found
 
 found:
-  %45 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
-  %46 = icmp eq i64 %45, 0
-  br i1 %46, label %join3, label %nonnull2
+  %50 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
+  %51 = icmp eq i64 %50, 0
+  br i1 %51, label %common.ret, label %nonnull2
 
 update_failed:
   store i32 3, ptr %1, align 8
-  %47 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %48 = icmp eq i64 %47, 0
-  br i1 %48, label %found, label %nonnull
+  %52 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %53 = icmp eq i64 %52, 0
+  br i1 %53, label %found, label %nonnull
 
 nonnull:
-  %49 = inttoptr i64 %47 to ptr
-  %50 = load i64, ptr %49, align 8
-  %51 = add i64 %50, 1
-  store i64 %51, ptr %49, align 8
+  %54 = inttoptr i64 %52 to ptr
+  %55 = load i64, ptr %54, align 8
+  %56 = add i64 %55, 1
+  store i64 %56, ptr %54, align 8
   br label %found
 
 nonnull2:
-  %.in7 = phi i64 [ %45, %found ], [ %40, %entry ]
-  %52 = inttoptr i64 %.in7 to ptr
-  %53 = load i64, ptr %52, align 8
-  %54 = add i64 %53, 1
-  store i64 %54, ptr %52, align 8
-  br label %join3
-
-join3:
-  ret i64 0
+  %.in9 = phi i64 [ %50, %found ], [ %45, %running ]
+  %57 = inttoptr i64 %.in9 to ptr
+  %58 = load i64, ptr %57, align 8
+  %59 = add i64 %58, 1
+  store i64 %59, ptr %57, align 8
+  br label %common.ret
 }

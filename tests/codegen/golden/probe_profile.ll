@@ -8,6 +8,8 @@ target triple = "bpfel"
 ;   type=ringbuf max_entries=1048576
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=percpu_array max_entries=4 key_size=4 value_size=8
+@exited = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
+;   type=array max_entries=1 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "perf_event" {
@@ -15,46 +17,59 @@ entry:
   %1 = alloca [1 x i64], align 8
   %2 = alloca [1 x i64], align 8
   %3 = alloca [1 x i64], align 8
-  %4 = call i64 inttoptr (i64 8 to ptr)()	; get_smp_processor_id
-  store i64 %4, ptr %3, align 8
-  %5 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
+  %4 = alloca [1 x i64], align 8
+  store i32 0, ptr %4, align 8
+  %5 = call i64 inttoptr (i64 1 to ptr)(ptr @exited, ptr %4)	; map_lookup_elem
   %6 = icmp eq i64 %5, 0
-  br i1 %6, label %init1, label %nonnull2
+  br i1 %6, label %running, label %exit_check
+
+exit_check:
+  %7 = inttoptr i64 %5 to ptr
+  %8 = load i64, ptr %7, align 8
+  %.not = icmp eq i64 %8, 0
+  br i1 %.not, label %running, label %common.ret
+
+common.ret:
+  ret i64 0
+
+running:
+  %9 = call i64 inttoptr (i64 8 to ptr)()	; get_smp_processor_id
+  store i64 %9, ptr %3, align 8
+  %10 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
+  %11 = icmp eq i64 %10, 0
+  br i1 %11, label %init1, label %nonnull2
 
 init1:
   store i64 0, ptr %2, align 8
-  %7 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %3, ptr %2, i64 1)	; map_update_elem
-  %.not = icmp ne i64 %7, -17
-  %8 = icmp slt i64 %7, 0
-  %9 = and i1 %.not, %8
-  br i1 %9, label %update_failed, label %found
+  %12 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %3, ptr %2, i64 1)	; map_update_elem
+  %.not7 = icmp ne i64 %12, -17
+  %13 = icmp slt i64 %12, 0
+  %14 = and i1 %.not7, %13
+  br i1 %14, label %update_failed, label %found
 
 found:
-  %10 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
-  %11 = icmp eq i64 %10, 0
-  br i1 %11, label %join3, label %nonnull2
+  %15 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
+  %16 = icmp eq i64 %15, 0
+  br i1 %16, label %common.ret, label %nonnull2
 
 update_failed:
   store i32 3, ptr %1, align 8
-  %12 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %13 = icmp eq i64 %12, 0
-  br i1 %13, label %found, label %nonnull
+  %17 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %18 = icmp eq i64 %17, 0
+  br i1 %18, label %found, label %nonnull
 
 nonnull:
-  %14 = inttoptr i64 %12 to ptr
-  %15 = load i64, ptr %14, align 8
-  %16 = add i64 %15, 1
-  store i64 %16, ptr %14, align 8
+  %19 = inttoptr i64 %17 to ptr
+  %20 = load i64, ptr %19, align 8
+  %21 = add i64 %20, 1
+  store i64 %21, ptr %19, align 8
   br label %found
 
 nonnull2:
-  %.in7 = phi i64 [ %10, %found ], [ %5, %entry ]
-  %17 = inttoptr i64 %.in7 to ptr
-  %18 = load i64, ptr %17, align 8
-  %19 = add i64 %18, 1
-  store i64 %19, ptr %17, align 8
-  br label %join3
-
-join3:
-  ret i64 0
+  %.in9 = phi i64 [ %15, %found ], [ %10, %running ]
+  %22 = inttoptr i64 %.in9 to ptr
+  %23 = load i64, ptr %22, align 8
+  %24 = add i64 %23, 1
+  store i64 %24, ptr %22, align 8
+  br label %common.ret
 }

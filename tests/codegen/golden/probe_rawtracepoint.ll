@@ -8,6 +8,8 @@ target triple = "bpfel"
 ;   type=ringbuf max_entries=1048576
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=percpu_array max_entries=4 key_size=4 value_size=8
+@exited = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
+;   type=array max_entries=1 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "raw_tp/sched_switch" {
@@ -15,27 +17,40 @@ entry:
   %1 = alloca [1 x i64], align 8
   %2 = alloca [1 x i64], align 8
   %3 = alloca [1 x i64], align 8
+  %4 = alloca [1 x i64], align 8
+  store i32 0, ptr %4, align 8
+  %5 = call i64 inttoptr (i64 1 to ptr)(ptr @exited, ptr %4)	; map_lookup_elem
+  %6 = icmp eq i64 %5, 0
+  br i1 %6, label %running, label %exit_check
+
+exit_check:
+  %7 = inttoptr i64 %5 to ptr
+  %8 = load i64, ptr %7, align 8
+  %.not = icmp eq i64 %8, 0
+  br i1 %.not, label %running, label %common.ret
+
+common.ret:
+  ret i64 0
+
+running:
   store i64 0, ptr %3, align 8
-  %4 = getelementptr i8, ptr %0, i64 8
-  %5 = load i64, ptr %4, align 8
-  store i64 %5, ptr %2, align 8
-  %6 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %3, ptr %2, i64 0)	; map_update_elem
-  %7 = icmp slt i64 %6, 0
-  br i1 %7, label %update_failed, label %updated
+  %9 = getelementptr i8, ptr %0, i64 8
+  %10 = load i64, ptr %9, align 8
+  store i64 %10, ptr %2, align 8
+  %11 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %3, ptr %2, i64 0)	; map_update_elem
+  %12 = icmp slt i64 %11, 0
+  br i1 %12, label %update_failed, label %common.ret
 
 update_failed:
   store i32 3, ptr %1, align 8
-  %8 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %9 = icmp eq i64 %8, 0
-  br i1 %9, label %updated, label %nonnull
-
-updated:
-  ret i64 0
+  %13 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %14 = icmp eq i64 %13, 0
+  br i1 %14, label %common.ret, label %nonnull
 
 nonnull:
-  %10 = inttoptr i64 %8 to ptr
-  %11 = load i64, ptr %10, align 8
-  %12 = add i64 %11, 1
-  store i64 %12, ptr %10, align 8
-  br label %updated
+  %15 = inttoptr i64 %13 to ptr
+  %16 = load i64, ptr %15, align 8
+  %17 = add i64 %16, 1
+  store i64 %17, ptr %15, align 8
+  br label %common.ret
 }

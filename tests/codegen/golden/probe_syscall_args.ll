@@ -9,6 +9,8 @@ target triple = "bpfel"
 ;   type=ringbuf max_entries=1048576
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=percpu_array max_entries=4 key_size=4 value_size=8
+@exited = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
+;   type=array max_entries=1 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "tp_btf/sys_enter" {
@@ -16,63 +18,77 @@ entry:
   %1 = alloca [1 x i64], align 8
   %2 = alloca [1 x i64], align 8
   %3 = alloca [1 x i64], align 8
-  %4 = getelementptr i8, ptr %0, i64 8
-  %5 = load i64, ptr %4, align 8
-  %6 = icmp eq i64 %5, 0
-  br i1 %6, label %sc_match, label %common.ret
+  %4 = alloca [1 x i64], align 8
+  %5 = getelementptr i8, ptr %0, i64 8
+  %6 = load i64, ptr %5, align 8
+  %7 = icmp eq i64 %6, 0
+  br i1 %7, label %sc_match, label %common.ret
 
 sc_match:
   %regs = load ptr, ptr %0, align 8
-  %7 = getelementptr i8, ptr %regs, i64 136
-  %8 = load i64, ptr %7, align 8
-  %9 = icmp eq i64 %8, 51
-  br i1 %9, label %native, label %common.ret
+  %8 = getelementptr i8, ptr %regs, i64 136
+  %9 = load i64, ptr %8, align 8
+  %10 = icmp eq i64 %9, 51
+  br i1 %10, label %native, label %common.ret
 
 common.ret:
   ret i64 0
 
 native:
-  %10 = getelementptr i8, ptr %regs, i64 112
-  %11 = load i64, ptr %10, align 8
-  store i64 %11, ptr %3, align 8
-  %12 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
-  %13 = icmp eq i64 %12, 0
-  br i1 %13, label %init2, label %nonnull3
+  store i32 0, ptr %4, align 8
+  %11 = call i64 inttoptr (i64 1 to ptr)(ptr @exited, ptr %4)	; map_lookup_elem
+  %12 = icmp eq i64 %11, 0
+  br i1 %12, label %running, label %exit_check
+
+exit_check:
+  %13 = inttoptr i64 %11 to ptr
+  %14 = load i64, ptr %13, align 8
+  %.not = icmp eq i64 %14, 0
+  br i1 %.not, label %running, label %common.ret
+
+running:
+  %regs1 = load ptr, ptr %0, align 8
+  %15 = getelementptr i8, ptr %regs1, i64 112
+  %16 = load i64, ptr %15, align 8
+  store i64 %16, ptr %3, align 8
+  %17 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
+  %18 = icmp eq i64 %17, 0
+  br i1 %18, label %init2, label %nonnull3
 
 init2:
   store i64 0, ptr %2, align 8
-  %14 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %3, ptr %2, i64 1)	; map_update_elem
-  %.not = icmp ne i64 %14, -17
-  %15 = icmp slt i64 %14, 0
-  %16 = and i1 %.not, %15
-  br i1 %16, label %update_failed, label %found
+  %19 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %3, ptr %2, i64 1)	; map_update_elem
+  %.not9 = icmp ne i64 %19, -17
+  %20 = icmp slt i64 %19, 0
+  %21 = and i1 %.not9, %20
+  br i1 %21, label %update_failed, label %found
 
 found:
-  %17 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
-  %18 = icmp eq i64 %17, 0
-  br i1 %18, label %common.ret, label %nonnull3
+  %22 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
+  %23 = icmp eq i64 %22, 0
+  br i1 %23, label %common.ret, label %nonnull3
 
 update_failed:
   store i32 3, ptr %1, align 8
-  %19 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %20 = icmp eq i64 %19, 0
-  br i1 %20, label %found, label %nonnull
+  %24 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %25 = icmp eq i64 %24, 0
+  br i1 %25, label %found, label %nonnull
 
 nonnull:
-  %21 = inttoptr i64 %19 to ptr
-  %22 = load i64, ptr %21, align 8
-  %23 = add i64 %22, 1
-  store i64 %23, ptr %21, align 8
+  %26 = inttoptr i64 %24 to ptr
+  %27 = load i64, ptr %26, align 8
+  %28 = add i64 %27, 1
+  store i64 %28, ptr %26, align 8
   br label %found
 
 nonnull3:
-  %.in9 = phi i64 [ %17, %found ], [ %12, %native ]
-  %24 = inttoptr i64 %.in9 to ptr
+  %.in11 = phi i64 [ %22, %found ], [ %17, %running ]
+  %29 = inttoptr i64 %.in11 to ptr
   %regs5 = load ptr, ptr %0, align 8
-  %25 = getelementptr i8, ptr %regs5, i64 96
-  %26 = load i64, ptr %25, align 8
-  %27 = load i64, ptr %24, align 8
-  %28 = add i64 %27, %26
-  store i64 %28, ptr %24, align 8
+  %30 = getelementptr i8, ptr %regs5, i64 96
+  %31 = load i64, ptr %30, align 8
+  %32 = load i64, ptr %29, align 8
+  %33 = add i64 %32, %31
+  store i64 %33, ptr %29, align 8
   br label %common.ret
 }

@@ -10,6 +10,8 @@ target triple = "bpfel"
 ;   type=ringbuf max_entries=1048576
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=percpu_array max_entries=4 key_size=4 value_size=8
+@exited = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
+;   type=array max_entries=1 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "raw_tp/sys_enter" {
@@ -20,73 +22,86 @@ entry:
   %4 = alloca [1 x i64], align 8
   %5 = alloca [1 x i64], align 8
   %6 = alloca [1 x i64], align 8
-  %7 = getelementptr i8, ptr %0, i64 8
-  %8 = load i64, ptr %7, align 8
-  %9 = icmp eq i64 %8, 0
-  br i1 %9, label %sc_match, label %common.ret
+  %7 = alloca [1 x i64], align 8
+  %8 = getelementptr i8, ptr %0, i64 8
+  %9 = load i64, ptr %8, align 8
+  %10 = icmp eq i64 %9, 0
+  br i1 %10, label %sc_match, label %common.ret
 
 sc_match:
-  %10 = load i64, ptr %0, align 8
-  store i64 0, ptr %6, align 8
-  %11 = add i64 %10, 136
-  %12 = inttoptr i64 %11 to ptr
-  %13 = call i64 inttoptr (i64 113 to ptr)(ptr %6, i64 8, ptr %12)	; probe_read_kernel
-  %14 = load i64, ptr %6, align 8
-  %15 = icmp eq i64 %14, 51
-  br i1 %15, label %native, label %common.ret
+  %11 = load i64, ptr %0, align 8
+  store i64 0, ptr %7, align 8
+  %12 = add i64 %11, 136
+  %13 = inttoptr i64 %12 to ptr
+  %14 = call i64 inttoptr (i64 113 to ptr)(ptr %7, i64 8, ptr %13)	; probe_read_kernel
+  %15 = load i64, ptr %7, align 8
+  %16 = icmp eq i64 %15, 51
+  br i1 %16, label %native, label %common.ret
 
 common.ret:
   ret i64 0
 
 native:
-  %16 = load i64, ptr %0, align 8
+  store i32 0, ptr %6, align 8
+  %17 = call i64 inttoptr (i64 1 to ptr)(ptr @exited, ptr %6)	; map_lookup_elem
+  %18 = icmp eq i64 %17, 0
+  br i1 %18, label %running, label %exit_check
+
+exit_check:
+  %19 = inttoptr i64 %17 to ptr
+  %20 = load i64, ptr %19, align 8
+  %.not = icmp eq i64 %20, 0
+  br i1 %.not, label %running, label %common.ret
+
+running:
+  %21 = load i64, ptr %0, align 8
   store i64 0, ptr %4, align 8
-  %17 = add i64 %16, 112
-  %18 = inttoptr i64 %17 to ptr
-  %19 = call i64 inttoptr (i64 113 to ptr)(ptr %4, i64 8, ptr %18)	; probe_read_kernel
-  %20 = load i64, ptr %4, align 8
-  store i64 %20, ptr %5, align 8
-  %21 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %5)	; map_lookup_elem
-  %22 = icmp eq i64 %21, 0
-  br i1 %22, label %init1, label %nonnull2
+  %22 = add i64 %21, 112
+  %23 = inttoptr i64 %22 to ptr
+  %24 = call i64 inttoptr (i64 113 to ptr)(ptr %4, i64 8, ptr %23)	; probe_read_kernel
+  %25 = load i64, ptr %4, align 8
+  store i64 %25, ptr %5, align 8
+  %26 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %5)	; map_lookup_elem
+  %27 = icmp eq i64 %26, 0
+  br i1 %27, label %init1, label %nonnull2
 
 init1:
   store i64 0, ptr %3, align 8
-  %23 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %5, ptr %3, i64 1)	; map_update_elem
-  %.not = icmp ne i64 %23, -17
-  %24 = icmp slt i64 %23, 0
-  %25 = and i1 %.not, %24
-  br i1 %25, label %update_failed, label %found
+  %28 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %5, ptr %3, i64 1)	; map_update_elem
+  %.not7 = icmp ne i64 %28, -17
+  %29 = icmp slt i64 %28, 0
+  %30 = and i1 %.not7, %29
+  br i1 %30, label %update_failed, label %found
 
 found:
-  %26 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %5)	; map_lookup_elem
-  %27 = icmp eq i64 %26, 0
-  br i1 %27, label %common.ret, label %nonnull2
+  %31 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %5)	; map_lookup_elem
+  %32 = icmp eq i64 %31, 0
+  br i1 %32, label %common.ret, label %nonnull2
 
 update_failed:
   store i32 3, ptr %2, align 8
-  %28 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %2)	; map_lookup_elem
-  %29 = icmp eq i64 %28, 0
-  br i1 %29, label %found, label %nonnull
+  %33 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %2)	; map_lookup_elem
+  %34 = icmp eq i64 %33, 0
+  br i1 %34, label %found, label %nonnull
 
 nonnull:
-  %30 = inttoptr i64 %28 to ptr
-  %31 = load i64, ptr %30, align 8
-  %32 = add i64 %31, 1
-  store i64 %32, ptr %30, align 8
+  %35 = inttoptr i64 %33 to ptr
+  %36 = load i64, ptr %35, align 8
+  %37 = add i64 %36, 1
+  store i64 %37, ptr %35, align 8
   br label %found
 
 nonnull2:
-  %.in7 = phi i64 [ %26, %found ], [ %21, %native ]
-  %33 = inttoptr i64 %.in7 to ptr
-  %34 = load i64, ptr %0, align 8
+  %.in9 = phi i64 [ %31, %found ], [ %26, %running ]
+  %38 = inttoptr i64 %.in9 to ptr
+  %39 = load i64, ptr %0, align 8
   store i64 0, ptr %1, align 8
-  %35 = add i64 %34, 96
-  %36 = inttoptr i64 %35 to ptr
-  %37 = call i64 inttoptr (i64 113 to ptr)(ptr %1, i64 8, ptr %36)	; probe_read_kernel
-  %38 = load i64, ptr %1, align 8
-  %39 = load i64, ptr %33, align 8
-  %40 = add i64 %39, %38
-  store i64 %40, ptr %33, align 8
+  %40 = add i64 %39, 96
+  %41 = inttoptr i64 %40 to ptr
+  %42 = call i64 inttoptr (i64 113 to ptr)(ptr %1, i64 8, ptr %41)	; probe_read_kernel
+  %43 = load i64, ptr %1, align 8
+  %44 = load i64, ptr %38, align 8
+  %45 = add i64 %44, %43
+  store i64 %45, ptr %38, align 8
   br label %common.ret
 }

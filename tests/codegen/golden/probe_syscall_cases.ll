@@ -7,6 +7,8 @@ target triple = "bpfel"
 ;   type=ringbuf max_entries=8388608
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=percpu_array max_entries=3 key_size=4 value_size=8
+@exited = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
+;   type=array max_entries=1 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "tp_btf/sys_enter" {
@@ -47,71 +49,97 @@ case2:
 define internal fastcc void @probe0_case0() section ".text" {
 entry:
   %0 = alloca [1 x i64], align 8
-  %1 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 24, i64 0)	; ringbuf_reserve
-  %2 = icmp eq i64 %1, 0
-  br i1 %2, label %lost, label %reserved
+  %1 = alloca [1 x i64], align 8
+  store i32 0, ptr %1, align 8
+  %2 = call i64 inttoptr (i64 1 to ptr)(ptr @exited, ptr %1)	; map_lookup_elem
+  %3 = icmp eq i64 %2, 0
+  br i1 %3, label %running, label %exit_check
+
+exit_check:
+  %4 = inttoptr i64 %2 to ptr
+  %5 = load i64, ptr %4, align 8
+  %.not = icmp eq i64 %5, 0
+  br i1 %.not, label %running, label %common.ret
+
+common.ret:
+  ret void
+
+running:
+  %6 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 24, i64 0)	; ringbuf_reserve
+  %7 = icmp eq i64 %6, 0
+  br i1 %7, label %lost, label %reserved
 
 reserved:
-  %3 = inttoptr i64 %1 to ptr
-  call void @llvm.memset.p0.i64(ptr %3, i8 0, i64 24, i1 false)
-  %4 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
-  %5 = icmp ugt i64 %4, 1048575
-  %6 = select i1 %5, i64 2, i64 1
-  call void inttoptr (i64 132 to ptr)(ptr %3, i64 %6)	; ringbuf_submit
-  br label %emitted
+  %8 = inttoptr i64 %6 to ptr
+  call void @llvm.memset.p0.i64(ptr %8, i8 0, i64 24, i1 false)
+  %9 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
+  %10 = icmp ugt i64 %9, 1048575
+  %11 = select i1 %10, i64 2, i64 1
+  call void inttoptr (i64 132 to ptr)(ptr %8, i64 %11)	; ringbuf_submit
+  br label %common.ret
 
 lost:
   store i32 0, ptr %0, align 8
-  %7 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %0)	; map_lookup_elem
-  %8 = icmp eq i64 %7, 0
-  br i1 %8, label %emitted, label %nonnull
-
-emitted:
-  ret void
+  %12 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %0)	; map_lookup_elem
+  %13 = icmp eq i64 %12, 0
+  br i1 %13, label %common.ret, label %nonnull
 
 nonnull:
-  %9 = inttoptr i64 %7 to ptr
-  %10 = load i64, ptr %9, align 8
-  %11 = add i64 %10, 1
-  store i64 %11, ptr %9, align 8
-  br label %emitted
+  %14 = inttoptr i64 %12 to ptr
+  %15 = load i64, ptr %14, align 8
+  %16 = add i64 %15, 1
+  store i64 %16, ptr %14, align 8
+  br label %common.ret
 }
 
 define internal fastcc void @probe0_case1() section ".text" {
 entry:
   %0 = alloca [1 x i64], align 8
-  %1 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 24, i64 0)	; ringbuf_reserve
-  %2 = icmp eq i64 %1, 0
-  br i1 %2, label %lost, label %reserved
+  %1 = alloca [1 x i64], align 8
+  store i32 0, ptr %1, align 8
+  %2 = call i64 inttoptr (i64 1 to ptr)(ptr @exited, ptr %1)	; map_lookup_elem
+  %3 = icmp eq i64 %2, 0
+  br i1 %3, label %running, label %exit_check
+
+exit_check:
+  %4 = inttoptr i64 %2 to ptr
+  %5 = load i64, ptr %4, align 8
+  %.not = icmp eq i64 %5, 0
+  br i1 %.not, label %running, label %common.ret
+
+common.ret:
+  ret void
+
+running:
+  %6 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 24, i64 0)	; ringbuf_reserve
+  %7 = icmp eq i64 %6, 0
+  br i1 %7, label %lost, label %reserved
 
 reserved:
-  %3 = inttoptr i64 %1 to ptr
-  store i64 0, ptr %3, align 8
-  %4 = getelementptr i8, ptr %3, i64 8
-  store i64 1, ptr %4, align 8
-  %5 = getelementptr i8, ptr %3, i64 16
-  store i64 257, ptr %5, align 8
-  %6 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
-  %7 = icmp ugt i64 %6, 1048575
-  %8 = select i1 %7, i64 2, i64 1
-  call void inttoptr (i64 132 to ptr)(ptr %3, i64 %8)	; ringbuf_submit
-  br label %emitted
+  %8 = inttoptr i64 %6 to ptr
+  store i64 0, ptr %8, align 8
+  %9 = getelementptr i8, ptr %8, i64 8
+  store i64 1, ptr %9, align 8
+  %10 = getelementptr i8, ptr %8, i64 16
+  store i64 257, ptr %10, align 8
+  %11 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
+  %12 = icmp ugt i64 %11, 1048575
+  %13 = select i1 %12, i64 2, i64 1
+  call void inttoptr (i64 132 to ptr)(ptr %8, i64 %13)	; ringbuf_submit
+  br label %common.ret
 
 lost:
   store i32 0, ptr %0, align 8
-  %9 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %0)	; map_lookup_elem
-  %10 = icmp eq i64 %9, 0
-  br i1 %10, label %emitted, label %nonnull
-
-emitted:
-  ret void
+  %14 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %0)	; map_lookup_elem
+  %15 = icmp eq i64 %14, 0
+  br i1 %15, label %common.ret, label %nonnull
 
 nonnull:
-  %11 = inttoptr i64 %9 to ptr
-  %12 = load i64, ptr %11, align 8
-  %13 = add i64 %12, 1
-  store i64 %13, ptr %11, align 8
-  br label %emitted
+  %16 = inttoptr i64 %14 to ptr
+  %17 = load i64, ptr %16, align 8
+  %18 = add i64 %17, 1
+  store i64 %18, ptr %16, align 8
+  br label %common.ret
 }
 
 declare void @llvm.memset.p0.i64(ptr, i8, i64, i1)

@@ -9,6 +9,8 @@ target triple = "bpfel"
 ;   type=ringbuf max_entries=1048576
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=percpu_array max_entries=4 key_size=4 value_size=8
+@exited = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
+;   type=array max_entries=1 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "tp_btf/sys_exit" {
@@ -16,65 +18,78 @@ entry:
   %1 = alloca [1 x i64], align 8
   %2 = alloca [1 x i64], align 8
   %3 = alloca [1 x i64], align 8
+  %4 = alloca [1 x i64], align 8
   %regs = load ptr, ptr %0, align 8
-  %4 = getelementptr i8, ptr %regs, i64 120
-  %5 = load i64, ptr %4, align 8
-  %6 = icmp eq i64 %5, 0
-  br i1 %6, label %sc_match, label %common.ret
+  %5 = getelementptr i8, ptr %regs, i64 120
+  %6 = load i64, ptr %5, align 8
+  %7 = icmp eq i64 %6, 0
+  br i1 %7, label %sc_match, label %common.ret
 
 sc_match:
-  %7 = getelementptr i8, ptr %regs, i64 136
-  %8 = load i64, ptr %7, align 8
-  %9 = icmp eq i64 %8, 51
-  br i1 %9, label %native, label %common.ret
+  %8 = getelementptr i8, ptr %regs, i64 136
+  %9 = load i64, ptr %8, align 8
+  %10 = icmp eq i64 %9, 51
+  br i1 %10, label %native, label %common.ret
 
 common.ret:
   ret i64 0
 
 native:
-  %10 = getelementptr i8, ptr %0, i64 8
-  %11 = load i64, ptr %10, align 8
-  %12 = icmp sgt i64 %11, 0
-  br i1 %12, label %pred_true, label %common.ret
+  store i32 0, ptr %4, align 8
+  %11 = call i64 inttoptr (i64 1 to ptr)(ptr @exited, ptr %4)	; map_lookup_elem
+  %12 = icmp eq i64 %11, 0
+  br i1 %12, label %running, label %exit_check
+
+exit_check:
+  %13 = inttoptr i64 %11 to ptr
+  %14 = load i64, ptr %13, align 8
+  %.not = icmp eq i64 %14, 0
+  br i1 %.not, label %running, label %common.ret
+
+running:
+  %15 = getelementptr i8, ptr %0, i64 8
+  %16 = load i64, ptr %15, align 8
+  %17 = icmp sgt i64 %16, 0
+  br i1 %17, label %pred_true, label %common.ret
 
 pred_true:
   store i64 0, ptr %3, align 8
-  %13 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
-  %14 = icmp eq i64 %13, 0
-  br i1 %14, label %init2, label %nonnull3
+  %18 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
+  %19 = icmp eq i64 %18, 0
+  br i1 %19, label %init2, label %nonnull3
 
 init2:
   store i64 0, ptr %2, align 8
-  %15 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %3, ptr %2, i64 1)	; map_update_elem
-  %.not = icmp ne i64 %15, -17
-  %16 = icmp slt i64 %15, 0
-  %17 = and i1 %.not, %16
-  br i1 %17, label %update_failed, label %found
+  %20 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %3, ptr %2, i64 1)	; map_update_elem
+  %.not8 = icmp ne i64 %20, -17
+  %21 = icmp slt i64 %20, 0
+  %22 = and i1 %.not8, %21
+  br i1 %22, label %update_failed, label %found
 
 found:
-  %18 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
-  %19 = icmp eq i64 %18, 0
-  br i1 %19, label %common.ret, label %nonnull3
+  %23 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
+  %24 = icmp eq i64 %23, 0
+  br i1 %24, label %common.ret, label %nonnull3
 
 update_failed:
   store i32 3, ptr %1, align 8
-  %20 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %21 = icmp eq i64 %20, 0
-  br i1 %21, label %found, label %nonnull
+  %25 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %26 = icmp eq i64 %25, 0
+  br i1 %26, label %found, label %nonnull
 
 nonnull:
-  %22 = inttoptr i64 %20 to ptr
-  %23 = load i64, ptr %22, align 8
-  %24 = add i64 %23, 1
-  store i64 %24, ptr %22, align 8
+  %27 = inttoptr i64 %25 to ptr
+  %28 = load i64, ptr %27, align 8
+  %29 = add i64 %28, 1
+  store i64 %29, ptr %27, align 8
   br label %found
 
 nonnull3:
-  %.in8 = phi i64 [ %18, %found ], [ %13, %pred_true ]
-  %25 = inttoptr i64 %.in8 to ptr
-  %26 = load i64, ptr %10, align 8
-  %27 = load i64, ptr %25, align 8
-  %28 = add i64 %27, %26
-  store i64 %28, ptr %25, align 8
+  %.in10 = phi i64 [ %23, %found ], [ %18, %pred_true ]
+  %30 = inttoptr i64 %.in10 to ptr
+  %31 = load i64, ptr %15, align 8
+  %32 = load i64, ptr %30, align 8
+  %33 = add i64 %32, %31
+  store i64 %33, ptr %30, align 8
   br label %common.ret
 }

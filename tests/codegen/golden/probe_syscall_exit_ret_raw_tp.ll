@@ -10,6 +10,8 @@ target triple = "bpfel"
 ;   type=ringbuf max_entries=1048576
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=percpu_array max_entries=4 key_size=4 value_size=8
+@exited = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
+;   type=array max_entries=1 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "raw_tp/sys_exit" {
@@ -19,72 +21,85 @@ entry:
   %3 = alloca [1 x i64], align 8
   %4 = alloca [1 x i64], align 8
   %5 = alloca [1 x i64], align 8
-  %6 = load i64, ptr %0, align 8
-  store i64 0, ptr %5, align 8
-  %7 = add i64 %6, 120
-  %8 = inttoptr i64 %7 to ptr
-  %9 = call i64 inttoptr (i64 113 to ptr)(ptr %5, i64 8, ptr %8)	; probe_read_kernel
-  %10 = load i64, ptr %5, align 8
-  %11 = icmp eq i64 %10, 0
-  br i1 %11, label %sc_match, label %common.ret
+  %6 = alloca [1 x i64], align 8
+  %7 = load i64, ptr %0, align 8
+  store i64 0, ptr %6, align 8
+  %8 = add i64 %7, 120
+  %9 = inttoptr i64 %8 to ptr
+  %10 = call i64 inttoptr (i64 113 to ptr)(ptr %6, i64 8, ptr %9)	; probe_read_kernel
+  %11 = load i64, ptr %6, align 8
+  %12 = icmp eq i64 %11, 0
+  br i1 %12, label %sc_match, label %common.ret
 
 sc_match:
-  %12 = load i64, ptr %0, align 8
-  store i64 0, ptr %4, align 8
-  %13 = add i64 %12, 136
-  %14 = inttoptr i64 %13 to ptr
-  %15 = call i64 inttoptr (i64 113 to ptr)(ptr %4, i64 8, ptr %14)	; probe_read_kernel
-  %16 = load i64, ptr %4, align 8
-  %17 = icmp eq i64 %16, 51
-  br i1 %17, label %native, label %common.ret
+  %13 = load i64, ptr %0, align 8
+  store i64 0, ptr %5, align 8
+  %14 = add i64 %13, 136
+  %15 = inttoptr i64 %14 to ptr
+  %16 = call i64 inttoptr (i64 113 to ptr)(ptr %5, i64 8, ptr %15)	; probe_read_kernel
+  %17 = load i64, ptr %5, align 8
+  %18 = icmp eq i64 %17, 51
+  br i1 %18, label %native, label %common.ret
 
 common.ret:
   ret i64 0
 
 native:
-  %18 = getelementptr i8, ptr %0, i64 8
-  %19 = load i64, ptr %18, align 8
-  %20 = icmp sgt i64 %19, 0
-  br i1 %20, label %pred_true, label %common.ret
+  store i32 0, ptr %4, align 8
+  %19 = call i64 inttoptr (i64 1 to ptr)(ptr @exited, ptr %4)	; map_lookup_elem
+  %20 = icmp eq i64 %19, 0
+  br i1 %20, label %running, label %exit_check
+
+exit_check:
+  %21 = inttoptr i64 %19 to ptr
+  %22 = load i64, ptr %21, align 8
+  %.not = icmp eq i64 %22, 0
+  br i1 %.not, label %running, label %common.ret
+
+running:
+  %23 = getelementptr i8, ptr %0, i64 8
+  %24 = load i64, ptr %23, align 8
+  %25 = icmp sgt i64 %24, 0
+  br i1 %25, label %pred_true, label %common.ret
 
 pred_true:
   store i64 0, ptr %3, align 8
-  %21 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
-  %22 = icmp eq i64 %21, 0
-  br i1 %22, label %init1, label %nonnull2
+  %26 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
+  %27 = icmp eq i64 %26, 0
+  br i1 %27, label %init1, label %nonnull2
 
 init1:
   store i64 0, ptr %2, align 8
-  %23 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %3, ptr %2, i64 1)	; map_update_elem
-  %.not = icmp ne i64 %23, -17
-  %24 = icmp slt i64 %23, 0
-  %25 = and i1 %.not, %24
-  br i1 %25, label %update_failed, label %found
+  %28 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %3, ptr %2, i64 1)	; map_update_elem
+  %.not7 = icmp ne i64 %28, -17
+  %29 = icmp slt i64 %28, 0
+  %30 = and i1 %.not7, %29
+  br i1 %30, label %update_failed, label %found
 
 found:
-  %26 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
-  %27 = icmp eq i64 %26, 0
-  br i1 %27, label %common.ret, label %nonnull2
+  %31 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
+  %32 = icmp eq i64 %31, 0
+  br i1 %32, label %common.ret, label %nonnull2
 
 update_failed:
   store i32 3, ptr %1, align 8
-  %28 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %29 = icmp eq i64 %28, 0
-  br i1 %29, label %found, label %nonnull
+  %33 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %34 = icmp eq i64 %33, 0
+  br i1 %34, label %found, label %nonnull
 
 nonnull:
-  %30 = inttoptr i64 %28 to ptr
-  %31 = load i64, ptr %30, align 8
-  %32 = add i64 %31, 1
-  store i64 %32, ptr %30, align 8
+  %35 = inttoptr i64 %33 to ptr
+  %36 = load i64, ptr %35, align 8
+  %37 = add i64 %36, 1
+  store i64 %37, ptr %35, align 8
   br label %found
 
 nonnull2:
-  %.in7 = phi i64 [ %26, %found ], [ %21, %pred_true ]
-  %33 = inttoptr i64 %.in7 to ptr
-  %34 = load i64, ptr %18, align 8
-  %35 = load i64, ptr %33, align 8
-  %36 = add i64 %35, %34
-  store i64 %36, ptr %33, align 8
+  %.in9 = phi i64 [ %31, %found ], [ %26, %pred_true ]
+  %38 = inttoptr i64 %.in9 to ptr
+  %39 = load i64, ptr %23, align 8
+  %40 = load i64, ptr %38, align 8
+  %41 = add i64 %40, %39
+  store i64 %41, ptr %38, align 8
   br label %common.ret
 }

@@ -9,6 +9,8 @@ target triple = "bpfel"
 ;   type=ringbuf max_entries=1048576
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=percpu_array max_entries=4 key_size=4 value_size=8
+@exited = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
+;   type=array max_entries=1 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "tp_btf/sys_enter" {
@@ -16,9 +18,10 @@ entry:
   %1 = alloca [1 x i64], align 8
   %2 = alloca [1 x i64], align 8
   %3 = alloca [1 x i64], align 8
-  %4 = getelementptr i8, ptr %0, i64 8
-  %5 = load i64, ptr %4, align 8
-  %switch = icmp ult i64 %5, 2
+  %4 = alloca [1 x i64], align 8
+  %5 = getelementptr i8, ptr %0, i64 8
+  %6 = load i64, ptr %5, align 8
+  %switch = icmp ult i64 %6, 2
   br i1 %switch, label %sc_match, label %common.ret
 
 common.ret:
@@ -26,49 +29,61 @@ common.ret:
 
 sc_match:
   %regs = load ptr, ptr %0, align 8
-  %6 = getelementptr i8, ptr %regs, i64 136
-  %7 = load i64, ptr %6, align 8
-  %8 = icmp eq i64 %7, 51
-  br i1 %8, label %native, label %common.ret
+  %7 = getelementptr i8, ptr %regs, i64 136
+  %8 = load i64, ptr %7, align 8
+  %9 = icmp eq i64 %8, 51
+  br i1 %9, label %native, label %common.ret
 
 native:
-  %9 = call i64 asm "", "=r,0"(i64 %5)
-  store i64 %9, ptr %3, align 8
-  %10 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
-  %11 = icmp eq i64 %10, 0
-  br i1 %11, label %init2, label %nonnull3
+  %10 = call i64 asm "", "=r,0"(i64 %6)
+  store i32 0, ptr %4, align 8
+  %11 = call i64 inttoptr (i64 1 to ptr)(ptr @exited, ptr %4)	; map_lookup_elem
+  %12 = icmp eq i64 %11, 0
+  br i1 %12, label %running, label %exit_check
+
+exit_check:
+  %13 = inttoptr i64 %11 to ptr
+  %14 = load i64, ptr %13, align 8
+  %.not = icmp eq i64 %14, 0
+  br i1 %.not, label %running, label %common.ret
+
+running:
+  store i64 %10, ptr %3, align 8
+  %15 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
+  %16 = icmp eq i64 %15, 0
+  br i1 %16, label %init2, label %nonnull3
 
 init2:
   store i64 0, ptr %2, align 8
-  %12 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %3, ptr %2, i64 1)	; map_update_elem
-  %.not = icmp ne i64 %12, -17
-  %13 = icmp slt i64 %12, 0
-  %14 = and i1 %.not, %13
-  br i1 %14, label %update_failed, label %found
+  %17 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %3, ptr %2, i64 1)	; map_update_elem
+  %.not8 = icmp ne i64 %17, -17
+  %18 = icmp slt i64 %17, 0
+  %19 = and i1 %.not8, %18
+  br i1 %19, label %update_failed, label %found
 
 found:
-  %15 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
-  %16 = icmp eq i64 %15, 0
-  br i1 %16, label %common.ret, label %nonnull3
+  %20 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
+  %21 = icmp eq i64 %20, 0
+  br i1 %21, label %common.ret, label %nonnull3
 
 update_failed:
   store i32 3, ptr %1, align 8
-  %17 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %18 = icmp eq i64 %17, 0
-  br i1 %18, label %found, label %nonnull
+  %22 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %23 = icmp eq i64 %22, 0
+  br i1 %23, label %found, label %nonnull
 
 nonnull:
-  %19 = inttoptr i64 %17 to ptr
-  %20 = load i64, ptr %19, align 8
-  %21 = add i64 %20, 1
-  store i64 %21, ptr %19, align 8
+  %24 = inttoptr i64 %22 to ptr
+  %25 = load i64, ptr %24, align 8
+  %26 = add i64 %25, 1
+  store i64 %26, ptr %24, align 8
   br label %found
 
 nonnull3:
-  %.in8 = phi i64 [ %15, %found ], [ %10, %native ]
-  %22 = inttoptr i64 %.in8 to ptr
-  %23 = load i64, ptr %22, align 8
-  %24 = add i64 %23, 1
-  store i64 %24, ptr %22, align 8
+  %.in10 = phi i64 [ %20, %found ], [ %15, %running ]
+  %27 = inttoptr i64 %.in10 to ptr
+  %28 = load i64, ptr %27, align 8
+  %29 = add i64 %28, 1
+  store i64 %29, ptr %27, align 8
   br label %common.ret
 }

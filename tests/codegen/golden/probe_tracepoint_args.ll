@@ -8,6 +8,8 @@ target triple = "bpfel"
 ;   type=ringbuf max_entries=1048576
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=percpu_array max_entries=4 key_size=4 value_size=8
+@exited = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
+;   type=array max_entries=1 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "tracepoint/syscalls/sys_enter_read" {
@@ -15,49 +17,62 @@ entry:
   %1 = alloca [1 x i64], align 8
   %2 = alloca [1 x i64], align 8
   %3 = alloca [1 x i64], align 8
-  %4 = getelementptr i8, ptr %0, i64 16
-  %5 = load i64, ptr %4, align 4
-  store i64 %5, ptr %3, align 8
-  %6 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
-  %7 = icmp eq i64 %6, 0
-  br i1 %7, label %init1, label %nonnull2
+  %4 = alloca [1 x i64], align 8
+  store i32 0, ptr %4, align 8
+  %5 = call i64 inttoptr (i64 1 to ptr)(ptr @exited, ptr %4)	; map_lookup_elem
+  %6 = icmp eq i64 %5, 0
+  br i1 %6, label %running, label %exit_check
+
+exit_check:
+  %7 = inttoptr i64 %5 to ptr
+  %8 = load i64, ptr %7, align 8
+  %.not = icmp eq i64 %8, 0
+  br i1 %.not, label %running, label %common.ret
+
+common.ret:
+  ret i64 0
+
+running:
+  %9 = getelementptr i8, ptr %0, i64 16
+  %10 = load i64, ptr %9, align 4
+  store i64 %10, ptr %3, align 8
+  %11 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
+  %12 = icmp eq i64 %11, 0
+  br i1 %12, label %init1, label %nonnull2
 
 init1:
   store i64 0, ptr %2, align 8
-  %8 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %3, ptr %2, i64 1)	; map_update_elem
-  %.not = icmp ne i64 %8, -17
-  %9 = icmp slt i64 %8, 0
-  %10 = and i1 %.not, %9
-  br i1 %10, label %update_failed, label %found
+  %13 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %3, ptr %2, i64 1)	; map_update_elem
+  %.not7 = icmp ne i64 %13, -17
+  %14 = icmp slt i64 %13, 0
+  %15 = and i1 %.not7, %14
+  br i1 %15, label %update_failed, label %found
 
 found:
-  %11 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
-  %12 = icmp eq i64 %11, 0
-  br i1 %12, label %join3, label %nonnull2
+  %16 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %3)	; map_lookup_elem
+  %17 = icmp eq i64 %16, 0
+  br i1 %17, label %common.ret, label %nonnull2
 
 update_failed:
   store i32 3, ptr %1, align 8
-  %13 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %14 = icmp eq i64 %13, 0
-  br i1 %14, label %found, label %nonnull
+  %18 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %19 = icmp eq i64 %18, 0
+  br i1 %19, label %found, label %nonnull
 
 nonnull:
-  %15 = inttoptr i64 %13 to ptr
-  %16 = load i64, ptr %15, align 8
-  %17 = add i64 %16, 1
-  store i64 %17, ptr %15, align 8
+  %20 = inttoptr i64 %18 to ptr
+  %21 = load i64, ptr %20, align 8
+  %22 = add i64 %21, 1
+  store i64 %22, ptr %20, align 8
   br label %found
 
 nonnull2:
-  %.in7 = phi i64 [ %11, %found ], [ %6, %entry ]
-  %18 = inttoptr i64 %.in7 to ptr
-  %19 = getelementptr i8, ptr %0, i64 32
-  %20 = load i64, ptr %19, align 4
-  %21 = load i64, ptr %18, align 8
-  %22 = add i64 %21, %20
-  store i64 %22, ptr %18, align 8
-  br label %join3
-
-join3:
-  ret i64 0
+  %.in9 = phi i64 [ %16, %found ], [ %11, %running ]
+  %23 = inttoptr i64 %.in9 to ptr
+  %24 = getelementptr i8, ptr %0, i64 32
+  %25 = load i64, ptr %24, align 4
+  %26 = load i64, ptr %23, align 8
+  %27 = add i64 %26, %25
+  store i64 %27, ptr %23, align 8
+  br label %common.ret
 }

@@ -6,59 +6,74 @@ target triple = "bpfel"
 ;   type=ringbuf max_entries=8388608
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=percpu_array max_entries=3 key_size=4 value_size=8
+@exited = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
+;   type=array max_entries=1 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "uprobe" {
 entry:
   %1 = alloca [1 x i64], align 8
-  %2 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 32, i64 0)	; ringbuf_reserve
-  %3 = icmp eq i64 %2, 0
-  br i1 %3, label %lost, label %reserved
+  %2 = alloca [1 x i64], align 8
+  store i32 0, ptr %2, align 8
+  %3 = call i64 inttoptr (i64 1 to ptr)(ptr @exited, ptr %2)	; map_lookup_elem
+  %4 = icmp eq i64 %3, 0
+  br i1 %4, label %running, label %exit_check
+
+exit_check:
+  %5 = inttoptr i64 %3 to ptr
+  %6 = load i64, ptr %5, align 8
+  %.not = icmp eq i64 %6, 0
+  br i1 %.not, label %running, label %common.ret
+
+common.ret:
+  ret i64 0
+
+running:
+  %7 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 32, i64 0)	; ringbuf_reserve
+  %8 = icmp eq i64 %7, 0
+  br i1 %8, label %lost, label %reserved
 
 reserved:
-  %4 = inttoptr i64 %2 to ptr
-  %5 = getelementptr i8, ptr %4, i64 8
-  call void @llvm.memset.p0.i64(ptr %4, i8 0, i64 24, i1 false)
-  store i8 114, ptr %5, align 1
-  %6 = getelementptr i8, ptr %4, i64 9
-  store i8 101, ptr %6, align 1
-  %7 = getelementptr i8, ptr %4, i64 10
-  store i8 97, ptr %7, align 1
-  %8 = getelementptr i8, ptr %4, i64 11
-  store i8 100, ptr %8, align 1
-  %9 = getelementptr i8, ptr %4, i64 12
-  store i8 108, ptr %9, align 1
-  %10 = getelementptr i8, ptr %4, i64 13
-  store i8 105, ptr %10, align 1
-  %11 = getelementptr i8, ptr %4, i64 14
-  store i8 110, ptr %11, align 1
-  %12 = getelementptr i8, ptr %4, i64 15
-  store i8 101, ptr %12, align 1
-  %13 = getelementptr i8, ptr %4, i64 24
-  %14 = getelementptr i8, ptr %0, i64 112
-  %15 = load i64, ptr %14, align 8
-  store i64 %15, ptr %13, align 8
-  %16 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
-  %17 = icmp ugt i64 %16, 1048575
-  %18 = select i1 %17, i64 2, i64 1
-  call void inttoptr (i64 132 to ptr)(ptr %4, i64 %18)	; ringbuf_submit
-  br label %emitted
+  %9 = inttoptr i64 %7 to ptr
+  %10 = getelementptr i8, ptr %9, i64 8
+  call void @llvm.memset.p0.i64(ptr %9, i8 0, i64 24, i1 false)
+  store i8 114, ptr %10, align 1
+  %11 = getelementptr i8, ptr %9, i64 9
+  store i8 101, ptr %11, align 1
+  %12 = getelementptr i8, ptr %9, i64 10
+  store i8 97, ptr %12, align 1
+  %13 = getelementptr i8, ptr %9, i64 11
+  store i8 100, ptr %13, align 1
+  %14 = getelementptr i8, ptr %9, i64 12
+  store i8 108, ptr %14, align 1
+  %15 = getelementptr i8, ptr %9, i64 13
+  store i8 105, ptr %15, align 1
+  %16 = getelementptr i8, ptr %9, i64 14
+  store i8 110, ptr %16, align 1
+  %17 = getelementptr i8, ptr %9, i64 15
+  store i8 101, ptr %17, align 1
+  %18 = getelementptr i8, ptr %9, i64 24
+  %19 = getelementptr i8, ptr %0, i64 112
+  %20 = load i64, ptr %19, align 8
+  store i64 %20, ptr %18, align 8
+  %21 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
+  %22 = icmp ugt i64 %21, 1048575
+  %23 = select i1 %22, i64 2, i64 1
+  call void inttoptr (i64 132 to ptr)(ptr %9, i64 %23)	; ringbuf_submit
+  br label %common.ret
 
 lost:
   store i32 0, ptr %1, align 8
-  %19 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %20 = icmp eq i64 %19, 0
-  br i1 %20, label %emitted, label %nonnull
-
-emitted:
-  ret i64 0
+  %24 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %25 = icmp eq i64 %24, 0
+  br i1 %25, label %common.ret, label %nonnull
 
 nonnull:
-  %21 = inttoptr i64 %19 to ptr
-  %22 = load i64, ptr %21, align 8
-  %23 = add i64 %22, 1
-  store i64 %23, ptr %21, align 8
-  br label %emitted
+  %26 = inttoptr i64 %24 to ptr
+  %27 = load i64, ptr %26, align 8
+  %28 = add i64 %27, 1
+  store i64 %28, ptr %26, align 8
+  br label %common.ret
 }
 
 declare void @llvm.memset.p0.i64(ptr, i8, i64, i1)

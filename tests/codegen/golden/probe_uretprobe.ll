@@ -8,6 +8,8 @@ target triple = "bpfel"
 ;   type=ringbuf max_entries=1048576
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=percpu_array max_entries=4 key_size=4 value_size=8
+@exited = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
+;   type=array max_entries=1 key_size=4 value_size=8
 @scratch = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=percpu_array max_entries=1 key_size=4 value_size=136
 @_license = global [4 x i8] c"GPL\00", section "license"
@@ -17,60 +19,73 @@ entry:
   %1 = alloca [1 x i64], align 8
   %2 = alloca [1 x i64], align 8
   %3 = alloca [1 x i64], align 8
+  %4 = alloca [1 x i64], align 8
   store i64 0, ptr %3, align 8
-  %4 = call i64 inttoptr (i64 1 to ptr)(ptr @scratch, ptr %3)	; map_lookup_elem
-  %scratch = inttoptr i64 %4 to ptr
-  %5 = icmp eq i64 %4, 0
-  br i1 %5, label %common.ret, label %init
+  %5 = call i64 inttoptr (i64 1 to ptr)(ptr @scratch, ptr %3)	; map_lookup_elem
+  %scratch = inttoptr i64 %5 to ptr
+  %6 = icmp eq i64 %5, 0
+  br i1 %6, label %common.ret, label %init
 
 init:
-  %6 = getelementptr i8, ptr %scratch, i64 64
-  call void @llvm.memset.p0.i32(ptr %scratch, i8 0, i32 64, i1 false)
-  %7 = getelementptr i8, ptr %0, i64 80
-  %8 = load i64, ptr %7, align 8
-  call void @llvm.memset.p0.i32(ptr %6, i8 0, i32 65, i1 false)
-  %9 = call i64 inttoptr (i64 45 to ptr)(ptr %6, i64 65, i64 %8)	; probe_read_str
-  call void @llvm.memcpy.p0.p0.i32(ptr %scratch, ptr %6, i32 64, i1 false)
-  %10 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %scratch)	; map_lookup_elem
-  %11 = icmp eq i64 %10, 0
-  br i1 %11, label %init1, label %nonnull2
+  %7 = getelementptr i8, ptr %scratch, i64 64
+  store i32 0, ptr %4, align 8
+  %8 = call i64 inttoptr (i64 1 to ptr)(ptr @exited, ptr %4)	; map_lookup_elem
+  %9 = icmp eq i64 %8, 0
+  br i1 %9, label %running, label %exit_check
 
-init1:
-  store i64 0, ptr %2, align 8
-  %12 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %scratch, ptr %2, i64 1)	; map_update_elem
-  %.not = icmp ne i64 %12, -17
-  %13 = icmp slt i64 %12, 0
-  %14 = and i1 %.not, %13
-  br i1 %14, label %update_failed, label %found
-
-found:
-  %15 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %scratch)	; map_lookup_elem
-  %16 = icmp eq i64 %15, 0
-  br i1 %16, label %common.ret, label %nonnull2
-
-update_failed:
-  store i32 3, ptr %1, align 8
-  %17 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %18 = icmp eq i64 %17, 0
-  br i1 %18, label %found, label %nonnull
-
-nonnull:
-  %19 = inttoptr i64 %17 to ptr
-  %20 = load i64, ptr %19, align 8
-  %21 = add i64 %20, 1
-  store i64 %21, ptr %19, align 8
-  br label %found
-
-nonnull2:
-  %.in7 = phi i64 [ %15, %found ], [ %10, %init ]
-  %22 = inttoptr i64 %.in7 to ptr
-  %23 = load i64, ptr %22, align 8
-  %24 = add i64 %23, 1
-  store i64 %24, ptr %22, align 8
-  br label %common.ret
+exit_check:
+  %10 = inttoptr i64 %8 to ptr
+  %11 = load i64, ptr %10, align 8
+  %.not = icmp eq i64 %11, 0
+  br i1 %.not, label %running, label %common.ret
 
 common.ret:
   ret i64 0
+
+running:
+  call void @llvm.memset.p0.i32(ptr %scratch, i8 0, i32 64, i1 false)
+  %12 = getelementptr i8, ptr %0, i64 80
+  %13 = load i64, ptr %12, align 8
+  call void @llvm.memset.p0.i32(ptr %7, i8 0, i32 65, i1 false)
+  %14 = call i64 inttoptr (i64 45 to ptr)(ptr %7, i64 65, i64 %13)	; probe_read_str
+  call void @llvm.memcpy.p0.p0.i32(ptr %scratch, ptr %7, i32 64, i1 false)
+  %15 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %scratch)	; map_lookup_elem
+  %16 = icmp eq i64 %15, 0
+  br i1 %16, label %init1, label %nonnull2
+
+init1:
+  store i64 0, ptr %2, align 8
+  %17 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %scratch, ptr %2, i64 1)	; map_update_elem
+  %.not7 = icmp ne i64 %17, -17
+  %18 = icmp slt i64 %17, 0
+  %19 = and i1 %.not7, %18
+  br i1 %19, label %update_failed, label %found
+
+found:
+  %20 = call i64 inttoptr (i64 1 to ptr)(ptr @m0_, ptr %scratch)	; map_lookup_elem
+  %21 = icmp eq i64 %20, 0
+  br i1 %21, label %common.ret, label %nonnull2
+
+update_failed:
+  store i32 3, ptr %1, align 8
+  %22 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %23 = icmp eq i64 %22, 0
+  br i1 %23, label %found, label %nonnull
+
+nonnull:
+  %24 = inttoptr i64 %22 to ptr
+  %25 = load i64, ptr %24, align 8
+  %26 = add i64 %25, 1
+  store i64 %26, ptr %24, align 8
+  br label %found
+
+nonnull2:
+  %.in9 = phi i64 [ %20, %found ], [ %15, %running ]
+  %27 = inttoptr i64 %.in9 to ptr
+  %28 = load i64, ptr %27, align 8
+  %29 = add i64 %28, 1
+  store i64 %29, ptr %27, align 8
+  br label %common.ret
 }
 
 declare void @llvm.memset.p0.i32(ptr, i8, i32, i1)

@@ -6,6 +6,8 @@ target triple = "bpfel"
 ;   type=ringbuf max_entries=8388608
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=percpu_array max_entries=3 key_size=4 value_size=8
+@exited = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
+;   type=array max_entries=1 key_size=4 value_size=8
 @scratch = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=percpu_array max_entries=1 key_size=4 value_size=72
 @_license = global [4 x i8] c"GPL\00", section "license"
@@ -15,59 +17,72 @@ entry:
   %1 = alloca [1 x i64], align 8
   %2 = alloca [1 x i64], align 8
   %3 = alloca [1 x i64], align 8
+  %4 = alloca [1 x i64], align 8
   store i64 0, ptr %2, align 8
-  %4 = call i64 inttoptr (i64 1 to ptr)(ptr @scratch, ptr %2)	; map_lookup_elem
-  %scratch = inttoptr i64 %4 to ptr
-  %5 = icmp eq i64 %4, 0
-  br i1 %5, label %common.ret, label %init
+  %5 = call i64 inttoptr (i64 1 to ptr)(ptr @scratch, ptr %2)	; map_lookup_elem
+  %scratch = inttoptr i64 %5 to ptr
+  %6 = icmp eq i64 %5, 0
+  br i1 %6, label %common.ret, label %init
 
 init:
-  %6 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 88, i64 0)	; ringbuf_reserve
-  %7 = icmp eq i64 %6, 0
-  br i1 %7, label %lost, label %reserved
+  store i32 0, ptr %4, align 8
+  %7 = call i64 inttoptr (i64 1 to ptr)(ptr @exited, ptr %4)	; map_lookup_elem
+  %8 = icmp eq i64 %7, 0
+  br i1 %8, label %running, label %exit_check
 
-reserved:
-  %8 = inttoptr i64 %6 to ptr
-  store i64 0, ptr %8, align 8
-  %9 = getelementptr i8, ptr %8, i64 8
-  %10 = getelementptr i8, ptr %0, i64 40
-  %11 = load i64, ptr %10, align 8
-  %12 = shl i64 %11, 32
-  %13 = ashr i64 %12, 32
-  store i64 %13, ptr %9, align 8
-  %14 = getelementptr i8, ptr %8, i64 16
-  %15 = load i64, ptr %0, align 8
-  call void @llvm.memset.p0.i32(ptr %scratch, i8 0, i32 65, i1 false)
-  %16 = call i64 inttoptr (i64 45 to ptr)(ptr %scratch, i64 65, i64 %15)	; probe_read_str
-  call void @llvm.memcpy.p0.p0.i32(ptr %14, ptr %scratch, i32 64, i1 false)
-  %17 = getelementptr i8, ptr %8, i64 80
-  %18 = getelementptr i8, ptr %0, i64 152
-  %19 = load i64, ptr %18, align 8
-  %20 = add i64 %19, 8
-  store i64 0, ptr %1, align 8
-  %21 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %20)	; probe_read_user
-  %22 = load i64, ptr %1, align 8
-  store i64 %22, ptr %17, align 8
-  %23 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
-  %24 = icmp ugt i64 %23, 1048575
-  %25 = select i1 %24, i64 2, i64 1
-  call void inttoptr (i64 132 to ptr)(ptr %8, i64 %25)	; ringbuf_submit
-  br label %common.ret
-
-lost:
-  store i32 0, ptr %3, align 8
-  %26 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %3)	; map_lookup_elem
-  %27 = icmp eq i64 %26, 0
-  br i1 %27, label %common.ret, label %nonnull
+exit_check:
+  %9 = inttoptr i64 %7 to ptr
+  %10 = load i64, ptr %9, align 8
+  %.not = icmp eq i64 %10, 0
+  br i1 %.not, label %running, label %common.ret
 
 common.ret:
   ret i64 0
 
+running:
+  %11 = call i64 inttoptr (i64 131 to ptr)(ptr @ringbuf, i64 88, i64 0)	; ringbuf_reserve
+  %12 = icmp eq i64 %11, 0
+  br i1 %12, label %lost, label %reserved
+
+reserved:
+  %13 = inttoptr i64 %11 to ptr
+  store i64 0, ptr %13, align 8
+  %14 = getelementptr i8, ptr %13, i64 8
+  %15 = getelementptr i8, ptr %0, i64 40
+  %16 = load i64, ptr %15, align 8
+  %17 = shl i64 %16, 32
+  %18 = ashr i64 %17, 32
+  store i64 %18, ptr %14, align 8
+  %19 = getelementptr i8, ptr %13, i64 16
+  %20 = load i64, ptr %0, align 8
+  call void @llvm.memset.p0.i32(ptr %scratch, i8 0, i32 65, i1 false)
+  %21 = call i64 inttoptr (i64 45 to ptr)(ptr %scratch, i64 65, i64 %20)	; probe_read_str
+  call void @llvm.memcpy.p0.p0.i32(ptr %19, ptr %scratch, i32 64, i1 false)
+  %22 = getelementptr i8, ptr %13, i64 80
+  %23 = getelementptr i8, ptr %0, i64 152
+  %24 = load i64, ptr %23, align 8
+  %25 = add i64 %24, 8
+  store i64 0, ptr %1, align 8
+  %26 = call i64 inttoptr (i64 112 to ptr)(ptr %1, i64 8, i64 %25)	; probe_read_user
+  %27 = load i64, ptr %1, align 8
+  store i64 %27, ptr %22, align 8
+  %28 = call i64 inttoptr (i64 134 to ptr)(ptr @ringbuf, i64 0)	; ringbuf_query
+  %29 = icmp ugt i64 %28, 1048575
+  %30 = select i1 %29, i64 2, i64 1
+  call void inttoptr (i64 132 to ptr)(ptr %13, i64 %30)	; ringbuf_submit
+  br label %common.ret
+
+lost:
+  store i32 0, ptr %3, align 8
+  %31 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %3)	; map_lookup_elem
+  %32 = icmp eq i64 %31, 0
+  br i1 %32, label %common.ret, label %nonnull
+
 nonnull:
-  %28 = inttoptr i64 %26 to ptr
-  %29 = load i64, ptr %28, align 8
-  %30 = add i64 %29, 1
-  store i64 %30, ptr %28, align 8
+  %33 = inttoptr i64 %31 to ptr
+  %34 = load i64, ptr %33, align 8
+  %35 = add i64 %34, 1
+  store i64 %35, ptr %33, align 8
   br label %common.ret
 }
 

@@ -8,6 +8,8 @@ target triple = "bpfel"
 ;   type=ringbuf max_entries=1048576
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=percpu_array max_entries=4 key_size=4 value_size=8
+@exited = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
+;   type=array max_entries=1 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "uprobe" {
@@ -15,29 +17,42 @@ entry:
   %1 = alloca [1 x i64], align 8
   %2 = alloca [1 x i64], align 8
   %3 = alloca [1 x i64], align 8
+  %4 = alloca [1 x i64], align 8
+  store i32 0, ptr %4, align 8
+  %5 = call i64 inttoptr (i64 1 to ptr)(ptr @exited, ptr %4)	; map_lookup_elem
+  %6 = icmp eq i64 %5, 0
+  br i1 %6, label %running, label %exit_check
+
+exit_check:
+  %7 = inttoptr i64 %5 to ptr
+  %8 = load i64, ptr %7, align 8
+  %.not = icmp eq i64 %8, 0
+  br i1 %.not, label %running, label %common.ret
+
+common.ret:
+  ret i64 0
+
+running:
   store i64 0, ptr %3, align 8
-  %4 = getelementptr i8, ptr %0, i64 80
-  %5 = load i64, ptr %4, align 8
-  %6 = shl i64 %5, 32
-  %7 = ashr i64 %6, 32
-  store i64 %7, ptr %2, align 8
-  %8 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %3, ptr %2, i64 0)	; map_update_elem
-  %9 = icmp slt i64 %8, 0
-  br i1 %9, label %update_failed, label %updated
+  %9 = getelementptr i8, ptr %0, i64 80
+  %10 = load i64, ptr %9, align 8
+  %11 = shl i64 %10, 32
+  %12 = ashr i64 %11, 32
+  store i64 %12, ptr %2, align 8
+  %13 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %3, ptr %2, i64 0)	; map_update_elem
+  %14 = icmp slt i64 %13, 0
+  br i1 %14, label %update_failed, label %common.ret
 
 update_failed:
   store i32 3, ptr %1, align 8
-  %10 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %11 = icmp eq i64 %10, 0
-  br i1 %11, label %updated, label %nonnull
-
-updated:
-  ret i64 0
+  %15 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %16 = icmp eq i64 %15, 0
+  br i1 %16, label %common.ret, label %nonnull
 
 nonnull:
-  %12 = inttoptr i64 %10 to ptr
-  %13 = load i64, ptr %12, align 8
-  %14 = add i64 %13, 1
-  store i64 %14, ptr %12, align 8
-  br label %updated
+  %17 = inttoptr i64 %15 to ptr
+  %18 = load i64, ptr %17, align 8
+  %19 = add i64 %18, 1
+  store i64 %19, ptr %17, align 8
+  br label %common.ret
 }

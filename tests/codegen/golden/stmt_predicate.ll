@@ -8,6 +8,8 @@ target triple = "bpfel"
 ;   type=ringbuf max_entries=1048576
 @lost = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
 ;   type=percpu_array max_entries=4 key_size=4 value_size=8
+@exited = global { ptr, ptr, ptr, ptr } zeroinitializer, section ".maps", align 8
+;   type=array max_entries=1 key_size=4 value_size=8
 @_license = global [4 x i8] c"GPL\00", section "license"
 
 define i64 @probe0(ptr %0) section "tracepoint/syscalls/sys_enter_openat" {
@@ -16,55 +18,68 @@ entry:
   %2 = alloca [1 x i64], align 8
   %3 = alloca [1 x i64], align 8
   %4 = alloca [2 x i64], align 8
-  %5 = call i64 inttoptr (i64 14 to ptr)()	; get_current_pid_tgid
-  %.mask = and i64 %5, -4294967296
-  %6 = icmp eq i64 %.mask, 4294967296
-  br i1 %6, label %logic_rhs, label %common.ret
+  %5 = alloca [1 x i64], align 8
+  store i32 0, ptr %5, align 8
+  %6 = call i64 inttoptr (i64 1 to ptr)(ptr @exited, ptr %5)	; map_lookup_elem
+  %7 = icmp eq i64 %6, 0
+  br i1 %7, label %running, label %exit_check
 
-pred_true:
-  store i64 0, ptr %3, align 8
-  store i64 1, ptr %2, align 8
-  %7 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %3, ptr %2, i64 0)	; map_update_elem
-  %8 = icmp slt i64 %7, 0
-  br i1 %8, label %update_failed, label %common.ret
+exit_check:
+  %8 = inttoptr i64 %6 to ptr
+  %9 = load i64, ptr %8, align 8
+  %.not = icmp eq i64 %9, 0
+  br i1 %.not, label %running, label %common.ret
 
 common.ret:
   ret i64 0
 
+running:
+  %10 = call i64 inttoptr (i64 14 to ptr)()	; get_current_pid_tgid
+  %.mask = and i64 %10, -4294967296
+  %11 = icmp eq i64 %.mask, 4294967296
+  br i1 %11, label %logic_rhs, label %common.ret
+
+pred_true:
+  store i64 0, ptr %3, align 8
+  store i64 1, ptr %2, align 8
+  %12 = call i64 inttoptr (i64 2 to ptr)(ptr @m0_, ptr %3, ptr %2, i64 0)	; map_update_elem
+  %13 = icmp slt i64 %12, 0
+  br i1 %13, label %update_failed, label %common.ret
+
 logic_rhs:
   call void @llvm.memset.p0.i32(ptr %4, i8 0, i32 16, i1 false)
-  %9 = call i64 inttoptr (i64 16 to ptr)(ptr %4, i64 16)	; get_current_comm
-  %10 = load i8, ptr %4, align 8
-  %.not = icmp eq i8 %10, 98
-  %11 = getelementptr i8, ptr %4, i64 1
-  %12 = load i8, ptr %11, align 1
-  %.not13 = icmp eq i8 %12, 97
-  %or.cond = select i1 %.not, i1 %.not13, i1 false
-  %13 = getelementptr i8, ptr %4, i64 2
-  %14 = load i8, ptr %13, align 2
-  %.not14 = icmp eq i8 %14, 115
-  %or.cond22 = select i1 %or.cond, i1 %.not14, i1 false
-  %15 = getelementptr i8, ptr %4, i64 3
-  %16 = load i8, ptr %15, align 1
-  %.not15 = icmp eq i8 %16, 104
-  %or.cond24 = select i1 %or.cond22, i1 %.not15, i1 false
-  %17 = getelementptr i8, ptr %4, i64 4
-  %18 = load i8, ptr %17, align 4
-  %.not16 = icmp eq i8 %18, 0
-  %or.cond26 = select i1 %or.cond24, i1 %.not16, i1 false
-  br i1 %or.cond26, label %pred_true, label %common.ret
+  %14 = call i64 inttoptr (i64 16 to ptr)(ptr %4, i64 16)	; get_current_comm
+  %15 = load i8, ptr %4, align 8
+  %.not14 = icmp eq i8 %15, 98
+  %16 = getelementptr i8, ptr %4, i64 1
+  %17 = load i8, ptr %16, align 1
+  %.not15 = icmp eq i8 %17, 97
+  %or.cond = select i1 %.not14, i1 %.not15, i1 false
+  %18 = getelementptr i8, ptr %4, i64 2
+  %19 = load i8, ptr %18, align 2
+  %.not16 = icmp eq i8 %19, 115
+  %or.cond24 = select i1 %or.cond, i1 %.not16, i1 false
+  %20 = getelementptr i8, ptr %4, i64 3
+  %21 = load i8, ptr %20, align 1
+  %.not17 = icmp eq i8 %21, 104
+  %or.cond26 = select i1 %or.cond24, i1 %.not17, i1 false
+  %22 = getelementptr i8, ptr %4, i64 4
+  %23 = load i8, ptr %22, align 4
+  %.not18 = icmp eq i8 %23, 0
+  %or.cond28 = select i1 %or.cond26, i1 %.not18, i1 false
+  br i1 %or.cond28, label %pred_true, label %common.ret
 
 update_failed:
   store i32 3, ptr %1, align 8
-  %19 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
-  %20 = icmp eq i64 %19, 0
-  br i1 %20, label %common.ret, label %nonnull
+  %24 = call i64 inttoptr (i64 1 to ptr)(ptr @lost, ptr %1)	; map_lookup_elem
+  %25 = icmp eq i64 %24, 0
+  br i1 %25, label %common.ret, label %nonnull
 
 nonnull:
-  %21 = inttoptr i64 %19 to ptr
-  %22 = load i64, ptr %21, align 8
-  %23 = add i64 %22, 1
-  store i64 %23, ptr %21, align 8
+  %26 = inttoptr i64 %24 to ptr
+  %27 = load i64, ptr %26, align 8
+  %28 = add i64 %27, 1
+  store i64 %28, ptr %26, align 8
   br label %common.ret
 }
 
