@@ -35,28 +35,29 @@ cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 # once TOOL PROG N: fills the map, sends SIGINT; prints "wall_ms cpu_ms lines":
 # wall and CPU time (user + system) from the signal to the exit.
 once() {
-	local tool=$1 prog=$2 n=$3 pid t0 t1 i before hz
+	local tool=$1 prog=$2 n=$3 pid t0 t1 i before hz job watchdog
 	hz=$(getconf CLK_TCK)
 	BPFTRACE_MAP_KEYS_MAX=$((n + 16)) /usr/bin/time -f '%U %S' -o "$tmp/time" \
 		"$tool" -e "$prog" >"$tmp/out" 2>&1 &
+	job=$!
 	for ((i = 0; i < 600; i++)); do
 		grep -q '^Attach' "$tmp/out" && break
 		sleep 0.05
 	done
-	pid=$(pgrep -P $! | head -1)
+	pid=$(pgrep -P $job | head -1)
 	"$tmp/ppidloop" "$n"
 	sleep 0.2
 	before=$(cpu_ticks "$pid")
 	t0=${EPOCHREALTIME/[.,]/}
-	kill -INT "$pid"
 	# bounded: bpftrace 0.17 ignores SIGINT with a 1,000,000-key per-CPU map
-	for ((i = 0; i < 600 && $(jobs -rp | wc -l) > 0; i++)); do sleep 0.1; done
-	if (($(jobs -rp | wc -l) > 0)); then
-		kill -KILL "$pid" 2>/dev/null
-		echo "timeout: no exit 60 s after SIGINT" >>"$tmp/out"
-	fi
-	wait || true
-	t1=${EPOCHREALTIME/[.,]/}
+	(sleep 60 && kill -KILL "$pid" && echo "timeout: no exit 60 s after SIGINT" \
+		>>"$tmp/out") 2>/dev/null &
+	watchdog=$!
+	kill -INT "$pid"
+	wait "$job" || true	# returns when the tool exits (polling every 100 ms rounded
+	t1=${EPOCHREALTIME/[.,]/}	# the figure up to the next tenth of a second)
+	pkill -P "$watchdog" sleep 2>/dev/null || true
+	wait "$watchdog" 2>/dev/null || true
 	echo "$(((t1 - t0) / 1000))" \
 		"$(awk -v b="$before" -v hz="$hz" 'END { printf "%d", ($1 + $2) * 1000 - b * 1000 / hz }' "$tmp/time")" \
 		"$(grep -c '^@\[' "$tmp/out")"
