@@ -45,6 +45,13 @@ once() {
 		sleep 0.05
 	done
 	pid=$(pgrep -P $job | head -1)
+	if [ -z "$pid" ]; then	# it never started, or already ended: no figure, not the end of the bench
+		echo "$tool did not run: $(head -c 200 "$tmp/out")" >&2
+		pkill -KILL -P "$job" 2>/dev/null || true
+		wait "$job" || true
+		echo "0 0 0"
+		return
+	fi
 	"$tmp/ppidloop" "$n"
 	sleep 0.2
 	before=$(cpu_ticks "$pid")
