@@ -128,6 +128,7 @@ struct cg {
 	/* big probes (outline.c) */
 	bool outline;			/* this probe calls the shared subprograms */
 	LLVMValueRef *agg_fns;		/* by map id: its update subprogram, once made */
+	const struct node **agg_calls;	/* by map id: the call that made it */
 	LLVMValueRef agg_arg;		/* in an update subprogram: the caller's argument */
 	struct cg_out_fn *out_fns;	/* the output subprograms made so far */
 };

@@ -121,8 +121,8 @@ static bool update_takes_arg(const struct builtin *b, const struct node *call)
 }
 
 /* The largest key an update subprogram takes: it copies the key onto its stack,
- * which adds to its caller's (the two share the 512 bytes). */
-#define AGG_KEY_MAX 128
+ * which adds to its caller's (the verifier wants the two within 512 bytes). */
+#define AGG_KEY_MAX 64
 
 LLVMValueRef cg_agg_arg(struct cg *c, struct node *call)
 {
@@ -145,6 +145,15 @@ bool cg_outline_agg(struct cg *c, struct map_def *m, struct node *call, LLVMValu
 		c->agg_fns = arena_alloc(&c->p->arena, (c->p->maps.len + 1) * sizeof(*c->agg_fns));
 	if (!c->agg_fns)
 		return false;
+	if (!c->agg_calls)
+		c->agg_calls = arena_alloc(&c->p->arena, (c->p->maps.len + 1) * sizeof(*c->agg_calls));
+	if (!c->agg_calls)
+		return false;
+	/* the update compares in the sign of its call's type (min, max): a call
+	 * of the other sign keeps its own, inline */
+	const struct node *first = c->agg_calls[m->id];
+	if (first && first->type->is_signed != call->type->is_signed)
+		return false;
 	LLVMValueRef fn = c->agg_fns[m->id];
 	if (!fn) {
 		static const char *const names[] = {"key", "arg"};
@@ -165,6 +174,7 @@ bool cg_outline_agg(struct cg *c, struct map_def *m, struct node *call, LLVMValu
 		LLVMPositionBuilderAtEnd(c->b, done);
 		finish(c, &st);
 		c->agg_fns[m->id] = fn;
+		c->agg_calls[m->id] = call;
 	}
 	call_sub(c, fn, args, nargs);
 	return true;
