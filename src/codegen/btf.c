@@ -83,7 +83,7 @@ uint32_t cg_ringbuf_size(const struct cg *c)
 /* Whether the program needs the exited flag (lang/abi.h): it calls exit()
  * anywhere, or has a probe with the exit guard, which user space sets to stop
  * the probes at once when the run ends. */
-static bool has_exit(const struct program *p)
+static bool needs_exited(const struct program *p)
 {
 	for (size_t i = 0; i < p->actions.len; i++)
 		if (((const struct action *)p->actions.items[i])->kind == ACT_EXIT)
@@ -133,7 +133,7 @@ int cg_maps_define(struct cg *c)
 	struct map_desc lost = {ABI_COUNTERS_NAME, BPF_MAP_TYPE_PERCPU_ARRAY, 4, 8,
 				ABI_CTR_MAP_FULL + (uint32_t)maps->len, 0};
 	c->lost = define_map(c, &lost);
-	if (has_exit(c->p)) {
+	if (needs_exited(c->p)) {
 		struct map_desc ex = {ABI_EXITED_NAME, BPF_MAP_TYPE_ARRAY, 4, 8, 1, 0};
 		c->exited = define_map(c, &ex);
 	}

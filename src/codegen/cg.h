@@ -61,6 +61,13 @@ struct cg_fn {
 	struct cg_fn *next;		/* the function emitted before */
 };
 
+/* A map's update subprogram in a big probe (outline.c), and the call it was
+ * made from. */
+struct cg_agg_fn {
+	LLVMValueRef fn;
+	const struct node *call;
+};
+
 /* An output subprogram of a big probe (outline.c), by record size. */
 struct cg_out_fn {
 	uint32_t size;
@@ -127,8 +134,7 @@ struct cg {
 					 * its emit_update (one reading for both) */
 	/* big probes (outline.c) */
 	bool outline;			/* this probe calls the shared subprograms */
-	LLVMValueRef *agg_fns;		/* by map id: its update subprogram, once made */
-	const struct node **agg_calls;	/* by map id: the call that made it */
+	struct cg_agg_fn *agg_fns;	/* by map id: its update subprogram, once made */
 	LLVMValueRef agg_arg;		/* in an update subprogram: the caller's argument */
 	struct cg_out_fn *out_fns;	/* the output subprograms made so far */
 };

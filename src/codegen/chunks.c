@@ -141,6 +141,12 @@ static uint32_t own_maps(const struct cg *c, bool chained)
 	return 3 + (c->ctlbuf != NULL) + (c->exited != NULL) + chained;
 }
 
+/* The most nodes one program of the probe being emitted may hold. */
+static uint32_t nodes_cap(const struct cg *c)
+{
+	return c->outline ? CHUNK_NODES_MAX_OUTLINED : CHUNK_NODES_MAX;
+}
+
 static void too_many_maps(struct cg *c, const struct node *at, uint32_t own)
 {
 	struct diag *dg = diag_error(&c->p->diags, at->loc, "this probe uses more maps than "
@@ -189,7 +195,7 @@ static int place_cuts(struct cg *c, struct node **stmts, struct stmt_need *need,
 		      const bool *cuttable, bool chain, uint32_t target, uint32_t *starts)
 {
 	uint32_t own = own_maps(c, chain), budget = PROG_MAPS_MAX - own;
-	uint32_t cap = c->outline ? CHUNK_NODES_MAX_OUTLINED : CHUNK_NODES_MAX;
+	uint32_t cap = nodes_cap(c);
 	uint32_t *stamp = xcalloc(c->p->maps.len + 1, sizeof(*stamp));
 	uint32_t chunk = 0, nodes = 0, maps = 0;
 	int ret = -1;
@@ -265,8 +271,7 @@ struct node **cg_chunks(struct cg *c, struct probe_def *d, int *nchunks)
 	mark_cuts(&w, cuttable, n);
 	c->outline = total > CHUNK_NODES;
 	bool chain = may_chain(d) && total > CHUNK_NODES;
-	uint32_t target = CHUNK_NODES, cap = c->outline ? CHUNK_NODES_MAX_OUTLINED
-							 : CHUNK_NODES_MAX;
+	uint32_t target = CHUNK_NODES, cap = nodes_cap(c);
 	if (total / CHUNKS_MAX + 1 > target)	/* bigger programs, up to the cap */
 		target = total / CHUNKS_MAX + 1 > cap ? cap : (uint32_t)(total / CHUNKS_MAX + 1);
 	*nchunks = n ? place_cuts(c, stmts, need, n, cuttable, chain, target, starts) : 1;

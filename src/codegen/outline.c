@@ -70,15 +70,10 @@ static LLVMValueRef begin(struct cg *c, struct cg_fn_state *st, const char *name
 			  LLVMTypeRef *ptypes, const char *const *pnames, const uint32_t *sizes,
 			  unsigned n)
 {
-	static const char *const attrs[] = {"noinline", "nounwind"};
 	unsigned line = c->stmt && c->stmt->loc.line > 0 ? (unsigned)c->stmt->loc.line : 1;
 	cg_fn_save(c, st);
-	LLVMValueRef fn = LLVMAddFunction(c->mod, name, LLVMFunctionType(c->i64, ptypes, n, 0));
-	LLVMSetSection(fn, ".text");
-	for (size_t i = 0; i < 2; i++)
-		LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
-			LLVMCreateEnumAttribute(c->ctx, LLVMGetEnumAttributeKindForName(attrs[i],
-				strlen(attrs[i])), 0));
+	LLVMValueRef fn = cg_subprog_add(c, name, LLVMFunctionType(c->i64, ptypes, n, 0));
+	LLVMSetLinkage(fn, LLVMExternalLinkage);	/* global: verified once */
 	c->di_sp = describe(c, fn, name, pnames, sizes, n, line);
 	LLVMSetCurrentDebugLocation2(c->b, LLVMDIBuilderCreateDebugLocation(c->ctx, line, 1,
 									  c->di_sp, NULL));
@@ -108,9 +103,9 @@ static void finish(struct cg *c, const struct cg_fn_state *st)
 	cg_fn_restore(c, st);
 }
 
-static LLVMValueRef call_sub(struct cg *c, LLVMValueRef fn, LLVMValueRef *args, unsigned n)
+static void call_sub(struct cg *c, LLVMValueRef fn, LLVMValueRef *args, unsigned n)
 {
-	return LLVMBuildCall2(c->b, LLVMGlobalGetValueType(fn), fn, args, n, "");
+	LLVMBuildCall2(c->b, LLVMGlobalGetValueType(fn), fn, args, n, "");
 }
 
 /* Whether the update of builtin b evaluates its argument itself (sum(x),
@@ -145,16 +140,12 @@ bool cg_outline_agg(struct cg *c, struct map_def *m, struct node *call, LLVMValu
 		c->agg_fns = arena_alloc(&c->p->arena, (c->p->maps.len + 1) * sizeof(*c->agg_fns));
 	if (!c->agg_fns)
 		return false;
-	if (!c->agg_calls)
-		c->agg_calls = arena_alloc(&c->p->arena, (c->p->maps.len + 1) * sizeof(*c->agg_calls));
-	if (!c->agg_calls)
-		return false;
+	struct cg_agg_fn *made = &c->agg_fns[m->id];
 	/* the update compares in the sign of its call's type (min, max): a call
 	 * of the other sign keeps its own, inline */
-	const struct node *first = c->agg_calls[m->id];
-	if (first && first->type->is_signed != call->type->is_signed)
+	if (made->fn && made->call->type->is_signed != call->type->is_signed)
 		return false;
-	LLVMValueRef fn = c->agg_fns[m->id];
+	LLVMValueRef fn = made->fn;
 	if (!fn) {
 		static const char *const names[] = {"key", "arg"};
 		LLVMTypeRef ptypes[] = {c->ptr, c->i64};
@@ -173,8 +164,7 @@ bool cg_outline_agg(struct cg *c, struct map_def *m, struct node *call, LLVMValu
 		LLVMBuildBr(c->b, done);
 		LLVMPositionBuilderAtEnd(c->b, done);
 		finish(c, &st);
-		c->agg_fns[m->id] = fn;
-		c->agg_calls[m->id] = call;
+		*made = (struct cg_agg_fn){fn, call};
 	}
 	call_sub(c, fn, args, nargs);
 	return true;
