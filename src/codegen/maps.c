@@ -368,23 +368,17 @@ void cg_output_copy(struct cg *c, LLVMValueRef rec, uint32_t size)
 	LLVMPositionBuilderAtEnd(c->b, done);
 }
 
-/* In a big probe, a record of the output ring is written into a temporary
- * and copied by the probe's shared output subprogram (outline.c). */
-static bool emit_record_outlined(struct cg *c, const struct action *act, struct node *args,
-				 LLVMValueRef *early, LLVMValueRef *extra, int nextra, int id)
+/* Write record `id` of action act at rec: the id, the `extra` values, then
+ * `args` (their early values where they have one). */
+static void write_record(struct cg *c, const struct action *act, int id, LLVMValueRef rec,
+			 LLVMValueRef *extra, int nextra, struct node *args, LLVMValueRef *early)
 {
-	LLVMValueRef fn = cg_outline_out(c, act->size);
-	if (!fn)
-		return false;
-	LLVMValueRef rec = cg_alloca(c, act->size);
 	cg_store64(c, cg_const(c, (uint64_t)id), rec);
 	for (int x = 0; x < nextra; x++)
 		cg_store64(c, extra[x], cg_gep(c, rec, 8 + 8 * (uint32_t)x));
 	int i = 0;
 	for (struct node *a = args; a && i < act->nargs; a = a->next, i++)
 		record_arg(c, a, early[i], cg_gep(c, rec, act->offsets[i]));
-	cg_outline_call_out(c, fn, rec);
-	return true;
 }
 
 /* The record of action id: the id, then `extra` values, then `args`, then
@@ -401,9 +395,15 @@ static void emit_record(struct cg *c, int id, struct node *args, LLVMValueRef *e
 	int i = 0;
 	for (struct node *a = args; a && i < act->nargs; a = a->next, i++)
 		early[i] = early_arg(c, a);
-	if (c->outline && !fill && !ring.head &&
-	    emit_record_outlined(c, act, args, early, extra, nextra, id))
+	/* in a big probe, written into a temporary and copied by the probe's
+	 * shared output subprogram (outline.c) */
+	LLVMValueRef out = c->outline && !fill && !ring.head ? cg_outline_out(c, act->size) : NULL;
+	if (out) {
+		LLVMValueRef rec = cg_alloca(c, act->size);
+		write_record(c, act, id, rec, extra, nextra, args, early);
+		cg_outline_call_out(c, out, rec);
 		return;
+	}
 	LLVMValueRef tag, base = reserve_record(c, &ring, act->size, &tag);
 	LLVMBasicBlockRef ok = cg_block(c, "reserved"), fail = cg_block(c, "lost");
 	LLVMBasicBlockRef done = cg_block(c, "emitted");
@@ -420,12 +420,7 @@ static void emit_record(struct cg *c, int id, struct node *args, LLVMValueRef *e
 		cg_store64(c, tag, base);
 		rec = cg_gep(c, base, ring.head);
 	}
-	cg_store64(c, cg_const(c, (uint64_t)id), rec);
-	for (int x = 0; x < nextra; x++)
-		cg_store64(c, extra[x], cg_gep(c, rec, 8 + 8 * (uint32_t)x));
-	i = 0;
-	for (struct node *a = args; a && i < act->nargs; a = a->next, i++)
-		record_arg(c, a, early[i], cg_gep(c, rec, act->offsets[i]));
+	write_record(c, act, id, rec, extra, nextra, args, early);
 	if (fill)
 		fill(c, fill_node, cg_gep(c, rec, 8));
 	LLVMValueRef sargs[] = {base, submit_flags(c, ring.ring, ring.ring_size,
